@@ -1,0 +1,353 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * faultlat: page-fault latency histograms, per task.
+ *
+ * Userspace ABI of /dev/faultlat.
+ */
+#ifndef _UAPI_LINUX_FAULTLAT_H
+#define _UAPI_LINUX_FAULTLAT_H
+
+#include <linux/ioctl.h>
+#include <linux/types.h>
+
+#define FAULTLAT_DEVICE		"/dev/faultlat"
+#define FAULTLAT_ABI_VERSION	1
+
+/**
+ * DOC: Histogram buckets
+ *
+ * All latency histograms share one log-linear layout, in nanoseconds:
+ *
+ * - bucket 0 holds [0, 64) ns;
+ * - buckets 1 .. FAULTLAT_NR_BUCKETS - 2 split every power of two from 2^6
+ *   (64 ns) to 2^34 ns (about 17.2 s) into 4 equal parts;
+ * - the last bucket, FAULTLAT_NR_BUCKETS - 1, holds everything from 2^34 ns
+ *   up (overflow).
+ *
+ * faultlat_bucket_lo() gives a bucket's inclusive lower bound and
+ * faultlat_bucket_hi() its exclusive upper bound (~0 for the overflow
+ * bucket).
+ */
+#define FAULTLAT_BUCKET_MIN_SHIFT	6
+#define FAULTLAT_BUCKET_MAX_SHIFT	34
+#define FAULTLAT_BUCKET_SUB_SHIFT	2
+#define FAULTLAT_BUCKET_SUB		(1U << FAULTLAT_BUCKET_SUB_SHIFT)
+#define FAULTLAT_NR_BUCKETS						\
+	(2 + (FAULTLAT_BUCKET_MAX_SHIFT - FAULTLAT_BUCKET_MIN_SHIFT) *	\
+	 FAULTLAT_BUCKET_SUB)
+
+static inline __u64 faultlat_bucket_lo(unsigned int i)
+{
+	unsigned int octave, sub;
+
+	if (i == 0)
+		return 0;
+	if (i >= FAULTLAT_NR_BUCKETS - 1)
+		return 1ULL << FAULTLAT_BUCKET_MAX_SHIFT;
+	octave = FAULTLAT_BUCKET_MIN_SHIFT + (i - 1) / FAULTLAT_BUCKET_SUB;
+	sub = (i - 1) % FAULTLAT_BUCKET_SUB;
+	return (1ULL << octave) +
+	       (__u64)sub * (1ULL << (octave - FAULTLAT_BUCKET_SUB_SHIFT));
+}
+
+static inline __u64 faultlat_bucket_hi(unsigned int i)
+{
+	if (i >= FAULTLAT_NR_BUCKETS - 1)
+		return ~0ULL;
+	return faultlat_bucket_lo(i + 1);
+}
+
+/**
+ * struct faultlat_hist - one latency histogram
+ * @count: number of samples; always the sum of @buckets
+ * @sum_ns: sum of all samples, in nanoseconds
+ * @min_ns: smallest sample (0 when @count is 0)
+ * @max_ns: largest sample
+ * @buckets: sample counts, laid out as described in "Histogram buckets"
+ */
+struct faultlat_hist {
+	__u64 count;
+	__u64 sum_ns;
+	__u64 min_ns;
+	__u64 max_ns;
+	__u64 buckets[FAULTLAT_NR_BUCKETS];
+};
+
+/* Index of the first dimension of the by_* arrays below. */
+enum faultlat_class {
+	FAULTLAT_MINOR = 0,
+	FAULTLAT_MAJOR = 1,
+	FAULTLAT_NR_CLASSES
+};
+
+enum faultlat_mode {
+	FAULTLAT_MODE_USER = 0,		/* FAULT_FLAG_USER set */
+	FAULTLAT_MODE_KERNEL = 1,	/* kernel-mode access, e.g. copy_to_user */
+	FAULTLAT_NR_MODES
+};
+
+enum faultlat_kind {
+	FAULTLAT_KIND_ANON = 0,
+	FAULTLAT_KIND_FILE = 1,
+	FAULTLAT_KIND_SHMEM = 2,
+	FAULTLAT_KIND_HUGETLB = 3,
+	FAULTLAT_NR_KINDS
+};
+
+enum faultlat_access {
+	FAULTLAT_ACCESS_READ = 0,
+	FAULTLAT_ACCESS_WRITE = 1,
+	FAULTLAT_ACCESS_EXEC = 2,
+	FAULTLAT_NR_ACCESS
+};
+
+/**
+ * struct faultlat_stats - fault statistics of a task, a process or the system
+ * @minor: latency of completed minor faults
+ * @major: latency of completed major faults
+ * @errors: faults that ended with a VM_FAULT_ERROR result (OOM, SIGBUS,
+ *	SIGSEGV, ...); counted neither as minor nor as major
+ * @retries: handle_mm_fault() calls that returned VM_FAULT_RETRY; each one
+ *	is part of a fault counted elsewhere (or in @abandoned)
+ * @abandoned: faults whose VM_FAULT_RETRY was never followed by a
+ *	FAULT_FLAG_TRIED attempt (for example a fatal signal was pending)
+ * @calls: every handle_mm_fault() call (as /proc/vmstat's pgfault counts)
+ * @no_regs: completed faults raised without pt_regs (get_user_pages() and
+ *	friends), [class]; included in @minor and @major
+ * @by_mode: completed faults by [class][enum faultlat_mode]
+ * @by_kind: completed faults by [class][enum faultlat_kind]
+ * @by_access: completed faults by [class][enum faultlat_access]
+ *
+ * A fault is counted exactly as the kernel's mm_account_fault() counts it:
+ * the calls of one fault that returned VM_FAULT_RETRY and the final call
+ * (with FAULT_FLAG_TRIED) are one fault, timed from the first call's entry
+ * to the final call's return; it is major if the final call returned
+ * VM_FAULT_MAJOR or carried FAULT_FLAG_TRIED.
+ */
+struct faultlat_stats {
+	struct faultlat_hist minor;
+	struct faultlat_hist major;
+	__u64 errors;
+	__u64 retries;
+	__u64 abandoned;
+	__u64 calls;
+	__u64 no_regs[FAULTLAT_NR_CLASSES];
+	__u64 by_mode[FAULTLAT_NR_CLASSES][FAULTLAT_NR_MODES];
+	__u64 by_kind[FAULTLAT_NR_CLASSES][FAULTLAT_NR_KINDS];
+	__u64 by_access[FAULTLAT_NR_CLASSES][FAULTLAT_NR_ACCESS];
+};
+
+/**
+ * DOC: ioctl interface
+ *
+ * Every command takes a pointer to a struct whose first member, @size, is
+ * the size of that struct as the caller knows it.  The command numbers are
+ * _IO(), so they never change as the structs grow.  The kernel copies the
+ * struct in with copy_struct_from_user(): a caller built against an older,
+ * smaller struct keeps working; a caller with a larger struct gets E2BIG
+ * unless the bytes the kernel does not know are all zero.  Output is copied
+ * back up to the smaller of the two sizes.
+ *
+ * Errors common to every command:
+ *
+ * - ENOTTY: unknown command;
+ * - EFAULT: the pointer (or a pointer inside the struct) is not valid;
+ * - EINVAL: @size is smaller than the first version of the struct, or
+ *   unknown @flags bits or a non-zero reserved field are set, or an
+ *   argument is out of range;
+ * - E2BIG: @size is larger than the kernel's struct and the extra bytes are
+ *   not zero;
+ * - EPERM: the command needs CAP_PERFMON or CAP_SYS_ADMIN;
+ * - EACCES: the task belongs to another user (its uid or euid differs from
+ *   the caller's) and the caller lacks CAP_PERFMON and CAP_SYS_ADMIN;
+ * - ESRCH: no record of that task (never faulted since load or reset,
+ *   not tracked because the table was full, or gone).
+ */
+#define FAULTLAT_TYPE		0xFA
+
+enum {
+	FAULTLAT_CMD_BASE = 0x00,
+	FAULTLAT_CMD_INFO = FAULTLAT_CMD_BASE,
+	FAULTLAT_CMD_GLOBAL,
+	FAULTLAT_CMD_TASK,
+	FAULTLAT_CMD_LIST,
+	FAULTLAT_CMD_RESET,
+	FAULTLAT_CMD_LAST,
+};
+
+/**
+ * struct faultlat_info - FAULTLAT_IOC_INFO: module version and state
+ * @size: sizeof(struct faultlat_info)
+ * @flags: must be 0
+ * @abi_version: FAULTLAT_ABI_VERSION of the module
+ * @nr_buckets: FAULTLAT_NR_BUCKETS of the module
+ * @version_major: module version, major
+ * @version_minor: module version, minor
+ * @max_tasks: size of the task table (module parameter max_tasks)
+ * @used_tasks: records in use (threads and processes)
+ * @maxactive: kretprobe instances for handle_mm_fault
+ * @probes: bit mask of attached probes, FAULTLAT_PROBE_*
+ * @nmissed: faults the kretprobe missed (no free instance, or recursion)
+ * @dropped: faults not attributed to a task because the table was full;
+ *	they still count in the global view
+ * @reset_count: number of resets since load
+ * @__reserved: must be 0
+ *
+ * Anyone who may open the device may call it.
+ */
+struct faultlat_info {
+	__u32 size;
+	__u32 flags;
+	__u32 abi_version;
+	__u32 nr_buckets;
+	__u32 version_major;
+	__u32 version_minor;
+	__u32 max_tasks;
+	__u32 used_tasks;
+	__u32 maxactive;
+	__u32 probes;
+	__u64 nmissed;
+	__u64 dropped;
+	__u32 reset_count;
+	__u32 __reserved;
+};
+
+#define FAULTLAT_PROBE_FAULT	(1U << 0)	/* kretprobe on handle_mm_fault */
+#define FAULTLAT_PROBE_EXIT	(1U << 1)	/* sched_process_exit/free */
+
+#define FAULTLAT_IOC_INFO	_IO(FAULTLAT_TYPE, FAULTLAT_CMD_INFO)
+
+/**
+ * struct faultlat_global - FAULTLAT_IOC_GLOBAL: system-wide statistics
+ * @size: sizeof(struct faultlat_global)
+ * @flags: must be 0
+ * @nmissed: as in struct faultlat_info
+ * @dropped: as in struct faultlat_info
+ * @stats: every fault on every CPU since load or the last reset
+ *
+ * Needs CAP_PERFMON or CAP_SYS_ADMIN (EPERM otherwise).
+ */
+struct faultlat_global {
+	__u32 size;
+	__u32 flags;
+	__u64 nmissed;
+	__u64 dropped;
+	struct faultlat_stats stats;
+};
+
+#define FAULTLAT_IOC_GLOBAL	_IO(FAULTLAT_TYPE, FAULTLAT_CMD_GLOBAL)
+
+/* struct faultlat_task.flags (in) and struct faultlat_task_entry.flags */
+#define FAULTLAT_TASK_PROCESS	(1U << 0)	/* @id is a tgid: whole process */
+#define FAULTLAT_TASK_EXITED	(1U << 1)	/* out: every thread has exited */
+
+/**
+ * struct faultlat_task - FAULTLAT_IOC_TASK: one thread's or one process's
+ *	statistics
+ * @size: sizeof(struct faultlat_task)
+ * @flags: in: 0 for a thread (@id is a tid) or FAULTLAT_TASK_PROCESS for a
+ *	process (@id is a tgid); out: also FAULTLAT_TASK_EXITED
+ * @id: tid or tgid, as seen from the initial pid namespace
+ * @__reserved: must be 0
+ * @pid: out: the tid (thread) or tgid (process)
+ * @tgid: out: the process
+ * @uid: out: real uid of the task when it was first seen
+ * @nr_threads: out: live threads counted in @stats (process only; 1 for a
+ *	live thread)
+ * @comm: out: the task's comm, NUL-padded (16 bytes, as /proc/PID/comm)
+ * @stats: out: for a thread, its own faults; for a process, the faults of
+ *	its live threads plus those of its exited threads
+ *
+ * A process's record lives until the process is reaped, so a parent can
+ * read it after waitid(WEXITED | WNOWAIT).
+ */
+struct faultlat_task {
+	__u32 size;
+	__u32 flags;
+	__u32 id;
+	__u32 __reserved;
+	__u32 pid;
+	__u32 tgid;
+	__u32 uid;
+	__u32 nr_threads;
+	__u64 comm[2];
+	struct faultlat_stats stats;
+};
+
+#define FAULTLAT_IOC_TASK	_IO(FAULTLAT_TYPE, FAULTLAT_CMD_TASK)
+
+/**
+ * struct faultlat_task_entry - one element of FAULTLAT_IOC_LIST's array
+ * @pid: tid (thread) or tgid (process)
+ * @tgid: the process
+ * @uid: real uid of the task when it was first seen
+ * @flags: FAULTLAT_TASK_PROCESS for a process record (its exited threads
+ *	plus its live ones), FAULTLAT_TASK_EXITED when no thread is live
+ * @comm: NUL-padded comm
+ * @minor: completed minor faults
+ * @major: completed major faults
+ * @errors: faults with a VM_FAULT_ERROR result
+ * @total_ns: sum of the latencies of minor and major faults
+ * @p50_ns: median latency of minor and major faults (bucket upper bound)
+ * @p99_ns: 99th percentile, likewise
+ * @max_ns: largest latency
+ */
+struct faultlat_task_entry {
+	__u32 pid;
+	__u32 tgid;
+	__u32 uid;
+	__u32 flags;
+	__u64 comm[2];
+	__u64 minor;
+	__u64 major;
+	__u64 errors;
+	__u64 total_ns;
+	__u64 p50_ns;
+	__u64 p99_ns;
+	__u64 max_ns;
+};
+
+/**
+ * struct faultlat_list - FAULTLAT_IOC_LIST: list tracked threads and processes
+ * @size: sizeof(struct faultlat_list)
+ * @flags: 0 for threads and processes, or FAULTLAT_TASK_PROCESS for
+ *	processes only
+ * @entry_size: in: sizeof(struct faultlat_task_entry) as the caller knows
+ *	it; must be at least the first version's size (EINVAL otherwise)
+ * @capacity: in: number of entries @entries has room for
+ * @nr: out: number of entries written
+ * @total: out: number of records the caller may see; if larger than @nr,
+ *	call again with a larger array
+ * @entries: in: user pointer to an array of @capacity entries of
+ *	@entry_size bytes each
+ *
+ * An unprivileged caller sees only its own tasks.
+ */
+struct faultlat_list {
+	__u32 size;
+	__u32 flags;
+	__u32 entry_size;
+	__u32 capacity;
+	__u32 nr;
+	__u32 total;
+	__u64 entries;
+};
+
+#define FAULTLAT_IOC_LIST	_IO(FAULTLAT_TYPE, FAULTLAT_CMD_LIST)
+
+/**
+ * struct faultlat_reset - FAULTLAT_IOC_RESET: zero every statistic
+ * @size: sizeof(struct faultlat_reset)
+ * @flags: must be 0
+ *
+ * Needs CAP_PERFMON or CAP_SYS_ADMIN (EPERM otherwise).  Counters of
+ * probes (nmissed) are the kernel's and are not reset.
+ */
+struct faultlat_reset {
+	__u32 size;
+	__u32 flags;
+};
+
+#define FAULTLAT_IOC_RESET	_IO(FAULTLAT_TYPE, FAULTLAT_CMD_RESET)
+
+#endif /* _UAPI_LINUX_FAULTLAT_H */
