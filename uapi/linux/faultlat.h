@@ -7,6 +7,7 @@
 #ifndef _UAPI_LINUX_FAULTLAT_H
 #define _UAPI_LINUX_FAULTLAT_H
 
+#include <linux/const.h>
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
@@ -31,7 +32,7 @@
 #define FAULTLAT_BUCKET_MIN_SHIFT	6
 #define FAULTLAT_BUCKET_MAX_SHIFT	34
 #define FAULTLAT_BUCKET_SUB_SHIFT	2
-#define FAULTLAT_BUCKET_SUB		(1U << FAULTLAT_BUCKET_SUB_SHIFT)
+#define FAULTLAT_BUCKET_SUB		_BITUL(FAULTLAT_BUCKET_SUB_SHIFT)
 #define FAULTLAT_NR_BUCKETS						\
 	(2 + (FAULTLAT_BUCKET_MAX_SHIFT - FAULTLAT_BUCKET_MIN_SHIFT) *	\
 	 FAULTLAT_BUCKET_SUB)
@@ -212,8 +213,8 @@ struct faultlat_info {
 	__u32 __reserved;
 };
 
-#define FAULTLAT_PROBE_FAULT	(1U << 0)	/* kretprobe on handle_mm_fault */
-#define FAULTLAT_PROBE_EXIT	(1U << 1)	/* sched_process_exit/free */
+#define FAULTLAT_PROBE_FAULT	_BITUL(0)	/* kretprobe on handle_mm_fault */
+#define FAULTLAT_PROBE_EXIT	_BITUL(1)	/* sched_process_exit/free */
 
 #define FAULTLAT_IOC_INFO	_IO(FAULTLAT_TYPE, FAULTLAT_CMD_INFO)
 
@@ -238,8 +239,8 @@ struct faultlat_global {
 #define FAULTLAT_IOC_GLOBAL	_IO(FAULTLAT_TYPE, FAULTLAT_CMD_GLOBAL)
 
 /* struct faultlat_task.flags (in) and struct faultlat_task_entry.flags */
-#define FAULTLAT_TASK_PROCESS	(1U << 0)	/* @id is a tgid: whole process */
-#define FAULTLAT_TASK_EXITED	(1U << 1)	/* out: every thread has exited */
+#define FAULTLAT_TASK_PROCESS	_BITUL(0)	/* @id is a tgid: whole process */
+#define FAULTLAT_TASK_EXITED	_BITUL(1)	/* out: every thread has exited */
 
 /**
  * struct faultlat_task - FAULTLAT_IOC_TASK: one thread's or one process's

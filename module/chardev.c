@@ -1,0 +1,283 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * faultlat: /dev/faultlat and its ioctls.
+ *
+ * Every command takes a size-first struct (see the uapi header for the
+ * errno table).  The device is world-readable; what a caller may see is
+ * decided per command: its own tasks for everyone, the rest with
+ * CAP_PERFMON or CAP_SYS_ADMIN.
+ */
+#include <linux/capability.h>
+#include <linux/fs.h>
+#include <linux/miscdevice.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+
+#include "faultlat.h"
+
+/* The largest struct size we look at before calling it too big. */
+#define FL_MAX_USIZE	PAGE_SIZE
+
+static bool fl_privileged(void)
+{
+	return perfmon_capable();
+}
+
+static int fl_cmd_info(void *arg)
+{
+	struct faultlat_info *info = arg;
+
+	if (info->flags || info->__reserved)
+		return -EINVAL;
+	info->abi_version = FAULTLAT_ABI_VERSION;
+	info->nr_buckets = FAULTLAT_NR_BUCKETS;
+	info->version_major = FL_VERSION_MAJOR;
+	info->version_minor = FL_VERSION_MINOR;
+	info->max_tasks = fl_max_tasks;
+	info->used_tasks = fl_tasks_used();
+	info->maxactive = fl_maxactive;
+	info->probes = fl_probes_mask() | FAULTLAT_PROBE_EXIT;
+	info->nmissed = fl_probes_nmissed();
+	info->reset_count = READ_ONCE(fl_reset_count);
+	fl_global_read(NULL, &info->dropped);
+	return 0;
+}
+
+static int fl_cmd_global(void *arg)
+{
+	struct faultlat_global *g = arg;
+
+	if (g->flags)
+		return -EINVAL;
+	if (!fl_privileged())
+		return -EPERM;
+	g->nmissed = fl_probes_nmissed();
+	fl_global_read(&g->stats, &g->dropped);
+	return 0;
+}
+
+static void fl_view_comm(__u64 comm[2], const struct fl_view *v)
+{
+	BUILD_BUG_ON(sizeof(v->comm) != 2 * sizeof(__u64));
+	memcpy(comm, v->comm, sizeof(v->comm));
+}
+
+static int fl_cmd_task(void *arg)
+{
+	struct faultlat_task *t = arg;
+	struct fl_view *v;
+	int err;
+
+	if (t->flags & ~FAULTLAT_TASK_PROCESS || t->__reserved || !t->id)
+		return -EINVAL;
+	v = kmalloc(sizeof(*v), GFP_KERNEL);
+	if (!v)
+		return -ENOMEM;
+	err = fl_view_task(t->id, t->flags & FAULTLAT_TASK_PROCESS,
+			   fl_privileged(), v);
+	if (!err) {
+		t->pid = v->pid;
+		t->tgid = v->tgid;
+		t->uid = v->uid;
+		t->nr_threads = v->nr_threads;
+		if (v->exited)
+			t->flags |= FAULTLAT_TASK_EXITED;
+		fl_view_comm(t->comm, v);
+		t->stats = v->st;
+	}
+	kfree(v);
+	return err;
+}
+
+/**
+ * struct fl_list_ctx - FAULTLAT_IOC_LIST's walk
+ * @l: the caller's struct
+ * @ubuf: where the next entry goes
+ */
+struct fl_list_ctx {
+	struct faultlat_list *l;
+	u8 __user *ubuf;
+};
+
+static u64 fl_max(const struct faultlat_stats *st)
+{
+	return max(st->minor.max_ns, st->major.max_ns);
+}
+
+static int fl_list_one(const struct fl_view *v, void *priv)
+{
+	struct fl_list_ctx *ctx = priv;
+	struct faultlat_list *l = ctx->l;
+	struct faultlat_task_entry e = {};
+	struct faultlat_hist all;
+
+	l->total++;
+	if (l->nr >= l->capacity)
+		return 0;
+
+	e.pid = v->pid;
+	e.tgid = v->tgid;
+	e.uid = v->uid;
+	e.flags = (v->process ? FAULTLAT_TASK_PROCESS : 0) |
+		  (v->exited ? FAULTLAT_TASK_EXITED : 0);
+	fl_view_comm(e.comm, v);
+	e.minor = v->st.minor.count;
+	e.major = v->st.major.count;
+	e.errors = v->st.errors;
+	e.total_ns = v->st.minor.sum_ns + v->st.major.sum_ns;
+	e.max_ns = fl_max(&v->st);
+
+	/* Percentiles over minor and major faults together. */
+	fl_hist_init(&all);
+	fl_hist_add_hist(&all, &v->st.minor);
+	fl_hist_add_hist(&all, &v->st.major);
+	fl_hist_finish(&all);
+	if (all.count) {
+		/* Empty histograms of the views have min 0: take the others'. */
+		all.min_ns = !v->st.minor.count ? v->st.major.min_ns :
+			     !v->st.major.count ? v->st.minor.min_ns :
+			     min(v->st.minor.min_ns, v->st.major.min_ns);
+	}
+	e.p50_ns = fl_hist_percentile(&all, 500);
+	e.p99_ns = fl_hist_percentile(&all, 990);
+
+	if (copy_to_user(ctx->ubuf, &e, min_t(size_t, sizeof(e), l->entry_size)))
+		return -EFAULT;
+	if (l->entry_size > sizeof(e) &&
+	    clear_user(ctx->ubuf + sizeof(e), l->entry_size - sizeof(e)))
+		return -EFAULT;
+	ctx->ubuf += l->entry_size;
+	l->nr++;
+	return 0;
+}
+
+static int fl_cmd_list(void *arg)
+{
+	struct faultlat_list *l = arg;
+	struct fl_list_ctx ctx = { .l = l };
+	struct fl_view *v;
+	int err;
+
+	if (l->flags & ~FAULTLAT_TASK_PROCESS)
+		return -EINVAL;
+	if (l->entry_size < sizeof(struct faultlat_task_entry) ||
+	    l->entry_size > FL_MAX_USIZE)
+		return -EINVAL;
+	if (l->capacity && !l->entries)
+		return -EFAULT;
+	if ((u64)l->capacity * l->entry_size > INT_MAX)
+		return -EINVAL;
+	ctx.ubuf = u64_to_user_ptr(l->entries);
+	if (l->capacity &&
+	    !access_ok(ctx.ubuf, (size_t)l->capacity * l->entry_size))
+		return -EFAULT;
+
+	v = kmalloc(sizeof(*v), GFP_KERNEL);
+	if (!v)
+		return -ENOMEM;
+	l->nr = 0;
+	l->total = 0;
+	err = fl_view_each(l->flags & FAULTLAT_TASK_PROCESS, fl_privileged(),
+			   v, fl_list_one, &ctx);
+	kfree(v);
+	return err;
+}
+
+static int fl_cmd_reset(void *arg)
+{
+	struct faultlat_reset *r = arg;
+
+	if (r->flags)
+		return -EINVAL;
+	if (!fl_privileged())
+		return -EPERM;
+	fl_reset();
+	return 0;
+}
+
+/**
+ * struct fl_cmd - one ioctl command
+ * @size: the kernel's struct size
+ * @min_size: the first version's size; smaller is EINVAL
+ * @fn: the handler, on a kernel copy of the struct
+ */
+struct fl_cmd {
+	size_t size;
+	size_t min_size;
+	int (*fn)(void *arg);
+};
+
+#define FL_CMD(nr, type, last, handler)					\
+	[nr] = { .size = sizeof(struct type),				\
+		 .min_size = offsetofend(struct type, last),		\
+		 .fn = handler }
+
+static const struct fl_cmd fl_cmds[] = {
+	FL_CMD(FAULTLAT_CMD_INFO, faultlat_info, __reserved, fl_cmd_info),
+	FL_CMD(FAULTLAT_CMD_GLOBAL, faultlat_global, stats, fl_cmd_global),
+	FL_CMD(FAULTLAT_CMD_TASK, faultlat_task, stats, fl_cmd_task),
+	FL_CMD(FAULTLAT_CMD_LIST, faultlat_list, entries, fl_cmd_list),
+	FL_CMD(FAULTLAT_CMD_RESET, faultlat_reset, flags, fl_cmd_reset),
+};
+
+static long fl_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	void __user *uarg = (void __user *)arg;
+	const struct fl_cmd *op;
+	unsigned int nr;
+	void *karg;
+	u32 usize;
+	int err;
+
+	if (_IOC_TYPE(cmd) != FAULTLAT_TYPE || _IOC_DIR(cmd) != _IOC_NONE ||
+	    _IOC_SIZE(cmd))
+		return -ENOTTY;
+	nr = _IOC_NR(cmd);
+	if (nr >= ARRAY_SIZE(fl_cmds) || !fl_cmds[nr].fn)
+		return -ENOTTY;
+	op = &fl_cmds[nr];
+
+	if (get_user(usize, (u32 __user *)uarg))
+		return -EFAULT;
+	if (usize < op->min_size)
+		return -EINVAL;
+	if (usize > FL_MAX_USIZE)
+		return -E2BIG;
+
+	karg = kzalloc(op->size, GFP_KERNEL);
+	if (!karg)
+		return -ENOMEM;
+	err = copy_struct_from_user(karg, op->size, uarg, usize);
+	if (!err)
+		err = op->fn(karg);
+	if (!err && copy_to_user(uarg, karg, min_t(size_t, usize, op->size)))
+		err = -EFAULT;
+	kfree(karg);
+	return err;
+}
+
+static const struct file_operations fl_fops = {
+	.owner = THIS_MODULE,
+	.unlocked_ioctl = fl_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+	.llseek = noop_llseek,
+};
+
+static struct miscdevice fl_misc = {
+	.minor = MISC_DYNAMIC_MINOR,
+	.name = "faultlat",
+	.fops = &fl_fops,
+	.mode = 0444,
+};
+
+int fl_chardev_init(void)
+{
+	return misc_register(&fl_misc);
+}
+
+void fl_chardev_exit(void)
+{
+	misc_deregister(&fl_misc);
+}

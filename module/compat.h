@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * faultlat: every difference between kernel versions and flavours.
+ *
+ * faultlat targets Debian's 6.1 kernels (generic, cloud, rt).  Anything
+ * that differs between versions or flavours is decided here and nowhere
+ * else.
+ */
+#ifndef _FAULTLAT_COMPAT_H
+#define _FAULTLAT_COMPAT_H
+
+#include <linux/sched/clock.h>
+
+/*
+ * Kbuild warns when the kernel is not 6.1 (VERSION.PATCHLEVEL, which avoids
+ * 6.1's LINUX_VERSION_CODE capping the sublevel at 255).  Differences
+ * between flavours (generic, cloud, rt) are decided below as they appear.
+ */
+
+/*
+ * The clock of every latency: local_clock() is sched_clock() (the TSC on
+ * x86-64), kept monotonic per CPU.  A fault that sleeps may end on another
+ * CPU; with a stable TSC (every x86-64 machine we support, and the QEMU rig
+ * with tsc=reliable) the clocks of all CPUs agree.
+ */
+static inline u64 fl_now(void)
+{
+	return local_clock();
+}
+
+/* handle_mm_fault(vma, address, flags, regs): the x86-64 argument registers. */
+#define FL_ARG_VMA(regs)	((struct vm_area_struct *)(regs)->di)
+#define FL_ARG_FLAGS(regs)	((unsigned int)(regs)->dx)
+#define FL_ARG_REGS(regs)	((struct pt_regs *)(regs)->cx)
+
+#endif /* _FAULTLAT_COMPAT_H */

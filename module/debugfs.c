@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * faultlat: /sys/kernel/debug/faultlat/, read-only (so it works under
+ * lockdown, which refuses writable debugfs files).
+ *
+ *   summary     probes, counts, nmissed, dropped, table use
+ *   tasks       one line per tracked thread and process
+ *   histograms  the global minor and major histograms, and the breakdowns
+ */
+#include <linux/debugfs.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+
+#include "faultlat.h"
+
+static struct dentry *fl_dir;
+
+static int summary_show(struct seq_file *m, void *unused)
+{
+	struct faultlat_stats *st;
+	u64 dropped;
+
+	st = kmalloc(sizeof(*st), GFP_KERNEL);
+	if (!st)
+		return -ENOMEM;
+	fl_global_read(st, &dropped);
+	seq_printf(m, "version      %u.%u (abi %u)\n", FL_VERSION_MAJOR,
+		   FL_VERSION_MINOR, FAULTLAT_ABI_VERSION);
+	seq_printf(m, "probes       handle_mm_fault:%s sched_process_exit/free:on\n",
+		   fl_probes_mask() & FAULTLAT_PROBE_FAULT ? "kretprobe" : "off");
+	seq_printf(m, "maxactive    %u\n", fl_maxactive);
+	seq_printf(m, "nmissed      %llu\n", fl_probes_nmissed());
+	seq_printf(m, "dropped      %llu\n", dropped);
+	seq_printf(m, "tasks        %u/%u used (%zu KiB, %zu bytes per record)\n",
+		   fl_tasks_used(), fl_max_tasks, fl_tasks_bytes() >> 10,
+		   sizeof(struct fl_rec));
+	seq_printf(m, "resets       %u\n", READ_ONCE(fl_reset_count));
+	seq_printf(m, "calls        %llu\n", st->calls);
+	seq_printf(m, "minor        %llu\n", st->minor.count);
+	seq_printf(m, "major        %llu\n", st->major.count);
+	seq_printf(m, "errors       %llu\n", st->errors);
+	seq_printf(m, "retries      %llu\n", st->retries);
+	seq_printf(m, "abandoned    %llu\n", st->abandoned);
+	kfree(st);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(summary);
+
+static u64 fl_all_percentile(const struct faultlat_stats *st,
+			     unsigned int permille, struct faultlat_hist *all)
+{
+	fl_hist_init(all);
+	fl_hist_add_hist(all, &st->minor);
+	fl_hist_add_hist(all, &st->major);
+	fl_hist_finish(all);
+	if (all->count)
+		all->min_ns = !st->minor.count ? st->major.min_ns :
+			      !st->major.count ? st->minor.min_ns :
+			      min(st->minor.min_ns, st->major.min_ns);
+	return fl_hist_percentile(all, permille);
+}
+
+static int fl_tasks_line(const struct fl_view *v, void *priv)
+{
+	struct seq_file *m = priv;
+	struct faultlat_hist *all = m->private;
+
+	seq_printf(m, "%-7u %-7u %-7s %-16s %10llu %8llu %10llu %10llu %10llu\n",
+		   v->pid, v->tgid,
+		   v->process ? (v->exited ? "exited" : "process") : "thread",
+		   v->comm, v->st.minor.count, v->st.major.count,
+		   fl_all_percentile(&v->st, 500, all),
+		   fl_all_percentile(&v->st, 990, all),
+		   max(v->st.minor.max_ns, v->st.major.max_ns));
+	return 0;
+}
+
+static int tasks_show(struct seq_file *m, void *unused)
+{
+	struct faultlat_hist *all;
+	void *old = m->private;
+	struct fl_view *v;
+	int err = -ENOMEM;
+
+	v = kmalloc(sizeof(*v), GFP_KERNEL);
+	all = kmalloc(sizeof(*all), GFP_KERNEL);
+	m->private = all;
+	if (v && all) {
+		seq_printf(m, "%-7s %-7s %-7s %-16s %10s %8s %10s %10s %10s\n",
+			   "pid", "tgid", "kind", "comm", "minor", "major",
+			   "p50_ns", "p99_ns", "max_ns");
+		err = fl_view_each(false, true, v, fl_tasks_line, m);
+	}
+	kfree(all);
+	m->private = old;
+	kfree(v);
+	return err;
+}
+DEFINE_SHOW_ATTRIBUTE(tasks);
+
+static void fl_seq_hist(struct seq_file *m, const char *name,
+			const struct faultlat_hist *h)
+{
+	unsigned int i, first = 0, last = 0;
+	u64 peak = 0;
+
+	seq_printf(m, "%s: count %llu sum_ns %llu min_ns %llu max_ns %llu p50_ns %llu p99_ns %llu\n",
+		   name, h->count, h->sum_ns, h->min_ns, h->max_ns,
+		   fl_hist_percentile(h, 500), fl_hist_percentile(h, 990));
+	if (!h->count)
+		return;
+	for (i = 0; i < FAULTLAT_NR_BUCKETS; i++) {
+		if (!h->buckets[i])
+			continue;
+		if (!peak)
+			first = i;
+		last = i;
+		peak = max(peak, h->buckets[i]);
+	}
+	seq_printf(m, "%24s : %-10s %s\n", "nsecs", "count", "distribution");
+	for (i = first; i <= last; i++) {
+		unsigned int stars = div64_u64(h->buckets[i] * 40, peak);
+
+		seq_printf(m, "%11llu -> %-11llu: %-10llu |%-40.*s|\n",
+			   faultlat_bucket_lo(i), faultlat_bucket_hi(i) - 1,
+			   h->buckets[i], stars,
+			   "****************************************");
+	}
+}
+
+static int histograms_show(struct seq_file *m, void *unused)
+{
+	static const char * const kinds[] = { "anon", "file", "shmem", "hugetlb" };
+	static const char * const access[] = { "read", "write", "exec" };
+	static const char * const class[] = { "minor", "major" };
+	struct faultlat_stats *st;
+	unsigned int c, j;
+	u64 dropped;
+
+	st = kmalloc(sizeof(*st), GFP_KERNEL);
+	if (!st)
+		return -ENOMEM;
+	fl_global_read(st, &dropped);
+	fl_seq_hist(m, "minor", &st->minor);
+	seq_puts(m, "\n");
+	fl_seq_hist(m, "major", &st->major);
+	seq_puts(m, "\n");
+	for (c = 0; c < FAULTLAT_NR_CLASSES; c++) {
+		seq_printf(m, "%s: user %llu kernel %llu no_regs %llu |",
+			   class[c], st->by_mode[c][FAULTLAT_MODE_USER],
+			   st->by_mode[c][FAULTLAT_MODE_KERNEL], st->no_regs[c]);
+		for (j = 0; j < FAULTLAT_NR_KINDS; j++)
+			seq_printf(m, " %s %llu", kinds[j], st->by_kind[c][j]);
+		seq_puts(m, " |");
+		for (j = 0; j < FAULTLAT_NR_ACCESS; j++)
+			seq_printf(m, " %s %llu", access[j], st->by_access[c][j]);
+		seq_puts(m, "\n");
+	}
+	seq_printf(m, "errors %llu retries %llu abandoned %llu calls %llu nmissed %llu dropped %llu\n",
+		   st->errors, st->retries, st->abandoned, st->calls,
+		   fl_probes_nmissed(), dropped);
+	kfree(st);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(histograms);
+
+int fl_debugfs_init(void)
+{
+	fl_dir = debugfs_create_dir("faultlat", NULL);
+	if (IS_ERR(fl_dir))
+		return PTR_ERR(fl_dir);
+	debugfs_create_file("summary", 0444, fl_dir, NULL, &summary_fops);
+	debugfs_create_file("tasks", 0444, fl_dir, NULL, &tasks_fops);
+	debugfs_create_file("histograms", 0444, fl_dir, NULL, &histograms_fops);
+	return 0;
+}
+
+void fl_debugfs_exit(void)
+{
+	debugfs_remove(fl_dir);
+	fl_dir = NULL;
+}

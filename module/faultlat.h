@@ -1,0 +1,210 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * faultlat: declarations shared by the module's files.
+ */
+#ifndef _FAULTLAT_H
+#define _FAULTLAT_H
+
+#include <linux/types.h>
+#include <linux/seqlock.h>
+#include <linux/spinlock.h>
+#include <linux/uidgid.h>
+#include <linux/sched.h>
+#include <linux/faultlat.h>
+
+#define FL_VERSION_MAJOR	0
+#define FL_VERSION_MINOR	1
+
+/* hist.c: histogram math */
+
+/**
+ * struct fl_thist - a compact latency histogram, for one task record
+ * @sum_ns: sum of the samples
+ * @min_ns: smallest sample (U64_MAX when empty)
+ * @max_ns: largest sample
+ * @buckets: sample counts, FAULTLAT_NR_BUCKETS of them (see the uapi
+ *	header); the count is their sum, so it can never disagree with them
+ *
+ * 32-bit buckets keep a task record within 2 KiB; a bucket of one task
+ * would need 2^32 faults of one latency to wrap.
+ */
+struct fl_thist {
+	u64 sum_ns;
+	u64 min_ns;
+	u64 max_ns;
+	u32 buckets[FAULTLAT_NR_BUCKETS];
+};
+
+unsigned int fl_bucket(u64 ns);
+u64 fl_hist_percentile(const struct faultlat_hist *h, unsigned int permille);
+void fl_hist_init(struct faultlat_hist *h);
+void fl_thist_init(struct fl_thist *h);
+void fl_hist_add_thist(struct faultlat_hist *dst, const struct fl_thist *src);
+void fl_hist_add_hist(struct faultlat_hist *dst, const struct faultlat_hist *src);
+void fl_hist_finish(struct faultlat_hist *h);
+
+/* stats.c: what one fault adds to a set of statistics */
+
+/**
+ * struct fl_sample - one completed (or failed, or retried) fault
+ * @lat_ns: latency, first entry to final return
+ * @class: enum faultlat_class
+ * @mode: enum faultlat_mode
+ * @kind: enum faultlat_kind
+ * @access: enum faultlat_access
+ * @no_regs: raised without pt_regs (get_user_pages() and friends)
+ */
+struct fl_sample {
+	u64 lat_ns;
+	u8 class;
+	u8 mode;
+	u8 kind;
+	u8 access;
+	bool no_regs;
+};
+
+/**
+ * struct fl_tstats - a task record's statistics; see struct faultlat_stats
+ * @minor: minor faults
+ * @major: major faults
+ * @errors: VM_FAULT_ERROR results
+ * @retries: VM_FAULT_RETRY results
+ * @abandoned: retries never completed
+ * @calls: handle_mm_fault() calls
+ * @no_regs: faults without pt_regs, by class
+ * @by_mode: by class and mode
+ * @by_kind: by class and mapping kind
+ * @by_access: by class and access
+ */
+struct fl_tstats {
+	struct fl_thist minor;
+	struct fl_thist major;
+	u64 errors;
+	u64 retries;
+	u64 abandoned;
+	u64 calls;
+	u64 no_regs[FAULTLAT_NR_CLASSES];
+	u64 by_mode[FAULTLAT_NR_CLASSES][FAULTLAT_NR_MODES];
+	u64 by_kind[FAULTLAT_NR_CLASSES][FAULTLAT_NR_KINDS];
+	u64 by_access[FAULTLAT_NR_CLASSES][FAULTLAT_NR_ACCESS];
+};
+
+void fl_tstats_init(struct fl_tstats *st);
+void fl_tstats_record(struct fl_tstats *st, const struct fl_sample *s);
+void fl_tstats_add(struct fl_tstats *dst, const struct fl_tstats *src);
+void fl_stats_init(struct faultlat_stats *st);
+void fl_stats_record(struct faultlat_stats *st, const struct fl_sample *s);
+void fl_stats_add_tstats(struct faultlat_stats *dst,
+			 const struct fl_tstats *src);
+void fl_stats_add(struct faultlat_stats *dst, const struct faultlat_stats *src);
+void fl_stats_finish(struct faultlat_stats *st);
+
+/* tasks.c: the task table */
+
+#define FL_KEY_PROC	BIT(31)		/* key of a process record: tgid | this */
+
+/**
+ * struct fl_rec - one tracked thread or process
+ * @key: tid for a thread, tgid | FL_KEY_PROC for a process, 0 when free
+ * @tgid: the process
+ * @gen: reset generation @st belongs to; stale means zero
+ * @uid: real uid when last seen
+ * @euid: effective uid when last seen
+ * @start_time: the thread's (or the group leader's) start_time, to tell a
+ *	reused pid from the task we tracked
+ * @comm: comm when first seen
+ * @seq: readers retry on it; written by the thread itself (thread records)
+ *	or under @lock (process records)
+ * @lock: serializes the folds of exiting threads into a process record
+ * @retry_start: entry time of the first call of a fault being retried
+ * @retry_pending: the last call returned VM_FAULT_RETRY
+ * @st: the statistics
+ */
+struct fl_rec {
+	u32 key;
+	u32 tgid;
+	u32 gen;
+	kuid_t uid;
+	kuid_t euid;
+	u64 start_time;
+	char comm[TASK_COMM_LEN];
+	seqcount_t seq;
+	raw_spinlock_t lock;
+	u64 retry_start;
+	bool retry_pending;
+	struct fl_tstats st;
+};
+
+/**
+ * struct fl_pcpu - global statistics, one per CPU
+ * @gen: reset generation of @st and @dropped
+ * @dropped: faults with no task record (table full)
+ * @st: every fault taken on this CPU
+ */
+struct fl_pcpu {
+	u32 gen;
+	u64 dropped;
+	struct faultlat_stats st;
+};
+
+extern unsigned int fl_max_tasks;
+extern u32 fl_gen;
+extern u32 fl_reset_count;
+extern struct fl_pcpu __percpu *fl_pcpu;
+
+int fl_tasks_init(void);
+void fl_tasks_exit(void);
+struct fl_rec *fl_task_current(void);
+void fl_task_exit(struct task_struct *p);
+void fl_task_free(struct task_struct *p);
+unsigned int fl_tasks_used(void);
+size_t fl_tasks_bytes(void);
+void fl_reset(void);
+void fl_global_read(struct faultlat_stats *st, u64 *dropped);
+
+/**
+ * struct fl_view - a reader's snapshot of one thread or process
+ * @pid: tid or tgid
+ * @tgid: the process
+ * @uid: uid as the reader's namespace sees it
+ * @nr_threads: live threads included
+ * @exited: no live thread
+ * @process: a process view
+ * @comm: comm
+ * @st: the statistics, finished (counts summed)
+ */
+struct fl_view {
+	u32 pid;
+	u32 tgid;
+	u32 uid;
+	u32 nr_threads;
+	bool exited;
+	bool process;
+	char comm[TASK_COMM_LEN];
+	struct faultlat_stats st;
+};
+
+/* fl_view_* return 0, -ESRCH or -EACCES. */
+int fl_view_task(u32 id, bool process, bool privileged, struct fl_view *v);
+typedef int (*fl_view_fn)(const struct fl_view *v, void *priv);
+int fl_view_each(bool processes_only, bool privileged, struct fl_view *v,
+		 fl_view_fn fn, void *priv);
+
+/* probes.c */
+int fl_probes_init(void);
+void fl_probes_exit(void);
+u64 fl_probes_nmissed(void);
+u32 fl_probes_mask(void);
+extern unsigned int fl_maxactive;
+
+/* tracepoints.c: attach to kernel tracepoints not exported to modules */
+int fl_tracepoints_init(void);
+void fl_tracepoints_exit(void);
+
+/* debugfs.c, chardev.c */
+int fl_debugfs_init(void);
+void fl_debugfs_exit(void);
+int fl_chardev_init(void);
+void fl_chardev_exit(void);
+
+#endif /* _FAULTLAT_H */

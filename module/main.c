@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * faultlat: page-fault latency histograms, per task.
+ *
+ * Load order: the task table, the exit/free tracepoints (so that every
+ * thread we will see is also seen leaving), the fault kretprobe, then the
+ * readers' interfaces.  Unload in reverse; each step waits until no
+ * handler of ours runs, so the table is freed last with nothing in flight.
+ */
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+
+#include "faultlat.h"
+
+static int __init fl_check_params(void)
+{
+	if (fl_max_tasks < 16 || fl_max_tasks > 1048576) {
+		pr_err("faultlat: max_tasks=%u out of range (16-1048576)\n",
+		       fl_max_tasks);
+		return -EINVAL;
+	}
+	if (fl_maxactive < 16 || fl_maxactive > 65536) {
+		pr_err("faultlat: maxactive=%u out of range (16-65536)\n",
+		       fl_maxactive);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int __init fl_init(void)
+{
+	int err;
+
+	err = fl_check_params();
+	if (err)
+		return err;
+	err = fl_tasks_init();
+	if (err)
+		return err;
+	err = fl_tracepoints_init();
+	if (err)
+		goto out_tasks;
+	err = fl_probes_init();
+	if (err)
+		goto out_tracepoints;
+	err = fl_debugfs_init();
+	if (err)
+		goto out_probes;
+	err = fl_chardev_init();
+	if (err)
+		goto out_debugfs;
+	pr_info("faultlat: %u.%u loaded, max_tasks=%u maxactive=%u (%zu KiB)\n",
+		FL_VERSION_MAJOR, FL_VERSION_MINOR, fl_max_tasks, fl_maxactive,
+		fl_tasks_bytes() >> 10);
+	return 0;
+
+out_debugfs:
+	fl_debugfs_exit();
+out_probes:
+	fl_probes_exit();
+out_tracepoints:
+	fl_tracepoints_exit();
+out_tasks:
+	fl_tasks_exit();
+	return err;
+}
+
+static void __exit fl_exit(void)
+{
+	fl_chardev_exit();
+	fl_debugfs_exit();
+	fl_probes_exit();
+	fl_tracepoints_exit();
+	fl_tasks_exit();
+}
+
+module_init(fl_init);
+module_exit(fl_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_AUTHOR("The faultlat authors");
+MODULE_DESCRIPTION("Page-fault latency histograms, per task");
+MODULE_VERSION(__stringify(FL_VERSION_MAJOR) "." __stringify(FL_VERSION_MINOR));

@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * faultlat: what one fault adds to a set of statistics.
+ *
+ * Two layouts hold the same statistics: struct fl_tstats (a task record,
+ * 32-bit buckets, within 2 KiB) and struct faultlat_stats (the uapi one,
+ * used for the per-CPU global totals and for every reader's snapshot).
+ * The counters that are not histograms have the same names in both, so one
+ * macro updates either.
+ */
+#include <linux/kernel.h>
+#include <linux/string.h>
+
+#include "faultlat.h"
+
+#define FL_RECORD(stats, sample)					\
+	do {								\
+		typeof(stats) st__ = (stats);				\
+		const struct fl_sample *s__ = (sample);			\
+		typeof(st__->minor) *h__ = s__->class == FAULTLAT_MAJOR ?	\
+			&st__->major : &st__->minor;			\
+		u64 ns__ = s__->lat_ns;					\
+									\
+		h__->buckets[fl_bucket(ns__)]++;			\
+		h__->sum_ns += ns__;					\
+		h__->min_ns = min(h__->min_ns, ns__);			\
+		h__->max_ns = max(h__->max_ns, ns__);			\
+		st__->no_regs[s__->class] += s__->no_regs;		\
+		st__->by_mode[s__->class][s__->mode]++;			\
+		st__->by_kind[s__->class][s__->kind]++;			\
+		st__->by_access[s__->class][s__->access]++;		\
+	} while (0)
+
+#define FL_ADD_COUNTERS(to, from)					\
+	do {								\
+		typeof(to) d__ = (to);					\
+		typeof(from) s__ = (from);				\
+		unsigned int c__, j__;					\
+									\
+		d__->errors += s__->errors;				\
+		d__->retries += s__->retries;				\
+		d__->abandoned += s__->abandoned;			\
+		d__->calls += s__->calls;				\
+		for (c__ = 0; c__ < FAULTLAT_NR_CLASSES; c__++) {	\
+			d__->no_regs[c__] += s__->no_regs[c__];		\
+			for (j__ = 0; j__ < FAULTLAT_NR_MODES; j__++)	\
+				d__->by_mode[c__][j__] +=		\
+					s__->by_mode[c__][j__];		\
+			for (j__ = 0; j__ < FAULTLAT_NR_KINDS; j__++)	\
+				d__->by_kind[c__][j__] +=		\
+					s__->by_kind[c__][j__];		\
+			for (j__ = 0; j__ < FAULTLAT_NR_ACCESS; j__++)	\
+				d__->by_access[c__][j__] +=		\
+					s__->by_access[c__][j__];	\
+		}							\
+	} while (0)
+
+void fl_tstats_init(struct fl_tstats *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->minor.min_ns = U64_MAX;
+	st->major.min_ns = U64_MAX;
+}
+
+void fl_tstats_record(struct fl_tstats *st, const struct fl_sample *s)
+{
+	FL_RECORD(st, s);
+}
+
+/* Fold one task record into another (a thread into its process). */
+void fl_tstats_add(struct fl_tstats *dst, const struct fl_tstats *src)
+{
+	unsigned int i;
+
+	for (i = 0; i < FAULTLAT_NR_BUCKETS; i++) {
+		dst->minor.buckets[i] += src->minor.buckets[i];
+		dst->major.buckets[i] += src->major.buckets[i];
+	}
+	dst->minor.sum_ns += src->minor.sum_ns;
+	dst->major.sum_ns += src->major.sum_ns;
+	dst->minor.min_ns = min(dst->minor.min_ns, src->minor.min_ns);
+	dst->major.min_ns = min(dst->major.min_ns, src->major.min_ns);
+	dst->minor.max_ns = max(dst->minor.max_ns, src->minor.max_ns);
+	dst->major.max_ns = max(dst->major.max_ns, src->major.max_ns);
+	FL_ADD_COUNTERS(dst, src);
+}
+
+void fl_stats_init(struct faultlat_stats *st)
+{
+	memset(st, 0, sizeof(*st));
+	fl_hist_init(&st->minor);
+	fl_hist_init(&st->major);
+}
+
+void fl_stats_record(struct faultlat_stats *st, const struct fl_sample *s)
+{
+	FL_RECORD(st, s);
+}
+
+void fl_stats_add_tstats(struct faultlat_stats *dst,
+			 const struct fl_tstats *src)
+{
+	fl_hist_add_thist(&dst->minor, &src->minor);
+	fl_hist_add_thist(&dst->major, &src->major);
+	FL_ADD_COUNTERS(dst, src);
+}
+
+void fl_stats_add(struct faultlat_stats *dst, const struct faultlat_stats *src)
+{
+	fl_hist_add_hist(&dst->minor, &src->minor);
+	fl_hist_add_hist(&dst->major, &src->major);
+	FL_ADD_COUNTERS(dst, src);
+}
+
+/* Make a summed snapshot ready for readers: counts from the buckets. */
+void fl_stats_finish(struct faultlat_stats *st)
+{
+	fl_hist_finish(&st->minor);
+	fl_hist_finish(&st->major);
+}

@@ -1,0 +1,594 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * faultlat: the task table.
+ *
+ * All records are allocated at load time: max_tasks of them, threads and
+ * processes alike.  An open-addressing index (twice as many slots, a power
+ * of two) maps a key to its record.  Lookups take no lock: a record's
+ * fields are written before its index slot is published (release), and a
+ * thread looks up only its own key, which nobody else inserts or removes.
+ * Inserting and removing take one raw spinlock (allowed on PREEMPT_RT, and
+ * taken only when a task is first seen or exits, never per fault).
+ *
+ * A thread's record is written only by the thread itself, in its probes,
+ * under its seqcount.  When the thread exits, it folds its record into its
+ * process's record (created together with the first thread record of the
+ * process, so the fold never needs a free record) and frees its own.  The
+ * process record lives until the process's leader is freed, i.e. after it
+ * was reaped, so a parent can read it after waitid(WNOWAIT).
+ *
+ * A reset bumps fl_gen; each writer zeroes its own statistics when it sees
+ * a new generation, and readers treat stale ones as zero.
+ */
+#include <linux/cred.h>
+#include <linux/hash.h>
+#include <linux/log2.h>
+#include <linux/moduleparam.h>
+#include <linux/percpu.h>
+#include <linux/pid.h>
+#include <linux/rcupdate.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
+
+#include "faultlat.h"
+
+unsigned int fl_max_tasks = 4096;
+module_param_named(max_tasks, fl_max_tasks, uint, 0444);
+MODULE_PARM_DESC(max_tasks,
+		 "records for threads and processes, allocated at load (16-1048576, default 4096)");
+
+u32 fl_gen;
+u32 fl_reset_count;
+struct fl_pcpu __percpu *fl_pcpu;
+
+#define FL_EMPTY	0ULL
+#define FL_TOMB		(~0ULL)
+#define FL_ENTRY(key, idx)	(((u64)(key) << 32) | ((idx) + 1))
+#define FL_ENTRY_KEY(e)		((u32)((e) >> 32))
+#define FL_ENTRY_IDX(e)		((u32)(e) - 1)
+
+static struct {
+	raw_spinlock_t lock;	/* index and free list writers */
+	struct fl_rec *recs;
+	u32 *free;		/* stack of free record indexes */
+	u32 nfree;
+	u64 *index;
+	u32 bits;
+	u32 max_disp;		/* longest probe sequence ever inserted */
+} fl_tab;
+
+static inline u32 fl_home(u32 key)
+{
+	return hash_32(key, fl_tab.bits);
+}
+
+static struct fl_rec *fl_lookup(u32 key)
+{
+	u32 mask = (1U << fl_tab.bits) - 1, h = fl_home(key);
+	u32 d, n = READ_ONCE(fl_tab.max_disp);
+
+	for (d = 0; d <= n; d++) {
+		/* Pairs with fl_index_insert(): the record is ready. */
+		u64 e = smp_load_acquire(&fl_tab.index[(h + d) & mask]);
+
+		if (e == FL_EMPTY)
+			break;
+		if (e != FL_TOMB && FL_ENTRY_KEY(e) == key)
+			return &fl_tab.recs[FL_ENTRY_IDX(e)];
+	}
+	return NULL;
+}
+
+/* Under fl_tab.lock.  The record must be fully initialised. */
+static void fl_index_insert(u32 key, u32 idx)
+{
+	u32 mask = (1U << fl_tab.bits) - 1, h = fl_home(key), d;
+
+	for (d = 0; ; d++) {
+		u64 *slot = &fl_tab.index[(h + d) & mask];
+
+		if (*slot == FL_EMPTY || *slot == FL_TOMB) {
+			if (d > fl_tab.max_disp)
+				WRITE_ONCE(fl_tab.max_disp, d);
+			/* Publish the record only once it is filled in. */
+			smp_store_release(slot, FL_ENTRY(key, idx));
+			return;
+		}
+	}
+}
+
+/* Under fl_tab.lock. */
+static void fl_index_remove(struct fl_rec *r)
+{
+	u32 mask = (1U << fl_tab.bits) - 1, h = fl_home(r->key), d;
+	u32 idx = r - fl_tab.recs;
+
+	for (d = 0; d <= fl_tab.max_disp; d++) {
+		u64 *slot = &fl_tab.index[(h + d) & mask];
+
+		if (*slot == FL_ENTRY(r->key, idx)) {
+			WRITE_ONCE(*slot, FL_TOMB);
+			break;
+		}
+	}
+	WRITE_ONCE(r->key, 0);
+	fl_tab.free[fl_tab.nfree++] = idx;
+}
+
+/*
+ * (Re)initialise a record for @t.  Only ever called on a record nobody else
+ * writes: a free one (under fl_tab.lock), or the current thread's own.
+ */
+static void fl_rec_fill(struct fl_rec *r, u32 key, struct task_struct *t)
+{
+	const struct cred *cred = current_cred();
+
+	write_seqcount_begin(&r->seq);
+	r->tgid = t->tgid;
+	r->gen = READ_ONCE(fl_gen);
+	r->uid = cred->uid;
+	r->euid = cred->euid;
+	r->start_time = t->start_time;
+	/* get_task_comm() takes task_lock(), a sleeping lock on RT. */
+	memcpy(r->comm, t->comm, sizeof(r->comm));
+	r->comm[sizeof(r->comm) - 1] = '\0';
+	r->retry_pending = false;
+	fl_tstats_init(&r->st);
+	WRITE_ONCE(r->key, key);
+	write_seqcount_end(&r->seq);
+}
+
+/*
+ * Slow path: the current thread has no record.  Create it, and its
+ * process's record if that is missing or belongs to an earlier process with
+ * the same tgid.  Returns NULL when the table is full (the fault then
+ * counts as dropped).
+ */
+static struct fl_rec *fl_task_create(void)
+{
+	struct task_struct *leader = current->group_leader;
+	u32 pkey = current->tgid | FL_KEY_PROC;
+	struct fl_rec *r = NULL, *p;
+	unsigned long irqflags;
+
+	if (!READ_ONCE(fl_tab.nfree))
+		return NULL;
+
+	raw_spin_lock_irqsave(&fl_tab.lock, irqflags);
+	p = fl_lookup(pkey);
+	if (p && p->start_time != leader->start_time) {
+		/*
+		 * A reused tgid whose earlier leader was not freed yet: every
+		 * thread of that process is gone, nobody writes its record.
+		 */
+		fl_index_remove(p);
+		p = NULL;
+	}
+	if (fl_tab.nfree < (p ? 1 : 2))
+		goto out;
+	if (!p) {
+		p = &fl_tab.recs[fl_tab.free[--fl_tab.nfree]];
+		fl_rec_fill(p, pkey, leader);
+		fl_index_insert(pkey, p - fl_tab.recs);
+	}
+	r = &fl_tab.recs[fl_tab.free[--fl_tab.nfree]];
+	fl_rec_fill(r, current->pid, current);
+	fl_index_insert(current->pid, r - fl_tab.recs);
+out:
+	raw_spin_unlock_irqrestore(&fl_tab.lock, irqflags);
+	return r;
+}
+
+/**
+ * fl_task_current() - the current thread's record, created when missing
+ *
+ * Called from the probes only, preemption disabled.  The record is ready to
+ * be written under its seqcount; a reset since the last write zeroes it.
+ *
+ * Return: the record, or NULL when the table is full or current is an idle
+ * task.
+ */
+struct fl_rec *fl_task_current(void)
+{
+	struct fl_rec *r;
+	u32 gen;
+
+	if (unlikely(!current->pid))
+		return NULL;
+	r = fl_lookup(current->pid);
+	if (unlikely(r && r->start_time != current->start_time)) {
+		/* Left over from a thread whose exit we missed: start anew. */
+		fl_rec_fill(r, current->pid, current);
+	}
+	if (unlikely(!r)) {
+		r = fl_task_create();
+		if (!r)
+			return NULL;
+	}
+	gen = READ_ONCE(fl_gen);
+	if (unlikely(r->gen != gen)) {
+		write_seqcount_begin(&r->seq);
+		fl_tstats_init(&r->st);
+		r->retry_pending = false;
+		r->gen = gen;
+		write_seqcount_end(&r->seq);
+	}
+	return r;
+}
+
+/**
+ * fl_task_exit() - a thread exits: fold its record into its process's
+ * @p: the exiting thread (current)
+ *
+ * Called from the sched_process_exit tracepoint, after exit_mm(): the
+ * thread takes no more faults on user memory.
+ */
+void fl_task_exit(struct task_struct *p)
+{
+	struct fl_rec *r = fl_lookup(p->pid), *proc;
+	const struct cred *cred = current_cred();
+	unsigned long irqflags;
+	u32 gen;
+
+	if (!r || r->start_time != p->start_time)
+		return;
+	proc = fl_lookup(p->tgid | FL_KEY_PROC);
+	if (!proc) {
+		/* Only if the process record was taken by a reused tgid. */
+		raw_spin_lock_irqsave(&fl_tab.lock, irqflags);
+		fl_index_remove(r);
+		raw_spin_unlock_irqrestore(&fl_tab.lock, irqflags);
+		return;
+	}
+
+	/* Readers of the process see the thread either live or folded. */
+	raw_spin_lock_irqsave(&proc->lock, irqflags);
+	write_seqcount_begin(&proc->seq);
+	gen = READ_ONCE(fl_gen);
+	if (proc->gen != gen) {
+		fl_tstats_init(&proc->st);
+		proc->gen = gen;
+	}
+	if (r->gen == gen) {
+		fl_tstats_add(&proc->st, &r->st);
+		proc->st.abandoned += r->retry_pending;
+	}
+	proc->uid = cred->uid;
+	proc->euid = cred->euid;
+	raw_spin_lock(&fl_tab.lock);
+	fl_index_remove(r);
+	raw_spin_unlock(&fl_tab.lock);
+	write_seqcount_end(&proc->seq);
+	raw_spin_unlock_irqrestore(&proc->lock, irqflags);
+}
+
+/**
+ * fl_task_free() - a task's last reference is gone
+ * @p: the task
+ *
+ * Called from the sched_process_free tracepoint (an RCU callback).  When
+ * the group leader goes, the process was reaped: drop its record.
+ */
+void fl_task_free(struct task_struct *p)
+{
+	struct fl_rec *r;
+	unsigned long irqflags;
+
+	raw_spin_lock_irqsave(&fl_tab.lock, irqflags);
+	r = fl_lookup(p->pid);
+	if (r && r->start_time == p->start_time)
+		fl_index_remove(r);
+	if (p->pid == p->tgid) {
+		r = fl_lookup(p->tgid | FL_KEY_PROC);
+		if (r && r->start_time == p->start_time)
+			fl_index_remove(r);
+	}
+	raw_spin_unlock_irqrestore(&fl_tab.lock, irqflags);
+}
+
+unsigned int fl_tasks_used(void)
+{
+	return fl_max_tasks - READ_ONCE(fl_tab.nfree);
+}
+
+/**
+ * fl_reset() - zero every statistic
+ *
+ * Only bumps the generation: every writer zeroes its own statistics when it
+ * sees the new one (threads in their probes, processes in the next fold,
+ * CPUs in their next fault), and readers see stale ones as zero meanwhile.
+ * No record is written by two writers.
+ */
+void fl_reset(void)
+{
+	WRITE_ONCE(fl_gen, READ_ONCE(fl_gen) + 1);
+	WRITE_ONCE(fl_reset_count, fl_reset_count + 1);
+}
+
+/**
+ * fl_global_read() - sum the per-CPU totals
+ * @st: where the statistics go; may be NULL
+ * @dropped: where the dropped count goes
+ */
+void fl_global_read(struct faultlat_stats *st, u64 *dropped)
+{
+	u32 gen = READ_ONCE(fl_gen);
+	int cpu;
+
+	if (st)
+		fl_stats_init(st);
+	*dropped = 0;
+	for_each_possible_cpu(cpu) {
+		struct fl_pcpu *pc = per_cpu_ptr(fl_pcpu, cpu);
+
+		if (READ_ONCE(pc->gen) != gen)
+			continue;
+		if (st)
+			fl_stats_add(st, &pc->st);
+		*dropped += READ_ONCE(pc->dropped);
+	}
+	if (st)
+		fl_stats_finish(st);
+}
+
+/* Readers */
+
+/*
+ * May the caller read this task?  Privileged callers may read all; others
+ * only tasks whose real, effective and saved uids are their own uid (the
+ * uid part of ptrace's rule; ptrace_may_access() is not exported).  A live
+ * task is judged by its current credentials, a gone one by the last ones
+ * seen.
+ */
+static bool fl_may_read(const struct fl_rec *snap, u32 pid, bool privileged)
+{
+	kuid_t me = current_uid();
+	struct task_struct *t;
+	bool ok;
+
+	if (privileged)
+		return true;
+	rcu_read_lock();
+	t = pid_task(find_pid_ns(pid, &init_pid_ns), PIDTYPE_PID);
+	if (t && t->start_time == snap->start_time) {
+		const struct cred *tc = __task_cred(t);
+
+		ok = uid_eq(me, tc->uid) && uid_eq(me, tc->euid) &&
+		     uid_eq(me, tc->suid);
+	} else {
+		ok = uid_eq(me, snap->uid) && uid_eq(me, snap->euid);
+	}
+	rcu_read_unlock();
+	return ok;
+}
+
+/*
+ * Copy a record's identity and (unless stale) its statistics, consistent
+ * under its seqcount.  @snap_st may be NULL for identity only.  Returns
+ * false when the record is free.
+ */
+static bool fl_rec_snapshot(struct fl_rec *r, struct fl_rec *snap)
+{
+	unsigned int seq;
+
+	do {
+		seq = read_seqcount_begin(&r->seq);
+		snap->key = READ_ONCE(r->key);
+		snap->tgid = r->tgid;
+		snap->gen = r->gen;
+		snap->uid = r->uid;
+		snap->euid = r->euid;
+		snap->start_time = r->start_time;
+		memcpy(snap->comm, r->comm, sizeof(snap->comm));
+		memcpy(&snap->st, &r->st, sizeof(snap->st));
+	} while (read_seqcount_retry(&r->seq, seq));
+	if (snap->gen != READ_ONCE(fl_gen))
+		fl_tstats_init(&snap->st);
+	return snap->key != 0;
+}
+
+static void fl_view_fill(struct fl_view *v, const struct fl_rec *snap,
+			 bool process)
+{
+	v->pid = process ? snap->tgid : snap->key;
+	v->tgid = snap->tgid;
+	v->uid = from_kuid_munged(current_user_ns(), snap->uid);
+	v->process = process;
+	memcpy(v->comm, snap->comm, sizeof(v->comm));
+}
+
+/* One pass over a process: its record plus its live threads. */
+static void fl_view_process_pass(struct fl_rec *proc, struct fl_rec *tmp,
+				 struct fl_view *v)
+{
+	u32 tgid = proc->tgid;
+	unsigned int i;
+
+	fl_stats_init(&v->st);
+	v->nr_threads = 0;
+	if (fl_rec_snapshot(proc, tmp)) {
+		fl_view_fill(v, tmp, true);
+		fl_stats_add_tstats(&v->st, &tmp->st);
+	}
+	for (i = 0; i < fl_max_tasks; i++) {
+		struct fl_rec *r = &fl_tab.recs[i];
+		u32 key = READ_ONCE(r->key);
+
+		if (!key || (key & FL_KEY_PROC) || READ_ONCE(r->tgid) != tgid)
+			continue;
+		if (!fl_rec_snapshot(r, tmp) || tmp->tgid != tgid)
+			continue;
+		fl_stats_add_tstats(&v->st, &tmp->st);
+		v->nr_threads++;
+	}
+}
+
+/*
+ * A process's view: its record (exited threads) plus its live threads,
+ * consistent against folds by the process record's seqcount.  @tmp is
+ * scratch space.
+ */
+static void fl_view_process(struct fl_rec *proc, struct fl_rec *tmp,
+			    struct fl_view *v)
+{
+	unsigned long irqflags;
+	unsigned int seq, tries;
+	bool done = false;
+
+	for (tries = 0; tries < 4 && !done; tries++) {
+		seq = read_seqcount_begin(&proc->seq);
+		fl_view_process_pass(proc, tmp, v);
+		done = !read_seqcount_retry(&proc->seq, seq);
+	}
+	if (!done) {
+		/* Threads keep exiting: hold their folds off for one pass. */
+		raw_spin_lock_irqsave(&proc->lock, irqflags);
+		fl_view_process_pass(proc, tmp, v);
+		raw_spin_unlock_irqrestore(&proc->lock, irqflags);
+	}
+	v->exited = !v->nr_threads;
+	fl_stats_finish(&v->st);
+}
+
+/**
+ * fl_view_task() - a reader's snapshot of one thread or process
+ * @id: tid or tgid (initial pid namespace)
+ * @process: @id is a tgid
+ * @privileged: the caller may read every task
+ * @v: the snapshot
+ *
+ * Return: 0, -ESRCH (no record), -EACCES (another user's task) or -ENOMEM.
+ */
+int fl_view_task(u32 id, bool process, bool privileged, struct fl_view *v)
+{
+	struct fl_rec *r, *tmp;
+	int ret = 0;
+
+	if (!id || id & FL_KEY_PROC)
+		return -ESRCH;
+	tmp = kmalloc(sizeof(*tmp), GFP_KERNEL);
+	if (!tmp)
+		return -ENOMEM;
+	r = fl_lookup(process ? id | FL_KEY_PROC : id);
+	if (!r || !fl_rec_snapshot(r, tmp)) {
+		ret = -ESRCH;
+		goto out;
+	}
+	if (!fl_may_read(tmp, process ? tmp->tgid : tmp->key, privileged)) {
+		ret = -EACCES;
+		goto out;
+	}
+	if (process) {
+		fl_view_process(r, tmp, v);
+	} else {
+		fl_stats_init(&v->st);
+		fl_view_fill(v, tmp, false);
+		fl_stats_add_tstats(&v->st, &tmp->st);
+		fl_stats_finish(&v->st);
+		v->nr_threads = 1;
+		v->exited = false;
+	}
+out:
+	kfree(tmp);
+	return ret;
+}
+
+/**
+ * fl_view_each() - call @fn on a snapshot of every record the caller may read
+ * @processes_only: skip thread records
+ * @privileged: the caller may read every task
+ * @v: scratch space for the snapshots
+ * @fn: called for each; a non-zero return stops the walk and is returned
+ * @priv: passed to @fn
+ *
+ * Return: 0, -ENOMEM, or what @fn returned.
+ */
+int fl_view_each(bool processes_only, bool privileged, struct fl_view *v,
+		 fl_view_fn fn, void *priv)
+{
+	struct fl_rec *tmp;
+	unsigned int i;
+	int ret = 0;
+
+	tmp = kmalloc(sizeof(*tmp), GFP_KERNEL);
+	if (!tmp)
+		return -ENOMEM;
+	for (i = 0; i < fl_max_tasks && !ret; i++) {
+		struct fl_rec *r = &fl_tab.recs[i];
+		u32 key = READ_ONCE(r->key);
+		bool process = key & FL_KEY_PROC;
+
+		if (!key || (processes_only && !process))
+			continue;
+		if (!fl_rec_snapshot(r, tmp) || tmp->key != key)
+			continue;
+		if (!fl_may_read(tmp, process ? tmp->tgid : tmp->key,
+				 privileged))
+			continue;
+		if (process) {
+			fl_view_process(r, tmp, v);
+		} else {
+			fl_stats_init(&v->st);
+			fl_view_fill(v, tmp, false);
+			fl_stats_add_tstats(&v->st, &tmp->st);
+			fl_stats_finish(&v->st);
+			v->nr_threads = 1;
+			v->exited = false;
+		}
+		ret = fn(v, priv);
+		cond_resched();
+	}
+	kfree(tmp);
+	return ret;
+}
+
+int fl_tasks_init(void)
+{
+	unsigned int i;
+
+	raw_spin_lock_init(&fl_tab.lock);
+	fl_tab.bits = ilog2(roundup_pow_of_two(2 * fl_max_tasks));
+	fl_tab.recs = vzalloc(array_size(fl_max_tasks, sizeof(*fl_tab.recs)));
+	fl_tab.free = kvcalloc(fl_max_tasks, sizeof(u32), GFP_KERNEL);
+	fl_tab.index = kvcalloc(1U << fl_tab.bits, sizeof(u64), GFP_KERNEL);
+	fl_pcpu = alloc_percpu(struct fl_pcpu);
+	if (!fl_tab.recs || !fl_tab.free || !fl_tab.index || !fl_pcpu) {
+		fl_tasks_exit();
+		return -ENOMEM;
+	}
+	for (i = 0; i < fl_max_tasks; i++) {
+		struct fl_rec *r = &fl_tab.recs[i];
+
+		seqcount_init(&r->seq);
+		raw_spin_lock_init(&r->lock);
+		fl_tab.free[i] = fl_max_tasks - 1 - i;
+	}
+	fl_tab.nfree = fl_max_tasks;
+	for_each_possible_cpu(i) {
+		struct fl_pcpu *pc = per_cpu_ptr(fl_pcpu, i);
+
+		fl_stats_init(&pc->st);
+	}
+	return 0;
+}
+
+void fl_tasks_exit(void)
+{
+	free_percpu(fl_pcpu);
+	fl_pcpu = NULL;
+	kvfree(fl_tab.index);
+	kvfree(fl_tab.free);
+	vfree(fl_tab.recs);
+	fl_tab.index = NULL;
+	fl_tab.free = NULL;
+	fl_tab.recs = NULL;
+}
+
+/* The memory the table takes, for the summary. */
+size_t fl_tasks_bytes(void)
+{
+	return array_size(fl_max_tasks, sizeof(struct fl_rec)) +
+	       fl_max_tasks * sizeof(u32) + (sizeof(u64) << fl_tab.bits) +
+	       num_possible_cpus() * sizeof(struct fl_pcpu);
+}

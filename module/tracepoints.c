@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * faultlat: attach to kernel tracepoints that are not exported to modules.
+ *
+ * sched_process_exit tells us a thread is done (fold its record into its
+ * process's); sched_process_free that a task is gone for good (drop the
+ * process record once its leader was reaped).  Neither is exported, so we
+ * find them with for_each_kernel_tracepoint() and attach with
+ * tracepoint_probe_register().  Their probes run with preemption disabled.
+ */
+#include <linux/kernel.h>
+#include <linux/sched.h>
+#include <linux/string.h>
+#include <linux/tracepoint.h>
+
+#include "faultlat.h"
+
+static void fl_on_exit(void *data, struct task_struct *p)
+{
+	fl_task_exit(p);
+}
+
+static void fl_on_free(void *data, struct task_struct *p)
+{
+	fl_task_free(p);
+}
+
+/**
+ * struct fl_tp - a kernel tracepoint we attach to
+ * @name: its name
+ * @probe: our probe
+ * @tp: the tracepoint, once found
+ * @registered: our probe is attached
+ */
+struct fl_tp {
+	const char *name;
+	void *probe;
+	struct tracepoint *tp;
+	bool registered;
+};
+
+static struct fl_tp fl_tps[] = {
+	{ .name = "sched_process_exit", .probe = fl_on_exit },
+	{ .name = "sched_process_free", .probe = fl_on_free },
+};
+
+static void fl_tp_find(struct tracepoint *tp, void *priv)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(fl_tps); i++)
+		if (!strcmp(tp->name, fl_tps[i].name))
+			fl_tps[i].tp = tp;
+}
+
+int fl_tracepoints_init(void)
+{
+	unsigned int i;
+	int err;
+
+	for_each_kernel_tracepoint(fl_tp_find, NULL);
+	for (i = 0; i < ARRAY_SIZE(fl_tps); i++) {
+		struct fl_tp *t = &fl_tps[i];
+
+		if (!t->tp) {
+			pr_err("faultlat: tracepoint %s not found\n", t->name);
+			err = -ENOENT;
+			goto fail;
+		}
+		err = tracepoint_probe_register(t->tp, t->probe, NULL);
+		if (err) {
+			pr_err("faultlat: tracepoint %s: %d\n", t->name, err);
+			goto fail;
+		}
+		t->registered = true;
+	}
+	return 0;
+fail:
+	fl_tracepoints_exit();
+	return err;
+}
+
+/* Detach, and wait until no probe of ours runs any more. */
+void fl_tracepoints_exit(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(fl_tps); i++) {
+		struct fl_tp *t = &fl_tps[i];
+
+		if (t->registered)
+			tracepoint_probe_unregister(t->tp, t->probe, NULL);
+		t->registered = false;
+	}
+	tracepoint_synchronize_unregister();
+}
