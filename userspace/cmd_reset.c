@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * faultlat reset: zero every statistic of the module.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "dev.h"
+#include "json.h"
+
+void cmd_reset_help(FILE *f)
+{
+	fprintf(f,
+		"Usage: faultlat reset [-j] [--pretty]\n"
+		"\n"
+		"Zero every statistic of the module, system-wide and per task;\n"
+		"nmissed, the kretprobe's own counter, is not reset. Needs\n"
+		"CAP_PERFMON or CAP_SYS_ADMIN.\n"
+		"\n"
+		"Options:\n"
+		"  -j, --json    print {\"reset_count\": N} on success\n"
+		"      --pretty  print pretty JSON (implies --json)\n"
+		"  -h, --help    print this help\n"
+		"\n"
+		"EXAMPLES\n"
+		"  sudo faultlat reset && sleep 10 && sudo faultlat hist\n");
+}
+
+int cmd_reset(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "pretty", no_argument, NULL, 'P' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct faultlat_info info;
+	struct json_object *o;
+	int opt, fd, err;
+
+	while ((opt = getopt_long(argc, argv, "jh", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'j':
+			fl_opts.json = true;
+			break;
+		case 'P':
+			fl_opts.json = true;
+			fl_opts.pretty = true;
+			break;
+		case 'h':
+			cmd_reset_help(stdout);
+			return FL_EXIT_OK;
+		default:
+			return fl_usage_error("reset");
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "faultlat reset: unexpected argument '%s'\n",
+			argv[optind]);
+		return fl_usage_error("reset");
+	}
+
+	fd = fl_dev_open();
+	if (fd < 0)
+		return FL_EXIT_ERR;
+	err = fl_dev_reset(fd);
+	if (err) {
+		fl_dev_error(fd, FL_OP_RESET, 0, err);
+		close(fd);
+		return FL_EXIT_ERR;
+	}
+	err = fl_dev_info(fd, &info);
+	close(fd);
+	if (!fl_opts.json)
+		return FL_EXIT_OK;	/* silent on success, like rm(1) */
+	o = json_object_new_object();
+	json_object_object_add(o, "reset_count", err ? NULL :
+			       json_object_new_int64(info.reset_count));
+	return fl_json_print(stdout, o) ? FL_EXIT_ERR : FL_EXIT_OK;
+}

@@ -1,0 +1,389 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * faultlat run: run a command and print its page-fault latency, as
+ * time(1) prints its times.
+ *
+ * The module keeps a process's record until the process is reaped, so the
+ * parent waits with waitid(WEXITED | WNOWAIT), which leaves the child a
+ * zombie, reads the process view, and only then reaps it.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "dev.h"
+#include "hist.h"
+#include "json.h"
+#include "util.h"
+
+void cmd_run_help(FILE *f)
+{
+	fprintf(f,
+		"Usage: faultlat run [-j] [--pretty] [-o FILE] [--] COMMAND [ARGS...]\n"
+		"\n"
+		"Run COMMAND, wait for it, then print the latency histograms of the\n"
+		"page faults of its process (every thread, from fork to exit), next\n"
+		"to the kernel's own counts from getrusage(RUSAGE_CHILDREN), and the\n"
+		"module's nmissed and dropped counters with their change during the\n"
+		"run. Text goes to stderr, as time(1) does, JSON to stdout.\n"
+		"\n"
+		"Options:\n"
+		"  -o, --output FILE  write the report (text or JSON) to FILE\n"
+		"  -j, --json         print JSON\n"
+		"      --pretty       print pretty JSON (implies --json)\n"
+		"  -h, --help         print this help\n"
+		"\n"
+		"faultlat exits with COMMAND's exit status, 128+N if a signal N killed\n"
+		"it, or as a shell does when it cannot run it: 127 if it is not found,\n"
+		"126 otherwise. SIGINT and SIGTERM sent to faultlat are passed on to\n"
+		"COMMAND (a ^C from the terminal reaches both already).\n"
+		"\n"
+		"The process view counts COMMAND's own process only: faults of the\n"
+		"processes it starts are not in it, but are in getrusage's counts.\n"
+		"The few faults between fork() and exec() are in both.\n"
+		"\n"
+		"EXAMPLES\n"
+		"  faultlat run -- ls -l /\n"
+		"  faultlat run -o lat.txt -- make -j2\n"
+		"  faultlat run -j -- python3 -c 'bytearray(1 << 30)' | jq .stats.minor.p99_ns\n");
+}
+
+/* the child to forward signals to, or 0; READ_ONCE/WRITE_ONCE only */
+static pid_t child_pid;
+
+static void forward_signal(int sig, siginfo_t *si, void *ctx)
+{
+	pid_t pid;
+
+	(void)ctx;
+	/*
+	 * The terminal sends ^C to the whole foreground process group
+	 * (si_code SI_KERNEL): the child has it already.  Pass on the
+	 * signals sent to us alone, by kill(2).
+	 */
+	if (si && si->si_code == SI_KERNEL)
+		return;
+	pid = READ_ONCE(child_pid);
+	if (pid > 0)
+		kill(pid, sig);
+}
+
+static __u64 now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (__u64)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+/* "ls -l /", cut short if long */
+static void join_args(char *buf, size_t len, char **args)
+{
+	size_t n = 0;
+	int i;
+
+	buf[0] = '\0';
+	for (i = 0; args[i] && n + 1 < len; i++)
+		n += snprintf(buf + n, len - n, "%s%s", i ? " " : "", args[i]);
+	if (n >= len && len > 4)
+		strcpy(buf + len - 4, "...");
+}
+
+struct run_result {
+	pid_t pid;
+	int exit_status;	/* what we exit with */
+	int signal;		/* the signal that killed it, or 0 */
+	bool dumped;
+	__u64 elapsed_ns;
+	int task_err;		/* 0, or -errno from FAULTLAT_IOC_TASK */
+	struct faultlat_task task;
+	struct faultlat_info before, after;
+	struct rusage ru;
+};
+
+static __u64 delta(__u64 before, __u64 after)
+{
+	/* a reset during the run restarts "dropped" from 0 */
+	return after >= before ? after - before : after;
+}
+
+static void print_text(FILE *f, char **args, const struct run_result *r)
+{
+	char cmd[256], el[32];
+	const struct faultlat_stats *s = &r->task.stats;
+
+	join_args(cmd, sizeof(cmd), args);
+	fl_fmt_ns(el, sizeof(el), r->elapsed_ns);
+	if (r->signal)
+		fprintf(f,
+			"faultlat: '%s' (pid %d) killed by signal %d (%s)%s after %s\n",
+			cmd, r->pid, r->signal, strsignal(r->signal),
+			r->dumped ? ", core dumped," : "", el);
+	else
+		fprintf(f,
+			"faultlat: '%s' (pid %d) exited with status %d after %s\n",
+			cmd, r->pid, r->exit_status, el);
+	fputc('\n', f);
+
+	if (!r->task_err) {
+		fl_print_stats(f, s, FL_CLASS_ALL);
+		fprintf(f,
+			"getrusage: minflt %ld majflt %ld (faultlat: minor %llu major %llu)\n",
+			r->ru.ru_minflt, r->ru.ru_majflt, s->minor.count,
+			s->major.count);
+	} else {
+		if (r->task_err == -ESRCH)
+			fprintf(f,
+				"No faults recorded for PID %d (not tracked, or never faulted since load/reset)\n",
+				r->pid);
+		else
+			fprintf(f,
+				"No faults recorded: reading PID %d failed: %s\n",
+				r->pid, strerror(-r->task_err));
+		fprintf(f, "getrusage: minflt %ld majflt %ld\n",
+			r->ru.ru_minflt, r->ru.ru_majflt);
+	}
+	fprintf(f,
+		"nmissed %llu (+%llu during the run)  dropped %llu (+%llu during the run)\n",
+		r->after.nmissed, delta(r->before.nmissed, r->after.nmissed),
+		r->after.dropped, delta(r->before.dropped, r->after.dropped));
+}
+
+static int print_json(FILE *f, char **args, const struct run_result *r)
+{
+	struct json_object *o = json_object_new_object();
+	struct json_object *cmd = json_object_new_array();
+	struct json_object *ru = json_object_new_object();
+	int i;
+
+	for (i = 0; args[i]; i++)
+		json_object_array_add(cmd, json_object_new_string(args[i]));
+	json_object_object_add(o, "command", cmd);
+	json_object_object_add(o, "pid", json_object_new_int64(r->pid));
+	json_object_object_add(o, "exit_status",
+			       json_object_new_int(r->exit_status));
+	json_object_object_add(o, "signal", r->signal ?
+			       json_object_new_int(r->signal) : NULL);
+	json_object_object_add(o, "elapsed_ns", fl_json_u64(r->elapsed_ns));
+	json_object_object_add(o, "tracked",
+			       json_object_new_boolean(!r->task_err));
+	json_object_object_add(o, "comm", r->task_err ? NULL :
+			       fl_json_comm(r->task.comm));
+	json_object_object_add(ru, "minflt",
+			       json_object_new_int64(r->ru.ru_minflt));
+	json_object_object_add(ru, "majflt",
+			       json_object_new_int64(r->ru.ru_majflt));
+	json_object_object_add(o, "getrusage", ru);
+	json_object_object_add(o, "nmissed", fl_json_u64(r->after.nmissed));
+	json_object_object_add(o, "dropped", fl_json_u64(r->after.dropped));
+	json_object_object_add(o, "nmissed_delta",
+			       fl_json_u64(delta(r->before.nmissed,
+						 r->after.nmissed)));
+	json_object_object_add(o, "dropped_delta",
+			       fl_json_u64(delta(r->before.dropped,
+						 r->after.dropped)));
+	json_object_object_add(o, "stats", r->task_err ? NULL :
+			       fl_json_stats(&r->task.stats, FL_CLASS_ALL));
+	return fl_json_print(f, o);
+}
+
+/*
+ * Fork and exec @args; wait for the child to exit without reaping it.
+ * Returns 0 with r->pid a zombie, or the exit code for an exec failure
+ * (the child reaped), or -1 on a fork/pipe failure.
+ */
+static int spawn_and_wait(char **args, struct run_result *r)
+{
+	struct sigaction sa = { .sa_sigaction = forward_signal,
+				.sa_flags = SA_SIGINFO | SA_RESTART };
+	sigset_t block, old;
+	siginfo_t si;
+	int pfd[2], child_errno = 0;
+	ssize_t n;
+	pid_t pid;
+
+	if (pipe2(pfd, O_CLOEXEC)) {
+		perror("faultlat: pipe");
+		return -1;
+	}
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+
+	/* no forwarding until child_pid is set */
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigprocmask(SIG_BLOCK, &block, &old);
+
+	r->elapsed_ns = now_ns();
+	pid = fork();
+	if (pid < 0) {
+		perror("faultlat: fork");
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		close(pfd[0]);
+		close(pfd[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		signal(SIGINT, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		close(pfd[0]);
+		execvp(args[0], args);
+		child_errno = errno;
+		if (write(pfd[1], &child_errno, sizeof(child_errno)) < 0)
+			_exit(127);
+		_exit(child_errno == ENOENT || child_errno == ENOTDIR ?
+		      127 : 126);
+	}
+	WRITE_ONCE(child_pid, pid);
+	r->pid = pid;
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	close(pfd[1]);
+
+	/* EOF when exec succeeds (close-on-exec), else the child's errno */
+	do {
+		n = read(pfd[0], &child_errno, sizeof(child_errno));
+	} while (n < 0 && errno == EINTR);
+	close(pfd[0]);
+	if (n == sizeof(child_errno)) {
+		fprintf(stderr, "faultlat: cannot run '%s': %s\n", args[0],
+			strerror(child_errno));
+		WRITE_ONCE(child_pid, 0);
+		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+			;
+		return child_errno == ENOENT || child_errno == ENOTDIR ?
+		       127 : 126;
+	}
+
+	memset(&si, 0, sizeof(si));
+	while (waitid(P_PID, pid, &si, WEXITED | WNOWAIT) < 0) {
+		if (errno != EINTR) {
+			perror("faultlat: waitid");
+			WRITE_ONCE(child_pid, 0);
+			return -1;
+		}
+	}
+	r->elapsed_ns = now_ns() - r->elapsed_ns;
+	/* a zombie from now on: stop forwarding before it is reaped */
+	WRITE_ONCE(child_pid, 0);
+
+	if (si.si_code == CLD_EXITED) {
+		r->exit_status = si.si_status;
+	} else {
+		r->signal = si.si_status;
+		r->dumped = si.si_code == CLD_DUMPED;
+		r->exit_status = 128 + si.si_status;
+	}
+	return 0;
+}
+
+int cmd_run(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "pretty", no_argument, NULL, 'P' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static struct run_result r;
+	const char *output = NULL;
+	FILE *out;
+	char **args;
+	int opt, fd, err, ret;
+
+	/* "+": the first non-option is COMMAND; its options are its own */
+	while ((opt = getopt_long(argc, argv, "+o:jh", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'o':
+			output = optarg;
+			break;
+		case 'j':
+			fl_opts.json = true;
+			break;
+		case 'P':
+			fl_opts.json = true;
+			fl_opts.pretty = true;
+			break;
+		case 'h':
+			cmd_run_help(stdout);
+			return FL_EXIT_OK;
+		default:
+			return fl_usage_error("run");
+		}
+	}
+	if (optind >= argc) {
+		fprintf(stderr, "faultlat run: no command given\n");
+		return fl_usage_error("run");
+	}
+	args = &argv[optind];
+
+	/* fail before running anything if faultlat cannot work */
+	fd = fl_dev_open();
+	if (fd < 0)
+		return FL_EXIT_ERR;
+	err = fl_dev_info(fd, &r.before);
+	if (err) {
+		fl_dev_error(fd, FL_OP_INFO, 0, err);
+		close(fd);
+		return FL_EXIT_ERR;
+	}
+	if (fl_dev_check_abi(&r.before)) {
+		close(fd);
+		return FL_EXIT_ERR;
+	}
+	out = fl_opts.json ? stdout : stderr;
+	if (output) {
+		out = fopen(output, "we");
+		if (!out) {
+			fprintf(stderr, "faultlat: cannot open %s: %s\n",
+				output, strerror(errno));
+			close(fd);
+			return FL_EXIT_ERR;
+		}
+	}
+	fflush(stdout);
+	fflush(stderr);
+
+	ret = spawn_and_wait(args, &r);
+	if (ret) {
+		close(fd);
+		if (output)
+			fclose(out);
+		return ret < 0 ? FL_EXIT_ERR : ret;
+	}
+
+	r.task_err = fl_dev_task(fd, r.pid, true, &r.task);
+	if (r.task_err && r.task_err != -ESRCH)
+		fl_dev_error(fd, FL_OP_PROCESS, r.pid, r.task_err);
+	if (fl_dev_info(fd, &r.after))
+		r.after = r.before;
+	close(fd);
+
+	while (waitpid(r.pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	getrusage(RUSAGE_CHILDREN, &r.ru);
+
+	err = 0;
+	if (fl_opts.json)
+		err = print_json(out, args, &r);
+	else
+		print_text(out, args, &r);
+	if ((output && fclose(out)) || (!output && fflush(out)))
+		err = -1;
+	if (err)
+		fprintf(stderr, "faultlat: writing the report failed\n");
+	return r.exit_status;
+}

@@ -1,0 +1,261 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * faultlat client: open /dev/faultlat, issue its ioctls, explain errors.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "dev.h"
+
+const char *fl_dev_path(void)
+{
+	const char *p = getenv("FAULTLAT_DEVICE");
+
+	return p && *p ? p : FAULTLAT_DEVICE;
+}
+
+int fl_dev_open(void)
+{
+	const char *path = fl_dev_path();
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd >= 0)
+		return fd;
+
+	switch (errno) {
+	case ENOENT:
+	case ENXIO:
+	case ENODEV:
+		fprintf(stderr,
+			"faultlat: %s not found: the faultlat module is not loaded (load it with: sudo insmod module/faultlat.ko, or sudo modprobe faultlat)\n",
+			path);
+		break;
+	case EACCES:
+	case EPERM:
+		fprintf(stderr,
+			"faultlat: permission denied opening %s: ask the administrator to make it readable, or run as root\n",
+			path);
+		break;
+	default:
+		fprintf(stderr, "faultlat: cannot open %s: %s\n", path,
+			strerror(errno));
+		break;
+	}
+	return -1;
+}
+
+/* All commands take a size-first struct; the kernel reads @size first. */
+static int fl_ioctl(int fd, unsigned long cmd, void *arg)
+{
+	if (ioctl(fd, cmd, arg) < 0)
+		return -errno;
+	return 0;
+}
+
+int fl_dev_info(int fd, struct faultlat_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	info->size = sizeof(*info);
+	return fl_ioctl(fd, FAULTLAT_IOC_INFO, info);
+}
+
+int fl_dev_global(int fd, struct faultlat_global *g)
+{
+	memset(g, 0, sizeof(*g));
+	g->size = sizeof(*g);
+	return fl_ioctl(fd, FAULTLAT_IOC_GLOBAL, g);
+}
+
+int fl_dev_task(int fd, __u32 id, bool process, struct faultlat_task *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->size = sizeof(*t);
+	t->flags = process ? FAULTLAT_TASK_PROCESS : 0;
+	t->id = id;
+	return fl_ioctl(fd, FAULTLAT_IOC_TASK, t);
+}
+
+int fl_dev_reset(int fd)
+{
+	struct faultlat_reset r = { .size = sizeof(r) };
+
+	return fl_ioctl(fd, FAULTLAT_IOC_RESET, &r);
+}
+
+int fl_dev_list(int fd, __u32 flags, struct faultlat_task_entry **entries,
+		__u32 *nr)
+{
+	struct faultlat_task_entry *buf = NULL;
+	__u32 cap = 256;
+	int tries, err;
+
+	/* Records come and go between calls: grow a few times, then give up. */
+	for (tries = 0; tries < 8; tries++) {
+		struct faultlat_list l = {
+			.size = sizeof(l),
+			.flags = flags,
+			.entry_size = sizeof(*buf),
+		};
+		struct faultlat_task_entry *nbuf;
+
+		nbuf = realloc(buf, (size_t)cap * sizeof(*buf));
+		if (!nbuf) {
+			free(buf);
+			return -ENOMEM;
+		}
+		buf = nbuf;
+		memset(buf, 0, (size_t)cap * sizeof(*buf));
+		l.capacity = cap;
+		l.entries = (__u64)(uintptr_t)buf;
+		err = fl_ioctl(fd, FAULTLAT_IOC_LIST, &l);
+		if (err) {
+			free(buf);
+			return err;
+		}
+		if (l.total <= l.nr || l.nr < cap) {
+			*entries = buf;
+			*nr = l.nr;
+			return 0;
+		}
+		if (l.total > UINT32_MAX / 2 - 64) {
+			free(buf);
+			return -EOVERFLOW;
+		}
+		cap = l.total + l.total / 8 + 16;
+	}
+	/* The table kept growing faster than we could follow. */
+	free(buf);
+	return -EAGAIN;
+}
+
+void fl_comm(const __u64 comm[2], char buf[FL_COMM_LEN + 1])
+{
+	memcpy(buf, comm, FL_COMM_LEN);
+	buf[FL_COMM_LEN] = '\0';
+}
+
+/* The comm of a live task from /proc, for messages; "" if unknown. */
+static void proc_comm(__u32 id, char *buf, size_t len)
+{
+	char path[64];
+	FILE *f;
+
+	buf[0] = '\0';
+	snprintf(path, sizeof(path), "/proc/%u/comm", id);
+	f = fopen(path, "re");
+	if (!f)
+		return;
+	if (fgets(buf, (int)len, f))
+		buf[strcspn(buf, "\n")] = '\0';
+	else
+		buf[0] = '\0';
+	fclose(f);
+}
+
+static const char *op_name(enum fl_op op)
+{
+	switch (op) {
+	case FL_OP_INFO:
+		return "FAULTLAT_IOC_INFO";
+	case FL_OP_GLOBAL:
+		return "FAULTLAT_IOC_GLOBAL";
+	case FL_OP_THREAD:
+	case FL_OP_PROCESS:
+		return "FAULTLAT_IOC_TASK";
+	case FL_OP_LIST:
+		return "FAULTLAT_IOC_LIST";
+	case FL_OP_RESET:
+		return "FAULTLAT_IOC_RESET";
+	}
+	return "ioctl";
+}
+
+static void abi_error(int fd, enum fl_op op, int err)
+{
+	struct faultlat_info info;
+
+	fprintf(stderr, "faultlat: %s on %s failed: %s\n", op_name(op),
+		fl_dev_path(), strerror(-err));
+	if (op != FL_OP_INFO && fl_dev_info(fd, &info) == 0)
+		fprintf(stderr,
+			"faultlat: the module and client ABI versions differ (module %u.%u ABI %u, client %s ABI %u): rebuild the client against the module's uapi/linux/faultlat.h\n",
+			info.version_major, info.version_minor,
+			info.abi_version, FAULTLAT_CLIENT_VERSION,
+			FAULTLAT_ABI_VERSION);
+	else
+		fprintf(stderr,
+			"faultlat: the module and client ABI versions differ (client ABI %u), or %s is not a faultlat device\n",
+			FAULTLAT_ABI_VERSION, fl_dev_path());
+}
+
+void fl_dev_error(int fd, enum fl_op op, __u32 id, int err)
+{
+	const char *what = op == FL_OP_THREAD ? "thread" : "process";
+	char comm[64];
+
+	switch (-err) {
+	case ENOTTY:
+	case EINVAL:
+	case E2BIG:
+		abi_error(fd, op, err);
+		return;
+	case EPERM:
+		if (op == FL_OP_RESET)
+			fprintf(stderr,
+				"faultlat: permission denied: resetting the statistics needs CAP_PERFMON or CAP_SYS_ADMIN (run as root)\n");
+		else if (op == FL_OP_GLOBAL)
+			fprintf(stderr,
+				"faultlat: permission denied: system-wide statistics need CAP_PERFMON or CAP_SYS_ADMIN (run as root, or look at your own processes with 'faultlat hist -p PID')\n");
+		else
+			fprintf(stderr,
+				"faultlat: permission denied (%s): needs CAP_PERFMON or CAP_SYS_ADMIN\n",
+				op_name(op));
+		return;
+	case EACCES:
+		if (op == FL_OP_THREAD || op == FL_OP_PROCESS) {
+			proc_comm(id, comm, sizeof(comm));
+			if (comm[0])
+				fprintf(stderr,
+					"faultlat: permission denied reading %s %u (%s): it belongs to another user; run as root or with CAP_PERFMON\n",
+					what, id, comm);
+			else
+				fprintf(stderr,
+					"faultlat: permission denied reading %s %u: it belongs to another user; run as root or with CAP_PERFMON\n",
+					what, id);
+			return;
+		}
+		break;
+	case ESRCH:
+		if (op == FL_OP_THREAD || op == FL_OP_PROCESS) {
+			fprintf(stderr,
+				"faultlat: no faults recorded for %s %u (not tracked, or never faulted since load/reset)\n",
+				op == FL_OP_THREAD ? "TID" : "PID", id);
+			return;
+		}
+		break;
+	default:
+		break;
+	}
+	fprintf(stderr, "faultlat: %s on %s failed: %s\n", op_name(op),
+		fl_dev_path(), strerror(-err));
+}
+
+int fl_dev_check_abi(const struct faultlat_info *info)
+{
+	if (info->abi_version == FAULTLAT_ABI_VERSION &&
+	    info->nr_buckets == FAULTLAT_NR_BUCKETS)
+		return 0;
+	fprintf(stderr,
+		"faultlat: the module and client ABI versions differ: module %u.%u has ABI %u with %u buckets, client %s has ABI %u with %u buckets\n",
+		info->version_major, info->version_minor, info->abi_version,
+		info->nr_buckets, FAULTLAT_CLIENT_VERSION,
+		FAULTLAT_ABI_VERSION, (unsigned int)FAULTLAT_NR_BUCKETS);
+	return -1;
+}

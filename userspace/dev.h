@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * faultlat client: access to /dev/faultlat.
+ *
+ * Every fl_dev_*() call returns 0 or a negative errno and prints nothing;
+ * fl_dev_error() turns such an errno into a message for the user.
+ */
+#ifndef FAULTLAT_DEV_H
+#define FAULTLAT_DEV_H
+
+#include <stdbool.h>
+#include <linux/faultlat.h>
+
+#define FL_COMM_LEN	16
+
+/* What was asked, for fl_dev_error()'s messages. */
+enum fl_op {
+	FL_OP_INFO,
+	FL_OP_GLOBAL,
+	FL_OP_THREAD,
+	FL_OP_PROCESS,
+	FL_OP_LIST,
+	FL_OP_RESET,
+};
+
+/* $FAULTLAT_DEVICE if set and not empty, else FAULTLAT_DEVICE. */
+const char *fl_dev_path(void);
+
+/* Open the device read-only, close-on-exec; on error print why, return -1. */
+int fl_dev_open(void);
+
+int fl_dev_info(int fd, struct faultlat_info *info);
+int fl_dev_global(int fd, struct faultlat_global *g);
+int fl_dev_task(int fd, __u32 id, bool process, struct faultlat_task *t);
+int fl_dev_reset(int fd);
+
+/*
+ * List records (@flags: 0 or FAULTLAT_TASK_PROCESS).  On success *@entries
+ * is a malloc()ed array of *@nr entries that the caller frees.
+ */
+int fl_dev_list(int fd, __u32 flags, struct faultlat_task_entry **entries,
+		__u32 *nr);
+
+/*
+ * Print a message for @err (a negative errno from an fl_dev_*() call) on
+ * @fd about @op; @id is the pid or tid for FL_OP_THREAD and FL_OP_PROCESS.
+ */
+void fl_dev_error(int fd, enum fl_op op, __u32 id, int err);
+
+/*
+ * Check that the module speaks our ABI (version and number of buckets);
+ * print why not and return -1 if it does not.
+ */
+int fl_dev_check_abi(const struct faultlat_info *info);
+
+/* Copy a NUL-padded comm into @buf as a C string. */
+void fl_comm(const __u64 comm[2], char buf[FL_COMM_LEN + 1]);
+
+#endif /* FAULTLAT_DEV_H */

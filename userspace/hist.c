@@ -1,0 +1,349 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * faultlat client: histogram math and text output.
+ *
+ * Tables follow the layout of bcc's print_log2_hist(): a header
+ *
+ *	     nsecs               : count     distribution
+ *
+ * then one row per bucket, "lo -> hi : count |****|", with a 40-character
+ * bar scaled to the largest bucket, from the first to the last non-empty
+ * bucket.  Our buckets are log-linear (4 per power of two), so there are
+ * more rows than bcc's, and each table picks one unit (see
+ * fl_table_unit()).
+ */
+#include <stdint.h>
+#include <string.h>
+
+#include "hist.h"
+#include "util.h"
+
+#define FL_BAR_WIDTH	40
+
+static const struct fl_unit units[] = {
+	{ "nsecs", "ns", 1ULL },
+	{ "usecs", "us", 1000ULL },
+	{ "msecs", "ms", 1000000ULL },
+	{ "secs", "s", 1000000000ULL },
+};
+
+#define NR_UNITS	ARRAY_SIZE(units)
+
+const struct fl_pct fl_pcts[FL_NR_PCTS] = {
+	{ 5000, "p50", "p50_ns" },
+	{ 9000, "p90", "p90_ns" },
+	{ 9900, "p99", "p99_ns" },
+	{ 9990, "p99.9", "p999_ns" },
+};
+
+const char * const fl_class_names[FAULTLAT_NR_CLASSES] = {
+	[FAULTLAT_MINOR] = "minor",
+	[FAULTLAT_MAJOR] = "major",
+};
+
+const char * const fl_mode_names[FAULTLAT_NR_MODES] = {
+	[FAULTLAT_MODE_USER] = "user",
+	[FAULTLAT_MODE_KERNEL] = "kernel",
+};
+
+const char * const fl_kind_names[FAULTLAT_NR_KINDS] = {
+	[FAULTLAT_KIND_ANON] = "anon",
+	[FAULTLAT_KIND_FILE] = "file",
+	[FAULTLAT_KIND_SHMEM] = "shmem",
+	[FAULTLAT_KIND_HUGETLB] = "hugetlb",
+};
+
+const char * const fl_access_names[FAULTLAT_NR_ACCESS] = {
+	[FAULTLAT_ACCESS_READ] = "read",
+	[FAULTLAT_ACCESS_WRITE] = "write",
+	[FAULTLAT_ACCESS_EXEC] = "exec",
+};
+
+/*
+ * fl_percentile() - a percentile of a histogram, from its buckets
+ * @h: the histogram
+ * @per10k: the percentile in parts per 10000 (5000 = p50, 9990 = p99.9)
+ *
+ * The rule (nearest rank on buckets):
+ *
+ * 1. n is the number of samples, the sum of the buckets (equal to
+ *    @h->count by the ABI; summing keeps the rule exact even if they
+ *    disagree);
+ * 2. the rank is ceil(n * per10k / 10000), at least 1: the rank-th
+ *    smallest sample is the percentile;
+ * 3. walking the buckets from the lowest, the first bucket where the
+ *    cumulative count reaches the rank holds that sample; its value is
+ *    reported as the bucket's upper bound, faultlat_bucket_hi() (the
+ *    kernel reports p50_ns and p99_ns of FAULTLAT_IOC_LIST the same way);
+ * 4. that bound is clamped to [@h->min_ns, @h->max_ns], since no sample
+ *    lies outside them: this turns the overflow bucket's ~0 into the max,
+ *    and keeps p99.9 of a small sample from exceeding the max.
+ *
+ * Returns 0 for an empty histogram.
+ */
+__u64 fl_percentile(const struct faultlat_hist *h, unsigned int per10k)
+{
+	__u64 n = 0, rank, cum = 0, v;
+	unsigned int i;
+
+	for (i = 0; i < FAULTLAT_NR_BUCKETS; i++)
+		n += h->buckets[i];
+	if (!n)
+		return 0;
+	if (per10k > 10000)
+		per10k = 10000;
+
+	/* ceil(n * per10k / 10000) without overflowing n * per10k */
+	rank = n / 10000 * per10k +
+	       ((n % 10000) * per10k + 9999) / 10000;
+	if (rank < 1)
+		rank = 1;
+
+	v = h->max_ns;
+	for (i = 0; i < FAULTLAT_NR_BUCKETS; i++) {
+		cum += h->buckets[i];
+		if (cum >= rank) {
+			v = faultlat_bucket_hi(i);
+			break;
+		}
+	}
+	if (v > h->max_ns)
+		v = h->max_ns;
+	if (v < h->min_ns)
+		v = h->min_ns;
+	return v;
+}
+
+/*
+ * fl_hist_range() - the first and last non-empty buckets: the rows a table
+ * shows.  Returns false, leaving them alone, if every bucket is empty.
+ */
+bool fl_hist_range(const struct faultlat_hist *h, unsigned int *first,
+		   unsigned int *last)
+{
+	int i, lo = -1, hi = -1;
+
+	for (i = 0; i < (int)FAULTLAT_NR_BUCKETS; i++) {
+		if (!h->buckets[i])
+			continue;
+		if (lo < 0)
+			lo = i;
+		hi = i;
+	}
+	if (lo < 0)
+		return false;
+	*first = lo;
+	*last = hi;
+	return true;
+}
+
+/*
+ * fl_table_unit() - the unit of a table whose smallest non-zero bound is
+ * @smallest nanoseconds.
+ *
+ * Units step by 1000 (ns, us, ms, s): the table takes the largest unit in
+ * which @smallest is at least 1, so every bound shown is >= 1 (or 0) and
+ * no row degenerates into "0.000 -> 0.000".  Bounds in usecs and up are
+ * printed with 3 decimals (fl_fmt_bound()), which is exact in usecs and
+ * keeps neighbouring rows distinct in msecs and secs (a bucket there is at
+ * least 2^18 ns wide).
+ */
+const struct fl_unit *fl_table_unit(__u64 smallest)
+{
+	int i;
+
+	for (i = NR_UNITS - 1; i > 0; i--)
+		if (smallest >= units[i].div)
+			return &units[i];
+	return &units[0];
+}
+
+/* The unit of @h's table: its smallest non-zero bound decides. */
+const struct fl_unit *fl_hist_unit(const struct faultlat_hist *h)
+{
+	unsigned int first, last;
+	__u64 lo;
+
+	if (!fl_hist_range(h, &first, &last))
+		return &units[0];
+	lo = faultlat_bucket_lo(first);
+	return fl_table_unit(lo ? lo : faultlat_bucket_hi(first));
+}
+
+/*
+ * fl_fmt_bound() - a bucket bound in unit @u: "1536" in nsecs,
+ * "1.536" in usecs (3 decimals, rounded half up), "inf" for ~0.
+ */
+int fl_fmt_bound(char *buf, size_t len, __u64 ns, const struct fl_unit *u)
+{
+	__u64 milli;
+
+	if (ns == ~0ULL)
+		return snprintf(buf, len, "inf");
+	if (u->div == 1)
+		return snprintf(buf, len, "%llu", ns);
+	if (ns > UINT64_MAX / 1000)
+		return snprintf(buf, len, "%.3f", (double)ns / u->div);
+	milli = (ns * 1000 + u->div / 2) / u->div;
+	return snprintf(buf, len, "%llu.%03llu", milli / 1000, milli % 1000);
+}
+
+/*
+ * fl_fmt_ns() - a duration for summaries: "640ns" below 1 us, then
+ * "1.28us", "12.58ms", "3.00s": the largest unit that keeps the number
+ * below 1000 once rounded to 2 decimals.
+ */
+int fl_fmt_ns(char *buf, size_t len, __u64 ns)
+{
+	unsigned int i;
+
+	if (ns < 1000)
+		return snprintf(buf, len, "%lluns", ns);
+	for (i = 1; i < NR_UNITS - 1; i++) {
+		double v = (double)ns / units[i].div;
+
+		if (v < 999.995)
+			return snprintf(buf, len, "%.2f%s", v, units[i].abbr);
+	}
+	return snprintf(buf, len, "%.2f%s", (double)ns / units[i].div,
+			units[i].abbr);
+}
+
+/* fl_stars() - bar length: floor(@width * @val / @max), as bcc does. */
+unsigned int fl_stars(__u64 val, __u64 max, unsigned int width)
+{
+	if (!max || !val)
+		return 0;
+	if (val >= max)
+		return width;
+	if (val <= UINT64_MAX / width)
+		return (unsigned int)(val * width / max);
+	return (unsigned int)((long double)val * width / max);
+}
+
+static int num_width(__u64 v)
+{
+	int w = 1;
+
+	while (v >= 10) {
+		v /= 10;
+		w++;
+	}
+	return w;
+}
+
+void fl_print_table(FILE *f, const struct faultlat_hist *h)
+{
+	char lo[32], hi[32];
+	const struct fl_unit *u;
+	unsigned int first, last, i;
+	__u64 max = 0;
+	int w = 10, cw = 8, n;
+
+	if (!fl_hist_range(h, &first, &last))
+		return;
+	u = fl_hist_unit(h);
+	for (i = first; i <= last; i++) {
+		if (h->buckets[i] > max)
+			max = h->buckets[i];
+		n = fl_fmt_bound(lo, sizeof(lo), faultlat_bucket_lo(i), u);
+		if (n > w)
+			w = n;
+		n = fl_fmt_bound(hi, sizeof(hi), faultlat_bucket_hi(i), u);
+		if (n > w)
+			w = n;
+	}
+	if (num_width(max) > cw)
+		cw = num_width(max);
+
+	fprintf(f, "%*s%-*s : %-*sdistribution\n", w - 5, "", w + 9, u->name,
+		cw + 2, "count");
+	for (i = first; i <= last; i++) {
+		unsigned int stars = fl_stars(h->buckets[i], max, FL_BAR_WIDTH);
+		char bar[FL_BAR_WIDTH + 1];
+
+		memset(bar, '*', stars);
+		bar[stars] = '\0';
+		fl_fmt_bound(lo, sizeof(lo), faultlat_bucket_lo(i), u);
+		fl_fmt_bound(hi, sizeof(hi), faultlat_bucket_hi(i), u);
+		fprintf(f, "%*s -> %-*s : %-*llu |%-*s|\n", w, lo, w, hi, cw,
+			h->buckets[i], FL_BAR_WIDTH, bar);
+	}
+}
+
+void fl_print_summary(FILE *f, const struct faultlat_hist *h)
+{
+	char buf[32];
+	unsigned int i;
+
+	fprintf(f, "count %llu", h->count);
+	fl_fmt_ns(buf, sizeof(buf), h->count ? h->sum_ns / h->count : 0);
+	fprintf(f, "  avg %s", buf);
+	for (i = 0; i < FL_NR_PCTS; i++) {
+		fl_fmt_ns(buf, sizeof(buf), fl_percentile(h, fl_pcts[i].per10k));
+		fprintf(f, "  %s %s", fl_pcts[i].name, buf);
+	}
+	fl_fmt_ns(buf, sizeof(buf), h->max_ns);
+	fprintf(f, "  max %s\n", buf);
+}
+
+static void print_counts(FILE *f, const char *label, const __u64 *v,
+			 const char * const *names, unsigned int n)
+{
+	unsigned int i;
+
+	fprintf(f, "%s:", label);
+	for (i = 0; i < n; i++)
+		fprintf(f, " %s %llu", names[i], v[i]);
+}
+
+static void print_breakdown(FILE *f, const struct faultlat_stats *s, int c)
+{
+	print_counts(f, "mode", s->by_mode[c], fl_mode_names,
+		     FAULTLAT_NR_MODES);
+	fputs(" | ", f);
+	print_counts(f, "kind", s->by_kind[c], fl_kind_names,
+		     FAULTLAT_NR_KINDS);
+	fputs(" | ", f);
+	print_counts(f, "access", s->by_access[c], fl_access_names,
+		     FAULTLAT_NR_ACCESS);
+	fprintf(f, " | no_regs %llu\n", s->no_regs[c]);
+}
+
+void fl_print_stats(FILE *f, const struct faultlat_stats *s,
+		    unsigned int classes)
+{
+	const struct faultlat_hist *h[FAULTLAT_NR_CLASSES] = {
+		[FAULTLAT_MINOR] = &s->minor,
+		[FAULTLAT_MAJOR] = &s->major,
+	};
+	bool any = false;
+	int c;
+
+	for (c = 0; c < FAULTLAT_NR_CLASSES; c++)
+		if ((classes & BIT(c)) && h[c]->count)
+			any = true;
+	if (!any)
+		fputs("No faults recorded\n", f);
+
+	for (c = 0; any && c < FAULTLAT_NR_CLASSES; c++) {
+		if (!(classes & BIT(c)))
+			continue;
+		if (!h[c]->count) {
+			fprintf(f, "%s faults: none\n\n", fl_class_names[c]);
+			continue;
+		}
+		fprintf(f, "%s faults:\n", fl_class_names[c]);
+		fl_print_table(f, h[c]);
+		fl_print_summary(f, h[c]);
+		print_breakdown(f, s, c);
+		fputc('\n', f);
+	}
+	fprintf(f, "errors %llu  retries %llu  abandoned %llu  calls %llu\n",
+		s->errors, s->retries, s->abandoned, s->calls);
+}
+
+void fl_print_counters(FILE *f, __u64 nmissed, __u64 dropped)
+{
+	fprintf(f, "nmissed %llu  dropped %llu\n", nmissed, dropped);
+}

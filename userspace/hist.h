@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * faultlat client: histogram math (percentiles, units, trimming) and text
+ * output.  The math is pure and unit-tested in tests/hist_test.c.
+ */
+#ifndef FAULTLAT_HIST_H
+#define FAULTLAT_HIST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <linux/faultlat.h>
+
+#include "util.h"
+
+/* Bit masks of enum faultlat_class, to select what to show. */
+#define FL_CLASS_MINOR	BIT(FAULTLAT_MINOR)
+#define FL_CLASS_MAJOR	BIT(FAULTLAT_MAJOR)
+#define FL_CLASS_ALL	(FL_CLASS_MINOR | FL_CLASS_MAJOR)
+
+/* A display unit: @div nanoseconds. */
+struct fl_unit {
+	const char *name;	/* "nsecs", "usecs", "msecs", "secs" */
+	const char *abbr;	/* "ns", "us", "ms", "s" */
+	__u64 div;
+};
+
+/* The percentiles every summary shows, in parts per 10000. */
+struct fl_pct {
+	unsigned int per10k;
+	const char *name;	/* "p50" */
+	const char *json;	/* "p50_ns" */
+};
+
+#define FL_NR_PCTS	4
+extern const struct fl_pct fl_pcts[FL_NR_PCTS];
+
+extern const char * const fl_class_names[FAULTLAT_NR_CLASSES];
+extern const char * const fl_mode_names[FAULTLAT_NR_MODES];
+extern const char * const fl_kind_names[FAULTLAT_NR_KINDS];
+extern const char * const fl_access_names[FAULTLAT_NR_ACCESS];
+
+__u64 fl_percentile(const struct faultlat_hist *h, unsigned int per10k);
+bool fl_hist_range(const struct faultlat_hist *h, unsigned int *first,
+		   unsigned int *last);
+const struct fl_unit *fl_table_unit(__u64 smallest);
+const struct fl_unit *fl_hist_unit(const struct faultlat_hist *h);
+int fl_fmt_bound(char *buf, size_t len, __u64 ns, const struct fl_unit *u);
+int fl_fmt_ns(char *buf, size_t len, __u64 ns);
+unsigned int fl_stars(__u64 val, __u64 max, unsigned int width);
+
+/* The bcc-style table of @h; prints nothing if @h is empty. */
+void fl_print_table(FILE *f, const struct faultlat_hist *h);
+/* "count N  avg X  p50 X  p90 X  p99 X  p99.9 X  max X" */
+void fl_print_summary(FILE *f, const struct faultlat_hist *h);
+/*
+ * The histograms of the classes in @classes (FL_CLASS_*), their
+ * breakdowns, then the errors/retries/abandoned/calls line; "No faults
+ * recorded" instead of the tables when they are all empty.
+ */
+void fl_print_stats(FILE *f, const struct faultlat_stats *s,
+		    unsigned int classes);
+/* "nmissed N  dropped N", always printed with the counts. */
+void fl_print_counters(FILE *f, __u64 nmissed, __u64 dropped);
+
+#endif /* FAULTLAT_HIST_H */

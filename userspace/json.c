@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * faultlat client: JSON output through json-c.
+ */
+#include "cmd.h"
+#include "dev.h"
+#include "hist.h"
+#include "util.h"
+#include "json.h"
+
+struct json_object *fl_json_u64(__u64 v)
+{
+	return json_object_new_uint64(v);
+}
+
+struct json_object *fl_json_comm(const __u64 comm[2])
+{
+	char buf[FL_COMM_LEN + 1];
+
+	fl_comm(comm, buf);
+	return json_object_new_string(buf);
+}
+
+struct json_object *fl_json_hist(const struct faultlat_hist *h)
+{
+	struct json_object *o = json_object_new_object();
+	struct json_object *b = json_object_new_array();
+	unsigned int i, first, last;
+
+	json_object_object_add(o, "count", fl_json_u64(h->count));
+	json_object_object_add(o, "sum_ns", fl_json_u64(h->sum_ns));
+	json_object_object_add(o, "min_ns", fl_json_u64(h->min_ns));
+	json_object_object_add(o, "max_ns", fl_json_u64(h->max_ns));
+	for (i = 0; i < FL_NR_PCTS; i++)
+		json_object_object_add(o, fl_pcts[i].json,
+				       fl_json_u64(fl_percentile(h, fl_pcts[i].per10k)));
+
+	if (fl_hist_range(h, &first, &last)) {
+		for (i = first; i <= last; i++) {
+			struct json_object *e;
+			__u64 hi = faultlat_bucket_hi(i);
+
+			if (!h->buckets[i])
+				continue;
+			e = json_object_new_object();
+			json_object_object_add(e, "lo_ns",
+					       fl_json_u64(faultlat_bucket_lo(i)));
+			/* the overflow bucket has no upper bound: null */
+			json_object_object_add(e, "hi_ns", hi == ~0ULL ? NULL :
+					       fl_json_u64(hi));
+			json_object_object_add(e, "count",
+					       fl_json_u64(h->buckets[i]));
+			json_object_array_add(b, e);
+		}
+	}
+	json_object_object_add(o, "buckets", b);
+	return o;
+}
+
+static struct json_object *counts(const __u64 *v, const char * const *names,
+				  unsigned int n)
+{
+	struct json_object *o = json_object_new_object();
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		json_object_object_add(o, names[i], fl_json_u64(v[i]));
+	return o;
+}
+
+struct json_object *fl_json_stats(const struct faultlat_stats *s,
+				  unsigned int classes)
+{
+	struct json_object *o = json_object_new_object();
+	struct json_object *nr = json_object_new_object();
+	struct json_object *mode = json_object_new_object();
+	struct json_object *kind = json_object_new_object();
+	struct json_object *acc = json_object_new_object();
+	int c;
+
+	for (c = 0; c < FAULTLAT_NR_CLASSES; c++) {
+		const char *name = fl_class_names[c];
+
+		if (!(classes & BIT(c)))
+			continue;
+		json_object_object_add(o, name,
+				       fl_json_hist(c == FAULTLAT_MINOR ?
+						    &s->minor : &s->major));
+		json_object_object_add(nr, name, fl_json_u64(s->no_regs[c]));
+		json_object_object_add(mode, name,
+				       counts(s->by_mode[c], fl_mode_names,
+					      FAULTLAT_NR_MODES));
+		json_object_object_add(kind, name,
+				       counts(s->by_kind[c], fl_kind_names,
+					      FAULTLAT_NR_KINDS));
+		json_object_object_add(acc, name,
+				       counts(s->by_access[c], fl_access_names,
+					      FAULTLAT_NR_ACCESS));
+	}
+	json_object_object_add(o, "errors", fl_json_u64(s->errors));
+	json_object_object_add(o, "retries", fl_json_u64(s->retries));
+	json_object_object_add(o, "abandoned", fl_json_u64(s->abandoned));
+	json_object_object_add(o, "calls", fl_json_u64(s->calls));
+	json_object_object_add(o, "no_regs", nr);
+	json_object_object_add(o, "by_mode", mode);
+	json_object_object_add(o, "by_kind", kind);
+	json_object_object_add(o, "by_access", acc);
+	return o;
+}
+
+int fl_json_print(FILE *f, struct json_object *obj)
+{
+	int flags = JSON_C_TO_STRING_NOSLASHESCAPE;
+	int ret;
+
+	flags |= fl_opts.pretty ? JSON_C_TO_STRING_PRETTY |
+				  JSON_C_TO_STRING_SPACED :
+				  JSON_C_TO_STRING_PLAIN;
+	ret = fprintf(f, "%s\n", json_object_to_json_string_ext(obj, flags));
+	json_object_put(obj);
+	if (ret < 0 || fflush(f)) {
+		perror("faultlat: writing JSON");
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * faultlat client: JSON output through json-c.  The schema is documented
+ * in Documentation/userspace/json.rst.
+ */
+#ifndef FAULTLAT_JSON_H
+#define FAULTLAT_JSON_H
+
+#include <stdio.h>
+#include <json-c/json.h>
+#include <linux/faultlat.h>
+
+/* {"count", "sum_ns", "min_ns", "max_ns", "pNN_ns"..., "buckets": [...]} */
+struct json_object *fl_json_hist(const struct faultlat_hist *h);
+/* The histograms of @classes (FL_CLASS_*), breakdowns and error counts. */
+struct json_object *fl_json_stats(const struct faultlat_stats *s,
+				  unsigned int classes);
+struct json_object *fl_json_u64(__u64 v);
+/* A NUL-padded comm as a JSON string. */
+struct json_object *fl_json_comm(const __u64 comm[2]);
+/*
+ * Print @obj and a newline to @f, pretty if fl_opts.pretty, and drop the
+ * reference.  Returns 0, or -1 if writing failed.
+ */
+int fl_json_print(FILE *f, struct json_object *obj);
+
+#endif /* FAULTLAT_JSON_H */
