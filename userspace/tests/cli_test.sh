@@ -1,0 +1,367 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# End-to-end tests of the faultlat client on a host without the module:
+# usage errors, help, a missing device, /dev/null (ENOTTY), and the
+# LD_PRELOAD fake device tests/fakedev.so.  Plain TAP on stdout.
+#
+#   tests/cli_test.sh        (from userspace/, after make)
+set -u
+
+cd "$(dirname "$0")/.." || exit 1
+FL=$PWD/faultlat
+FAKE=$PWD/tests/fakedev.so
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+n=0
+failed=0
+echo "TAP version 13"
+
+ok() {	# ok COND-EXIT-STATUS NAME
+	n=$((n + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $n - $2"
+	else
+		echo "not ok $n - $2"
+		failed=$((failed + 1))
+		echo "#   rc=$rc"
+		sed 's/^/#   out: /' "$tmp/out" | head -20
+		sed 's/^/#   err: /' "$tmp/err" | head -20
+	fi
+}
+
+# run CMD...: sets rc, $tmp/out, $tmp/err
+run() {
+	"$@" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+}
+
+# fake SETTINGS CMD...: run against the fake device
+fake() {
+	local settings=$1
+
+	shift
+	run env FAULTLAT_DEVICE=/dev/null LD_PRELOAD="$FAKE" \
+		FAKE_FAULTLAT="$settings" FAKE_FAULTLAT_LOG="$tmp/log" "$@"
+}
+
+has() {	# has FILE TEXT: fixed string
+	grep -qF -- "$2" "$tmp/$1"
+}
+
+# json FILE PYTHON-EXPR: the expression, with j the parsed JSON, is true
+json() {
+	python3 -c 'import json, sys
+j = json.load(open(sys.argv[1]))
+sys.exit(0 if eval("(" + sys.argv[2] + ")") else 1)' "$tmp/$1" "$2"
+}
+
+# --- usage, help, dispatch ---------------------------------------------------
+
+run "$FL" --version
+ok $(( rc != 0 )) "--version exits 0"
+has out "ABI 1"; ok $? "--version names the ABI"
+
+run "$FL"
+[ $rc -eq 2 ]; ok $? "no command: usage error 2"
+
+run "$FL" frobnicate
+[ $rc -eq 2 ] && has err "unknown command 'frobnicate'"; ok $? "unknown command: 2"
+
+run "$FL" r
+[ $rc -eq 2 ] && has err "ambiguous command 'r': could be run reset"
+ok $? "ambiguous prefix: 2, lists the candidates"
+
+run "$FL" --bogus
+[ $rc -eq 2 ]; ok $? "unknown global option: 2"
+
+for c in hist run status reset tasks; do
+	run "$FL" $c --help
+	[ $rc -eq 0 ] && has out "Usage: faultlat $c" && has out EXAMPLES
+	ok $? "$c --help: usage and EXAMPLES"
+	run "$FL" help "${c:0:3}"
+	[ $rc -eq 0 ] && has out "Usage: faultlat $c"
+	ok $? "help ${c:0:3}: help of $c by prefix"
+done
+
+run "$FL" help
+[ $rc -eq 0 ] && has out EXAMPLES && has out FAULTLAT_DEVICE
+ok $? "help: main help"
+
+run "$FL" -h
+[ $rc -eq 0 ] && has out "Commands"; ok $? "-h: main help"
+
+run "$FL" hist -p abc
+[ $rc -eq 2 ] && has err "invalid PID 'abc'"; ok $? "hist -p abc: 2"
+
+run "$FL" hist -t 0
+[ $rc -eq 2 ] && has err "invalid TID '0'"; ok $? "hist -t 0: 2"
+
+run "$FL" hist -p 1 -t 2
+[ $rc -eq 2 ] && has err "exclude each other"; ok $? "hist -p -t: 2"
+
+run "$FL" hist extra
+[ $rc -eq 2 ] && has err "unexpected argument 'extra'"; ok $? "hist extra: 2"
+
+run "$FL" hist -z
+[ $rc -eq 2 ] && has err "faultlat hist: invalid option"
+ok $? "getopt errors name the subcommand"
+
+run "$FL" run
+[ $rc -eq 2 ] && has err "no command given"; ok $? "run without command: 2"
+
+run "$FL" status extra
+[ $rc -eq 2 ]; ok $? "status extra: 2"
+
+# --- no device, wrong device ---------------------------------------------------
+
+export FAULTLAT_DEVICE=$tmp/nonexistent
+for c in hist status reset tasks "run true"; do
+	# shellcheck disable=SC2086
+	run "$FL" $c
+	[ $rc -eq 1 ] &&
+	has err "faultlat: $tmp/nonexistent not found: the faultlat module is not loaded (load it with: sudo insmod module/faultlat.ko, or sudo modprobe faultlat)"
+	ok $? "$c without the device: 1, says the module is not loaded"
+done
+
+run "$FL" st
+[ $rc -eq 1 ] && has err "module is not loaded"; ok $? "'st' is status"
+
+run "$FL" run -- touch "$tmp/ran"
+[ $rc -eq 1 ] && [ ! -e "$tmp/ran" ]
+ok $? "run without the device does not run the command"
+
+export FAULTLAT_DEVICE=/dev/null
+run "$FL" hist
+[ $rc -eq 1 ] && has err "ABI versions differ"
+ok $? "/dev/null (ENOTTY): 1, says the ABI versions differ"
+unset FAULTLAT_DEVICE
+
+# --- hist on the fake device -------------------------------------------------
+
+fake "" "$FL" hist
+[ $rc -eq 0 ] && has out "all tasks, system-wide:" &&
+has out "     nsecs               : count     distribution" &&
+has out "       128 -> 160        : 50       |****************************************|" &&
+has out "count 100  avg 250ns  p50 160ns  p90 320ns  p99 640ns  p99.9 1.10us  max 1.10us" &&
+has out "     usecs               : count     distribution" &&
+has out "  1048.576 -> 1310.720   : 1        |*************                           |" &&
+has out "count 4  avg 300.90us  p50 1.28us  p90 1.20ms  p99 1.20ms  p99.9 1.20ms  max 1.20ms" &&
+has out "mode: user 90 kernel 10 | kind: anon 60 file 40 shmem 0 hugetlb 0 | access: read 30 write 60 exec 10 | no_regs 5" &&
+has out "errors 2  retries 1  abandoned 0  calls 107" &&
+has out "nmissed 0  dropped 0"
+ok $? "hist: tables, summaries, breakdowns, counters"
+
+[ "$(grep -c distribution "$tmp/out")" -eq 2 ] &&
+[ "$(head -n1 "$tmp/out")" = "all tasks, system-wide:" ]
+ok $? "hist: two tables, minor then major"
+
+fake "" "$FL" hist --major
+[ $rc -eq 0 ] && ! has out "minor faults" && has out "major faults:"
+ok $? "hist --major: only major"
+
+fake "empty=1,nmissed=3,dropped=4" "$FL" hist
+[ $rc -eq 0 ] && has out "No faults recorded" && ! has out distribution &&
+has out "nmissed 3  dropped 4"
+ok $? "hist, empty: 'No faults recorded', counters still shown"
+
+fake "" "$FL" hist -p $$
+[ $rc -eq 0 ] && has out "process $$ (" && has out "1 live thread" &&
+grep -q "^TASK id=$$ flags=1 " "$tmp/log"
+ok $? "hist -p: process view (FAULTLAT_TASK_PROCESS)"
+
+fake "" "$FL" hist -t $$
+[ $rc -eq 0 ] && has out "thread $$ (" && grep -q "^TASK id=$$ flags=0 " "$tmp/log"
+ok $? "hist -t: thread view"
+
+fake "global_err=EPERM" "$FL" hist -a
+[ $rc -eq 1 ] && has err "CAP_PERFMON or CAP_SYS_ADMIN"
+ok $? "hist -a, EPERM: 1, names the capabilities"
+
+fake "task_err=EACCES" "$FL" hist -p $$
+[ $rc -eq 1 ] && has err "faultlat: permission denied reading process $$ (" &&
+has err "): it belongs to another user; run as root or with CAP_PERFMON"
+ok $? "hist -p, EACCES: names the process and its comm"
+
+fake "task_err=ESRCH" "$FL" hist -p 12345
+[ $rc -eq 1 ] && has err "faultlat: no faults recorded for PID 12345 (not tracked, or never faulted since load/reset)"
+ok $? "hist -p, ESRCH"
+
+fake "task_err=ESRCH" "$FL" hist -t 12345
+[ $rc -eq 1 ] && has err "no faults recorded for TID 12345"
+ok $? "hist -t, ESRCH says TID"
+
+fake "abi=2" "$FL" hist
+[ $rc -eq 1 ] && has err "the module and client ABI versions differ: module 1.0 has ABI 2"
+ok $? "module with another ABI: 1"
+
+fake "buckets=100" "$FL" hist
+[ $rc -eq 1 ] && has err "with 100 buckets"
+ok $? "module with another bucket count: 1"
+
+fake "global_err=EINVAL" "$FL" hist
+[ $rc -eq 1 ] && has err "ABI versions differ (module 1.0 ABI 1, client 1.0 ABI 1)"
+ok $? "EINVAL from a command: ABI message with both versions"
+
+fake "nmissed=7" "$FL" hist -j
+[ $rc -eq 0 ] && json out 'j["view"] == "global" and j["nmissed"] == 7 and j["dropped"] == 0 and
+	j["stats"]["minor"]["count"] == 100 and j["stats"]["minor"]["p50_ns"] == 160 and
+	j["stats"]["minor"]["p90_ns"] == 320 and j["stats"]["minor"]["p99_ns"] == 640 and
+	j["stats"]["minor"]["p999_ns"] == 1100 and j["stats"]["minor"]["sum_ns"] == 25000 and
+	j["stats"]["minor"]["min_ns"] == 130 and j["stats"]["minor"]["max_ns"] == 1100 and
+	j["stats"]["minor"]["buckets"] == [
+		{"lo_ns": 128, "hi_ns": 160, "count": 50},
+		{"lo_ns": 256, "hi_ns": 320, "count": 40},
+		{"lo_ns": 512, "hi_ns": 640, "count": 9},
+		{"lo_ns": 1024, "hi_ns": 1280, "count": 1}] and
+	j["stats"]["major"]["count"] == 4 and j["stats"]["errors"] == 2 and
+	j["stats"]["by_mode"]["minor"] == {"user": 90, "kernel": 10} and
+	j["stats"]["by_kind"]["major"]["file"] == 4 and
+	j["stats"]["by_access"]["minor"]["exec"] == 10 and
+	j["stats"]["no_regs"] == {"minor": 5, "major": 0}'
+ok $? "hist -j: JSON values"
+[ "$(wc -l <"$tmp/out")" -eq 1 ]; ok $? "hist -j: one line"
+
+fake "" "$FL" -p hist --minor
+[ $rc -eq 0 ] && [ "$(wc -l <"$tmp/out")" -gt 10 ] &&
+json out '"major" not in j["stats"] and "minor" in j["stats"]'
+ok $? "global -p: pretty JSON; --minor leaves major out"
+
+fake "" "$FL" hist -p $$ --pretty
+[ $rc -eq 0 ] && json out 'j["view"] == "process" and j["pid"] == '$$' and
+	j["nr_threads"] == 1 and j["exited"] is False and j["comm"] != ""'
+ok $? "hist -p --pretty: process JSON"
+
+# --- run -----------------------------------------------------------------------
+
+fake "" "$FL" run -- true
+[ $rc -eq 0 ] && has err "faultlat: 'true' (pid " && has err "exited with status 0" &&
+has err "getrusage: minflt " && has err "(faultlat: minor 100 major 4)" &&
+has err "nmissed 0 (+0 during the run)  dropped 0 (+0 during the run)" &&
+has err "     nsecs               : count     distribution" && [ ! -s "$tmp/out" ]
+ok $? "run true: report on stderr, exit 0"
+
+grep -Eq "^TASK id=[0-9]+ flags=1 state=Z$" "$tmp/log"
+ok $? "run reads the process view while the child is a zombie (WNOWAIT)"
+
+fake "" "$FL" run sh -c 'exit 7'
+[ $rc -eq 7 ] && has err "exited with status 7"
+ok $? "run: exits with the command's status, no -- needed"
+
+fake "" "$FL" run -- sh -c 'kill -TERM $$'
+[ $rc -eq 143 ] && has err "killed by signal 15 (Terminated)"
+ok $? "run: killed by SIGTERM gives 143"
+
+fake "" "$FL" run -- "$tmp/no-such-command"
+[ $rc -eq 127 ] && has err "faultlat: cannot run '$tmp/no-such-command': No such file or directory"
+ok $? "run: command not found gives 127"
+
+printf 'x\n' >"$tmp/notexec"
+chmod 644 "$tmp/notexec"
+fake "" "$FL" run -- "$tmp/notexec"
+[ $rc -eq 126 ] && has err "Permission denied"
+ok $? "run: command not executable gives 126"
+
+fake "" "$FL" run -o "$tmp/report" -- sh -c 'exit 3'
+[ $rc -eq 3 ] && grep -q "exited with status 3" "$tmp/report" && [ ! -s "$tmp/err" ]
+ok $? "run -o FILE: report in FILE"
+
+fake "nmissed=2" "$FL" run -j -- true
+[ $rc -eq 0 ] && json out 'j["command"] == ["true"] and j["exit_status"] == 0 and
+	j["signal"] is None and j["pid"] > 0 and j["tracked"] is True and
+	j["comm"] == "true" and j["nmissed"] == 2 and j["nmissed_delta"] == 0 and
+	j["dropped"] == 0 and "minflt" in j["getrusage"] and "majflt" in j["getrusage"] and
+	j["getrusage"]["minflt"] > 0 and j["stats"]["minor"]["count"] == 100 and
+	j["elapsed_ns"] > 0'
+ok $? "run -j: JSON on stdout"
+
+fake "" "$FL" run -j -o "$tmp/report.json" -- sh -c 'kill -KILL $$'
+cp "$tmp/report.json" "$tmp/out"
+[ $rc -eq 137 ] && json out 'j["exit_status"] == 137 and j["signal"] == 9'
+ok $? "run -j -o: JSON in FILE, SIGKILL gives 137"
+
+fake "task_err=ESRCH" "$FL" run -- sh -c 'exit 4'
+[ $rc -eq 4 ] && has err "No faults recorded for PID" && has err "getrusage: minflt"
+ok $? "run, child not tracked (ESRCH): says so, keeps the exit status"
+
+fake "task_err=ESRCH" "$FL" run -j -- true
+[ $rc -eq 0 ] && json out 'j["tracked"] is False and j["stats"] is None'
+ok $? "run -j, ESRCH: stats null"
+
+# SIGTERM to faultlat reaches the child
+(
+	export FAULTLAT_DEVICE=/dev/null LD_PRELOAD="$FAKE" FAKE_FAULTLAT=
+	exec "$FL" run -- sleep 30
+) >"$tmp/out" 2>"$tmp/err" &
+pid=$!
+for _ in $(seq 50); do
+	pgrep -P $pid sleep >/dev/null && break
+	sleep 0.1
+done
+kill -TERM $pid
+wait $pid
+rc=$?
+[ $rc -eq 143 ] && has err "killed by signal 15"
+ok $? "run forwards SIGTERM to the command"
+
+# --- status, reset, tasks --------------------------------------------------------
+
+fake "nmissed=5,dropped=6" "$FL" status
+[ $rc -eq 0 ] && has out "faultlat 1.0, ABI 1, 114 buckets" &&
+has out "handle_mm_fault kretprobe, sched_process_exit/free tracepoints" &&
+has out "3 of 4096 records in use" && has out "nmissed:    5" &&
+has out "dropped:    6" && has out "faults:     minor 100, major 4"
+ok $? "status: text"
+
+fake "global_err=EPERM" "$FL" status
+[ $rc -eq 0 ] && has out "need CAP_PERFMON" && ! has out "minor 100"
+ok $? "status without CAP_PERFMON: 0, no global counts"
+
+fake "" "$FL" status -j
+[ $rc -eq 0 ] && json out 'j["version"] == "1.0" and j["abi_version"] == 1 and
+	j["probes"] == ["fault", "exit"] and j["max_tasks"] == 4096 and
+	j["global"]["minor"] == 100 and j["nmissed"] == 0 and j["dropped"] == 0'
+ok $? "status -j"
+
+fake "global_err=EPERM" "$FL" status -j
+[ $rc -eq 0 ] && json out 'j["global"] is None'
+ok $? "status -j without CAP_PERFMON: global null"
+
+fake "abi=9" "$FL" status
+[ $rc -eq 1 ] && has out "ABI 9" && has err "ABI versions differ"
+ok $? "status, other ABI: shows it, exits 1"
+
+fake "" "$FL" reset
+[ $rc -eq 0 ] && [ ! -s "$tmp/out" ] && grep -q "^RESET$" "$tmp/log"
+ok $? "reset: FAULTLAT_IOC_RESET, silent"
+
+fake "reset_err=EPERM" "$FL" reset
+[ $rc -eq 1 ] && has err "resetting the statistics needs CAP_PERFMON or CAP_SYS_ADMIN"
+ok $? "reset, EPERM: 1"
+
+fake "" "$FL" reset -j
+[ $rc -eq 0 ] && json out 'j["reset_count"] == 0'
+ok $? "reset -j"
+
+fake "dropped=1" "$FL" tasks
+[ $rc -eq 0 ] &&
+[ "$(awk 'NR > 1 && $1 ~ /^[0-9]+$/ { printf "%s,", $1 }' "$tmp/out")" = "100,101,200,300," ] &&
+grep -Eq "^ +100 +100 proc +init +1234 +5 +320ns +2.05us +1.50ms$" "$tmp/out" &&
+grep -Eq "^ +300 +300 proc\* +true " "$tmp/out" && has out "nmissed 0  dropped 1"
+ok $? "tasks: sorted by process, process record first"
+
+fake "" "$FL" tasks --process
+[ $rc -eq 0 ] &&
+[ "$(awk 'NR > 1 && $1 ~ /^[0-9]+$/ { printf "%s,", $1 }' "$tmp/out")" = "100,300," ]
+ok $? "tasks --process"
+
+fake "" "$FL" tasks -j
+[ $rc -eq 0 ] && json out '[t["pid"] for t in j["tasks"]] == [100, 101, 200, 300] and
+	j["tasks"][0]["type"] == "process" and j["tasks"][0]["comm"] == "init" and
+	j["tasks"][3]["exited"] is True and j["tasks"][2]["p99_ns"] == 448'
+ok $? "tasks -j"
+
+echo "1..$n"
+echo "# $((n - failed)) passed, $failed failed"
+[ $failed -eq 0 ]

@@ -1,0 +1,309 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A fake /dev/faultlat for the client's tests on a host without the module:
+ * an LD_PRELOAD library that answers the faultlat ioctls (type 0xFA) on any
+ * fd with canned data, and passes every other ioctl to libc.
+ *
+ *   FAULTLAT_DEVICE=/dev/null LD_PRELOAD=tests/fakedev.so \
+ *   FAKE_FAULTLAT=task_err=ESRCH,nmissed=3 ./faultlat hist -p 1
+ *
+ * FAKE_FAULTLAT holds comma-separated settings:
+ *   abi=N, buckets=N      what FAULTLAT_IOC_INFO reports (1, 114)
+ *   nmissed=N, dropped=N  counters (0)
+ *   empty=1               every histogram empty
+ *   info_err=E, global_err=E, task_err=E, list_err=E, reset_err=E
+ *                         fail that command with errno E (EPERM, EACCES,
+ *                         ESRCH, ENOTTY, EINVAL, E2BIG or a number)
+ * FAKE_FAULTLAT_LOG names a file to which each call appends a line, e.g.
+ * "TASK id=42 flags=1 state=Z": state is the task's state in /proc/ID/stat
+ * at the time of the call ('-' if there is none).
+ *
+ * Like the module, FAULTLAT_IOC_TASK answers ESRCH for a pid that has no
+ * /proc entry (a reaped process), and checks @size and the reserved fields.
+ */
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+
+#include <linux/faultlat.h>
+
+#include "../util.h"
+
+static const char *setting(const char *key)
+{
+	static char val[64];
+	const char *env = getenv("FAKE_FAULTLAT");
+	size_t klen = strlen(key);
+	const char *p;
+
+	for (p = env; p && *p; ) {
+		if (!strncmp(p, key, klen) && p[klen] == '=') {
+			size_t n = strcspn(p + klen + 1, ",");
+
+			if (n >= sizeof(val))
+				n = sizeof(val) - 1;
+			memcpy(val, p + klen + 1, n);
+			val[n] = '\0';
+			return val;
+		}
+		p = strchr(p, ',');
+		if (p)
+			p++;
+	}
+	return NULL;
+}
+
+static unsigned long long num(const char *key, unsigned long long def)
+{
+	const char *v = setting(key);
+
+	return v ? strtoull(v, NULL, 0) : def;
+}
+
+static int err_of(const char *key)
+{
+	static const struct {
+		const char *name;
+		int err;
+	} names[] = {
+		{ "EPERM", EPERM }, { "EACCES", EACCES }, { "ESRCH", ESRCH },
+		{ "ENOTTY", ENOTTY }, { "EINVAL", EINVAL }, { "E2BIG", E2BIG },
+		{ "EFAULT", EFAULT },
+	};
+	const char *v = setting(key);
+	unsigned int i;
+
+	if (!v)
+		return 0;
+	for (i = 0; i < ARRAY_SIZE(names); i++)
+		if (!strcmp(v, names[i].name))
+			return -names[i].err;
+	return -atoi(v);
+}
+
+static char proc_state(__u32 id)
+{
+	char path[64], buf[512], *p;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%u/stat", id);
+	f = fopen(path, "re");
+	if (!f)
+		return '-';
+	p = fgets(buf, sizeof(buf), f);
+	fclose(f);
+	if (!p)
+		return '-';
+	p = strrchr(buf, ')');
+	return p && p[1] == ' ' ? p[2] : '?';
+}
+
+static void fake_log(const char *fmt, ...)
+{
+	const char *path = getenv("FAKE_FAULTLAT_LOG");
+	va_list ap;
+	FILE *f;
+
+	if (!path)
+		return;
+	f = fopen(path, "ae");
+	if (!f)
+		return;
+	va_start(ap, fmt);
+	vfprintf(f, fmt, ap);
+	va_end(ap);
+	fclose(f);
+}
+
+static void add(struct faultlat_hist *h, unsigned int b, __u64 n)
+{
+	h->buckets[b] += n;
+	h->count += n;
+}
+
+/*
+ * Minor: 50 in [128,160), 40 in [256,320), 9 in [512,640), 1 in
+ * [1024,1280), min 130, max 1100, sum 25000.  Major: 3 in [1024,1280)
+ * and 1 in [2^20, 1310720), min 1100, max 1200000.
+ */
+static void fill_stats(struct faultlat_stats *s)
+{
+	memset(s, 0, sizeof(*s));
+	if (num("empty", 0))
+		return;
+	add(&s->minor, 5, 50);
+	add(&s->minor, 9, 40);
+	add(&s->minor, 13, 9);
+	add(&s->minor, 17, 1);
+	s->minor.min_ns = 130;
+	s->minor.max_ns = 1100;
+	s->minor.sum_ns = 25000;
+	add(&s->major, 17, 3);
+	add(&s->major, 57, 1);
+	s->major.min_ns = 1100;
+	s->major.max_ns = 1200000;
+	s->major.sum_ns = 1203600;
+	s->errors = 2;
+	s->retries = 1;
+	s->abandoned = 0;
+	s->calls = 107;
+	s->no_regs[FAULTLAT_MINOR] = 5;
+	s->by_mode[FAULTLAT_MINOR][FAULTLAT_MODE_USER] = 90;
+	s->by_mode[FAULTLAT_MINOR][FAULTLAT_MODE_KERNEL] = 10;
+	s->by_mode[FAULTLAT_MAJOR][FAULTLAT_MODE_USER] = 4;
+	s->by_kind[FAULTLAT_MINOR][FAULTLAT_KIND_ANON] = 60;
+	s->by_kind[FAULTLAT_MINOR][FAULTLAT_KIND_FILE] = 40;
+	s->by_kind[FAULTLAT_MAJOR][FAULTLAT_KIND_FILE] = 4;
+	s->by_access[FAULTLAT_MINOR][FAULTLAT_ACCESS_READ] = 30;
+	s->by_access[FAULTLAT_MINOR][FAULTLAT_ACCESS_WRITE] = 60;
+	s->by_access[FAULTLAT_MINOR][FAULTLAT_ACCESS_EXEC] = 10;
+	s->by_access[FAULTLAT_MAJOR][FAULTLAT_ACCESS_EXEC] = 4;
+}
+
+static int do_info(struct faultlat_info *i)
+{
+	if (i->size != sizeof(*i) || i->flags || i->__reserved)
+		return -EINVAL;
+	i->abi_version = num("abi", FAULTLAT_ABI_VERSION);
+	i->nr_buckets = num("buckets", FAULTLAT_NR_BUCKETS);
+	i->version_major = 1;
+	i->version_minor = 0;
+	i->max_tasks = 4096;
+	i->used_tasks = 3;
+	i->maxactive = 64;
+	i->probes = FAULTLAT_PROBE_FAULT | FAULTLAT_PROBE_EXIT;
+	i->nmissed = num("nmissed", 0);
+	i->dropped = num("dropped", 0);
+	i->reset_count = 0;
+	return 0;
+}
+
+static int do_global(struct faultlat_global *g)
+{
+	if (g->size != sizeof(*g) || g->flags)
+		return -EINVAL;
+	g->nmissed = num("nmissed", 0);
+	g->dropped = num("dropped", 0);
+	fill_stats(&g->stats);
+	return 0;
+}
+
+static int do_task(struct faultlat_task *t)
+{
+	char state;
+	char path[64];
+	FILE *f;
+
+	if (t->size != sizeof(*t) || (t->flags & ~FAULTLAT_TASK_PROCESS) ||
+	    t->__reserved || !t->id)
+		return -EINVAL;
+	state = proc_state(t->id);
+	fake_log("TASK id=%u flags=%u state=%c\n", t->id, t->flags, state);
+	if (state == '-')
+		return -ESRCH;
+	t->pid = t->id;
+	t->tgid = t->id;
+	t->uid = 1000;
+	t->nr_threads = state == 'Z' ? 0 : 1;
+	if (state == 'Z')
+		t->flags |= FAULTLAT_TASK_EXITED;
+	memset(t->comm, 0, sizeof(t->comm));
+	snprintf(path, sizeof(path), "/proc/%u/comm", t->id);
+	f = fopen(path, "re");
+	if (f) {
+		if (fgets((char *)t->comm, sizeof(t->comm), f))
+			((char *)t->comm)[strcspn((char *)t->comm, "\n")] = 0;
+		fclose(f);
+	}
+	fill_stats(&t->stats);
+	return 0;
+}
+
+static int do_list(struct faultlat_list *l)
+{
+	static const struct faultlat_task_entry e[] = {
+		{ .pid = 200, .tgid = 200, .uid = 1000, .comm = { 0x6873 },
+		  .minor = 7, .major = 0, .total_ns = 2000, .p50_ns = 192,
+		  .p99_ns = 448, .max_ns = 400 },
+		{ .pid = 100, .tgid = 100, .uid = 0,
+		  .flags = FAULTLAT_TASK_PROCESS, .comm = { 0x74696e69 },
+		  .minor = 1234, .major = 5, .total_ns = 999999,
+		  .p50_ns = 320, .p99_ns = 2048, .max_ns = 1500000 },
+		{ .pid = 101, .tgid = 100, .uid = 0, .comm = { 0x74696e69 },
+		  .minor = 34, .major = 1, .total_ns = 9999, .p50_ns = 256,
+		  .p99_ns = 1024, .max_ns = 3000 },
+		{ .pid = 300, .tgid = 300, .uid = 1000,
+		  .flags = FAULTLAT_TASK_PROCESS | FAULTLAT_TASK_EXITED,
+		  .comm = { 0x65757274 }, .minor = 40, .major = 0,
+		  .total_ns = 8000, .p50_ns = 160, .p99_ns = 320,
+		  .max_ns = 310 },
+	};
+	unsigned int i, n = 0;
+
+	if (l->size != sizeof(*l) || l->entry_size < sizeof(e[0]) ||
+	    (l->flags & ~FAULTLAT_TASK_PROCESS))
+		return -EINVAL;
+	fake_log("LIST capacity=%u\n", l->capacity);
+	for (i = 0; i < ARRAY_SIZE(e); i++) {
+		if ((l->flags & FAULTLAT_TASK_PROCESS) &&
+		    !(e[i].flags & FAULTLAT_TASK_PROCESS))
+			continue;
+		if (n < l->capacity)
+			memcpy((char *)(uintptr_t)l->entries +
+			       (size_t)n * l->entry_size, &e[i], sizeof(e[i]));
+		n++;
+	}
+	l->total = n;
+	l->nr = n < l->capacity ? n : l->capacity;
+	return 0;
+}
+
+int ioctl(int fd, unsigned long req, ...)
+{
+	static int (*real)(int, unsigned long, ...);
+	void *arg;
+	va_list ap;
+	int err;
+
+	va_start(ap, req);
+	arg = va_arg(ap, void *);
+	va_end(ap);
+
+	if (_IOC_TYPE(req) != FAULTLAT_TYPE) {
+		if (!real)
+			real = dlsym(RTLD_NEXT, "ioctl");
+		return real(fd, req, arg);
+	}
+	switch (req) {
+	case FAULTLAT_IOC_INFO:
+		err = err_of("info_err") ?: do_info(arg);
+		break;
+	case FAULTLAT_IOC_GLOBAL:
+		err = err_of("global_err") ?: do_global(arg);
+		break;
+	case FAULTLAT_IOC_TASK:
+		err = err_of("task_err") ?: do_task(arg);
+		break;
+	case FAULTLAT_IOC_LIST:
+		err = err_of("list_err") ?: do_list(arg);
+		break;
+	case FAULTLAT_IOC_RESET:
+		fake_log("RESET\n");
+		err = err_of("reset_err");
+		break;
+	default:
+		err = -ENOTTY;
+		break;
+	}
+	if (err) {
+		errno = -err;
+		return -1;
+	}
+	return 0;
+}

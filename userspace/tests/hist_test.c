@@ -1,0 +1,362 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests of the client's histogram math: percentiles, units, bound
+ * formatting, trimming, bars and the table layout.  Plain TAP on stdout.
+ *
+ * Every expected value below was worked out by hand from the bucket
+ * layout of uapi/linux/faultlat.h: bucket 0 is [0, 64); bucket i >= 1
+ * starts at 2^o + s * 2^(o-2) with o = 6 + (i-1)/4 and s = (i-1)%4; so
+ * bucket 1 = [64, 80), 2 = [80, 96), 3 = [96, 112), 5 = [128, 160),
+ * 9 = [256, 320), 13 = [512, 640), 17 = [1024, 1280), 57 = [2^20, ...),
+ * and the last, 113, = [2^34, inf).
+ */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../hist.h"
+
+/* a bar of 0 stars: 40 spaces */
+#define NO_BAR	"                                        "
+
+static int tests, failed;
+
+static void ok(int cond, const char *name)
+{
+	tests++;
+	if (!cond)
+		failed++;
+	printf("%sok %d - %s\n", cond ? "" : "not ", tests, name);
+}
+
+static void is_u64(__u64 got, __u64 want, const char *name)
+{
+	ok(got == want, name);
+	if (got != want)
+		printf("#   got %llu, want %llu\n", got, want);
+}
+
+static void is_str(const char *got, const char *want, const char *name)
+{
+	int same = !strcmp(got, want);
+
+	ok(same, name);
+	if (!same)
+		printf("#   got:\n%s\n#   want:\n%s\n", got, want);
+}
+
+static struct faultlat_hist *new_hist(void)
+{
+	return calloc(1, sizeof(struct faultlat_hist));
+}
+
+static void add(struct faultlat_hist *h, unsigned int b, __u64 n)
+{
+	h->buckets[b] += n;
+	h->count += n;
+}
+
+/* 100 samples: 50 in [128,160), 40 in [256,320), 9 in [512,640), 1 in [1024,1280) */
+static struct faultlat_hist *hist_a(void)
+{
+	struct faultlat_hist *h = new_hist();
+
+	add(h, 5, 50);
+	add(h, 9, 40);
+	add(h, 13, 9);
+	add(h, 17, 1);
+	h->min_ns = 130;
+	h->max_ns = 1100;
+	h->sum_ns = 25000;
+	return h;
+}
+
+static void test_layout(void)
+{
+	is_u64(FAULTLAT_NR_BUCKETS, 114, "114 buckets: 1 + 28 octaves * 4 + 1");
+	is_u64(faultlat_bucket_lo(0), 0, "bucket 0 starts at 0");
+	is_u64(faultlat_bucket_hi(0), 64, "bucket 0 ends at 64");
+	is_u64(faultlat_bucket_lo(2), 80, "bucket 2 starts at 80");
+	is_u64(faultlat_bucket_lo(5), 128, "bucket 5 starts at 128");
+	is_u64(faultlat_bucket_hi(17), 1280, "bucket 17 ends at 1280");
+	is_u64(faultlat_bucket_lo(57), 1048576, "bucket 57 starts at 2^20");
+	is_u64(faultlat_bucket_lo(113), 17179869184ULL,
+	       "overflow bucket starts at 2^34");
+	is_u64(faultlat_bucket_hi(113), ~0ULL, "overflow bucket has no end");
+}
+
+static void test_percentiles(void)
+{
+	struct faultlat_hist *h = hist_a();
+
+	/* ranks: ceil(100 * p) */
+	is_u64(fl_percentile(h, 5000), 160, "A p50: rank 50 in bucket 5");
+	is_u64(fl_percentile(h, 9000), 320, "A p90: rank 90 in bucket 9");
+	is_u64(fl_percentile(h, 9900), 640, "A p99: rank 99 in bucket 13");
+	is_u64(fl_percentile(h, 9990), 1100,
+	       "A p99.9: rank 100 in bucket 17, 1280 clamped to max 1100");
+	is_u64(fl_percentile(h, 10000), 1100, "A p100 is the max");
+	is_u64(fl_percentile(h, 1), 160, "A p0.01: rank at least 1");
+	is_u64(fl_percentile(h, 5001), 320, "A p50.01: rank 51 in bucket 9");
+	free(h);
+
+	h = new_hist();
+	is_u64(fl_percentile(h, 5000), 0, "empty histogram: 0");
+	add(h, 1, 1);
+	h->min_ns = 70;
+	h->max_ns = 70;
+	is_u64(fl_percentile(h, 5000), 70,
+	       "one sample of 70: 80 clamped to max 70");
+	free(h);
+
+	/* 64, 80..95, 96..111: one sample each, min 64, max 111 */
+	h = new_hist();
+	add(h, 1, 1);
+	add(h, 2, 1);
+	add(h, 3, 1);
+	h->min_ns = 64;
+	h->max_ns = 111;
+	is_u64(fl_percentile(h, 5000), 96, "n=3 p50: rank ceil(1.5)=2");
+	is_u64(fl_percentile(h, 3333), 80, "n=3 p33.33: rank ceil(0.9999)=1");
+	is_u64(fl_percentile(h, 9000), 111,
+	       "n=3 p90: rank ceil(2.7)=3, 112 clamped to 111");
+	free(h);
+
+	/* the overflow bucket's ~0 upper bound becomes the max */
+	h = new_hist();
+	add(h, 3, 1);
+	add(h, FAULTLAT_NR_BUCKETS - 1, 2);
+	h->min_ns = 100;
+	h->max_ns = 30000000000ULL;
+	is_u64(fl_percentile(h, 5000), 30000000000ULL,
+	       "overflow: p50 rank 2 is the max");
+	is_u64(fl_percentile(h, 1000), 112, "overflow: p10 rank 1 in bucket 3");
+	free(h);
+
+	/* the bound below min is clamped up */
+	h = new_hist();
+	add(h, 5, 4);
+	h->min_ns = 150;
+	h->max_ns = 159;
+	is_u64(fl_percentile(h, 5000), 159, "4 samples 150..159: p50 is 159");
+	h->min_ns = 200;	/* inconsistent on purpose: lower clamp */
+	h->max_ns = 300;
+	is_u64(fl_percentile(h, 5000), 200, "bound 160 below min 200 is 200");
+	free(h);
+
+	/* 2^63 samples: the rank must not overflow */
+	h = new_hist();
+	add(h, 9, 1ULL << 62);
+	add(h, 13, 1ULL << 62);
+	h->min_ns = 256;
+	h->max_ns = 600;
+	is_u64(fl_percentile(h, 5000), 320, "n=2^63 p50: rank 2^62 in bucket 9");
+	is_u64(fl_percentile(h, 5001), 600,
+	       "n=2^63 p50.01: bucket 13, 640 clamped to 600");
+	free(h);
+
+	/* the rank comes from the buckets, not from a stale count */
+	h = hist_a();
+	h->count = 1000;
+	is_u64(fl_percentile(h, 9000), 320, "count ignored, buckets summed");
+	free(h);
+}
+
+static void test_range(void)
+{
+	struct faultlat_hist *h = new_hist();
+	unsigned int first = 7, last = 7;
+
+	ok(!fl_hist_range(h, &first, &last), "empty: no rows");
+	ok(first == 7 && last == 7, "empty: first/last untouched");
+	add(h, 0, 3);
+	ok(fl_hist_range(h, &first, &last) && first == 0 && last == 0,
+	   "bucket 0 only: rows 0..0");
+	free(h);
+
+	h = hist_a();
+	ok(fl_hist_range(h, &first, &last) && first == 5 && last == 17,
+	   "A: rows 5..17");
+	free(h);
+
+	h = new_hist();
+	add(h, 113, 1);
+	ok(fl_hist_range(h, &first, &last) && first == 113 && last == 113,
+	   "overflow only: rows 113..113");
+	free(h);
+}
+
+static void test_units(void)
+{
+	struct faultlat_hist *h;
+	char buf[64];
+
+	is_str(fl_table_unit(0)->name, "nsecs", "unit of 0: nsecs");
+	is_str(fl_table_unit(64)->name, "nsecs", "unit of 64: nsecs");
+	is_str(fl_table_unit(999)->name, "nsecs", "unit of 999: nsecs");
+	is_str(fl_table_unit(1000)->name, "usecs", "unit of 1000: usecs");
+	is_str(fl_table_unit(1024)->name, "usecs", "unit of 1024: usecs");
+	is_str(fl_table_unit(999999)->name, "usecs", "unit of 999999: usecs");
+	is_str(fl_table_unit(1000000)->name, "msecs", "unit of 10^6: msecs");
+	is_str(fl_table_unit(17179869184ULL)->name, "secs",
+	       "unit of 2^34: secs");
+
+	h = new_hist();
+	add(h, 0, 1);
+	is_str(fl_hist_unit(h)->name, "nsecs",
+	       "bucket 0 first: its upper bound 64 decides, nsecs");
+	free(h);
+	h = new_hist();
+	add(h, 17, 1);
+	add(h, 57, 1);
+	is_str(fl_hist_unit(h)->name, "usecs", "first row at 1024: usecs");
+	free(h);
+	h = new_hist();
+	add(h, 57, 1);
+	is_str(fl_hist_unit(h)->name, "msecs", "first row at 2^20: msecs");
+	free(h);
+
+	fl_fmt_bound(buf, sizeof(buf), 1536, fl_table_unit(1));
+	is_str(buf, "1536", "1536 in nsecs");
+	fl_fmt_bound(buf, sizeof(buf), 17179869184ULL, fl_table_unit(1));
+	is_str(buf, "17179869184", "2^34 in nsecs");
+	fl_fmt_bound(buf, sizeof(buf), 1280, fl_table_unit(1000));
+	is_str(buf, "1.280", "1280 in usecs");
+	fl_fmt_bound(buf, sizeof(buf), 0, fl_table_unit(1000));
+	is_str(buf, "0.000", "0 in usecs");
+	fl_fmt_bound(buf, sizeof(buf), 1048576, fl_table_unit(1000000));
+	is_str(buf, "1.049", "2^20 in msecs: 1.048576 rounds to 1.049");
+	fl_fmt_bound(buf, sizeof(buf), 1310720, fl_table_unit(1000000));
+	is_str(buf, "1.311", "1310720 in msecs: 1.31072 rounds to 1.311");
+	fl_fmt_bound(buf, sizeof(buf), 17179869184ULL,
+		     fl_table_unit(1000000000));
+	is_str(buf, "17.180", "2^34 in secs: 17.179869 rounds to 17.180");
+	fl_fmt_bound(buf, sizeof(buf), ~0ULL, fl_table_unit(1000));
+	is_str(buf, "inf", "overflow bound: inf");
+
+	fl_fmt_ns(buf, sizeof(buf), 0);
+	is_str(buf, "0ns", "0 ns");
+	fl_fmt_ns(buf, sizeof(buf), 999);
+	is_str(buf, "999ns", "999 ns");
+	fl_fmt_ns(buf, sizeof(buf), 1000);
+	is_str(buf, "1.00us", "1000 ns is 1.00us");
+	fl_fmt_ns(buf, sizeof(buf), 1280);
+	is_str(buf, "1.28us", "1280 ns");
+	fl_fmt_ns(buf, sizeof(buf), 999994);
+	is_str(buf, "999.99us", "999994 ns stays in us");
+	fl_fmt_ns(buf, sizeof(buf), 999996);
+	is_str(buf, "1.00ms", "999996 ns would round to 1000.00us: 1.00ms");
+	fl_fmt_ns(buf, sizeof(buf), 12582912);
+	is_str(buf, "12.58ms", "12582912 ns");
+	fl_fmt_ns(buf, sizeof(buf), 1500000000);
+	is_str(buf, "1.50s", "1.5e9 ns");
+	fl_fmt_ns(buf, sizeof(buf), 5000000000000ULL);
+	is_str(buf, "5000.00s", "seconds do not scale further");
+}
+
+static void test_stars(void)
+{
+	is_u64(fl_stars(50, 50, 40), 40, "max bucket: full bar");
+	is_u64(fl_stars(40, 50, 40), 32, "40/50: 32 stars");
+	is_u64(fl_stars(9, 50, 40), 7, "9/50: 7.2 -> 7");
+	is_u64(fl_stars(3, 7, 40), 17, "3/7: 17.14 -> 17");
+	is_u64(fl_stars(1, 50, 40), 0, "1/50: 0.8 -> 0, as bcc");
+	is_u64(fl_stars(0, 50, 40), 0, "empty bucket: no star");
+	is_u64(fl_stars(5, 0, 40), 0, "max 0: no star");
+	is_u64(fl_stars(1ULL << 62, 1ULL << 63, 40), 20,
+	       "2^62/2^63 without overflow: 20");
+}
+
+static char *capture_table(const struct faultlat_hist *h, int summary)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (summary)
+		fl_print_summary(f, h);
+	else
+		fl_print_table(f, h);
+	fclose(f);
+	return buf;
+}
+
+static void test_table(void)
+{
+	struct faultlat_hist *h = hist_a();
+	const char *wide_header, *wide_last;
+	char *out, *head;
+
+	out = capture_table(h, 0);
+	is_str(out,
+	       "     nsecs               : count     distribution\n"
+	       "       128 -> 160        : 50       |****************************************|\n"
+	       "       160 -> 192        : 0        |                                        |\n"
+	       "       192 -> 224        : 0        |                                        |\n"
+	       "       224 -> 256        : 0        |                                        |\n"
+	       "       256 -> 320        : 40       |********************************        |\n"
+	       "       320 -> 384        : 0        |                                        |\n"
+	       "       384 -> 448        : 0        |                                        |\n"
+	       "       448 -> 512        : 0        |                                        |\n"
+	       "       512 -> 640        : 9        |*******                                 |\n"
+	       "       640 -> 768        : 0        |                                        |\n"
+	       "       768 -> 896        : 0        |                                        |\n"
+	       "       896 -> 1024       : 0        |                                        |\n"
+	       "      1024 -> 1280       : 1        |                                        |\n",
+	       "table A: bcc layout, nsecs, trimmed to rows 5..17");
+	free(out);
+
+	out = capture_table(h, 1);
+	is_str(out,
+	       "count 100  avg 250ns  p50 160ns  p90 320ns  p99 640ns  p99.9 1.10us  max 1.10us\n",
+	       "summary A");
+	free(out);
+	free(h);
+
+	h = new_hist();
+	add(h, 17, 3);
+	out = capture_table(h, 0);
+	is_str(out,
+	       "     usecs               : count     distribution\n"
+	       "     1.024 -> 1.280      : 3        |****************************************|\n",
+	       "table in usecs");
+	free(out);
+	free(h);
+
+	/* wide numbers widen the columns, as bcc does past 32 bits */
+	wide_header = "      nsecs                : count         distribution\n";
+	wide_last = "17179869184 -> inf         : 1            |" NO_BAR "|\n";
+	h = new_hist();
+	add(h, 0, 123456789012ULL);
+	add(h, 113, 1);
+	out = capture_table(h, 0);
+	head = strndup(out, strlen(wide_header));
+	is_str(head, wide_header,
+	       "wide table: header widened for 11-digit bounds, 12-digit counts");
+	free(head);
+	is_str(out + strlen(out) - strlen(wide_last), wide_last,
+	       "wide table: the overflow row ends it");
+	free(out);
+	free(h);
+
+	h = new_hist();
+	out = capture_table(h, 0);
+	is_str(out, "", "empty histogram: no table");
+	free(out);
+	free(h);
+}
+
+int main(void)
+{
+	printf("TAP version 13\n");
+	test_layout();
+	test_percentiles();
+	test_range();
+	test_units();
+	test_stars();
+	test_table();
+	printf("1..%d\n", tests);
+	printf("# %d passed, %d failed\n", tests - failed, failed);
+	return failed ? 1 : 0;
+}
