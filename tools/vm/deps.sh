@@ -1,0 +1,34 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Install the Debian packages that faultlat needs to build, test and run
+# its VM rig.  Fast when everything is already there (one dpkg-query);
+# otherwise one `apt-get update` and one `apt-get install`.
+#
+#   tools/vm/deps.sh
+set -euo pipefail
+
+pkgs=(
+	# build: module (kbuild comes with linux-headers, see kernel.sh),
+	# client and selftests
+	gcc make libc6-dev pkg-config libelf-dev
+	libjson-c-dev libtraceevent-dev libtracefs-dev sparse
+	# VM rig: kernel package handling, initramfs, guest tools
+	qemu-system-x86 busybox-static kmod cpio xz-utils e2fsprogs
+	linux-source-6.1 procps util-linux
+	# checkpatch
+	perl python3
+)
+
+# Not installed: a status other than "ii", or dpkg-query's
+# "no packages found matching P" (the name is the last field either way).
+missing=$(dpkg-query -W -f='${db:Status-Abbrev} ${Package}\n' "${pkgs[@]}" \
+	2>&1 | awk '$1 != "ii" { print $NF }' || true)
+[ -z "$missing" ] && exit 0
+
+echo "deps.sh: installing" $missing >&2
+[ "$(id -u)" -eq 0 ] || { echo "deps.sh: need root to install" >&2; exit 1; }
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q >&2
+# shellcheck disable=SC2086
+apt-get install -y -q --no-install-recommends $missing >&2

@@ -1,0 +1,110 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Fetch Debian's bookworm kernel for the VM rig: the headers are installed
+# on the host (the module builds against them), the image package is only
+# unpacked into the cache (never installed) with a fresh modules.dep.
+#
+#   tools/vm/kernel.sh [--flavour amd64|cloud-amd64|rt-amd64]
+#   eval "$(tools/vm/kernel.sh)"
+#
+# Prints shell-evalable lines:
+#   FL_ABI       e.g. 6.1.0-56 (resolved from linux-image-<flavour> each run)
+#   FL_FLAVOUR   amd64, cloud-amd64 or rt-amd64
+#   FL_RELEASE   uname -r of the guest, <abi>-<flavour>
+#   FL_KDIR      kbuild tree, /usr/src/linux-headers-<release>
+#   FL_VMLINUZ   the kernel image in the cache
+#   FL_VMLINUX   the same, decompressed: QEMU boots its ELF PVH entry
+#                directly, which saves the seconds TCG spends decompressing
+#   FL_MODROOT   directory holding lib/modules/<release>
+set -euo pipefail
+
+flavour=amd64
+while [ $# -gt 0 ]; do
+	case $1 in
+	--flavour) flavour=${2:?}; shift 2 ;;
+	--flavour=*) flavour=${1#*=}; shift ;;
+	*) echo "usage: $0 [--flavour amd64|cloud-amd64|rt-amd64]" >&2; exit 2 ;;
+	esac
+done
+case $flavour in
+amd64 | cloud-amd64 | rt-amd64) ;;
+*) echo "kernel.sh: unknown flavour '$flavour'" >&2; exit 2 ;;
+esac
+
+cache=${FAULTLAT_CACHE:-$HOME/.cache/faultlat}
+export DEBIAN_FRONTEND=noninteractive
+updated=
+
+apt_update() {
+	[ -z "$updated" ] || return 1
+	echo "kernel.sh: apt-get update" >&2
+	apt-get update -q >&2
+	updated=1
+}
+
+# linux-image-amd64 Depends: linux-image-6.1.0-56-amd64 -> 6.1.0-56
+resolve_abi() {
+	apt-cache depends "linux-image-$flavour" 2>/dev/null |
+		sed -n "s/^ *Depends: linux-image-\(.*\)-$flavour\$/\1/p" | head -n1
+}
+
+abi=$(resolve_abi)
+if [ -z "$abi" ]; then
+	apt_update
+	abi=$(resolve_abi)
+fi
+[ -n "$abi" ] || { echo "kernel.sh: cannot resolve linux-image-$flavour" >&2; exit 1; }
+release=$abi-$flavour
+
+if ! dpkg-query -W -f='${db:Status-Abbrev}' "linux-headers-$release" 2>/dev/null |
+	grep -q '^ii'; then
+	echo "kernel.sh: installing linux-headers-$release" >&2
+	apt-get install -y -q "linux-headers-$release" >&2 ||
+		{ apt_update && apt-get install -y -q "linux-headers-$release" >&2; }
+fi
+
+# The bzImage's payload is the first compressed stream in it; the
+# decompressor stops at its end (and complains about what follows).
+unpack_vmlinux() {
+	local magic tool off
+	for magic in '\xfd7zXZ\x00:xz' '\x28\xb5\x2f\xfd:zstd' '\x1f\x8b\x08:gzip'; do
+		tool=${magic##*:}
+		off=$(LC_ALL=C grep -obUaP -m1 "${magic%:*}" "$1" | head -n1 | cut -d: -f1)
+		[ -n "$off" ] || continue
+		tail -c +$((off + 1)) "$1" | "$tool" -dc 2>/dev/null || true
+		return
+	done
+	echo "kernel.sh: no known compression in $1" >&2
+	return 1
+}
+
+dir=$cache/kernel/$release
+if [ ! -f "$dir/.done" ]; then
+	mkdir -p "$cache/kernel"
+	tmp=$(mktemp -d "$cache/kernel/.tmp.XXXXXX")
+	trap 'rm -rf "$tmp"' EXIT
+	echo "kernel.sh: unpacking linux-image-$release into $dir" >&2
+	# (as root, apt would drop to _apt, which cannot write here)
+	dl=(apt-get download -q -o APT::Sandbox::User=root "linux-image-$release")
+	(cd "$tmp" && "${dl[@]}" >&2) || { apt_update && (cd "$tmp" && "${dl[@]}" >&2); }
+	dpkg -x "$tmp"/linux-image-"$release"_*.deb "$tmp/root"
+	depmod -b "$tmp/root" "$release"
+	unpack_vmlinux "$tmp/root/boot/vmlinuz-$release" >"$tmp/root/boot/vmlinux-$release"
+	touch "$tmp/root/.done"
+	rm -rf "$dir"
+	mv "$tmp/root" "$dir"
+fi
+
+for v in "$dir/boot/vmlinuz-$release" "$dir/boot/vmlinux-$release" "/usr/src/linux-headers-$release/Makefile" \
+	"$dir/lib/modules/$release/modules.dep"; do
+	[ -e "$v" ] || { echo "kernel.sh: missing $v" >&2; exit 1; }
+done
+
+[ "$(head -c4 "$dir/boot/vmlinux-$release")" = $'\x7fELF' ] ||
+	{ echo "kernel.sh: bad vmlinux-$release" >&2; exit 1; }
+
+printf 'FL_ABI=%q\nFL_FLAVOUR=%q\nFL_RELEASE=%q\nFL_KDIR=%q\n' \
+	"$abi" "$flavour" "$release" "/usr/src/linux-headers-$release"
+printf 'FL_VMLINUZ=%q\nFL_VMLINUX=%q\nFL_MODROOT=%q\n' \
+	"$dir/boot/vmlinuz-$release" "$dir/boot/vmlinux-$release" "$dir"
