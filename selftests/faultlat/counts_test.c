@@ -1,0 +1,776 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * faultlat counts faults exactly as the kernel does: per thread and per
+ * process against getrusage() and /proc/PID/stat, system-wide against
+ * /proc/vmstat.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+
+#include "kselftest_harness.h"
+#include "faultlat_check.h"
+
+#define ANON_PAGES	10000	/* test 1: one write each */
+#define ZOMBIE_PAGES	2000
+#define FILE_PAGES	256	/* test 2: 1 MiB file on a RAM disk */
+#define MLOCK_PAGES	2000
+#define THREAD_PAGES	400
+#define GLOBAL_PAGES	2000
+#define QUIET_TRIES	3
+
+/*
+ * In this version of the harness a SKIP() in a fixture's setup does not
+ * stop the test body from running: leave through the harness's own
+ * jump buffer instead, as an ASSERT would, but with the test marked
+ * skipped (and the teardown not run: the setup has nothing to undo).
+ */
+#define FL_SKIP_SETUP(fmt, ...) \
+	SKIP(longjmp(_metadata->env, 1), fmt, ##__VA_ARGS__)
+
+static int open_dev(struct __test_metadata *_metadata)
+{
+	int fd = fl_open();
+
+	if (fd < 0)
+		FL_SKIP_SETUP("%s: %s (is faultlat loaded?)", FAULTLAT_DEVICE,
+			      strerror(errno));
+	return fd;
+}
+
+FIXTURE(counts) {
+	int fd;
+};
+
+FIXTURE_SETUP(counts)
+{
+	self->fd = open_dev(_metadata);
+}
+
+FIXTURE_TEARDOWN(counts)
+{
+	close(self->fd);
+}
+
+/* What a forked child measured of itself, handed back in shared memory. */
+struct child_res {
+	int err;		/* errno of the step that failed, or 0 */
+	int step;		/* the step that failed */
+	struct fl_snap t0, t1;	/* the thread, RUSAGE_THREAD */
+	struct fl_snap p0, p1;	/* the process, RUSAGE_SELF */
+};
+
+static struct child_res *map_shared_res(void)
+{
+	void *p = mmap(NULL, sizeof(struct child_res), PROT_READ | PROT_WRITE,
+		       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
+static void __attribute__((noreturn)) child_fail(struct child_res *out,
+						 int step)
+{
+	out->err = errno ? errno : EINVAL;
+	out->step = step;
+	_exit(1);
+}
+
+/* Test 1's child: N anonymous pages, one write each, bracketed. */
+static void __attribute__((noreturn)) anon_child(int fd,
+						 struct child_res *out)
+{
+	struct child_res r;
+	pid_t pid = getpid(), tid = fl_gettid();
+	void *mem;
+
+	fl_prefault(out, sizeof(*out));
+	fl_prefault(&r, sizeof(r));
+	fl_prefault_stack();
+	mem = fl_map_anon(ANON_PAGES);
+	if (!mem)
+		child_fail(out, 1);
+
+	if (fl_snap_before(fd, RUSAGE_SELF, pid, true, &r.p0))
+		child_fail(out, 2);
+	if (fl_snap_before(fd, RUSAGE_THREAD, tid, false, &r.t0))
+		child_fail(out, 3);
+	fl_touch_write(mem, ANON_PAGES);
+	if (fl_snap_after(fd, RUSAGE_THREAD, tid, false, &r.t1))
+		child_fail(out, 4);
+	if (fl_snap_after(fd, RUSAGE_SELF, pid, true, &r.p1))
+		child_fail(out, 5);
+
+	r.err = 0;
+	r.step = 0;
+	memcpy(out, &r, sizeof(r));
+	_exit(0);
+}
+
+/*
+ * Test 1: a process forked after the module was loaded writes once to
+ * each of N anonymous pages.  faultlat's minor count equals getrusage()'s
+ * ru_minflt, over the workload and since the process began; no major
+ * fault; the latency histogram is sane.
+ */
+TEST_F(counts, anon_minor)
+{
+	struct child_res *res = map_shared_res();
+	int status;
+	pid_t pid;
+
+	ASSERT_NE(NULL, res);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0)
+		anon_child(self->fd, res);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_EQ(0, res->err)
+		TH_LOG("child failed at step %d: %s", res->step,
+		       strerror(res->err));
+	ASSERT_TRUE(WIFEXITED(status));
+	ASSERT_EQ(0, WEXITSTATUS(status));
+
+	ksft_print_msg("anon_minor: %llu minor faults for %d pages, p50 %llu ns, p99 %llu ns\n",
+		       (unsigned long long)FL_D(&res->t0, &res->t1, minor.count),
+		       ANON_PAGES,
+		       (unsigned long long)fl_hist_pct(&res->t1.t.stats.minor, 500),
+		       (unsigned long long)fl_hist_pct(&res->t1.t.stats.minor, 990));
+
+	fl_check_delta(_metadata, "thread", &res->t0, &res->t1);
+	fl_check_delta(_metadata, "process", &res->p0, &res->p1);
+	ASSERT_LE(ANON_PAGES, FL_D(&res->t0, &res->t1, minor.count));
+	ASSERT_EQ(0, FL_D(&res->t0, &res->t1, major.count));
+	ASSERT_EQ(0, res->t1.ru.majflt - res->t0.ru.majflt);
+	ASSERT_EQ(0, FL_D(&res->t0, &res->t1, errors));
+
+	/* The child began after the load: every fault of it was seen. */
+	fl_check_abs(_metadata, "thread", &res->t1);
+	fl_check_abs(_metadata, "process", &res->p1);
+	ASSERT_EQ(FAULTLAT_TASK_PROCESS,
+		  res->p1.t.flags & (FAULTLAT_TASK_PROCESS | FAULTLAT_TASK_EXITED));
+	ASSERT_EQ((__u32)pid, res->p1.t.tgid);
+	ASSERT_EQ((__u32)pid, res->t1.t.pid);
+
+	fl_check_pct(_metadata, "thread minor", &res->t1.t.stats.minor);
+	fl_check_pct(_metadata, "process minor", &res->p1.t.stats.minor);
+	fl_check_hist(_metadata, "thread major", &res->t1.t.stats.major);
+	munmap(res, sizeof(*res));
+}
+
+static struct faultlat_task_entry list_buf[1024];
+
+/*
+ * An exited, not yet reaped process keeps its record: after
+ * waitid(WNOWAIT) it equals /proc/PID/stat's minflt/majflt of the zombie
+ * and wait4()'s rusage; once reaped, the record is gone (ESRCH).
+ */
+TEST_F(counts, zombie_record)
+{
+	struct faultlat_task t;
+	struct fl_ru stat_ru;
+	struct rusage ru;
+	siginfo_t si;
+	__u32 nr, total, i;
+	bool listed = false;
+	int status;
+	pid_t pid;
+
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		void *mem = fl_map_anon(ZOMBIE_PAGES);
+
+		if (!mem)
+			_exit(1);
+		fl_touch_write(mem, ZOMBIE_PAGES);
+		_exit(0);
+	}
+	memset(&si, 0, sizeof(si));
+	ASSERT_EQ(0, waitid(P_PID, pid, &si, WEXITED | WNOWAIT));
+	ASSERT_EQ(CLD_EXITED, si.si_code);
+	ASSERT_EQ(0, si.si_status);
+
+	ASSERT_EQ(0, fl_task(self->fd, pid, true, &t))
+		TH_LOG("TASK(PROCESS, %d) of a zombie: %s", pid,
+		       strerror(errno));
+	ASSERT_EQ(FAULTLAT_TASK_PROCESS | FAULTLAT_TASK_EXITED, t.flags);
+	ASSERT_EQ(0, t.nr_threads);
+	ASSERT_EQ(0, fl_proc_stat_flt(pid, &stat_ru));
+	ASSERT_EQ(stat_ru.minflt, t.stats.minor.count)
+		TH_LOG("zombie: /proc/%d/stat minflt vs faultlat", pid);
+	ASSERT_EQ(stat_ru.majflt, t.stats.major.count)
+		TH_LOG("zombie: /proc/%d/stat majflt vs faultlat", pid);
+	ASSERT_LE(ZOMBIE_PAGES, t.stats.minor.count);
+	fl_check_hist(_metadata, "zombie minor", &t.stats.minor);
+
+	/* LIST, processes only, shows it too, with the same count. */
+	ASSERT_EQ(0, fl_list(self->fd, FAULTLAT_TASK_PROCESS, list_buf,
+			     ARRAY_SIZE(list_buf), &nr, &total))
+		TH_LOG("LIST: %s", strerror(errno));
+	ASSERT_LE(nr, total);
+	for (i = 0; i < nr; i++) {
+		if (list_buf[i].pid != (__u32)pid)
+			continue;
+		listed = true;
+		ASSERT_TRUE(list_buf[i].flags & FAULTLAT_TASK_PROCESS);
+		ASSERT_TRUE(list_buf[i].flags & FAULTLAT_TASK_EXITED);
+		ASSERT_EQ(stat_ru.minflt, list_buf[i].minor);
+		ASSERT_EQ(stat_ru.majflt, list_buf[i].major);
+	}
+	if (nr == total)
+		ASSERT_TRUE(listed) TH_LOG("pid %d not in LIST", pid);
+
+	ASSERT_EQ(pid, wait4(pid, &status, 0, &ru));
+	ASSERT_EQ((__u64)ru.ru_minflt, t.stats.minor.count)
+		TH_LOG("wait4() ru_minflt vs faultlat");
+	ASSERT_EQ((__u64)ru.ru_majflt, t.stats.major.count)
+		TH_LOG("wait4() ru_majflt vs faultlat");
+
+	/* Reaped: no record any more. */
+	ASSERT_EQ(-1, fl_task(self->fd, pid, true, &t));
+	ASSERT_EQ(ESRCH, errno);
+}
+
+/*
+ * Test 3, the seed's experiment: mlockall(MCL_CURRENT | MCL_FUTURE)
+ * populates every mapping (get_user_pages(), so faults without pt_regs,
+ * in faultlat's and getrusage()'s counts alike); touching that memory
+ * afterwards faults no more.  A mapping made after it is populated by
+ * mmap() itself.
+ */
+TEST_F(counts, mlock_no_faults)
+{
+	struct fl_snap s[8];
+	pid_t tid = fl_gettid();
+	size_t ps = fl_page_size();
+	void *mem, *more;
+
+	fl_prefault(s, sizeof(s));
+	fl_prefault_stack();
+	mem = fl_map_anon(MLOCK_PAGES);
+	ASSERT_NE(NULL, mem);
+
+	/* The allocation faults, inside mlockall(). */
+	ASSERT_EQ(0, fl_snap_before(self->fd, RUSAGE_THREAD, tid, false, &s[0]));
+	ASSERT_EQ(0, mlockall(MCL_CURRENT | MCL_FUTURE))
+		TH_LOG("mlockall: %s", strerror(errno));
+	ASSERT_EQ(0, fl_snap_after(self->fd, RUSAGE_THREAD, tid, false, &s[1]));
+	fl_check_delta(_metadata, "mlockall", &s[0], &s[1]);
+	ASSERT_LE(MLOCK_PAGES, FL_D(&s[0], &s[1], minor.count) +
+		  FL_D(&s[0], &s[1], major.count));
+	ASSERT_LE(MLOCK_PAGES, FL_D(&s[0], &s[1], no_regs[FAULTLAT_MINOR]) +
+		  FL_D(&s[0], &s[1], no_regs[FAULTLAT_MAJOR]))
+		TH_LOG("mlockall populates through get_user_pages(): no pt_regs");
+
+	/* Touching it afterwards: no fault at all. */
+	ASSERT_EQ(0, fl_snap_before(self->fd, RUSAGE_THREAD, tid, false, &s[2]));
+	fl_touch_write(mem, MLOCK_PAGES);
+	ASSERT_EQ(0, fl_snap_after(self->fd, RUSAGE_THREAD, tid, false, &s[3]));
+	fl_check_delta(_metadata, "touch after mlockall", &s[2], &s[3]);
+	ASSERT_EQ(0, s[3].ru.minflt - s[2].ru.minflt);
+	ASSERT_EQ(0, s[3].ru.majflt - s[2].ru.majflt);
+	ASSERT_EQ(0, FL_D(&s[2], &s[3], calls));
+
+	/* MCL_FUTURE: mmap() populates; the touch after it faults no more. */
+	ASSERT_EQ(0, fl_snap_before(self->fd, RUSAGE_THREAD, tid, false, &s[4]));
+	more = mmap(NULL, MLOCK_PAGES * ps, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_EQ(0, fl_snap_after(self->fd, RUSAGE_THREAD, tid, false, &s[5]));
+	ASSERT_NE(MAP_FAILED, more);
+	fl_check_delta(_metadata, "mmap under MCL_FUTURE", &s[4], &s[5]);
+	ASSERT_LT(0, FL_D(&s[4], &s[5], minor.count));
+
+	ASSERT_EQ(0, fl_snap_before(self->fd, RUSAGE_THREAD, tid, false, &s[6]));
+	fl_touch_write(more, MLOCK_PAGES);
+	ASSERT_EQ(0, fl_snap_after(self->fd, RUSAGE_THREAD, tid, false, &s[7]));
+	fl_check_delta(_metadata, "touch under MCL_FUTURE", &s[6], &s[7]);
+	ASSERT_EQ(0, s[7].ru.minflt - s[6].ru.minflt);
+	ASSERT_EQ(0, FL_D(&s[6], &s[7], calls));
+
+	munlockall();
+	munmap(more, MLOCK_PAGES * ps);
+	fl_unmap(mem, MLOCK_PAGES);
+}
+
+/* Test 2: major faults on a file of a RAM disk's file system. */
+FIXTURE(major) {
+	int fd;
+	struct fl_fs fs;
+};
+
+FIXTURE_VARIANT(major) {
+	const char *fstype;
+};
+
+FIXTURE_VARIANT_ADD(major, ext2) {
+	.fstype = "ext2",
+};
+
+FIXTURE_VARIANT_ADD(major, ext4) {
+	.fstype = "ext4",
+};
+
+FIXTURE_SETUP(major)
+{
+	self->fd = open_dev(_metadata);
+	if (fl_fs_setup(&self->fs, variant->fstype, FILE_PAGES)) {
+		bool skip = self->fs.skip;
+
+		fl_fs_teardown(&self->fs);
+		close(self->fd);
+		if (skip)
+			FL_SKIP_SETUP("%s", self->fs.why);
+		ASSERT_TRUE(false) TH_LOG("%s", self->fs.why);
+	}
+}
+
+FIXTURE_TEARDOWN(major)
+{
+	fl_fs_teardown(&self->fs);
+	close(self->fd);
+}
+
+/*
+ * Read a file that is not in the page cache, one page at a time with
+ * MADV_RANDOM (no readahead, nothing for fault-around to map): each page
+ * is a major fault, that filemap_fault() retries once after the read.
+ * faultlat's major count equals ru_majflt (a retried fault counts once),
+ * and the retries are the extra calls.
+ */
+TEST_F(major, file_major)
+{
+	struct fl_snap a, b;
+	pid_t tid = fl_gettid();
+	unsigned long sum = 0;
+
+	ASSERT_EQ(0, fl_fs_drop_cache(&self->fs)) TH_LOG("%s", self->fs.why);
+	fl_prefault(&a, sizeof(a));
+	fl_prefault(&b, sizeof(b));
+	fl_prefault_stack();
+
+	ASSERT_EQ(0, fl_snap_before(self->fd, RUSAGE_THREAD, tid, false, &a));
+	ASSERT_EQ(0, fl_read_file_pages(self->fs.file, FILE_PAGES, &sum))
+		TH_LOG("reading %s: %s", self->fs.file, strerror(errno));
+	ASSERT_EQ(0, fl_snap_after(self->fd, RUSAGE_THREAD, tid, false, &b));
+
+	ksft_print_msg("file_major(%s): ru_majflt +%llu, faultlat major +%llu minor +%llu retries +%llu calls +%llu\n",
+		       variant->fstype,
+		       (unsigned long long)(b.ru.majflt - a.ru.majflt),
+		       (unsigned long long)FL_D(&a, &b, major.count),
+		       (unsigned long long)FL_D(&a, &b, minor.count),
+		       (unsigned long long)FL_D(&a, &b, retries),
+		       (unsigned long long)FL_D(&a, &b, calls));
+	fl_check_delta(_metadata, "file read", &a, &b);
+	ASSERT_LT(0, b.ru.majflt - a.ru.majflt);
+	ASSERT_LT(0, FL_D(&a, &b, major.count));
+	ASSERT_EQ(0, FL_D(&a, &b, errors));
+	ASSERT_EQ(0, FL_D(&a, &b, abandoned));
+	fl_check_pct(_metadata, "major", &b.t.stats.major);
+	ASSERT_NE(0, sum);
+}
+
+/* Test 4: K threads, each with its own pages. */
+FIXTURE(threads) {
+	int fd;
+};
+
+FIXTURE_VARIANT(threads) {
+	int nr;
+};
+
+FIXTURE_VARIANT_ADD(threads, two) {
+	.nr = 2,
+};
+
+FIXTURE_VARIANT_ADD(threads, eight) {
+	.nr = 8,
+};
+
+FIXTURE_SETUP(threads)
+{
+	self->fd = open_dev(_metadata);
+}
+
+FIXTURE_TEARDOWN(threads)
+{
+	close(self->fd);
+}
+
+struct worker {
+	pthread_t th;
+	int fd;
+	pid_t tid;
+	int err;
+	int step;
+	struct fl_snap s0, s1;
+	pthread_barrier_t *done, *leave;
+};
+
+static void *worker_fn(void *arg)
+{
+	struct worker *w = arg;
+	void *mem;
+
+	w->tid = fl_gettid();
+	fl_prefault_stack();
+	mem = fl_map_anon(THREAD_PAGES);
+	if (!mem) {
+		w->err = errno;
+		w->step = 1;
+	} else if (fl_snap_before(w->fd, RUSAGE_THREAD, w->tid, false,
+				  &w->s0)) {
+		w->err = errno;
+		w->step = 2;
+	} else {
+		fl_touch_write(mem, THREAD_PAGES);
+		if (fl_snap_after(w->fd, RUSAGE_THREAD, w->tid, false,
+				  &w->s1)) {
+			w->err = errno;
+			w->step = 3;
+		}
+	}
+	/* Stay alive, and quiet, while the main thread looks. */
+	pthread_barrier_wait(w->done);
+	pthread_barrier_wait(w->leave);
+	fl_unmap(mem, THREAD_PAGES);
+	return NULL;
+}
+
+/* The process view and the main thread, bracketed like a workload. */
+static int snap_proc_before(int fd, struct fl_snap *p, struct fl_snap *m)
+{
+	if (fl_getrusage(RUSAGE_SELF, &p->ru) ||
+	    fl_getrusage(RUSAGE_THREAD, &m->ru))
+		return -1;
+	if (fl_task(fd, getpid(), true, &p->t) ||
+	    fl_task(fd, fl_gettid(), false, &m->t))
+		return -1;
+	return 0;
+}
+
+static int snap_proc_after(int fd, struct fl_snap *p, struct fl_snap *m)
+{
+	if (fl_task(fd, fl_gettid(), false, &m->t) ||
+	    fl_task(fd, getpid(), true, &p->t))
+		return -1;
+	if (fl_getrusage(RUSAGE_THREAD, &m->ru) ||
+	    fl_getrusage(RUSAGE_SELF, &p->ru))
+		return -1;
+	return 0;
+}
+
+/*
+ * Each thread's own counts equal its RUSAGE_THREAD at the same point; the
+ * process's counts equal the sum over its threads and RUSAGE_SELF, while
+ * the threads live and after they exited.
+ */
+TEST_F(threads, per_thread_and_process)
+{
+	pthread_barrier_t done, leave;
+	struct fl_snap p[3], m[3];
+	struct worker *w;
+	__u64 sum_min, sum_maj, ru_min;
+	char what[64];
+	int i, nr = variant->nr;
+
+	w = calloc(nr, sizeof(*w));
+	ASSERT_NE(NULL, w);
+	fl_prefault(w, nr * sizeof(*w));
+	fl_prefault(p, sizeof(p));
+	fl_prefault(m, sizeof(m));
+	fl_prefault_stack();
+	ASSERT_EQ(0, pthread_barrier_init(&done, NULL, nr + 1));
+	ASSERT_EQ(0, pthread_barrier_init(&leave, NULL, nr + 1));
+
+	ASSERT_EQ(0, snap_proc_before(self->fd, &p[0], &m[0]));
+	for (i = 0; i < nr; i++) {
+		w[i].fd = self->fd;
+		w[i].done = &done;
+		w[i].leave = &leave;
+		ASSERT_EQ(0, pthread_create(&w[i].th, NULL, worker_fn, &w[i]));
+	}
+	pthread_barrier_wait(&done);
+	/* Every worker is parked in the second barrier. */
+	ASSERT_EQ(0, snap_proc_after(self->fd, &p[1], &m[1]));
+
+	sum_min = FL_D(&m[0], &m[1], minor.count);
+	sum_maj = FL_D(&m[0], &m[1], major.count);
+	ru_min = m[1].ru.minflt - m[0].ru.minflt;
+	for (i = 0; i < nr; i++) {
+		ASSERT_EQ(0, w[i].err)
+			TH_LOG("thread %d failed at step %d: %s", i,
+			       w[i].step, strerror(w[i].err));
+		snprintf(what, sizeof(what), "thread %d (tid %d)", i,
+			 w[i].tid);
+		/* A thread created after the load: all its faults. */
+		fl_check_abs(_metadata, what, &w[i].s0);
+		fl_check_abs(_metadata, what, &w[i].s1);
+		fl_check_delta(_metadata, what, &w[i].s0, &w[i].s1);
+		ASSERT_LE(THREAD_PAGES, FL_D(&w[i].s0, &w[i].s1, minor.count));
+		ASSERT_EQ((__u32)w[i].tid, w[i].s1.t.pid);
+		ASSERT_EQ((__u32)getpid(), w[i].s1.t.tgid);
+		sum_min += w[i].s1.t.stats.minor.count;
+		sum_maj += w[i].s1.t.stats.major.count;
+		ru_min += w[i].s1.ru.minflt;
+	}
+	fl_check_delta(_metadata, "main thread", &m[0], &m[1]);
+	fl_check_delta(_metadata, "process, threads live", &p[0], &p[1]);
+	/* the kernel's own sum over the threads, as a check of the workload */
+	ASSERT_EQ(p[1].ru.minflt - p[0].ru.minflt, ru_min);
+	ASSERT_EQ(sum_min, FL_D(&p[0], &p[1], minor.count))
+		TH_LOG("process minor vs the sum over its %d+1 threads", nr);
+	ASSERT_EQ(sum_maj, FL_D(&p[0], &p[1], major.count))
+		TH_LOG("process major vs the sum over its %d+1 threads", nr);
+	ASSERT_EQ((__u32)nr + 1, p[1].t.nr_threads);
+
+	pthread_barrier_wait(&leave);
+	for (i = 0; i < nr; i++)
+		ASSERT_EQ(0, pthread_join(w[i].th, NULL));
+
+	/* The exited threads' faults stay in the process's counts. */
+	ASSERT_EQ(0, snap_proc_after(self->fd, &p[2], &m[2]));
+	fl_check_delta(_metadata, "process, threads exited", &p[0], &p[2]);
+	fl_check_delta(_metadata, "process, after the exits", &p[1], &p[2]);
+	ASSERT_EQ(1, p[2].t.nr_threads);
+	ASSERT_EQ(FAULTLAT_TASK_PROCESS, p[2].t.flags);
+	fl_check_hist(_metadata, "process minor", &p[2].t.stats.minor);
+
+	pthread_barrier_destroy(&done);
+	pthread_barrier_destroy(&leave);
+	free(w);
+}
+
+/*
+ * Test 5: the global view against /proc/vmstat.
+ *
+ * What the kernel's own accounting explains:
+ * - pgfault is counted by count_vm_event(PGFAULT) at the entry of every
+ *   handle_mm_fault() call: retried calls, calls that end in an error,
+ *   kernel-mode and get_user_pages() faults included.  faultlat's @calls
+ *   counts the same calls, so over a quiet interval calls == pgfault.
+ * - Each call ends in exactly one of: a completed minor or major fault,
+ *   a VM_FAULT_ERROR, or a VM_FAULT_RETRY; so calls == minor + major +
+ *   errors + retries.  @abandoned counts faults whose retry never came
+ *   back, whose call is in @retries already: over an interval where no
+ *   fault is abandoned (asserted: nothing gets a fatal signal here) the
+ *   issue's form, minor + major + errors + retries + abandoned, is the
+ *   same sum.
+ * - pgmajfault is counted by filemap_fault() when the page is not in the
+ *   page cache at all (and by swap-in, shmem swap-in): once per fault, in
+ *   its first call, which then reads the page and returns VM_FAULT_RETRY;
+ *   the retried call finds the page and mm_account_fault() calls the
+ *   fault major because of FAULT_FLAG_TRIED.  A major fault whose page
+ *   was already in the cache but locked (readahead in flight) is major
+ *   for mm_account_fault() but not in pgmajfault, and a fault that finds
+ *   the page gone again could count pgmajfault twice.  With MADV_RANDOM,
+ *   no readahead and nothing else touching the file, major == pgmajfault
+ *   exactly; anonymous memory without swap gives 0 and 0.
+ *
+ * The interval is made quiet: the measuring thread is mlocked and every
+ * buffer it hands to the kernel is pre-faulted, /proc/vmstat is opened
+ * before and pread() inside; a worker thread does the faulting (its stack
+ * and mappings are not locked: mlockall() without MCL_FUTURE).  Order:
+ * vmstat, GLOBAL, work, GLOBAL, vmstat; another process that faults in the
+ * gaps makes pgfault larger, so try again a few times.
+ */
+FIXTURE(global) {
+	int fd;
+	int vmstat;
+	struct fl_fs fs;
+	bool file;
+};
+
+FIXTURE_VARIANT(global) {
+	bool file;
+};
+
+FIXTURE_VARIANT_ADD(global, anon) {
+	.file = false,
+};
+
+FIXTURE_VARIANT_ADD(global, file) {
+	.file = true,
+};
+
+FIXTURE_SETUP(global)
+{
+	self->fd = open_dev(_metadata);
+	self->vmstat = fl_vmstat_open();
+	ASSERT_LE(0, self->vmstat);
+	self->file = variant->file;
+	if (self->file && fl_fs_setup(&self->fs, "ext2", FILE_PAGES)) {
+		bool skip = self->fs.skip;
+
+		fl_fs_teardown(&self->fs);
+		close(self->fd);
+		if (skip)
+			FL_SKIP_SETUP("%s", self->fs.why);
+		ASSERT_TRUE(false) TH_LOG("%s", self->fs.why);
+	}
+}
+
+FIXTURE_TEARDOWN(global)
+{
+	if (self->file)
+		fl_fs_teardown(&self->fs);
+	close(self->vmstat);
+	close(self->fd);
+}
+
+struct global_work {
+	bool file;
+	const char *path;
+	int err;
+	unsigned long sum;
+};
+
+static void *global_worker(void *arg)
+{
+	struct global_work *gw = arg;
+	void *mem;
+
+	if (gw->file) {
+		if (fl_read_file_pages(gw->path, FILE_PAGES, &gw->sum))
+			gw->err = errno;
+		return NULL;
+	}
+	mem = fl_map_anon(GLOBAL_PAGES);
+	if (!mem) {
+		gw->err = errno;
+		return NULL;
+	}
+	fl_touch_write(mem, GLOBAL_PAGES);
+	fl_unmap(mem, GLOBAL_PAGES);
+	return NULL;
+}
+
+struct global_delta {
+	__u64 pgfault, pgmajfault;
+	__u64 calls, minor, major, errors, retries, abandoned, nmissed;
+};
+
+static char vm0[FL_VMSTAT_BUF], vm1[FL_VMSTAT_BUF];
+static struct faultlat_global g0, g1;
+
+#define G_D(f)	(g1.stats.f - g0.stats.f)
+
+static int global_interval(struct __test_metadata *_metadata,
+			   FIXTURE_DATA(global) *self, struct global_delta *d)
+{
+	struct global_work gw = { .file = self->file, .path = self->fs.file };
+	__u64 a, b;
+	pthread_t th;
+
+	if (self->file && fl_fs_drop_cache(&self->fs)) {
+		TH_LOG("%s", self->fs.why);
+		return -1;
+	}
+	fl_prefault(vm0, sizeof(vm0));
+	fl_prefault(vm1, sizeof(vm1));
+	fl_prefault(&g0, sizeof(g0));
+	fl_prefault(&g1, sizeof(g1));
+	fl_prefault(&gw, sizeof(gw));
+	fl_prefault(&th, sizeof(th));
+	gw.file = self->file;
+	gw.path = self->fs.file;
+
+	if (fl_vmstat_read(self->vmstat, vm0, sizeof(vm0)))
+		return -1;
+	if (fl_global(self->fd, &g0))
+		return -1;
+	if (pthread_create(&th, NULL, global_worker, &gw))
+		return -1;
+	pthread_join(th, NULL);
+	if (fl_global(self->fd, &g1))
+		return -1;
+	if (fl_vmstat_read(self->vmstat, vm1, sizeof(vm1)))
+		return -1;
+	if (gw.err) {
+		errno = gw.err;
+		return -1;
+	}
+
+	if (fl_vmstat_get(vm0, "pgfault", &a) ||
+	    fl_vmstat_get(vm1, "pgfault", &b))
+		return -1;
+	d->pgfault = b - a;
+	if (fl_vmstat_get(vm0, "pgmajfault", &a) ||
+	    fl_vmstat_get(vm1, "pgmajfault", &b))
+		return -1;
+	d->pgmajfault = b - a;
+	d->calls = G_D(calls);
+	d->minor = G_D(minor.count);
+	d->major = G_D(major.count);
+	d->errors = G_D(errors);
+	d->retries = G_D(retries);
+	d->abandoned = G_D(abandoned);
+	d->nmissed = g1.nmissed - g0.nmissed;
+	return 0;
+}
+
+static bool global_exact(const struct global_delta *d)
+{
+	return d->calls == d->pgfault &&
+	       d->calls == d->minor + d->major + d->errors + d->retries &&
+	       d->abandoned == 0 && d->major == d->pgmajfault;
+}
+
+TEST_F(global, quiet_interval)
+{
+	struct global_delta d;
+	int try;
+
+	fl_prefault(&d, sizeof(d));
+	fl_prefault_stack();
+	ASSERT_EQ(0, mlockall(MCL_CURRENT))
+		TH_LOG("mlockall: %s", strerror(errno));
+
+	for (try = 1; try <= QUIET_TRIES; try++) {
+		ASSERT_EQ(0, global_interval(_metadata, self, &d))
+			TH_LOG("interval: %s", strerror(errno));
+		ksft_print_msg("global(%s) try %d: pgfault +%llu calls +%llu (minor %llu major %llu errors %llu retries %llu abandoned %llu) pgmajfault +%llu nmissed +%llu\n",
+			       self->file ? "file" : "anon", try,
+			       (unsigned long long)d.pgfault,
+			       (unsigned long long)d.calls,
+			       (unsigned long long)d.minor,
+			       (unsigned long long)d.major,
+			       (unsigned long long)d.errors,
+			       (unsigned long long)d.retries,
+			       (unsigned long long)d.abandoned,
+			       (unsigned long long)d.pgmajfault,
+			       (unsigned long long)d.nmissed);
+		if (global_exact(&d))
+			break;
+	}
+	munlockall();
+
+	ASSERT_EQ(d.pgfault, d.calls)
+		TH_LOG("/proc/vmstat pgfault vs GLOBAL calls (nmissed +%llu)",
+		       (unsigned long long)d.nmissed);
+	ASSERT_EQ(d.calls, d.minor + d.major + d.errors + d.retries)
+		TH_LOG("calls vs minor+major+errors+retries");
+	ASSERT_EQ(0, d.abandoned);
+	ASSERT_EQ(d.calls, d.minor + d.major + d.errors + d.retries +
+		  d.abandoned);
+	ASSERT_EQ(d.pgmajfault, d.major)
+		TH_LOG("/proc/vmstat pgmajfault vs GLOBAL major");
+	if (self->file) {
+		ASSERT_LT(0, d.major);
+	} else {
+		ASSERT_LE(GLOBAL_PAGES, d.minor);
+	}
+	fl_check_hist(_metadata, "global minor", &g1.stats.minor);
+	fl_check_hist(_metadata, "global major", &g1.stats.major);
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Assertion helpers for the faultlat selftests.  Include once per test
+ * program, after kselftest_harness.h.
+ */
+#ifndef FAULTLAT_CHECK_H
+#define FAULTLAT_CHECK_H
+
+#include "faultlat_util.h"
+
+/* Delta of one faultlat counter between two task snapshots. */
+#define FL_D(a, b, field)	((b)->t.stats.field - (a)->t.stats.field)
+
+/*
+ * A histogram must be consistent with itself: the buckets add up to the
+ * count, the smallest and largest samples lie in the first and last
+ * non-empty buckets, the mean lies between them.
+ */
+static inline void fl_check_hist(struct __test_metadata *_metadata,
+				 const char *what,
+				 const struct faultlat_hist *h)
+{
+	int first = fl_hist_first(h), last = fl_hist_last(h);
+
+	ASSERT_EQ(h->count, fl_hist_bucket_sum(h))
+		TH_LOG("%s: count vs the sum of the buckets", what);
+	if (!h->count) {
+		ASSERT_EQ(0, h->min_ns) TH_LOG("%s: min of no sample", what);
+		ASSERT_EQ(0, h->sum_ns) TH_LOG("%s: sum of no sample", what);
+		return;
+	}
+	ASSERT_LE(faultlat_bucket_lo(first), h->min_ns)
+		TH_LOG("%s: min_ns below its bucket %d", what, first);
+	ASSERT_GT(faultlat_bucket_hi(first), h->min_ns)
+		TH_LOG("%s: min_ns above its bucket %d", what, first);
+	ASSERT_LE(faultlat_bucket_lo(last), h->max_ns)
+		TH_LOG("%s: max_ns below its bucket %d", what, last);
+	ASSERT_GT(faultlat_bucket_hi(last), h->max_ns)
+		TH_LOG("%s: max_ns above its bucket %d", what, last);
+	ASSERT_LE(h->min_ns, h->sum_ns / h->count)
+		TH_LOG("%s: mean below min", what);
+	ASSERT_GE(h->max_ns, h->sum_ns / h->count)
+		TH_LOG("%s: mean above max", what);
+}
+
+/* 0 < min <= p50 <= p99 <= max, the percentiles taken from the buckets. */
+static inline void fl_check_pct(struct __test_metadata *_metadata,
+				const char *what,
+				const struct faultlat_hist *h)
+{
+	__u64 p50 = fl_hist_pct(h, 500), p99 = fl_hist_pct(h, 990);
+
+	fl_check_hist(_metadata, what, h);
+	ASSERT_LT(0, h->min_ns) TH_LOG("%s: min_ns", what);
+	ASSERT_LE(h->min_ns, p50) TH_LOG("%s: min vs p50", what);
+	ASSERT_LE(p50, p99) TH_LOG("%s: p50 vs p99", what);
+	ASSERT_LE(p99, h->max_ns) TH_LOG("%s: p99 vs max", what);
+}
+
+/*
+ * Between snapshots @a and @b, faultlat counted exactly the minor and
+ * major faults the kernel counted, and every handle_mm_fault() call of
+ * the task is one of: a completed minor or major fault, an error, a retry.
+ */
+static inline void fl_check_delta(struct __test_metadata *_metadata,
+				  const char *what,
+				  const struct fl_snap *a,
+				  const struct fl_snap *b)
+{
+	__u64 ru_min = b->ru.minflt - a->ru.minflt;
+	__u64 ru_maj = b->ru.majflt - a->ru.majflt;
+
+	ASSERT_EQ(ru_min, FL_D(a, b, minor.count))
+		TH_LOG("%s: minor faults, getrusage vs faultlat", what);
+	ASSERT_EQ(ru_maj, FL_D(a, b, major.count))
+		TH_LOG("%s: major faults, getrusage vs faultlat", what);
+	ASSERT_EQ(FL_D(a, b, calls),
+		  FL_D(a, b, minor.count) + FL_D(a, b, major.count) +
+		  FL_D(a, b, errors) + FL_D(a, b, retries))
+		TH_LOG("%s: calls vs minor+major+errors+retries (%llu+%llu+%llu+%llu)",
+		       what, (unsigned long long)FL_D(a, b, minor.count),
+		       (unsigned long long)FL_D(a, b, major.count),
+		       (unsigned long long)FL_D(a, b, errors),
+		       (unsigned long long)FL_D(a, b, retries));
+}
+
+/* The same, for absolute values: a task that began after the load. */
+static inline void fl_check_abs(struct __test_metadata *_metadata,
+				const char *what, const struct fl_snap *s)
+{
+	ASSERT_EQ(s->ru.minflt, s->t.stats.minor.count)
+		TH_LOG("%s: minor faults since the task began, getrusage vs faultlat",
+		       what);
+	ASSERT_EQ(s->ru.majflt, s->t.stats.major.count)
+		TH_LOG("%s: major faults since the task began, getrusage vs faultlat",
+		       what);
+}
+
+#endif /* FAULTLAT_CHECK_H */

@@ -1,0 +1,535 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Helpers shared by the faultlat selftests.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+#include "faultlat_util.h"
+
+int fl_open(void)
+{
+	return open(FAULTLAT_DEVICE, O_RDONLY | O_CLOEXEC);
+}
+
+int fl_info(int fd, struct faultlat_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	info->size = sizeof(*info);
+	return ioctl(fd, FAULTLAT_IOC_INFO, info);
+}
+
+int fl_global(int fd, struct faultlat_global *g)
+{
+	memset(g, 0, sizeof(*g));
+	g->size = sizeof(*g);
+	return ioctl(fd, FAULTLAT_IOC_GLOBAL, g);
+}
+
+int fl_task(int fd, pid_t id, bool process, struct faultlat_task *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->size = sizeof(*t);
+	t->flags = process ? FAULTLAT_TASK_PROCESS : 0;
+	t->id = id;
+	return ioctl(fd, FAULTLAT_IOC_TASK, t);
+}
+
+int fl_list(int fd, __u32 flags, struct faultlat_task_entry *e, __u32 cap,
+	    __u32 *nr, __u32 *total)
+{
+	struct faultlat_list l;
+	int ret;
+
+	memset(&l, 0, sizeof(l));
+	l.size = sizeof(l);
+	l.flags = flags;
+	l.entry_size = sizeof(*e);
+	l.capacity = cap;
+	l.entries = (__u64)(unsigned long)e;
+	ret = ioctl(fd, FAULTLAT_IOC_LIST, &l);
+	if (nr)
+		*nr = l.nr;
+	if (total)
+		*total = l.total;
+	return ret;
+}
+
+int fl_reset(int fd)
+{
+	struct faultlat_reset r = { .size = sizeof(r) };
+
+	return ioctl(fd, FAULTLAT_IOC_RESET, &r);
+}
+
+pid_t fl_gettid(void)
+{
+	return syscall(SYS_gettid);
+}
+
+size_t fl_page_size(void)
+{
+	static size_t ps;
+
+	if (!ps)
+		ps = sysconf(_SC_PAGESIZE);
+	return ps;
+}
+
+void fl_prefault(void *p, size_t len)
+{
+	memset(p, 0, len);
+	/* Keep the compiler from dropping a memset of a dead buffer. */
+	__asm__ __volatile__("" : : "r"(p) : "memory");
+}
+
+void __attribute__((noinline)) fl_prefault_stack(void)
+{
+	volatile char buf[256 * 1024];
+	size_t i;
+
+	for (i = 0; i < sizeof(buf); i += 1024)
+		buf[i] = 0;
+}
+
+void *fl_map_anon(size_t pages)
+{
+	size_t len = pages * fl_page_size();
+	void *p;
+
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return NULL;
+	/* One fault per page: no transparent huge page. */
+	madvise(p, len, MADV_NOHUGEPAGE);
+	return p;
+}
+
+void fl_unmap(void *p, size_t pages)
+{
+	if (p)
+		munmap(p, pages * fl_page_size());
+}
+
+void fl_touch_write(void *p, size_t pages)
+{
+	volatile char *c = p;
+	size_t i, ps = fl_page_size();
+
+	for (i = 0; i < pages; i++)
+		c[i * ps] = (char)(i + 1);
+}
+
+unsigned long fl_touch_read(const void *p, size_t pages)
+{
+	const volatile char *c = p;
+	size_t i, ps = fl_page_size();
+	unsigned long sum = 0;
+
+	for (i = 0; i < pages; i++)
+		sum += c[i * ps];
+	return sum;
+}
+
+int fl_read_file_pages(const char *path, size_t pages, unsigned long *sum)
+{
+	size_t len = pages * fl_page_size();
+	void *p;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	p = mmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED) {
+		close(fd);
+		return -1;
+	}
+	/* No readahead, so that every page is its own major fault. */
+	if (madvise(p, len, MADV_RANDOM)) {
+		munmap(p, len);
+		close(fd);
+		return -1;
+	}
+	*sum = fl_touch_read(p, pages);
+	munmap(p, len);
+	close(fd);
+	return 0;
+}
+
+__u64 fl_hist_bucket_sum(const struct faultlat_hist *h)
+{
+	__u64 sum = 0;
+	unsigned int i;
+
+	for (i = 0; i < FAULTLAT_NR_BUCKETS; i++)
+		sum += h->buckets[i];
+	return sum;
+}
+
+int fl_hist_first(const struct faultlat_hist *h)
+{
+	unsigned int i;
+
+	for (i = 0; i < FAULTLAT_NR_BUCKETS; i++)
+		if (h->buckets[i])
+			return i;
+	return -1;
+}
+
+int fl_hist_last(const struct faultlat_hist *h)
+{
+	int i;
+
+	for (i = FAULTLAT_NR_BUCKETS - 1; i >= 0; i--)
+		if (h->buckets[i])
+			return i;
+	return -1;
+}
+
+/*
+ * The sample of rank ceil(count * permille / 1000) lies in bucket i: report
+ * the bucket's upper bound, but never more than the largest sample nor
+ * less than the smallest one.
+ */
+__u64 fl_hist_pct(const struct faultlat_hist *h, unsigned int permille)
+{
+	__u64 rank, cum = 0, v;
+	unsigned int i;
+
+	if (!h->count)
+		return 0;
+	rank = (h->count * permille + 999) / 1000;
+	if (!rank)
+		rank = 1;
+	for (i = 0; i < FAULTLAT_NR_BUCKETS; i++) {
+		cum += h->buckets[i];
+		if (cum < rank)
+			continue;
+		v = faultlat_bucket_hi(i);
+		if (v > h->max_ns)
+			v = h->max_ns;
+		if (v < h->min_ns)
+			v = h->min_ns;
+		return v;
+	}
+	return h->max_ns;
+}
+
+int fl_getrusage(int who, struct fl_ru *ru)
+{
+	struct rusage r;
+
+	if (getrusage(who, &r))
+		return -1;
+	ru->minflt = r.ru_minflt;
+	ru->majflt = r.ru_majflt;
+	return 0;
+}
+
+int fl_snap_before(int fd, int who, pid_t id, bool process,
+		   struct fl_snap *s)
+{
+	if (fl_getrusage(who, &s->ru))
+		return -1;
+	return fl_task(fd, id, process, &s->t);
+}
+
+int fl_snap_after(int fd, int who, pid_t id, bool process,
+		  struct fl_snap *s)
+{
+	if (fl_task(fd, id, process, &s->t))
+		return -1;
+	return fl_getrusage(who, &s->ru);
+}
+
+static int read_file(const char *path, char *buf, size_t len)
+{
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n < 0)
+		return -1;
+	buf[n] = '\0';
+	return 0;
+}
+
+int fl_proc_stat_flt(pid_t pid, struct fl_ru *ru)
+{
+	char path[64], buf[1024], *p, *end;
+	unsigned long long v[10];
+	int i;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	if (read_file(path, buf, sizeof(buf)))
+		return -1;
+	/* comm may hold spaces and parentheses: start after the last ')' */
+	p = strrchr(buf, ')');
+	if (!p || p[1] != ' ' || !p[2])
+		goto inval;
+	p += 3;		/* field 3, the state */
+	while (*p && *p != ' ')
+		p++;
+	/* fields 4 .. 13 */
+	for (i = 0; i < 10; i++) {
+		errno = 0;
+		v[i] = strtoull(p, &end, 10);
+		if (errno || end == p)
+			goto inval;
+		p = end;
+	}
+	ru->minflt = v[6];	/* field 10 */
+	ru->majflt = v[8];	/* field 12 */
+	return 0;
+inval:
+	errno = EINVAL;
+	return -1;
+}
+
+int fl_vmstat_open(void)
+{
+	return open("/proc/vmstat", O_RDONLY | O_CLOEXEC);
+}
+
+int fl_vmstat_read(int fd, char *buf, size_t len)
+{
+	ssize_t n;
+
+	n = pread(fd, buf, len - 1, 0);
+	if (n < 0)
+		return -1;
+	if ((size_t)n == len - 1) {
+		errno = EOVERFLOW;
+		return -1;
+	}
+	buf[n] = '\0';
+	return 0;
+}
+
+int fl_vmstat_get(const char *buf, const char *key, __u64 *val)
+{
+	size_t klen = strlen(key);
+	const char *p = buf;
+	char *end;
+
+	while (p && *p) {
+		if (!strncmp(p, key, klen) && p[klen] == ' ') {
+			errno = 0;
+			*val = strtoull(p + klen + 1, &end, 10);
+			if (errno || end == p + klen + 1)
+				break;
+			return 0;
+		}
+		p = strchr(p, '\n');
+		if (p)
+			p++;
+	}
+	errno = ENOENT;
+	return -1;
+}
+
+int fl_cap_eff(__u64 *caps)
+{
+	char buf[4096], *p;
+
+	if (read_file("/proc/self/status", buf, sizeof(buf)))
+		return -1;
+	p = strstr(buf, "\nCapEff:");
+	if (!p) {
+		errno = ENOENT;
+		return -1;
+	}
+	*caps = strtoull(p + strlen("\nCapEff:"), NULL, 16);
+	return 0;
+}
+
+int fl_system(const char *fmt, ...)
+{
+	char cmd[512];
+	va_list ap;
+	int n, st;
+
+	va_start(ap, fmt);
+	n = vsnprintf(cmd, sizeof(cmd) - 20, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= sizeof(cmd) - 20)
+		return -1;
+	strcat(cmd, " >/dev/null 2>&1");
+	fflush(NULL);
+	st = system(cmd);
+	if (st == -1 || !WIFEXITED(st))
+		return -1;
+	return WEXITSTATUS(st);
+}
+
+static int fs_mount(struct fl_fs *fs)
+{
+	if (mount(fs->dev, fs->mnt, fs->fstype, 0, NULL))
+		return -1;
+	fs->mounted = true;
+	return 0;
+}
+
+static int fs_umount(struct fl_fs *fs)
+{
+	if (!fs->mounted)
+		return 0;
+	if (umount(fs->mnt))
+		return -1;
+	fs->mounted = false;
+	return 0;
+}
+
+static int write_file(const char *path, size_t pages)
+{
+	size_t i, ps = fl_page_size();
+	char *buf;
+	int fd, ret = -1;
+
+	buf = malloc(ps);
+	if (!buf)
+		return -1;
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		goto out;
+	for (i = 0; i < pages; i++) {
+		memset(buf, (int)(i % 251) + 1, ps);
+		if (write(fd, buf, ps) != (ssize_t)ps)
+			goto out_close;
+	}
+	if (fsync(fd))
+		goto out_close;
+	ret = 0;
+out_close:
+	if (close(fd))
+		ret = -1;
+out:
+	free(buf);
+	return ret;
+}
+
+int fl_fs_setup(struct fl_fs *fs, const char *fstype, size_t pages)
+{
+	/* room for the file and the file system's own metadata and journal */
+	unsigned long kib = pages * (fl_page_size() / 1024) * 2 + 16384;
+	unsigned long long bytes = 0;
+	const char *opts = "";
+	int i, fd;
+
+	memset(fs, 0, sizeof(*fs));
+	fs->pages = pages;
+	snprintf(fs->fstype, sizeof(fs->fstype), "%s", fstype);
+	snprintf(fs->dev, sizeof(fs->dev), "/dev/ram0");
+
+	if (access("/sys/module/brd", F_OK)) {
+		if (fl_system("modprobe brd rd_nr=1 rd_size=%lu", kib)) {
+			snprintf(fs->why, sizeof(fs->why),
+				 "modprobe brd failed (no brd module?)");
+			fs->skip = true;
+			return -1;
+		}
+		fs->loaded_brd = true;
+	}
+	for (i = 0; i < 200 && access(fs->dev, F_OK); i++)
+		usleep(10000);
+	fd = open(fs->dev, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || ioctl(fd, BLKGETSIZE64, &bytes)) {
+		snprintf(fs->why, sizeof(fs->why), "%s: %s", fs->dev,
+			 strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	close(fd);
+	if (bytes < (unsigned long long)kib * 1024 / 2) {
+		snprintf(fs->why, sizeof(fs->why),
+			 "%s has %llu bytes, %lu KiB needed (brd loaded already with a smaller rd_size?)",
+			 fs->dev, bytes, kib / 2);
+		fs->skip = true;
+		return -1;
+	}
+
+	if (!strcmp(fstype, "ext4") || !strcmp(fstype, "ext3"))
+		opts = "-E lazy_itable_init=0,lazy_journal_init=0";
+	if (fl_system("mkfs.%s -q -F -b 4096 %s %s", fstype, opts, fs->dev)) {
+		snprintf(fs->why, sizeof(fs->why), "mkfs.%s %s failed",
+			 fstype, fs->dev);
+		return -1;
+	}
+	/* mount(2) would ask for it too, but a missing modprobe is clearer */
+	fl_system("modprobe fs-%s", fstype);
+
+	snprintf(fs->mnt, sizeof(fs->mnt), "/tmp/faultlat-fs.XXXXXX");
+	if (!mkdtemp(fs->mnt)) {
+		snprintf(fs->why, sizeof(fs->why), "mkdtemp: %s",
+			 strerror(errno));
+		fs->mnt[0] = '\0';
+		return -1;
+	}
+	if (fs_mount(fs)) {
+		snprintf(fs->why, sizeof(fs->why), "mount -t %s %s %s: %s",
+			 fstype, fs->dev, fs->mnt, strerror(errno));
+		fs->skip = errno == ENODEV;
+		return -1;
+	}
+	snprintf(fs->file, sizeof(fs->file), "%s/data", fs->mnt);
+	if (write_file(fs->file, pages)) {
+		snprintf(fs->why, sizeof(fs->why), "writing %s: %s",
+			 fs->file, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int fl_fs_drop_cache(struct fl_fs *fs)
+{
+	sync();
+	if (fs_umount(fs)) {
+		snprintf(fs->why, sizeof(fs->why), "umount %s: %s", fs->mnt,
+			 strerror(errno));
+		return -1;
+	}
+	if (fs_mount(fs)) {
+		snprintf(fs->why, sizeof(fs->why), "mount %s: %s", fs->mnt,
+			 strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+void fl_fs_teardown(struct fl_fs *fs)
+{
+	int i;
+
+	if (fs->mounted) {
+		for (i = 0; i < 50 && fs_umount(fs); i++)
+			usleep(20000);
+	}
+	if (fs->mnt[0])
+		rmdir(fs->mnt);
+	if (fs->loaded_brd) {
+		for (i = 0; i < 50 && fl_system("rmmod brd"); i++)
+			usleep(20000);
+		fs->loaded_brd = false;
+	}
+	fs->mnt[0] = '\0';
+}

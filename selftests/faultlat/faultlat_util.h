@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Helpers shared by the faultlat selftests: ioctl wrappers, workloads that
+ * fault a known way, and readers of the kernel's own fault accounting
+ * (getrusage(), /proc/PID/stat, /proc/vmstat).
+ *
+ * Nothing here depends on the kselftest harness; see faultlat_check.h for
+ * the assertion helpers.
+ */
+#ifndef FAULTLAT_UTIL_H
+#define FAULTLAT_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/resource.h>
+#include <sys/types.h>
+#include <linux/faultlat.h>
+
+#ifndef RUSAGE_THREAD
+#define RUSAGE_THREAD 1
+#endif
+
+/* The unprivileged identity of perm_test. */
+#define FL_NOBODY	65534
+
+/* ioctl wrappers: 0 on success, -1 with errno set otherwise. */
+int fl_open(void);
+int fl_info(int fd, struct faultlat_info *info);
+int fl_global(int fd, struct faultlat_global *g);
+int fl_task(int fd, pid_t id, bool process, struct faultlat_task *t);
+int fl_list(int fd, __u32 flags, struct faultlat_task_entry *e, __u32 cap,
+	    __u32 *nr, __u32 *total);
+int fl_reset(int fd);
+
+pid_t fl_gettid(void);
+size_t fl_page_size(void);
+
+/* Write every byte of [p, p + len) so that later writes do not fault. */
+void fl_prefault(void *p, size_t len);
+/* Grow and touch the stack so that deeper calls do not fault. */
+void fl_prefault_stack(void);
+
+/* Anonymous private mapping, never huge: each page faults on its own. */
+void *fl_map_anon(size_t pages);
+void fl_unmap(void *p, size_t pages);
+/* One write (or read) per page. */
+void fl_touch_write(void *p, size_t pages);
+unsigned long fl_touch_read(const void *p, size_t pages);
+/* mmap a file, MADV_RANDOM, read one byte per page, unmap. */
+int fl_read_file_pages(const char *path, size_t pages, unsigned long *sum);
+
+/* Percentile (permille 1..1000) from the buckets, clamped to min..max. */
+__u64 fl_hist_pct(const struct faultlat_hist *h, unsigned int permille);
+/* Index of the first (last) non-empty bucket, -1 if there is none. */
+int fl_hist_first(const struct faultlat_hist *h);
+int fl_hist_last(const struct faultlat_hist *h);
+__u64 fl_hist_bucket_sum(const struct faultlat_hist *h);
+
+/* The kernel's own accounting. */
+struct fl_ru {
+	__u64 minflt;
+	__u64 majflt;
+};
+
+int fl_getrusage(int who, struct fl_ru *ru);
+
+/*
+ * A task's faults as faultlat and as the kernel account them, read in an
+ * order that brackets a workload: getrusage() then the ioctl before it,
+ * the ioctl then getrusage() after it.  @who is RUSAGE_THREAD with a tid,
+ * or RUSAGE_SELF with the caller's pid and @process.  The caller pre-faults
+ * @s (fl_prefault()) before the measured interval.
+ */
+struct fl_snap {
+	struct fl_ru ru;
+	struct faultlat_task t;
+};
+
+int fl_snap_before(int fd, int who, pid_t id, bool process,
+		   struct fl_snap *s);
+int fl_snap_after(int fd, int who, pid_t id, bool process,
+		  struct fl_snap *s);
+/* /proc/PID/stat fields 10 (minflt) and 12 (majflt), the whole process. */
+int fl_proc_stat_flt(pid_t pid, struct fl_ru *ru);
+
+/* /proc/vmstat kept open; read with pread() into a caller's buffer. */
+#define FL_VMSTAT_BUF	16384
+int fl_vmstat_open(void);
+int fl_vmstat_read(int fd, char *buf, size_t len);
+int fl_vmstat_get(const char *buf, const char *key, __u64 *val);
+
+/* Capabilities in effect (CapEff of /proc/self/status). */
+int fl_cap_eff(__u64 *caps);
+
+/* Run a shell command quietly; its exit status, or -1. */
+int fl_system(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/*
+ * A small file system on a brd RAM disk, holding one file of @pages pages,
+ * for major faults.  fl_fs_setup() returns 0, or -1 with a reason in
+ * @fs->why and @fs->skip set when what is missing is a kernel feature
+ * (brd, the file system) rather than a bug.
+ */
+struct fl_fs {
+	char dev[32];
+	char mnt[64];
+	char file[96];
+	char fstype[8];
+	char why[160];
+	size_t pages;
+	bool loaded_brd;
+	bool mounted;
+	bool skip;
+};
+
+int fl_fs_setup(struct fl_fs *fs, const char *fstype, size_t pages);
+/* umount + mount: the file's pages leave the page cache. */
+int fl_fs_drop_cache(struct fl_fs *fs);
+void fl_fs_teardown(struct fl_fs *fs);
+
+#endif /* FAULTLAT_UTIL_H */

@@ -1,0 +1,207 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unload and load faultlat again and again while another process faults
+ * as fast as it can; afterwards the counts start cleanly.  Needs
+ * FAULTLAT_KO, the module file; leaves the module loaded.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+#include "kselftest_harness.h"
+#include "faultlat_check.h"
+
+#define MODNAME		"faultlat"
+#define CYCLES		20
+#define CHURN_PAGES	64
+#define FRESH_PAGES	2000
+
+static bool loaded(void)
+{
+	return access("/sys/module/" MODNAME, F_OK) == 0;
+}
+
+static int load(int kofd)
+{
+	return syscall(SYS_finit_module, kofd, "", 0);
+}
+
+/* Unload; a moment of EBUSY/EAGAIN (a reference held briefly) is retried. */
+static int unload(void)
+{
+	int i, ret = -1;
+
+	for (i = 0; i < 200; i++) {
+		ret = syscall(SYS_delete_module, MODNAME, O_NONBLOCK);
+		if (!ret || (errno != EAGAIN && errno != EBUSY))
+			break;
+		usleep(25000);
+	}
+	return ret;
+}
+
+/* The fault-heavy workload: map, touch, unmap, forever. */
+static void __attribute__((noreturn)) churn(void)
+{
+	for (;;) {
+		void *p = fl_map_anon(CHURN_PAGES);
+
+		if (!p)
+			_exit(1);
+		fl_touch_write(p, CHURN_PAGES);
+		fl_unmap(p, CHURN_PAGES);
+	}
+}
+
+FIXTURE(reload) {
+	int kofd;
+	pid_t churn;
+};
+
+FIXTURE_SETUP(reload)
+{
+	const char *ko = getenv("FAULTLAT_KO");
+
+	self->kofd = -1;
+	self->churn = -1;
+	if (!ko || !*ko)
+		SKIP(longjmp(_metadata->env, 1),
+		     "FAULTLAT_KO (the module file) is not set");
+	self->kofd = open(ko, O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, self->kofd) TH_LOG("%s: %s", ko, strerror(errno));
+}
+
+FIXTURE_TEARDOWN(reload)
+{
+	if (self->churn > 0) {
+		kill(self->churn, SIGKILL);
+		waitpid(self->churn, NULL, 0);
+	}
+	/* whatever happened, leave the module loaded for what follows */
+	if (self->kofd >= 0 && !loaded() && load(self->kofd))
+		TH_LOG("reloading %s after the test failed: %s", MODNAME,
+		       strerror(errno));
+	if (self->kofd >= 0)
+		close(self->kofd);
+}
+
+/* What a process forked after the last load measured of itself. */
+struct fresh_res {
+	int err, step;
+	struct fl_snap p0, p1, t0, t1;
+};
+
+static void __attribute__((noreturn)) fresh_child(struct fresh_res *out)
+{
+	struct fresh_res r;
+	pid_t pid = getpid(), tid = fl_gettid();
+	void *mem;
+	int fd;
+
+	fl_prefault(out, sizeof(*out));
+	fl_prefault(&r, sizeof(r));
+	fl_prefault_stack();
+	fd = fl_open();
+	mem = fl_map_anon(FRESH_PAGES);
+	r.step = 1;
+	if (fd < 0 || !mem)
+		goto fail;
+	r.step = 2;
+	if (fl_snap_before(fd, RUSAGE_SELF, pid, true, &r.p0) ||
+	    fl_snap_before(fd, RUSAGE_THREAD, tid, false, &r.t0))
+		goto fail;
+	fl_touch_write(mem, FRESH_PAGES);
+	r.step = 3;
+	if (fl_snap_after(fd, RUSAGE_THREAD, tid, false, &r.t1) ||
+	    fl_snap_after(fd, RUSAGE_SELF, pid, true, &r.p1))
+		goto fail;
+	r.err = 0;
+	r.step = 0;
+	memcpy(out, &r, sizeof(r));
+	_exit(0);
+fail:
+	out->err = errno;
+	out->step = r.step;
+	_exit(1);
+}
+
+TEST_F_TIMEOUT(reload, cycles_under_load, 600)
+{
+	struct faultlat_info info;
+	struct fresh_res *res;
+	int i, status, fd;
+	pid_t pid;
+
+	if (!loaded())
+		ASSERT_EQ(0, load(self->kofd))
+			TH_LOG("first load: %s", strerror(errno));
+
+	self->churn = fork();
+	ASSERT_LE(0, self->churn);
+	if (self->churn == 0)
+		churn();
+
+	for (i = 1; i <= CYCLES; i++) {
+		ASSERT_EQ(0, unload())
+			TH_LOG("cycle %d: delete_module: %s", i,
+			       strerror(errno));
+		ASSERT_FALSE(loaded()) TH_LOG("cycle %d", i);
+		ASSERT_NE(0, access(FAULTLAT_DEVICE, F_OK))
+			TH_LOG("cycle %d: %s left after unload", i,
+			       FAULTLAT_DEVICE);
+		usleep(10000);
+		ASSERT_EQ(0, load(self->kofd))
+			TH_LOG("cycle %d: finit_module: %s", i,
+			       strerror(errno));
+		ASSERT_TRUE(loaded());
+		ASSERT_EQ(0, access(FAULTLAT_DEVICE, F_OK))
+			TH_LOG("cycle %d: no %s after load", i,
+			       FAULTLAT_DEVICE);
+		/* the workload faulted all along */
+		ASSERT_EQ(0, waitpid(self->churn, &status, WNOHANG))
+			TH_LOG("cycle %d: the workload died", i);
+		usleep(10000);
+	}
+	kill(self->churn, SIGKILL);
+	ASSERT_EQ(self->churn, waitpid(self->churn, &status, 0));
+	self->churn = -1;
+
+	/* The last load's state: fresh, counting exactly. */
+	fd = fl_open();
+	ASSERT_LE(0, fd) TH_LOG("%s: %s", FAULTLAT_DEVICE, strerror(errno));
+	ASSERT_EQ(0, fl_info(fd, &info));
+	ASSERT_EQ(0, info.reset_count);
+	ASSERT_TRUE(info.probes & FAULTLAT_PROBE_FAULT);
+	close(fd);
+
+	res = mmap(NULL, sizeof(*res), PROT_READ | PROT_WRITE,
+		   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, res);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0)
+		fresh_child(res);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_EQ(0, res->err)
+		TH_LOG("child failed at step %d: %s", res->step,
+		       strerror(res->err));
+	ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	fl_check_delta(_metadata, "thread", &res->t0, &res->t1);
+	fl_check_delta(_metadata, "process", &res->p0, &res->p1);
+	fl_check_abs(_metadata, "thread", &res->t1);
+	fl_check_abs(_metadata, "process", &res->p1);
+	ASSERT_LE(FRESH_PAGES, FL_D(&res->t0, &res->t1, minor.count));
+	fl_check_pct(_metadata, "minor", &res->t1.t.stats.minor);
+	munmap(res, sizeof(*res));
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,171 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Run the faultlat selftests; in the VM rig's guest, as root.
+#
+#   FAULTLAT_KO=/abs/module/faultlat.ko FAULTLAT_CLIENT=/abs/userspace/faultlat \
+#       selftests/run.sh [TEST...]
+#
+# Loads the module, runs each test program (default: all of them) under a
+# timeout, unloads the module and checks that nothing of it is left.  Every
+# program prints kselftest TAP ending with a "# Totals:" line; so do the
+# runner's own checks (as the programs "load" and "unload"), and a program
+# that died before printing its Totals gets one line of failure in its name.
+# Exits 0 if everything passed (or was skipped), 1 otherwise.
+set -u
+
+here=$(cd "$(dirname "$0")" && pwd)
+dir=$here/faultlat
+export PATH=$PATH:/usr/local/sbin:/usr/sbin:/sbin
+modname=faultlat
+debugfs=/sys/kernel/debug
+kprobes=$debugfs/kprobes/list
+# what the rig calls a kernel problem
+oops='Oops|BUG:|WARNING:|Call Trace|general protection fault|Kernel panic'
+
+all_tests=(counts_test abi_test perm_test client_test reload_test)
+if [ $# -gt 0 ]; then
+	tests=("$@")
+else
+	tests=("${all_tests[@]}")
+fi
+
+timeout=$(sed -n 's/^timeout=\([0-9]\+\)$/\1/p' "$dir/settings" 2>/dev/null)
+timeout=${timeout:-600}
+failed=0
+
+# --- the runner's own checks, in the harness's TAP format ---
+tap_n=0 tap_pass=0 tap_fail=0 tap_skip=0
+
+tap_begin() {	# NAME NR_CHECKS
+	tap_n=0 tap_pass=0 tap_fail=0 tap_skip=0
+	echo "TAP version 13"
+	echo "1..$2"
+	echo "# Starting $2 checks of $1"
+}
+
+ok() {		# DESCRIPTION
+	tap_n=$((tap_n + 1)) tap_pass=$((tap_pass + 1))
+	echo "ok $tap_n $1"
+}
+
+not_ok() {	# DESCRIPTION [WHY...]
+	local d=$1
+	shift
+	tap_n=$((tap_n + 1)) tap_fail=$((tap_fail + 1))
+	for w in "$@"; do
+		echo "# $w"
+	done
+	echo "not ok $tap_n $d"
+	failed=1
+}
+
+check() {	# DESCRIPTION COMMAND...
+	local d=$1
+	shift
+	if "$@"; then ok "$d"; else not_ok "$d"; fi
+}
+
+tap_end() {
+	echo "# Totals: pass:$tap_pass fail:$tap_fail xfail:0 xpass:0 skip:$tap_skip error:0"
+}
+
+loaded() {
+	[ -d /sys/module/$modname ]
+}
+
+probe_listed() {	# a kprobe of faultlat's, or on handle_mm_fault
+	[ -r "$kprobes" ] && grep -qE "\\b(handle_mm_fault|$modname)\\b" "$kprobes"
+}
+
+no_probe() {
+	[ -r "$kprobes" ] && ! probe_listed
+}
+
+kernel_problems() {
+	dmesg 2>/dev/null | grep -cE "$oops"
+}
+
+# --- load ---
+[ -d $debugfs/kprobes ] || mount -t debugfs debugfs $debugfs 2>/dev/null
+problems0=$(kernel_problems)
+
+tap_begin load 5
+if [ "$(id -u)" -ne 0 ]; then
+	not_ok "running as root" "uid $(id -u)"
+else
+	ok "running as root"
+fi
+if loaded; then
+	# left from an earlier run: start from a clean load
+	echo "# $modname was loaded already: unloading it first"
+	rmmod $modname
+fi
+if [ -z "${FAULTLAT_KO:-}" ]; then
+	not_ok "insmod \$FAULTLAT_KO" "FAULTLAT_KO is not set"
+elif ! out=$(insmod "$FAULTLAT_KO" 2>&1); then
+	not_ok "insmod $FAULTLAT_KO" "$out"
+else
+	ok "insmod $FAULTLAT_KO"
+fi
+check "/dev/faultlat is a character device" test -c /dev/faultlat
+check "$debugfs/faultlat has summary, tasks and histograms" \
+	test -f $debugfs/faultlat/summary -a -f $debugfs/faultlat/tasks \
+	-a -f $debugfs/faultlat/histograms
+check "kretprobe on handle_mm_fault listed in $kprobes" probe_listed
+tap_end
+
+# --- the test programs ---
+export FAULTLAT_KO FAULTLAT_CLIENT
+log=$(mktemp /tmp/faultlat-selftest.XXXXXX)
+for t in "${tests[@]}"; do
+	echo "# selftests: faultlat: $t"
+	if [ ! -x "$dir/$t" ]; then
+		tap_begin "$t" 1
+		not_ok "$t" "$dir/$t not built (make -C selftests/faultlat)"
+		tap_end
+		continue
+	fi
+	timeout -k 10 "$timeout" "$dir/$t" 2>&1 | tee "$log"
+	rc=${PIPESTATUS[0]}
+	if ! grep -q '^# Totals:' "$log"; then
+		# crashed or timed out before its own Totals
+		tap_begin "$t" 1
+		if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
+			not_ok "$t" "timed out after ${timeout}s"
+		else
+			not_ok "$t" "exited with $rc before its Totals line"
+		fi
+		tap_end
+	elif [ "$rc" -ne 0 ]; then
+		echo "# $t: exit code $rc"
+		failed=1
+	fi
+done
+rm -f "$log"
+
+# --- unload, and nothing left ---
+tap_begin unload 6
+if ! loaded; then
+	not_ok "rmmod $modname" "$modname was not loaded any more"
+else
+	for _ in $(seq 50); do
+		out=$(rmmod $modname 2>&1) && break
+		sleep 0.2
+	done
+	if loaded; then not_ok "rmmod $modname" "$out"; else ok "rmmod $modname"; fi
+fi
+check "/dev/faultlat gone" test ! -e /dev/faultlat
+check "$debugfs/faultlat gone" test ! -e $debugfs/faultlat
+check "no faultlat probe in $kprobes" no_probe
+check "/sys/module/$modname gone" test ! -e /sys/module/$modname
+problems1=$(kernel_problems)
+if [ "$problems1" -ne "$problems0" ]; then
+	not_ok "kernel log clean" "$((problems1 - problems0)) new lines like:" \
+		"$(dmesg | grep -E "$oops" | tail -n 3)"
+else
+	ok "kernel log clean"
+fi
+tap_end
+
+exit $failed
