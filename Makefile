@@ -4,6 +4,7 @@
 #
 #   make                build the module, the client and the selftests
 #   make demo           boot Debian's 6.1 kernel in QEMU and run the demo
+#                       (PAGES=N to touch fewer than 1048576 pages)
 #   make check          run the selftests in QEMU (prints "N passed, N failed")
 #   make style          checkpatch --strict on every source file
 #   make sparse         the module with sparse (C=2) and W=1
@@ -35,7 +36,7 @@ check:
 	tools/vm/check.sh
 
 demo:
-	tools/vm/demo.sh
+	tools/vm/demo.sh $(PAGES)
 
 deps:
 	tools/vm/deps.sh
@@ -44,5 +45,6 @@ clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	$(MAKE) -C userspace clean
 	$(MAKE) -C selftests/faultlat clean
+	$(MAKE) -C demo clean
 
 .PHONY: all module userspace selftests sparse style check demo deps clean
