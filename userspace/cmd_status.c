@@ -40,6 +40,19 @@ static const struct {
 } probes[] = {
 	{ FAULTLAT_PROBE_FAULT, "fault", "handle_mm_fault kretprobe" },
 	{ FAULTLAT_PROBE_EXIT, "exit", "sched_process_exit/free tracepoints" },
+#ifdef FAULTLAT_PROBE_TLB_RANGE
+	{ FAULTLAT_PROBE_TLB_RANGE, "tlb_range", "flush_tlb_mm_range kretprobe" },
+	{ FAULTLAT_PROBE_TLB_FUNC, "tlb_func", "flush_tlb_func kretprobe" },
+	{ FAULTLAT_PROBE_TLB_TRACE, "tlb_trace", "tlb:tlb_flush tracepoint" },
+	{ FAULTLAT_PROBE_TLB_IPI_FN(FAULTLAT_TLB_IPI_NATIVE), "tlb_ipi_native",
+	  "native_flush_tlb_multi kretprobe" },
+	{ FAULTLAT_PROBE_TLB_IPI_FN(FAULTLAT_TLB_IPI_KVM), "tlb_ipi_kvm",
+	  "kvm_flush_tlb_multi kretprobe" },
+	{ FAULTLAT_PROBE_TLB_IPI_FN(FAULTLAT_TLB_IPI_HYPERV), "tlb_ipi_hyperv",
+	  "hyperv_flush_tlb_multi kretprobe" },
+	{ FAULTLAT_PROBE_TLB_IPI_FN(FAULTLAT_TLB_IPI_XEN), "tlb_ipi_xen",
+	  "xen_flush_tlb_multi kretprobe" },
+#endif
 };
 
 #define NR_PROBES	ARRAY_SIZE(probes)
