@@ -38,8 +38,10 @@ static int fl_cmd_info(void *arg)
 	info->max_tasks = fl_max_tasks;
 	info->used_tasks = fl_tasks_used();
 	info->maxactive = fl_maxactive;
-	info->probes = fl_probes_mask() | FAULTLAT_PROBE_EXIT;
+	info->probes = fl_probes_mask() | FAULTLAT_PROBE_EXIT |
+		       fl_tlb_probes_mask();
 	info->nmissed = fl_probes_nmissed();
+	fl_tlb_ipi_hits(info->tlb_ipi_hits);
 	info->reset_count = READ_ONCE(fl_reset_count);
 	fl_global_read(NULL, &info->dropped);
 	return 0;
@@ -64,31 +66,70 @@ static void fl_view_comm(__u64 comm[2], const struct fl_view *v)
 	memcpy(comm, v->comm, sizeof(v->comm));
 }
 
-static int fl_cmd_task(void *arg)
+/*
+ * The two task commands share their first fields: check the input ones,
+ * take the view, fill the identity.  Returns the view (kfree() it) or an
+ * ERR_PTR().
+ */
+#define FL_TASK_VIEW(arg)						\
+	({								\
+		typeof(arg) t__ = (arg);				\
+		struct fl_view *v__ = ERR_PTR(-EINVAL);			\
+									\
+		if (!(t__->flags & ~FAULTLAT_TASK_PROCESS) &&		\
+		    !t__->__reserved && t__->id)			\
+			v__ = fl_task_view(t__->id, t__->flags);	\
+		if (!IS_ERR(v__)) {					\
+			t__->pid = v__->pid;				\
+			t__->tgid = v__->tgid;				\
+			t__->uid = v__->uid;				\
+			t__->nr_threads = v__->nr_threads;		\
+			if (v__->exited)				\
+				t__->flags |= FAULTLAT_TASK_EXITED;	\
+			fl_view_comm(t__->comm, v__);			\
+		}							\
+		v__;							\
+	})
+
+static struct fl_view *fl_task_view(u32 id, u32 flags)
 {
-	struct faultlat_task *t = arg;
 	struct fl_view *v;
 	int err;
 
-	if (t->flags & ~FAULTLAT_TASK_PROCESS || t->__reserved || !t->id)
-		return -EINVAL;
 	v = kmalloc(sizeof(*v), GFP_KERNEL);
 	if (!v)
-		return -ENOMEM;
-	err = fl_view_task(t->id, t->flags & FAULTLAT_TASK_PROCESS,
-			   fl_privileged(), v);
-	if (!err) {
-		t->pid = v->pid;
-		t->tgid = v->tgid;
-		t->uid = v->uid;
-		t->nr_threads = v->nr_threads;
-		if (v->exited)
-			t->flags |= FAULTLAT_TASK_EXITED;
-		fl_view_comm(t->comm, v);
-		t->stats = v->st;
+		return ERR_PTR(-ENOMEM);
+	err = fl_view_task(id, flags & FAULTLAT_TASK_PROCESS, fl_privileged(),
+			   v);
+	if (err) {
+		kfree(v);
+		return ERR_PTR(err);
 	}
+	return v;
+}
+
+static int fl_cmd_task(void *arg)
+{
+	struct faultlat_task *t = arg;
+	struct fl_view *v = FL_TASK_VIEW(t);
+
+	if (IS_ERR(v))
+		return PTR_ERR(v);
+	t->stats = v->st;
 	kfree(v);
-	return err;
+	return 0;
+}
+
+static int fl_cmd_tlb_task(void *arg)
+{
+	struct faultlat_tlb_task *t = arg;
+	struct fl_view *v = FL_TASK_VIEW(t);
+
+	if (IS_ERR(v))
+		return PTR_ERR(v);
+	t->stats = v->tlb;
+	kfree(v);
+	return 0;
 }
 
 /**
@@ -185,6 +226,46 @@ static int fl_cmd_list(void *arg)
 	return err;
 }
 
+static int fl_cmd_tlb_global(void *arg)
+{
+	struct faultlat_tlb_global *g = arg;
+	struct faultlat_tlb_cpu *c;
+	u8 __user *ubuf;
+	u32 n = 0;
+	int cpu;
+
+	if (g->flags)
+		return -EINVAL;
+	if (!fl_privileged())
+		return -EPERM;
+	if (g->cpus && g->cpu_size < sizeof(struct faultlat_tlb_cpu))
+		return -EINVAL;
+	if (g->cpu_size > FL_MAX_USIZE || g->cpu_size % 8)
+		return -EINVAL;
+	ubuf = u64_to_user_ptr(g->cpus);
+	if (!g->cpus)
+		g->nr_cpus = 0;
+	c = kmalloc(sizeof(*c), GFP_KERNEL);
+	if (!c)
+		return -ENOMEM;
+	for_each_possible_cpu(cpu) {
+		if (n >= g->nr_cpus)
+			break;
+		fl_tlb_cpu_read(cpu, c);
+		if (copy_to_user(ubuf, c, sizeof(*c)) ||
+		    clear_user(ubuf + sizeof(*c), g->cpu_size - sizeof(*c))) {
+			kfree(c);
+			return -EFAULT;
+		}
+		ubuf += g->cpu_size;
+		n++;
+	}
+	kfree(c);
+	g->nr_cpus = n;
+	fl_tlb_global_read(g);
+	return 0;
+}
+
 static int fl_cmd_reset(void *arg)
 {
 	struct faultlat_reset *r = arg;
@@ -220,6 +301,10 @@ static const struct fl_cmd fl_cmds[] = {
 	FL_CMD(FAULTLAT_CMD_TASK, faultlat_task, stats, fl_cmd_task),
 	FL_CMD(FAULTLAT_CMD_LIST, faultlat_list, entries, fl_cmd_list),
 	FL_CMD(FAULTLAT_CMD_RESET, faultlat_reset, flags, fl_cmd_reset),
+	FL_CMD(FAULTLAT_CMD_TLB_GLOBAL, faultlat_tlb_global, cpus,
+	       fl_cmd_tlb_global),
+	FL_CMD(FAULTLAT_CMD_TLB_TASK, faultlat_tlb_task, stats,
+	       fl_cmd_tlb_task),
 };
 
 static long fl_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
@@ -241,7 +326,8 @@ static long fl_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 
 	if (get_user(usize, (u32 __user *)uarg))
 		return -EFAULT;
-	if (usize < op->min_size)
+	/* Every version of every struct is a multiple of 8 bytes long. */
+	if (usize < op->min_size || usize % 8)
 		return -EINVAL;
 	if (usize > FL_MAX_USIZE)
 		return -E2BIG;

@@ -33,4 +33,23 @@ static inline u64 fl_now(void)
 #define FL_ARG_FLAGS(regs)	((unsigned int)(regs)->dx)
 #define FL_ARG_REGS(regs)	((struct pt_regs *)(regs)->cx)
 
+/*
+ * struct flush_tlb_info, the argument of flush_tlb_func() and of the
+ * *_flush_tlb_multi() functions: 6.1 hides it from modules (#ifndef MODULE
+ * in asm/tlbflush.h).  Its head, which is all we read, as in 6.1.
+ */
+struct fl_flush_tlb_info {
+	struct mm_struct *mm;
+	unsigned long start;
+	unsigned long end;
+	u64 new_tlb_gen;
+	unsigned int initiating_cpu;
+};
+
+/*
+ * tlb_single_page_flush_ceiling is not exported either: flush_tlb_mm_range()
+ * flushes the whole mm above this many pages.  6.1's default.
+ */
+#define FL_TLB_CEILING_DEFAULT	33
+
 #endif /* _FAULTLAT_COMPAT_H */

@@ -6,6 +6,8 @@
  *   summary     probes, counts, nmissed, dropped, table use
  *   tasks       one line per tracked thread and process
  *   histograms  the global minor and major histograms, and the breakdowns
+ *   tlb         TLB flushes: initiators, IPI waits, receivers per CPU, and
+ *               tlb:tlb_flush events by reason
  */
 #include <linux/debugfs.h>
 #include <linux/seq_file.h>
@@ -164,6 +166,67 @@ static int histograms_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(histograms);
 
+static int tlb_show(struct seq_file *m, void *unused)
+{
+	static const char * const reasons[] = {
+		"task_switch", "remote_shootdown", "local_shootdown",
+		"local_mm_shootdown", "remote_send_ipi",
+	};
+	struct faultlat_tlb_global *g;
+	struct faultlat_tlb_cpu *c;
+	u64 hits[FAULTLAT_TLB_NR_IPI_FNS];
+	u32 probes = fl_tlb_probes_mask();
+	unsigned int i;
+	int cpu;
+
+	g = kmalloc(sizeof(*g), GFP_KERNEL);
+	c = kmalloc(sizeof(*c), GFP_KERNEL);
+	if (!g || !c) {
+		kfree(g);
+		kfree(c);
+		return -ENOMEM;
+	}
+	fl_tlb_global_read(g);
+	fl_tlb_ipi_hits(hits);
+	seq_printf(m, "probes: flush_tlb_mm_range:%s flush_tlb_func:%s tlb:tlb_flush:%s nmissed %llu\n",
+		   probes & FAULTLAT_PROBE_TLB_RANGE ? "on" : "off",
+		   probes & FAULTLAT_PROBE_TLB_FUNC ? "on" : "off",
+		   probes & FAULTLAT_PROBE_TLB_TRACE ? "on" : "off", g->nmissed);
+	seq_puts(m, "ipi functions:");
+	for (i = 0; i < FAULTLAT_TLB_NR_IPI_FNS; i++)
+		if (probes & FAULTLAT_PROBE_TLB_IPI_FN(i))
+			seq_printf(m, " %s (%llu calls)", fl_tlb_ipi_name(i),
+				   hits[i]);
+	seq_puts(m, "\n\n");
+	seq_printf(m, "initiated: full %llu ranged %llu pages %llu remote %llu local_only %llu ipis %llu ipi_targets %llu\n",
+		   g->stats.full, g->stats.ranged, g->stats.pages,
+		   g->stats.remote, g->stats.local_only, g->stats.ipis,
+		   g->stats.ipi_targets);
+	fl_seq_hist(m, "flush_tlb_mm_range", &g->stats.flush);
+	seq_puts(m, "\n");
+	fl_seq_hist(m, "ipi_wait", &g->ipi);
+	seq_puts(m, "\n");
+	seq_printf(m, "received: remote %llu local %llu\n", g->received_remote,
+		   g->received_local);
+	fl_seq_hist(m, "flush_tlb_func_remote", &g->received);
+	seq_puts(m, "\n");
+	for_each_possible_cpu(cpu) {
+		fl_tlb_cpu_read(cpu, c);
+		seq_printf(m, "cpu%d: received remote %llu local %llu p50_ns %llu max_ns %llu\n",
+			   cpu, c->received_remote, c->received_local,
+			   fl_hist_percentile(&c->received, 500),
+			   c->received.max_ns);
+	}
+	seq_puts(m, "\ntlb:tlb_flush events since load (count, full, pages):\n");
+	for (i = 0; i < FAULTLAT_TLB_NR_REASONS; i++)
+		seq_printf(m, "%-20s %llu %llu %llu\n", reasons[i], g->reasons[i],
+			   g->reason_full[i], g->reason_pages[i]);
+	kfree(g);
+	kfree(c);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(tlb);
+
 int fl_debugfs_init(void)
 {
 	fl_dir = debugfs_create_dir("faultlat", NULL);
@@ -172,6 +235,7 @@ int fl_debugfs_init(void)
 	debugfs_create_file("summary", 0444, fl_dir, NULL, &summary_fops);
 	debugfs_create_file("tasks", 0444, fl_dir, NULL, &tasks_fops);
 	debugfs_create_file("histograms", 0444, fl_dir, NULL, &histograms_fops);
+	debugfs_create_file("tlb", 0444, fl_dir, NULL, &tlb_fops);
 	return 0;
 }
 

@@ -99,6 +99,37 @@ void fl_stats_add_tstats(struct faultlat_stats *dst,
 void fl_stats_add(struct faultlat_stats *dst, const struct faultlat_stats *src);
 void fl_stats_finish(struct faultlat_stats *st);
 
+/**
+ * struct fl_ttlb - a task record's TLB flushes; see struct faultlat_tlb_stats
+ * @flush: flush_tlb_mm_range() latency
+ * @full: whole-mm flushes
+ * @ranged: ranged flushes
+ * @pages: pages of the ranged ones
+ * @remote: flushes that sent IPIs
+ * @local_only: flushes that did not
+ * @ipis: outermost IPI function calls
+ * @ipi_targets: other CPUs they targeted
+ */
+struct fl_ttlb {
+	struct fl_thist flush;
+	u64 full;
+	u64 ranged;
+	u64 pages;
+	u64 remote;
+	u64 local_only;
+	u64 ipis;
+	u64 ipi_targets;
+};
+
+void fl_ttlb_init(struct fl_ttlb *t);
+void fl_ttlb_add(struct fl_ttlb *dst, const struct fl_ttlb *src);
+void fl_tlb_stats_init(struct faultlat_tlb_stats *st);
+void fl_tlb_stats_add_ttlb(struct faultlat_tlb_stats *dst,
+			   const struct fl_ttlb *src);
+void fl_tlb_stats_add(struct faultlat_tlb_stats *dst,
+		      const struct faultlat_tlb_stats *src);
+void fl_tlb_stats_finish(struct faultlat_tlb_stats *st);
+
 /* tasks.c: the task table */
 
 #define FL_KEY_PROC	BIT(31)		/* key of a process record: tgid | this */
@@ -118,7 +149,10 @@ void fl_stats_finish(struct faultlat_stats *st);
  * @lock: serializes the folds of exiting threads into a process record
  * @retry_start: entry time of the first call of a fault being retried
  * @retry_pending: the last call returned VM_FAULT_RETRY
- * @st: the statistics
+ * @tlb_ipi: an IPI function ran since the thread's last flush_tlb_mm_range()
+ *	entry
+ * @st: the fault statistics
+ * @tlb: the TLB-flush statistics
  */
 struct fl_rec {
 	u32 key;
@@ -132,7 +166,9 @@ struct fl_rec {
 	raw_spinlock_t lock;
 	u64 retry_start;
 	bool retry_pending;
+	bool tlb_ipi;
 	struct fl_tstats st;
+	struct fl_ttlb tlb;
 };
 
 /**
@@ -172,6 +208,7 @@ void fl_global_read(struct faultlat_stats *st, u64 *dropped);
  * @process: a process view
  * @comm: comm
  * @st: the statistics, finished (counts summed)
+ * @tlb: the TLB-flush statistics, finished
  */
 struct fl_view {
 	u32 pid;
@@ -182,6 +219,7 @@ struct fl_view {
 	bool process;
 	char comm[TASK_COMM_LEN];
 	struct faultlat_stats st;
+	struct faultlat_tlb_stats tlb;
 };
 
 /* fl_view_* return 0, -ESRCH or -EACCES. */
@@ -197,9 +235,23 @@ u64 fl_probes_nmissed(void);
 u32 fl_probes_mask(void);
 extern unsigned int fl_maxactive;
 
+/* tlb.c: the TLB-flush probes and their per-CPU totals */
+int fl_tlb_alloc(void);
+void fl_tlb_free(void);
+int fl_tlb_init(void);
+void fl_tlb_exit(void);
+u64 fl_tlb_nmissed(void);
+u32 fl_tlb_probes_mask(void);
+void fl_tlb_ipi_hits(u64 hits[FAULTLAT_TLB_NR_IPI_FNS]);
+const char *fl_tlb_ipi_name(unsigned int i);
+void fl_tlb_global_read(struct faultlat_tlb_global *g);
+void fl_tlb_cpu_read(int cpu, struct faultlat_tlb_cpu *c);
+void fl_tlb_on_flush_event(int reason, unsigned long pages);
+
 /* tracepoints.c: attach to kernel tracepoints not exported to modules */
 int fl_tracepoints_init(void);
 void fl_tracepoints_exit(void);
+bool fl_tracepoint_attached(const char *name);
 
 /* debugfs.c, chardev.c */
 int fl_debugfs_init(void);

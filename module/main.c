@@ -2,10 +2,11 @@
 /*
  * faultlat: page-fault latency histograms, per task.
  *
- * Load order: the task table, the exit/free tracepoints (so that every
- * thread we will see is also seen leaving), the fault kretprobe, then the
- * readers' interfaces.  Unload in reverse; each step waits until no
- * handler of ours runs, so the table is freed last with nothing in flight.
+ * Load order: the task table and per-CPU totals, the tracepoints (exit and
+ * free first, so that every thread we will see is also seen leaving), the
+ * fault and TLB kretprobes, then the readers' interfaces.  Unload in
+ * reverse; each step waits until no handler of ours runs, so the memory is
+ * freed last with nothing in flight.
  */
 #include <linux/module.h>
 #include <linux/moduleparam.h>
@@ -37,15 +38,21 @@ static int __init fl_init(void)
 	err = fl_tasks_init();
 	if (err)
 		return err;
-	err = fl_tracepoints_init();
+	err = fl_tlb_alloc();
 	if (err)
 		goto out_tasks;
+	err = fl_tracepoints_init();
+	if (err)
+		goto out_tlb_free;
 	err = fl_probes_init();
 	if (err)
 		goto out_tracepoints;
-	err = fl_debugfs_init();
+	err = fl_tlb_init();
 	if (err)
 		goto out_probes;
+	err = fl_debugfs_init();
+	if (err)
+		goto out_tlb;
 	err = fl_chardev_init();
 	if (err)
 		goto out_debugfs;
@@ -56,10 +63,14 @@ static int __init fl_init(void)
 
 out_debugfs:
 	fl_debugfs_exit();
+out_tlb:
+	fl_tlb_exit();
 out_probes:
 	fl_probes_exit();
 out_tracepoints:
 	fl_tracepoints_exit();
+out_tlb_free:
+	fl_tlb_free();
 out_tasks:
 	fl_tasks_exit();
 	return err;
@@ -69,8 +80,10 @@ static void __exit fl_exit(void)
 {
 	fl_chardev_exit();
 	fl_debugfs_exit();
+	fl_tlb_exit();
 	fl_probes_exit();
 	fl_tracepoints_exit();
+	fl_tlb_free();
 	fl_tasks_exit();
 }
 

@@ -118,3 +118,61 @@ void fl_stats_finish(struct faultlat_stats *st)
 	fl_hist_finish(&st->minor);
 	fl_hist_finish(&st->major);
 }
+
+void fl_ttlb_init(struct fl_ttlb *t)
+{
+	memset(t, 0, sizeof(*t));
+	fl_thist_init(&t->flush);
+}
+
+#define FL_TLB_ADD_COUNTERS(to, from)					\
+	do {								\
+		typeof(to) d__ = (to);					\
+		typeof(from) s__ = (from);				\
+									\
+		d__->full += s__->full;					\
+		d__->ranged += s__->ranged;				\
+		d__->pages += s__->pages;				\
+		d__->remote += s__->remote;				\
+		d__->local_only += s__->local_only;			\
+		d__->ipis += s__->ipis;					\
+		d__->ipi_targets += s__->ipi_targets;			\
+	} while (0)
+
+/* Fold a thread's TLB flushes into its process's. */
+void fl_ttlb_add(struct fl_ttlb *dst, const struct fl_ttlb *src)
+{
+	unsigned int i;
+
+	for (i = 0; i < FAULTLAT_NR_BUCKETS; i++)
+		dst->flush.buckets[i] += src->flush.buckets[i];
+	dst->flush.sum_ns += src->flush.sum_ns;
+	dst->flush.min_ns = min(dst->flush.min_ns, src->flush.min_ns);
+	dst->flush.max_ns = max(dst->flush.max_ns, src->flush.max_ns);
+	FL_TLB_ADD_COUNTERS(dst, src);
+}
+
+void fl_tlb_stats_init(struct faultlat_tlb_stats *st)
+{
+	memset(st, 0, sizeof(*st));
+	fl_hist_init(&st->flush);
+}
+
+void fl_tlb_stats_add_ttlb(struct faultlat_tlb_stats *dst,
+			   const struct fl_ttlb *src)
+{
+	fl_hist_add_thist(&dst->flush, &src->flush);
+	FL_TLB_ADD_COUNTERS(dst, src);
+}
+
+void fl_tlb_stats_add(struct faultlat_tlb_stats *dst,
+		      const struct faultlat_tlb_stats *src)
+{
+	fl_hist_add_hist(&dst->flush, &src->flush);
+	FL_TLB_ADD_COUNTERS(dst, src);
+}
+
+void fl_tlb_stats_finish(struct faultlat_tlb_stats *st)
+{
+	fl_hist_finish(&st->flush);
+}

@@ -134,7 +134,9 @@ static void fl_rec_fill(struct fl_rec *r, u32 key, struct task_struct *t)
 	memcpy(r->comm, t->comm, sizeof(r->comm));
 	r->comm[sizeof(r->comm) - 1] = '\0';
 	r->retry_pending = false;
+	r->tlb_ipi = false;
 	fl_tstats_init(&r->st);
+	fl_ttlb_init(&r->tlb);
 	WRITE_ONCE(r->key, key);
 	write_seqcount_end(&r->seq);
 }
@@ -210,6 +212,7 @@ struct fl_rec *fl_task_current(void)
 	if (unlikely(r->gen != gen)) {
 		write_seqcount_begin(&r->seq);
 		fl_tstats_init(&r->st);
+		fl_ttlb_init(&r->tlb);
 		r->retry_pending = false;
 		r->gen = gen;
 		write_seqcount_end(&r->seq);
@@ -248,10 +251,12 @@ void fl_task_exit(struct task_struct *p)
 	gen = READ_ONCE(fl_gen);
 	if (proc->gen != gen) {
 		fl_tstats_init(&proc->st);
+		fl_ttlb_init(&proc->tlb);
 		proc->gen = gen;
 	}
 	if (r->gen == gen) {
 		fl_tstats_add(&proc->st, &r->st);
+		fl_ttlb_add(&proc->tlb, &r->tlb);
 		proc->st.abandoned += r->retry_pending;
 	}
 	proc->uid = cred->uid;
@@ -382,9 +387,12 @@ static bool fl_rec_snapshot(struct fl_rec *r, struct fl_rec *snap)
 		snap->start_time = r->start_time;
 		memcpy(snap->comm, r->comm, sizeof(snap->comm));
 		memcpy(&snap->st, &r->st, sizeof(snap->st));
+		memcpy(&snap->tlb, &r->tlb, sizeof(snap->tlb));
 	} while (read_seqcount_retry(&r->seq, seq));
-	if (snap->gen != READ_ONCE(fl_gen))
+	if (snap->gen != READ_ONCE(fl_gen)) {
 		fl_tstats_init(&snap->st);
+		fl_ttlb_init(&snap->tlb);
+	}
 	return snap->key != 0;
 }
 
@@ -398,6 +406,19 @@ static void fl_view_fill(struct fl_view *v, const struct fl_rec *snap,
 	memcpy(v->comm, snap->comm, sizeof(v->comm));
 }
 
+static void fl_view_thread(struct fl_view *v, const struct fl_rec *snap)
+{
+	fl_view_fill(v, snap, false);
+	fl_stats_init(&v->st);
+	fl_stats_add_tstats(&v->st, &snap->st);
+	fl_stats_finish(&v->st);
+	fl_tlb_stats_init(&v->tlb);
+	fl_tlb_stats_add_ttlb(&v->tlb, &snap->tlb);
+	fl_tlb_stats_finish(&v->tlb);
+	v->nr_threads = 1;
+	v->exited = false;
+}
+
 /* One pass over a process: its record plus its live threads. */
 static void fl_view_process_pass(struct fl_rec *proc, struct fl_rec *tmp,
 				 struct fl_view *v)
@@ -406,10 +427,12 @@ static void fl_view_process_pass(struct fl_rec *proc, struct fl_rec *tmp,
 	unsigned int i;
 
 	fl_stats_init(&v->st);
+	fl_tlb_stats_init(&v->tlb);
 	v->nr_threads = 0;
 	if (fl_rec_snapshot(proc, tmp)) {
 		fl_view_fill(v, tmp, true);
 		fl_stats_add_tstats(&v->st, &tmp->st);
+		fl_tlb_stats_add_ttlb(&v->tlb, &tmp->tlb);
 	}
 	for (i = 0; i < fl_max_tasks; i++) {
 		struct fl_rec *r = &fl_tab.recs[i];
@@ -420,6 +443,7 @@ static void fl_view_process_pass(struct fl_rec *proc, struct fl_rec *tmp,
 		if (!fl_rec_snapshot(r, tmp) || tmp->tgid != tgid)
 			continue;
 		fl_stats_add_tstats(&v->st, &tmp->st);
+		fl_tlb_stats_add_ttlb(&v->tlb, &tmp->tlb);
 		v->nr_threads++;
 	}
 }
@@ -449,6 +473,7 @@ static void fl_view_process(struct fl_rec *proc, struct fl_rec *tmp,
 	}
 	v->exited = !v->nr_threads;
 	fl_stats_finish(&v->st);
+	fl_tlb_stats_finish(&v->tlb);
 }
 
 /**
@@ -479,16 +504,10 @@ int fl_view_task(u32 id, bool process, bool privileged, struct fl_view *v)
 		ret = -EACCES;
 		goto out;
 	}
-	if (process) {
+	if (process)
 		fl_view_process(r, tmp, v);
-	} else {
-		fl_stats_init(&v->st);
-		fl_view_fill(v, tmp, false);
-		fl_stats_add_tstats(&v->st, &tmp->st);
-		fl_stats_finish(&v->st);
-		v->nr_threads = 1;
-		v->exited = false;
-	}
+	else
+		fl_view_thread(v, tmp);
 out:
 	kfree(tmp);
 	return ret;
@@ -526,16 +545,10 @@ int fl_view_each(bool processes_only, bool privileged, struct fl_view *v,
 		if (!fl_may_read(tmp, process ? tmp->tgid : tmp->key,
 				 privileged))
 			continue;
-		if (process) {
+		if (process)
 			fl_view_process(r, tmp, v);
-		} else {
-			fl_stats_init(&v->st);
-			fl_view_fill(v, tmp, false);
-			fl_stats_add_tstats(&v->st, &tmp->st);
-			fl_stats_finish(&v->st);
-			v->nr_threads = 1;
-			v->exited = false;
-		}
+		else
+			fl_view_thread(v, tmp);
 		ret = fn(v, priv);
 		cond_resched();
 	}

@@ -4,9 +4,10 @@
  *
  * sched_process_exit tells us a thread is done (fold its record into its
  * process's); sched_process_free that a task is gone for good (drop the
- * process record once its leader was reaped).  Neither is exported, so we
- * find them with for_each_kernel_tracepoint() and attach with
- * tracepoint_probe_register().  Their probes run with preemption disabled.
+ * process record once its leader was reaped); tlb:tlb_flush counts TLB
+ * flushes by reason.  None is exported, so we find them with
+ * for_each_kernel_tracepoint() and attach with tracepoint_probe_register().
+ * Their probes run with preemption disabled.
  */
 #include <linux/kernel.h>
 #include <linux/sched.h>
@@ -25,16 +26,23 @@ static void fl_on_free(void *data, struct task_struct *p)
 	fl_task_free(p);
 }
 
+static void fl_on_tlb_flush(void *data, int reason, unsigned long pages)
+{
+	fl_tlb_on_flush_event(reason, pages);
+}
+
 /**
  * struct fl_tp - a kernel tracepoint we attach to
  * @name: its name
  * @probe: our probe
+ * @optional: load without it if the kernel lacks it
  * @tp: the tracepoint, once found
  * @registered: our probe is attached
  */
 struct fl_tp {
 	const char *name;
 	void *probe;
+	bool optional;
 	struct tracepoint *tp;
 	bool registered;
 };
@@ -42,6 +50,7 @@ struct fl_tp {
 static struct fl_tp fl_tps[] = {
 	{ .name = "sched_process_exit", .probe = fl_on_exit },
 	{ .name = "sched_process_free", .probe = fl_on_free },
+	{ .name = "tlb_flush", .probe = fl_on_tlb_flush, .optional = true },
 };
 
 static void fl_tp_find(struct tracepoint *tp, void *priv)
@@ -62,6 +71,8 @@ int fl_tracepoints_init(void)
 	for (i = 0; i < ARRAY_SIZE(fl_tps); i++) {
 		struct fl_tp *t = &fl_tps[i];
 
+		if (!t->tp && t->optional)
+			continue;
 		if (!t->tp) {
 			pr_err("faultlat: tracepoint %s not found\n", t->name);
 			err = -ENOENT;
@@ -78,6 +89,16 @@ int fl_tracepoints_init(void)
 fail:
 	fl_tracepoints_exit();
 	return err;
+}
+
+bool fl_tracepoint_attached(const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(fl_tps); i++)
+		if (!strcmp(fl_tps[i].name, name))
+			return fl_tps[i].registered;
+	return false;
 }
 
 /* Detach, and wait until no probe of ours runs any more. */

@@ -153,9 +153,9 @@ struct faultlat_stats {
  *
  * - ENOTTY: unknown command;
  * - EFAULT: the pointer (or a pointer inside the struct) is not valid;
- * - EINVAL: @size is smaller than the first version of the struct, or
- *   unknown @flags bits or a non-zero reserved field are set, or an
- *   argument is out of range;
+ * - EINVAL: @size is smaller than the first version of the struct or not
+ *   a multiple of 8 (every version's size is), or unknown @flags bits or a
+ *   non-zero reserved field are set, or an argument is out of range;
  * - E2BIG: @size is larger than the kernel's struct and the extra bytes are
  *   not zero;
  * - EPERM: the command needs CAP_PERFMON or CAP_SYS_ADMIN;
@@ -173,7 +173,31 @@ enum {
 	FAULTLAT_CMD_TASK,
 	FAULTLAT_CMD_LIST,
 	FAULTLAT_CMD_RESET,
+	FAULTLAT_CMD_TLB_GLOBAL,
+	FAULTLAT_CMD_TLB_TASK,
 	FAULTLAT_CMD_LAST,
+};
+
+/* struct faultlat_info.probes */
+#define FAULTLAT_PROBE_FAULT	_BITUL(0)	/* kretprobe on handle_mm_fault */
+#define FAULTLAT_PROBE_EXIT	_BITUL(1)	/* sched_process_exit/free */
+#define FAULTLAT_PROBE_TLB_RANGE _BITUL(2)	/* kretprobe on flush_tlb_mm_range */
+#define FAULTLAT_PROBE_TLB_FUNC	_BITUL(3)	/* kretprobe on flush_tlb_func */
+#define FAULTLAT_PROBE_TLB_TRACE _BITUL(4)	/* tlb:tlb_flush tracepoint */
+/* kretprobe on the IPI function i (enum faultlat_tlb_ipi_fn) */
+#define FAULTLAT_PROBE_TLB_IPI_FN(i) _BITUL(8 + (i))
+
+/*
+ * The functions that send TLB-flush IPIs and wait for them: flush_tlb_multi()
+ * calls one of them through pv_ops.  Whichever exist are attached; only the
+ * outermost call counts (kvm_flush_tlb_multi() calls the native one).
+ */
+enum faultlat_tlb_ipi_fn {
+	FAULTLAT_TLB_IPI_NATIVE = 0,	/* native_flush_tlb_multi */
+	FAULTLAT_TLB_IPI_KVM = 1,	/* kvm_flush_tlb_multi */
+	FAULTLAT_TLB_IPI_HYPERV = 2,	/* hyperv_flush_tlb_multi */
+	FAULTLAT_TLB_IPI_XEN = 3,	/* xen_flush_tlb_multi */
+	FAULTLAT_TLB_NR_IPI_FNS
 };
 
 /**
@@ -193,6 +217,9 @@ enum {
  *	they still count in the global view
  * @reset_count: number of resets since load
  * @__reserved: must be 0
+ * @tlb_ipi_hits: calls seen so far of each IPI function (index: enum
+ *	faultlat_tlb_ipi_fn), telling which one this kernel uses; 0 for one
+ *	not attached (FAULTLAT_PROBE_TLB_IPI_FN(i) not set in @probes)
  *
  * Anyone who may open the device may call it.
  */
@@ -211,10 +238,8 @@ struct faultlat_info {
 	__u64 dropped;
 	__u32 reset_count;
 	__u32 __reserved;
+	__u64 tlb_ipi_hits[FAULTLAT_TLB_NR_IPI_FNS];
 };
-
-#define FAULTLAT_PROBE_FAULT	_BITUL(0)	/* kretprobe on handle_mm_fault */
-#define FAULTLAT_PROBE_EXIT	_BITUL(1)	/* sched_process_exit/free */
 
 #define FAULTLAT_IOC_INFO	_IO(FAULTLAT_TYPE, FAULTLAT_CMD_INFO)
 
@@ -350,5 +375,129 @@ struct faultlat_reset {
 };
 
 #define FAULTLAT_IOC_RESET	_IO(FAULTLAT_TYPE, FAULTLAT_CMD_RESET)
+
+/**
+ * struct faultlat_tlb_stats - TLB flushes a task (or the system) initiated
+ * @flush: latency of flush_tlb_mm_range(), which includes waiting for the
+ *	remote CPUs
+ * @full: flushes of the whole address space (TLB_FLUSH_ALL, or a range
+ *	above tlb_single_page_flush_ceiling)
+ * @ranged: flushes of a range
+ * @pages: pages of the ranged flushes, in units of their stride
+ * @remote: flushes that sent IPIs to other CPUs
+ * @local_only: flushes that did not
+ * @ipis: calls of the IPI function, in and outside flush_tlb_mm_range()
+ *	(reclaim's batched flushes call it directly)
+ * @ipi_targets: other CPUs those calls targeted, summed
+ */
+struct faultlat_tlb_stats {
+	struct faultlat_hist flush;
+	__u64 full;
+	__u64 ranged;
+	__u64 pages;
+	__u64 remote;
+	__u64 local_only;
+	__u64 ipis;
+	__u64 ipi_targets;
+};
+
+/* The reasons of the tlb:tlb_flush tracepoint (enum tlb_flush_reason). */
+enum faultlat_tlb_reason {
+	FAULTLAT_TLB_TASK_SWITCH = 0,
+	FAULTLAT_TLB_REMOTE_SHOOTDOWN = 1,
+	FAULTLAT_TLB_LOCAL_SHOOTDOWN = 2,
+	FAULTLAT_TLB_LOCAL_MM_SHOOTDOWN = 3,
+	FAULTLAT_TLB_REMOTE_SEND_IPI = 4,
+	FAULTLAT_TLB_NR_REASONS
+};
+
+/**
+ * struct faultlat_tlb_cpu - one CPU's received flushes
+ * @cpu: the CPU
+ * @__reserved: 0
+ * @received_remote: flush_tlb_func() runs for another CPU's request (IPIs:
+ *	/proc/interrupts' "TLB shootdowns" counts exactly these)
+ * @received_local: flush_tlb_func() runs for this CPU's own request
+ * @received: latency of the remote ones
+ */
+struct faultlat_tlb_cpu {
+	__u32 cpu;
+	__u32 __reserved;
+	__u64 received_remote;
+	__u64 received_local;
+	struct faultlat_hist received;
+};
+
+/**
+ * struct faultlat_tlb_global - FAULTLAT_IOC_TLB_GLOBAL: system-wide TLB flushes
+ * @size: sizeof(struct faultlat_tlb_global)
+ * @flags: must be 0
+ * @nmissed: misses of the TLB kretprobes
+ * @stats: every initiated flush
+ * @ipi: latency of the outermost IPI function calls
+ * @received: latency of remote flush_tlb_func() runs, all CPUs
+ * @received_remote: remote flush_tlb_func() runs, all CPUs
+ * @received_local: local flush_tlb_func() runs, all CPUs
+ * @reasons: tlb:tlb_flush events by enum faultlat_tlb_reason, since load
+ *	(not reset)
+ * @reason_full: of those, events with pages == -1 (TLB_FLUSH_ALL)
+ * @reason_pages: pages of the others, summed
+ * @cpu_size: in: sizeof(struct faultlat_tlb_cpu) as the caller knows it, or
+ *	0 when @cpus is 0
+ * @nr_cpus: in: entries @cpus has room for; out: entries written (one per
+ *	possible CPU, at most the room given)
+ * @cpus: in: user pointer to an array of struct faultlat_tlb_cpu, or 0
+ *
+ * Needs CAP_PERFMON or CAP_SYS_ADMIN (EPERM otherwise).
+ */
+struct faultlat_tlb_global {
+	__u32 size;
+	__u32 flags;
+	__u64 nmissed;
+	struct faultlat_tlb_stats stats;
+	struct faultlat_hist ipi;
+	struct faultlat_hist received;
+	__u64 received_remote;
+	__u64 received_local;
+	__u64 reasons[FAULTLAT_TLB_NR_REASONS];
+	__u64 reason_full[FAULTLAT_TLB_NR_REASONS];
+	__u64 reason_pages[FAULTLAT_TLB_NR_REASONS];
+	__u32 cpu_size;
+	__u32 nr_cpus;
+	__u64 cpus;
+};
+
+#define FAULTLAT_IOC_TLB_GLOBAL	_IO(FAULTLAT_TYPE, FAULTLAT_CMD_TLB_GLOBAL)
+
+/**
+ * struct faultlat_tlb_task - FAULTLAT_IOC_TLB_TASK: TLB flushes of one
+ *	thread or process
+ * @size: sizeof(struct faultlat_tlb_task)
+ * @flags: as struct faultlat_task's
+ * @id: as struct faultlat_task's
+ * @__reserved: must be 0
+ * @pid: out: as struct faultlat_task's
+ * @tgid: out: likewise
+ * @uid: out: likewise
+ * @nr_threads: out: likewise
+ * @comm: out: likewise
+ * @stats: out: the flushes it initiated
+ *
+ * Permissions and errors are those of FAULTLAT_IOC_TASK.
+ */
+struct faultlat_tlb_task {
+	__u32 size;
+	__u32 flags;
+	__u32 id;
+	__u32 __reserved;
+	__u32 pid;
+	__u32 tgid;
+	__u32 uid;
+	__u32 nr_threads;
+	__u64 comm[2];
+	struct faultlat_tlb_stats stats;
+};
+
+#define FAULTLAT_IOC_TLB_TASK	_IO(FAULTLAT_TYPE, FAULTLAT_CMD_TLB_TASK)
 
 #endif /* _UAPI_LINUX_FAULTLAT_H */
