@@ -261,6 +261,8 @@ void fl_task_exit(struct task_struct *p)
 	}
 	proc->uid = cred->uid;
 	proc->euid = cred->euid;
+	if (p->pid == p->tgid)
+		memcpy(proc->comm, p->comm, sizeof(proc->comm) - 1);
 	raw_spin_lock(&fl_tab.lock);
 	fl_index_remove(r);
 	raw_spin_unlock(&fl_tab.lock);
@@ -344,25 +346,29 @@ void fl_global_read(struct faultlat_stats *st, u64 *dropped)
  * only tasks whose real, effective and saved uids are their own uid (the
  * uid part of ptrace's rule; ptrace_may_access() is not exported).  A live
  * task is judged by its current credentials, a gone one by the last ones
- * seen.
+ * seen.  The snapshot's comm is refreshed from a live task (it may have
+ * called exec since its record was made).
  */
-static bool fl_may_read(const struct fl_rec *snap, u32 pid, bool privileged)
+static bool fl_may_read(struct fl_rec *snap, u32 pid, bool privileged)
 {
 	kuid_t me = current_uid();
 	struct task_struct *t;
 	bool ok;
 
-	if (privileged)
-		return true;
 	rcu_read_lock();
 	t = pid_task(find_pid_ns(pid, &init_pid_ns), PIDTYPE_PID);
 	if (t && t->start_time == snap->start_time) {
 		const struct cred *tc = __task_cred(t);
 
-		ok = uid_eq(me, tc->uid) && uid_eq(me, tc->euid) &&
-		     uid_eq(me, tc->suid);
+		ok = privileged || (uid_eq(me, tc->uid) &&
+				    uid_eq(me, tc->euid) &&
+				    uid_eq(me, tc->suid));
+		/* Like /proc/PID/comm; get_task_comm() would sleep on RT. */
+		memcpy(snap->comm, t->comm, sizeof(snap->comm));
+		snap->comm[sizeof(snap->comm) - 1] = '\0';
 	} else {
-		ok = uid_eq(me, snap->uid) && uid_eq(me, snap->euid);
+		ok = privileged || (uid_eq(me, snap->uid) &&
+				    uid_eq(me, snap->euid));
 	}
 	rcu_read_unlock();
 	return ok;
@@ -487,6 +493,7 @@ static void fl_view_process(struct fl_rec *proc, struct fl_rec *tmp,
  */
 int fl_view_task(u32 id, bool process, bool privileged, struct fl_view *v)
 {
+	char comm[TASK_COMM_LEN];
 	struct fl_rec *r, *tmp;
 	int ret = 0;
 
@@ -504,10 +511,12 @@ int fl_view_task(u32 id, bool process, bool privileged, struct fl_view *v)
 		ret = -EACCES;
 		goto out;
 	}
+	memcpy(comm, tmp->comm, sizeof(comm));
 	if (process)
 		fl_view_process(r, tmp, v);
 	else
 		fl_view_thread(v, tmp);
+	memcpy(v->comm, comm, sizeof(comm));
 out:
 	kfree(tmp);
 	return ret;
@@ -526,6 +535,7 @@ out:
 int fl_view_each(bool processes_only, bool privileged, struct fl_view *v,
 		 fl_view_fn fn, void *priv)
 {
+	char comm[TASK_COMM_LEN];
 	struct fl_rec *tmp;
 	unsigned int i;
 	int ret = 0;
@@ -545,10 +555,12 @@ int fl_view_each(bool processes_only, bool privileged, struct fl_view *v,
 		if (!fl_may_read(tmp, process ? tmp->tgid : tmp->key,
 				 privileged))
 			continue;
+		memcpy(comm, tmp->comm, sizeof(comm));
 		if (process)
 			fl_view_process(r, tmp, v);
 		else
 			fl_view_thread(v, tmp);
+		memcpy(v->comm, comm, sizeof(comm));
 		ret = fn(v, priv);
 		cond_resched();
 	}
