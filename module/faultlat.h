@@ -238,6 +238,7 @@ extern unsigned int fl_maxactive;
 /* tlb.c: the TLB-flush probes and their per-CPU totals */
 int fl_tlb_alloc(void);
 void fl_tlb_free(void);
+bool fl_tlb_wanted(void);
 int fl_tlb_init(void);
 void fl_tlb_exit(void);
 u64 fl_tlb_nmissed(void);

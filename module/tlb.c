@@ -32,6 +32,10 @@
 #include "compat.h"
 #include "faultlat.h"
 
+static bool fl_tlb_enable = true;
+module_param_named(tlb, fl_tlb_enable, bool, 0444);
+MODULE_PARM_DESC(tlb, "attach the TLB-flush probes (default 1)");
+
 static unsigned long fl_tlb_ceiling = FL_TLB_CEILING_DEFAULT;
 module_param_named(tlb_ceiling, fl_tlb_ceiling, ulong, 0444);
 MODULE_PARM_DESC(tlb_ceiling,
@@ -457,11 +461,19 @@ void fl_tlb_free(void)
 	fl_tlb_pcpu = NULL;
 }
 
+/* Module parameter tlb: attach the TLB probes and tracepoint at all. */
+bool fl_tlb_wanted(void)
+{
+	return fl_tlb_enable;
+}
+
 int fl_tlb_init(void)
 {
 	unsigned int i;
 	int err;
 
+	if (!fl_tlb_enable)
+		return 0;
 	for (i = 0; i < ARRAY_SIZE(fl_tlb_probes); i++) {
 		struct fl_tlb_probe *p = &fl_tlb_probes[i];
 

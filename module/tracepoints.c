@@ -36,6 +36,7 @@ static void fl_on_tlb_flush(void *data, int reason, unsigned long pages)
  * @name: its name
  * @probe: our probe
  * @optional: load without it if the kernel lacks it
+ * @wanted: attach only if this says so (NULL: always)
  * @tp: the tracepoint, once found
  * @registered: our probe is attached
  */
@@ -43,6 +44,7 @@ struct fl_tp {
 	const char *name;
 	void *probe;
 	bool optional;
+	bool (*wanted)(void);
 	struct tracepoint *tp;
 	bool registered;
 };
@@ -50,7 +52,8 @@ struct fl_tp {
 static struct fl_tp fl_tps[] = {
 	{ .name = "sched_process_exit", .probe = fl_on_exit },
 	{ .name = "sched_process_free", .probe = fl_on_free },
-	{ .name = "tlb_flush", .probe = fl_on_tlb_flush, .optional = true },
+	{ .name = "tlb_flush", .probe = fl_on_tlb_flush, .optional = true,
+	  .wanted = fl_tlb_wanted },
 };
 
 static void fl_tp_find(struct tracepoint *tp, void *priv)
@@ -71,7 +74,7 @@ int fl_tracepoints_init(void)
 	for (i = 0; i < ARRAY_SIZE(fl_tps); i++) {
 		struct fl_tp *t = &fl_tps[i];
 
-		if (!t->tp && t->optional)
+		if ((!t->tp && t->optional) || (t->wanted && !t->wanted()))
 			continue;
 		if (!t->tp) {
 			pr_err("faultlat: tracepoint %s not found\n", t->name);
