@@ -5,6 +5,7 @@
  */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include "cmd.h"
@@ -16,20 +17,34 @@ void cmd_hist_help(FILE *f)
 {
 	fprintf(f,
 		"Usage: faultlat hist [-p PID | -t TID | -a] [--minor|--major] [-j] [--pretty]\n"
+		"       faultlat hist --tlb [-p PID | -t TID | -a] [-j] [--pretty]\n"
 		"\n"
 		"Print the page-fault latency histograms (minor faults, then major\n"
 		"faults) recorded since the module was loaded or last reset, with\n"
 		"count, average, p50, p90, p99, p99.9 and max, the faults by mode,\n"
 		"kind and access, and the module's nmissed and dropped counters.\n"
 		"\n"
+		"With --tlb, print the TLB flushes instead: the latency of\n"
+		"flush_tlb_mm_range() as the initiating thread sees it (waiting for the\n"
+		"remote CPUs included), and the flushes by kind: full (whole address\n"
+		"space) or ranged, pages of the ranged ones, remote (the IPI function\n"
+		"was called) or local_only, the IPI function's calls (ipis) and the\n"
+		"other CPUs they targeted (ipi_targets). System-wide (-a), also the\n"
+		"IPI wait and the receivers' flush_tlb_func() runs for other CPUs\n"
+		"(received remote: /proc/interrupts' \"TLB shootdowns\"), per CPU, the\n"
+		"tlb:tlb_flush events by reason since load, and the IPI function the\n"
+		"kernel uses. nmissed counts the TLB probes' misses (it needs\n"
+		"CAP_PERFMON or CAP_SYS_ADMIN).\n"
+		"\n"
 		"Options:\n"
 		"  -p, --pid PID   the whole process PID: its live threads plus its\n"
 		"                  exited ones\n"
 		"  -t, --tid TID   one thread\n"
-		"  -a, --all       every fault on every CPU (the default; needs\n"
-		"                  CAP_PERFMON or CAP_SYS_ADMIN)\n"
+		"  -a, --all       every fault (or flush) on every CPU (the default;\n"
+		"                  needs CAP_PERFMON or CAP_SYS_ADMIN)\n"
 		"      --minor     only minor faults\n"
 		"      --major     only major faults\n"
+		"      --tlb       TLB flushes instead of faults\n"
 		"  -j, --json      print JSON\n"
 		"      --pretty    print pretty JSON (implies --json)\n"
 		"  -h, --help      print this help\n"
@@ -41,10 +56,36 @@ void cmd_hist_help(FILE *f)
 		"EXAMPLES\n"
 		"  sudo faultlat hist               system-wide, minor and major\n"
 		"  faultlat hist -p $(pidof -s firefox) --major\n"
-		"  faultlat hist -t 4321 -j         one thread, as JSON\n");
+		"  faultlat hist -t 4321 -j         one thread, as JSON\n"
+		"  sudo faultlat hist --tlb         TLB flushes, IPIs and receivers, system-wide\n"
+		"  faultlat hist --tlb -p 1234      TLB flushes process 1234 initiated\n");
 }
 
-static void print_task_header(FILE *f, const struct faultlat_task *t,
+/* What FAULTLAT_IOC_TASK and FAULTLAT_IOC_TLB_TASK both say of a task. */
+struct task_ident {
+	__u32 pid;
+	__u32 tgid;
+	__u32 uid;
+	__u32 nr_threads;
+	__u32 flags;
+	const __u64 *comm;
+};
+
+static struct task_ident task_ident(const struct faultlat_task *t)
+{
+	return (struct task_ident){ .pid = t->pid, .tgid = t->tgid,
+				    .uid = t->uid, .nr_threads = t->nr_threads,
+				    .flags = t->flags, .comm = t->comm };
+}
+
+static struct task_ident tlb_task_ident(const struct faultlat_tlb_task *t)
+{
+	return (struct task_ident){ .pid = t->pid, .tgid = t->tgid,
+				    .uid = t->uid, .nr_threads = t->nr_threads,
+				    .flags = t->flags, .comm = t->comm };
+}
+
+static void print_task_header(FILE *f, const struct task_ident *t,
 			      bool process)
 {
 	char comm[FL_COMM_LEN + 1];
@@ -62,7 +103,7 @@ static void print_task_header(FILE *f, const struct faultlat_task *t,
 			exited ? ", exited" : "");
 }
 
-static struct json_object *task_json(const struct faultlat_task *t,
+static struct json_object *task_json(const struct task_ident *t,
 				     bool process)
 {
 	struct json_object *o = json_object_new_object();
@@ -81,6 +122,220 @@ static struct json_object *task_json(const struct faultlat_task *t,
 	return o;
 }
 
+/* The TLB-flush view of hist --tlb, read at once. */
+struct tlb_result {
+	char view;			/* 'a', 'p' or 't' */
+	struct faultlat_info info;	/* after the reads */
+	struct faultlat_tlb_task task;	/* -p, -t */
+	struct faultlat_tlb_global g;	/* -a; else for nmissed only */
+	bool nmissed_known;		/* g.nmissed is valid */
+	struct faultlat_tlb_cpu *cpus;	/* -a */
+	__u32 nr_cpus;
+};
+
+static void print_cpus(FILE *f, const struct faultlat_tlb_cpu *c, __u32 nr)
+{
+	char p50[32], max[32];
+	__u32 i;
+
+	fprintf(f, "received flushes per CPU (P50 and MAX of the remote ones):\n");
+	fprintf(f, "%6s %12s %12s %10s %10s\n", "CPU", "REMOTE", "LOCAL",
+		"P50", "MAX");
+	for (i = 0; i < nr; i++) {
+		if (c[i].received.count) {
+			fl_fmt_ns(p50, sizeof(p50),
+				  fl_percentile(&c[i].received, 5000));
+			fl_fmt_ns(max, sizeof(max), c[i].received.max_ns);
+		} else {
+			snprintf(p50, sizeof(p50), "-");
+			snprintf(max, sizeof(max), "-");
+		}
+		fprintf(f, "%6u %12llu %12llu %10s %10s\n", c[i].cpu,
+			c[i].received_remote, c[i].received_local, p50, max);
+	}
+}
+
+static void print_reasons(FILE *f, const struct faultlat_tlb_global *g,
+			  __u32 probes)
+{
+	unsigned int i;
+
+	if (!(probes & FAULTLAT_PROBE_TLB_TRACE)) {
+		fprintf(f, "tlb:tlb_flush events: the tracepoint is not attached\n");
+		return;
+	}
+	fprintf(f, "tlb:tlb_flush events since load (never reset):\n");
+	fprintf(f, "%-20s %12s %12s %12s\n", "REASON", "COUNT", "FULL",
+		"PAGES");
+	for (i = 0; i < FAULTLAT_TLB_NR_REASONS; i++)
+		fprintf(f, "%-20s %12llu %12llu %12llu\n",
+			fl_tlb_reason_names[i], g->reasons[i],
+			g->reason_full[i], g->reason_pages[i]);
+}
+
+static void print_tlb_nmissed(FILE *f, const struct tlb_result *r)
+{
+	if (r->nmissed_known)
+		fprintf(f, "nmissed %llu\n", r->g.nmissed);
+	else
+		fprintf(f,
+			"nmissed unknown (the TLB probes' count needs CAP_PERFMON or CAP_SYS_ADMIN)\n");
+}
+
+static void print_tlb_text(FILE *f, const struct tlb_result *r)
+{
+	const struct faultlat_tlb_global *g = &r->g;
+
+	if (r->view != 'a') {
+		struct task_ident ident = tlb_task_ident(&r->task);
+
+		print_task_header(f, &ident, r->view == 'p');
+		fputc('\n', f);
+		fl_print_tlb_stats(f, &r->task.stats);
+		print_tlb_nmissed(f, r);
+		return;
+	}
+	fprintf(f, "all tasks, system-wide:\n\n");
+	fl_print_tlb_stats(f, &g->stats);
+	fputc('\n', f);
+	fl_print_hist_titled(f,
+			     "IPI wait (outermost calls of the IPI function: send, then wait for the CPUs)",
+			     &g->ipi);
+	fputc('\n', f);
+	fl_print_hist_titled(f,
+			     "received remote flushes (flush_tlb_func() run for another CPU, in its IPI)",
+			     &g->received);
+	fprintf(f, "received: remote %llu  local %llu\n\n", g->received_remote,
+		g->received_local);
+	print_cpus(f, r->cpus, r->nr_cpus);
+	fputc('\n', f);
+	print_reasons(f, g, r->info.probes);
+	fputc('\n', f);
+	fputs("ipi function: ", f);
+	fl_print_tlb_ipi(f, &r->info);
+	print_tlb_nmissed(f, r);
+}
+
+static struct json_object *cpus_json(const struct faultlat_tlb_cpu *c,
+				     __u32 nr)
+{
+	struct json_object *a = json_object_new_array();
+	__u32 i;
+
+	for (i = 0; i < nr; i++) {
+		struct json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "cpu", json_object_new_int64(c[i].cpu));
+		json_object_object_add(o, "received_remote",
+				       fl_json_u64(c[i].received_remote));
+		json_object_object_add(o, "received_local",
+				       fl_json_u64(c[i].received_local));
+		json_object_object_add(o, "received",
+				       fl_json_hist(&c[i].received));
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
+static struct json_object *reasons_json(const struct faultlat_tlb_global *g,
+					__u32 probes)
+{
+	struct json_object *o;
+	unsigned int i;
+
+	if (!(probes & FAULTLAT_PROBE_TLB_TRACE))
+		return NULL;
+	o = json_object_new_object();
+	for (i = 0; i < FAULTLAT_TLB_NR_REASONS; i++) {
+		struct json_object *e = json_object_new_object();
+
+		json_object_object_add(e, "count", fl_json_u64(g->reasons[i]));
+		json_object_object_add(e, "full",
+				       fl_json_u64(g->reason_full[i]));
+		json_object_object_add(e, "pages",
+				       fl_json_u64(g->reason_pages[i]));
+		json_object_object_add(o, fl_tlb_reason_names[i], e);
+	}
+	return o;
+}
+
+static int print_tlb_json(FILE *f, const struct tlb_result *r)
+{
+	const struct faultlat_tlb_global *g = &r->g;
+	struct json_object *o;
+
+	if (r->view != 'a') {
+		struct task_ident ident = tlb_task_ident(&r->task);
+
+		o = task_json(&ident, r->view == 'p');
+		json_object_object_add(o, "nmissed", r->nmissed_known ?
+				       fl_json_u64(g->nmissed) : NULL);
+		json_object_object_add(o, "tlb",
+				       fl_json_tlb_stats(&r->task.stats));
+		return fl_json_print(f, o);
+	}
+	o = json_object_new_object();
+	json_object_object_add(o, "view", json_object_new_string("global"));
+	json_object_object_add(o, "nmissed", fl_json_u64(g->nmissed));
+	json_object_object_add(o, "tlb", fl_json_tlb_stats(&g->stats));
+	json_object_object_add(o, "ipi", fl_json_hist(&g->ipi));
+	json_object_object_add(o, "received", fl_json_hist(&g->received));
+	json_object_object_add(o, "received_remote",
+			       fl_json_u64(g->received_remote));
+	json_object_object_add(o, "received_local",
+			       fl_json_u64(g->received_local));
+	json_object_object_add(o, "cpus", cpus_json(r->cpus, r->nr_cpus));
+	json_object_object_add(o, "reasons", reasons_json(g, r->info.probes));
+	json_object_object_add(o, "ipi_function", fl_json_tlb_ipi(&r->info));
+	return fl_json_print(f, o);
+}
+
+/* hist --tlb, once the device is open and speaks our ABI. */
+static int hist_tlb(int fd, const struct faultlat_info *info, char view,
+		    unsigned int id)
+{
+	static struct tlb_result r;
+	enum fl_op op;
+	int err;
+
+	r.view = view;
+	if (view == 'a') {
+		err = fl_dev_tlb_global(fd, &r.g, &r.cpus, &r.nr_cpus);
+		if (err) {
+			fl_dev_error(fd, FL_OP_TLB_GLOBAL, 0, err);
+			return FL_EXIT_ERR;
+		}
+		r.nmissed_known = true;
+	} else {
+		op = view == 'p' ? FL_OP_TLB_PROCESS : FL_OP_TLB_THREAD;
+		err = fl_dev_tlb_task(fd, id, view == 'p', &r.task);
+		if (err) {
+			fl_dev_error(fd, op, id, err);
+			return FL_EXIT_ERR;
+		}
+		/* nmissed is only in the privileged command: try it */
+		r.nmissed_known = !fl_dev_tlb_global(fd, &r.g, NULL, NULL);
+	}
+	/* the IPI functions' calls after the flushes, so they cover them */
+	if (fl_dev_info(fd, &r.info))
+		r.info = *info;
+	if (!fl_tlb_measured(&r.info))
+		fprintf(stderr,
+			"faultlat: the module's TLB-flush probes are not attached (loaded with tlb=0?): no flush is measured\n");
+
+	if (fl_opts.json) {
+		err = print_tlb_json(stdout, &r);
+	} else {
+		print_tlb_text(stdout, &r);
+		err = fflush(stdout);
+		if (err)
+			perror("faultlat: writing output");
+	}
+	free(r.cpus);
+	r.cpus = NULL;
+	return err ? FL_EXIT_ERR : FL_EXIT_OK;
+}
+
 int cmd_hist(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -89,6 +344,7 @@ int cmd_hist(int argc, char **argv)
 		{ "all", no_argument, NULL, 'a' },
 		{ "minor", no_argument, NULL, 'm' },
 		{ "major", no_argument, NULL, 'M' },
+		{ "tlb", no_argument, NULL, 'T' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "pretty", no_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
@@ -97,11 +353,13 @@ int cmd_hist(int argc, char **argv)
 	struct faultlat_global g;
 	struct faultlat_task t;
 	struct faultlat_info info;
+	struct task_ident ident;
 	const struct faultlat_stats *s;
 	struct json_object *o;
 	unsigned int classes = 0, id = 0;
 	__u64 nmissed, dropped;
 	int opt, fd, err, views = 0;
+	bool tlb = false;
 	char view = 'a';
 
 	while ((opt = getopt_long(argc, argv, "p:t:ajh", longopts, NULL)) != -1) {
@@ -122,6 +380,9 @@ int cmd_hist(int argc, char **argv)
 			break;
 		case 'M':
 			classes |= FL_CLASS_MAJOR;
+			break;
+		case 'T':
+			tlb = true;
 			break;
 		case 'j':
 			fl_opts.json = true;
@@ -146,6 +407,10 @@ int cmd_hist(int argc, char **argv)
 		fprintf(stderr, "faultlat hist: -p, -t and -a exclude each other\n");
 		return fl_usage_error("hist");
 	}
+	if (tlb && classes) {
+		fprintf(stderr, "faultlat hist: --minor and --major are for faults, not --tlb\n");
+		return fl_usage_error("hist");
+	}
 	if (!classes)
 		classes = FL_CLASS_ALL;
 
@@ -159,6 +424,11 @@ int cmd_hist(int argc, char **argv)
 	}
 	if (fl_dev_check_abi(&info))
 		goto fail;
+	if (tlb) {
+		err = hist_tlb(fd, &info, view, id);
+		close(fd);
+		return err;
+	}
 
 	if (view == 'a') {
 		err = fl_dev_global(fd, &g);
@@ -194,7 +464,8 @@ int cmd_hist(int argc, char **argv)
 			json_object_object_add(o, "view",
 					       json_object_new_string("global"));
 		} else {
-			o = task_json(&t, view == 'p');
+			ident = task_ident(&t);
+			o = task_json(&ident, view == 'p');
 		}
 		json_object_object_add(o, "nmissed", fl_json_u64(nmissed));
 		json_object_object_add(o, "dropped", fl_json_u64(dropped));
@@ -202,10 +473,12 @@ int cmd_hist(int argc, char **argv)
 		return fl_json_print(stdout, o) ? FL_EXIT_ERR : FL_EXIT_OK;
 	}
 
-	if (view == 'a')
+	if (view == 'a') {
 		printf("all tasks, system-wide:\n");
-	else
-		print_task_header(stdout, &t, view == 'p');
+	} else {
+		ident = task_ident(&t);
+		print_task_header(stdout, &ident, view == 'p');
+	}
 	fputc('\n', stdout);
 	fl_print_stats(stdout, s, classes);
 	fl_print_counters(stdout, nmissed, dropped);

@@ -5,7 +5,8 @@
  *
  * The module keeps a process's record until the process is reaped, so the
  * parent waits with waitid(WEXITED | WNOWAIT), which leaves the child a
- * zombie, reads the process view, and only then reaps it.
+ * zombie, reads the process views (faults, then TLB flushes), and only
+ * then reaps it.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -33,10 +34,14 @@ void cmd_run_help(FILE *f)
 		"\n"
 		"Run COMMAND, wait for it, then print the latency histograms of the\n"
 		"page faults of its process (every thread, from fork to exit), next\n"
-		"to the kernel's own counts from getrusage(RUSAGE_CHILDREN), and the\n"
-		"module's nmissed and dropped counters with their change during the\n"
-		"run. Text goes to stderr, as time(1) does, JSON to stdout (where\n"
-		"COMMAND's own output goes too: use -o to keep them apart).\n"
+		"to the kernel's own counts from getrusage(RUSAGE_CHILDREN), then the\n"
+		"TLB flushes the process initiated (the flush_tlb_mm_range() latency\n"
+		"histogram if there were any, and the flushes by kind, as 'faultlat\n"
+		"hist --tlb' shows them), and the module's nmissed and dropped\n"
+		"counters with their change during the run (and the TLB probes'\n"
+		"nmissed, for CAP_PERFMON or CAP_SYS_ADMIN). Text goes to stderr, as\n"
+		"time(1) does, JSON to stdout (where COMMAND's own output goes too:\n"
+		"use -o to keep them apart).\n"
 		"\n"
 		"Options:\n"
 		"  -o, --output FILE  write the report (text or JSON) to FILE\n"
@@ -49,14 +54,16 @@ void cmd_run_help(FILE *f)
 		"126 otherwise. SIGINT and SIGTERM sent to faultlat are passed on to\n"
 		"COMMAND (a ^C from the terminal reaches both already).\n"
 		"\n"
-		"The process view counts COMMAND's own process only: faults of the\n"
-		"processes it starts are not in it, but are in getrusage's counts.\n"
-		"The few faults between fork() and exec() are in both.\n"
+		"The process view counts COMMAND's own process only: faults and\n"
+		"flushes of the processes it starts are not in it (their faults are\n"
+		"in getrusage's counts). The few faults between fork() and exec()\n"
+		"are in both.\n"
 		"\n"
 		"EXAMPLES\n"
 		"  faultlat run -- ls -l /\n"
 		"  faultlat run -o lat.txt -- make -j2\n"
-		"  faultlat run -j -- python3 -c 'bytearray(1 << 30)' | jq .stats.minor.p99_ns\n");
+		"  faultlat run -j -- python3 -c 'bytearray(1 << 30)' | jq .stats.minor.p99_ns\n"
+		"  faultlat run -j -o lat.json -- ./server; jq .tlb.flush.p99_ns lat.json\n");
 }
 
 /* the child to forward signals to, or 0; READ_ONCE/WRITE_ONCE only */
@@ -108,7 +115,12 @@ struct run_result {
 	__u64 elapsed_ns;
 	int task_err;		/* 0, or -errno from FAULTLAT_IOC_TASK */
 	struct faultlat_task task;
+	int tlb_err;		/* 0, or -errno from FAULTLAT_IOC_TLB_TASK */
+	struct faultlat_tlb_task tlb;
 	struct faultlat_info before, after;
+	/* the TLB probes' nmissed, known to CAP_PERFMON only */
+	bool tlb_nmissed_known;
+	__u64 tlb_nmissed_before, tlb_nmissed_after;
 	struct rusage ru;
 };
 
@@ -116,6 +128,29 @@ static __u64 delta(__u64 before, __u64 after)
 {
 	/* a reset during the run restarts "dropped" from 0 */
 	return after >= before ? after - before : after;
+}
+
+/* The TLB view is shown: measured, and read. */
+static bool tlb_shown(const struct run_result *r)
+{
+	return !r->tlb_err && fl_tlb_measured(&r->after);
+}
+
+static void print_tlb(FILE *f, const struct run_result *r)
+{
+	if (r->tlb_err == -ENOTTY)
+		fprintf(f,
+			"TLB flushes: not measured (the module does not know FAULTLAT_IOC_TLB_TASK)\n");
+	else if (!fl_tlb_measured(&r->after))
+		fprintf(f,
+			"TLB flushes: not measured (the module's TLB probes are not attached)\n");
+	else if (r->tlb_err == -ESRCH)
+		fprintf(f, "TLB flushes: no record of PID %d\n", r->pid);
+	else if (r->tlb_err)
+		fprintf(f, "TLB flushes: reading PID %d failed: %s\n", r->pid,
+			strerror(-r->tlb_err));
+	else
+		fl_print_tlb_stats(f, &r->tlb.stats);
 }
 
 static void print_text(FILE *f, char **args, const struct run_result *r)
@@ -154,10 +189,17 @@ static void print_text(FILE *f, char **args, const struct run_result *r)
 		fprintf(f, "getrusage: minflt %ld majflt %ld\n",
 			r->ru.ru_minflt, r->ru.ru_majflt);
 	}
+	fputc('\n', f);
+	print_tlb(f, r);
 	fprintf(f,
-		"nmissed %llu (+%llu during the run)  dropped %llu (+%llu during the run)\n",
+		"nmissed %llu (+%llu during the run)  dropped %llu (+%llu during the run)",
 		r->after.nmissed, delta(r->before.nmissed, r->after.nmissed),
 		r->after.dropped, delta(r->before.dropped, r->after.dropped));
+	if (r->tlb_nmissed_known)
+		fprintf(f, "  tlb nmissed %llu (+%llu during the run)",
+			r->tlb_nmissed_after,
+			delta(r->tlb_nmissed_before, r->tlb_nmissed_after));
+	fputc('\n', f);
 }
 
 static int print_json(FILE *f, char **args, const struct run_result *r)
@@ -195,6 +237,14 @@ static int print_json(FILE *f, char **args, const struct run_result *r)
 						 r->after.dropped)));
 	json_object_object_add(o, "stats", r->task_err ? NULL :
 			       fl_json_stats(&r->task.stats, FL_CLASS_ALL));
+	json_object_object_add(o, "tlb", !tlb_shown(r) ? NULL :
+			       fl_json_tlb_stats(&r->tlb.stats));
+	json_object_object_add(o, "tlb_nmissed", !r->tlb_nmissed_known ? NULL :
+			       fl_json_u64(r->tlb_nmissed_after));
+	json_object_object_add(o, "tlb_nmissed_delta",
+			       !r->tlb_nmissed_known ? NULL :
+			       fl_json_u64(delta(r->tlb_nmissed_before,
+						 r->tlb_nmissed_after)));
 	return fl_json_print(f, o);
 }
 
@@ -299,6 +349,7 @@ int cmd_run(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	static struct faultlat_tlb_global tg;
 	static struct run_result r;
 	const char *output = NULL;
 	FILE *out;
@@ -345,6 +396,11 @@ int cmd_run(int argc, char **argv)
 		close(fd);
 		return FL_EXIT_ERR;
 	}
+	/* the TLB probes' nmissed: privileged, and absent from old modules */
+	if (!fl_dev_tlb_global(fd, &tg, NULL, NULL)) {
+		r.tlb_nmissed_known = true;
+		r.tlb_nmissed_before = tg.nmissed;
+	}
 	out = fl_opts.json ? stdout : stderr;
 	if (output) {
 		out = fopen(output, "we");
@@ -366,11 +422,20 @@ int cmd_run(int argc, char **argv)
 		return ret < 0 ? FL_EXIT_ERR : ret;
 	}
 
+	/* both views of the zombie, one right after the other */
 	r.task_err = fl_dev_task(fd, r.pid, true, &r.task);
+	r.tlb_err = fl_dev_tlb_task(fd, r.pid, true, &r.tlb);
 	if (r.task_err && r.task_err != -ESRCH)
 		fl_dev_error(fd, FL_OP_PROCESS, r.pid, r.task_err);
+	if (r.tlb_err && r.tlb_err != -ESRCH && r.tlb_err != -ENOTTY &&
+	    r.tlb_err != r.task_err)
+		fl_dev_error(fd, FL_OP_TLB_PROCESS, r.pid, r.tlb_err);
 	if (fl_dev_info(fd, &r.after))
 		r.after = r.before;
+	if (r.tlb_nmissed_known && !fl_dev_tlb_global(fd, &tg, NULL, NULL))
+		r.tlb_nmissed_after = tg.nmissed;
+	else
+		r.tlb_nmissed_known = false;
 	close(fd);
 
 	while (waitpid(r.pid, NULL, 0) < 0 && errno == EINTR)

@@ -9,6 +9,7 @@
 
 #include "cmd.h"
 #include "dev.h"
+#include "hist.h"
 #include "json.h"
 #include "util.h"
 
@@ -17,11 +18,13 @@ void cmd_status_help(FILE *f)
 	fprintf(f,
 		"Usage: faultlat status [-j] [--pretty]\n"
 		"\n"
-		"Print the module's version and ABI, the probes it has attached, the\n"
-		"size and use of its task table, its kretprobe maxactive, the faults\n"
-		"it missed (nmissed) or could not attribute to a task (dropped), the\n"
-		"number of resets, and, for CAP_PERFMON or CAP_SYS_ADMIN, the\n"
-		"system-wide minor and major fault counts.\n"
+		"Print the module's version and ABI, the probes it has attached (for\n"
+		"faults, then for TLB flushes), the IPI function this kernel sends TLB\n"
+		"shootdowns with (the attached one that was called), the size and use\n"
+		"of its task table, its kretprobe maxactive, the faults it missed\n"
+		"(nmissed) or could not attribute to a task (dropped), the number of\n"
+		"resets, and, for CAP_PERFMON or CAP_SYS_ADMIN, the system-wide minor\n"
+		"and major fault counts and TLB-flush counts.\n"
 		"\n"
 		"Options:\n"
 		"  -j, --json    print JSON\n"
@@ -30,34 +33,41 @@ void cmd_status_help(FILE *f)
 		"\n"
 		"EXAMPLES\n"
 		"  faultlat status\n"
-		"  faultlat status -j | jq .nmissed\n");
+		"  faultlat status -j | jq .nmissed\n"
+		"  faultlat status -j | jq -r .tlb_ipi.in_use\n");
 }
 
 static const struct {
 	__u32 bit;
 	const char *name;
 	const char *desc;
+	bool tlb;		/* shown on the "tlb probes" line */
 } probes[] = {
-	{ FAULTLAT_PROBE_FAULT, "fault", "handle_mm_fault kretprobe" },
-	{ FAULTLAT_PROBE_EXIT, "exit", "sched_process_exit/free tracepoints" },
-#ifdef FAULTLAT_PROBE_TLB_RANGE
-	{ FAULTLAT_PROBE_TLB_RANGE, "tlb_range", "flush_tlb_mm_range kretprobe" },
-	{ FAULTLAT_PROBE_TLB_FUNC, "tlb_func", "flush_tlb_func kretprobe" },
-	{ FAULTLAT_PROBE_TLB_TRACE, "tlb_trace", "tlb:tlb_flush tracepoint" },
+	{ FAULTLAT_PROBE_FAULT, "fault", "handle_mm_fault kretprobe", false },
+	{ FAULTLAT_PROBE_EXIT, "exit", "sched_process_exit/free tracepoints",
+	  false },
+	{ FAULTLAT_PROBE_TLB_RANGE, "tlb_range", "flush_tlb_mm_range kretprobe",
+	  true },
+	{ FAULTLAT_PROBE_TLB_FUNC, "tlb_func", "flush_tlb_func kretprobe", true },
+	{ FAULTLAT_PROBE_TLB_TRACE, "tlb_trace", "tlb:tlb_flush tracepoint",
+	  true },
 	{ FAULTLAT_PROBE_TLB_IPI_FN(FAULTLAT_TLB_IPI_NATIVE), "tlb_ipi_native",
-	  "native_flush_tlb_multi kretprobe" },
+	  "native_flush_tlb_multi kretprobe", true },
 	{ FAULTLAT_PROBE_TLB_IPI_FN(FAULTLAT_TLB_IPI_KVM), "tlb_ipi_kvm",
-	  "kvm_flush_tlb_multi kretprobe" },
+	  "kvm_flush_tlb_multi kretprobe", true },
 	{ FAULTLAT_PROBE_TLB_IPI_FN(FAULTLAT_TLB_IPI_HYPERV), "tlb_ipi_hyperv",
-	  "hyperv_flush_tlb_multi kretprobe" },
+	  "hyperv_flush_tlb_multi kretprobe", true },
 	{ FAULTLAT_PROBE_TLB_IPI_FN(FAULTLAT_TLB_IPI_XEN), "tlb_ipi_xen",
-	  "xen_flush_tlb_multi kretprobe" },
-#endif
+	  "xen_flush_tlb_multi kretprobe", true },
 };
 
 #define NR_PROBES	ARRAY_SIZE(probes)
 
-static void print_probes(FILE *f, __u32 mask)
+/*
+ * The attached probes of @mask for faults (@tlb false; with any bit we
+ * do not know) or for TLB flushes; @none if there is none.
+ */
+static void print_probes(FILE *f, __u32 mask, bool tlb, const char *none)
 {
 	__u32 known = 0;
 	unsigned int i;
@@ -65,18 +75,29 @@ static void print_probes(FILE *f, __u32 mask)
 
 	for (i = 0; i < NR_PROBES; i++) {
 		known |= probes[i].bit;
-		if (!(mask & probes[i].bit))
+		if (!(mask & probes[i].bit) || probes[i].tlb != tlb)
 			continue;
 		fprintf(f, "%s%s", first ? "" : ", ", probes[i].desc);
 		first = false;
 	}
-	if (mask & ~known) {
+	if (!tlb && (mask & ~known)) {
 		fprintf(f, "%sunknown 0x%x", first ? "" : ", ", mask & ~known);
 		first = false;
 	}
 	if (first)
-		fputs("none: faults are not being measured", f);
+		fputs(none, f);
 	fputc('\n', f);
+}
+
+/* Any TLB probe attached. */
+static bool tlb_probes(__u32 mask)
+{
+	unsigned int i;
+
+	for (i = 0; i < NR_PROBES; i++)
+		if (probes[i].tlb && (mask & probes[i].bit))
+			return true;
+	return false;
 }
 
 static struct json_object *probes_json(__u32 mask)
@@ -90,9 +111,40 @@ static struct json_object *probes_json(__u32 mask)
 	return a;
 }
 
-static int print_json(const struct faultlat_info *info,
-		      const struct faultlat_global *g, int gerr)
+/* What status shows; gerr and terr: 0 or -errno of each read. */
+struct status {
+	struct faultlat_info info;
+	struct faultlat_global g;
+	struct faultlat_tlb_global tg;
+	int gerr;
+	int terr;
+};
+
+static struct json_object *tlb_global_json(const struct status *st)
 {
+	const struct faultlat_tlb_global *g = &st->tg;
+	struct json_object *o;
+
+	if (st->terr)
+		return NULL;
+	o = json_object_new_object();
+	json_object_object_add(o, "flushes", fl_json_u64(g->stats.flush.count));
+	json_object_object_add(o, "remote", fl_json_u64(g->stats.remote));
+	json_object_object_add(o, "local_only",
+			       fl_json_u64(g->stats.local_only));
+	json_object_object_add(o, "ipis", fl_json_u64(g->stats.ipis));
+	json_object_object_add(o, "received_remote",
+			       fl_json_u64(g->received_remote));
+	json_object_object_add(o, "received_local",
+			       fl_json_u64(g->received_local));
+	json_object_object_add(o, "nmissed", fl_json_u64(g->nmissed));
+	return o;
+}
+
+static int print_json(const struct status *st)
+{
+	const struct faultlat_info *info = &st->info;
+	const struct faultlat_global *g = &st->g;
 	struct json_object *o = json_object_new_object();
 	struct json_object *go = NULL;
 	char v[32];
@@ -115,6 +167,7 @@ static int print_json(const struct faultlat_info *info,
 	json_object_object_add(o, "probes", probes_json(info->probes));
 	json_object_object_add(o, "probes_mask",
 			       json_object_new_int64(info->probes));
+	json_object_object_add(o, "tlb_ipi", fl_json_tlb_ipi(info));
 	json_object_object_add(o, "max_tasks",
 			       json_object_new_int64(info->max_tasks));
 	json_object_object_add(o, "used_tasks",
@@ -125,7 +178,7 @@ static int print_json(const struct faultlat_info *info,
 	json_object_object_add(o, "dropped", fl_json_u64(info->dropped));
 	json_object_object_add(o, "reset_count",
 			       json_object_new_int64(info->reset_count));
-	if (!gerr) {
+	if (!st->gerr) {
 		go = json_object_new_object();
 		json_object_object_add(go, "minor",
 				       fl_json_u64(g->stats.minor.count));
@@ -137,31 +190,52 @@ static int print_json(const struct faultlat_info *info,
 				       fl_json_u64(g->stats.calls));
 	}
 	json_object_object_add(o, "global", go);
+	json_object_object_add(o, "tlb", tlb_global_json(st));
 	return fl_json_print(stdout, o);
 }
 
-static void print_text(const struct faultlat_info *info,
-		       const struct faultlat_global *g, int gerr)
+static void print_text(const struct status *st)
 {
+	const struct faultlat_info *info = &st->info;
+	const struct faultlat_global *g = &st->g;
+	const struct faultlat_tlb_global *tg = &st->tg;
+
 	printf("module:     faultlat %u.%u, ABI %u, %u buckets (client %s, ABI %u, %u buckets)\n",
 	       info->version_major, info->version_minor, info->abi_version,
 	       info->nr_buckets, FAULTLAT_CLIENT_VERSION, FAULTLAT_ABI_VERSION,
 	       (unsigned int)FAULTLAT_NR_BUCKETS);
 	printf("device:     %s\n", fl_dev_path());
 	printf("probes:     ");
-	print_probes(stdout, info->probes);
+	print_probes(stdout, info->probes, false,
+		     "none: faults are not being measured");
+	printf("tlb probes: ");
+	print_probes(stdout, info->probes, true,
+		     "none: TLB flushes are not being measured");
+	if (tlb_probes(info->probes)) {
+		printf("tlb ipi:    ");
+		fl_print_tlb_ipi(stdout, info);
+	}
 	printf("tasks:      %u of %u records in use\n", info->used_tasks,
 	       info->max_tasks);
 	printf("maxactive:  %u\n", info->maxactive);
 	printf("nmissed:    %llu\n", info->nmissed);
 	printf("dropped:    %llu\n", info->dropped);
 	printf("resets:     %u\n", info->reset_count);
-	if (!gerr)
+	if (!st->gerr)
 		printf("faults:     minor %llu, major %llu, errors %llu, calls %llu\n",
 		       g->stats.minor.count, g->stats.major.count,
 		       g->stats.errors, g->stats.calls);
-	else if (gerr == -EPERM)
+	else if (st->gerr == -EPERM)
 		printf("faults:     (system-wide counts need CAP_PERFMON or CAP_SYS_ADMIN)\n");
+	if (!st->terr) {
+		printf("tlb:        flushes %llu (remote %llu, local_only %llu), ipis %llu",
+		       tg->stats.flush.count, tg->stats.remote,
+		       tg->stats.local_only, tg->stats.ipis);
+		printf(", received remote %llu, local %llu, nmissed %llu\n",
+		       tg->received_remote, tg->received_local, tg->nmissed);
+	} else if (st->terr == -EPERM) {
+		printf("tlb:        (system-wide counts need CAP_PERFMON or CAP_SYS_ADMIN)\n");
+	}
 }
 
 int cmd_status(int argc, char **argv)
@@ -172,9 +246,8 @@ int cmd_status(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	static struct faultlat_global g;
-	struct faultlat_info info;
-	int opt, fd, err, gerr, abi;
+	static struct status st;
+	int opt, fd, err, abi;
 
 	while ((opt = getopt_long(argc, argv, "jh", longopts, NULL)) != -1) {
 		switch (opt) {
@@ -201,24 +274,31 @@ int cmd_status(int argc, char **argv)
 	fd = fl_dev_open();
 	if (fd < 0)
 		return FL_EXIT_ERR;
-	err = fl_dev_info(fd, &info);
+	err = fl_dev_info(fd, &st.info);
 	if (err) {
 		fl_dev_error(fd, FL_OP_INFO, 0, err);
 		close(fd);
 		return FL_EXIT_ERR;
 	}
-	/* with another ABI the global struct may not be ours: skip it */
-	abi = fl_dev_check_abi(&info);
-	gerr = abi ? -ENOTTY : fl_dev_global(fd, &g);
-	if (gerr && gerr != -EPERM && !abi)
-		fl_dev_error(fd, FL_OP_GLOBAL, 0, gerr);
+	/* with another ABI the global structs may not be ours: skip them */
+	abi = fl_dev_check_abi(&st.info);
+	st.gerr = abi ? -ENOTTY : fl_dev_global(fd, &st.g);
+	if (st.gerr && st.gerr != -EPERM && !abi)
+		fl_dev_error(fd, FL_OP_GLOBAL, 0, st.gerr);
+	/* ENOTTY: a module from before the TLB commands */
+	st.terr = abi ? -ENOTTY : fl_dev_tlb_global(fd, &st.tg, NULL, NULL);
+	if (st.terr && st.terr != -EPERM && st.terr != -ENOTTY)
+		fl_dev_error(fd, FL_OP_TLB_GLOBAL, 0, st.terr);
 	close(fd);
 
 	if (fl_opts.json)
-		err = print_json(&info, &g, gerr);
+		err = print_json(&st);
 	else
-		print_text(&info, &g, gerr);
+		print_text(&st);
 	if (err || fflush(stdout))
 		return FL_EXIT_ERR;
-	return abi || (gerr && gerr != -EPERM) ? FL_EXIT_ERR : FL_EXIT_OK;
+	if (abi || (st.gerr && st.gerr != -EPERM) ||
+	    (st.terr && st.terr != -EPERM && st.terr != -ENOTTY))
+		return FL_EXIT_ERR;
+	return FL_EXIT_OK;
 }

@@ -89,6 +89,91 @@ int fl_dev_reset(int fd)
 	return fl_ioctl(fd, FAULTLAT_IOC_RESET, &r);
 }
 
+int fl_dev_tlb_task(int fd, __u32 id, bool process,
+		    struct faultlat_tlb_task *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->size = sizeof(*t);
+	t->flags = process ? FAULTLAT_TASK_PROCESS : 0;
+	t->id = id;
+	return fl_ioctl(fd, FAULTLAT_IOC_TLB_TASK, t);
+}
+
+/* Possible CPUs, from the highest id in /sys/devices/system/cpu/possible. */
+static __u32 possible_cpus(void)
+{
+	char buf[256], *p;
+	unsigned long v, max = 0;
+	long conf;
+	FILE *f;
+
+	f = fopen("/sys/devices/system/cpu/possible", "re");
+	if (f) {
+		p = fgets(buf, sizeof(buf), f);
+		fclose(f);
+		/* "0-3,8-11": the number after the last separator */
+		if (p) {
+			p = buf + strcspn(buf, "\n");
+			while (p > buf && (p[-1] >= '0' && p[-1] <= '9'))
+				p--;
+			if (*p >= '0' && *p <= '9') {
+				v = strtoul(p, NULL, 10);
+				if (v < 65536)
+					max = v + 1;
+			}
+		}
+	}
+	if (max)
+		return max;
+	conf = sysconf(_SC_NPROCESSORS_CONF);
+	return conf > 0 && conf < 65536 ? conf : 64;
+}
+
+int fl_dev_tlb_global(int fd, struct faultlat_tlb_global *g,
+		      struct faultlat_tlb_cpu **cpus, __u32 *nr)
+{
+	struct faultlat_tlb_cpu *buf = NULL, *nbuf;
+	__u32 cap;
+	int err;
+
+	memset(g, 0, sizeof(*g));
+	g->size = sizeof(*g);
+	if (!cpus)
+		return fl_ioctl(fd, FAULTLAT_IOC_TLB_GLOBAL, g);
+
+	/*
+	 * The kernel fills one entry per possible CPU, as many as there is
+	 * room for, and says nothing of the ones left out: one spare entry
+	 * tells a full answer from a cut one.
+	 */
+	for (cap = possible_cpus() + 1; cap <= 1U << 20; cap *= 2) {
+		nbuf = realloc(buf, (size_t)cap * sizeof(*buf));
+		if (!nbuf) {
+			free(buf);
+			return -ENOMEM;
+		}
+		buf = nbuf;
+		memset(buf, 0, (size_t)cap * sizeof(*buf));
+		memset(g, 0, sizeof(*g));
+		g->size = sizeof(*g);
+		g->cpu_size = sizeof(*buf);
+		g->nr_cpus = cap;
+		g->cpus = (__u64)(uintptr_t)buf;
+		err = fl_ioctl(fd, FAULTLAT_IOC_TLB_GLOBAL, g);
+		if (err) {
+			free(buf);
+			return err;
+		}
+		if (g->nr_cpus < cap) {
+			*cpus = buf;
+			*nr = g->nr_cpus;
+			return 0;
+		}
+	}
+	free(buf);
+	return -EOVERFLOW;
+}
+
 int fl_dev_list(int fd, __u32 flags, struct faultlat_task_entry **entries,
 		__u32 *nr)
 {
@@ -173,6 +258,11 @@ static const char *op_name(enum fl_op op)
 		return "FAULTLAT_IOC_LIST";
 	case FL_OP_RESET:
 		return "FAULTLAT_IOC_RESET";
+	case FL_OP_TLB_GLOBAL:
+		return "FAULTLAT_IOC_TLB_GLOBAL";
+	case FL_OP_TLB_THREAD:
+	case FL_OP_TLB_PROCESS:
+		return "FAULTLAT_IOC_TLB_TASK";
 	}
 	return "ioctl";
 }
@@ -195,13 +285,33 @@ static void abi_error(int fd, enum fl_op op, int err)
 			FAULTLAT_ABI_VERSION, fl_dev_path());
 }
 
+static bool op_is_tlb(enum fl_op op)
+{
+	return op == FL_OP_TLB_GLOBAL || op == FL_OP_TLB_THREAD ||
+	       op == FL_OP_TLB_PROCESS;
+}
+
 void fl_dev_error(int fd, enum fl_op op, __u32 id, int err)
 {
-	const char *what = op == FL_OP_THREAD ? "thread" : "process";
+	bool thread = op == FL_OP_THREAD || op == FL_OP_TLB_THREAD;
+	bool task = thread || op == FL_OP_PROCESS || op == FL_OP_TLB_PROCESS;
+	const char *what = thread ? "thread" : "process";
 	char comm[64];
 
 	switch (-err) {
 	case ENOTTY:
+		/*
+		 * FAULTLAT_IOC_INFO answered (every caller asks it first),
+		 * so this is a faultlat module, from before the TLB commands.
+		 */
+		if (op_is_tlb(op)) {
+			fprintf(stderr,
+				"faultlat: this faultlat module does not measure TLB flushes (%s is unknown to it): load a newer module\n",
+				op_name(op));
+			return;
+		}
+		abi_error(fd, op, err);
+		return;
 	case EINVAL:
 	case E2BIG:
 		abi_error(fd, op, err);
@@ -213,13 +323,16 @@ void fl_dev_error(int fd, enum fl_op op, __u32 id, int err)
 		else if (op == FL_OP_GLOBAL)
 			fprintf(stderr,
 				"faultlat: permission denied: system-wide statistics need CAP_PERFMON or CAP_SYS_ADMIN (run as root, or look at your own processes with 'faultlat hist -p PID')\n");
+		else if (op == FL_OP_TLB_GLOBAL)
+			fprintf(stderr,
+				"faultlat: permission denied: system-wide TLB-flush statistics need CAP_PERFMON or CAP_SYS_ADMIN (run as root, or look at your own processes with 'faultlat hist --tlb -p PID')\n");
 		else
 			fprintf(stderr,
 				"faultlat: permission denied (%s): needs CAP_PERFMON or CAP_SYS_ADMIN\n",
 				op_name(op));
 		return;
 	case EACCES:
-		if (op == FL_OP_THREAD || op == FL_OP_PROCESS) {
+		if (task) {
 			proc_comm(id, comm, sizeof(comm));
 			if (comm[0])
 				fprintf(stderr,
@@ -233,10 +346,16 @@ void fl_dev_error(int fd, enum fl_op op, __u32 id, int err)
 		}
 		break;
 	case ESRCH:
-		if (op == FL_OP_THREAD || op == FL_OP_PROCESS) {
+		if (task && op_is_tlb(op)) {
+			fprintf(stderr,
+				"faultlat: no TLB flushes recorded for %s %u (not tracked, or it neither faulted nor flushed since load)\n",
+				thread ? "TID" : "PID", id);
+			return;
+		}
+		if (task) {
 			fprintf(stderr,
 				"faultlat: no faults recorded for %s %u (not tracked, or never faulted since load/reset)\n",
-				op == FL_OP_THREAD ? "TID" : "PID", id);
+				thread ? "TID" : "PID", id);
 			return;
 		}
 		break;

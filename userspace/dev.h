@@ -21,6 +21,9 @@ enum fl_op {
 	FL_OP_PROCESS,
 	FL_OP_LIST,
 	FL_OP_RESET,
+	FL_OP_TLB_GLOBAL,
+	FL_OP_TLB_THREAD,
+	FL_OP_TLB_PROCESS,
 };
 
 /* $FAULTLAT_DEVICE if set and not empty, else FAULTLAT_DEVICE. */
@@ -33,6 +36,16 @@ int fl_dev_info(int fd, struct faultlat_info *info);
 int fl_dev_global(int fd, struct faultlat_global *g);
 int fl_dev_task(int fd, __u32 id, bool process, struct faultlat_task *t);
 int fl_dev_reset(int fd);
+int fl_dev_tlb_task(int fd, __u32 id, bool process,
+		    struct faultlat_tlb_task *t);
+
+/*
+ * FAULTLAT_IOC_TLB_GLOBAL.  With @cpus NULL, no per-CPU array is asked
+ * for.  Otherwise *@cpus becomes a malloc()ed array of *@nr entries, one
+ * per possible CPU, that the caller frees.
+ */
+int fl_dev_tlb_global(int fd, struct faultlat_tlb_global *g,
+		      struct faultlat_tlb_cpu **cpus, __u32 *nr);
 
 /*
  * List records (@flags: 0 or FAULTLAT_TASK_PROCESS).  On success *@entries

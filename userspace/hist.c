@@ -59,6 +59,22 @@ const char * const fl_access_names[FAULTLAT_NR_ACCESS] = {
 	[FAULTLAT_ACCESS_EXEC] = "exec",
 };
 
+/* As debugfs's tlb file spells them (the kernel's TLB_* without TLB_). */
+const char * const fl_tlb_reason_names[FAULTLAT_TLB_NR_REASONS] = {
+	[FAULTLAT_TLB_TASK_SWITCH] = "task_switch",
+	[FAULTLAT_TLB_REMOTE_SHOOTDOWN] = "remote_shootdown",
+	[FAULTLAT_TLB_LOCAL_SHOOTDOWN] = "local_shootdown",
+	[FAULTLAT_TLB_LOCAL_MM_SHOOTDOWN] = "local_mm_shootdown",
+	[FAULTLAT_TLB_REMOTE_SEND_IPI] = "remote_send_ipi",
+};
+
+const char * const fl_tlb_ipi_names[FAULTLAT_TLB_NR_IPI_FNS] = {
+	[FAULTLAT_TLB_IPI_NATIVE] = "native_flush_tlb_multi",
+	[FAULTLAT_TLB_IPI_KVM] = "kvm_flush_tlb_multi",
+	[FAULTLAT_TLB_IPI_HYPERV] = "hyperv_flush_tlb_multi",
+	[FAULTLAT_TLB_IPI_XEN] = "xen_flush_tlb_multi",
+};
+
 /*
  * fl_percentile() - a percentile of a histogram, from its buckets
  * @h: the histogram
@@ -346,4 +362,78 @@ void fl_print_stats(FILE *f, const struct faultlat_stats *s,
 void fl_print_counters(FILE *f, __u64 nmissed, __u64 dropped)
 {
 	fprintf(f, "nmissed %llu  dropped %llu\n", nmissed, dropped);
+}
+
+void fl_print_hist_titled(FILE *f, const char *title,
+			  const struct faultlat_hist *h)
+{
+	if (!h->count) {
+		fprintf(f, "%s: none\n", title);
+		return;
+	}
+	fprintf(f, "%s:\n", title);
+	fl_print_table(f, h);
+	fl_print_summary(f, h);
+}
+
+void fl_print_tlb_stats(FILE *f, const struct faultlat_tlb_stats *s)
+{
+	if (s->flush.count)
+		fl_print_hist_titled(f,
+				     "TLB flushes (flush_tlb_mm_range, including the wait for remote CPUs)",
+				     &s->flush);
+	else
+		fputs("TLB flushes: none\n", f);
+	fprintf(f,
+		"full %llu  ranged %llu  pages %llu  remote %llu  local_only %llu  ipis %llu  ipi_targets %llu\n",
+		s->full, s->ranged, s->pages, s->remote, s->local_only,
+		s->ipis, s->ipi_targets);
+}
+
+bool fl_tlb_measured(const struct faultlat_info *info)
+{
+	return info->probes & FAULTLAT_PROBE_TLB_RANGE;
+}
+
+int fl_tlb_ipi_in_use(const struct faultlat_info *info)
+{
+	int i, best = -1;
+
+	for (i = 0; i < FAULTLAT_TLB_NR_IPI_FNS; i++) {
+		if (!(info->probes & FAULTLAT_PROBE_TLB_IPI_FN(i)) ||
+		    !info->tlb_ipi_hits[i])
+			continue;
+		if (best < 0 || info->tlb_ipi_hits[i] > info->tlb_ipi_hits[best])
+			best = i;
+	}
+	return best;
+}
+
+void fl_print_tlb_ipi(FILE *f, const struct faultlat_info *info)
+{
+	int i, best = fl_tlb_ipi_in_use(info);
+	bool any = false;
+
+	if (best >= 0) {
+		fprintf(f, "%s (%llu call%s)", fl_tlb_ipi_names[best],
+			info->tlb_ipi_hits[best],
+			info->tlb_ipi_hits[best] == 1 ? "" : "s");
+		/* others called as well: unexpected, but say so */
+		for (i = 0; i < FAULTLAT_TLB_NR_IPI_FNS; i++)
+			if (i != best &&
+			    (info->probes & FAULTLAT_PROBE_TLB_IPI_FN(i)) &&
+			    info->tlb_ipi_hits[i])
+				fprintf(f, ", also %s (%llu)", fl_tlb_ipi_names[i],
+					info->tlb_ipi_hits[i]);
+		fputc('\n', f);
+		return;
+	}
+	for (i = 0; i < FAULTLAT_TLB_NR_IPI_FNS; i++) {
+		if (!(info->probes & FAULTLAT_PROBE_TLB_IPI_FN(i)))
+			continue;
+		fprintf(f, "%s%s", any ? ", " : "none called yet (attached: ",
+			fl_tlb_ipi_names[i]);
+		any = true;
+	}
+	fputs(any ? ")\n" : "unknown (no IPI function probe attached)\n", f);
 }

@@ -39,6 +39,10 @@ extern const char * const fl_class_names[FAULTLAT_NR_CLASSES];
 extern const char * const fl_mode_names[FAULTLAT_NR_MODES];
 extern const char * const fl_kind_names[FAULTLAT_NR_KINDS];
 extern const char * const fl_access_names[FAULTLAT_NR_ACCESS];
+/* "task_switch", ...: enum faultlat_tlb_reason */
+extern const char * const fl_tlb_reason_names[FAULTLAT_TLB_NR_REASONS];
+/* "native_flush_tlb_multi", ...: enum faultlat_tlb_ipi_fn */
+extern const char * const fl_tlb_ipi_names[FAULTLAT_TLB_NR_IPI_FNS];
 
 __u64 fl_percentile(const struct faultlat_hist *h, unsigned int per10k);
 bool fl_hist_range(const struct faultlat_hist *h, unsigned int *first,
@@ -62,5 +66,31 @@ void fl_print_stats(FILE *f, const struct faultlat_stats *s,
 		    unsigned int classes);
 /* "nmissed N  dropped N", always printed with the counts. */
 void fl_print_counters(FILE *f, __u64 nmissed, __u64 dropped);
+
+/*
+ * "TITLE:", the table and the summary of @h, or "TITLE: none" when it is
+ * empty.
+ */
+void fl_print_hist_titled(FILE *f, const char *title,
+			  const struct faultlat_hist *h);
+/*
+ * The initiator's flush histogram (or "TLB flushes: none"), then the
+ * "full N  ranged N  pages N  remote N  local_only N  ipis N  ipi_targets N"
+ * line.
+ */
+void fl_print_tlb_stats(FILE *f, const struct faultlat_tlb_stats *s);
+
+/* The TLB-flush probes (flush_tlb_mm_range at least) are attached. */
+bool fl_tlb_measured(const struct faultlat_info *info);
+/*
+ * The IPI function this kernel uses: of the attached ones, the one with
+ * the most calls (the lowest index on a tie); -1 if none was called yet.
+ */
+int fl_tlb_ipi_in_use(const struct faultlat_info *info);
+/*
+ * "native_flush_tlb_multi (12002 calls)" and a newline, or why the IPI
+ * function is not known yet.
+ */
+void fl_print_tlb_ipi(FILE *f, const struct faultlat_info *info);
 
 #endif /* FAULTLAT_HIST_H */

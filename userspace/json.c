@@ -108,6 +108,37 @@ struct json_object *fl_json_stats(const struct faultlat_stats *s,
 	return o;
 }
 
+struct json_object *fl_json_tlb_stats(const struct faultlat_tlb_stats *s)
+{
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "flush", fl_json_hist(&s->flush));
+	json_object_object_add(o, "full", fl_json_u64(s->full));
+	json_object_object_add(o, "ranged", fl_json_u64(s->ranged));
+	json_object_object_add(o, "pages", fl_json_u64(s->pages));
+	json_object_object_add(o, "remote", fl_json_u64(s->remote));
+	json_object_object_add(o, "local_only", fl_json_u64(s->local_only));
+	json_object_object_add(o, "ipis", fl_json_u64(s->ipis));
+	json_object_object_add(o, "ipi_targets", fl_json_u64(s->ipi_targets));
+	return o;
+}
+
+struct json_object *fl_json_tlb_ipi(const struct faultlat_info *info)
+{
+	struct json_object *o = json_object_new_object();
+	struct json_object *calls = json_object_new_object();
+	int i, best = fl_tlb_ipi_in_use(info);
+
+	json_object_object_add(o, "in_use", best < 0 ? NULL :
+			       json_object_new_string(fl_tlb_ipi_names[best]));
+	for (i = 0; i < FAULTLAT_TLB_NR_IPI_FNS; i++)
+		if (info->probes & FAULTLAT_PROBE_TLB_IPI_FN(i))
+			json_object_object_add(calls, fl_tlb_ipi_names[i],
+					       fl_json_u64(info->tlb_ipi_hits[i]));
+	json_object_object_add(o, "calls", calls);
+	return o;
+}
+
 int fl_json_print(FILE *f, struct json_object *obj)
 {
 	int flags = JSON_C_TO_STRING_NOSLASHESCAPE;

@@ -15,6 +15,16 @@ struct json_object *fl_json_hist(const struct faultlat_hist *h);
 /* The histograms of @classes (FL_CLASS_*), breakdowns and error counts. */
 struct json_object *fl_json_stats(const struct faultlat_stats *s,
 				  unsigned int classes);
+/*
+ * {"flush": {histogram}, "full", "ranged", "pages", "remote", "local_only",
+ *  "ipis", "ipi_targets"}
+ */
+struct json_object *fl_json_tlb_stats(const struct faultlat_tlb_stats *s);
+/*
+ * {"in_use": "native_flush_tlb_multi" or null, "calls": {NAME: N, ...}}
+ * with the attached IPI functions in "calls".
+ */
+struct json_object *fl_json_tlb_ipi(const struct faultlat_info *info);
 struct json_object *fl_json_u64(__u64 v);
 /* A NUL-padded comm as a JSON string. */
 struct json_object *fl_json_comm(const __u64 comm[2]);

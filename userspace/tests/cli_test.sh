@@ -37,11 +37,12 @@ run() {
 	rc=$?
 }
 
-# fake SETTINGS CMD...: run against the fake device
+# fake SETTINGS CMD...: run against the fake device; $tmp/log has its calls
 fake() {
 	local settings=$1
 
 	shift
+	: >"$tmp/log"
 	run env FAULTLAT_DEVICE=/dev/null LD_PRELOAD="$FAKE" \
 		FAKE_FAULTLAT="$settings" FAKE_FAULTLAT_LOG="$tmp/log" "$@"
 }
@@ -233,6 +234,141 @@ fake "" "$FL" hist -p $$ --pretty
 	j["nr_threads"] == 1 and j["exited"] is False and j["comm"] != ""'
 ok $? "hist -p --pretty: process JSON"
 
+# --- hist --tlb on the fake device ---------------------------------------------
+
+fake "" "$FL" hist --tlb
+[ $rc -eq 0 ] && has out "all tasks, system-wide:" &&
+has out "TLB flushes (flush_tlb_mm_range, including the wait for remote CPUs):" &&
+has out "       256 -> 320        : 30       |****************************************|" &&
+has out "      8192 -> 10240      : 2        |**                                      |" &&
+has out "count 40  avg 1.60us  p50 320ns  p90 5.12us  p99 9.00us  p99.9 9.00us  max 9.00us" &&
+has out "full 4  ranged 36  pages 100  remote 10  local_only 30  ipis 12  ipi_targets 12" &&
+has out "IPI wait (outermost calls of the IPI function: send, then wait for the CPUs):" &&
+has out "     4.096 -> 5.120      : 10       |****************************************|" &&
+has out "count 12  avg 5.00us  p50 5.12us  p90 9.00us  p99 9.00us  p99.9 9.00us  max 9.00us" &&
+has out "received remote flushes (flush_tlb_func() run for another CPU, in its IPI):" &&
+has out "count 12  avg 1.10us  p50 1.25us  p90 1.25us  p99 1.25us  p99.9 1.25us  max 1.25us" &&
+has out "received: remote 12  local 30" &&
+has out "   CPU       REMOTE        LOCAL        P50        MAX" &&
+has out "     0            5           20     1.20us     1.20us" &&
+has out "     1            7           10     1.25us     1.25us" &&
+has out "tlb:tlb_flush events since load (never reset):" &&
+has out "task_switch                   500           20            0" &&
+has out "remote_send_ipi                12            2           30" &&
+has out "ipi function: native_flush_tlb_multi (12002 calls)" &&
+[ "$(tail -n1 "$tmp/out")" = "nmissed 0" ] && ! has out "minor faults" && [ ! -s "$tmp/err" ]
+ok $? "hist --tlb: flushes, IPI wait, received, per CPU, reasons, IPI function, nmissed"
+
+[ "$(grep -c distribution "$tmp/out")" -eq 3 ] &&
+[ "$(grep -c '^TLB_GLOBAL cpu_size=968 nr_cpus=[1-9]' "$tmp/log")" -eq 1 ] &&
+! grep -q "^TASK\|^TLB_TASK" "$tmp/log"
+ok $? "hist --tlb: three tables, one FAULTLAT_IOC_TLB_GLOBAL with the per-CPU array"
+
+fake "cpus=300" "$FL" hist --tlb -a
+[ $rc -eq 0 ] &&
+[ "$(awk '/^ +CPU +REMOTE/ { on = 1; next } on && NF == 0 { on = 0 } on { n++ } END { print n }' "$tmp/out")" -eq 300 ] &&
+has out "   299            0            0          -          -" &&
+[ "$(grep -c '^TLB_GLOBAL' "$tmp/log")" -gt 1 ] &&
+[ "$(sed -n 's/^TLB_GLOBAL .* nr_cpus=//p' "$tmp/log" | tail -n1)" -gt 300 ]
+ok $? "hist --tlb, 300 possible CPUs: asks again with room for all, shows each"
+
+fake "tlb_nmissed=5" "$FL" hist --tlb -p $$
+[ $rc -eq 0 ] && has out "process $$ (" && has out "1 live thread" &&
+has out "count 40  avg 1.60us" && has out "full 4  ranged 36" &&
+! has out "IPI wait" && ! has out "ipi function" && [ "$(tail -n1 "$tmp/out")" = "nmissed 5" ] &&
+grep -q "^TLB_TASK id=$$ flags=1 " "$tmp/log" && grep -q "^TLB_GLOBAL cpu_size=0 nr_cpus=0" "$tmp/log"
+ok $? "hist --tlb -p: the process's flushes (FAULTLAT_TASK_PROCESS), nmissed"
+
+fake "" "$FL" hist --tlb -t $$
+[ $rc -eq 0 ] && has out "thread $$ (" && grep -q "^TLB_TASK id=$$ flags=0 " "$tmp/log"
+ok $? "hist --tlb -t: thread view"
+
+fake "tlb_global_err=EPERM" "$FL" hist --tlb -p $$
+[ $rc -eq 0 ] &&
+has out "nmissed unknown (the TLB probes' count needs CAP_PERFMON or CAP_SYS_ADMIN)" &&
+[ ! -s "$tmp/err" ]
+ok $? "hist --tlb -p without CAP_PERFMON: nmissed unknown, exit 0"
+
+fake "tlb_global_err=EPERM" "$FL" hist --tlb -p $$ -j
+[ $rc -eq 0 ] && json out 'j["view"] == "process" and j["nmissed"] is None and
+	j["pid"] == '$$' and j["tlb"]["flush"]["count"] == 40'
+ok $? "hist --tlb -p -j without CAP_PERFMON: nmissed null"
+
+fake "tlb_global_err=EPERM" "$FL" hist --tlb
+[ $rc -eq 1 ] && has err "faultlat: permission denied: system-wide TLB-flush statistics need CAP_PERFMON or CAP_SYS_ADMIN (run as root, or look at your own processes with 'faultlat hist --tlb -p PID')"
+ok $? "hist --tlb -a, EPERM: 1, names the capabilities"
+
+fake "tlb_global_err=ENOTTY" "$FL" hist --tlb
+[ $rc -eq 1 ] && has err "faultlat: this faultlat module does not measure TLB flushes (FAULTLAT_IOC_TLB_GLOBAL is unknown to it): load a newer module" &&
+! has err "ABI versions differ"
+ok $? "hist --tlb on a module without TLB commands (ENOTTY): says so"
+
+fake "tlb_task_err=ESRCH" "$FL" hist --tlb -p 12345
+[ $rc -eq 1 ] && has err "faultlat: no TLB flushes recorded for PID 12345 (not tracked, or it neither faulted nor flushed since load)"
+ok $? "hist --tlb -p, ESRCH"
+
+fake "tlb_task_err=EACCES" "$FL" hist --tlb -t $$
+[ $rc -eq 1 ] && has err "faultlat: permission denied reading thread $$ ("
+ok $? "hist --tlb -t, EACCES: names the thread"
+
+fake "" "$FL" hist --tlb --major
+[ $rc -eq 2 ] && has err "--minor and --major are for faults, not --tlb"
+ok $? "hist --tlb --major: usage error 2"
+
+fake "notlb=1" "$FL" hist --tlb
+[ $rc -eq 0 ] && has err "the module's TLB-flush probes are not attached (loaded with tlb=0?)" &&
+has out "TLB flushes: none" && has out "ipi function: unknown (no IPI function probe attached)"
+ok $? "hist --tlb, TLB probes not attached: says so on stderr, exit 0"
+
+fake "notrace=1" "$FL" hist --tlb
+[ $rc -eq 0 ] && has out "tlb:tlb_flush events: the tracepoint is not attached" &&
+! has out "task_switch"
+ok $? "hist --tlb, tracepoint not attached: no reasons table"
+
+fake "empty=1" "$FL" hist --tlb
+[ $rc -eq 0 ] && has out "TLB flushes: none" &&
+has out "IPI wait (outermost calls of the IPI function: send, then wait for the CPUs): none" &&
+has out "received: remote 0  local 0" &&
+has out "     0            0            0          -          -" && ! has out distribution
+ok $? "hist --tlb, empty: 'none', CPUs without percentiles"
+
+fake "ipi_native=0,ipi_kvm=7" "$FL" hist --tlb
+has out "ipi function: kvm_flush_tlb_multi (7 calls)"; ok $? "hist --tlb: the KVM IPI function"
+fake "ipi_native=0" "$FL" hist --tlb
+has out "ipi function: none called yet (attached: native_flush_tlb_multi, kvm_flush_tlb_multi)"
+ok $? "hist --tlb: no IPI function called yet"
+fake "ipi_kvm=1" "$FL" hist --tlb
+has out "ipi function: native_flush_tlb_multi (12002 calls), also kvm_flush_tlb_multi (1)"
+ok $? "hist --tlb: two IPI functions called"
+
+fake "tlb_nmissed=9" "$FL" hist --tlb -j
+[ $rc -eq 0 ] && [ "$(wc -l <"$tmp/out")" -eq 1 ] &&
+json out 'j["view"] == "global" and j["nmissed"] == 9 and "stats" not in j and
+	j["tlb"]["flush"]["count"] == 40 and j["tlb"]["flush"]["p90_ns"] == 5120 and
+	j["tlb"]["flush"]["p99_ns"] == 9000 and j["tlb"]["flush"]["sum_ns"] == 64000 and
+	j["tlb"]["flush"]["buckets"] == [
+		{"lo_ns": 256, "hi_ns": 320, "count": 30},
+		{"lo_ns": 4096, "hi_ns": 5120, "count": 8},
+		{"lo_ns": 8192, "hi_ns": 10240, "count": 2}] and
+	j["tlb"]["full"] == 4 and j["tlb"]["ranged"] == 36 and j["tlb"]["pages"] == 100 and
+	j["tlb"]["remote"] == 10 and j["tlb"]["local_only"] == 30 and
+	j["tlb"]["ipis"] == 12 and j["tlb"]["ipi_targets"] == 12 and
+	j["ipi"]["count"] == 12 and j["ipi"]["p50_ns"] == 5120 and
+	j["received"]["count"] == 12 and j["received"]["min_ns"] == 1030 and
+	j["received_remote"] == 12 and j["received_local"] == 30 and
+	[(c["cpu"], c["received_remote"], c["received_local"], c["received"]["max_ns"])
+	 for c in j["cpus"]] == [(0, 5, 20, 1200), (1, 7, 10, 1250)] and
+	j["reasons"]["remote_shootdown"] == {"count": 11, "full": 1, "pages": 30} and
+	sorted(j["reasons"]) == sorted(["task_switch", "remote_shootdown",
+		"local_shootdown", "local_mm_shootdown", "remote_send_ipi"]) and
+	j["ipi_function"] == {"in_use": "native_flush_tlb_multi",
+		"calls": {"native_flush_tlb_multi": 12002, "kvm_flush_tlb_multi": 0}}'
+ok $? "hist --tlb -j: JSON values, one line"
+
+fake "notrace=1,ipi_native=0" "$FL" hist --tlb --pretty
+[ $rc -eq 0 ] && json out 'j["reasons"] is None and j["ipi_function"]["in_use"] is None'
+ok $? "hist --tlb --pretty: reasons null without the tracepoint, in_use null"
+
 # --- run -----------------------------------------------------------------------
 
 fake "" "$FL" run -- true
@@ -244,6 +380,18 @@ ok $? "run true: report on stderr, exit 0"
 
 grep -Eq "^TASK id=[0-9]+ flags=1 state=Z$" "$tmp/log"
 ok $? "run reads the process view while the child is a zombie (WNOWAIT)"
+
+has err "TLB flushes (flush_tlb_mm_range, including the wait for remote CPUs):" &&
+has err "count 40  avg 1.60us  p50 320ns" &&
+has err "full 4  ranged 36  pages 100  remote 10  local_only 30  ipis 12  ipi_targets 12" &&
+has err "nmissed 0 (+0 during the run)  dropped 0 (+0 during the run)  tlb nmissed 0 (+0 during the run)" &&
+[ "$(grep -c distribution "$tmp/err")" -eq 3 ] &&
+[ "$(grep -n "^getrusage: " "$tmp/err" | cut -d: -f1)" -lt "$(grep -n "^TLB flushes" "$tmp/err" | cut -d: -f1)" ]
+ok $? "run: the TLB flushes after the fault histograms, tlb nmissed"
+
+grep -Eq "^TLB_TASK id=[0-9]+ flags=1 state=Z$" "$tmp/log" &&
+[ "$(grep -A1 "^TASK " "$tmp/log" | tail -n1 | cut -d' ' -f1)" = TLB_TASK ]
+ok $? "run reads the TLB process view right after the fault view, zombie too"
 
 fake "" "$FL" run sh -c 'exit 7'
 [ $rc -eq 7 ] && has err "exited with status 7"
@@ -273,8 +421,44 @@ fake "nmissed=2" "$FL" run -j -- true
 	j["comm"] == "true" and j["nmissed"] == 2 and j["nmissed_delta"] == 0 and
 	j["dropped"] == 0 and "minflt" in j["getrusage"] and "majflt" in j["getrusage"] and
 	j["getrusage"]["minflt"] > 0 and j["stats"]["minor"]["count"] == 100 and
-	j["elapsed_ns"] > 0'
+	j["elapsed_ns"] > 0 and j["tlb"]["flush"]["count"] == 40 and
+	j["tlb"]["flush"]["p50_ns"] == 320 and j["tlb"]["remote"] == 10 and
+	j["tlb"]["ipi_targets"] == 12 and j["tlb_nmissed"] == 0 and
+	j["tlb_nmissed_delta"] == 0'
 ok $? "run -j: JSON on stdout"
+
+fake "tlb_nmissed=4" "$FL" run -j -- true
+[ $rc -eq 0 ] && json out 'j["tlb_nmissed"] == 4 and j["tlb_nmissed_delta"] == 0'
+ok $? "run -j: tlb_nmissed"
+
+fake "notlb=1" "$FL" run -- true
+[ $rc -eq 0 ] && has err "TLB flushes: not measured (the module's TLB probes are not attached)" &&
+! has err "full 0"
+ok $? "run, TLB probes not attached: says so"
+
+fake "notlb=1" "$FL" run -j -- true
+[ $rc -eq 0 ] && json out 'j["tlb"] is None and j["stats"] is not None'
+ok $? "run -j, TLB probes not attached: tlb null"
+
+fake "tlb_task_err=ENOTTY,tlb_global_err=ENOTTY" "$FL" run -- sh -c 'exit 5'
+[ $rc -eq 5 ] && has err "TLB flushes: not measured (the module does not know FAULTLAT_IOC_TLB_TASK)" &&
+! has err "ABI versions differ" && ! has err "tlb nmissed" && has err "(faultlat: minor 100 major 4)"
+ok $? "run on a module without TLB commands: faults only, exit status kept"
+
+fake "tlb_task_err=ENOTTY,tlb_global_err=ENOTTY" "$FL" run -j -- true
+[ $rc -eq 0 ] && json out 'j["tlb"] is None and j["tlb_nmissed"] is None and
+	j["tlb_nmissed_delta"] is None and j["stats"]["minor"]["count"] == 100'
+ok $? "run -j on a module without TLB commands: tlb null"
+
+fake "tlb_global_err=EPERM" "$FL" run -- true
+[ $rc -eq 0 ] && ! has err "tlb nmissed" && has err "full 4  ranged 36" &&
+! has err "permission denied"
+ok $? "run without CAP_PERFMON: TLB flushes, no tlb nmissed"
+
+fake "empty=1" "$FL" run -- true
+[ $rc -eq 0 ] && has err "TLB flushes: none" &&
+has err "full 0  ranged 0  pages 0  remote 0  local_only 0  ipis 0  ipi_targets 0"
+ok $? "run, no flush: 'TLB flushes: none' and the counts"
 
 fake "" "$FL" run -j -o "$tmp/report.json" -- sh -c 'kill -KILL $$'
 cp "$tmp/report.json" "$tmp/out"
@@ -285,9 +469,9 @@ fake "task_err=ESRCH" "$FL" run -- sh -c 'exit 4'
 [ $rc -eq 4 ] && has err "No faults recorded for PID" && has err "getrusage: minflt"
 ok $? "run, child not tracked (ESRCH): says so, keeps the exit status"
 
-fake "task_err=ESRCH" "$FL" run -j -- true
-[ $rc -eq 0 ] && json out 'j["tracked"] is False and j["stats"] is None'
-ok $? "run -j, ESRCH: stats null"
+fake "task_err=ESRCH,tlb_task_err=ESRCH" "$FL" run -j -- true
+[ $rc -eq 0 ] && json out 'j["tracked"] is False and j["stats"] is None and j["tlb"] is None'
+ok $? "run -j, ESRCH: stats and tlb null"
 
 # SIGTERM to faultlat reaches the child
 (
@@ -309,24 +493,55 @@ ok $? "run forwards SIGTERM to the command"
 
 fake "nmissed=5,dropped=6" "$FL" status
 [ $rc -eq 0 ] && has out "faultlat 1.0, ABI 1, 114 buckets" &&
-has out "handle_mm_fault kretprobe, sched_process_exit/free tracepoints" &&
+has out "probes:     handle_mm_fault kretprobe, sched_process_exit/free tracepoints" &&
+has out "tlb probes: flush_tlb_mm_range kretprobe, flush_tlb_func kretprobe, tlb:tlb_flush tracepoint, native_flush_tlb_multi kretprobe, kvm_flush_tlb_multi kretprobe" &&
+has out "tlb ipi:    native_flush_tlb_multi (12002 calls)" &&
+has out "tlb:        flushes 40 (remote 10, local_only 30), ipis 12, received remote 12, local 30, nmissed 0" &&
 has out "3 of 4096 records in use" && has out "nmissed:    5" &&
 has out "dropped:    6" && has out "faults:     minor 100, major 4"
 ok $? "status: text"
 
-fake "global_err=EPERM" "$FL" status
-[ $rc -eq 0 ] && has out "need CAP_PERFMON" && ! has out "minor 100"
-ok $? "status without CAP_PERFMON: 0, no global counts"
+fake "global_err=EPERM,tlb_global_err=EPERM" "$FL" status
+[ $rc -eq 0 ] && has out "faults:     (system-wide counts need CAP_PERFMON" &&
+has out "tlb:        (system-wide counts need CAP_PERFMON" && ! has out "minor 100" &&
+has out "tlb ipi:    native_flush_tlb_multi (12002 calls)"
+ok $? "status without CAP_PERFMON: 0, no global counts, the IPI function"
+
+fake "notlb=1" "$FL" status
+[ $rc -eq 0 ] && has out "tlb probes: none: TLB flushes are not being measured" &&
+! has out "tlb ipi:"
+ok $? "status, TLB probes not attached"
+
+fake "ipi_native=0" "$FL" status
+[ $rc -eq 0 ] &&
+has out "tlb ipi:    none called yet (attached: native_flush_tlb_multi, kvm_flush_tlb_multi)"
+ok $? "status, no IPI function called yet"
+
+fake "tlb_global_err=ENOTTY" "$FL" status
+[ $rc -eq 0 ] && ! has out "tlb: " && [ ! -s "$tmp/err" ]
+ok $? "status on a module without TLB commands: 0, no TLB counts"
 
 fake "" "$FL" status -j
 [ $rc -eq 0 ] && json out 'j["version"] == "1.0" and j["abi_version"] == 1 and
-	j["probes"] == ["fault", "exit"] and j["max_tasks"] == 4096 and
-	j["global"]["minor"] == 100 and j["nmissed"] == 0 and j["dropped"] == 0'
+	j["probes"] == ["fault", "exit", "tlb_range", "tlb_func", "tlb_trace",
+		"tlb_ipi_native", "tlb_ipi_kvm"] and j["probes_mask"] == 0x31f and
+	j["max_tasks"] == 4096 and
+	j["global"]["minor"] == 100 and j["nmissed"] == 0 and j["dropped"] == 0 and
+	j["tlb_ipi"] == {"in_use": "native_flush_tlb_multi",
+		"calls": {"native_flush_tlb_multi": 12002, "kvm_flush_tlb_multi": 0}} and
+	j["tlb"] == {"flushes": 40, "remote": 10, "local_only": 30, "ipis": 12,
+		"received_remote": 12, "received_local": 30, "nmissed": 0}'
 ok $? "status -j"
 
-fake "global_err=EPERM" "$FL" status -j
-[ $rc -eq 0 ] && json out 'j["global"] is None'
-ok $? "status -j without CAP_PERFMON: global null"
+fake "global_err=EPERM,tlb_global_err=EPERM" "$FL" status -j
+[ $rc -eq 0 ] && json out 'j["global"] is None and j["tlb"] is None and
+	j["tlb_ipi"]["in_use"] == "native_flush_tlb_multi"'
+ok $? "status -j without CAP_PERFMON: global and tlb null"
+
+fake "notlb=1" "$FL" status -j
+[ $rc -eq 0 ] && json out 'j["probes"] == ["fault", "exit"] and
+	j["tlb_ipi"] == {"in_use": None, "calls": {}}'
+ok $? "status -j, TLB probes not attached"
 
 fake "abi=9" "$FL" status
 [ $rc -eq 1 ] && has out "ABI 9" && has err "ABI versions differ"

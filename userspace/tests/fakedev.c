@@ -10,21 +10,33 @@
  * FAKE_FAULTLAT holds comma-separated settings:
  *   abi=N, buckets=N      what FAULTLAT_IOC_INFO reports (1, 114)
  *   nmissed=N, dropped=N  counters (0)
+ *   tlb_nmissed=N         the TLB probes' nmissed (0)
+ *   notlb=1               no TLB probe attached (a module loaded with tlb=0)
+ *   notrace=1             the tlb:tlb_flush tracepoint not attached
+ *   ipi_native=N, ipi_kvm=N
+ *                         calls of the IPI functions (12002, 0); both are
+ *                         attached (the Hyper-V and Xen ones are not)
+ *   cpus=N                possible CPUs for FAULTLAT_IOC_TLB_GLOBAL (2);
+ *                         CPUs 0 and 1 received flushes, the others none
  *   empty=1               every histogram empty
- *   info_err=E, global_err=E, task_err=E, list_err=E, reset_err=E
+ *   info_err=E, global_err=E, task_err=E, list_err=E, reset_err=E,
+ *   tlb_global_err=E, tlb_task_err=E
  *                         fail that command with errno E (EPERM, EACCES,
  *                         ESRCH, ENOTTY, EINVAL, E2BIG or a number)
  * FAKE_FAULTLAT_LOG names a file to which each call appends a line, e.g.
  * "TASK id=42 flags=1 state=Z": state is the task's state in /proc/ID/stat
  * at the time of the call ('-' if there is none).
  *
- * Like the module, FAULTLAT_IOC_TASK answers ESRCH for a pid that has no
- * /proc entry (a reaped process), and checks @size and the reserved fields.
+ * Like the module, FAULTLAT_IOC_TASK and FAULTLAT_IOC_TLB_TASK answer ESRCH
+ * for a pid that has no /proc entry (a reaped process), and check @size and
+ * the reserved fields; FAULTLAT_IOC_TLB_GLOBAL checks @cpu_size and fills
+ * at most @nr_cpus entries.
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <errno.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,6 +46,10 @@
 #include <linux/faultlat.h>
 
 #include "../util.h"
+
+#define FL_COMM_LEN	16
+
+#define FL_COMM_LEN	16
 
 static const char *setting(const char *key)
 {
@@ -166,6 +182,31 @@ static void fill_stats(struct faultlat_stats *s)
 	s->by_access[FAULTLAT_MAJOR][FAULTLAT_ACCESS_EXEC] = 4;
 }
 
+/*
+ * Flushes: 30 in [256,320), 8 in [4096,5120), 2 in [8192,10240), min 260,
+ * max 9000, sum 64000; 4 full, 36 ranged of 100 pages, 10 remote, 30
+ * local only, 12 IPI function calls to 12 CPUs.
+ */
+static void fill_tlb_stats(struct faultlat_tlb_stats *s)
+{
+	memset(s, 0, sizeof(*s));
+	if (num("empty", 0) || num("notlb", 0))
+		return;
+	add(&s->flush, 9, 30);
+	add(&s->flush, 25, 8);
+	add(&s->flush, 29, 2);
+	s->flush.min_ns = 260;
+	s->flush.max_ns = 9000;
+	s->flush.sum_ns = 64000;
+	s->full = 4;
+	s->ranged = 36;
+	s->pages = 100;
+	s->remote = 10;
+	s->local_only = 30;
+	s->ipis = 12;
+	s->ipi_targets = 12;
+}
+
 static int do_info(struct faultlat_info *i)
 {
 	if (i->size != sizeof(*i) || i->flags || i->__reserved)
@@ -178,6 +219,16 @@ static int do_info(struct faultlat_info *i)
 	i->used_tasks = 3;
 	i->maxactive = 64;
 	i->probes = FAULTLAT_PROBE_FAULT | FAULTLAT_PROBE_EXIT;
+	if (!num("notlb", 0)) {
+		i->probes |= FAULTLAT_PROBE_TLB_RANGE | FAULTLAT_PROBE_TLB_FUNC |
+			     FAULTLAT_PROBE_TLB_IPI_FN(FAULTLAT_TLB_IPI_NATIVE) |
+			     FAULTLAT_PROBE_TLB_IPI_FN(FAULTLAT_TLB_IPI_KVM);
+		if (!num("notrace", 0))
+			i->probes |= FAULTLAT_PROBE_TLB_TRACE;
+		i->tlb_ipi_hits[FAULTLAT_TLB_IPI_NATIVE] = num("ipi_native",
+							       12002);
+		i->tlb_ipi_hits[FAULTLAT_TLB_IPI_KVM] = num("ipi_kvm", 0);
+	}
 	i->nmissed = num("nmissed", 0);
 	i->dropped = num("dropped", 0);
 	i->reset_count = 0;
@@ -194,34 +245,135 @@ static int do_global(struct faultlat_global *g)
 	return 0;
 }
 
-static int do_task(struct faultlat_task *t)
+/*
+ * The part FAULTLAT_IOC_TASK and FAULTLAT_IOC_TLB_TASK share: check the
+ * input, log the call, fill the identity.
+ */
+static int fill_task(const char *name, __u32 size, size_t want, __u32 *flags,
+		     __u32 id, __u32 reserved, __u32 *pid, __u32 *tgid,
+		     __u32 *uid, __u32 *nr_threads, __u64 comm[2])
 {
-	char state;
-	char path[64];
+	char state, path[64], *c = (char *)comm;
 	FILE *f;
 
-	if (t->size != sizeof(*t) || (t->flags & ~FAULTLAT_TASK_PROCESS) ||
-	    t->__reserved || !t->id)
+	if (size != want || (*flags & ~FAULTLAT_TASK_PROCESS) || reserved ||
+	    !id)
 		return -EINVAL;
-	state = proc_state(t->id);
-	fake_log("TASK id=%u flags=%u state=%c\n", t->id, t->flags, state);
+	state = proc_state(id);
+	fake_log("%s id=%u flags=%u state=%c\n", name, id, *flags, state);
 	if (state == '-')
 		return -ESRCH;
-	t->pid = t->id;
-	t->tgid = t->id;
-	t->uid = 1000;
-	t->nr_threads = state == 'Z' ? 0 : 1;
+	*pid = id;
+	*tgid = id;
+	*uid = 1000;
+	*nr_threads = state == 'Z' ? 0 : 1;
 	if (state == 'Z')
-		t->flags |= FAULTLAT_TASK_EXITED;
-	memset(t->comm, 0, sizeof(t->comm));
-	snprintf(path, sizeof(path), "/proc/%u/comm", t->id);
+		*flags |= FAULTLAT_TASK_EXITED;
+	memset(c, 0, FL_COMM_LEN);
+	snprintf(path, sizeof(path), "/proc/%u/comm", id);
 	f = fopen(path, "re");
 	if (f) {
-		if (fgets((char *)t->comm, sizeof(t->comm), f))
-			((char *)t->comm)[strcspn((char *)t->comm, "\n")] = 0;
+		if (fgets(c, FL_COMM_LEN, f))
+			c[strcspn(c, "\n")] = 0;
 		fclose(f);
 	}
-	fill_stats(&t->stats);
+	return 0;
+}
+
+static int do_task(struct faultlat_task *t)
+{
+	int err = fill_task("TASK", t->size, sizeof(*t), &t->flags, t->id,
+			    t->__reserved, &t->pid, &t->tgid, &t->uid,
+			    &t->nr_threads, t->comm);
+
+	if (!err)
+		fill_stats(&t->stats);
+	return err;
+}
+
+static int do_tlb_task(struct faultlat_tlb_task *t)
+{
+	int err = fill_task("TLB_TASK", t->size, sizeof(*t), &t->flags, t->id,
+			    t->__reserved, &t->pid, &t->tgid, &t->uid,
+			    &t->nr_threads, t->comm);
+
+	if (!err)
+		fill_tlb_stats(&t->stats);
+	return err;
+}
+
+static void set_hist(struct faultlat_hist *h, unsigned int b, __u64 n,
+		     __u64 min, __u64 max, __u64 sum)
+{
+	add(h, b, n);
+	h->min_ns = min;
+	h->max_ns = max;
+	h->sum_ns = sum;
+}
+
+/*
+ * IPI wait: 10 in [4096,5120), 2 in [8192,10240).  Received: 12 remote
+ * in [1024,1280) (CPU 0: 5, CPU 1: 7), 30 local (20, 10).
+ */
+static int do_tlb_global(struct faultlat_tlb_global *g)
+{
+	static const __u64 reasons[FAULTLAT_TLB_NR_REASONS][3] = {
+		[FAULTLAT_TLB_TASK_SWITCH] = { 500, 20, 0 },
+		[FAULTLAT_TLB_REMOTE_SHOOTDOWN] = { 11, 1, 30 },
+		[FAULTLAT_TLB_LOCAL_SHOOTDOWN] = { 0, 0, 0 },
+		[FAULTLAT_TLB_LOCAL_MM_SHOOTDOWN] = { 30, 2, 80 },
+		[FAULTLAT_TLB_REMOTE_SEND_IPI] = { 12, 2, 30 },
+	};
+	bool on = !num("empty", 0) && !num("notlb", 0);
+	__u32 i, n = 0, possible = num("cpus", 2);
+	char *ubuf = (char *)(uintptr_t)g->cpus;
+
+	if (g->size != sizeof(*g) || g->flags)
+		return -EINVAL;
+	if (g->cpus && g->cpu_size < sizeof(struct faultlat_tlb_cpu))
+		return -EINVAL;
+	if (g->cpu_size % 8)
+		return -EINVAL;
+	fake_log("TLB_GLOBAL cpu_size=%u nr_cpus=%u\n", g->cpu_size,
+		 g->cpus ? g->nr_cpus : 0);
+	for (i = 0; g->cpus && i < possible && n < g->nr_cpus; i++, n++) {
+		struct faultlat_tlb_cpu c = { .cpu = i };
+
+		if (on && i == 0) {
+			c.received_remote = 5;
+			c.received_local = 20;
+			set_hist(&c.received, 17, 5, 1030, 1200, 5500);
+		} else if (on && i == 1) {
+			c.received_remote = 7;
+			c.received_local = 10;
+			set_hist(&c.received, 17, 7, 1100, 1250, 7700);
+		}
+		memcpy(ubuf + (size_t)n * g->cpu_size, &c, sizeof(c));
+	}
+	g->nr_cpus = n;
+	g->nmissed = num("tlb_nmissed", 0);
+	fill_tlb_stats(&g->stats);
+	memset(&g->ipi, 0, sizeof(g->ipi));
+	memset(&g->received, 0, sizeof(g->received));
+	memset(g->reasons, 0, sizeof(g->reasons));
+	memset(g->reason_full, 0, sizeof(g->reason_full));
+	memset(g->reason_pages, 0, sizeof(g->reason_pages));
+	g->received_remote = 0;
+	g->received_local = 0;
+	if (!on)
+		return 0;
+	set_hist(&g->ipi, 25, 10, 4200, 9000, 60000);
+	add(&g->ipi, 29, 2);
+	set_hist(&g->received, 17, 12, 1030, 1250, 13200);
+	g->received_remote = 12;
+	g->received_local = 30;
+	if (num("notrace", 0))
+		return 0;
+	for (i = 0; i < FAULTLAT_TLB_NR_REASONS; i++) {
+		g->reasons[i] = reasons[i][0];
+		g->reason_full[i] = reasons[i][1];
+		g->reason_pages[i] = reasons[i][2];
+	}
 	return 0;
 }
 
@@ -296,6 +448,12 @@ int ioctl(int fd, unsigned long req, ...)
 	case FAULTLAT_IOC_RESET:
 		fake_log("RESET\n");
 		err = err_of("reset_err");
+		break;
+	case FAULTLAT_IOC_TLB_GLOBAL:
+		err = err_of("tlb_global_err") ?: do_tlb_global(arg);
+		break;
+	case FAULTLAT_IOC_TLB_TASK:
+		err = err_of("tlb_task_err") ?: do_tlb_task(arg);
 		break;
 	default:
 		err = -ENOTTY;

@@ -347,6 +347,129 @@ static void test_table(void)
 	free(h);
 }
 
+static char *capture(void (*fn)(FILE *f, const void *arg), const void *arg)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	fn(f, arg);
+	fclose(f);
+	return buf;
+}
+
+static void tlb_stats_fn(FILE *f, const void *arg)
+{
+	fl_print_tlb_stats(f, arg);
+}
+
+static void tlb_ipi_fn(FILE *f, const void *arg)
+{
+	fl_print_tlb_ipi(f, arg);
+}
+
+#define IPI_BIT(i)	FAULTLAT_PROBE_TLB_IPI_FN(FAULTLAT_TLB_IPI_##i)
+
+static void test_tlb_ipi(void)
+{
+	struct faultlat_info info = { .size = sizeof(info) };
+	char *out;
+
+	ok(fl_tlb_ipi_in_use(&info) == -1, "IPI function: none attached");
+	out = capture(tlb_ipi_fn, &info);
+	is_str(out, "unknown (no IPI function probe attached)\n",
+	       "IPI function: none attached, text");
+	free(out);
+
+	/* hits of a function not attached do not count */
+	info.tlb_ipi_hits[FAULTLAT_TLB_IPI_XEN] = 99;
+	info.probes = IPI_BIT(NATIVE) | IPI_BIT(KVM);
+	ok(fl_tlb_ipi_in_use(&info) == -1,
+	   "IPI function: attached, none called, unattached hits ignored");
+	out = capture(tlb_ipi_fn, &info);
+	is_str(out,
+	       "none called yet (attached: native_flush_tlb_multi, kvm_flush_tlb_multi)\n",
+	       "IPI function: none called yet, text");
+	free(out);
+
+	info.tlb_ipi_hits[FAULTLAT_TLB_IPI_NATIVE] = 1;
+	ok(fl_tlb_ipi_in_use(&info) == FAULTLAT_TLB_IPI_NATIVE,
+	   "IPI function: the one called");
+	out = capture(tlb_ipi_fn, &info);
+	is_str(out, "native_flush_tlb_multi (1 call)\n",
+	       "IPI function: 1 call, singular");
+	free(out);
+
+	info.tlb_ipi_hits[FAULTLAT_TLB_IPI_KVM] = 12002;
+	ok(fl_tlb_ipi_in_use(&info) == FAULTLAT_TLB_IPI_KVM,
+	   "IPI function: the one with the most calls");
+	out = capture(tlb_ipi_fn, &info);
+	is_str(out,
+	       "kvm_flush_tlb_multi (12002 calls), also native_flush_tlb_multi (1)\n",
+	       "IPI function: the other one called is named too");
+	free(out);
+
+	info.tlb_ipi_hits[FAULTLAT_TLB_IPI_NATIVE] = 12002;
+	ok(fl_tlb_ipi_in_use(&info) == FAULTLAT_TLB_IPI_NATIVE,
+	   "IPI function: a tie goes to the lowest index");
+
+	ok(!fl_tlb_measured(&info), "no flush_tlb_mm_range probe: not measured");
+	info.probes |= FAULTLAT_PROBE_TLB_RANGE;
+	ok(fl_tlb_measured(&info), "flush_tlb_mm_range probe: measured");
+
+	is_str(fl_tlb_reason_names[FAULTLAT_TLB_REMOTE_SHOOTDOWN],
+	       "remote_shootdown", "reason names follow the enum");
+	is_str(fl_tlb_reason_names[FAULTLAT_TLB_NR_REASONS - 1],
+	       "remote_send_ipi", "last reason name");
+	is_str(fl_tlb_ipi_names[FAULTLAT_TLB_NR_IPI_FNS - 1],
+	       "xen_flush_tlb_multi", "last IPI function name");
+}
+
+static void test_tlb_stats(void)
+{
+	struct faultlat_tlb_stats *s = calloc(1, sizeof(*s));
+	char *out;
+
+	out = capture(tlb_stats_fn, s);
+	is_str(out,
+	       "TLB flushes: none\n"
+	       "full 0  ranged 0  pages 0  remote 0  local_only 0  ipis 0  ipi_targets 0\n",
+	       "TLB stats, empty: 'none' and the counts");
+	free(out);
+
+	/* reclaim's batched flushes call the IPI function directly */
+	s->ipis = 3;
+	s->ipi_targets = 6;
+	out = capture(tlb_stats_fn, s);
+	is_str(out,
+	       "TLB flushes: none\n"
+	       "full 0  ranged 0  pages 0  remote 0  local_only 0  ipis 3  ipi_targets 6\n",
+	       "TLB stats: IPIs without flush_tlb_mm_range() are still shown");
+	free(out);
+
+	add(&s->flush, 17, 2);
+	add(&s->flush, 18, 1);
+	s->flush.min_ns = 1100;
+	s->flush.max_ns = 1400;
+	s->flush.sum_ns = 3600;
+	s->full = 1;
+	s->ranged = 2;
+	s->pages = 5;
+	s->remote = 2;
+	s->local_only = 1;
+	out = capture(tlb_stats_fn, s);
+	is_str(out,
+	       "TLB flushes (flush_tlb_mm_range, including the wait for remote CPUs):\n"
+	       "     usecs               : count     distribution\n"
+	       "     1.024 -> 1.280      : 2        |****************************************|\n"
+	       "     1.280 -> 1.536      : 1        |********************                    |\n"
+	       "count 3  avg 1.20us  p50 1.28us  p90 1.40us  p99 1.40us  p99.9 1.40us  max 1.40us\n"
+	       "full 1  ranged 2  pages 5  remote 2  local_only 1  ipis 3  ipi_targets 6\n",
+	       "TLB stats: title, table, summary, counts");
+	free(out);
+	free(s);
+}
+
 int main(void)
 {
 	printf("TAP version 13\n");
@@ -356,6 +479,8 @@ int main(void)
 	test_units();
 	test_stars();
 	test_table();
+	test_tlb_ipi();
+	test_tlb_stats();
 	printf("1..%d\n", tests);
 	printf("# %d passed, %d failed\n", tests - failed, failed);
 	return failed ? 1 : 0;
