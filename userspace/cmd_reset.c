@@ -15,9 +15,11 @@ void cmd_reset_help(FILE *f)
 	fprintf(f,
 		"Usage: faultlat reset [-j] [--pretty]\n"
 		"\n"
-		"Zero every statistic of the module, system-wide and per task;\n"
-		"nmissed, the kretprobe's own counter, is not reset. Needs\n"
-		"CAP_PERFMON or CAP_SYS_ADMIN.\n"
+		"Zero every statistic of the module, system-wide and per task, TLB\n"
+		"flushes included; nmissed, the kretprobes' own counter, is not\n"
+		"reset, nor are the tlb:tlb_flush event counts and the IPI\n"
+		"functions' calls, which count since load. Needs CAP_PERFMON or\n"
+		"CAP_SYS_ADMIN.\n"
 		"\n"
 		"Options:\n"
 		"  -j, --json    print {\"reset_count\": N} on success\n"
@@ -25,7 +27,8 @@ void cmd_reset_help(FILE *f)
 		"  -h, --help    print this help\n"
 		"\n"
 		"EXAMPLES\n"
-		"  sudo faultlat reset && sleep 10 && sudo faultlat hist\n");
+		"  sudo faultlat reset && sleep 10 && sudo faultlat hist\n"
+		"  sudo faultlat reset && sleep 10 && sudo faultlat hist --tlb\n");
 }
 
 int cmd_reset(int argc, char **argv)

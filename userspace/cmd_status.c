@@ -227,7 +227,7 @@ static void print_text(const struct status *st)
 		       g->stats.errors, g->stats.calls);
 	else if (st->gerr == -EPERM)
 		printf("faults:     (system-wide counts need CAP_PERFMON or CAP_SYS_ADMIN)\n");
-	if (!st->terr) {
+	if (!st->terr && tlb_probes(info->probes)) {
 		printf("tlb:        flushes %llu (remote %llu, local_only %llu), ipis %llu",
 		       tg->stats.flush.count, tg->stats.remote,
 		       tg->stats.local_only, tg->stats.ipis);

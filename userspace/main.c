@@ -30,11 +30,13 @@ static void main_help(FILE *f);
 
 static const struct fl_cmd cmds[] = {
 	{ "hist", cmd_hist, cmd_hist_help,
-	  "latency histograms: system-wide, of a process or of a thread" },
+	  "fault (or, with --tlb, TLB-flush) latency histograms: system-wide,\n"
+	  "           of a process or of a thread" },
 	{ "run", cmd_run, cmd_run_help,
-	  "run a command, then print its fault latency (like time(1))" },
+	  "run a command, then print its fault and TLB-flush latency (like\n"
+	  "           time(1))" },
 	{ "status", cmd_status, cmd_status_help,
-	  "module version, probes, task table and counters" },
+	  "module version, probes, IPI function, task table and counters" },
 	{ "reset", cmd_reset, cmd_reset_help,
 	  "zero every statistic" },
 	{ "tasks", cmd_tasks, cmd_tasks_help,
@@ -111,8 +113,8 @@ static void main_help(FILE *f)
 	fprintf(f,
 		"Usage: faultlat [OPTIONS] COMMAND [ARGS...]\n"
 		"\n"
-		"Page-fault latency histograms per task, read from the faultlat kernel\n"
-		"module through %s.\n"
+		"Page-fault and TLB-flush latency histograms per task, read from the\n"
+		"faultlat kernel module through %s.\n"
 		"\n"
 		"Commands (any unambiguous prefix will do):\n", FAULTLAT_DEVICE);
 	for (i = 0; i < NR_CMDS; i++)
@@ -135,6 +137,8 @@ static void main_help(FILE *f)
 		"  faultlat run -- make -j2        fault latency of a build, like time(1)\n"
 		"  faultlat hist                   system-wide histograms (needs CAP_PERFMON)\n"
 		"  faultlat hist -p 1234 --major   major faults of process 1234\n"
+		"  faultlat hist --tlb             TLB flushes, IPIs and shootdowns per CPU\n"
+		"                                  (needs CAP_PERFMON)\n"
 		"  faultlat -p status              module state as pretty JSON\n"
 		"  faultlat help hist              help on 'hist'\n",
 		FAULTLAT_DEVICE);

@@ -87,8 +87,13 @@ for c in hist run status reset tasks; do
 done
 
 run "$FL" help
-[ $rc -eq 0 ] && has out EXAMPLES && has out FAULTLAT_DEVICE
+[ $rc -eq 0 ] && has out EXAMPLES && has out FAULTLAT_DEVICE && has out "faultlat hist --tlb"
 ok $? "help: main help"
+
+run "$FL" hist --help
+[ $rc -eq 0 ] && has out "faultlat hist --tlb [-p PID | -t TID | -a]" &&
+has out "      --tlb       TLB flushes instead of faults" && has out "sudo faultlat hist --tlb "
+ok $? "hist --help: --tlb, its usage and examples"
 
 run "$FL" -h
 [ $rc -eq 0 ] && has out "Commands"; ok $? "-h: main help"
@@ -509,7 +514,7 @@ ok $? "status without CAP_PERFMON: 0, no global counts, the IPI function"
 
 fake "notlb=1" "$FL" status
 [ $rc -eq 0 ] && has out "tlb probes: none: TLB flushes are not being measured" &&
-! has out "tlb ipi:"
+! has out "tlb ipi:" && ! has out "tlb: "
 ok $? "status, TLB probes not attached"
 
 fake "ipi_native=0" "$FL" status
