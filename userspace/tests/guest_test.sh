@@ -50,6 +50,48 @@ j = json.load(open(sys.argv[1]))
 sys.exit(0 if eval("(" + sys.argv[2] + ")") else 1)' "$tmp/$1" "$2"
 }
 
+# check EXPR: the Python expression is true, with J(NAME) the JSON in
+# $tmp/NAME and T(NAME) its text
+check() {
+	python3 -c 'import json, re, sys
+J = lambda n: json.load(open(sys.argv[1] + "/" + n))
+T = lambda n: open(sys.argv[1] + "/" + n).read()
+sys.exit(0 if eval("(" + sys.argv[2] + ")") else 1)' "$tmp" "$1"
+}
+
+# /proc/interrupts' "TLB shootdowns" of all CPUs, read by the shell itself
+tlb_shootdowns() {
+	local name rest f s=0
+
+	while read -r name rest; do
+		[ "$name" = "TLB:" ] || continue
+		for f in $rest; do
+			case $f in *[!0-9]*) ;; *) s=$((s + f)) ;; esac
+		done
+	done </proc/interrupts
+	echo $s
+}
+
+# Remote TLB flushes: the main thread, on CPU 0, maps, touches and unmaps
+# 16 pages N times while a second thread keeps the mm loaded on CPU 1
+# (hashlib runs without the GIL).
+tlb_workload='import hashlib, mmap, os, sys, threading
+os.sched_setaffinity(0, {0})
+stop = threading.Event()
+def spin():
+    os.sched_setaffinity(0, {1})
+    data = b"x" * (1 << 20)
+    while not stop.is_set():
+        hashlib.sha256(data).digest()
+t = threading.Thread(target=spin)
+t.start()
+for i in range(int(sys.argv[1])):
+    m = mmap.mmap(-1, 16 << 12)
+    m[::4096] = b"x" * 16
+    m.close()
+stop.set()
+t.join()'
+
 if [ "$(id -u)" -ne 0 ] || [ ! -x "$FL" ] || [ ! -f "$KO" ]; then
 	echo "1..0 # SKIP needs root, $FL and $KO (run it in the guest)"
 	exit 0
@@ -132,6 +174,94 @@ run "$FL" hist -p 999999
 [ $rc -eq 1 ] && has err "no faults recorded for PID 999999"
 ok $? "hist -p of an unknown pid: ESRCH message"
 
+# --- TLB flushes ----------------------------------------------------------------
+
+run "$FL" status
+[ $rc -eq 0 ] &&
+has out "tlb probes: flush_tlb_mm_range kretprobe, flush_tlb_func kretprobe, tlb:tlb_flush tracepoint, native_flush_tlb_multi kretprobe" &&
+grep -q "^tlb ipi:    " "$tmp/out" && grep -q "^tlb:        flushes [0-9]" "$tmp/out"
+ok $? "status: the TLB probes, the IPI function, the TLB counts"
+
+run "$FL" run -j -- dd if=/dev/zero of=/dev/null bs=8M count=2
+[ $rc -eq 0 ] && json out 'j["tlb"]["flush"]["count"] > 0 and
+	j["tlb"]["full"] + j["tlb"]["ranged"] == j["tlb"]["flush"]["count"] and
+	j["tlb"]["remote"] + j["tlb"]["local_only"] == j["tlb"]["flush"]["count"] and
+	sum(b["count"] for b in j["tlb"]["flush"]["buckets"]) == j["tlb"]["flush"]["count"] and
+	j["tlb"]["flush"]["min_ns"] <= j["tlb"]["flush"]["p50_ns"] <= j["tlb"]["flush"]["p99_ns"] <=
+	j["tlb"]["flush"]["max_ns"] and j["tlb_nmissed_delta"] is not None'
+ok $? "run dd: its TLB flushes, counts consistent"
+
+run "$FL" run -- dd if=/dev/zero of=/dev/null bs=8M count=2
+[ $rc -eq 0 ] && has err "TLB flushes (flush_tlb_mm_range, including the wait for remote CPUs):" &&
+has err "  tlb nmissed "
+ok $? "run dd: text report with TLB flushes"
+
+if [ "$(nproc)" -ge 2 ]; then
+	# Everything but the workload's second thread on CPU 0: only the
+	# workload sends TLB shootdowns.
+	taskset -p -c 0 $$ >/dev/null
+	run "$FL" hist --tlb -j
+	cp "$tmp/out" "$tmp/tlb0.json"
+	i0=$(tlb_shootdowns)
+	run "$FL" run -j -- python3 -c "$tlb_workload" 150
+	cp "$tmp/out" "$tmp/run.json"
+	i1=$(tlb_shootdowns)
+	run "$FL" hist --tlb -j
+	cp "$tmp/out" "$tmp/tlb1.json"
+	taskset -p -c "0-$(($(nproc) - 1))" $$ >/dev/null
+	echo "# TLB shootdowns $i0 -> $i1"
+
+	json run.json 'j["exit_status"] == 0 and j["tlb"]["flush"]["count"] >= 150 and
+		j["tlb"]["remote"] > 0 and j["tlb"]["ipis"] >= j["tlb"]["remote"] and
+		j["tlb"]["ipi_targets"] >= j["tlb"]["ipis"]'
+	ok $? "run: a two-CPU workload's remote flushes"
+
+	d=$((i1 - i0))
+	check '0 < J("tlb1.json")["received_remote"] - J("tlb0.json")["received_remote"] <= '$d' <=
+	       J("tlb1.json")["received_remote"] - J("tlb0.json")["received_remote"] +
+	       J("tlb1.json")["nmissed"] - J("tlb0.json")["nmissed"]'
+	ok $? "hist --tlb: received_remote grew as /proc/interrupts' TLB shootdowns ($d), but for misses"
+
+	check 'J("tlb1.json")["tlb"]["ipis"] - J("tlb0.json")["tlb"]["ipis"] >=
+	       J("run.json")["tlb"]["ipis"] and
+	       sum(c["received_remote"] for c in J("tlb1.json")["cpus"]) <=
+	       J("tlb1.json")["received_remote"] and
+	       sum(c["received_local"] for c in J("tlb1.json")["cpus"]) <=
+	       J("tlb1.json")["received_local"] and
+	       J("tlb1.json")["ipi_function"]["in_use"] == "native_flush_tlb_multi" and
+	       J("tlb1.json")["ipi_function"]["calls"]["native_flush_tlb_multi"] >=
+	       J("tlb1.json")["tlb"]["ipis"]'
+	ok $? "hist --tlb: the workload's IPIs, per-CPU sums, native_flush_tlb_multi under TCG"
+fi
+
+# the client's counts lie between two reads of debugfs
+run "$FL" hist --tlb -j
+cp "$tmp/out" "$tmp/tlb2.json"
+cp /sys/kernel/debug/faultlat/tlb "$tmp/debugfs"
+run "$FL" hist --tlb -j
+cp "$tmp/out" "$tmp/tlb3.json"
+check 'all(a <= int(re.search(p, T("debugfs")).group(1)) <= b for a, p, b in (
+	(J("tlb2.json")[k1][k2] if k2 else J("tlb2.json")[k1], p,
+	 J("tlb3.json")[k1][k2] if k2 else J("tlb3.json")[k1])
+	for k1, k2, p in (
+		("tlb", "ipis", r" ipis (\d+)"),
+		("tlb", "remote", r"initiated: .* remote (\d+)"),
+		("received_remote", None, r"received: remote (\d+)"),
+		("received_local", None, r"received: remote \d+ local (\d+)"),
+		("nmissed", None, r"nmissed (\d+)"))))'
+ok $? "hist --tlb: its counts lie between two reads of debugfs/faultlat/tlb"
+
+run "$FL" hist --tlb
+[ $rc -eq 0 ] && has out "all tasks, system-wide:" && has out "received flushes per CPU" &&
+grep -Eq "^ +0 +[0-9]+ +[0-9]+ " "$tmp/out" && has out "tlb:tlb_flush events since load" &&
+grep -q "^ipi function: native_flush_tlb_multi ([0-9]* calls)" "$tmp/out" &&
+grep -q "^nmissed [0-9]*$" "$tmp/out"
+ok $? "hist --tlb: text, native_flush_tlb_multi under TCG"
+
+run "$FL" hist --tlb -p $sleeper
+[ $rc -eq 0 ] && has out "process $sleeper (" && grep -q "^full [0-9]* " "$tmp/out"
+ok $? "hist --tlb -p: a live process"
+
 # --- an unprivileged user ----------------------------------------------------
 
 run "${nobody[@]}" "$FL" status
@@ -155,14 +285,46 @@ else
 	ok $? "nobody: reset is EPERM"
 
 	run "${nobody[@]}" "$FL" run -j -- /bin/true
-	[ $rc -eq 0 ] && json out 'j["tracked"] and j["stats"]["minor"]["count"] > 0'
-	ok $? "nobody: run of its own command works"
+	[ $rc -eq 0 ] && json out 'j["tracked"] and j["stats"]["minor"]["count"] > 0 and
+		j["tlb"] is not None and j["tlb_nmissed"] is None'
+	ok $? "nobody: run of its own command works, TLB flushes without nmissed"
+
+	run "${nobody[@]}" "$FL" hist --tlb
+	[ $rc -eq 1 ] && has err "system-wide TLB-flush statistics need CAP_PERFMON or CAP_SYS_ADMIN"
+	ok $? "nobody: hist --tlb -a is EPERM"
+
+	run "${nobody[@]}" "$FL" hist --tlb -p $sleeper
+	[ $rc -eq 1 ] && has err "permission denied reading process $sleeper (sleep)"
+	ok $? "nobody: hist --tlb -p of root's process is EACCES"
 fi
 
 kill $sleeper 2>/dev/null
 wait $sleeper 2>/dev/null
 
 rmmod faultlat
+
+# --- tlb=0 -------------------------------------------------------------------
+
+# (a module without the parameter would load, warning that it ignores it)
+insmod "$KO" tlb=0 2>/dev/null
+if [ -e /sys/module/faultlat/parameters/tlb ]; then
+	run "$FL" status
+	[ $rc -eq 0 ] && has out "tlb probes: none: TLB flushes are not being measured" &&
+	! has out "tlb ipi:"
+	ok $? "tlb=0: status says TLB flushes are not measured"
+
+	run "$FL" run -j -- /bin/true
+	[ $rc -eq 0 ] && json out 'j["tlb"] is None and j["stats"]["minor"]["count"] > 0'
+	ok $? "tlb=0: run's tlb is null"
+
+	run "$FL" hist --tlb
+	[ $rc -eq 0 ] && has err "TLB-flush probes are not attached" && has out "TLB flushes: none"
+	ok $? "tlb=0: hist --tlb says the probes are not attached"
+else
+	echo "# SKIP tlb=0: the module has no parameter tlb"
+fi
+grep -q '^faultlat ' /proc/modules && rmmod faultlat
+
 run "$FL" status
 [ $rc -eq 1 ] && has err "the faultlat module is not loaded"
 ok $? "after rmmod: 'module is not loaded'"
