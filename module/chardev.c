@@ -261,8 +261,24 @@ static int fl_cmd_tlb_global(void *arg)
 		n++;
 	}
 	kfree(c);
-	g->nr_cpus = n;
+	/* Entries written: the smaller of the room given and this. */
+	g->nr_cpus = num_possible_cpus();
 	fl_tlb_global_read(g);
+	return 0;
+}
+
+static int fl_cmd_config(void *arg)
+{
+	struct faultlat_config *c = arg;
+
+	if (c->flags & ~FAULTLAT_CONFIG_SET)
+		return -EINVAL;
+	if (c->flags & FAULTLAT_CONFIG_SET) {
+		if (!fl_privileged())
+			return -EPERM;
+		WRITE_ONCE(fl_min_latency_ns, c->min_latency_ns);
+	}
+	c->min_latency_ns = READ_ONCE(fl_min_latency_ns);
 	return 0;
 }
 
@@ -283,11 +299,13 @@ static int fl_cmd_reset(void *arg)
  * @size: the kernel's struct size
  * @min_size: the first version's size; smaller is EINVAL
  * @fn: the handler, on a kernel copy of the struct
+ * @in_only: nothing to copy back
  */
 struct fl_cmd {
 	size_t size;
 	size_t min_size;
 	int (*fn)(void *arg);
+	bool in_only;
 };
 
 #define FL_CMD(nr, type, last, handler)					\
@@ -300,11 +318,15 @@ static const struct fl_cmd fl_cmds[] = {
 	FL_CMD(FAULTLAT_CMD_GLOBAL, faultlat_global, stats, fl_cmd_global),
 	FL_CMD(FAULTLAT_CMD_TASK, faultlat_task, stats, fl_cmd_task),
 	FL_CMD(FAULTLAT_CMD_LIST, faultlat_list, entries, fl_cmd_list),
-	FL_CMD(FAULTLAT_CMD_RESET, faultlat_reset, flags, fl_cmd_reset),
+	[FAULTLAT_CMD_RESET] = { .size = sizeof(struct faultlat_reset),
+				 .min_size = sizeof(struct faultlat_reset),
+				 .fn = fl_cmd_reset, .in_only = true },
 	FL_CMD(FAULTLAT_CMD_TLB_GLOBAL, faultlat_tlb_global, cpus,
 	       fl_cmd_tlb_global),
 	FL_CMD(FAULTLAT_CMD_TLB_TASK, faultlat_tlb_task, stats,
 	       fl_cmd_tlb_task),
+	FL_CMD(FAULTLAT_CMD_CONFIG, faultlat_config, min_latency_ns,
+	       fl_cmd_config),
 };
 
 static long fl_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
@@ -338,7 +360,8 @@ static long fl_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	err = copy_struct_from_user(karg, op->size, uarg, usize);
 	if (!err)
 		err = op->fn(karg);
-	if (!err && copy_to_user(uarg, karg, min_t(size_t, usize, op->size)))
+	if (!err && !op->in_only &&
+	    copy_to_user(uarg, karg, min_t(size_t, usize, op->size)))
 		err = -EFAULT;
 	kfree(karg);
 	return err;

@@ -28,8 +28,15 @@ static inline u64 fl_now(void)
 	return local_clock();
 }
 
+/* Nanoseconds from @start to @end; 0 if the clocks of two CPUs disagree. */
+static inline u64 fl_elapsed(u64 start, u64 end)
+{
+	return end > start ? end - start : 0;
+}
+
 /* handle_mm_fault(vma, address, flags, regs): the x86-64 argument registers. */
 #define FL_ARG_VMA(regs)	((struct vm_area_struct *)(regs)->di)
+#define FL_ARG_ADDRESS(regs)	((unsigned long)(regs)->si)
 #define FL_ARG_FLAGS(regs)	((unsigned int)(regs)->dx)
 #define FL_ARG_REGS(regs)	((struct pt_regs *)(regs)->cx)
 

@@ -37,6 +37,8 @@ static int summary_show(struct seq_file *m, void *unused)
 		   fl_tasks_used(), fl_max_tasks, fl_tasks_bytes() >> 10,
 		   sizeof(struct fl_rec));
 	seq_printf(m, "resets       %u\n", READ_ONCE(fl_reset_count));
+	seq_printf(m, "min_latency  %llu ns (trace events)\n",
+		   READ_ONCE(fl_min_latency_ns));
 	seq_printf(m, "calls        %llu\n", st->calls);
 	seq_printf(m, "minor        %llu\n", st->minor.count);
 	seq_printf(m, "major        %llu\n", st->major.count);

@@ -148,9 +148,11 @@ void fl_tlb_stats_finish(struct faultlat_tlb_stats *st);
  *	or under @lock (process records)
  * @lock: serializes the folds of exiting threads into a process record
  * @retry_start: entry time of the first call of a fault being retried
+ * @retry_calls: calls so far of the fault being retried
  * @retry_pending: the last call returned VM_FAULT_RETRY
  * @tlb_ipi: an IPI function ran since the thread's last flush_tlb_mm_range()
  *	entry
+ * @tlb_ipi_targets: the other CPUs it targeted
  * @st: the fault statistics
  * @tlb: the TLB-flush statistics
  */
@@ -165,8 +167,10 @@ struct fl_rec {
 	seqcount_t seq;
 	raw_spinlock_t lock;
 	u64 retry_start;
+	u32 retry_calls;
 	bool retry_pending;
 	bool tlb_ipi;
+	u32 tlb_ipi_targets;
 	struct fl_tstats st;
 	struct fl_ttlb tlb;
 };
@@ -188,10 +192,12 @@ extern u32 fl_gen;
 extern u32 fl_reset_count;
 extern struct fl_pcpu __percpu *fl_pcpu;
 
+struct fl_pcpu *fl_pcpu_get(void);
 int fl_tasks_init(void);
 void fl_tasks_exit(void);
 struct fl_rec *fl_task_current(void);
 void fl_task_exit(struct task_struct *p);
+void fl_task_exec(struct task_struct *p, pid_t old_pid);
 void fl_task_free(struct task_struct *p);
 unsigned int fl_tasks_used(void);
 size_t fl_tasks_bytes(void);
@@ -234,6 +240,7 @@ void fl_probes_exit(void);
 u64 fl_probes_nmissed(void);
 u32 fl_probes_mask(void);
 extern unsigned int fl_maxactive;
+extern u64 fl_min_latency_ns;
 
 /* tlb.c: the TLB-flush probes and their per-CPU totals */
 int fl_tlb_alloc(void);

@@ -19,8 +19,10 @@
 
 #include "compat.h"
 #include "faultlat.h"
+#include "trace.h"
 
 unsigned int fl_maxactive = 512;
+u64 fl_min_latency_ns;
 module_param_named(maxactive, fl_maxactive, uint, 0444);
 MODULE_PARM_DESC(maxactive,
 		 "faults that may be in flight at once, sleeping ones included (16-65536, default 512)");
@@ -28,11 +30,13 @@ MODULE_PARM_DESC(maxactive,
 /**
  * struct fl_call - per-instance data of one handle_mm_fault() call
  * @start: entry time
+ * @address: the faulting address
  * @flags: the fault flags
  * @s: the dimensions, filled at entry
  */
 struct fl_call {
 	u64 start;
+	unsigned long address;
 	unsigned int flags;
 	struct fl_sample s;
 };
@@ -57,6 +61,7 @@ static int fl_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	unsigned int flags = FL_ARG_FLAGS(regs);
 
 	c->flags = flags;
+	c->address = FL_ARG_ADDRESS(regs);
 	c->s.mode = (flags & FAULT_FLAG_USER) ? FAULTLAT_MODE_USER :
 						FAULTLAT_MODE_KERNEL;
 	if (flags & FAULT_FLAG_INSTRUCTION)
@@ -73,20 +78,6 @@ static int fl_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 
 NOKPROBE_SYMBOL(fl_entry);
 
-/* Zero this CPU's totals if a reset happened since they were written. */
-static struct fl_pcpu *fl_pcpu_get(void)
-{
-	struct fl_pcpu *pc = this_cpu_ptr(fl_pcpu);
-	u32 gen = READ_ONCE(fl_gen);
-
-	if (unlikely(pc->gen != gen)) {
-		fl_stats_init(&pc->st);
-		pc->dropped = 0;
-		pc->gen = gen;
-	}
-	return pc;
-}
-
 static int fl_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	struct fl_call *c = (struct fl_call *)ri->data;
@@ -96,6 +87,7 @@ static int fl_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 	struct fl_rec *r = fl_task_current();
 	bool abandoned = false, tried = c->flags & FAULT_FLAG_TRIED;
 	enum { DONE, RETRY, ERROR } outcome;
+	u32 attempts = 1;
 
 	if (ret & VM_FAULT_ERROR)
 		outcome = ERROR;
@@ -115,15 +107,19 @@ static int fl_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 		 * other call means the retried fault was given up on.
 		 */
 		if (r->retry_pending) {
-			if (tried)
+			if (tried) {
 				start = r->retry_start;
-			else
+				attempts += r->retry_calls;
+			} else {
 				abandoned = true;
+			}
 		}
 		r->retry_pending = outcome == RETRY;
-		if (outcome == RETRY)
+		if (outcome == RETRY) {
 			r->retry_start = start;
-		c->s.lat_ns = now - start;
+			r->retry_calls = attempts;
+		}
+		c->s.lat_ns = fl_elapsed(start, now);
 
 		r->st.calls++;
 		r->st.abandoned += abandoned;
@@ -135,7 +131,7 @@ static int fl_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 			fl_tstats_record(&r->st, &c->s);
 		write_seqcount_end(&r->seq);
 	} else {
-		c->s.lat_ns = now - start;
+		c->s.lat_ns = fl_elapsed(start, now);
 		pc->dropped++;
 	}
 
@@ -147,6 +143,16 @@ static int fl_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 		pc->st.retries++;
 	else
 		fl_stats_record(&pc->st, &c->s);
+
+	if (trace_fault_enabled() && outcome != RETRY &&
+	    c->s.lat_ns >= READ_ONCE(fl_min_latency_ns))
+		trace_fault(current->pid, current->tgid,
+			    c->address < TASK_SIZE_MAX ? c->address & PAGE_MASK : 0,
+			    c->s.lat_ns, (__force u32)ret, attempts,
+			    outcome == ERROR ? FAULTLAT_EVENT_ERROR :
+			    c->s.class == FAULTLAT_MAJOR ? FAULTLAT_EVENT_MAJOR :
+			    FAULTLAT_EVENT_MINOR,
+			    c->s.mode, c->s.kind, c->s.access);
 	return 0;
 }
 

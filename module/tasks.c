@@ -182,6 +182,20 @@ out:
 	return r;
 }
 
+/* Zero this CPU's totals if a reset happened since they were written. */
+struct fl_pcpu *fl_pcpu_get(void)
+{
+	struct fl_pcpu *pc = this_cpu_ptr(fl_pcpu);
+	u32 gen = READ_ONCE(fl_gen);
+
+	if (unlikely(pc->gen != gen)) {
+		fl_stats_init(&pc->st);
+		pc->dropped = 0;
+		pc->gen = gen;
+	}
+	return pc;
+}
+
 /**
  * fl_task_current() - the current thread's record, created when missing
  *
@@ -220,23 +234,19 @@ struct fl_rec *fl_task_current(void)
 	return r;
 }
 
-/**
- * fl_task_exit() - a thread exits: fold its record into its process's
- * @p: the exiting thread (current)
- *
- * Called from the sched_process_exit tracepoint, after exit_mm(): the
- * thread takes no more faults on user memory.
+/*
+ * Fold record @r of thread @p (current) into its process's record and free
+ * it.  Readers of the process see the thread either live or folded.
  */
-void fl_task_exit(struct task_struct *p)
+static void fl_task_fold(struct task_struct *p, struct fl_rec *r)
 {
-	struct fl_rec *r = fl_lookup(p->pid), *proc;
+	struct fl_rec *proc = fl_lookup(p->tgid | FL_KEY_PROC);
 	const struct cred *cred = current_cred();
 	unsigned long irqflags;
 	u32 gen;
 
-	if (!r || r->start_time != p->start_time)
-		return;
-	proc = fl_lookup(p->tgid | FL_KEY_PROC);
+	if (r->retry_pending && r->gen == READ_ONCE(fl_gen))
+		fl_pcpu_get()->st.abandoned++;
 	if (!proc) {
 		/* Only if the process record was taken by a reused tgid. */
 		raw_spin_lock_irqsave(&fl_tab.lock, irqflags);
@@ -245,7 +255,6 @@ void fl_task_exit(struct task_struct *p)
 		return;
 	}
 
-	/* Readers of the process see the thread either live or folded. */
 	raw_spin_lock_irqsave(&proc->lock, irqflags);
 	write_seqcount_begin(&proc->seq);
 	gen = READ_ONCE(fl_gen);
@@ -268,6 +277,43 @@ void fl_task_exit(struct task_struct *p)
 	raw_spin_unlock(&fl_tab.lock);
 	write_seqcount_end(&proc->seq);
 	raw_spin_unlock_irqrestore(&proc->lock, irqflags);
+}
+
+/**
+ * fl_task_exit() - a thread exits: fold its record into its process's
+ * @p: the exiting thread (current)
+ *
+ * Called from the sched_process_exit tracepoint, after exit_mm(): the
+ * thread takes no more faults on user memory.  A retry still pending is an
+ * abandoned fault.
+ */
+void fl_task_exit(struct task_struct *p)
+{
+	struct fl_rec *r = fl_lookup(p->pid);
+
+	if (r && r->start_time == p->start_time)
+		fl_task_fold(p, r);
+}
+
+/**
+ * fl_task_exec() - a thread called exec
+ * @p: the thread (current)
+ * @old_pid: its pid before
+ *
+ * A thread other than the leader that calls exec takes the leader's pid
+ * (de_thread()); its record under the old pid is folded like an exit's, and
+ * it starts a new one under the new pid.
+ */
+void fl_task_exec(struct task_struct *p, pid_t old_pid)
+{
+	struct fl_rec *r;
+
+	if (old_pid == p->pid)
+		return;
+	/* de_thread() gave us the leader's start_time: match the tgid. */
+	r = fl_lookup(old_pid);
+	if (r && r->tgid == p->tgid)
+		fl_task_fold(p, r);
 }
 
 /**

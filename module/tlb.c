@@ -31,6 +31,7 @@
 
 #include "compat.h"
 #include "faultlat.h"
+#include "trace.h"
 
 static bool fl_tlb_enable = true;
 module_param_named(tlb, fl_tlb_enable, bool, 0444);
@@ -108,13 +109,19 @@ static struct fl_tlb_pcpu *fl_tlb_task_part(void)
 /**
  * struct fl_range_call - per-instance data of flush_tlb_mm_range()
  * @start: entry time
+ * @from: start of the range
+ * @to: its end
  * @full: a whole-mm flush
  * @pages: pages of a ranged one
+ * @reason: enum faultlat_tlb_event_reason
  */
 struct fl_range_call {
 	u64 start;
+	unsigned long from;
+	unsigned long to;
 	bool full;
 	u64 pages;
+	u8 reason;
 };
 
 static int fl_range_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
@@ -129,9 +136,15 @@ static int fl_range_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	c->pages = end == TLB_FLUSH_ALL ? 0 : (end - start) >> stride;
 	c->full = end == TLB_FLUSH_ALL ||
 		  c->pages > fl_tlb_ceiling;
+	c->reason = end == TLB_FLUSH_ALL ? FAULTLAT_TLB_EVENT_FULL :
+		    c->full ? FAULTLAT_TLB_EVENT_CEILING :
+		    FAULTLAT_TLB_EVENT_RANGE;
+	c->from = start;
+	c->to = end;
 	if (r) {
 		write_seqcount_begin(&r->seq);
 		r->tlb_ipi = false;
+		r->tlb_ipi_targets = 0;
 		write_seqcount_end(&r->seq);
 	}
 	c->start = fl_now();
@@ -142,14 +155,16 @@ static int fl_range_return(struct kretprobe_instance *ri,
 			   struct pt_regs *regs)
 {
 	struct fl_range_call *c = (struct fl_range_call *)ri->data;
-	u64 ns = fl_now() - c->start;
+	u64 ns = fl_elapsed(c->start, fl_now());
 	struct fl_tlb_pcpu *pc = fl_tlb_task_part();
 	struct fl_rec *r = fl_task_current();
 	bool remote = false;
+	u32 targets = 0;
 
 	if (r) {
 		write_seqcount_begin(&r->seq);
 		remote = r->tlb_ipi;
+		targets = r->tlb_ipi_targets;
 		r->tlb_ipi = false;
 		fl_thist_record(&r->tlb.flush, ns);
 		if (c->full)
@@ -173,6 +188,10 @@ static int fl_range_return(struct kretprobe_instance *ri,
 		pc->st.remote++;
 	else
 		pc->st.local_only++;
+
+	if (trace_tlb_flush_enabled() && ns >= READ_ONCE(fl_min_latency_ns))
+		trace_tlb_flush(current->pid, c->from, c->to,
+				c->full ? 0 : c->pages, ns, targets, c->reason);
 	return 0;
 }
 
@@ -226,7 +245,7 @@ static int fl_ipi_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 static int fl_ipi_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	struct fl_ipi_call *c = (struct fl_ipi_call *)ri->data;
-	u64 ns = fl_now() - c->start;
+	u64 ns = fl_elapsed(c->start, fl_now());
 	struct fl_tlb_pcpu *pc = fl_tlb_task_part();
 	struct fl_rec *r = fl_task_current();
 
@@ -234,6 +253,7 @@ static int fl_ipi_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 	if (r) {
 		write_seqcount_begin(&r->seq);
 		r->tlb_ipi = true;
+		r->tlb_ipi_targets = c->targets;
 		r->tlb.ipis++;
 		r->tlb.ipi_targets += c->targets;
 		write_seqcount_end(&r->seq);
@@ -272,7 +292,7 @@ static int fl_func_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 static int fl_func_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	struct fl_func_call *c = (struct fl_func_call *)ri->data;
-	u64 ns = fl_now() - c->start;
+	u64 ns = fl_elapsed(c->start, fl_now());
 	struct fl_tlb_pcpu *pc = this_cpu_ptr(fl_tlb_pcpu);
 	u32 gen = READ_ONCE(fl_gen);
 

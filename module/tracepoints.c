@@ -4,7 +4,8 @@
  *
  * sched_process_exit tells us a thread is done (fold its record into its
  * process's); sched_process_free that a task is gone for good (drop the
- * process record once its leader was reaped); tlb:tlb_flush counts TLB
+ * process record once its leader was reaped); sched_process_exec that a
+ * thread may have taken its leader's pid; tlb:tlb_flush counts TLB
  * flushes by reason.  None is exported, so we find them with
  * for_each_kernel_tracepoint() and attach with tracepoint_probe_register().
  * Their probes run with preemption disabled.
@@ -24,6 +25,12 @@ static void fl_on_exit(void *data, struct task_struct *p)
 static void fl_on_free(void *data, struct task_struct *p)
 {
 	fl_task_free(p);
+}
+
+static void fl_on_exec(void *data, struct task_struct *p, pid_t old_pid,
+		       struct linux_binprm *bprm)
+{
+	fl_task_exec(p, old_pid);
 }
 
 static void fl_on_tlb_flush(void *data, int reason, unsigned long pages)
@@ -52,6 +59,7 @@ struct fl_tp {
 static struct fl_tp fl_tps[] = {
 	{ .name = "sched_process_exit", .probe = fl_on_exit },
 	{ .name = "sched_process_free", .probe = fl_on_free },
+	{ .name = "sched_process_exec", .probe = fl_on_exec },
 	{ .name = "tlb_flush", .probe = fl_on_tlb_flush, .optional = true,
 	  .wanted = fl_tlb_wanted },
 };

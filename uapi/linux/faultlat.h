@@ -102,6 +102,20 @@ enum faultlat_access {
 	FAULTLAT_NR_ACCESS
 };
 
+/* The outcome field of the faultlat:fault trace event. */
+enum faultlat_event_outcome {
+	FAULTLAT_EVENT_MINOR = 0,
+	FAULTLAT_EVENT_MAJOR = 1,
+	FAULTLAT_EVENT_ERROR = 2,
+};
+
+/* The reason field of the faultlat:tlb_flush trace event. */
+enum faultlat_tlb_event_reason {
+	FAULTLAT_TLB_EVENT_RANGE = 0,	/* a range, flushed page by page */
+	FAULTLAT_TLB_EVENT_CEILING = 1,	/* a range above the ceiling: whole mm */
+	FAULTLAT_TLB_EVENT_FULL = 2,	/* the caller asked for the whole mm */
+};
+
 /**
  * struct faultlat_stats - fault statistics of a task, a process or the system
  * @minor: latency of completed minor faults
@@ -157,12 +171,18 @@ struct faultlat_stats {
  *   a multiple of 8 (every version's size is), or unknown @flags bits or a
  *   non-zero reserved field are set, or an argument is out of range;
  * - E2BIG: @size is larger than the kernel's struct and the extra bytes are
- *   not zero;
+ *   not zero, or larger than a page;
  * - EPERM: the command needs CAP_PERFMON or CAP_SYS_ADMIN;
- * - EACCES: the task belongs to another user (its uid or euid differs from
- *   the caller's) and the caller lacks CAP_PERFMON and CAP_SYS_ADMIN;
- * - ESRCH: no record of that task (never faulted since load or reset,
- *   not tracked because the table was full, or gone).
+ * - EACCES: the task belongs to another user (its real, effective or saved
+ *   uid differs from the caller's uid; for a task that is gone, its last
+ *   real or effective uid) and the caller lacks CAP_PERFMON and
+ *   CAP_SYS_ADMIN;
+ * - ESRCH: no record of that task (it never faulted nor flushed a TLB
+ *   since load, not tracked because the table was full, or reaped).
+ *
+ * A command fails as a whole, except FAULTLAT_IOC_LIST, which may have
+ * written some entries when it fails with EFAULT.  FAULTLAT_IOC_RESET
+ * copies nothing back.
  */
 #define FAULTLAT_TYPE		0xFA
 
@@ -175,6 +195,7 @@ enum {
 	FAULTLAT_CMD_RESET,
 	FAULTLAT_CMD_TLB_GLOBAL,
 	FAULTLAT_CMD_TLB_TASK,
+	FAULTLAT_CMD_CONFIG,
 	FAULTLAT_CMD_LAST,
 };
 
@@ -213,8 +234,8 @@ enum faultlat_tlb_ipi_fn {
  * @maxactive: kretprobe instances for handle_mm_fault
  * @probes: bit mask of attached probes, FAULTLAT_PROBE_*
  * @nmissed: faults the kretprobe missed (no free instance, or recursion)
- * @dropped: faults not attributed to a task because the table was full;
- *	they still count in the global view
+ * @dropped: handle_mm_fault() calls not attributed to a task because the
+ *	table was full; they still count in the global view
  * @reset_count: number of resets since load
  * @__reserved: must be 0
  * @tlb_ipi_hits: calls seen so far of each IPI function (index: enum
@@ -277,7 +298,7 @@ struct faultlat_global {
  * @__reserved: must be 0
  * @pid: out: the tid (thread) or tgid (process)
  * @tgid: out: the process
- * @uid: out: real uid of the task when it was first seen
+ * @uid: out: real uid of the task (for one that is gone, as last seen)
  * @nr_threads: out: live threads counted in @stats (process only; 1 for a
  *	live thread)
  * @comm: out: the task's comm, NUL-padded (16 bytes, as /proc/PID/comm)
@@ -306,7 +327,7 @@ struct faultlat_task {
  * struct faultlat_task_entry - one element of FAULTLAT_IOC_LIST's array
  * @pid: tid (thread) or tgid (process)
  * @tgid: the process
- * @uid: real uid of the task when it was first seen
+ * @uid: real uid of the task (for one that is gone, as last seen)
  * @flags: FAULTLAT_TASK_PROCESS for a process record (its exited threads
  *	plus its live ones), FAULTLAT_TASK_EXITED when no thread is live
  * @comm: NUL-padded comm
@@ -444,8 +465,9 @@ struct faultlat_tlb_cpu {
  * @reason_pages: pages of the others, summed
  * @cpu_size: in: sizeof(struct faultlat_tlb_cpu) as the caller knows it, or
  *	0 when @cpus is 0
- * @nr_cpus: in: entries @cpus has room for; out: entries written (one per
- *	possible CPU, at most the room given)
+ * @nr_cpus: in: entries @cpus has room for; out: the number of possible
+ *	CPUs.  The entries written (one per possible CPU, in CPU order) are
+ *	the smaller of the two: call again with more room if out > in.
  * @cpus: in: user pointer to an array of struct faultlat_tlb_cpu, or 0
  *
  * Needs CAP_PERFMON or CAP_SYS_ADMIN (EPERM otherwise).
@@ -499,5 +521,28 @@ struct faultlat_tlb_task {
 };
 
 #define FAULTLAT_IOC_TLB_TASK	_IO(FAULTLAT_TYPE, FAULTLAT_CMD_TLB_TASK)
+
+/* struct faultlat_config.flags */
+#define FAULTLAT_CONFIG_SET	_BITUL(0)	/* change, not just read */
+
+/**
+ * struct faultlat_config - FAULTLAT_IOC_CONFIG: read or change settings
+ * @size: sizeof(struct faultlat_config)
+ * @flags: 0 to read the settings, FAULTLAT_CONFIG_SET to change them (needs
+ *	CAP_PERFMON or CAP_SYS_ADMIN: EPERM otherwise)
+ * @min_latency_ns: in (with FAULTLAT_CONFIG_SET) and out: faults and TLB
+ *	flushes faster than this emit no faultlat:fault or faultlat:tlb_flush
+ *	trace event ("show me only the slow ones"); 0, the default, emits
+ *	them all.  The histograms count every one regardless.
+ *
+ * On return the struct holds the settings in force.
+ */
+struct faultlat_config {
+	__u32 size;
+	__u32 flags;
+	__u64 min_latency_ns;
+};
+
+#define FAULTLAT_IOC_CONFIG	_IO(FAULTLAT_TYPE, FAULTLAT_CMD_CONFIG)
 
 #endif /* _UAPI_LINUX_FAULTLAT_H */

@@ -1,0 +1,138 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * faultlat's trace events (system "faultlat"): one per completed page
+ * fault, one per TLB flush a task initiated.  perf list shows them as
+ * faultlat:fault and faultlat:tlb_flush.
+ */
+#undef TRACE_SYSTEM
+#define TRACE_SYSTEM faultlat
+
+#if !defined(_FAULTLAT_TRACE_H) || defined(TRACE_HEADER_MULTI_READ)
+#define _FAULTLAT_TRACE_H
+
+#include <linux/tracepoint.h>
+#include <linux/faultlat.h>
+
+TRACE_DEFINE_ENUM(FAULTLAT_MODE_USER);
+TRACE_DEFINE_ENUM(FAULTLAT_MODE_KERNEL);
+TRACE_DEFINE_ENUM(FAULTLAT_KIND_ANON);
+TRACE_DEFINE_ENUM(FAULTLAT_KIND_FILE);
+TRACE_DEFINE_ENUM(FAULTLAT_KIND_SHMEM);
+TRACE_DEFINE_ENUM(FAULTLAT_KIND_HUGETLB);
+TRACE_DEFINE_ENUM(FAULTLAT_ACCESS_READ);
+TRACE_DEFINE_ENUM(FAULTLAT_ACCESS_WRITE);
+TRACE_DEFINE_ENUM(FAULTLAT_ACCESS_EXEC);
+TRACE_DEFINE_ENUM(FAULTLAT_EVENT_MINOR);
+TRACE_DEFINE_ENUM(FAULTLAT_EVENT_MAJOR);
+TRACE_DEFINE_ENUM(FAULTLAT_EVENT_ERROR);
+TRACE_DEFINE_ENUM(FAULTLAT_TLB_EVENT_RANGE);
+TRACE_DEFINE_ENUM(FAULTLAT_TLB_EVENT_CEILING);
+TRACE_DEFINE_ENUM(FAULTLAT_TLB_EVENT_FULL);
+
+/**
+ * fault - a page fault completed (or failed)
+ * @pid: thread
+ * @tgid: process
+ * @address: the faulting user address, page-aligned
+ * @latency_ns: from the first handle_mm_fault() entry to the final return
+ * @result: the final call's vm_fault_t bits
+ * @attempts: handle_mm_fault() calls (1 + retries)
+ * @outcome: minor, major or error
+ * @mode: user or kernel
+ * @kind: anon, file, shmem or hugetlb
+ * @access: read, write or exec
+ */
+TRACE_EVENT(fault,
+	    TP_PROTO(u32 pid, u32 tgid, unsigned long address, u64 latency_ns,
+		     u32 result, u32 attempts, u8 outcome, u8 mode, u8 kind,
+		     u8 access),
+	    TP_ARGS(pid, tgid, address, latency_ns, result, attempts, outcome,
+		    mode, kind, access),
+	    TP_STRUCT__entry(__field(u32, pid)
+			     __field(u32, tgid)
+			     __field(unsigned long, address)
+			     __field(u64, latency_ns)
+			     __field(u32, result)
+			     __field(u32, attempts)
+			     __field(u8, outcome)
+			     __field(u8, mode)
+			     __field(u8, kind)
+			     __field(u8, access)),
+	    TP_fast_assign(__entry->pid = pid;
+			   __entry->tgid = tgid;
+			   __entry->address = address;
+			   __entry->latency_ns = latency_ns;
+			   __entry->result = result;
+			   __entry->attempts = attempts;
+			   __entry->outcome = outcome;
+			   __entry->mode = mode;
+			   __entry->kind = kind;
+			   __entry->access = access;),
+	    TP_printk("pid=%u tgid=%u address=0x%lx latency_ns=%llu outcome=%s mode=%s kind=%s access=%s result=0x%x attempts=%u",
+		      __entry->pid, __entry->tgid, __entry->address,
+		      __entry->latency_ns,
+		      __print_symbolic(__entry->outcome,
+				       { FAULTLAT_EVENT_MINOR, "minor" },
+				       { FAULTLAT_EVENT_MAJOR, "major" },
+				       { FAULTLAT_EVENT_ERROR, "error" }),
+		      __print_symbolic(__entry->mode,
+				       { FAULTLAT_MODE_USER, "user" },
+				       { FAULTLAT_MODE_KERNEL, "kernel" }),
+		      __print_symbolic(__entry->kind,
+				       { FAULTLAT_KIND_ANON, "anon" },
+				       { FAULTLAT_KIND_FILE, "file" },
+				       { FAULTLAT_KIND_SHMEM, "shmem" },
+				       { FAULTLAT_KIND_HUGETLB, "hugetlb" }),
+		      __print_symbolic(__entry->access,
+				       { FAULTLAT_ACCESS_READ, "read" },
+				       { FAULTLAT_ACCESS_WRITE, "write" },
+				       { FAULTLAT_ACCESS_EXEC, "exec" }),
+		      __entry->result, __entry->attempts)
+);
+
+/**
+ * tlb_flush - a task's flush_tlb_mm_range() returned
+ * @pid: thread
+ * @start: start of the range asked for
+ * @end: its end (TLB_FLUSH_ALL, -1, for a full flush)
+ * @pages: pages of the range (0 when full)
+ * @latency_ns: time in flush_tlb_mm_range(), waiting for other CPUs included
+ * @remote_cpus: other CPUs the IPI function targeted (0: local only)
+ * @reason: range, ceiling (a range above tlb_ceiling: flushed whole) or
+ *	full (the caller asked for the whole mm)
+ */
+TRACE_EVENT(tlb_flush,
+	    TP_PROTO(u32 pid, unsigned long start, unsigned long end, u64 pages,
+		     u64 latency_ns, u32 remote_cpus, u8 reason),
+	    TP_ARGS(pid, start, end, pages, latency_ns, remote_cpus, reason),
+	    TP_STRUCT__entry(__field(u32, pid)
+			     __field(unsigned long, start)
+			     __field(unsigned long, end)
+			     __field(u64, pages)
+			     __field(u64, latency_ns)
+			     __field(u32, remote_cpus)
+			     __field(u8, reason)),
+	    TP_fast_assign(__entry->pid = pid;
+			   __entry->start = start;
+			   __entry->end = end;
+			   __entry->pages = pages;
+			   __entry->latency_ns = latency_ns;
+			   __entry->remote_cpus = remote_cpus;
+			   __entry->reason = reason;),
+	    TP_printk("pid=%u start=0x%lx end=0x%lx pages=%llu latency_ns=%llu remote_cpus=%u reason=%s",
+		      __entry->pid, __entry->start, __entry->end,
+		      __entry->pages, __entry->latency_ns,
+		      __entry->remote_cpus,
+		      __print_symbolic(__entry->reason,
+				       { FAULTLAT_TLB_EVENT_RANGE, "range" },
+				       { FAULTLAT_TLB_EVENT_CEILING, "ceiling" },
+				       { FAULTLAT_TLB_EVENT_FULL, "full" }))
+);
+
+#endif /* _FAULTLAT_TRACE_H */
+
+#undef TRACE_INCLUDE_PATH
+#define TRACE_INCLUDE_PATH .
+#undef TRACE_INCLUDE_FILE
+#define TRACE_INCLUDE_FILE trace
+#include <trace/define_trace.h>
