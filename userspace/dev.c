@@ -133,6 +133,7 @@ int fl_dev_tlb_global(int fd, struct faultlat_tlb_global *g,
 		      struct faultlat_tlb_cpu **cpus, __u32 *nr)
 {
 	struct faultlat_tlb_cpu *buf = NULL, *nbuf;
+	bool sized = false;	/* cap is the kernel's own answer */
 	__u32 cap;
 	int err;
 
@@ -143,10 +144,13 @@ int fl_dev_tlb_global(int fd, struct faultlat_tlb_global *g,
 
 	/*
 	 * The kernel fills one entry per possible CPU, as many as there is
-	 * room for, and says nothing of the ones left out: one spare entry
-	 * tells a full answer from a cut one.
+	 * room for, and answers the number of possible CPUs: ask again with
+	 * that much room if it is more.  (Modules before that answered the
+	 * entries written: a spare entry tells a full answer from a cut one,
+	 * and a full one is asked again with twice the room.)
 	 */
-	for (cap = possible_cpus() + 1; cap <= 1U << 20; cap *= 2) {
+	for (cap = possible_cpus() + 1; cap <= 1U << 20;
+	     cap = sized ? g->nr_cpus : 2 * cap) {
 		nbuf = realloc(buf, (size_t)cap * sizeof(*buf));
 		if (!nbuf) {
 			free(buf);
@@ -164,11 +168,12 @@ int fl_dev_tlb_global(int fd, struct faultlat_tlb_global *g,
 			free(buf);
 			return err;
 		}
-		if (g->nr_cpus < cap) {
+		if (g->nr_cpus < cap || (sized && g->nr_cpus == cap)) {
 			*cpus = buf;
 			*nr = g->nr_cpus;
 			return 0;
 		}
+		sized = g->nr_cpus > cap;
 	}
 	free(buf);
 	return -EOVERFLOW;

@@ -269,13 +269,21 @@ ok $? "hist --tlb: flushes, IPI wait, received, per CPU, reasons, IPI function, 
 ! grep -q "^TASK\|^TLB_TASK" "$tmp/log"
 ok $? "hist --tlb: three tables, one FAULTLAT_IOC_TLB_GLOBAL with the per-CPU array"
 
+cpu_rows() {
+	awk '/^ +CPU +REMOTE/ { on = 1; next } on && NF == 0 { on = 0 } on { n++ } END { print n }' "$tmp/out"
+}
+
 fake "cpus=300" "$FL" hist --tlb -a
-[ $rc -eq 0 ] &&
-[ "$(awk '/^ +CPU +REMOTE/ { on = 1; next } on && NF == 0 { on = 0 } on { n++ } END { print n }' "$tmp/out")" -eq 300 ] &&
+[ $rc -eq 0 ] && [ "$(cpu_rows)" -eq 300 ] &&
 has out "   299            0            0          -          -" &&
-[ "$(grep -c '^TLB_GLOBAL' "$tmp/log")" -gt 1 ] &&
-[ "$(sed -n 's/^TLB_GLOBAL .* nr_cpus=//p' "$tmp/log" | tail -n1)" -gt 300 ]
+[ "$(grep -c '^TLB_GLOBAL' "$tmp/log")" -eq 2 ] &&
+[ "$(sed -n 's/^TLB_GLOBAL .* nr_cpus=//p' "$tmp/log" | tail -n1)" -eq 300 ]
 ok $? "hist --tlb, 300 possible CPUs: asks again with room for all, shows each"
+
+fake "cpus=300,old_nr_cpus=1" "$FL" hist --tlb -a
+[ $rc -eq 0 ] && [ "$(cpu_rows)" -eq 300 ] && has out "   299            0            0" &&
+[ "$(sed -n 's/^TLB_GLOBAL .* nr_cpus=//p' "$tmp/log" | tail -n1)" -gt 300 ]
+ok $? "hist --tlb, 300 CPUs, a module answering the entries written: grows until all fit"
 
 fake "tlb_nmissed=5" "$FL" hist --tlb -p $$
 [ $rc -eq 0 ] && has out "process $$ (" && has out "1 live thread" &&

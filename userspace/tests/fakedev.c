@@ -18,6 +18,8 @@
  *                         attached (the Hyper-V and Xen ones are not)
  *   cpus=N                possible CPUs for FAULTLAT_IOC_TLB_GLOBAL (2);
  *                         CPUs 0 and 1 received flushes, the others none
+ *   old_nr_cpus=1         its @nr_cpus answers the entries written, as
+ *                         modules did before it answered the possible CPUs
  *   empty=1               every histogram empty
  *   info_err=E, global_err=E, task_err=E, list_err=E, reset_err=E,
  *   tlb_global_err=E, tlb_task_err=E
@@ -350,7 +352,8 @@ static int do_tlb_global(struct faultlat_tlb_global *g)
 		}
 		memcpy(ubuf + (size_t)n * g->cpu_size, &c, sizeof(c));
 	}
-	g->nr_cpus = n;
+	/* as the module: the entries written are the smaller of the two */
+	g->nr_cpus = num("old_nr_cpus", 0) ? n : possible;
 	g->nmissed = num("tlb_nmissed", 0);
 	fill_tlb_stats(&g->stats);
 	memset(&g->ipi, 0, sizeof(g->ipi));
