@@ -59,6 +59,29 @@ static void prep_list(void *buf)
 	p->entries = (__u64)(unsigned long)entries;
 }
 
+static void prep_tlb_global(void *buf)
+{
+	struct faultlat_tlb_global *p = buf;
+
+	p->size = sizeof(*p);
+}
+
+static void prep_tlb_task(void *buf)
+{
+	struct faultlat_tlb_task *p = buf;
+
+	p->size = sizeof(*p);
+	p->flags = FAULTLAT_TASK_PROCESS;
+	p->id = getpid();
+}
+
+static void prep_config(void *buf)
+{
+	struct faultlat_config *p = buf;
+
+	p->size = sizeof(*p);
+}
+
 static void prep_reset(void *buf)
 {
 	struct faultlat_reset *p = buf;
@@ -77,6 +100,7 @@ FIXTURE_VARIANT(cmd) {
 	__u32 size;
 	int reserved_off;	/* offset of __reserved, -1 if none */
 	bool output;		/* the kernel writes the struct back */
+	bool tlb;		/* needs the TLB probes */
 	void (*prep)(void *buf);
 };
 
@@ -112,6 +136,32 @@ FIXTURE_VARIANT_ADD(cmd, list) {
 	.prep = prep_list,
 };
 
+FIXTURE_VARIANT_ADD(cmd, tlb_global) {
+	.nr = FAULTLAT_IOC_TLB_GLOBAL,
+	.size = sizeof(struct faultlat_tlb_global),
+	.reserved_off = -1,
+	.output = true,
+	.tlb = true,
+	.prep = prep_tlb_global,
+};
+
+FIXTURE_VARIANT_ADD(cmd, tlb_task) {
+	.nr = FAULTLAT_IOC_TLB_TASK,
+	.size = sizeof(struct faultlat_tlb_task),
+	.reserved_off = offsetof(struct faultlat_tlb_task, __reserved),
+	.output = true,
+	.tlb = true,
+	.prep = prep_tlb_task,
+};
+
+FIXTURE_VARIANT_ADD(cmd, config) {
+	.nr = FAULTLAT_IOC_CONFIG,
+	.size = sizeof(struct faultlat_config),
+	.reserved_off = -1,
+	.output = true,
+	.prep = prep_config,
+};
+
 FIXTURE_VARIANT_ADD(cmd, reset) {
 	.nr = FAULTLAT_IOC_RESET,
 	.size = sizeof(struct faultlat_reset),
@@ -122,10 +172,17 @@ FIXTURE_VARIANT_ADD(cmd, reset) {
 
 FIXTURE_SETUP(cmd)
 {
+	struct faultlat_info info;
+
 	self->fd = fl_open();
 	if (self->fd < 0)
 		FL_SKIP_SETUP("%s: %s (is faultlat loaded?)", FAULTLAT_DEVICE,
 			      strerror(errno));
+	if (variant->tlb && (fl_info(self->fd, &info) ||
+			     !(info.probes & FAULTLAT_PROBE_TLB_RANGE))) {
+		close(self->fd);
+		FL_SKIP_SETUP("no TLB-flush probes (module parameter tlb=0?)");
+	}
 	self->ps = fl_page_size();
 	self->buf = calloc(1, variant->size + JUNK);
 	ASSERT_NE(NULL, self->buf);
@@ -160,6 +217,25 @@ TEST_F(cmd, size_too_small)
 	*(__u32 *)self->buf = variant->size - 1;
 	ASSERT_EQ(EINVAL, do_ioctl(self->fd, variant->nr, self->buf));
 	*(__u32 *)self->buf = 0;
+	ASSERT_EQ(EINVAL, do_ioctl(self->fd, variant->nr, self->buf));
+}
+
+/* Larger than a page, even with zero bytes past the struct: E2BIG. */
+TEST_F(cmd, size_over_page)
+{
+	unsigned char *big = calloc(1, 2 * self->ps);
+
+	ASSERT_NE(NULL, big);
+	memcpy(big, self->buf, variant->size);
+	*(__u32 *)big = self->ps + 8;
+	ASSERT_EQ(E2BIG, do_ioctl(self->fd, variant->nr, big));
+	free(big);
+}
+
+/* Not a multiple of 8 (every version's size is): EINVAL. */
+TEST_F(cmd, size_not_multiple_of_8)
+{
+	*(__u32 *)self->buf = variant->size + 4;
 	ASSERT_EQ(EINVAL, do_ioctl(self->fd, variant->nr, self->buf));
 }
 
@@ -326,7 +402,7 @@ TEST_F(dev, info_fields)
 	ASSERT_LT(0, info.maxactive);
 	ASSERT_EQ(0, info.flags);
 	ASSERT_EQ(0, info.__reserved);
-	ksft_print_msg("faultlat %u.%u abi %u: max_tasks %u used %u maxactive %u probes %#x nmissed %llu dropped %llu resets %u\n",
+	FL_INFO("faultlat %u.%u abi %u: max_tasks %u used %u maxactive %u probes %#x nmissed %llu dropped %llu resets %u\n",
 		       info.version_major, info.version_minor,
 		       info.abi_version, info.max_tasks, info.used_tasks,
 		       info.maxactive, info.probes,

@@ -8,6 +8,15 @@
 
 #include "faultlat_util.h"
 
+/*
+ * An informational line in the TAP output.  The harness's test child ends
+ * with _exit(): flush now, or the line is lost in stdout's buffer.
+ */
+#define FL_INFO(fmt, ...) do {				\
+	ksft_print_msg(fmt, ##__VA_ARGS__);		\
+	fflush(stdout);					\
+} while (0)
+
 /* Delta of one faultlat counter between two task snapshots. */
 #define FL_D(a, b, field)	((b)->t.stats.field - (a)->t.stats.field)
 

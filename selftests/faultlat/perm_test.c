@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
@@ -40,6 +41,9 @@ struct perm_res {
 	int own_proc_err, own_thread_err;
 	int root_proc_err, root_thread_err, init_err;
 	int list_err, list_proc_err;
+	int config_err, config_set_err;
+	bool tlb;		/* the TLB-flush probes are attached */
+	int tlb_global_err, tlb_own_err, tlb_root_err;
 	struct fl_snap own_proc, own_thread;
 	struct faultlat_info info;
 	__u32 list_nr, list_total, list_proc_nr, list_proc_total;
@@ -117,6 +121,9 @@ static int debugfs_scan(const char *path, int *err)
 static void __attribute__((noreturn)) unprivileged(struct perm_res *r,
 						   int go)
 {
+	struct faultlat_tlb_global tg;
+	struct faultlat_tlb_task tt;
+	struct faultlat_config cfg;
 	struct faultlat_global g;
 	struct faultlat_task t;
 	char c;
@@ -139,6 +146,24 @@ static void __attribute__((noreturn)) unprivileged(struct perm_res *r,
 	r->info_err = err_of(fl_info(fd, &r->info));
 	r->global_err = err_of(fl_global(fd, &g));
 	r->reset_err = err_of(fl_reset(fd));
+
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.size = sizeof(cfg);
+	r->config_err = err_of(ioctl(fd, FAULTLAT_IOC_CONFIG, &cfg));
+	cfg.flags = FAULTLAT_CONFIG_SET;
+	r->config_set_err = err_of(ioctl(fd, FAULTLAT_IOC_CONFIG, &cfg));
+
+	r->tlb = r->info.probes & FAULTLAT_PROBE_TLB_RANGE;
+	memset(&tg, 0, sizeof(tg));
+	tg.size = sizeof(tg);
+	r->tlb_global_err = err_of(ioctl(fd, FAULTLAT_IOC_TLB_GLOBAL, &tg));
+	memset(&tt, 0, sizeof(tt));
+	tt.size = sizeof(tt);
+	tt.flags = FAULTLAT_TASK_PROCESS;
+	tt.id = getpid();
+	r->tlb_own_err = err_of(ioctl(fd, FAULTLAT_IOC_TLB_TASK, &tt));
+	tt.id = r->root_pid;
+	r->tlb_root_err = err_of(ioctl(fd, FAULTLAT_IOC_TLB_TASK, &tt));
 
 	fl_prefault_stack();
 	r->own_proc_err = err_of(fl_snap_after(fd, RUSAGE_SELF, getpid(),
@@ -265,6 +290,24 @@ TEST(unprivileged_access)
 		TH_LOG("GLOBAL: %s", strerror(r->global_err));
 	ASSERT_EQ(EPERM, r->reset_err)
 		TH_LOG("RESET: %s", strerror(r->reset_err));
+
+	/* Settings: anyone reads them, only the privileged change them. */
+	ASSERT_EQ(0, r->config_err)
+		TH_LOG("CONFIG (read): %s", strerror(r->config_err));
+	ASSERT_EQ(EPERM, r->config_set_err)
+		TH_LOG("CONFIG (set): %s", strerror(r->config_set_err));
+
+	/* TLB flushes: as GLOBAL and TASK. */
+	if (r->tlb) {
+		ASSERT_EQ(EPERM, r->tlb_global_err)
+			TH_LOG("TLB_GLOBAL: %s", strerror(r->tlb_global_err));
+		ASSERT_TRUE(only_errno(r->tlb_root_err, EACCES, EPERM))
+			TH_LOG("TLB_TASK(root's %d): %s", r->root_pid,
+			       strerror(r->tlb_root_err));
+		/* its own: allowed (it has a record: it faulted) */
+		ASSERT_EQ(0, r->tlb_own_err)
+			TH_LOG("TLB_TASK(own): %s", strerror(r->tlb_own_err));
+	}
 
 	/* Its own process and thread: readable, and right. */
 	ASSERT_EQ(0, r->own_proc_err)

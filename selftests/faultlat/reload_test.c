@@ -30,9 +30,9 @@ static bool loaded(void)
 	return access("/sys/module/" MODNAME, F_OK) == 0;
 }
 
-static int load(int kofd)
+static int load(int kofd, const char *params)
 {
-	return syscall(SYS_finit_module, kofd, "", 0);
+	return syscall(SYS_finit_module, kofd, params, 0);
 }
 
 /* Unload; a moment of EBUSY/EAGAIN (a reference held briefly) is retried. */
@@ -67,6 +67,20 @@ FIXTURE(reload) {
 	pid_t churn;
 };
 
+/* module parameters of the loads under the workload */
+FIXTURE_VARIANT(reload) {
+	const char *params;
+};
+
+/* the fault probe alone first: if the full module breaks, we know which */
+FIXTURE_VARIANT_ADD(reload, no_tlb) {
+	.params = "tlb=0",
+};
+
+FIXTURE_VARIANT_ADD(reload, defaults) {
+	.params = "",
+};
+
 FIXTURE_SETUP(reload)
 {
 	const char *ko = getenv("FAULTLAT_KO");
@@ -87,7 +101,7 @@ FIXTURE_TEARDOWN(reload)
 		waitpid(self->churn, NULL, 0);
 	}
 	/* whatever happened, leave the module loaded for what follows */
-	if (self->kofd >= 0 && !loaded() && load(self->kofd))
+	if (self->kofd >= 0 && !loaded() && load(self->kofd, ""))
 		TH_LOG("reloading %s after the test failed: %s", MODNAME,
 		       strerror(errno));
 	if (self->kofd >= 0)
@@ -134,16 +148,18 @@ fail:
 	_exit(1);
 }
 
-TEST_F_TIMEOUT(reload, cycles_under_load, 600)
+TEST_F_TIMEOUT(reload, cycles_under_load, 180)
 {
 	struct faultlat_info info;
 	struct fresh_res *res;
 	int i, status, fd;
 	pid_t pid;
 
-	if (!loaded())
-		ASSERT_EQ(0, load(self->kofd))
-			TH_LOG("first load: %s", strerror(errno));
+	if (loaded())
+		ASSERT_EQ(0, unload()) TH_LOG("first unload: %s",
+					      strerror(errno));
+	ASSERT_EQ(0, load(self->kofd, variant->params))
+		TH_LOG("first load (%s): %s", variant->params, strerror(errno));
 
 	self->churn = fork();
 	ASSERT_LE(0, self->churn);
@@ -159,9 +175,9 @@ TEST_F_TIMEOUT(reload, cycles_under_load, 600)
 			TH_LOG("cycle %d: %s left after unload", i,
 			       FAULTLAT_DEVICE);
 		usleep(10000);
-		ASSERT_EQ(0, load(self->kofd))
-			TH_LOG("cycle %d: finit_module: %s", i,
-			       strerror(errno));
+		ASSERT_EQ(0, load(self->kofd, variant->params))
+			TH_LOG("cycle %d: finit_module(\"%s\"): %s", i,
+			       variant->params, strerror(errno));
 		ASSERT_TRUE(loaded());
 		ASSERT_EQ(0, access(FAULTLAT_DEVICE, F_OK))
 			TH_LOG("cycle %d: no %s after load", i,
@@ -174,6 +190,12 @@ TEST_F_TIMEOUT(reload, cycles_under_load, 600)
 	kill(self->churn, SIGKILL);
 	ASSERT_EQ(self->churn, waitpid(self->churn, &status, 0));
 	self->churn = -1;
+
+	/* Loaded as it was before the test, with the default parameters. */
+	if (*variant->params) {
+		ASSERT_EQ(0, unload()) TH_LOG("%s", strerror(errno));
+		ASSERT_EQ(0, load(self->kofd, "")) TH_LOG("%s", strerror(errno));
+	}
 
 	/* The last load's state: fresh, counting exactly. */
 	fd = fl_open();
