@@ -42,6 +42,7 @@ static int fl_cmd_info(void *arg)
 		       fl_tlb_probes_mask();
 	info->nmissed = fl_probes_nmissed();
 	fl_tlb_ipi_hits(info->tlb_ipi_hits);
+	info->tlb_nmissed = fl_tlb_nmissed();
 	info->reset_count = READ_ONCE(fl_reset_count);
 	fl_global_read(NULL, &info->dropped);
 	return 0;

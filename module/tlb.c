@@ -48,6 +48,9 @@ MODULE_PARM_DESC(tlb_ceiling,
  * @st: flushes initiated on this CPU
  * @ipi: latency of outermost IPI function calls
  * @ipi_depth: IPI function calls in progress on this CPU
+ * @ipi_task: the task of the last outermost IPI function call, for an
+ *	initiator with no task record
+ * @ipi_targets: its targets
  * @recv_gen: reset generation of the receiver's part
  * @recv: latency of remote flush_tlb_func() runs
  * @recv_remote: remote flush_tlb_func() runs
@@ -62,6 +65,8 @@ struct fl_tlb_pcpu {
 	struct faultlat_tlb_stats st;
 	struct faultlat_hist ipi;
 	u32 ipi_depth;
+	struct task_struct *ipi_task;
+	u32 ipi_targets;
 	u64 ipi_hits[FAULTLAT_TLB_NR_IPI_FNS];
 	u32 recv_gen;
 	struct faultlat_hist recv;
@@ -130,8 +135,11 @@ static int fl_range_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	unsigned long start = regs_get_kernel_argument(regs, 1);
 	unsigned long end = regs_get_kernel_argument(regs, 2);
 	unsigned int stride = regs_get_kernel_argument(regs, 3);
+	struct fl_tlb_pcpu *pc = this_cpu_ptr(fl_tlb_pcpu);
 	struct fl_rec *r = fl_task_current();
 
+	if (pc->ipi_task == current)
+		pc->ipi_task = NULL;
 	/* The same rule as flush_tlb_mm_range()'s own. */
 	c->pages = end == TLB_FLUSH_ALL ? 0 : (end - start) >> stride;
 	c->full = end == TLB_FLUSH_ALL ||
@@ -177,7 +185,12 @@ static int fl_range_return(struct kretprobe_instance *ri,
 		else
 			r->tlb.local_only++;
 		write_seqcount_end(&r->seq);
+	} else if (pc->ipi_task == current) {
+		/* No record: the IPI call this CPU saw last was ours. */
+		remote = true;
+		targets = pc->ipi_targets;
 	}
+	pc->ipi_task = NULL;
 	fl_hist_record(&pc->st.flush, ns);
 	if (c->full)
 		pc->st.full++;
@@ -250,6 +263,8 @@ static int fl_ipi_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 	struct fl_rec *r = fl_task_current();
 
 	pc->ipi_depth = 0;
+	pc->ipi_task = current;
+	pc->ipi_targets = c->targets;
 	if (r) {
 		write_seqcount_begin(&r->seq);
 		r->tlb_ipi = true;
@@ -337,6 +352,7 @@ NOKPROBE_SYMBOL(fl_tlb_on_flush_event);
 	  .bit = b, .optional = opt }
 
 /* The IPI functions first, in enum faultlat_tlb_ipi_fn order. */
+#define FL_TLB_FUNC	FAULTLAT_TLB_NR_IPI_FNS
 static struct fl_tlb_probe fl_tlb_probes[] = {
 	FL_TLB_PROBE("native_flush_tlb_multi", fl_ipi_entry, fl_ipi_return,
 		     fl_ipi_call, FAULTLAT_PROBE_TLB_IPI_FN(0), true),
@@ -382,15 +398,18 @@ u32 fl_tlb_probes_mask(void)
 	return mask;
 }
 
+static u64 fl_tlb_probe_nmissed(const struct fl_tlb_probe *p)
+{
+	return p->registered ? p->rp.nmissed + p->rp.kp.nmissed : 0;
+}
+
 u64 fl_tlb_nmissed(void)
 {
 	unsigned int i;
 	u64 n = 0;
 
 	for (i = 0; i < ARRAY_SIZE(fl_tlb_probes); i++)
-		if (fl_tlb_probes[i].registered)
-			n += fl_tlb_probes[i].rp.nmissed +
-			     fl_tlb_probes[i].rp.kp.nmissed;
+		n += fl_tlb_probe_nmissed(&fl_tlb_probes[i]);
 	return n;
 }
 
@@ -405,6 +424,7 @@ void fl_tlb_global_read(struct faultlat_tlb_global *g)
 	int cpu;
 
 	g->nmissed = fl_tlb_nmissed();
+	g->received_nmissed = fl_tlb_probe_nmissed(&fl_tlb_probes[FL_TLB_FUNC]);
 	fl_tlb_stats_init(&g->stats);
 	fl_hist_init(&g->ipi);
 	fl_hist_init(&g->received);

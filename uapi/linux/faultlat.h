@@ -241,6 +241,7 @@ enum faultlat_tlb_ipi_fn {
  * @tlb_ipi_hits: calls seen so far of each IPI function (index: enum
  *	faultlat_tlb_ipi_fn), telling which one this kernel uses; 0 for one
  *	not attached (FAULTLAT_PROBE_TLB_IPI_FN(i) not set in @probes)
+ * @tlb_nmissed: hits the TLB kretprobes missed, all of them
  *
  * Anyone who may open the device may call it.
  */
@@ -260,6 +261,7 @@ struct faultlat_info {
 	__u32 reset_count;
 	__u32 __reserved;
 	__u64 tlb_ipi_hits[FAULTLAT_TLB_NR_IPI_FNS];
+	__u64 tlb_nmissed;
 };
 
 #define FAULTLAT_IOC_INFO	_IO(FAULTLAT_TYPE, FAULTLAT_CMD_INFO)
@@ -405,11 +407,14 @@ struct faultlat_reset {
  *	above tlb_single_page_flush_ceiling)
  * @ranged: flushes of a range
  * @pages: pages of the ranged flushes, in units of their stride
- * @remote: flushes that sent IPIs to other CPUs
- * @local_only: flushes that did not
+ * @remote: flushes that called the IPI function, because other CPUs had the
+ *	mm in their cpumask (it then skips those in lazy TLB mode unless page
+ *	tables were freed, so fewer IPIs may be sent: the receivers'
+ *	received_remote counts those delivered)
+ * @local_only: flushes that did not call it
  * @ipis: calls of the IPI function, in and outside flush_tlb_mm_range()
  *	(reclaim's batched flushes call it directly)
- * @ipi_targets: other CPUs those calls targeted, summed
+ * @ipi_targets: other CPUs in the cpumasks of those calls, summed
  */
 struct faultlat_tlb_stats {
 	struct faultlat_hist flush;
@@ -469,6 +474,10 @@ struct faultlat_tlb_cpu {
  *	CPUs.  The entries written (one per possible CPU, in CPU order) are
  *	the smaller of the two: call again with more room if out > in.
  * @cpus: in: user pointer to an array of struct faultlat_tlb_cpu, or 0
+ * @received_nmissed: runs of flush_tlb_func() the kretprobe missed: an IPI
+ *	that arrives while the CPU runs another kprobe handler is not probed
+ *	(the kprobes core counts it as missed).  Such runs are remote, so
+ *	/proc/interrupts' "TLB shootdowns" == @received_remote + this.
  *
  * Needs CAP_PERFMON or CAP_SYS_ADMIN (EPERM otherwise).
  */
@@ -487,6 +496,7 @@ struct faultlat_tlb_global {
 	__u32 cpu_size;
 	__u32 nr_cpus;
 	__u64 cpus;
+	__u64 received_nmissed;
 };
 
 #define FAULTLAT_IOC_TLB_GLOBAL	_IO(FAULTLAT_TYPE, FAULTLAT_CMD_TLB_GLOBAL)
