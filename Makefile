@@ -41,10 +41,13 @@ demo:
 deps:
 	tools/vm/deps.sh
 
+bench:
+	bench/bench.sh
+
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	$(MAKE) -C userspace clean
 	$(MAKE) -C selftests/faultlat clean
 	$(MAKE) -C demo clean
 
-.PHONY: all module userspace selftests sparse style check demo deps clean
+.PHONY: all module userspace selftests sparse style check demo deps bench clean

@@ -18,6 +18,8 @@ pkgs=(
 	linux-source-6.1 procps util-linux
 	# checkpatch
 	perl python3
+	# make bench: the tools it compares faultlat with
+	bpftrace linux-perf
 )
 
 # Not installed: a status other than "ii", or dpkg-query's

@@ -1,0 +1,559 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+#
+# The overhead benchmark's report: reads the results bench/guest.sh wrote
+# (DIR/{main,smp,wall}/results.txt), prints the table, the goals (PASS,
+# MISS or n/a) and the other sections, and writes them all as JSON.
+#
+#   bench/report.py [--json FILE] [--qemu VERSION] DIR
+
+import argparse
+import json
+import os
+import statistics
+import sys
+
+# The main table's rows, in order: (key, number, label).
+ROWS = [
+    ("none", "1", "no instrumentation"),
+    ("floor", "2", "kretprobe floor: empty handlers"),
+    ("faultlat_notlb", "3", "faultlat tlb=0, trace events off"),
+    ("faultlat_notrace", "3b", "faultlat tlb=0, trace events compiled out"),
+    ("faultlat_trace", "4", "faultlat tlb=0, faultlat:fault on, consumed"),
+    ("faultlat", "5", "faultlat default (fault + TLB probes)"),
+    ("bpftrace_kprobe", "6", "bpftrace kprobe/kretprobe, tid map, hist()"),
+    ("bpftrace_kfunc", "7", "bpftrace kfunc/kretfunc, tid map, hist()"),
+    ("perf_ftrace", "8", "perf ftrace latency -T handle_mm_fault"),
+]
+LABEL = {k: label for k, _, label in ROWS}
+
+# What the issue measured on Debian 6.1.0-56 generic, for comparison.
+REFERENCE = {"none": 3340, "floor": 3733, "bpftrace_kfunc": 5319}
+
+# Goals' limits, in instructions per fault unless said otherwise.
+FLOOR_SLACK = 60
+BPFTRACE_FRACTION = 4
+TRACE_DISABLED_MAX = 5
+BYTES_PER_TASK_MAX = 2048
+GROWTH_MAX = 5          # tracked tasks: "must not grow", instructions
+SMP_GROWTH_MAX = 5      # two processes at once: percentage points
+DETERMINISM_MAX = 0.1   # two runs of a row: % of its figure
+NOISE_MAX = 10          # wall-clock: row 1's spread (%) that still tells
+
+
+def parse_line(line):
+    tag, _, rest = line.partition(" ")
+    rec = {"tag": tag}
+    if " why=" in " " + rest:
+        rest, _, why = (" " + rest).partition(" why=")
+        rec["why"] = why
+    for kv in rest.split():
+        k, _, v = kv.partition("=")
+        try:
+            rec[k] = int(v)
+        except ValueError:
+            rec[k] = v
+    return rec
+
+
+def load(path):
+    recs = []
+    if not os.path.exists(path):
+        return recs
+    with open(path) as f:
+        for line in f:
+            line = line.strip()
+            if line and line[0] in "RENM" and line[1:2] == " ":
+                recs.append(parse_line(line))
+    return recs
+
+
+def runs(recs, sec, row):
+    return [r for r in recs if r["tag"] == "R" and r["sec"] == sec and
+            r["row"] == row]
+
+
+def per_fault(r):
+    return r["ns"] / r["pages"]
+
+
+def wallfmt(row):
+    if "wall_ns_per_fault_median" not in row:
+        return "n/a"
+    return f"{row['wall_ns_per_fault_median']:.0f} " \
+        f"({row['wall_ns_per_fault_min']:.0f})"
+
+
+def fmt(x, signed=False, nd=1):
+    if x is None:
+        return "n/a"
+    return f"{x:+.{nd}f}" if signed else f"{x:.{nd}f}"
+
+
+class Report:
+    def __init__(self, d, qemu):
+        self.main = load(os.path.join(d, "main", "results.txt"))
+        self.smp = load(os.path.join(d, "smp", "results.txt"))
+        self.wall = load(os.path.join(d, "wall", "results.txt"))
+        self.host = {r["boot"]: r for r in load(os.path.join(d, "host.txt"))}
+        self.out = []
+        self.goals = []
+        self.problems = []
+        env = [r for r in self.main if r["tag"] == "M" and
+               r.get("what") == "env"]
+        self.env = env[0] if env else {}
+        self.env["qemu"] = qemu
+        self.pages = self.env.get("pages", 0)
+        self.json = {"environment": self.env, "reference": REFERENCE}
+
+    def p(self, s=""):
+        self.out.append(s)
+
+    def goal(self, name, status, measured, limit):
+        self.goals.append({"goal": name, "status": status,
+                           "measured": measured, "limit": limit})
+
+    def check_faults(self, recs, what):
+        """Every run took one fault per page, as getrusage counts them."""
+        bad = [r for r in recs if r["tag"] == "R" and r["sec"] != "warmup"
+               and (r["minflt"] if r.get("sec") != "major" else
+                    r["majflt"]) != r["pages"]]
+        for r in bad:
+            self.problems.append(
+                f"{what}: {r['sec']} {r['row']} #{r['rep']}: "
+                f"{r['pages']} pages, minflt {r['minflt']}, "
+                f"majflt {r['majflt']}")
+        return not bad
+
+    # --- the main table ---
+    def table(self):
+        rows = {}
+        det = []
+        for key, num, label in ROWS:
+            rs = runs(self.main, "main", key)
+            na = [r for r in self.main if r["tag"] == "N" and
+                  r["row"] == key and r["sec"] == "main"]
+            ev = [r for r in self.main if r["tag"] == "E" and
+                  r["row"] == key and r["sec"] == "main"]
+            ws = runs(self.wall, "wall", key)
+            row = {"row": num, "label": label}
+            if na or not rs:
+                row["na"] = na[0]["why"] if na else "not measured"
+                rows[key] = row
+                continue
+            pf = [per_fault(r) for r in rs]
+            row["instructions_per_fault"] = statistics.mean(pf)
+            row["runs"] = pf
+            row["minflt"] = [r["minflt"] for r in rs]
+            if len(pf) > 1:
+                det.append((100 * (max(pf) - min(pf)) / min(pf),
+                            max(pf) - min(pf), key))
+            if ev:
+                row["events_per_run"] = ev[0]["events"] / ev[0]["runs"]
+            if ws:
+                wpf = [per_fault(r) for r in ws]
+                row["wall_ns_per_fault_runs"] = wpf
+                row["wall_ns_per_fault_median"] = statistics.median(wpf)
+                row["wall_ns_per_fault_min"] = min(wpf)
+            rows[key] = row
+        base = rows["none"].get("instructions_per_fault")
+        floor = rows["floor"].get("instructions_per_fault")
+        wbase = rows["none"].get("wall_ns_per_fault_median")
+        for row in rows.values():
+            x = row.get("instructions_per_fault")
+            if x is None:
+                continue
+            row["over_none"] = x - base if base is not None else None
+            row["over_floor"] = x - floor if floor is not None else None
+            w = row.get("wall_ns_per_fault_median")
+            if w is not None and wbase:
+                row["wall_over_none_pct"] = 100 * (w - wbase) / wbase
+        self.rows = rows
+        self.json["main"] = rows
+        self.json["host"] = self.host
+
+        e = self.env
+        self.p(f"faultlat overhead benchmark: Debian {e.get('kernel', '?')}"
+               f", {e.get('qemu', 'QEMU')}")
+        self.p(f"workload: {self.pages} fresh anonymous 4 KiB pages "
+               "(MADV_NOHUGEPAGE), one write each; 1 vCPU, "
+               "-icount shift=0,sleep=off: 1 ns = 1 guest instruction")
+        self.p(f"every row: attached once, one untimed run, then "
+               f"{e.get('reps', '?')} timed runs (instructions: their mean);"
+               " wall: the same in a plain TCG boot, median of 5 runs")
+        self.p()
+        hdr = (f"{'#':>3} {'instrumentation':<44} {'instr/fault':>11} "
+               f"{'vs row 1':>9} {'vs floor':>9} {'recorded':>9} "
+               f"{'wall ns/fault (min)':>19} {'wall vs 1':>9}")
+        self.p(hdr)
+        self.p("-" * len(hdr))
+        for key, num, label in ROWS:
+            row = rows[key]
+            if "na" in row:
+                if key == "faultlat_notrace" and "not implemented" in \
+                        rows["faultlat_trace"].get("na", "not implemented"):
+                    continue    # both trace rows: one n/a line is enough
+                self.p(f"{num:>3} {label:<44} n/a: {row['na']}")
+                continue
+            rec = row.get("events_per_run")
+            recs = "-" if key == "none" or key == "floor" or rec is None \
+                else f"{100 * rec / self.pages:.1f}%"
+            self.p(f"{num:>3} {label:<44} "
+                   f"{fmt(row['instructions_per_fault']):>11} "
+                   f"{'-' if key == 'none' else fmt(row['over_none'], True):>9} "
+                   f"{'-' if key in ('none', 'floor') else fmt(row['over_floor'], True):>9} "
+                   f"{recs:>9} "
+                   f"{wallfmt(row):>19} "
+                   f"{'-' if key == 'none' else fmt(row.get('wall_over_none_pct'), True, 0) + '%':>9}")
+        self.p()
+        self.p("recorded: samples the tool kept per run, over the run's "
+               "faults (all processes' faults count: a little over 100% "
+               "is everything; under 100%, the tool lost samples)")
+        ok = self.check_faults(self.main, "main")
+        self.p(f"getrusage: minflt {'=' if ok else '!='} {self.pages} "
+               "in every timed run" +
+               ("" if ok else " (see the problems below)"))
+        num = dict((k, n) for k, n, _ in ROWS)
+        # perf's reader is a process that runs beside the workload: when
+        # it wakes up is not the same from run to run.
+        kern = [d for d in det if d[2] != "perf_ftrace"]
+        if kern:
+            pct, worst, wkey = max(kern)
+            status = "PASS" if pct <= DETERMINISM_MAX else "MISS"
+            bd = rows["none"]["runs"]
+            self.p(f"determinism: {status}: the two timed runs of each row "
+                   f"differ by at most {worst:.2f} instructions per fault "
+                   f"({pct:.3f}%, row {num[wkey]}; limit "
+                   f"{DETERMINISM_MAX}%); row 1: " +
+                   ", ".join(f"{x:.2f}" for x in bd))
+            self.json["determinism"] = {
+                "status": status, "max_difference": worst,
+                "max_difference_pct": pct, "row": wkey,
+                "limit_pct": DETERMINISM_MAX,
+                "by_row": {k: d for _, d, k in det}}
+            for ppct, d, key in det:
+                if key == "perf_ftrace":
+                    self.p(f"  row {num[key]}: {d:.2f} ({ppct:.3f}%): perf's "
+                           "reader runs beside the workload, and when it "
+                           "wakes up varies")
+            self.goal("two identical runs give the same figures (rows "
+                      "without a reader process; % of the row's figure)",
+                      status, round(pct, 3), DETERMINISM_MAX)
+        if wbase:
+            w = rows["none"]["wall_ns_per_fault_runs"]
+            spread = 100 * (max(w) / min(w) - 1)
+            load = self.host.get("wall", {}).get("loadavg", "?")
+            self.wall_noisy = spread > NOISE_MAX
+            self.p(f"wall clock: row 1's 5 runs spread {spread:.0f}% "
+                   f"(host load average {load} on "
+                   f"{self.host.get('wall', {}).get('nproc', '?')} cores)" +
+                   ("; too noisy to tell much" if self.wall_noisy else ""))
+            self.json["wall_noise_pct"] = spread
+        if base is not None and floor is not None:
+            ref = REFERENCE
+            bt = rows["bpftrace_kfunc"].get("instructions_per_fault")
+            self.p(f"reference (issue, Debian 6.1.0-56): none "
+                   f"{ref['none']}, floor {ref['floor']} "
+                   f"({ref['floor'] - ref['none']:+}), bpftrace kfunc "
+                   f"{ref['bpftrace_kfunc']} "
+                   f"({ref['bpftrace_kfunc'] - ref['none']:+}); here: "
+                   f"floor {floor - base:+.0f}" +
+                   (f", bpftrace kfunc {bt - base:+.0f}" if bt else ""))
+            if e.get("clear_page") == "erms":
+                self.p("  (the guest CPU has ERMS: clear_page is one "
+                       "rep stosb, which -icount counts once per byte, "
+                       "4096 per fault; compare overheads, not totals)")
+
+    # --- goals ---
+    def main_goals(self):
+        rows = self.rows
+        for key in ("faultlat_notlb", "faultlat"):
+            of = rows[key].get("over_floor")
+            self.goal(f"row {dict((k, n) for k, n, _ in ROWS)[key]} "
+                      f"({LABEL[key]}) <= floor + {FLOOR_SLACK} "
+                      "instructions per fault",
+                      "n/a" if of is None else
+                      "PASS" if of <= FLOOR_SLACK else "MISS",
+                      None if of is None else round(of, 1), FLOOR_SLACK)
+        bts = [rows[k]["over_none"] for k in
+               ("bpftrace_kprobe", "bpftrace_kfunc")
+               if rows[k].get("over_none") is not None]
+        for key in ("faultlat_notlb", "faultlat"):
+            on = rows[key].get("over_none")
+            if on is None or not bts:
+                self.goal(f"{LABEL[key]}: overhead <= 1/4 of the cheaper "
+                          "bpftrace row's", "n/a", None, None)
+                continue
+            lim = min(bts) / BPFTRACE_FRACTION
+            self.goal(f"row {dict((k, n) for k, n, _ in ROWS)[key]} "
+                      f"overhead <= 1/{BPFTRACE_FRACTION} of the cheaper "
+                      f"bpftrace row's (+{min(bts):.0f})",
+                      "PASS" if on <= lim else "MISS", round(on, 1),
+                      round(lim, 1))
+        on = rows["faultlat_notlb"].get("instructions_per_fault")
+        off = rows["faultlat_notrace"].get("instructions_per_fault")
+        if on is None or off is None:
+            why = rows["faultlat_trace"].get("na") or \
+                rows["faultlat_notrace"].get("na")
+            self.goal("disabled trace event <= +5 instructions per fault "
+                      f"vs compiled out ({why})", "n/a", None,
+                      TRACE_DISABLED_MAX)
+        else:
+            d = on - off
+            self.goal("disabled trace event <= +5 instructions per fault "
+                      "vs compiled out",
+                      "PASS" if d <= TRACE_DISABLED_MAX else "MISS",
+                      round(d, 1), TRACE_DISABLED_MAX)
+
+    # --- tracked tasks ---
+    def scale(self):
+        out = []
+        self.p()
+        self.p("tracked tasks (faultlat default; the same idle threads, "
+               "each of which faulted once, with and without faultlat):")
+        self.p(f"  {'idle threads':>12} {'records used':>14} "
+               f"{'none':>8} {'faultlat':>9} {'overhead':>9}")
+        for n in (0, 1000, "fill"):
+            fl = [r for r in runs(self.main, "scale", "faultlat")
+                  if r["rep"] == n]
+            no = [r for r in runs(self.main, "scale", "none")
+                  if r["rep"] == n]
+            if not fl or not no:
+                continue
+            fl, no = fl[0], no[0]
+            d = {"idle_threads": fl["idle"], "tasks_used": fl["tasks_used"],
+                 "tasks_max": fl["tasks_max"], "none": per_fault(no),
+                 "faultlat": per_fault(fl)}
+            d["overhead"] = d["faultlat"] - d["none"]
+            out.append(d)
+            self.p(f"  {d['idle_threads']:>12} "
+                   f"{str(d['tasks_used']) + '/' + str(d['tasks_max']):>14} "
+                   f"{d['none']:>8.1f} {d['faultlat']:>9.1f} "
+                   f"{d['overhead']:>+9.1f}")
+        self.check_faults([r for r in self.main if r.get("sec") == "scale"],
+                          "scale")
+        self.json["scale"] = out
+        if len(out) >= 2:
+            g = max(d["overhead"] for d in out[1:]) - out[0]["overhead"]
+            self.goal(f"per-fault overhead does not grow from "
+                      f"{out[0]['tasks_used']} to {out[-1]['tasks_used']} "
+                      f"tracked tasks (limit +{GROWTH_MAX})",
+                      "PASS" if g <= GROWTH_MAX else "MISS", round(g, 1),
+                      GROWTH_MAX)
+
+    # --- two processes at once ---
+    def smp_section(self):
+        if not self.smp:
+            return
+        load = self.host.get("smp", {}).get("loadavg", "?")
+        self.p()
+        self.p("2 vCPUs, plain TCG, wall-clock ns per fault (median of "
+               "5; noisy: the host's load average was "
+               f"{load} on {self.host.get('smp', {}).get('nproc', '?')} "
+               "cores):")
+        self.p(f"  {'instrumentation':<40} {'1 process':>10} {'vs none':>8}"
+               f" {'2 at once':>10} {'vs none':>8} {'overlap':>8}")
+        res = {}
+        for key in ("none", "floor", "faultlat_notlb", "faultlat"):
+            s1 = runs(self.smp, "single", key)
+            pr = runs(self.smp, "pair", key)
+            if not s1 or not pr:
+                continue
+            half = [r["pages"] // 2 for r in pr]
+            d = {"single_runs": [per_fault(r) for r in s1],
+                 "pair_runs": [(r["ns_a"] + r["ns_b"]) / 2 / h
+                               for r, h in zip(pr, half)],
+                 "overlap": min(r["overlap_ns"] / max(r["ns_a"], r["ns_b"])
+                                for r in pr)}
+            d["single"] = statistics.median(d["single_runs"])
+            d["pair"] = statistics.median(d["pair_runs"])
+            res[key] = d
+        for key, d in res.items():
+            if "none" in res:
+                d["single_over_none_pct"] = 100 * (
+                    d["single"] / res["none"]["single"] - 1)
+                d["pair_over_none_pct"] = 100 * (
+                    d["pair"] / res["none"]["pair"] - 1)
+            vs = ("-", "-") if key == "none" else (
+                f"{d['single_over_none_pct']:+.1f}%",
+                f"{d['pair_over_none_pct']:+.1f}%")
+            self.p(f"  {LABEL[key]:<40} {d['single']:>10.0f} {vs[0]:>8} "
+                   f"{d['pair']:>10.0f} {vs[1]:>8} "
+                   f"{100 * d['overlap']:>7.0f}%")
+        self.p("  (2 at once: each process's own time per fault, the two "
+               "averaged; overlap: the share of the longer run during "
+               "which both ran)")
+        self.check_faults(self.smp, "smp")
+        noise = None
+        if "none" in res:
+            w = res["none"]["single_runs"] + res["none"]["pair_runs"]
+            noise = 100 * (max(w) / min(w) - 1)
+            self.p(f"  noise: row 1's runs spread {noise:.0f}%")
+        self.json["smp"] = {"rows": res, "noise_pct": noise}
+        for key in ("faultlat_notlb", "faultlat"):
+            if key in res and "pair_over_none_pct" in res[key]:
+                g = res[key]["pair_over_none_pct"] - \
+                    res[key]["single_over_none_pct"]
+                name = (f"{LABEL[key]}: overhead does not grow with two "
+                        "processes faulting at once (wall-clock, "
+                        f"percentage points, limit +{SMP_GROWTH_MAX})")
+                if noise is None or noise > NOISE_MAX:
+                    self.goal(name + f"; too noisy to tell: row 1 spread "
+                              f"{noise:.0f}% > {NOISE_MAX}%", "n/a",
+                              round(g, 1), SMP_GROWTH_MAX)
+                else:
+                    self.goal(name,
+                              "PASS" if g <= SMP_GROWTH_MAX else "MISS",
+                              round(g, 1), SMP_GROWTH_MAX)
+
+    # --- memory ---
+    def memory(self):
+        loads = {r["max_tasks"]: r for r in self.main
+                 if r["tag"] == "M" and r.get("what") == "load"}
+        if not loads:
+            return
+        self.p()
+        self.p("memory taken by loading faultlat:")
+        res = {}
+        for m, r in sorted(loads.items()):
+            d = {"max_tasks": m, "record_bytes": r.get("record_bytes"),
+                 "table_kib": r.get("table_kib"),
+                 "module_bytes": r.get("module_bytes")}
+            for f in ("MemAvailable", "MemFree", "Slab", "Percpu",
+                      "VmallocUsed"):
+                d[f + "_kib"] = (r[f"before_{f}"] - r[f"after_{f}"]) \
+                    if f.startswith("Mem") else \
+                    (r[f"after_{f}"] - r[f"before_{f}"])
+            d["per_task_bytes"] = d["table_kib"] * 1024 / m
+            res[m] = d
+            self.p(f"  max_tasks={m}: table {d['table_kib']} KiB "
+                   f"({d['record_bytes']} bytes per record, "
+                   f"{d['per_task_bytes']:.0f} bytes per tracked task with "
+                   f"the index), module {d['module_bytes']} bytes; "
+                   f"/proc/meminfo: MemFree -{d['MemFree_kib']} KiB, "
+                   f"Vmalloc +{d['VmallocUsed_kib']} KiB, Percpu "
+                   f"+{d['Percpu_kib']} KiB, Slab +{d['Slab_kib']} KiB")
+        ms = sorted(res)
+        marginal = None
+        if len(ms) >= 2:
+            a, b = res[ms[0]], res[ms[-1]]
+            marginal = (b["VmallocUsed_kib"] - a["VmallocUsed_kib"]) * \
+                1024 / (ms[-1] - ms[0])
+            mf = (b["MemFree_kib"] - a["MemFree_kib"]) * 1024 / \
+                (ms[-1] - ms[0])
+            self.p(f"  each further tracked task (max_tasks {ms[0]} -> "
+                   f"{ms[-1]}): {marginal:.0f} bytes of vmalloc "
+                   f"(MemFree says {mf:.0f}, noisier)")
+        self.json["memory"] = {"loads": res,
+                               "marginal_bytes_per_task": marginal}
+        per = res[ms[0]]["per_task_bytes"]
+        worst = max(per, marginal or 0)
+        self.goal(f"memory <= {BYTES_PER_TASK_MAX} bytes per tracked task",
+                  "PASS" if worst <= BYTES_PER_TASK_MAX else "MISS",
+                  round(worst), BYTES_PER_TASK_MAX)
+
+    # --- allocations ---
+    def allocs(self):
+        al = {r["row"]: r for r in self.main
+              if r["tag"] == "M" and r.get("what") == "allocs"}
+        if "none" not in al or "faultlat" not in al:
+            return
+        evs = [k for k in al["none"] if k not in
+               ("tag", "what", "row") and not k.startswith("run_")]
+        self.p()
+        self.p("allocations during one run (perf stat, allocation "
+               "tracepoints, the workload's process):")
+        self.p(f"  {'':<22}" + "".join(f"{e:>20}" for e in evs))
+        res = {}
+        for key in ("none", "floor", "faultlat"):
+            if key in al:
+                res[key] = {e: al[key][e] for e in evs}
+                res[key]["minflt"] = al[key].get("run_minflt")
+                self.p(f"  {key:<22}" +
+                       "".join(f"{al[key][e]:>20}" for e in evs))
+        extra = sum(res["faultlat"][e] - res["none"][e] for e in evs)
+        faults = res["faultlat"]["minflt"] or self.pages
+        self.p(f"  faultlat - none: {extra:+d} allocations over "
+               f"{faults} faults ({extra / faults:+.4f} per fault)")
+        self.json["allocations"] = {"runs": res, "faultlat_minus_none": extra}
+        self.goal("0 allocations in probe context (faultlat - none, per "
+                  "fault; and see Documentation/performance.rst)",
+                  "PASS" if abs(extra) < faults / 100 else "MISS",
+                  round(extra / faults, 4), 0)
+
+    # --- major faults ---
+    def major(self):
+        rs = [r for r in self.main if r["tag"] == "R" and r["sec"] == "major"]
+        if not rs:
+            return
+        self.p()
+        pages = rs[0]["pages"]
+        self.p(f"major faults: a {pages * 4 // 1024} MiB file on ext4 on "
+               "brd, evicted, MADV_RANDOM, one read per page "
+               "(instructions per major fault):")
+        res = {}
+        for key in ("none", "floor", "faultlat_notlb", "faultlat"):
+            k = [r for r in rs if r["row"] == key]
+            if k:
+                res[key] = {"instructions_per_fault": statistics.mean(
+                    r["ns"] / r["majflt"] for r in k),
+                    "majflt": [r["majflt"] for r in k]}
+        base = res.get("none", {}).get("instructions_per_fault")
+        for key, d in res.items():
+            if base and key != "none":
+                d["over_none"] = d["instructions_per_fault"] - base
+                d["fraction"] = d["over_none"] / base
+            self.p(f"  {LABEL[key]:<40} "
+                   f"{d['instructions_per_fault']:>10.0f}" +
+                   (f" {d['over_none']:>+8.0f} ({100 * d['fraction']:.2f}% "
+                    "of a major fault)" if "over_none" in d else ""))
+        bad = [r for r in rs if r["majflt"] != r["pages"]]
+        self.p(f"  getrusage: majflt {'=' if not bad else '!='} {pages} in "
+               "every run")
+        self.json["major"] = res
+
+    def print_goals(self):
+        self.p()
+        self.p("goals:")
+        for g in self.goals:
+            m = "" if g["measured"] is None else f" (measured {g['measured']}" + \
+                ("" if g["limit"] is None else f", limit {g['limit']}") + ")"
+            self.p(f"  {g['status']:<4} {g['goal']}{m}")
+        self.json["goals"] = self.goals
+        if self.problems:
+            self.p()
+            self.p("problems:")
+            for pr in self.problems:
+                self.p("  " + pr)
+        self.json["problems"] = self.problems
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("dir")
+    ap.add_argument("--json")
+    ap.add_argument("--qemu", default="QEMU")
+    a = ap.parse_args()
+    r = Report(a.dir, a.qemu)
+    if not r.main:
+        print(f"report: no results in {a.dir}/main", file=sys.stderr)
+        return 1
+    r.table()
+    r.main_goals()
+    r.scale()
+    r.smp_section()
+    r.memory()
+    r.allocs()
+    r.major()
+    r.print_goals()
+    print("\n".join(r.out))
+    if a.json:
+        os.makedirs(os.path.dirname(os.path.abspath(a.json)), exist_ok=True)
+        with open(a.json, "w") as f:
+            json.dump(r.json, f, indent=2, sort_keys=True)
+            f.write("\n")
+    return 1 if r.problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
