@@ -1,0 +1,76 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make check: install what is missing, build the module (against each
+# kernel's headers), the client and the selftests, run selftests/run.sh in
+# the VM rig and count the kselftest "# Totals:" lines of its output.
+#
+#   tools/vm/check.sh [run-guest.sh options]
+#   FAULTLAT_FLAVOURS="amd64 rt-amd64" tools/vm/check.sh    (default amd64)
+#
+# The last line is "N passed, N failed" (", N skipped" when any were);
+# a guest that crashed, hung, was tainted or ended non-zero without a
+# failure counted counts as one failure.  Exits 1 if anything failed.
+# Each kernel's results are in out/check-<flavour>/ (see run-guest.sh).
+set -euo pipefail
+
+cd "$(dirname "$0")/../.."
+root=$PWD
+vm=$root/tools/vm
+
+# The closing line, also kept in out/check.summary for .ci/run.
+summary() {
+	mkdir -p "$root/out"
+	echo "$1" | tee "$root/out/check.summary"
+}
+# Whatever stops this script early still ends with a closing line.
+finished=
+trap '[ -n "$finished" ] || { echo "check: stopped early" >&2; summary "0 passed, 1 failed"; }' EXIT
+
+"$vm/deps.sh"
+ksft=$("$vm/kselftest.sh")
+make -s userspace
+make -s selftests KSFT_INC="$ksft"
+
+total_pass=0 total_fail=0 total_skip=0 table=()
+for flavour in ${FAULTLAT_FLAVOURS:-amd64}; do
+	eval "$("$vm/kernel.sh" --flavour "$flavour")"
+	make -s module KDIR="$FL_KDIR"
+	out=$root/out/check-$flavour
+	start=$SECONDS
+	rc=0
+	FAULTLAT_KO=$root/module/faultlat.ko \
+	FAULTLAT_CLIENT=$root/userspace/faultlat \
+		"$vm/run-guest.sh" --flavour "$flavour" --out "$out" "$@" \
+		-- "$root/selftests/run.sh" || rc=$?
+
+	# Totals: pass:N fail:N xfail:N xpass:N skip:N error:N
+	read -r pass fail skip n < <(awk '
+		/^# Totals: / {
+			for (i = 3; i <= NF; i++) { split($i, kv, ":"); c[kv[1]] += kv[2] }
+			n++
+		}
+		END { print c["pass"] + c["xfail"], c["fail"] + c["xpass"] + c["error"],
+			  c["skip"] + 0, n + 0 }' "$out/output.log" 2>/dev/null ||
+		echo 0 0 0 0)
+	if [ "$n" -eq 0 ]; then
+		echo "check: $flavour: no kselftest totals in $out/output.log" >&2
+		[ "$fail" -gt 0 ] || fail=1
+	fi
+	if [ "$rc" -ne 0 ] && [ "$fail" -eq 0 ]; then
+		echo "check: $flavour: guest run failed (exit $rc), counted as a failure" >&2
+		fail=1
+	fi
+	total_pass=$((total_pass + pass))
+	total_fail=$((total_fail + fail))
+	total_skip=$((total_skip + skip))
+	table+=("$(printf 'check: %-12s %-10s pass %3d  fail %3d  skip %3d  rc %3d  %4ds' \
+		"$flavour" "$FL_ABI" "$pass" "$fail" "$skip" "$rc" $((SECONDS - start)))")
+done
+
+printf '%s\n' "${table[@]}"
+line="$total_pass passed, $total_fail failed"
+[ "$total_skip" -eq 0 ] || line+=", $total_skip skipped"
+finished=1
+summary "$line"
+[ "$total_fail" -eq 0 ]
