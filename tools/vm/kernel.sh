@@ -34,8 +34,9 @@ esac
 
 cache=${FAULTLAT_CACHE:-$HOME/.cache/faultlat}
 export DEBIAN_FRONTEND=noninteractive
+# The lists may be missing or older than the archive (a new ABI moves
+# the old packages out): on any failure, apt-get update and start over.
 updated=
-
 apt_update() {
 	[ -z "$updated" ] || return 1
 	echo "kernel.sh: apt-get update" >&2
@@ -48,21 +49,6 @@ resolve_abi() {
 	apt-cache depends "linux-image-$flavour" 2>/dev/null |
 		sed -n "s/^ *Depends: linux-image-\(.*\)-$flavour\$/\1/p" | head -n1
 }
-
-abi=$(resolve_abi)
-if [ -z "$abi" ]; then
-	apt_update
-	abi=$(resolve_abi)
-fi
-[ -n "$abi" ] || { echo "kernel.sh: cannot resolve linux-image-$flavour" >&2; exit 1; }
-release=$abi-$flavour
-
-if ! dpkg-query -W -f='${db:Status-Abbrev}' "linux-headers-$release" 2>/dev/null |
-	grep -q '^ii'; then
-	echo "kernel.sh: installing linux-headers-$release" >&2
-	apt-get install -y -q "linux-headers-$release" >&2 ||
-		{ apt_update && apt-get install -y -q "linux-headers-$release" >&2; }
-fi
 
 # The bzImage's payload is the first compressed stream in it; the
 # decompressor stops at its end (and complains about what follows).
@@ -79,30 +65,42 @@ unpack_vmlinux() {
 	return 1
 }
 
-dir=$cache/kernel/$release
-if [ ! -f "$dir/.done" ]; then
+# Sets abi, release and dir; installs the headers and unpacks the image
+# into the cache unless there already.  Returns non-zero on any failure.
+fetch() {
+	local tmp
+	abi=$(resolve_abi)
+	[ -n "$abi" ] || return 1
+	release=$abi-$flavour
+	dir=$cache/kernel/$release
+	if ! dpkg-query -W -f='${db:Status-Abbrev}' "linux-headers-$release" \
+		2>/dev/null | grep -q '^ii'; then
+		echo "kernel.sh: installing linux-headers-$release" >&2
+		apt-get install -y -q "linux-headers-$release" >&2 || return 1
+	fi
+	[ -f "$dir/.done" ] && return 0
+
+	echo "kernel.sh: unpacking linux-image-$release into $dir" >&2
 	mkdir -p "$cache/kernel"
 	tmp=$(mktemp -d "$cache/kernel/.tmp.XXXXXX")
-	trap 'rm -rf "$tmp"' EXIT
-	echo "kernel.sh: unpacking linux-image-$release into $dir" >&2
-	# (as root, apt would drop to _apt, which cannot write here)
-	dl=(apt-get download -q -o APT::Sandbox::User=root "linux-image-$release")
-	(cd "$tmp" && "${dl[@]}" >&2) || { apt_update && (cd "$tmp" && "${dl[@]}" >&2); }
-	dpkg -x "$tmp"/linux-image-"$release"_*.deb "$tmp/root"
-	depmod -b "$tmp/root" "$release"
-	unpack_vmlinux "$tmp/root/boot/vmlinuz-$release" >"$tmp/root/boot/vmlinux-$release"
-	touch "$tmp/root/.done"
-	rm -rf "$dir"
-	mv "$tmp/root" "$dir"
-fi
+	# (-o: as root, apt would download as _apt, which cannot write here)
+	if (cd "$tmp" && apt-get download -q -o APT::Sandbox::User=root \
+		"linux-image-$release" >&2) &&
+		dpkg -x "$tmp"/linux-image-"$release"_*.deb "$tmp/root" &&
+		depmod -b "$tmp/root" "$release" &&
+		unpack_vmlinux "$tmp/root/boot/vmlinuz-$release" \
+			>"$tmp/root/boot/vmlinux-$release" &&
+		[ "$(head -c4 "$tmp/root/boot/vmlinux-$release")" = $'\x7fELF' ]; then
+		touch "$tmp/root/.done"
+		rm -rf "$dir"
+		mv "$tmp/root" "$dir"
+	fi
+	rm -rf "$tmp"
+	[ -f "$dir/.done" ]
+}
 
-for v in "$dir/boot/vmlinuz-$release" "$dir/boot/vmlinux-$release" "/usr/src/linux-headers-$release/Makefile" \
-	"$dir/lib/modules/$release/modules.dep"; do
-	[ -e "$v" ] || { echo "kernel.sh: missing $v" >&2; exit 1; }
-done
-
-[ "$(head -c4 "$dir/boot/vmlinux-$release")" = $'\x7fELF' ] ||
-	{ echo "kernel.sh: bad vmlinux-$release" >&2; exit 1; }
+fetch || { apt_update && fetch; } ||
+	{ echo "kernel.sh: cannot get linux-image-$flavour" >&2; exit 1; }
 
 printf 'FL_ABI=%q\nFL_FLAVOUR=%q\nFL_RELEASE=%q\nFL_KDIR=%q\n' \
 	"$abi" "$flavour" "$release" "/usr/src/linux-headers-$release"
