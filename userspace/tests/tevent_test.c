@@ -1,0 +1,429 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests of the trace event decoder (tevent.c): no field offset is
+ * hard-coded.  Each test writes an event format as tracefs would show it
+ * (events/faultlat/NAME/format), with the fields at offsets of its own
+ * choosing, has libtraceevent parse it (tep_parse_format()), builds a raw
+ * record by hand with the values at those offsets, and checks that the
+ * decoder reads them back.  The layouts:
+ *
+ * - "6.1": the one Debian's 6.1 kernel shows (copied from the guest);
+ * - "rt": a PREEMPT_RT kernel's, whose struct trace_entry has an extra
+ *   common field (common_preempt_lazy_count) after common_pid, which
+ *   moves every event field by 4 or 8 bytes;
+ * - "reversed": the fields in the opposite order at unaligned offsets;
+ * - "6.1" again with big-endian trace data (a trace from another machine).
+ *
+ * Plain TAP on stdout.
+ */
+#define _GNU_SOURCE
+#include <endian.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../tevent.h"
+
+static int tests, failed;
+
+static void ok(int cond, const char *fmt, ...)
+{
+	va_list ap;
+
+	tests++;
+	if (!cond)
+		failed++;
+	printf("%sok %d - ", cond ? "" : "not ", tests);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+}
+
+static void is_u64(unsigned long long got, unsigned long long want,
+		   const char *layout, const char *what)
+{
+	ok(got == want, "%s: %s", layout, what);
+	if (got != want)
+		printf("#   got %#llx, want %#llx\n", got, want);
+}
+
+/* A field of a format: C type, name, offset, size, signed. */
+struct field {
+	const char *type;
+	const char *name;
+	int offset;
+	int size;
+	int is_signed;
+};
+
+static const struct field common_61[] = {
+	{ "unsigned short", "common_type", 0, 2, 0 },
+	{ "unsigned char", "common_flags", 2, 1, 0 },
+	{ "unsigned char", "common_preempt_count", 3, 1, 0 },
+	{ "int", "common_pid", 4, 4, 1 },
+	{ NULL, NULL, 0, 0, 0 },
+};
+
+static const struct field common_rt[] = {
+	{ "unsigned short", "common_type", 0, 2, 0 },
+	{ "unsigned char", "common_flags", 2, 1, 0 },
+	{ "unsigned char", "common_preempt_count", 3, 1, 0 },
+	{ "int", "common_pid", 4, 4, 1 },
+	{ "unsigned char", "common_preempt_lazy_count", 8, 1, 0 },
+	{ NULL, NULL, 0, 0, 0 },
+};
+
+/* the print fmt lines of the formats, in pieces */
+static const char * const fault_print[] = {
+	"print fmt: \"pid=%u tgid=%u address=0x%lx latency_ns=%llu outcome=%s mode=%s ",
+	"kind=%s access=%s result=0x%x attempts=%u\", ",
+	"REC->pid, REC->tgid, REC->address, REC->latency_ns, ",
+	"__print_symbolic(REC->outcome, { 0, \"minor\" }, { 1, \"major\" }, ",
+	"{ 2, \"error\" }), ",
+	"__print_symbolic(REC->mode, { 0, \"user\" }, { 1, \"kernel\" }), ",
+	"__print_symbolic(REC->kind, { 0, \"anon\" }, { 1, \"file\" }, ",
+	"{ 2, \"shmem\" }, { 3, \"hugetlb\" }), ",
+	"__print_symbolic(REC->access, { 0, \"read\" }, { 1, \"write\" }, ",
+	"{ 2, \"exec\" }), REC->result, REC->attempts\n",
+	NULL,
+};
+
+static const char * const tlb_print[] = {
+	"print fmt: \"pid=%u start=0x%lx end=0x%lx pages=%llu latency_ns=%llu ",
+	"remote_cpus=%u reason=%s\", ",
+	"REC->pid, REC->start, REC->end, REC->pages, REC->latency_ns, REC->remote_cpus, ",
+	"__print_symbolic(REC->reason, { 0, \"range\" }, { 1, \"ceiling\" }, ",
+	"{ 2, \"full\" })\n",
+	NULL,
+};
+
+/* faultlat:fault as 6.1 lays it out: after 8 bytes of common fields */
+static const struct field fault_61[] = {
+	{ "u32", "pid", 8, 4, 0 },
+	{ "u32", "tgid", 12, 4, 0 },
+	{ "unsigned long", "address", 16, 8, 0 },
+	{ "u64", "latency_ns", 24, 8, 0 },
+	{ "u32", "result", 32, 4, 0 },
+	{ "u32", "attempts", 36, 4, 0 },
+	{ "u8", "outcome", 40, 1, 0 },
+	{ "u8", "mode", 41, 1, 0 },
+	{ "u8", "kind", 42, 1, 0 },
+	{ "u8", "access", 43, 1, 0 },
+	{ NULL, NULL, 0, 0, 0 },
+};
+
+/* after 9 bytes of common fields, padded to 12: every field moves */
+static const struct field fault_rt[] = {
+	{ "u32", "pid", 12, 4, 0 },
+	{ "u32", "tgid", 16, 4, 0 },
+	{ "unsigned long", "address", 24, 8, 0 },
+	{ "u64", "latency_ns", 32, 8, 0 },
+	{ "u32", "result", 40, 4, 0 },
+	{ "u32", "attempts", 44, 4, 0 },
+	{ "u8", "outcome", 48, 1, 0 },
+	{ "u8", "mode", 49, 1, 0 },
+	{ "u8", "kind", 50, 1, 0 },
+	{ "u8", "access", 51, 1, 0 },
+	{ NULL, NULL, 0, 0, 0 },
+};
+
+static const struct field fault_reversed[] = {
+	{ "u8", "access", 9, 1, 0 },
+	{ "u8", "kind", 10, 1, 0 },
+	{ "u8", "mode", 11, 1, 0 },
+	{ "u8", "outcome", 12, 1, 0 },
+	{ "u32", "attempts", 13, 4, 0 },
+	{ "u32", "result", 17, 4, 0 },
+	{ "u64", "latency_ns", 21, 8, 0 },
+	{ "unsigned long", "address", 29, 8, 0 },
+	{ "u32", "tgid", 37, 4, 0 },
+	{ "u32", "pid", 41, 4, 0 },
+	{ NULL, NULL, 0, 0, 0 },
+};
+
+static const struct field tlb_61[] = {
+	{ "u32", "pid", 8, 4, 0 },
+	{ "unsigned long", "start", 16, 8, 0 },
+	{ "unsigned long", "end", 24, 8, 0 },
+	{ "u64", "pages", 32, 8, 0 },
+	{ "u64", "latency_ns", 40, 8, 0 },
+	{ "u32", "remote_cpus", 48, 4, 0 },
+	{ "u8", "reason", 52, 1, 0 },
+	{ NULL, NULL, 0, 0, 0 },
+};
+
+static const struct field tlb_rt[] = {
+	{ "u32", "pid", 12, 4, 0 },
+	{ "unsigned long", "start", 16, 8, 0 },
+	{ "unsigned long", "end", 24, 8, 0 },
+	{ "u64", "pages", 32, 8, 0 },
+	{ "u64", "latency_ns", 40, 8, 0 },
+	{ "u32", "remote_cpus", 48, 4, 0 },
+	{ "u8", "reason", 52, 1, 0 },
+	{ NULL, NULL, 0, 0, 0 },
+};
+
+static const struct field tlb_reversed[] = {
+	{ "u8", "reason", 9, 1, 0 },
+	{ "u32", "remote_cpus", 10, 4, 0 },
+	{ "u64", "latency_ns", 14, 8, 0 },
+	{ "u64", "pages", 22, 8, 0 },
+	{ "unsigned long", "end", 30, 8, 0 },
+	{ "unsigned long", "start", 38, 8, 0 },
+	{ "u32", "pid", 46, 4, 0 },
+	{ NULL, NULL, 0, 0, 0 },
+};
+
+/* The text of a format file. */
+static char *format(const char *name, int id, const struct field *common,
+		    const struct field *fields, const char * const *print)
+{
+	char *buf;
+	size_t len;
+	FILE *f = open_memstream(&buf, &len);
+	const struct field *p;
+
+	fprintf(f, "name: %s\nID: %d\nformat:\n", name, id);
+	for (p = common; p->name; p++)
+		fprintf(f, "\tfield:%s %s;\toffset:%d;\tsize:%d;\tsigned:%d;\n",
+			p->type, p->name, p->offset, p->size, p->is_signed);
+	fputc('\n', f);
+	for (p = fields; p->name; p++)
+		fprintf(f, "\tfield:%s %s;\toffset:%d;\tsize:%d;\tsigned:%d;\n",
+			p->type, p->name, p->offset, p->size, p->is_signed);
+	fputc('\n', f);
+	for (; *print; print++)
+		fputs(*print, f);
+	fclose(f);
+	return buf;
+}
+
+/* Write @v, @size bytes, at @off of @rec in the trace's byte order. */
+static void put(unsigned char *rec, int off, int size, unsigned long long v,
+		bool big)
+{
+	int i;
+
+	for (i = 0; i < size; i++) {
+		int shift = big ? 8 * (size - 1 - i) : 8 * i;
+
+		rec[off + i] = (v >> shift) & 0xff;
+	}
+}
+
+static int end_of(const struct field *fields)
+{
+	int end = 0;
+
+	for (; fields->name; fields++)
+		if (fields->offset + fields->size > end)
+			end = fields->offset + fields->size;
+	return end;
+}
+
+/* A record of event @id with @n (name, value) pairs placed as @fields says. */
+static int build(unsigned char *rec, int id, const struct field *fields,
+		 const char * const *names, const unsigned long long *vals,
+		 int n, bool big)
+{
+	const struct field *p;
+	int i, len = (end_of(fields) + 3) & ~3;
+
+	memset(rec, 0xa5, 128);	/* garbage everywhere else */
+	put(rec, 0, 2, id, big);
+	put(rec, 2, 1, 0, big);
+	put(rec, 3, 1, 1, big);
+	put(rec, 4, 4, 4242, big);
+	for (i = 0; i < n; i++)
+		for (p = fields; p->name; p++)
+			if (!strcmp(p->name, names[i]))
+				put(rec, p->offset, p->size, vals[i], big);
+	return len;
+}
+
+static struct tep_handle *new_tep(bool big)
+{
+	struct tep_handle *tep = tep_alloc();
+
+	tep_set_long_size(tep, 8);
+	tep_set_page_size(tep, 4096);
+	tep_set_file_bigendian(tep, big ? TEP_BIG_ENDIAN : TEP_LITTLE_ENDIAN);
+	tep_set_local_bigendian(tep, __BYTE_ORDER == __BIG_ENDIAN ?
+				TEP_BIG_ENDIAN : TEP_LITTLE_ENDIAN);
+	return tep;
+}
+
+static bool parse(struct tep_handle *tep, const char *name, int id,
+		  const struct field *common, const struct field *fields,
+		  const char * const *print)
+{
+	struct tep_event *ev = NULL;
+	char *text = format(name, id, common, fields, print);
+	enum tep_errno err;
+
+	err = tep_parse_format(tep, &ev, text, strlen(text), FL_TEV_SYSTEM);
+	free(text);
+	return err == 0 && ev;
+}
+
+static const char * const fault_names[FL_FAULT_NR_FIELDS] = {
+	"pid", "tgid", "address", "latency_ns", "result", "attempts",
+	"outcome", "mode", "kind", "access",
+};
+
+/* distinct bytes in every field, so a misread shows */
+static const unsigned long long fault_vals[FL_FAULT_NR_FIELDS] = {
+	0x12345678, 0x0badcafe, 0x00007f1234567000ULL, 0x0102030405060708ULL,
+	0x00000604, 3, 1, 0, 1, 2,
+};
+
+static const char * const tlb_names[FL_TLB_NR_FIELDS] = {
+	"pid", "start", "end", "pages", "latency_ns", "remote_cpus", "reason",
+};
+
+static const unsigned long long tlb_vals[FL_TLB_NR_FIELDS] = {
+	0x11223344, 0x00007f0000001000ULL, 0xffffffffffffffffULL, 0x1234,
+	0x0000000a0b0c0d0eULL, 0x55667788, 2,
+};
+
+static void test_layout(const char *layout, const struct field *common,
+			const struct field *ff, const struct field *tf,
+			bool big)
+{
+	struct tep_handle *tep = new_tep(big);
+	unsigned char buf[128];
+	struct tep_record rec = { .data = buf };
+	struct fl_fault_event fe;
+	struct fl_tlb_event te;
+	struct fl_decoder d;
+	char err[256] = "";
+	int r;
+
+	ok(parse(tep, FL_TEV_FAULT, 1360, common, ff, fault_print) &&
+	   parse(tep, FL_TEV_TLB, 1359, common, tf, tlb_print),
+	   "%s: libtraceevent parses both formats", layout);
+	r = fl_decoder_init(&d, tep, err, sizeof(err));
+	ok(!r && d.fault && d.tlb, "%s: the decoder finds both events and their fields",
+	   layout);
+	if (r)
+		printf("#   %s\n", err);
+	if (!d.fault || !d.tlb) {
+		tep_free(tep);
+		return;
+	}
+
+	rec.size = build(buf, 1360, ff, fault_names, fault_vals,
+			 FL_FAULT_NR_FIELDS, big);
+	ok(tep_data_type(tep, &rec) == 1360 &&
+	   tep_find_event(tep, tep_data_type(tep, &rec)) == d.fault,
+	   "%s: the record's common_type is faultlat:fault", layout);
+	ok(!fl_decode_fault(&d, &rec, &fe), "%s: fault record decodes", layout);
+	is_u64(fe.pid, fault_vals[0], layout, "fault pid");
+	is_u64(fe.tgid, fault_vals[1], layout, "fault tgid");
+	is_u64(fe.address, fault_vals[2], layout, "fault address");
+	is_u64(fe.latency_ns, fault_vals[3], layout, "fault latency_ns");
+	is_u64(fe.result, fault_vals[4], layout, "fault result");
+	is_u64(fe.attempts, fault_vals[5], layout, "fault attempts");
+	is_u64(fe.outcome, fault_vals[6], layout, "fault outcome");
+	is_u64(fe.mode, fault_vals[7], layout, "fault mode");
+	is_u64(fe.kind, fault_vals[8], layout, "fault kind");
+	is_u64(fe.access, fault_vals[9], layout, "fault access");
+
+	rec.size = end_of(ff) - 1;
+	ok(fl_decode_fault(&d, &rec, &fe) == -1,
+	   "%s: a fault record one byte short is refused", layout);
+
+	rec.size = build(buf, 1359, tf, tlb_names, tlb_vals, FL_TLB_NR_FIELDS,
+			 big);
+	ok(tep_find_event(tep, tep_data_type(tep, &rec)) == d.tlb,
+	   "%s: the record's common_type is faultlat:tlb_flush", layout);
+	ok(!fl_decode_tlb(&d, &rec, &te), "%s: tlb_flush record decodes",
+	   layout);
+	is_u64(te.pid, tlb_vals[0], layout, "tlb pid");
+	is_u64(te.start, tlb_vals[1], layout, "tlb start");
+	is_u64(te.end, tlb_vals[2], layout, "tlb end");
+	is_u64(te.pages, tlb_vals[3], layout, "tlb pages");
+	is_u64(te.latency_ns, tlb_vals[4], layout, "tlb latency_ns");
+	is_u64(te.remote_cpus, tlb_vals[5], layout, "tlb remote_cpus");
+	is_u64(te.reason, tlb_vals[6], layout, "tlb reason");
+	tep_free(tep);
+}
+
+static void test_errors(void)
+{
+	static const struct field no_tgid[] = {
+		{ "u32", "pid", 8, 4, 0 },
+		{ "unsigned long", "address", 16, 8, 0 },
+		{ "u64", "latency_ns", 24, 8, 0 },
+		{ "u32", "result", 32, 4, 0 },
+		{ "u32", "attempts", 36, 4, 0 },
+		{ "u8", "outcome", 40, 1, 0 },
+		{ "u8", "mode", 41, 1, 0 },
+		{ "u8", "kind", 42, 1, 0 },
+		{ "u8", "access", 43, 1, 0 },
+		{ NULL, NULL, 0, 0, 0 },
+	};
+	static const struct field odd_size[] = {
+		{ "u32", "pid", 8, 4, 0 },
+		{ "u32", "tgid", 12, 4, 0 },
+		{ "unsigned long", "address", 16, 8, 0 },
+		{ "u64", "latency_ns", 24, 8, 0 },
+		{ "u8", "result[3]", 32, 3, 0 },
+		{ "u32", "attempts", 36, 4, 0 },
+		{ "u8", "outcome", 40, 1, 0 },
+		{ "u8", "mode", 41, 1, 0 },
+		{ "u8", "kind", 42, 1, 0 },
+		{ "u8", "access", 43, 1, 0 },
+		{ NULL, NULL, 0, 0, 0 },
+	};
+	static const char * const print[] = {
+		"print fmt: \"pid=%u\", REC->pid\n", NULL
+	};
+	struct tep_handle *tep;
+	struct fl_decoder d;
+	char err[256] = "";
+
+	tep = new_tep(false);
+	ok(fl_decoder_init(&d, tep, err, sizeof(err)) == 0 && !d.fault &&
+	   !d.tlb, "no faultlat events: init succeeds, both NULL");
+	tep_free(tep);
+
+	tep = new_tep(false);
+	parse(tep, FL_TEV_FAULT, 1360, common_61, no_tgid, print);
+	ok(fl_decoder_init(&d, tep, err, sizeof(err)) == -1 &&
+	   !strcmp(err, "faultlat:fault has no field 'tgid'"),
+	   "a format without tgid: init fails, naming the field");
+	if (strcmp(err, "faultlat:fault has no field 'tgid'"))
+		printf("#   err: %s\n", err);
+	tep_free(tep);
+
+	tep = new_tep(false);
+	parse(tep, FL_TEV_FAULT, 1360, common_61, odd_size, print);
+	ok(fl_decoder_init(&d, tep, err, sizeof(err)) == -1 &&
+	   strstr(err, "field 'result' is not a number we can read"),
+	   "a field that is an array: init fails");
+	printf("#   %s\n", err);
+	tep_free(tep);
+
+	tep = new_tep(false);
+	parse(tep, FL_TEV_TLB, 1359, common_61, tlb_61, tlb_print);
+	ok(fl_decoder_init(&d, tep, err, sizeof(err)) == 0 && !d.fault &&
+	   d.tlb, "only tlb_flush: fault NULL, tlb found");
+	tep_free(tep);
+}
+
+int main(void)
+{
+	printf("TAP version 13\n");
+	test_layout("6.1", common_61, fault_61, tlb_61, false);
+	test_layout("rt", common_rt, fault_rt, tlb_rt, false);
+	test_layout("reversed", common_61, fault_reversed, tlb_reversed, false);
+	test_layout("6.1 big-endian", common_61, fault_61, tlb_61, true);
+	test_errors();
+	printf("1..%d\n", tests);
+	printf("# %d passed, %d failed\n", tests - failed, failed);
+	return failed ? 1 : 0;
+}
