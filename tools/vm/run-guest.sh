@@ -170,10 +170,11 @@ trap - EXIT
 
 # --- verdict ---
 if [ -f "$out/started" ]; then
-	printf 'run-guest: boot to CMD %.1fs (guest uptime %.1fs)\n' \
-		"$(echo "$(date -r "$out/started" +%s.%N) - $t0" | bc)" \
-		"$(cut -d' ' -f1 "$out/started")" >&2
+	awk -v t0="$t0" -v t1="$(date -r "$out/started" +%s.%N)" '{
+		printf "run-guest: boot to CMD %.1fs (guest uptime %.1fs)\n", t1 - t0, $1
+	}' "$out/started" >&2
 fi
+
 status=0
 pat='Oops|BUG:|WARNING:|Call Trace|KASAN|UBSAN|lockdep|INFO: possible'
 pat+='|sleeping function called from invalid context|general protection fault'
