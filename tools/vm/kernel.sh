@@ -99,7 +99,12 @@ fetch() {
 	[ -f "$dir/.done" ]
 }
 
+# One at a time: parallel runs would fetch the same kernel into one place.
+mkdir -p "$cache/kernel"
+exec 9>"$cache/kernel/.lock"
+flock 9
 fetch || { apt_update && fetch; } ||
+
 	{ echo "kernel.sh: cannot get linux-image-$flavour" >&2; exit 1; }
 
 printf 'FL_ABI=%q\nFL_FLAVOUR=%q\nFL_RELEASE=%q\nFL_KDIR=%q\n' \
