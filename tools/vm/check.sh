@@ -34,7 +34,9 @@ make -s selftests KSFT_INC="$ksft"
 
 total_pass=0 total_fail=0 total_skip=0 table=()
 for flavour in ${FAULTLAT_FLAVOURS:-amd64}; do
-	eval "$("$vm/kernel.sh" --flavour "$flavour")"
+	kvars=$("$vm/kernel.sh" --flavour "$flavour")
+	eval "$kvars"
+
 	make -s module KDIR="$FL_KDIR"
 	out=$root/out/check-$flavour
 	start=$SECONDS

@@ -14,7 +14,8 @@ pkgs=(
 	gcc make libc6-dev pkg-config libelf-dev
 	libjson-c-dev libtraceevent-dev libtracefs-dev sparse
 	# VM rig: kernel package handling, initramfs, guest tools
-	qemu-system-x86 busybox-static kmod cpio xz-utils e2fsprogs
+	qemu-system-x86 busybox-static kmod cpio xz-utils lz4 e2fsprogs
+
 	linux-source-6.1 procps util-linux
 	# checkpatch
 	perl python3

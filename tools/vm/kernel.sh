@@ -50,18 +50,21 @@ resolve_abi() {
 		sed -n "s/^ *Depends: linux-image-\(.*\)-$flavour\$/\1/p" | head -n1
 }
 
-# The bzImage's payload is the first compressed stream in it; the
-# decompressor stops at its end (and complains about what follows).
+# bzImage IN -> ELF OUT: the payload is a compressed stream in the image
+# (the magic of another format may occur in it by chance, so the first
+# that decompresses to an ELF file wins); the decompressor stops at its
+# end, complaining about what follows.
 unpack_vmlinux() {
 	local magic tool off
-	for magic in '\xfd7zXZ\x00:xz' '\x28\xb5\x2f\xfd:zstd' '\x1f\x8b\x08:gzip'; do
+	for magic in '\xfd7zXZ\x00:xz' '\x28\xb5\x2f\xfd:zstd' '\x02\x21\x4c\x18:lz4' \
+		'\x1f\x8b\x08:gzip'; do
 		tool=${magic##*:}
 		off=$(LC_ALL=C grep -obUaP -m1 "${magic%:*}" "$1" | head -n1 | cut -d: -f1)
 		[ -n "$off" ] || continue
-		tail -c +$((off + 1)) "$1" | "$tool" -dc 2>/dev/null || true
-		return
+		tail -c +$((off + 1)) "$1" | "$tool" -dc >"$2" 2>/dev/null
+		[ "$(head -c4 "$2")" != $'\x7fELF' ] || return 0
 	done
-	echo "kernel.sh: no known compression in $1" >&2
+	echo "kernel.sh: no kernel found in $1" >&2
 	return 1
 }
 
@@ -89,8 +92,7 @@ fetch() {
 		dpkg -x "$tmp"/linux-image-"$release"_*.deb "$tmp/root" &&
 		depmod -b "$tmp/root" "$release" &&
 		unpack_vmlinux "$tmp/root/boot/vmlinuz-$release" \
-			>"$tmp/root/boot/vmlinux-$release" &&
-		[ "$(head -c4 "$tmp/root/boot/vmlinux-$release")" = $'\x7fELF' ]; then
+			"$tmp/root/boot/vmlinux-$release"; then
 		touch "$tmp/root/.done"
 		rm -rf "$dir"
 		mv "$tmp/root" "$dir"

@@ -62,7 +62,9 @@ elif [ -n "$icount" ] && [ "$cpus" -gt 1 ]; then
 fi
 
 cache=${FAULTLAT_CACHE:-$HOME/.cache/faultlat}
-eval "$("$here/kernel.sh" --flavour "$flavour")"
+kvars=$("$here/kernel.sh" --flavour "$flavour")
+eval "$kvars"
+
 mods=$FL_MODROOT/lib/modules/$FL_RELEASE
 [ -n "$(find "$mods" -name 9p.ko -print -quit)" ] ||
 	{ echo "run-guest: $FL_RELEASE has no 9p, cannot share the host's /" >&2; exit 1; }
