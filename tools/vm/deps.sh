@@ -29,7 +29,9 @@ missing=$(dpkg-query -W -f='${db:Status-Abbrev} ${Package}\n' "${pkgs[@]}" \
 	2>&1 | awk '$1 != "ii" { print $NF }' || true)
 [ -z "$missing" ] && exit 0
 
+# shellcheck disable=SC2086  # one package name a word
 echo "deps.sh: installing" $missing >&2
+
 [ "$(id -u)" -eq 0 ] || { echo "deps.sh: need root to install" >&2; exit 1; }
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -q >&2

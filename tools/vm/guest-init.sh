@@ -41,8 +41,10 @@ mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
 
-moddir= libmod=
+moddir='' libmod=''
+# shellcheck disable=SC2013  # words, not lines
 for a in $(cat /proc/cmdline); do
+
 	case $a in
 	flvm.moddir=*) moddir=${a#*=} ;;
 	flvm.libmod=*) libmod=${a#*=} ;;
@@ -115,9 +117,9 @@ done
 # The unpacked kernel's modules at /lib/modules/<release>.
 rel=$(uname -r)
 if [ -n "$libmod" ] && [ -n "$moddir" ]; then
-	mount -t tmpfs -o mode=0755 modules $r$libmod
-	mkdir $r$libmod/$rel
-	mount --bind /host$moddir $r$libmod/$rel
+	mount -t tmpfs -o mode=0755 modules "$r$libmod"
+	mkdir "$r$libmod/$rel"
+	mount --bind "/host$moddir" "$r$libmod/$rel"
 fi
 
 ifconfig lo 127.0.0.1 up
@@ -126,6 +128,7 @@ ifconfig lo 127.0.0.1 up
 # modprobe calls resolve paths from it too), keeping busybox in /run.
 mkdir -p $r/run/flvm/bin
 cp /bin/busybox /init $r/run/flvm/
-cd $r
+cd $r || die "no $r"
+
 mount --move . /
 exec chroot . /run/flvm/busybox sh /run/flvm/init stage2

@@ -38,7 +38,7 @@ usage() {
 
 
 here=$(cd "$(dirname "$0")" && pwd)
-cpus= mem=2G tmo=1800 icount= flavour=amd64 out=
+cpus='' mem=2G tmo=1800 icount='' flavour=amd64 out=''
 while [ $# -gt 0 ]; do
 	case $1 in
 	--cpus) cpus=${2:?}; shift 2 ;;
@@ -149,6 +149,7 @@ esac
 cmdline="console=ttyS0 loglevel=5 oops=panic panic=-1 tsc=reliable no_timer_check"
 cmdline+=" 8250.nr_uarts=1 i8042.noaux i8042.nomux i8042.nopnp"
 cmdline+=" flvm.moddir=$moddir flvm.libmod=$libmod"
+# shellcheck disable=SC2054  # commas are QEMU's
 qemu=(qemu-system-x86_64 -machine pc,accel=tcg -cpu max -smp "$cpus" -m "$mem"
 	-nodefaults -no-user-config -display none -no-reboot
 	-kernel "$FL_VMLINUX" -initrd "$initrd" -append "$cmdline"
@@ -157,13 +158,14 @@ qemu=(qemu-system-x86_64 -machine pc,accel=tcg -cpu max -smp "$cpus" -m "$mem"
 	-device virtio-9p-pci,fsdev=root,mount_tag=flvm-root
 	-fsdev "local,id=res,path=$out,security_model=none"
 	-device virtio-9p-pci,fsdev=res,mount_tag=flvm-results)
-[ -z "$icount" ] || qemu+=(-icount shift=0,sleep=off)
+[ -z "$icount" ] || qemu+=(-icount "shift=0,sleep=off")
 
 t0=$(date +%s.%N)
 timeout -k 10 "$tmo" "${qemu[@]}" </dev/null &
 qpid=$!
 trap 'kill $qpid 2>/dev/null || true' EXIT
-tail -n +1 -f --pid=$qpid "$out/output.log" &
+tail -n +1 -f -s 0.2 --pid=$qpid "$out/output.log" &
+
 tpid=$!
 qrc=0
 wait $qpid || qrc=$?
@@ -183,7 +185,10 @@ pat+='|sleeping function called from invalid context|general protection fault'
 pat+='|Kernel panic|soft lockup|hard LOCKUP|detected stalls|blocked for more than'
 # The full log if the guest got to write it, else what reached the console.
 for f in dmesg.log console.log; do
-	[ -f "$out/$f" ] && grep -qE "$pat" "$out/$f" || continue
+	if [ ! -f "$out/$f" ] || ! grep -qE "$pat" "$out/$f"; then
+		continue
+	fi
+
 	echo "run-guest: guest kernel reported a problem, $out/$f:" >&2
 	grep -nE -m8 "$pat" "$out/$f" | sed 's/^/  /' >&2
 	status=125
