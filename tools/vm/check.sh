@@ -8,10 +8,13 @@
 #   tools/vm/check.sh [run-guest.sh options]
 #   FAULTLAT_FLAVOURS="amd64 rt-amd64" tools/vm/check.sh    (default amd64)
 #
-# The last line is "N passed, N failed" (", N skipped" when any were);
-# a guest that crashed, hung, was tainted or ended non-zero without a
-# failure counted counts as one failure.  Exits 1 if anything failed.
-# Each kernel's results are in out/check-<flavour>/ (see run-guest.sh).
+# The last line is "N passed, N failed" (", N skipped" when any were),
+# summed over the Totals lines: passed = pass + xfail, failed = fail +
+# xpass + error, skipped = skip.  A guest that crashed, hung (20 minutes
+# by default), was tainted or ended non-zero without a failure counted,
+# or printed no Totals line at all, counts as one failure.  Exits 1 if
+# anything failed.  Each kernel's logs are in out/check-<flavour>/.
+
 set -euo pipefail
 
 cd "$(dirname "$0")/../.."
@@ -43,7 +46,7 @@ for flavour in ${FAULTLAT_FLAVOURS:-amd64}; do
 	rc=0
 	FAULTLAT_KO=$root/module/faultlat.ko \
 	FAULTLAT_CLIENT=$root/userspace/faultlat \
-		"$vm/run-guest.sh" --flavour "$flavour" --out "$out" "$@" \
+		"$vm/run-guest.sh" --flavour "$flavour" --out "$out" --timeout 1200 "$@" \
 		-- "$root/selftests/run.sh" || rc=$?
 
 	# Totals: pass:N fail:N xfail:N xpass:N skip:N error:N

@@ -36,7 +36,6 @@ usage() {
 	exit 2
 }
 
-
 here=$(cd "$(dirname "$0")" && pwd)
 cpus='' mem=2G tmo=1800 icount='' flavour=amd64 out=''
 while [ $# -gt 0 ]; do
