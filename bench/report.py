@@ -87,6 +87,14 @@ def wallfmt(row):
         f"({row['wall_ns_per_fault_min']:.0f})"
 
 
+def wallpct(row, key):
+    if key == "none":
+        return "-"
+    if row.get("wall_over_none_pct") is None:
+        return "n/a"
+    return f"{row['wall_over_none_pct']:+.0f}%"
+
+
 def fmt(x, signed=False, nd=1):
     if x is None:
         return "n/a"
@@ -207,7 +215,7 @@ class Report:
                    f"{'-' if key in ('none', 'floor') else fmt(row['over_floor'], True):>9} "
                    f"{recs:>9} "
                    f"{wallfmt(row):>19} "
-                   f"{'-' if key == 'none' else fmt(row.get('wall_over_none_pct'), True, 0) + '%':>9}")
+                   f"{wallpct(row, key):>9}")
         self.p()
         self.p("recorded: samples the tool kept per run, over the run's "
                "faults (all processes' faults count: a little over 100% "
