@@ -12,6 +12,7 @@
 #   FL_ABI       e.g. 6.1.0-56 (resolved from linux-image-<flavour> each run)
 #   FL_FLAVOUR   amd64, cloud-amd64 or rt-amd64
 #   FL_RELEASE   uname -r of the guest, <abi>-<flavour>
+#   FL_VERSION   the Debian version of the headers and the image, the same
 #   FL_KDIR      kbuild tree, /usr/src/linux-headers-<release>
 #   FL_VMLINUZ   the kernel image in the cache
 #   FL_VMLINUX   the same, decompressed: QEMU boots its ELF PVH entry
@@ -68,48 +69,50 @@ unpack_vmlinux() {
 	return 1
 }
 
-# Sets abi, release and dir; installs the headers and unpacks the image
-# into the cache unless there already.  Returns non-zero on any failure.
+# Sets abi, release, version and dir: installs the headers (or, with
+# "upgrade", brings them up to date) and unpacks the image of the same
+# package version into the cache unless there already (.done holds the
+# version).  Returns non-zero on any failure.
 fetch() {
 	local tmp
 	abi=$(resolve_abi)
 	[ -n "$abi" ] || return 1
 	release=$abi-$flavour
 	dir=$cache/kernel/$release
-	if ! dpkg-query -W -f='${db:Status-Abbrev}' "linux-headers-$release" \
-		2>/dev/null | grep -q '^ii'; then
+	if [ "${1:-}" = upgrade ] || ! dpkg-query -W -f='${db:Status-Abbrev}' \
+		"linux-headers-$release" 2>/dev/null | grep -q '^ii'; then
 		echo "kernel.sh: installing linux-headers-$release" >&2
 		apt-get install -y -q "linux-headers-$release" >&2 || return 1
 	fi
-	[ -f "$dir/.done" ] && return 0
+	version=$(dpkg-query -W -f='${Version}' "linux-headers-$release")
+	[ "$(cat "$dir/.done" 2>/dev/null)" != "$version" ] || return 0
 
-	echo "kernel.sh: unpacking linux-image-$release into $dir" >&2
-	mkdir -p "$cache/kernel"
+	echo "kernel.sh: unpacking linux-image-$release $version into $dir" >&2
 	tmp=$(mktemp -d "$cache/kernel/.tmp.XXXXXX")
 	# (-o: as root, apt would download as _apt, which cannot write here)
 	if (cd "$tmp" && apt-get download -q -o APT::Sandbox::User=root \
-		"linux-image-$release" >&2) &&
+		"linux-image-$release=$version" >&2) &&
 		dpkg -x "$tmp"/linux-image-"$release"_*.deb "$tmp/root" &&
 		depmod -b "$tmp/root" "$release" &&
 		unpack_vmlinux "$tmp/root/boot/vmlinuz-$release" \
 			"$tmp/root/boot/vmlinux-$release"; then
-		touch "$tmp/root/.done"
+		echo "$version" >"$tmp/root/.done"
 		rm -rf "$dir"
 		mv "$tmp/root" "$dir"
 	fi
 	rm -rf "$tmp"
-	[ -f "$dir/.done" ]
+	[ "$(cat "$dir/.done" 2>/dev/null)" = "$version" ]
 }
 
 # One at a time: parallel runs would fetch the same kernel into one place.
 mkdir -p "$cache/kernel"
 exec 9>"$cache/kernel/.lock"
 flock 9
-fetch || { apt_update && fetch; } ||
+fetch || { apt_update && fetch upgrade; } ||
 
 	{ echo "kernel.sh: cannot get linux-image-$flavour" >&2; exit 1; }
 
-printf 'FL_ABI=%q\nFL_FLAVOUR=%q\nFL_RELEASE=%q\nFL_KDIR=%q\n' \
-	"$abi" "$flavour" "$release" "/usr/src/linux-headers-$release"
+printf 'FL_ABI=%q\nFL_FLAVOUR=%q\nFL_RELEASE=%q\nFL_VERSION=%q\nFL_KDIR=%q\n' \
+	"$abi" "$flavour" "$release" "$version" "/usr/src/linux-headers-$release"
 printf 'FL_VMLINUZ=%q\nFL_VMLINUX=%q\nFL_MODROOT=%q\n' \
 	"$dir/boot/vmlinuz-$release" "$dir/boot/vmlinux-$release" "$dir"

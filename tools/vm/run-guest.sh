@@ -97,7 +97,7 @@ for m in virtio_pci 9pnet_virtio 9p overlay; do
 done
 
 busybox=/bin/busybox
-key=$( (echo "$FL_RELEASE ${order[*]}"; cat "$here/guest-init.sh" "$busybox") |
+key=$( (echo "$FL_RELEASE $FL_VERSION ${order[*]}"; cat "$here/guest-init.sh" "$busybox") |
 	sha256sum | cut -c1-16)
 initrd=$cache/initramfs/$FL_RELEASE-$key.cpio
 if [ ! -f "$initrd" ]; then
