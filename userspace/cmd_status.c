@@ -23,8 +23,9 @@ void cmd_status_help(FILE *f)
 		"shootdowns with (the attached one that was called), the size and use\n"
 		"of its task table, its kretprobe maxactive, the faults it missed\n"
 		"(nmissed) or could not attribute to a task (dropped), the number of\n"
-		"resets, and, for CAP_PERFMON or CAP_SYS_ADMIN, the system-wide minor\n"
-		"and major fault counts and TLB-flush counts.\n"
+		"resets, the min_latency_ns below which no trace event is emitted\n"
+		"(see 'faultlat trace'), and, for CAP_PERFMON or CAP_SYS_ADMIN, the\n"
+		"system-wide minor and major fault counts and TLB-flush counts.\n"
 		"\n"
 		"Options:\n"
 		"  -j, --json    print JSON\n"
@@ -111,13 +112,15 @@ static struct json_object *probes_json(__u32 mask)
 	return a;
 }
 
-/* What status shows; gerr and terr: 0 or -errno of each read. */
+/* What status shows; gerr, terr, cerr: 0 or -errno of each read. */
 struct status {
 	struct faultlat_info info;
 	struct faultlat_global g;
 	struct faultlat_tlb_global tg;
+	struct faultlat_config config;
 	int gerr;
 	int terr;
+	int cerr;
 };
 
 static struct json_object *tlb_global_json(const struct status *st)
@@ -178,6 +181,8 @@ static int print_json(const struct status *st)
 	json_object_object_add(o, "dropped", fl_json_u64(info->dropped));
 	json_object_object_add(o, "reset_count",
 			       json_object_new_int64(info->reset_count));
+	json_object_object_add(o, "min_latency_ns", st->cerr ? NULL :
+			       fl_json_u64(st->config.min_latency_ns));
 	if (!st->gerr) {
 		go = json_object_new_object();
 		json_object_object_add(go, "minor",
@@ -221,6 +226,17 @@ static void print_text(const struct status *st)
 	printf("nmissed:    %llu\n", info->nmissed);
 	printf("dropped:    %llu\n", info->dropped);
 	printf("resets:     %u\n", info->reset_count);
+	if (!st->cerr && !st->config.min_latency_ns) {
+		printf("events:     faultlat:fault, faultlat:tlb_flush for every fault and flush");
+		printf(" (min_latency_ns 0)\n");
+	} else if (!st->cerr) {
+		char buf[32];
+
+		fl_fmt_ns(buf, sizeof(buf), st->config.min_latency_ns);
+		printf("events:     faultlat:fault, faultlat:tlb_flush for faults and flushes");
+		printf(" of %s or more (min_latency_ns %llu)\n", buf,
+		       st->config.min_latency_ns);
+	}
 	if (!st->gerr)
 		printf("faults:     minor %llu, major %llu, errors %llu, calls %llu\n",
 		       g->stats.minor.count, g->stats.major.count,
@@ -289,6 +305,10 @@ int cmd_status(int argc, char **argv)
 	st.terr = abi ? -ENOTTY : fl_dev_tlb_global(fd, &st.tg, NULL, NULL);
 	if (st.terr && st.terr != -EPERM && st.terr != -ENOTTY)
 		fl_dev_error(fd, FL_OP_TLB_GLOBAL, 0, st.terr);
+	/* ENOTTY: a module from before the trace events */
+	st.cerr = abi ? -ENOTTY : fl_dev_config(fd, false, &st.config);
+	if (st.cerr && st.cerr != -ENOTTY)
+		fl_dev_error(fd, FL_OP_CONFIG, 0, st.cerr);
 	close(fd);
 
 	if (fl_opts.json)
@@ -298,7 +318,8 @@ int cmd_status(int argc, char **argv)
 	if (err || fflush(stdout))
 		return FL_EXIT_ERR;
 	if (abi || (st.gerr && st.gerr != -EPERM) ||
-	    (st.terr && st.terr != -EPERM && st.terr != -ENOTTY))
+	    (st.terr && st.terr != -EPERM && st.terr != -ENOTTY) ||
+	    (st.cerr && st.cerr != -ENOTTY))
 		return FL_EXIT_ERR;
 	return FL_EXIT_OK;
 }

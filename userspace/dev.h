@@ -24,6 +24,8 @@ enum fl_op {
 	FL_OP_TLB_GLOBAL,
 	FL_OP_TLB_THREAD,
 	FL_OP_TLB_PROCESS,
+	FL_OP_CONFIG,		/* reading the settings */
+	FL_OP_CONFIG_SET,	/* changing them */
 };
 
 /* $FAULTLAT_DEVICE if set and not empty, else FAULTLAT_DEVICE. */
@@ -38,6 +40,12 @@ int fl_dev_task(int fd, __u32 id, bool process, struct faultlat_task *t);
 int fl_dev_reset(int fd);
 int fl_dev_tlb_task(int fd, __u32 id, bool process,
 		    struct faultlat_tlb_task *t);
+
+/*
+ * FAULTLAT_IOC_CONFIG: read the settings into @c, or, with @set, change
+ * them to @c's first (then @c holds the settings in force).
+ */
+int fl_dev_config(int fd, bool set, struct faultlat_config *c);
 
 /*
  * FAULTLAT_IOC_TLB_GLOBAL.  With @cpus NULL, no per-CPU array is asked

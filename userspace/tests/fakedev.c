@@ -21,8 +21,17 @@
  *   old_nr_cpus=1         its @nr_cpus answers the entries written, as
  *                         modules did before it answered the possible CPUs
  *   empty=1               every histogram empty
+ *   grow=1                statistics grow with every read, as on a busy
+ *                         system: the Nth FAULTLAT_IOC_GLOBAL answers N
+ *                         times the canned statistics, and so do the Nth
+ *                         FAULTLAT_IOC_TASK, FAULTLAT_IOC_TLB_GLOBAL and
+ *                         FAULTLAT_IOC_TLB_TASK; FAULTLAT_IOC_LIST answers
+ *                         the processes of grow_procs[] below, whose
+ *                         FAULTLAT_IOC_TASK answers what the last LIST said
+ *   min=N                 min_latency_ns of FAULTLAT_IOC_CONFIG (0); a
+ *                         FAULTLAT_CONFIG_SET changes it for the process
  *   info_err=E, global_err=E, task_err=E, list_err=E, reset_err=E,
- *   tlb_global_err=E, tlb_task_err=E
+ *   tlb_global_err=E, tlb_task_err=E, config_err=E, config_set_err=E
  *                         fail that command with errno E (EPERM, EACCES,
  *                         ESRCH, ENOTTY, EINVAL, E2BIG or a number)
  * FAKE_FAULTLAT_LOG names a file to which each call appends a line, e.g.
@@ -48,8 +57,6 @@
 #include <linux/faultlat.h>
 
 #include "../util.h"
-
-#define FL_COMM_LEN	16
 
 #define FL_COMM_LEN	16
 
@@ -92,7 +99,7 @@ static int err_of(const char *key)
 	} names[] = {
 		{ "EPERM", EPERM }, { "EACCES", EACCES }, { "ESRCH", ESRCH },
 		{ "ENOTTY", ENOTTY }, { "EINVAL", EINVAL }, { "E2BIG", E2BIG },
-		{ "EFAULT", EFAULT },
+		{ "EFAULT", EFAULT }, { "ENOENT", ENOENT },
 	};
 	const char *v = setting(key);
 	unsigned int i;
@@ -209,6 +216,100 @@ static void fill_tlb_stats(struct faultlat_tlb_stats *s)
 	s->ipi_targets = 12;
 }
 
+static void scale_hist(struct faultlat_hist *h, __u64 n)
+{
+	unsigned int i;
+
+	h->count *= n;
+	h->sum_ns *= n;
+	for (i = 0; i < FAULTLAT_NR_BUCKETS; i++)
+		h->buckets[i] *= n;
+	if (!h->count) {
+		h->min_ns = 0;
+		h->max_ns = 0;
+	}
+}
+
+static void scale(__u64 *v, size_t bytes, __u64 n)
+{
+	size_t i;
+
+	for (i = 0; i < bytes / sizeof(*v); i++)
+		v[i] *= n;
+}
+
+/* The canned statistics times @n. */
+static void scale_stats(struct faultlat_stats *s, __u64 n)
+{
+	scale_hist(&s->minor, n);
+	scale_hist(&s->major, n);
+	s->errors *= n;
+	s->retries *= n;
+	s->abandoned *= n;
+	s->calls *= n;
+	scale(s->no_regs, sizeof(s->no_regs), n);
+	scale(&s->by_mode[0][0], sizeof(s->by_mode), n);
+	scale(&s->by_kind[0][0], sizeof(s->by_kind), n);
+	scale(&s->by_access[0][0], sizeof(s->by_access), n);
+}
+
+static void scale_tlb_stats(struct faultlat_tlb_stats *s, __u64 n)
+{
+	scale_hist(&s->flush, n);
+	s->full *= n;
+	s->ranged *= n;
+	s->pages *= n;
+	s->remote *= n;
+	s->local_only *= n;
+	s->ipis *= n;
+	s->ipi_targets *= n;
+}
+
+/*
+ * grow=1: the processes FAULTLAT_IOC_LIST answers.  At the Nth LIST, the
+ * statistics of one are the canned ones times @mult * N (only the minor
+ * faults if @minor_only), or times 1 whatever N if @idle.
+ */
+static const struct grow_proc {
+	__u32 pid;
+	const char *comm;
+	unsigned int mult;
+	bool minor_only;
+	bool idle;
+} grow_procs[] = {
+	{ 100, "init", 3, true, false },	/* many fast faults */
+	{ 300, "slow", 1, false, false },	/* fewer, some major */
+	{ 400, "idle", 1, false, true },	/* none after the first */
+};
+
+static unsigned int list_gen;	/* LIST calls so far */
+
+static const struct grow_proc *grow_proc(__u32 pid)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(grow_procs); i++)
+		if (grow_procs[i].pid == pid)
+			return &grow_procs[i];
+	return NULL;
+}
+
+static void grow_stats(const struct grow_proc *p, unsigned int gen,
+		       struct faultlat_stats *s)
+{
+	fill_stats(s);
+	if (p->minor_only) {
+		memset(&s->major, 0, sizeof(s->major));
+		s->errors = 0;
+		memset(s->no_regs, 0, sizeof(s->no_regs));
+		memset(s->by_mode[FAULTLAT_MAJOR], 0, sizeof(s->by_mode[0]));
+		memset(s->by_kind[FAULTLAT_MAJOR], 0, sizeof(s->by_kind[0]));
+		memset(s->by_access[FAULTLAT_MAJOR], 0,
+		       sizeof(s->by_access[0]));
+	}
+	scale_stats(s, p->idle ? 1 : (__u64)gen * p->mult);
+}
+
 static int do_info(struct faultlat_info *i)
 {
 	if (i->size != sizeof(*i) || i->flags || i->__reserved)
@@ -239,11 +340,16 @@ static int do_info(struct faultlat_info *i)
 
 static int do_global(struct faultlat_global *g)
 {
+	static unsigned int gen;
+
 	if (g->size != sizeof(*g) || g->flags)
 		return -EINVAL;
 	g->nmissed = num("nmissed", 0);
 	g->dropped = num("dropped", 0);
 	fill_stats(&g->stats);
+	if (num("grow", 0))
+		scale_stats(&g->stats, ++gen);
+	fake_log("GLOBAL\n");
 	return 0;
 }
 
@@ -282,25 +388,52 @@ static int fill_task(const char *name, __u32 size, size_t want, __u32 *flags,
 	return 0;
 }
 
+/* grow=1: FAULTLAT_IOC_TASK of a process of grow_procs[] */
+static int grow_task(const struct grow_proc *p, struct faultlat_task *t)
+{
+	if (t->size != sizeof(*t) || t->flags != FAULTLAT_TASK_PROCESS ||
+	    t->__reserved)
+		return -EINVAL;
+	fake_log("TASK id=%u flags=%u gen=%u\n", t->id, t->flags, list_gen);
+	t->pid = t->id;
+	t->tgid = t->id;
+	t->uid = 0;
+	t->nr_threads = 1;
+	memset(t->comm, 0, sizeof(t->comm));
+	memcpy(t->comm, p->comm, strlen(p->comm));
+	grow_stats(p, list_gen, &t->stats);
+	return 0;
+}
+
 static int do_task(struct faultlat_task *t)
 {
-	int err = fill_task("TASK", t->size, sizeof(*t), &t->flags, t->id,
-			    t->__reserved, &t->pid, &t->tgid, &t->uid,
-			    &t->nr_threads, t->comm);
+	static unsigned int gen;
+	const struct grow_proc *p = grow_proc(t->id);
+	int err;
 
+	if (num("grow", 0) && p && list_gen)
+		return grow_task(p, t);
+	err = fill_task("TASK", t->size, sizeof(*t), &t->flags, t->id,
+			t->__reserved, &t->pid, &t->tgid, &t->uid,
+			&t->nr_threads, t->comm);
 	if (!err)
 		fill_stats(&t->stats);
+	if (!err && num("grow", 0))
+		scale_stats(&t->stats, ++gen);
 	return err;
 }
 
 static int do_tlb_task(struct faultlat_tlb_task *t)
 {
+	static unsigned int gen;
 	int err = fill_task("TLB_TASK", t->size, sizeof(*t), &t->flags, t->id,
 			    t->__reserved, &t->pid, &t->tgid, &t->uid,
 			    &t->nr_threads, t->comm);
 
 	if (!err)
 		fill_tlb_stats(&t->stats);
+	if (!err && num("grow", 0))
+		scale_tlb_stats(&t->stats, ++gen);
 	return err;
 }
 
@@ -326,6 +459,7 @@ static int do_tlb_global(struct faultlat_tlb_global *g)
 		[FAULTLAT_TLB_LOCAL_MM_SHOOTDOWN] = { 30, 2, 80 },
 		[FAULTLAT_TLB_REMOTE_SEND_IPI] = { 12, 2, 30 },
 	};
+	static unsigned int tlb_gen;
 	bool on = !num("empty", 0) && !num("notlb", 0);
 	__u32 i, n = 0, possible = num("cpus", 2);
 	char *ubuf = (char *)(uintptr_t)g->cpus;
@@ -356,6 +490,8 @@ static int do_tlb_global(struct faultlat_tlb_global *g)
 	g->nr_cpus = num("old_nr_cpus", 0) ? n : possible;
 	g->nmissed = num("tlb_nmissed", 0);
 	fill_tlb_stats(&g->stats);
+	if (num("grow", 0))
+		scale_tlb_stats(&g->stats, ++tlb_gen);
 	memset(&g->ipi, 0, sizeof(g->ipi));
 	memset(&g->received, 0, sizeof(g->received));
 	memset(g->reasons, 0, sizeof(g->reasons));
@@ -377,6 +513,63 @@ static int do_tlb_global(struct faultlat_tlb_global *g)
 		g->reason_full[i] = reasons[i][1];
 		g->reason_pages[i] = reasons[i][2];
 	}
+	return 0;
+}
+
+/* grow=1: the processes of grow_procs[], one more generation each time */
+static int grow_list(struct faultlat_list *l)
+{
+	struct faultlat_stats s;
+	unsigned int i, n = 0;
+
+	list_gen++;
+	fake_log("LIST capacity=%u gen=%u\n", l->capacity, list_gen);
+	for (i = 0; i < ARRAY_SIZE(grow_procs); i++, n++) {
+		const struct grow_proc *p = &grow_procs[i];
+		struct faultlat_task_entry e = {
+			.pid = p->pid, .tgid = p->pid,
+			.flags = FAULTLAT_TASK_PROCESS,
+		};
+
+		if (n >= l->capacity)
+			continue;
+		grow_stats(p, list_gen, &s);
+		memcpy(e.comm, p->comm, strlen(p->comm));
+		e.minor = s.minor.count;
+		e.major = s.major.count;
+		e.errors = s.errors;
+		e.total_ns = s.minor.sum_ns + s.major.sum_ns;
+		e.max_ns = s.major.max_ns > s.minor.max_ns ? s.major.max_ns :
+			   s.minor.max_ns;
+		memcpy((char *)(uintptr_t)l->entries +
+		       (size_t)n * l->entry_size, &e, sizeof(e));
+	}
+	l->total = n;
+	l->nr = n < l->capacity ? n : l->capacity;
+	return 0;
+}
+
+static int do_config(struct faultlat_config *c)
+{
+	static bool known;
+	static __u64 min;
+	int err;
+
+	if (c->size != sizeof(*c) || (c->flags & ~FAULTLAT_CONFIG_SET))
+		return -EINVAL;
+	if (!known) {
+		min = num("min", 0);
+		known = true;
+	}
+	fake_log("CONFIG flags=%u min_latency_ns=%llu\n", c->flags,
+		 c->min_latency_ns);
+	if (c->flags & FAULTLAT_CONFIG_SET) {
+		err = err_of("config_set_err");
+		if (err)
+			return err;
+		min = c->min_latency_ns;
+	}
+	c->min_latency_ns = min;
 	return 0;
 }
 
@@ -404,6 +597,8 @@ static int do_list(struct faultlat_list *l)
 	if (l->size != sizeof(*l) || l->entry_size < sizeof(e[0]) ||
 	    (l->flags & ~FAULTLAT_TASK_PROCESS))
 		return -EINVAL;
+	if (num("grow", 0))
+		return grow_list(l);
 	fake_log("LIST capacity=%u\n", l->capacity);
 	for (i = 0; i < ARRAY_SIZE(e); i++) {
 		if ((l->flags & FAULTLAT_TASK_PROCESS) &&
@@ -457,6 +652,9 @@ int ioctl(int fd, unsigned long req, ...)
 		break;
 	case FAULTLAT_IOC_TLB_TASK:
 		err = err_of("tlb_task_err") ?: do_tlb_task(arg);
+		break;
+	case FAULTLAT_IOC_CONFIG:
+		err = err_of("config_err") ?: do_config(arg);
 		break;
 	default:
 		err = -ENOTTY;
