@@ -32,12 +32,16 @@ int cmd_run(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 int cmd_reset(int argc, char **argv);
 int cmd_tasks(int argc, char **argv);
+int cmd_trace(int argc, char **argv);
+int cmd_top(int argc, char **argv);
 
 void cmd_hist_help(FILE *f);
 void cmd_run_help(FILE *f);
 void cmd_status_help(FILE *f);
 void cmd_reset_help(FILE *f);
 void cmd_tasks_help(FILE *f);
+void cmd_trace_help(FILE *f);
+void cmd_top_help(FILE *f);
 
 /* Print "Try 'faultlat NAME --help'." and return FL_EXIT_USAGE. */
 int fl_usage_error(const char *name);

@@ -3,21 +3,28 @@
  * faultlat hist: latency histograms, system-wide or of one process or
  * thread.
  */
+#include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cmd.h"
 #include "dev.h"
 #include "hist.h"
+#include "interval.h"
 #include "json.h"
+#include "util.h"
 
 void cmd_hist_help(FILE *f)
 {
 	fprintf(f,
 		"Usage: faultlat hist [-p PID | -t TID | -a] [--minor|--major] [-j] [--pretty]\n"
 		"       faultlat hist --tlb [-p PID | -t TID | -a] [-j] [--pretty]\n"
+		"       faultlat hist -i SECONDS [OPTIONS] [COUNT]\n"
 		"\n"
 		"Print the page-fault latency histograms (minor faults, then major\n"
 		"faults) recorded since the module was loaded or last reset, with\n"
@@ -36,6 +43,14 @@ void cmd_hist_help(FILE *f)
 		"kernel uses. nmissed counts the TLB probes' misses (it needs\n"
 		"CAP_PERFMON or CAP_SYS_ADMIN).\n"
 		"\n"
+		"With -i, print the histograms of the last SECONDS instead, every\n"
+		"SECONDS, COUNT times or until Ctrl-C (as bcc's tools do): each one is\n"
+		"the difference between two reads, headed by the time and the interval.\n"
+		"An interval's min and max are exact when they are the smallest or the\n"
+		"largest ever seen, else the bounds of their buckets; after a reset,\n"
+		"an interval shows what came since the reset. -i with --tlb shows the\n"
+		"initiators' flushes only (not the per-CPU, IPI and receiver tables).\n"
+		"\n"
 		"Options:\n"
 		"  -p, --pid PID   the whole process PID: its live threads plus its\n"
 		"                  exited ones\n"
@@ -45,7 +60,10 @@ void cmd_hist_help(FILE *f)
 		"      --minor     only minor faults\n"
 		"      --major     only major faults\n"
 		"      --tlb       TLB flushes instead of faults\n"
-		"  -j, --json      print JSON\n"
+		"  -i, --interval SECONDS\n"
+		"                  interval mode: every SECONDS (1, 0.5, 250ms; from\n"
+		"                  10ms), the histograms of that interval\n"
+		"  -j, --json      print JSON (with -i, one object per interval)\n"
 		"      --pretty    print pretty JSON (implies --json)\n"
 		"  -h, --help      print this help\n"
 		"\n"
@@ -58,7 +76,9 @@ void cmd_hist_help(FILE *f)
 		"  faultlat hist -p $(pidof -s firefox) --major\n"
 		"  faultlat hist -t 4321 -j         one thread, as JSON\n"
 		"  sudo faultlat hist --tlb         TLB flushes, IPIs and receivers, system-wide\n"
-		"  faultlat hist --tlb -p 1234      TLB flushes process 1234 initiated\n");
+		"  faultlat hist --tlb -p 1234      TLB flushes process 1234 initiated\n"
+		"  sudo faultlat hist -i 1 10       the last second's faults, 10 times\n"
+		"  faultlat hist -i 5 -p 1234 --major -j\n");
 }
 
 /* What FAULTLAT_IOC_TASK and FAULTLAT_IOC_TLB_TASK both say of a task. */
@@ -336,6 +356,238 @@ static int hist_tlb(int fd, const struct faultlat_info *info, char view,
 	return err ? FL_EXIT_ERR : FL_EXIT_OK;
 }
 
+/* --- hist -i: interval mode --- */
+
+/* the signal that ends it, or 0; READ_ONCE/WRITE_ONCE only */
+static int stop_signal;
+
+static void on_signal(int sig)
+{
+	WRITE_ONCE(stop_signal, sig);
+}
+
+static __u64 clock_ns(clockid_t id)
+{
+	struct timespec ts;
+
+	clock_gettime(id, &ts);
+	return (__u64)ts.tv_sec * FL_NSEC_PER_SEC + ts.tv_nsec;
+}
+
+/* One read of what hist -i shows. */
+struct reading {
+	__u64 at;			/* CLOCK_MONOTONIC */
+	struct faultlat_info info;	/* after the statistics */
+	struct faultlat_global g;	/* -a: faults */
+	struct faultlat_task t;		/* -p, -t: faults */
+	struct faultlat_tlb_global tg;	/* -a --tlb; else nmissed only */
+	bool tlb_nmissed_known;
+	struct faultlat_tlb_task tt;	/* -p, -t --tlb */
+};
+
+struct interval {
+	int fd;
+	char view;			/* 'a', 'p' or 't' */
+	unsigned int id;
+	unsigned int classes;
+	bool tlb;
+	__u64 interval_ns;
+	__u64 count;			/* 0: until a signal */
+};
+
+/* Read @r; on error print why and return the error. */
+static int take_reading(const struct interval *iv, struct reading *r)
+{
+	int err;
+
+	if (iv->tlb && iv->view == 'a') {
+		err = fl_dev_tlb_global(iv->fd, &r->tg, NULL, NULL);
+		r->tlb_nmissed_known = !err;
+		if (err)
+			fl_dev_error(iv->fd, FL_OP_TLB_GLOBAL, 0, err);
+	} else if (iv->tlb) {
+		err = fl_dev_tlb_task(iv->fd, iv->id, iv->view == 'p', &r->tt);
+		if (err && err != -ESRCH)
+			fl_dev_error(iv->fd, iv->view == 'p' ?
+				     FL_OP_TLB_PROCESS : FL_OP_TLB_THREAD,
+				     iv->id, err);
+		if (!err)
+			r->tlb_nmissed_known =
+				!fl_dev_tlb_global(iv->fd, &r->tg, NULL, NULL);
+	} else if (iv->view == 'a') {
+		err = fl_dev_global(iv->fd, &r->g);
+		if (err)
+			fl_dev_error(iv->fd, FL_OP_GLOBAL, 0, err);
+	} else {
+		err = fl_dev_task(iv->fd, iv->id, iv->view == 'p', &r->t);
+		if (err && err != -ESRCH)
+			fl_dev_error(iv->fd, iv->view == 'p' ? FL_OP_PROCESS :
+				     FL_OP_THREAD, iv->id, err);
+	}
+	r->at = clock_ns(CLOCK_MONOTONIC);
+	if (!err) {
+		err = fl_dev_info(iv->fd, &r->info);
+		if (err)
+			fl_dev_error(iv->fd, FL_OP_INFO, 0, err);
+	}
+	return err;
+}
+
+static __u64 grew(__u64 before, __u64 after)
+{
+	/* a reset restarts "dropped" from 0 */
+	return after >= before ? after - before : after;
+}
+
+static int print_interval(const struct interval *iv,
+			  const struct reading *prev,
+			  const struct reading *cur)
+{
+	static struct faultlat_stats d;
+	static struct faultlat_tlb_stats td;
+	__u64 elapsed = cur->at - prev->at;
+	bool reset = cur->info.reset_count != prev->info.reset_count;
+	const struct faultlat_stats *ps, *cs;
+	struct task_ident ident;
+	struct json_object *o;
+	char when[16], el[32];
+	struct tm tm;
+	time_t now;
+
+	if (iv->tlb) {
+		const struct faultlat_tlb_stats *pt, *ct;
+
+		pt = iv->view == 'a' ? &prev->tg.stats : &prev->tt.stats;
+		ct = iv->view == 'a' ? &cur->tg.stats : &cur->tt.stats;
+		if (reset)
+			td = *ct;
+		else if (!fl_tlb_stats_delta(pt, ct, &td))
+			reset = true;
+		ident = tlb_task_ident(&cur->tt);
+	} else {
+		ps = iv->view == 'a' ? &prev->g.stats : &prev->t.stats;
+		cs = iv->view == 'a' ? &cur->g.stats : &cur->t.stats;
+		if (reset)
+			d = *cs;
+		else if (!fl_stats_delta(ps, cs, &d))
+			reset = true;
+		ident = task_ident(&cur->t);
+	}
+
+	if (fl_opts.json) {
+		if (iv->view == 'a') {
+			o = json_object_new_object();
+			json_object_object_add(o, "view",
+					       json_object_new_string("global"));
+		} else {
+			o = task_json(&ident, iv->view == 'p');
+		}
+		json_object_object_add(o, "timestamp_ns",
+				       fl_json_u64(clock_ns(CLOCK_REALTIME)));
+		json_object_object_add(o, "interval_ns", fl_json_u64(elapsed));
+		json_object_object_add(o, "reset",
+				       json_object_new_boolean(reset));
+		if (iv->tlb) {
+			json_object_object_add(o, "nmissed_delta",
+					       cur->tlb_nmissed_known &&
+					       prev->tlb_nmissed_known ?
+					       fl_json_u64(grew(prev->tg.nmissed,
+								cur->tg.nmissed)) :
+					       NULL);
+			json_object_object_add(o, "tlb", fl_json_tlb_stats(&td));
+		} else {
+			json_object_object_add(o, "nmissed",
+					       fl_json_u64(cur->info.nmissed));
+			json_object_object_add(o, "dropped",
+					       fl_json_u64(cur->info.dropped));
+			json_object_object_add(o, "nmissed_delta",
+					       fl_json_u64(grew(prev->info.nmissed,
+								cur->info.nmissed)));
+			json_object_object_add(o, "dropped_delta",
+					       fl_json_u64(grew(prev->info.dropped,
+								cur->info.dropped)));
+			json_object_object_add(o, "stats",
+					       fl_json_stats(&d, iv->classes));
+		}
+		return fl_json_print(stdout, o);
+	}
+
+	now = time(NULL);
+	localtime_r(&now, &tm);
+	strftime(when, sizeof(when), "%H:%M:%S", &tm);
+	fl_fmt_ns(el, sizeof(el), elapsed);
+	printf("%s  interval %s%s, ", when, el,
+	       reset ? " (the statistics were reset: since then)" : "");
+	if (iv->view == 'a')
+		printf("all tasks, system-wide:\n");
+	else
+		print_task_header(stdout, &ident, iv->view == 'p');
+	fputc('\n', stdout);
+	if (iv->tlb) {
+		fl_print_tlb_stats(stdout, &td);
+		if (cur->tlb_nmissed_known && prev->tlb_nmissed_known)
+			printf("nmissed +%llu\n",
+			       grew(prev->tg.nmissed, cur->tg.nmissed));
+	} else {
+		fl_print_stats(stdout, &d, iv->classes);
+		printf("nmissed +%llu  dropped +%llu\n",
+		       grew(prev->info.nmissed, cur->info.nmissed),
+		       grew(prev->info.dropped, cur->info.dropped));
+	}
+	fputc('\n', stdout);
+	if (fflush(stdout)) {
+		perror("faultlat: writing output");
+		return -1;
+	}
+	return 0;
+}
+
+static int hist_interval(struct interval *iv)
+{
+	static struct reading r[2];
+	struct sigaction sa = { .sa_handler = on_signal };
+	struct reading *prev = &r[0], *cur = &r[1], *tmp;
+	struct timespec ts;
+	__u64 n, next;
+	int err;
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	if (take_reading(iv, prev))
+		return FL_EXIT_ERR;
+	if (iv->tlb && !fl_tlb_measured(&prev->info))
+		fprintf(stderr,
+			"faultlat: the module's TLB-flush probes are not attached (loaded with tlb=0?): no flush is measured\n");
+	next = prev->at;
+	for (n = 0; !iv->count || n < iv->count; n++) {
+		next += iv->interval_ns;
+		ts.tv_sec = next / FL_NSEC_PER_SEC;
+		ts.tv_nsec = next % FL_NSEC_PER_SEC;
+		while (!READ_ONCE(stop_signal) &&
+		       clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts,
+				       NULL) == EINTR)
+			;
+		if (READ_ONCE(stop_signal))
+			break;
+		err = take_reading(iv, cur);
+		if (err == -ESRCH) {
+			/* the task is gone: that ends it */
+			fprintf(stderr, "faultlat: %s %u is gone\n",
+				iv->view == 'p' ? "process" : "thread", iv->id);
+			return FL_EXIT_OK;
+		}
+		if (err)
+			return FL_EXIT_ERR;
+		if (print_interval(iv, prev, cur))
+			return FL_EXIT_ERR;
+		tmp = prev;
+		prev = cur;
+		cur = tmp;
+	}
+	return FL_EXIT_OK;
+}
+
 int cmd_hist(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -345,6 +597,7 @@ int cmd_hist(int argc, char **argv)
 		{ "minor", no_argument, NULL, 'm' },
 		{ "major", no_argument, NULL, 'M' },
 		{ "tlb", no_argument, NULL, 'T' },
+		{ "interval", required_argument, NULL, 'i' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "pretty", no_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
@@ -359,10 +612,12 @@ int cmd_hist(int argc, char **argv)
 	unsigned int classes = 0, id = 0;
 	__u64 nmissed, dropped;
 	int opt, fd, err, views = 0;
+	struct interval iv = { 0 };
 	bool tlb = false;
-	char view = 'a';
+	char view = 'a', *end;
 
-	while ((opt = getopt_long(argc, argv, "p:t:ajh", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "p:t:ai:jh", longopts,
+				  NULL)) != -1) {
 		switch (opt) {
 		case 'p':
 		case 't':
@@ -384,6 +639,16 @@ int cmd_hist(int argc, char **argv)
 		case 'T':
 			tlb = true;
 			break;
+		case 'i':
+			if (fl_parse_duration(optarg, FL_NSEC_PER_SEC,
+					      &iv.interval_ns) ||
+			    iv.interval_ns < 10000000) {
+				fprintf(stderr,
+					"faultlat hist: invalid interval '%s': expected seconds (1, 0.5) or a number and a unit (250ms), 10ms or more\n",
+					optarg);
+				return fl_usage_error("hist");
+			}
+			break;
 		case 'j':
 			fl_opts.json = true;
 			break;
@@ -397,6 +662,19 @@ int cmd_hist(int argc, char **argv)
 		default:
 			return fl_usage_error("hist");
 		}
+	}
+	/* -i SECONDS [COUNT] */
+	if (iv.interval_ns && optind < argc) {
+		errno = 0;
+		iv.count = strtoull(argv[optind], &end, 10);
+		if (*argv[optind] < '0' || *argv[optind] > '9' || *end ||
+		    errno || !iv.count) {
+			fprintf(stderr,
+				"faultlat hist: invalid count '%s': expected a positive number\n",
+				argv[optind]);
+			return fl_usage_error("hist");
+		}
+		optind++;
 	}
 	if (optind < argc) {
 		fprintf(stderr, "faultlat hist: unexpected argument '%s'\n",
@@ -424,6 +702,16 @@ int cmd_hist(int argc, char **argv)
 	}
 	if (fl_dev_check_abi(&info))
 		goto fail;
+	if (iv.interval_ns) {
+		iv.fd = fd;
+		iv.view = view;
+		iv.id = id;
+		iv.classes = classes;
+		iv.tlb = tlb;
+		err = hist_interval(&iv);
+		close(fd);
+		return err;
+	}
 	if (tlb) {
 		err = hist_tlb(fd, &info, view, id);
 		close(fd);

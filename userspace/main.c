@@ -2,8 +2,8 @@
 /*
  * faultlat: page-fault latency histograms per task, from /dev/faultlat.
  *
- * main.c parses the global options and dispatches to the subcommand
- * (cmd_*.c), which may be given as any unambiguous prefix of its name.
+ * The global options are parsed here, then the subcommand (cmd_*.c) is
+ * run; it may be given as any unambiguous prefix of its name.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -41,6 +41,11 @@ static const struct fl_cmd cmds[] = {
 	  "zero every statistic" },
 	{ "tasks", cmd_tasks, cmd_tasks_help,
 	  "list the tracked threads and processes" },
+	{ "trace", cmd_trace, cmd_trace_help,
+	  "print faults (and TLB flushes) live, one line each, from the\n"
+	  "           module's trace events" },
+	{ "top", cmd_top, cmd_top_help,
+	  "the processes that spend the most time in page faults, refreshed" },
 	{ "help", cmd_help, NULL,
 	  "help on faultlat or on a command" },
 };

@@ -1,0 +1,501 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * faultlat top: the processes that spent the most time in page faults in
+ * the last interval, refreshed every interval.
+ *
+ * Every interval, FAULTLAT_IOC_LIST gives each process record's counts;
+ * the processes whose counts moved are read with FAULTLAT_IOC_TASK, and
+ * their interval is the difference of two reads of their statistics
+ * (interval.c): counts, time, and the histogram the p99 and the max come
+ * from.  The first read of every process is the baseline.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "dev.h"
+#include "hist.h"
+#include "interval.h"
+#include "json.h"
+#include "util.h"
+
+void cmd_top_help(FILE *f)
+{
+	fprintf(f,
+		"Usage: faultlat top [-i SECONDS] [-n COUNT] [-j] [--pretty]\n"
+		"\n"
+		"Every SECONDS (1 by default), list the processes that faulted in the\n"
+		"last interval, the ones that spent the most time in page faults first:\n"
+		"PID, COMM, faults per second (minor and major), major faults per\n"
+		"second, the time spent in faults (milliseconds per second: 1000 would be\n"
+		"one CPU doing nothing else), and the p99 and the largest latency of the\n"
+		"interval's faults. A line above the table gives the time, the interval\n"
+		"and the totals, and the module's nmissed and dropped counters' growth.\n"
+		"\n"
+		"On a terminal the screen is redrawn, and the table cut to fit it;\n"
+		"otherwise (a pipe, a file) each interval's table is printed after the\n"
+		"previous one, whole.\n"
+		"\n"
+		"Options:\n"
+		"  -i, --interval SECONDS  time between tables (0.5, 2, 250ms; from 10ms)\n"
+		"  -n, --count COUNT       stop after COUNT tables (default: Ctrl-C)\n"
+		"  -j, --json              one JSON object per interval, one per line\n"
+		"      --pretty            pretty JSON (implies --json)\n"
+		"  -h, --help              print this help\n"
+		"\n"
+		"The interval's p99 and max come from the histogram of its faults:\n"
+		"the max is exact when it is the largest latency the process ever had,\n"
+		"else the upper bound of its bucket. A process that started and was\n"
+		"reaped within one interval is not shown. Without CAP_PERFMON or\n"
+		"CAP_SYS_ADMIN only your own processes are listed.\n"
+		"\n"
+		"EXAMPLES\n"
+		"  sudo faultlat top\n"
+		"  sudo faultlat top -i 5 -n 12 > faults.log     a minute, in a file\n"
+		"  sudo faultlat top -j -n 1 -i 2 | jq '.tasks[0]'\n");
+}
+
+/* A process as of its last FAULTLAT_IOC_TASK. */
+struct proc {
+	__u32 pid;
+	bool have;			/* @stats was read */
+	bool exited;
+	char comm[FL_COMM_LEN + 1];
+	__u64 seen;			/* minor + major + errors in @stats */
+	struct faultlat_stats stats;
+};
+
+/* One row of the table: a process's interval. */
+struct row {
+	__u32 pid;
+	bool exited;
+	char comm[FL_COMM_LEN + 1];
+	__u64 faults;			/* minor and major */
+	__u64 major;
+	__u64 errors;
+	__u64 fault_ns;			/* time in them */
+	__u64 p99_ns;
+	__u64 max_ns;
+};
+
+struct top {
+	int fd;
+	__u64 interval_ns;
+	__u64 count;			/* tables to print; 0: no limit */
+	bool tty;
+	struct proc *procs;		/* by pid */
+	__u32 nr_procs;
+	struct row *rows;
+	__u32 nr_rows;
+	struct faultlat_info info;	/* at the last read */
+	__u64 read_at;			/* CLOCK_MONOTONIC of the last LIST */
+};
+
+/* the signal that ends it, or 0; READ_ONCE/WRITE_ONCE only */
+static int stop_signal;
+
+static void on_signal(int sig)
+{
+	WRITE_ONCE(stop_signal, sig);
+}
+
+static __u64 clock_ns(clockid_t id)
+{
+	struct timespec ts;
+
+	clock_gettime(id, &ts);
+	return (__u64)ts.tv_sec * FL_NSEC_PER_SEC + ts.tv_nsec;
+}
+
+static int cmp_entry_pid(const void *a, const void *b)
+{
+	const struct faultlat_task_entry *x = a, *y = b;
+
+	return x->pid < y->pid ? -1 : x->pid > y->pid;
+}
+
+/* By time in faults, then faults, then pid. */
+static int cmp_row(const void *a, const void *b)
+{
+	const struct row *x = a, *y = b;
+
+	if (x->fault_ns != y->fault_ns)
+		return x->fault_ns > y->fault_ns ? -1 : 1;
+	if (x->faults != y->faults)
+		return x->faults > y->faults ? -1 : 1;
+	return x->pid < y->pid ? -1 : x->pid > y->pid;
+}
+
+static __u64 entry_count(const struct faultlat_task_entry *e)
+{
+	return e->minor + e->major + e->errors;
+}
+
+static __u64 stats_count(const struct faultlat_stats *s)
+{
+	return s->minor.count + s->major.count + s->errors;
+}
+
+/*
+ * Read process @e's statistics into @p; with @prev (its last read), add
+ * the interval's row.  A process gone meanwhile is left unread.
+ */
+static int read_proc(struct top *t, const struct faultlat_task_entry *e,
+		     const struct proc *prev, struct proc *p)
+{
+	static struct faultlat_task task;
+	static struct faultlat_stats d;
+	struct faultlat_hist all;
+	struct row *r;
+	int err;
+
+	err = fl_dev_task(t->fd, e->pid, true, &task);
+	if (err == -ESRCH)
+		return 0;	/* reaped since the list */
+	if (err) {
+		fl_dev_error(t->fd, FL_OP_PROCESS, e->pid, err);
+		return -1;
+	}
+	p->have = true;
+	p->exited = task.flags & FAULTLAT_TASK_EXITED;
+	fl_comm(task.comm, p->comm);
+	p->stats = task.stats;
+	p->seen = stats_count(&task.stats);
+	if (!prev)
+		return 0;
+
+	fl_stats_delta(&prev->stats, &task.stats, &d);
+	if (!stats_count(&d))
+		return 0;
+	r = &t->rows[t->nr_rows++];
+	memset(r, 0, sizeof(*r));
+	r->pid = p->pid;
+	r->exited = p->exited;
+	memcpy(r->comm, p->comm, sizeof(r->comm));
+	r->faults = d.minor.count + d.major.count;
+	r->major = d.major.count;
+	r->errors = d.errors;
+	r->fault_ns = d.minor.sum_ns + d.major.sum_ns;
+	fl_hist_merge(&d.minor, &d.major, &all);
+	r->p99_ns = fl_percentile(&all, 9900);
+	r->max_ns = all.max_ns;
+	return 0;
+}
+
+/*
+ * One interval: list the processes, read those whose counts moved, and
+ * make the rows (none with @baseline, which reads every process once).
+ */
+static int sample(struct top *t, bool baseline)
+{
+	struct faultlat_task_entry *e = NULL;
+	static const struct proc zero;
+	const struct proc *old;
+	struct proc *procs;
+	__u32 nr = 0, i, j = 0;
+	int err;
+
+	err = fl_dev_list(t->fd, FAULTLAT_TASK_PROCESS, &e, &nr);
+	if (err) {
+		fl_dev_error(t->fd, FL_OP_LIST, 0, err);
+		return -1;
+	}
+	t->read_at = clock_ns(CLOCK_MONOTONIC);
+	qsort(e, nr, sizeof(*e), cmp_entry_pid);
+	procs = calloc(nr ? nr : 1, sizeof(*procs));
+	free(t->rows);
+	t->rows = calloc(nr ? nr : 1, sizeof(*t->rows));
+	t->nr_rows = 0;
+	if (!procs || !t->rows) {
+		fprintf(stderr, "faultlat top: out of memory\n");
+		free(procs);
+		free(e);
+		return -1;
+	}
+	for (i = 0; i < nr; i++) {
+		struct proc *p = &procs[i];
+
+		/* both sorted by pid: walk the old list alongside */
+		while (j < t->nr_procs && t->procs[j].pid < e[i].pid)
+			j++;
+		old = j < t->nr_procs && t->procs[j].pid == e[i].pid &&
+		      t->procs[j].have ? &t->procs[j] : NULL;
+		/* fewer than we saw: another process with that pid */
+		if (old && entry_count(&e[i]) < old->seen)
+			old = NULL;
+		if (old && entry_count(&e[i]) == old->seen) {
+			*p = *old;	/* nothing new */
+			p->exited = e[i].flags & FAULTLAT_TASK_EXITED;
+			continue;
+		}
+		p->pid = e[i].pid;
+		fl_comm(e[i].comm, p->comm);
+		/* new since the last list: its every fault is in the interval */
+		if (!old && !baseline)
+			old = &zero;
+		if (read_proc(t, &e[i], baseline ? NULL : old, p)) {
+			free(procs);
+			free(e);
+			return -1;
+		}
+	}
+	free(e);
+	free(t->procs);
+	t->procs = procs;
+	t->nr_procs = nr;
+	qsort(t->rows, t->nr_rows, sizeof(*t->rows), cmp_row);
+	return 0;
+}
+
+static __u64 delta(__u64 before, __u64 after)
+{
+	return after >= before ? after - before : after;
+}
+
+/* "12:00:01" */
+static void fmt_clock(char *buf, size_t len)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+
+	localtime_r(&now, &tm);
+	strftime(buf, len, "%H:%M:%S", &tm);
+}
+
+/* Rows that fit the terminal, or all of them. */
+static __u32 rows_shown(const struct top *t)
+{
+	struct winsize ws;
+	__u32 fit;
+
+	if (!t->tty || ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) || ws.ws_row < 4)
+		return t->nr_rows;
+	fit = ws.ws_row - 3U;	/* the lines above and "(N more)" */
+	return fit < t->nr_rows ? fit : t->nr_rows;
+}
+
+static void print_text(const struct top *t, __u64 elapsed,
+		       const struct faultlat_info *before)
+{
+	char when[16], el[32], p99[32], max[32];
+	__u64 faults = 0, fault_ns = 0;
+	__u32 i, shown = rows_shown(t);
+
+	for (i = 0; i < t->nr_rows; i++) {
+		faults += t->rows[i].faults;
+		fault_ns += t->rows[i].fault_ns;
+	}
+	fmt_clock(when, sizeof(when));
+	fl_fmt_ns(el, sizeof(el), elapsed);
+	if (t->tty)
+		fputs("\033[H\033[2J", stdout);
+	printf("%s  interval %s: %u process%s faulted, %.0f faults/s, %.2f ms/s in faults",
+	       when, el, t->nr_rows, t->nr_rows == 1 ? "" : "es",
+	       fl_rate(faults, elapsed), fl_rate(fault_ns, elapsed) / 1e6);
+	printf("; nmissed +%llu dropped +%llu\n",
+	       delta(before->nmissed, t->info.nmissed),
+	       delta(before->dropped, t->info.dropped));
+	printf("%7s %-16s %10s %9s %9s %9s %9s\n", "PID", "COMM", "FAULTS/s",
+	       "MAJOR/s", "FLT ms/s", "P99", "MAX");
+	for (i = 0; i < shown; i++) {
+		const struct row *r = &t->rows[i];
+
+		fl_fmt_ns(p99, sizeof(p99), r->p99_ns);
+		fl_fmt_ns(max, sizeof(max), r->max_ns);
+		printf("%7u %-16s %10.1f %9.1f %9.2f %9s %9s\n", r->pid,
+		       r->comm, fl_rate(r->faults, elapsed),
+		       fl_rate(r->major, elapsed),
+		       fl_rate(r->fault_ns, elapsed) / 1e6, p99, max);
+	}
+	if (shown < t->nr_rows)
+		printf("(%u more)\n", t->nr_rows - shown);
+	if (!t->tty)
+		putchar('\n');
+}
+
+static int print_json(const struct top *t, __u64 elapsed,
+		      const struct faultlat_info *before)
+{
+	struct json_object *o = json_object_new_object();
+	struct json_object *a = json_object_new_array();
+	__u32 i;
+
+	json_object_object_add(o, "timestamp_ns",
+			       fl_json_u64(clock_ns(CLOCK_REALTIME)));
+	json_object_object_add(o, "interval_ns", fl_json_u64(elapsed));
+	json_object_object_add(o, "nmissed_delta",
+			       fl_json_u64(delta(before->nmissed,
+						 t->info.nmissed)));
+	json_object_object_add(o, "dropped_delta",
+			       fl_json_u64(delta(before->dropped,
+						 t->info.dropped)));
+	for (i = 0; i < t->nr_rows; i++) {
+		const struct row *r = &t->rows[i];
+		struct json_object *e = json_object_new_object();
+
+		json_object_object_add(e, "pid", json_object_new_int64(r->pid));
+		json_object_object_add(e, "comm",
+				       json_object_new_string(r->comm));
+		json_object_object_add(e, "exited",
+				       json_object_new_boolean(r->exited));
+		json_object_object_add(e, "faults", fl_json_u64(r->faults));
+		json_object_object_add(e, "major", fl_json_u64(r->major));
+		json_object_object_add(e, "errors", fl_json_u64(r->errors));
+		json_object_object_add(e, "fault_ns", fl_json_u64(r->fault_ns));
+		json_object_object_add(e, "faults_per_s",
+				       json_object_new_double(fl_rate(r->faults,
+								      elapsed)));
+		json_object_object_add(e, "major_per_s",
+				       json_object_new_double(fl_rate(r->major,
+								      elapsed)));
+		json_object_object_add(e, "fault_ms_per_s",
+				       json_object_new_double(fl_rate(r->fault_ns,
+								      elapsed) / 1e6));
+		json_object_object_add(e, "p99_ns", fl_json_u64(r->p99_ns));
+		json_object_object_add(e, "max_ns", fl_json_u64(r->max_ns));
+		json_object_array_add(a, e);
+	}
+	json_object_object_add(o, "tasks", a);
+	return fl_json_print(stdout, o);
+}
+
+/* Sleep until @deadline (CLOCK_MONOTONIC, ns) or a signal. */
+static void sleep_until(__u64 deadline)
+{
+	struct timespec ts = {
+		.tv_sec = deadline / FL_NSEC_PER_SEC,
+		.tv_nsec = deadline % FL_NSEC_PER_SEC,
+	};
+
+	while (!READ_ONCE(stop_signal) &&
+	       clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) ==
+	       EINTR)
+		;
+}
+
+static int run_top(struct top *t)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+	struct faultlat_info before;
+	__u64 n, prev_at, next;
+	int err, rc = FL_EXIT_ERR;
+
+	t->fd = fl_dev_open();
+	if (t->fd < 0)
+		return FL_EXIT_ERR;
+	err = fl_dev_info(t->fd, &t->info);
+	if (err) {
+		fl_dev_error(t->fd, FL_OP_INFO, 0, err);
+		goto out;
+	}
+	if (fl_dev_check_abi(&t->info))
+		goto out;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	t->tty = isatty(STDOUT_FILENO) && !fl_opts.json;
+
+	if (sample(t, true))
+		goto out;
+	next = t->read_at;
+	rc = FL_EXIT_OK;
+	for (n = 0; !t->count || n < t->count; n++) {
+		next += t->interval_ns;
+		sleep_until(next);
+		if (READ_ONCE(stop_signal))
+			break;
+		before = t->info;
+		prev_at = t->read_at;
+		if (sample(t, false) || fl_dev_info(t->fd, &t->info)) {
+			rc = FL_EXIT_ERR;
+			break;
+		}
+		if (fl_opts.json) {
+			if (print_json(t, t->read_at - prev_at, &before)) {
+				rc = FL_EXIT_ERR;
+				break;
+			}
+		} else {
+			print_text(t, t->read_at - prev_at, &before);
+			if (fflush(stdout)) {
+				perror("faultlat top: writing output");
+				rc = FL_EXIT_ERR;
+				break;
+			}
+		}
+	}
+out:
+	free(t->procs);
+	free(t->rows);
+	close(t->fd);
+	return rc;
+}
+
+int cmd_top(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "interval", required_argument, NULL, 'i' },
+		{ "count", required_argument, NULL, 'n' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "pretty", no_argument, NULL, 'P' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static struct top t;
+	char *end;
+	int opt;
+
+	memset(&t, 0, sizeof(t));
+	t.interval_ns = FL_NSEC_PER_SEC;
+	while ((opt = getopt_long(argc, argv, "i:n:jh", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'i':
+			if (fl_parse_duration(optarg, FL_NSEC_PER_SEC,
+					      &t.interval_ns) ||
+			    t.interval_ns < 10000000) {
+				fprintf(stderr,
+					"faultlat top: invalid interval '%s': expected seconds (1, 0.5) or a number and a unit (250ms), 10ms or more\n",
+					optarg);
+				return fl_usage_error("top");
+			}
+			break;
+		case 'n':
+			errno = 0;
+			t.count = strtoull(optarg, &end, 10);
+			if (*optarg < '0' || *optarg > '9' || *end || errno ||
+			    !t.count) {
+				fprintf(stderr,
+					"faultlat top: invalid count '%s': expected a positive number\n",
+					optarg);
+				return fl_usage_error("top");
+			}
+			break;
+		case 'j':
+			fl_opts.json = true;
+			break;
+		case 'P':
+			fl_opts.json = true;
+			fl_opts.pretty = true;
+			break;
+		case 'h':
+			cmd_top_help(stdout);
+			return FL_EXIT_OK;
+		default:
+			return fl_usage_error("top");
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "faultlat top: unexpected argument '%s'\n",
+			argv[optind]);
+		return fl_usage_error("top");
+	}
+	return run_top(&t);
+}

@@ -1,0 +1,1141 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * faultlat trace: stream the module's trace events live, one line each.
+ *
+ * The events go to a private tracefs instance, "faultlat-trace-PID", that
+ * nobody else uses: the top-level buffer and other instances are left
+ * alone.  Its per-CPU ring buffers are read every 100 ms with
+ * tracefs_iterate_raw_events(), each record is decoded by tevent.c (field
+ * offsets from the event's format, never assumed), filtered once more
+ * here and printed.  Filters by process, class and latency are also set
+ * on the events in the kernel, so what we do not want is never recorded.
+ *
+ * On every way out but SIGKILL, the instance is removed and the module's
+ * min_latency_ns, if --min-latency changed it, is put back.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <tracefs.h>
+
+#include "cmd.h"
+#include "dev.h"
+#include "hist.h"
+#include "interval.h"
+#include "json.h"
+#include "tevent.h"
+#include "util.h"
+
+#define POLL_NS		(100 * 1000000ULL)	/* between reads */
+#define COMM_SLOTS	1024			/* comm cache, by pid */
+#define COMM_TTL_NS	(250 * 1000000ULL)	/* then read /proc again */
+
+void cmd_trace_help(FILE *f)
+{
+	fprintf(f,
+		"Usage: faultlat trace [-p PID] [--min-latency T] [--major] [--tlb | --tlb-only]\n"
+		"                      [-d SECONDS] [-c COUNT] [-b KB] [-j]\n"
+		"\n"
+		"Print the module's trace events as they happen, one line each: for every\n"
+		"page fault (faultlat:fault) the time, the thread's comm/tid, its outcome\n"
+		"(minor, major or error), the page's address, the latency, the\n"
+		"handle_mm_fault() calls it took (ATT), the kind, access and mode, and\n"
+		"the kernel's vm_fault_t result bits; with --tlb, also every TLB flush a\n"
+		"thread initiated (faultlat:tlb_flush): range start, latency, reason,\n"
+		"pages, other CPUs targeted, range end.  At the end (Ctrl-C, -d, -c),\n"
+		"a summary on stderr: the events printed and the events lost.\n"
+		"\n"
+		"Events lost because the ring buffer filled up before it was read are\n"
+		"reported where it happened (a LOST line) and counted in the summary;\n"
+		"a larger buffer (-b) or --min-latency helps.\n"
+		"\n"
+		"Options:\n"
+		"  -p, --pid PID          only the threads of process PID (filtered in the\n"
+		"                         kernel)\n"
+		"      --min-latency T    only faults and flushes that took at least T\n"
+		"                         (250ns, 500us, 1ms, 0.5s; a bare number is in ns).\n"
+		"                         This sets the module's min_latency_ns (needs\n"
+		"                         CAP_PERFMON or CAP_SYS_ADMIN) for as long as the\n"
+		"                         trace runs, then puts the old value back. It is\n"
+		"                         global: while it is set, faster faults emit no\n"
+		"                         event for anyone (perf, other traces) either.\n"
+		"      --major            only major faults\n"
+		"      --tlb              TLB flushes as well as faults\n"
+		"      --tlb-only         TLB flushes only\n"
+		"  -d, --duration SECONDS stop after SECONDS (units as --min-latency's,\n"
+		"                         a bare number is in seconds)\n"
+		"  -c, --count COUNT      stop after COUNT events\n"
+		"  -b, --buffer-size KB   ring buffer per CPU, in KiB (the kernel's default\n"
+		"                         if not given)\n"
+		"  -j, --json             one JSON object per line (events, losses, then a\n"
+		"                         summary) on stdout\n"
+		"      --pretty           pretty JSON (implies --json)\n"
+		"  -h, --help             print this help\n"
+		"\n"
+		"It needs the faultlat module and access to tracefs (root). Events come\n"
+		"through a tracefs instance of its own, faultlat-trace-PID, removed on\n"
+		"exit; one left behind by a faultlat killed with SIGKILL can be removed\n"
+		"with rmdir /sys/kernel/tracing/instances/faultlat-trace-PID. Times are\n"
+		"the wall clock (the instance's trace clock is CLOCK_MONOTONIC, \"ts_ns\"\n"
+		"in JSON).\n"
+		"\n"
+		"EXAMPLES\n"
+		"  sudo faultlat trace                       every fault, live\n"
+		"  sudo faultlat trace -p $(pidof -s mysqld) --min-latency 100us\n"
+		"  sudo faultlat trace --major -d 10         major faults for 10 s\n"
+		"  sudo faultlat trace --tlb-only            TLB flushes\n"
+		"  sudo faultlat trace -j -c 1000 | jq -s 'max_by(.latency_ns // 0)'\n");
+}
+
+struct trace_opts {
+	unsigned int pid;	/* 0: every process */
+	bool min_set;
+	__u64 min_ns;
+	bool major;
+	bool faults;		/* faultlat:fault */
+	bool tlb;		/* faultlat:tlb_flush */
+	__u64 duration_ns;	/* 0: until a signal */
+	__u64 count;		/* 0: no limit */
+	unsigned long buffer_kb;	/* 0: the kernel's default */
+};
+
+struct comm_slot {
+	__u32 pid;
+	__u32 tgid;		/* 0: unknown */
+	__u64 when;		/* CLOCK_MONOTONIC of the read */
+	char comm[FL_COMM_LEN + 1];
+};
+
+struct tracer {
+	struct trace_opts o;
+	int fd;				/* /dev/faultlat */
+	struct tep_handle *tep;
+	struct tracefs_instance *inst;
+	struct fl_decoder dec;
+	bool mono;			/* trace clock is CLOCK_MONOTONIC */
+	__u64 wall_off;			/* CLOCK_REALTIME - CLOCK_MONOTONIC */
+	bool config_set;		/* we changed min_latency_ns */
+	__u64 old_min;			/* to put back */
+	__u64 events, faults, flushes;
+	__u64 skipped;			/* read, but filtered out here */
+	__u64 bad;			/* records too short to decode */
+	__u64 lost_marks;		/* LOST lines */
+	__u64 lost_counted;		/* events they counted */
+	bool lost_unknown;		/* a LOST line without a count */
+	bool stop;			/* -c reached, or output failed */
+	bool out_err;
+	int out_errno;
+	__u64 cmdlines_at;		/* last tracefs_load_cmdlines() */
+	struct comm_slot comms[COMM_SLOTS];
+};
+
+/* the signal that ends it, or 0; READ_ONCE/WRITE_ONCE only */
+static int stop_signal;
+
+/*
+ * Print one JSON object and a newline, and drop it.  Unlike
+ * fl_json_print(), no flush and no message: a reader that went away
+ * (EPIPE) shows in drain()'s fflush().
+ */
+static void emit(struct json_object *o)
+{
+	int flags = JSON_C_TO_STRING_NOSLASHESCAPE;
+
+	flags |= fl_opts.pretty ? JSON_C_TO_STRING_PRETTY |
+				  JSON_C_TO_STRING_SPACED :
+				  JSON_C_TO_STRING_PLAIN;
+	fputs(json_object_to_json_string_ext(o, flags), stdout);
+	putchar('\n');
+	json_object_put(o);
+}
+
+static void on_signal(int sig)
+{
+	WRITE_ONCE(stop_signal, sig);
+}
+
+static __u64 clock_ns(clockid_t id)
+{
+	struct timespec ts;
+
+	clock_gettime(id, &ts);
+	return (__u64)ts.tv_sec * FL_NSEC_PER_SEC + ts.tv_nsec;
+}
+
+/* First line of /proc/@pid/@file into @buf, or "" */
+static void proc_read(__u32 pid, const char *file, char *buf, size_t len)
+{
+	char path[64];
+	FILE *f;
+
+	buf[0] = '\0';
+	snprintf(path, sizeof(path), "/proc/%u/%s", pid, file);
+	f = fopen(path, "re");
+	if (!f)
+		return;
+	if (!fgets(buf, (int)len, f))
+		buf[0] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	fclose(f);
+}
+
+/* The Tgid: line of /proc/@pid/status, or 0 */
+static __u32 proc_tgid(__u32 pid)
+{
+	char path[64], line[128];
+	unsigned int tgid = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%u/status", pid);
+	f = fopen(path, "re");
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "Tgid: %u", &tgid) == 1)
+			break;
+	fclose(f);
+	return tgid;
+}
+
+/*
+ * The comm and tgid of thread @pid: from /proc while it lives, cached
+ * for a quarter of a second (an exec changes the comm); @tgid, if not 0,
+ * is known already (faultlat:fault carries it).  For a thread gone
+ * already, the comm is the kernel's saved one, else "<...>" as ftrace
+ * shows it, and the tgid is the one a fault event told, else 0.
+ */
+static const struct comm_slot *task_of(struct tracer *t, __u32 pid,
+				       __u32 tgid)
+{
+	struct comm_slot *s = &t->comms[pid % COMM_SLOTS];
+	__u64 now = clock_ns(CLOCK_MONOTONIC);
+	const char *c;
+
+	if (s->pid == pid && now - s->when < COMM_TTL_NS) {
+		if (tgid)
+			s->tgid = tgid;
+		return s;
+	}
+	if (s->pid != pid)
+		s->tgid = 0;
+	s->pid = pid;
+	s->when = now;
+	if (tgid)
+		s->tgid = tgid;
+	proc_read(pid, "comm", s->comm, sizeof(s->comm));
+	if (s->comm[0]) {
+		if (!tgid)
+			s->tgid = proc_tgid(pid) ?: s->tgid;
+		return s;
+	}
+	/* gone already: the kernel may have its name */
+	if (now - t->cmdlines_at > FL_NSEC_PER_SEC) {
+		tracefs_load_cmdlines(NULL, t->tep);
+		t->cmdlines_at = now;
+	}
+	c = tep_data_comm_from_pid(t->tep, pid);
+	snprintf(s->comm, sizeof(s->comm), "%s", c ? c : "<...>");
+	return s;
+}
+
+static const char * const outcome_names[] = {
+	[FAULTLAT_EVENT_MINOR] = "minor",
+	[FAULTLAT_EVENT_MAJOR] = "major",
+	[FAULTLAT_EVENT_ERROR] = "error",
+};
+
+static const char * const reason_names[] = {
+	[FAULTLAT_TLB_EVENT_RANGE] = "range",
+	[FAULTLAT_TLB_EVENT_CEILING] = "ceiling",
+	[FAULTLAT_TLB_EVENT_FULL] = "full",
+};
+
+/* @names[@v], or "?N" for a value we do not know, in @buf */
+static const char *name_of(const char * const *names, unsigned int n,
+			   unsigned int v, char *buf, size_t len)
+{
+	if (v < n && names[v])
+		return names[v];
+	snprintf(buf, len, "?%u", v);
+	return buf;
+}
+
+/*
+ * The bits of a vm_fault_t, enum vm_fault_reason of 6.1's
+ * include/linux/mm_types.h (kernel-internal: other kernels may differ;
+ * the number itself is always printed).
+ */
+static const struct {
+	__u32 bit;
+	const char *name;
+} vm_fault_bits[] = {
+	{ 0x000001, "OOM" },
+	{ 0x000002, "SIGBUS" },
+	{ 0x000004, "MAJOR" },
+	{ 0x000008, "WRITE" },
+	{ 0x000010, "HWPOISON" },
+	{ 0x000020, "HWPOISON_LARGE" },
+	{ 0x000040, "SIGSEGV" },
+	{ 0x000100, "NOPAGE" },
+	{ 0x000200, "LOCKED" },
+	{ 0x000400, "RETRY" },
+	{ 0x000800, "FALLBACK" },
+	{ 0x001000, "DONE_COW" },
+	{ 0x002000, "NEEDDSYNC" },
+	{ 0x004000, "COMPLETED" },
+};
+
+/* "0x0", "0x204(MAJOR|LOCKED)", "0x80(?0x80)" */
+static void fmt_result(__u32 r, char *buf, size_t len)
+{
+	__u32 rest = r;
+	unsigned int i;
+	int n;
+
+	n = snprintf(buf, len, "0x%x", r);
+	for (i = 0; i < ARRAY_SIZE(vm_fault_bits) && n < (int)len; i++) {
+		if (!(r & vm_fault_bits[i].bit))
+			continue;
+		n += snprintf(buf + n, len - n, "%c%s", rest == r ? '(' : '|',
+			      vm_fault_bits[i].name);
+		rest &= ~vm_fault_bits[i].bit;
+	}
+	if (rest && n < (int)len)
+		n += snprintf(buf + n, len - n, "%c?0x%x", rest == r ? '(' : '|',
+			      rest);
+	if (rest != r && n < (int)len)
+		snprintf(buf + n, len - n, ")");
+}
+
+static struct json_object *result_flags_json(__u32 r)
+{
+	struct json_object *a = json_object_new_array();
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(vm_fault_bits); i++)
+		if (r & vm_fault_bits[i].bit)
+			json_object_array_add(a,
+					      json_object_new_string(vm_fault_bits[i].name));
+	return a;
+}
+
+/* "12:00:01.123456" (wall clock) or "1234.567890" (the trace clock's) */
+static void fmt_time(const struct tracer *t, __u64 ts, char *buf, size_t len)
+{
+	struct tm tm;
+	time_t sec;
+	__u64 wall;
+
+	if (!t->mono) {
+		snprintf(buf, len, "%llu.%06llu", ts / FL_NSEC_PER_SEC,
+			 ts % FL_NSEC_PER_SEC / 1000);
+		return;
+	}
+	wall = ts + t->wall_off;
+	sec = wall / FL_NSEC_PER_SEC;
+	localtime_r(&sec, &tm);
+	snprintf(buf, len, "%02d:%02d:%02d.%06llu", tm.tm_hour, tm.tm_min,
+		 tm.tm_sec, wall % FL_NSEC_PER_SEC / 1000);
+}
+
+static void print_header(void)
+{
+	printf("%-15s %-22s %-5s %-14s %9s %3s %-7s %-6s %-6s %s\n", "TIME",
+	       "COMM/TID", "TYPE", "ADDRESS", "LATENCY", "ATT", "KIND",
+	       "ACCESS", "MODE", "RESULT");
+}
+
+static void print_fault(struct tracer *t, const struct tep_record *rec,
+			const struct fl_fault_event *e)
+{
+	const struct comm_slot *task = task_of(t, e->pid, e->tgid);
+	char when[32], who[48], lat[32], res[128], b1[8], b2[8], b3[8], b4[8];
+	const char *outcome, *kind, *access, *mode;
+	struct json_object *o;
+
+	outcome = name_of(outcome_names, ARRAY_SIZE(outcome_names),
+			  e->outcome, b1, sizeof(b1));
+	kind = name_of(fl_kind_names, FAULTLAT_NR_KINDS, e->kind, b2,
+		       sizeof(b2));
+	access = name_of(fl_access_names, FAULTLAT_NR_ACCESS, e->access, b3,
+			 sizeof(b3));
+	mode = name_of(fl_mode_names, FAULTLAT_NR_MODES, e->mode, b4,
+		       sizeof(b4));
+	if (!fl_opts.json) {
+		fmt_time(t, rec->ts, when, sizeof(when));
+		snprintf(who, sizeof(who), "%s/%u", task->comm, e->pid);
+		fl_fmt_ns(lat, sizeof(lat), e->latency_ns);
+		fmt_result(e->result, res, sizeof(res));
+		printf("%-15s %-22s %-5s 0x%012llx %9s %3u %-7s %-6s %-6s %s\n",
+		       when, who, outcome, e->address, lat, e->attempts, kind,
+		       access, mode, res);
+		return;
+	}
+	o = json_object_new_object();
+	json_object_object_add(o, "type", json_object_new_string("fault"));
+	json_object_object_add(o, "ts_ns", fl_json_u64(rec->ts));
+	json_object_object_add(o, "cpu", json_object_new_int(rec->cpu));
+	json_object_object_add(o, "pid", json_object_new_int64(e->pid));
+	json_object_object_add(o, "tgid", json_object_new_int64(e->tgid));
+	json_object_object_add(o, "comm", json_object_new_string(task->comm));
+	json_object_object_add(o, "outcome", json_object_new_string(outcome));
+	json_object_object_add(o, "address", fl_json_u64(e->address));
+	json_object_object_add(o, "latency_ns", fl_json_u64(e->latency_ns));
+	json_object_object_add(o, "result", json_object_new_int64(e->result));
+	json_object_object_add(o, "result_flags", result_flags_json(e->result));
+	json_object_object_add(o, "attempts",
+			       json_object_new_int64(e->attempts));
+	json_object_object_add(o, "mode", json_object_new_string(mode));
+	json_object_object_add(o, "kind", json_object_new_string(kind));
+	json_object_object_add(o, "access", json_object_new_string(access));
+	emit(o);
+}
+
+static void print_tlb(struct tracer *t, const struct tep_record *rec,
+		      const struct fl_tlb_event *e, const struct comm_slot *task)
+{
+	char when[32], who[48], lat[32], end[32], b1[8];
+	const char *reason;
+	struct json_object *o;
+
+	reason = name_of(reason_names, ARRAY_SIZE(reason_names), e->reason,
+			 b1, sizeof(b1));
+	if (!fl_opts.json) {
+		fmt_time(t, rec->ts, when, sizeof(when));
+		snprintf(who, sizeof(who), "%s/%u", task->comm, e->pid);
+		fl_fmt_ns(lat, sizeof(lat), e->latency_ns);
+		if (e->end == ~0ULL)
+			snprintf(end, sizeof(end), "all");
+		else
+			snprintf(end, sizeof(end), "0x%llx", e->end);
+		printf("%-15s %-22s %-5s 0x%012llx %9s     %s pages=%llu remote_cpus=%u end=%s\n",
+		       when, who, "tlb", e->start, lat, reason, e->pages,
+		       e->remote_cpus, end);
+		return;
+	}
+	o = json_object_new_object();
+	json_object_object_add(o, "type", json_object_new_string("tlb_flush"));
+	json_object_object_add(o, "ts_ns", fl_json_u64(rec->ts));
+	json_object_object_add(o, "cpu", json_object_new_int(rec->cpu));
+	json_object_object_add(o, "pid", json_object_new_int64(e->pid));
+	json_object_object_add(o, "tgid", task->tgid ?
+			       json_object_new_int64(task->tgid) : NULL);
+	json_object_object_add(o, "comm", json_object_new_string(task->comm));
+	json_object_object_add(o, "start", fl_json_u64(e->start));
+	json_object_object_add(o, "end", fl_json_u64(e->end));
+	json_object_object_add(o, "pages", fl_json_u64(e->pages));
+	json_object_object_add(o, "latency_ns", fl_json_u64(e->latency_ns));
+	json_object_object_add(o, "remote_cpus",
+			       json_object_new_int64(e->remote_cpus));
+	json_object_object_add(o, "reason", json_object_new_string(reason));
+	emit(o);
+}
+
+/* tracefs_follow_missed_events(): events were lost before @rec */
+static int on_missed(struct tep_event *ev, struct tep_record *rec, int cpu,
+		     void *data)
+{
+	struct tracer *t = data;
+	struct json_object *o;
+	char when[32];
+
+	(void)ev;
+	t->lost_marks++;
+	if (rec->missed_events > 0)
+		t->lost_counted += rec->missed_events;
+	else
+		t->lost_unknown = true;
+	if (fl_opts.json) {
+		o = json_object_new_object();
+		json_object_object_add(o, "type", json_object_new_string("lost"));
+		json_object_object_add(o, "ts_ns", fl_json_u64(rec->ts));
+		json_object_object_add(o, "cpu", json_object_new_int(cpu));
+		json_object_object_add(o, "count", rec->missed_events > 0 ?
+				       json_object_new_int64(rec->missed_events) :
+				       NULL);
+		emit(o);
+		return 0;
+	}
+	fmt_time(t, rec->ts, when, sizeof(when));
+	if (rec->missed_events > 0)
+		printf("%-15s LOST %lld events on CPU %d (the ring buffer was full)\n",
+		       when, rec->missed_events, cpu);
+	else
+		printf("%-15s LOST events on CPU %d (the ring buffer was full)\n",
+		       when, cpu);
+	return 0;
+}
+
+/* A fault we want: the kernel filtered already, this is belt and braces. */
+static bool want_fault(const struct tracer *t, const struct fl_fault_event *e)
+{
+	if (!t->o.faults)
+		return false;
+	if (t->o.pid && e->tgid != t->o.pid)
+		return false;
+	if (t->o.major && e->outcome != FAULTLAT_EVENT_MAJOR)
+		return false;
+	return !t->o.min_set || e->latency_ns >= t->o.min_ns;
+}
+
+static int on_record(struct tep_event *ev, struct tep_record *rec, int cpu,
+		     void *data)
+{
+	struct tracer *t = data;
+	const struct comm_slot *task;
+	struct fl_fault_event fe;
+	struct fl_tlb_event te;
+
+	(void)cpu;
+	if (ev == t->dec.fault) {
+		if (fl_decode_fault(&t->dec, rec, &fe)) {
+			t->bad++;
+			return 0;
+		}
+		if (!want_fault(t, &fe)) {
+			t->skipped++;
+			return 0;
+		}
+		print_fault(t, rec, &fe);
+		t->faults++;
+	} else if (ev == t->dec.tlb) {
+		if (fl_decode_tlb(&t->dec, rec, &te)) {
+			t->bad++;
+			return 0;
+		}
+		task = task_of(t, te.pid, 0);
+		/*
+		 * -p: a thread of a child that event-fork let in, or one
+		 * whose process we cannot tell any more (gone, and never
+		 * seen faulting): the event has no tgid
+		 */
+		if (!t->o.tlb || (t->o.min_set && te.latency_ns < t->o.min_ns) ||
+		    (t->o.pid && task->tgid != t->o.pid)) {
+			t->skipped++;
+			return 0;
+		}
+		print_tlb(t, rec, &te, task);
+		t->flushes++;
+	} else {
+		t->skipped++;
+		return 0;
+	}
+	t->events++;
+	if (t->o.count && t->events >= t->o.count) {
+		t->stop = true;
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * Events the ring buffers lost, from per_cpu/cpuN/stats: overwritten
+ * unread (overrun) or refused (dropped events).  -1 if none could be read.
+ */
+static long long ring_lost(struct tracer *t)
+{
+	long ncpus = sysconf(_SC_NPROCESSORS_CONF);
+	long long lost = -1;
+	char path[64], *text, *p;
+	long cpu;
+
+	for (cpu = 0; cpu < ncpus; cpu++) {
+		snprintf(path, sizeof(path), "per_cpu/cpu%ld/stats", cpu);
+		text = tracefs_instance_file_read(t->inst, path, NULL);
+		if (!text)
+			continue;
+		if (lost < 0)
+			lost = 0;
+		p = strstr(text, "\noverrun: ");
+		if (!p && !strncmp(text, "overrun: ", 9))
+			p = text - 1;
+		if (p)
+			lost += strtoull(p + 10, NULL, 10);
+		p = strstr(text, "dropped events: ");
+		if (p)
+			lost += strtoull(p + 16, NULL, 10);
+		free(text);
+	}
+	return lost;
+}
+
+/* A kernel filter for @ev, joined with && to *@filter; -1 on error. */
+static int add_filter(struct tep_event *ev, char **filter, const char *field,
+		      enum tracefs_compare cmp, unsigned long long v)
+{
+	char val[32];
+
+	snprintf(val, sizeof(val), "%llu", v);
+	if (*filter && tracefs_filter_string_append(ev, filter,
+						    TRACEFS_FILTER_AND, NULL, 0,
+						    NULL))
+		return -1;
+	return tracefs_filter_string_append(ev, filter, TRACEFS_FILTER_COMPARE,
+					    field, cmp, val);
+}
+
+static int set_filter(struct tracer *t, struct tep_event *ev, bool fault)
+{
+	char *filter = NULL;
+	int err = 0;
+
+	if (fault && t->o.pid)
+		err = add_filter(ev, &filter, "tgid", TRACEFS_COMPARE_EQ,
+				 t->o.pid);
+	if (!err && fault && t->o.major)
+		err = add_filter(ev, &filter, "outcome", TRACEFS_COMPARE_EQ,
+				 FAULTLAT_EVENT_MAJOR);
+	if (!err && t->o.min_set && t->o.min_ns)
+		err = add_filter(ev, &filter, "latency_ns", TRACEFS_COMPARE_GE,
+				 t->o.min_ns);
+	/* it answers what it wrote, as tracefs_event_file_write() does */
+	if (!err && filter &&
+	    tracefs_event_filter_apply(t->inst, ev, filter) < 0)
+		err = -1;
+	if (err)
+		fprintf(stderr,
+			"faultlat trace: cannot set the filter '%s' on %s:%s: %s\n",
+			filter ? filter : "", ev->system, ev->name,
+			strerror(errno));
+	free(filter);
+	return err ? -1 : 0;
+}
+
+/*
+ * -p with --tlb: faultlat:tlb_flush has no tgid, so the instance traces
+ * only the threads of PID (set_event_pid), and the ones they create
+ * (event-fork).  Children processes come in too: on_record() drops them,
+ * and the flushes of threads it cannot place (gone before it read their
+ * event, and seen in no fault event).
+ */
+static int set_event_pids(struct tracer *t)
+{
+	char path[64], *list = NULL;
+	size_t len = 0;
+	struct dirent *d;
+	FILE *f;
+	DIR *dir;
+	int err;
+
+	snprintf(path, sizeof(path), "/proc/%u/task", t->o.pid);
+	dir = opendir(path);
+	if (!dir)
+		return -1;
+	f = open_memstream(&list, &len);
+	while ((d = readdir(dir)))
+		if (d->d_name[0] >= '0' && d->d_name[0] <= '9')
+			fprintf(f, "%s ", d->d_name);
+	closedir(dir);
+	fclose(f);
+	err = tracefs_option_enable(t->inst, TRACEFS_OPTION_EVENT_FORK);
+	if (!err && tracefs_instance_file_write(t->inst, "set_event_pid",
+						list) < 0)
+		err = -1;
+	free(list);
+	return err;
+}
+
+/*
+ * A tep handle that knows the ring buffer's page header and our two
+ * events, nothing else: tracefs_local_events_system() would also parse
+ * /proc/kallsyms and every printk format, which we never need (and which
+ * takes seconds on a slow machine).
+ */
+static struct tep_handle *load_formats(void)
+{
+	static const char * const names[] = { FL_TEV_FAULT, FL_TEV_TLB };
+	struct tep_handle *tep = tep_alloc();
+	unsigned int i;
+	char *buf;
+	int len;
+
+	if (!tep)
+		return NULL;
+	buf = tracefs_instance_file_read(NULL, "events/header_page", &len);
+	if (!buf || tep_parse_header_page(tep, buf, len, sizeof(long))) {
+		free(buf);
+		tep_free(tep);
+		return NULL;
+	}
+	free(buf);
+	for (i = 0; i < ARRAY_SIZE(names); i++) {
+		/* an event the module lacks is simply not there */
+		buf = tracefs_event_file_read(NULL, FL_TEV_SYSTEM, names[i],
+					      "format", &len);
+		if (buf && len > 0)
+			tep_parse_event(tep, buf, len, FL_TEV_SYSTEM);
+		free(buf);
+	}
+	tep_set_long_size(tep, tep_get_header_page_size(tep));
+	tep_set_page_size(tep, getpagesize());
+	tep_set_cpus(tep, sysconf(_SC_NPROCESSORS_CONF));
+	return tep;
+}
+
+static int setup_instance(struct tracer *t)
+{
+	char name[64], err[256];
+
+	if (tracefs_tracing_dir_is_mounted(true, NULL) < 0 ||
+	    !tracefs_tracing_dir()) {
+		fprintf(stderr,
+			"faultlat trace: tracefs is not mounted and could not be (mount -t tracefs nodev /sys/kernel/tracing)\n");
+		return -1;
+	}
+	errno = 0;
+	t->tep = load_formats();
+	if (!t->tep) {
+		fprintf(stderr,
+			"faultlat trace: cannot read the event formats in %s: %s%s\n",
+			tracefs_tracing_dir(), strerror(errno ? errno : EIO),
+			errno == EACCES || errno == EPERM ?
+			" (tracing needs root)" : "");
+		return -1;
+	}
+	if (fl_decoder_init(&t->dec, t->tep, err, sizeof(err))) {
+		fprintf(stderr, "faultlat trace: %s: this client cannot read it\n",
+			err);
+		return -1;
+	}
+	if ((t->o.faults && !t->dec.fault) || (t->o.tlb && !t->dec.tlb)) {
+		fprintf(stderr,
+			"faultlat trace: no trace event %s:%s in %s/events: the faultlat module loaded has no trace events (load a newer one)\n",
+			FL_TEV_SYSTEM, t->o.faults && !t->dec.fault ?
+			FL_TEV_FAULT : FL_TEV_TLB, tracefs_tracing_dir());
+		return -1;
+	}
+
+	snprintf(name, sizeof(name), "faultlat-trace-%d", (int)getpid());
+	t->inst = tracefs_instance_create(name);
+	if (!t->inst) {
+		fprintf(stderr,
+			"faultlat trace: cannot create the tracefs instance %s: %s\n",
+			name, strerror(errno));
+		return -1;
+	}
+	if (!tracefs_instance_is_new(t->inst)) {
+		/* not ours: leave it be */
+		fprintf(stderr,
+			"faultlat trace: the tracefs instance %s exists already: remove it (rmdir %s/instances/%s)\n",
+			name, tracefs_tracing_dir(), name);
+		tracefs_instance_free(t->inst);
+		t->inst = NULL;
+		return -1;
+	}
+	tracefs_trace_off(t->inst);
+	t->mono = tracefs_instance_file_write(t->inst, "trace_clock",
+					      "mono") > 0;
+	if (t->o.buffer_kb &&
+	    tracefs_instance_set_buffer_size(t->inst, t->o.buffer_kb, -1)) {
+		fprintf(stderr,
+			"faultlat trace: cannot make the ring buffers %lu KiB: %s\n",
+			t->o.buffer_kb, strerror(errno));
+		return -1;
+	}
+	if (t->o.faults && set_filter(t, t->dec.fault, true))
+		return -1;
+	if (t->o.tlb && set_filter(t, t->dec.tlb, false))
+		return -1;
+	if (t->o.tlb && t->o.pid && set_event_pids(t)) {
+		fprintf(stderr,
+			"faultlat trace: cannot trace only the threads of process %u: %s\n",
+			t->o.pid, strerror(errno));
+		return -1;
+	}
+	if (tracefs_follow_missed_events(t->inst, on_missed, t)) {
+		fprintf(stderr, "faultlat trace: tracefs_follow_missed_events: %s\n",
+			strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int enable_events(struct tracer *t)
+{
+	if ((t->o.faults && tracefs_event_file_write(t->inst, FL_TEV_SYSTEM,
+						     FL_TEV_FAULT, "enable",
+						     "1") < 0) ||
+	    (t->o.tlb && tracefs_event_file_write(t->inst, FL_TEV_SYSTEM,
+						  FL_TEV_TLB, "enable",
+						  "1") < 0)) {
+		fprintf(stderr, "faultlat trace: cannot enable the events: %s\n",
+			strerror(errno));
+		return -1;
+	}
+	t->wall_off = clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_MONOTONIC);
+	if (tracefs_trace_on(t->inst)) {
+		fprintf(stderr, "faultlat trace: cannot turn tracing on: %s\n",
+			strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* min_latency_ns: read it, warn if it hides events, set it if asked */
+static int setup_config(struct tracer *t)
+{
+	struct faultlat_config c;
+	char buf[32];
+	int err;
+
+	err = fl_dev_config(t->fd, false, &c);
+	if (err) {
+		if (!t->o.min_set && err == -ENOTTY)
+			return 0;	/* an older module: nothing to say */
+		fl_dev_error(t->fd, FL_OP_CONFIG, 0, err);
+		return -1;
+	}
+	if (!t->o.min_set) {
+		if (c.min_latency_ns) {
+			fl_fmt_ns(buf, sizeof(buf), c.min_latency_ns);
+			fprintf(stderr,
+				"faultlat trace: the module's min_latency_ns is %llu: faults and flushes faster than %s emit no event\n",
+				c.min_latency_ns, buf);
+		}
+		return 0;
+	}
+	t->old_min = c.min_latency_ns;
+	c.min_latency_ns = t->o.min_ns;
+	err = fl_dev_config(t->fd, true, &c);
+	if (err) {
+		fl_dev_error(t->fd, FL_OP_CONFIG_SET, 0, err);
+		return -1;
+	}
+	t->config_set = true;
+	return 0;
+}
+
+/* Put min_latency_ns back, unless someone changed it meanwhile. */
+static void restore_config(struct tracer *t)
+{
+	struct faultlat_config c;
+	int err;
+
+	if (!t->config_set)
+		return;
+	t->config_set = false;
+	err = fl_dev_config(t->fd, false, &c);
+	if (!err && c.min_latency_ns != t->o.min_ns) {
+		fprintf(stderr,
+			"faultlat trace: min_latency_ns was changed to %llu while tracing: left as it is (it was %llu before)\n",
+			c.min_latency_ns, t->old_min);
+		return;
+	}
+	c.min_latency_ns = t->old_min;
+	err = fl_dev_config(t->fd, true, &c);
+	if (err) {
+		fprintf(stderr,
+			"faultlat trace: cannot put min_latency_ns back to %llu:\n",
+			t->old_min);
+		fl_dev_error(t->fd, FL_OP_CONFIG_SET, 0, err);
+	}
+}
+
+static void teardown(struct tracer *t)
+{
+	restore_config(t);
+	if (t->inst) {
+		tracefs_trace_off(t->inst);
+		if (tracefs_instance_destroy(t->inst))
+			fprintf(stderr,
+				"faultlat trace: cannot remove the tracefs instance %s: %s\n",
+				tracefs_instance_get_name(t->inst),
+				strerror(errno));
+		tracefs_instance_free(t->inst);
+		t->inst = NULL;
+	}
+	if (t->tep)
+		tep_free(t->tep);
+	t->tep = NULL;
+}
+
+/* Read what the ring buffers hold; false on an error. */
+static bool drain(struct tracer *t)
+{
+	if (tracefs_iterate_raw_events(t->tep, t->inst, NULL, 0, on_record,
+				       t) < 0) {
+		fprintf(stderr, "faultlat trace: reading the ring buffers: %s\n",
+			strerror(errno));
+		return false;
+	}
+	if (!t->out_err && (fflush(stdout) || ferror(stdout))) {
+		t->out_err = true;
+		t->out_errno = errno;
+	}
+	if (t->out_err)
+		t->stop = true;
+	return true;
+}
+
+static void sleep_ns(__u64 ns)
+{
+	struct timespec ts = {
+		.tv_sec = ns / FL_NSEC_PER_SEC,
+		.tv_nsec = ns % FL_NSEC_PER_SEC,
+	};
+
+	nanosleep(&ts, NULL);	/* a signal cuts it short: fine */
+}
+
+static void print_summary(struct tracer *t, long long lost, __u64 elapsed)
+{
+	struct json_object *o;
+	char el[32];
+
+	if (fl_opts.json && !t->out_err) {
+		o = json_object_new_object();
+		json_object_object_add(o, "type",
+				       json_object_new_string("summary"));
+		json_object_object_add(o, "events", fl_json_u64(t->events));
+		json_object_object_add(o, "faults", fl_json_u64(t->faults));
+		json_object_object_add(o, "tlb_flushes",
+				       fl_json_u64(t->flushes));
+		json_object_object_add(o, "lost", lost < 0 ? NULL :
+				       json_object_new_int64(lost));
+		json_object_object_add(o, "lost_reported",
+				       fl_json_u64(t->lost_counted));
+		json_object_object_add(o, "filtered", fl_json_u64(t->skipped));
+		json_object_object_add(o, "undecodable", fl_json_u64(t->bad));
+		json_object_object_add(o, "elapsed_ns", fl_json_u64(elapsed));
+		emit(o);
+		fflush(stdout);
+		return;
+	}
+	fl_fmt_ns(el, sizeof(el), elapsed);
+	fprintf(stderr, "faultlat trace: %llu events (%llu faults, %llu TLB flushes) in %s, ",
+		t->events, t->faults, t->flushes, el);
+	if (lost < 0)
+		fprintf(stderr, "lost unknown");
+	else
+		fprintf(stderr, "%lld lost", lost);
+	if (t->bad)
+		fprintf(stderr, ", %llu undecodable", t->bad);
+	fputc('\n', stderr);
+}
+
+/* PID must be a live process (a tgid), not a thread of one. */
+static int check_pid(unsigned int pid)
+{
+	__u32 tgid = proc_tgid(pid);
+
+	if (!tgid) {
+		fprintf(stderr, "faultlat trace: no process %u\n", pid);
+		return -1;
+	}
+	if (tgid != pid) {
+		fprintf(stderr,
+			"faultlat trace: %u is a thread of process %u: use -p %u\n",
+			pid, tgid, tgid);
+		return -1;
+	}
+	return 0;
+}
+
+/* The whole run, once the options are known; returns the exit code. */
+static int run_trace(struct tracer *t)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+	struct faultlat_info info;
+	__u64 start, now, end = 0;
+	long long lost;
+	char buf[32];
+	int err, rc = FL_EXIT_ERR;
+
+	if (t->o.pid && check_pid(t->o.pid))
+		return FL_EXIT_ERR;
+	t->fd = fl_dev_open();
+	if (t->fd < 0)
+		return FL_EXIT_ERR;
+	err = fl_dev_info(t->fd, &info);
+	if (err) {
+		fl_dev_error(t->fd, FL_OP_INFO, 0, err);
+		goto out;
+	}
+	if (fl_dev_check_abi(&info))
+		goto out;
+	if (t->o.tlb && !fl_tlb_measured(&info))
+		fprintf(stderr,
+			"faultlat trace: the module's TLB-flush probes are not attached (loaded with tlb=0?): no faultlat:tlb_flush event will come\n");
+
+	/* from here on, a signal ends the trace cleanly */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	if (setup_instance(t) || setup_config(t) || enable_events(t))
+		goto out;
+
+	if (t->o.min_set)
+		fl_fmt_ns(buf, sizeof(buf), t->o.min_ns);
+	fprintf(stderr, "faultlat trace: tracing %s%s%s", t->o.faults ?
+		(t->o.major ? "major faults" : "faults") : "",
+		t->o.faults && t->o.tlb ? " and " : "",
+		t->o.tlb ? "TLB flushes" : "");
+	if (t->o.pid)
+		fprintf(stderr, " of process %u", t->o.pid);
+	if (t->o.min_set)
+		fprintf(stderr, " of %s or more", buf);
+	fprintf(stderr, " (instance %s)... Ctrl-C to end.\n",
+		tracefs_instance_get_name(t->inst));
+	if (!fl_opts.json) {
+		print_header();
+		fflush(stdout);
+	}
+
+	start = clock_ns(CLOCK_MONOTONIC);
+	if (t->o.duration_ns)
+		end = start + t->o.duration_ns;
+	rc = FL_EXIT_OK;
+	while (!READ_ONCE(stop_signal) && !t->stop) {
+		if (!drain(t)) {
+			rc = FL_EXIT_ERR;
+			break;
+		}
+		now = clock_ns(CLOCK_MONOTONIC);
+		if (t->stop || READ_ONCE(stop_signal) || (end && now >= end))
+			break;
+		sleep_ns(end && end - now < POLL_NS ? end - now : POLL_NS);
+	}
+	/* stop recording, then print what is left */
+	tracefs_trace_off(t->inst);
+	if (!t->stop && rc == FL_EXIT_OK && !drain(t))
+		rc = FL_EXIT_ERR;
+	lost = ring_lost(t);
+	restore_config(t);
+	/* a reader that went away (| head) ends the trace, not an error */
+	if (t->out_err && t->out_errno != EPIPE) {
+		fprintf(stderr, "faultlat trace: writing output: %s\n",
+			strerror(t->out_errno));
+		rc = FL_EXIT_ERR;
+	}
+	print_summary(t, lost, clock_ns(CLOCK_MONOTONIC) - start);
+out:
+	teardown(t);
+	close(t->fd);
+	return rc;
+}
+
+static int parse_count(const char *s, __u64 *v)
+{
+	char *end;
+
+	errno = 0;
+	*v = strtoull(s, &end, 10);
+	return (*s < '0' || *s > '9' || *end || errno || !*v) ? -1 : 0;
+}
+
+int cmd_trace(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "pid", required_argument, NULL, 'p' },
+		{ "min-latency", required_argument, NULL, 'L' },
+		{ "major", no_argument, NULL, 'M' },
+		{ "tlb", no_argument, NULL, 'T' },
+		{ "tlb-only", no_argument, NULL, 'O' },
+		{ "duration", required_argument, NULL, 'd' },
+		{ "count", required_argument, NULL, 'c' },
+		{ "buffer-size", required_argument, NULL, 'b' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "pretty", no_argument, NULL, 'P' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static struct tracer t;
+	bool tlb_only = false;
+	__u64 v;
+	int opt;
+
+	memset(&t, 0, sizeof(t));
+	t.o.faults = true;
+	while ((opt = getopt_long(argc, argv, "p:d:c:b:jh", longopts,
+				  NULL)) != -1) {
+		switch (opt) {
+		case 'p':
+			if (fl_parse_id(optarg, "PID", &t.o.pid))
+				return fl_usage_error("trace");
+			break;
+		case 'L':
+			if (fl_parse_duration(optarg, 1, &t.o.min_ns)) {
+				fprintf(stderr,
+					"faultlat trace: invalid latency '%s': expected a number and a unit (250ns, 500us, 1ms, 0.5s)\n",
+					optarg);
+				return fl_usage_error("trace");
+			}
+			t.o.min_set = true;
+			break;
+		case 'M':
+			t.o.major = true;
+			break;
+		case 'T':
+			t.o.tlb = true;
+			break;
+		case 'O':
+			tlb_only = true;
+			break;
+		case 'd':
+			if (fl_parse_duration(optarg, FL_NSEC_PER_SEC,
+					      &t.o.duration_ns) ||
+			    !t.o.duration_ns) {
+				fprintf(stderr,
+					"faultlat trace: invalid duration '%s': expected seconds (3, 0.5) or a number and a unit (500ms)\n",
+					optarg);
+				return fl_usage_error("trace");
+			}
+			break;
+		case 'c':
+			if (parse_count(optarg, &t.o.count)) {
+				fprintf(stderr,
+					"faultlat trace: invalid count '%s': expected a positive number\n",
+					optarg);
+				return fl_usage_error("trace");
+			}
+			break;
+		case 'b':
+			if (parse_count(optarg, &v) || v > (1ULL << 30)) {
+				fprintf(stderr,
+					"faultlat trace: invalid buffer size '%s': expected KiB, from 1 to 1073741824\n",
+					optarg);
+				return fl_usage_error("trace");
+			}
+			t.o.buffer_kb = v;
+			break;
+		case 'j':
+			fl_opts.json = true;
+			break;
+		case 'P':
+			fl_opts.json = true;
+			fl_opts.pretty = true;
+			break;
+		case 'h':
+			cmd_trace_help(stdout);
+			return FL_EXIT_OK;
+		default:
+			return fl_usage_error("trace");
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "faultlat trace: unexpected argument '%s'\n",
+			argv[optind]);
+		return fl_usage_error("trace");
+	}
+	if (tlb_only) {
+		if (t.o.major) {
+			fprintf(stderr,
+				"faultlat trace: --major is for faults, not --tlb-only\n");
+			return fl_usage_error("trace");
+		}
+		t.o.faults = false;
+		t.o.tlb = true;
+	}
+	return run_trace(&t);
+}
