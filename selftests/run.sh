@@ -12,6 +12,7 @@
 # runner's own checks (as the programs "load" and "unload"), and a program
 # that died before printing its Totals gets one line of failure in its name.
 # Exits 0 if everything passed (or was skipped), 1 otherwise.
+# shellcheck disable=SC2317 # the check functions are called through check()
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)

@@ -402,12 +402,12 @@ TEST_F(dev, info_fields)
 	ASSERT_LT(0, info.maxactive);
 	ASSERT_EQ(0, info.flags);
 	ASSERT_EQ(0, info.__reserved);
-	FL_INFO("faultlat %u.%u abi %u: max_tasks %u used %u maxactive %u probes %#x nmissed %llu dropped %llu resets %u\n",
-		       info.version_major, info.version_minor,
-		       info.abi_version, info.max_tasks, info.used_tasks,
-		       info.maxactive, info.probes,
-		       (unsigned long long)info.nmissed,
-		       (unsigned long long)info.dropped, info.reset_count);
+	FL_INFO("faultlat %u.%u abi %u: tasks %u of %u, maxactive %u, probes %#x\n",
+		info.version_major, info.version_minor, info.abi_version,
+		info.used_tasks, info.max_tasks, info.maxactive, info.probes);
+	FL_INFO("nmissed %llu dropped %llu resets %u\n",
+		(unsigned long long)info.nmissed,
+		(unsigned long long)info.dropped, info.reset_count);
 }
 
 static void read_comm(char *comm, size_t len)

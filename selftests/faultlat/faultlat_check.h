@@ -17,8 +17,19 @@
 	fflush(stdout);					\
 } while (0)
 
-/* Delta of one faultlat counter between two task snapshots. */
-#define FL_D(a, b, field)	((b)->t.stats.field - (a)->t.stats.field)
+/* The faultlat counter at @off in struct faultlat_stats, from @a to @b. */
+static inline __u64 fl_delta(const struct fl_snap *a, const struct fl_snap *b,
+			     size_t off)
+{
+	__u64 va, vb;
+
+	memcpy(&va, (const char *)&a->t.stats + off, sizeof(va));
+	memcpy(&vb, (const char *)&b->t.stats + off, sizeof(vb));
+	return vb - va;
+}
+
+#define FL_D(a, b, field) \
+	fl_delta(a, b, offsetof(struct faultlat_stats, field))
 
 /*
  * A histogram must be consistent with itself: the buckets add up to the

@@ -5,7 +5,6 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,20 +88,25 @@ size_t fl_page_size(void)
 	return ps;
 }
 
-void fl_prefault(void *p, size_t len)
+/* The compiler must assume that @p's memory is read and written here. */
+static inline void fl_barrier(const void *p)
 {
-	memset(p, 0, len);
-	/* Keep the compiler from dropping a memset of a dead buffer. */
 	__asm__ __volatile__("" : : "r"(p) : "memory");
 }
 
-void __attribute__((noinline)) fl_prefault_stack(void)
+void fl_prefault(void *p, size_t len)
 {
-	volatile char buf[256 * 1024];
-	size_t i;
+	memset(p, 0, len);
+	fl_barrier(p);
+}
 
-	for (i = 0; i < sizeof(buf); i += 1024)
-		buf[i] = 0;
+/* Not inlined into its callers: it is in another translation unit. */
+void fl_prefault_stack(void)
+{
+	char buf[256 * 1024];
+
+	memset(buf, 0, sizeof(buf));
+	fl_barrier(buf);
 }
 
 void *fl_map_anon(size_t pages)
@@ -125,23 +129,28 @@ void fl_unmap(void *p, size_t pages)
 		munmap(p, pages * fl_page_size());
 }
 
+/* One access per page, each one done, in order: a barrier after each. */
 void fl_touch_write(void *p, size_t pages)
 {
-	volatile char *c = p;
 	size_t i, ps = fl_page_size();
+	char *c = p;
 
-	for (i = 0; i < pages; i++)
+	for (i = 0; i < pages; i++) {
 		c[i * ps] = (char)(i + 1);
+		fl_barrier(c);
+	}
 }
 
 unsigned long fl_touch_read(const void *p, size_t pages)
 {
-	const volatile char *c = p;
 	size_t i, ps = fl_page_size();
+	const char *c = p;
 	unsigned long sum = 0;
 
-	for (i = 0; i < pages; i++)
-		sum += c[i * ps];
+	for (i = 0; i < pages; i++) {
+		sum += (unsigned char)c[i * ps];
+		fl_barrier(c);
+	}
 	return sum;
 }
 
@@ -362,20 +371,16 @@ int fl_cap_eff(__u64 *caps)
 	return 0;
 }
 
-int fl_system(const char *fmt, ...)
+int fl_system(const char *cmd)
 {
-	char cmd[512];
-	va_list ap;
+	char buf[512];
 	int n, st;
 
-	va_start(ap, fmt);
-	n = vsnprintf(cmd, sizeof(cmd) - 20, fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= sizeof(cmd) - 20)
+	n = snprintf(buf, sizeof(buf), "%s >/dev/null 2>&1", cmd);
+	if (n < 0 || (size_t)n >= sizeof(buf))
 		return -1;
-	strcat(cmd, " >/dev/null 2>&1");
 	fflush(NULL);
-	st = system(cmd);
+	st = system(buf);
 	if (st == -1 || !WIFEXITED(st))
 		return -1;
 	return WEXITSTATUS(st);
@@ -433,6 +438,7 @@ int fl_fs_setup(struct fl_fs *fs, const char *fstype, size_t pages)
 	unsigned long kib = pages * (fl_page_size() / 1024) * 2 + 16384;
 	unsigned long long bytes = 0;
 	const char *opts = "";
+	char cmd[256];
 	int i, fd;
 
 	memset(fs, 0, sizeof(*fs));
@@ -441,7 +447,9 @@ int fl_fs_setup(struct fl_fs *fs, const char *fstype, size_t pages)
 	snprintf(fs->dev, sizeof(fs->dev), "/dev/ram0");
 
 	if (access("/sys/module/brd", F_OK)) {
-		if (fl_system("modprobe brd rd_nr=1 rd_size=%lu", kib)) {
+		snprintf(cmd, sizeof(cmd), "modprobe brd rd_nr=1 rd_size=%lu",
+			 kib);
+		if (fl_system(cmd)) {
 			snprintf(fs->why, sizeof(fs->why),
 				 "modprobe brd failed (no brd module?)");
 			fs->skip = true;
@@ -470,13 +478,16 @@ int fl_fs_setup(struct fl_fs *fs, const char *fstype, size_t pages)
 
 	if (!strcmp(fstype, "ext4") || !strcmp(fstype, "ext3"))
 		opts = "-E lazy_itable_init=0,lazy_journal_init=0";
-	if (fl_system("mkfs.%s -q -F -b 4096 %s %s", fstype, opts, fs->dev)) {
+	snprintf(cmd, sizeof(cmd), "mkfs.%s -q -F -b 4096 %s %s", fstype,
+		 opts, fs->dev);
+	if (fl_system(cmd)) {
 		snprintf(fs->why, sizeof(fs->why), "mkfs.%s %s failed",
 			 fstype, fs->dev);
 		return -1;
 	}
 	/* mount(2) would ask for it too, but a missing modprobe is clearer */
-	fl_system("modprobe fs-%s", fstype);
+	snprintf(cmd, sizeof(cmd), "modprobe fs-%s", fstype);
+	fl_system(cmd);
 
 	snprintf(fs->mnt, sizeof(fs->mnt), "/tmp/faultlat-fs.XXXXXX");
 	if (!mkdtemp(fs->mnt)) {

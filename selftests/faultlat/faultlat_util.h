@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 #include <sys/resource.h>
 #include <sys/types.h>
 #include <linux/faultlat.h>
@@ -93,7 +94,7 @@ int fl_vmstat_get(const char *buf, const char *key, __u64 *val);
 int fl_cap_eff(__u64 *caps);
 
 /* Run a shell command quietly; its exit status, or -1. */
-int fl_system(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int fl_system(const char *cmd);
 
 /*
  * A small file system on a brd RAM disk, holding one file of @pages pages,

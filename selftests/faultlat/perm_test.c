@@ -11,6 +11,7 @@
 #include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdnoreturn.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/ioctl.h>
@@ -79,8 +80,10 @@ static void proc_uids(pid_t pid, int *uid, int *euid)
 		return;
 	buf[n] = '\0';
 	p = strstr(buf, "\nUid:");
-	if (p)
-		sscanf(p + 5, "%d %d", uid, euid);
+	if (!p || sscanf(p + 5, "%d %d", uid, euid) != 2) {
+		*uid = -2;	/* unreadable: counts as a mismatch */
+		*euid = -2;
+	}
 }
 
 /* Does any aligned 64-bit word look like a kernel address? */
@@ -118,8 +121,7 @@ static int debugfs_scan(const char *path, int *err)
 }
 
 /* The unprivileged process: look at everything, judge nothing. */
-static void __attribute__((noreturn)) unprivileged(struct perm_res *r,
-						   int go)
+static noreturn void unprivileged(struct perm_res *r, int go)
 {
 	struct faultlat_tlb_global tg;
 	struct faultlat_tlb_task tt;
@@ -191,8 +193,7 @@ static void __attribute__((noreturn)) unprivileged(struct perm_res *r,
 	_exit(0);
 }
 
-static void __attribute__((noreturn)) drop_and_fork(struct perm_res *r,
-						    int go)
+static noreturn void drop_and_fork(struct perm_res *r, int go)
 {
 	pid_t pid;
 
@@ -386,7 +387,7 @@ TEST(debugfs_no_kernel_address)
 	int i, err, hit;
 
 	if (access("/sys/kernel/debug/faultlat", F_OK))
-		SKIP(return, "no /sys/kernel/debug/faultlat (debugfs not mounted, or faultlat not loaded)");
+		SKIP(return, "no /sys/kernel/debug/faultlat (no debugfs or no faultlat)");
 	for (i = 0; i < NR_DEBUGFS; i++) {
 		hit = debugfs_scan(debugfs_files[i], &err);
 		ASSERT_LE(0, hit)

@@ -8,9 +8,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <setjmp.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdnoreturn.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/mman.h>
@@ -50,7 +52,7 @@ static int unload(void)
 }
 
 /* The fault-heavy workload: map, touch, unmap, forever. */
-static void __attribute__((noreturn)) churn(void)
+static noreturn void churn(void)
 {
 	for (;;) {
 		void *p = fl_map_anon(CHURN_PAGES);
@@ -67,19 +69,45 @@ FIXTURE(reload) {
 	pid_t churn;
 };
 
-/* module parameters of the loads under the workload */
+/*
+ * The module parameters of the loads, and where the workload runs: on the
+ * loader's CPU (faults interleaved with the load and unload steps by
+ * preemption) or on another one (faults in parallel with them).
+ */
 FIXTURE_VARIANT(reload) {
 	const char *params;
+	bool other_cpu;
 };
 
 /* the fault probe alone first: if the full module breaks, we know which */
-FIXTURE_VARIANT_ADD(reload, no_tlb) {
+FIXTURE_VARIANT_ADD(reload, same_cpu_no_tlb) {
 	.params = "tlb=0",
+	.other_cpu = false,
 };
 
-FIXTURE_VARIANT_ADD(reload, defaults) {
+FIXTURE_VARIANT_ADD(reload, same_cpu_defaults) {
 	.params = "",
+	.other_cpu = false,
 };
+
+FIXTURE_VARIANT_ADD(reload, other_cpu_no_tlb) {
+	.params = "tlb=0",
+	.other_cpu = true,
+};
+
+FIXTURE_VARIANT_ADD(reload, other_cpu_defaults) {
+	.params = "",
+	.other_cpu = true,
+};
+
+static int pin(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	return sched_setaffinity(0, sizeof(set), &set);
+}
 
 FIXTURE_SETUP(reload)
 {
@@ -114,7 +142,7 @@ struct fresh_res {
 	struct fl_snap p0, p1, t0, t1;
 };
 
-static void __attribute__((noreturn)) fresh_child(struct fresh_res *out)
+static noreturn void fresh_child(struct fresh_res *out)
 {
 	struct fresh_res r;
 	pid_t pid = getpid(), tid = fl_gettid();
@@ -161,10 +189,16 @@ TEST_F_TIMEOUT(reload, cycles_under_load, 180)
 	ASSERT_EQ(0, load(self->kofd, variant->params))
 		TH_LOG("first load (%s): %s", variant->params, strerror(errno));
 
+	if (variant->other_cpu && sysconf(_SC_NPROCESSORS_ONLN) < 2)
+		SKIP(return, "one CPU only");
+	ASSERT_EQ(0, pin(0)) TH_LOG("sched_setaffinity: %s", strerror(errno));
 	self->churn = fork();
 	ASSERT_LE(0, self->churn);
-	if (self->churn == 0)
+	if (self->churn == 0) {
+		if (variant->other_cpu && pin(1))
+			_exit(1);
 		churn();
+	}
 
 	for (i = 1; i <= CYCLES; i++) {
 		ASSERT_EQ(0, unload())
