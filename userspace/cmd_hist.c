@@ -395,7 +395,10 @@ struct interval {
 	__u64 count;			/* 0: until a signal */
 };
 
-/* Read @r; on error print why and return the error. */
+/*
+ * Read @r; on error print why (except for ESRCH, which the caller
+ * explains) and return the error.
+ */
 static int take_reading(const struct interval *iv, struct reading *r)
 {
 	int err;
@@ -554,7 +557,14 @@ static int hist_interval(struct interval *iv)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	if (take_reading(iv, prev))
+	err = take_reading(iv, prev);
+	if (err == -ESRCH)	/* unknown to begin with: say so */
+		fl_dev_error(iv->fd, iv->tlb ?
+			     (iv->view == 'p' ? FL_OP_TLB_PROCESS :
+			      FL_OP_TLB_THREAD) :
+			     (iv->view == 'p' ? FL_OP_PROCESS : FL_OP_THREAD),
+			     iv->id, err);
+	if (err)
 		return FL_EXIT_ERR;
 	if (iv->tlb && !fl_tlb_measured(&prev->info))
 		fprintf(stderr,

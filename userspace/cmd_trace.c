@@ -85,7 +85,8 @@ void cmd_trace_help(FILE *f)
 		"exit; one left behind by a faultlat killed with SIGKILL can be removed\n"
 		"with rmdir /sys/kernel/tracing/instances/faultlat-trace-PID. Times are\n"
 		"the wall clock (the instance's trace clock is CLOCK_MONOTONIC, \"ts_ns\"\n"
-		"in JSON).\n"
+		"in JSON). tracefs is found (or mounted) where the system has it, or\n"
+		"taken from $FAULTLAT_TRACEFS.\n"
 		"\n"
 		"EXAMPLES\n"
 		"  sudo faultlat trace                       every fault, live\n"
@@ -684,8 +685,17 @@ static int setup_instance(struct tracer *t)
 {
 	char name[64], err[256];
 
-	if (tracefs_tracing_dir_is_mounted(true, NULL) < 0 ||
-	    !tracefs_tracing_dir()) {
+	const char *dir = getenv("FAULTLAT_TRACEFS");
+
+	if (dir && *dir) {
+		if (tracefs_set_tracing_dir((char *)dir)) {
+			fprintf(stderr,
+				"faultlat trace: cannot use %s as tracefs: %s\n",
+				dir, strerror(errno));
+			return -1;
+		}
+	} else if (tracefs_tracing_dir_is_mounted(true, NULL) < 0 ||
+		   !tracefs_tracing_dir()) {
 		fprintf(stderr,
 			"faultlat trace: tracefs is not mounted and could not be (mount -t tracefs nodev /sys/kernel/tracing)\n");
 		return -1;

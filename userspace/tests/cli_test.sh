@@ -77,7 +77,7 @@ ok $? "ambiguous prefix: 2, lists the candidates"
 run "$FL" --bogus
 [ $rc -eq 2 ]; ok $? "unknown global option: 2"
 
-for c in hist run status reset tasks; do
+for c in hist run status reset tasks trace top; do
 	run "$FL" $c --help
 	[ $rc -eq 0 ] && has out "Usage: faultlat $c" && has out EXAMPLES
 	ok $? "$c --help: usage and EXAMPLES"
@@ -87,8 +87,9 @@ for c in hist run status reset tasks; do
 done
 
 run "$FL" help
-[ $rc -eq 0 ] && has out EXAMPLES && has out FAULTLAT_DEVICE && has out "faultlat hist --tlb"
-ok $? "help: main help"
+[ $rc -eq 0 ] && has out EXAMPLES && has out FAULTLAT_DEVICE && has out "faultlat hist --tlb" &&
+has out "  trace    print faults" && has out "  top      the processes that spend the most time"
+ok $? "help: main help, trace and top listed"
 
 run "$FL" hist --help
 [ $rc -eq 0 ] && has out "faultlat hist --tlb [-p PID | -t TID | -a]" &&
@@ -123,7 +124,7 @@ run "$FL" status extra
 # --- no device, wrong device ---------------------------------------------------
 
 export FAULTLAT_DEVICE=$tmp/nonexistent
-for c in hist status reset tasks "run true"; do
+for c in hist status reset tasks "run true" trace top "hist -i 1"; do
 	# shellcheck disable=SC2086
 	run "$FL" $c
 	[ $rc -eq 1 ] &&
@@ -502,6 +503,192 @@ rc=$?
 [ $rc -eq 143 ] && has err "killed by signal 15"
 ok $? "run forwards SIGTERM to the command"
 
+# --- hist -i -------------------------------------------------------------------
+
+run "$FL" hist -i 0
+[ $rc -eq 2 ] && has err "faultlat hist: invalid interval '0'"; ok $? "hist -i 0: usage error"
+run "$FL" hist -i 5ms
+[ $rc -eq 2 ] && has err "10ms or more"; ok $? "hist -i 5ms: below 10ms, usage error"
+run "$FL" hist -i 1 abc
+[ $rc -eq 2 ] && has err "faultlat hist: invalid count 'abc'"; ok $? "hist -i 1 abc: usage error"
+run "$FL" hist -i 1 3 4
+[ $rc -eq 2 ] && has err "unexpected argument '4'"; ok $? "hist -i 1 3 4: one COUNT only"
+run "$FL" hist 3
+[ $rc -eq 2 ] && has err "unexpected argument '3'"; ok $? "hist COUNT without -i: usage error"
+
+fake "grow=1" "$FL" hist -i 0.1 2
+[ $rc -eq 0 ] && [ "$(grep -cE '^[0-9]{2}:[0-9]{2}:[0-9]{2}  interval [0-9.]+ms, all tasks, system-wide:$' "$tmp/out")" -eq 2 ] &&
+[ "$(grep -cF "count 100  avg 250ns  p50 160ns  p90 320ns  p99 640ns  p99.9 1.10us  max 1.10us" "$tmp/out")" -eq 2 ] &&
+[ "$(grep -cF "count 4  avg 300.90us  p50 1.28us  p90 1.20ms  p99 1.20ms  p99.9 1.20ms  max 1.20ms" "$tmp/out")" -eq 2 ] &&
+[ "$(grep -cF "errors 2  retries 1  abandoned 0  calls 107" "$tmp/out")" -eq 2 ] &&
+[ "$(grep -cF "nmissed +0  dropped +0" "$tmp/out")" -eq 2 ] &&
+[ "$(grep -c "^GLOBAL" "$tmp/log")" -eq 3 ]
+ok $? "hist -i 0.1 2: two intervals, each the difference of two reads (3 reads)"
+
+fake "grow=1" "$FL" hist -i 0.1 -j 2
+[ $rc -eq 0 ] && [ "$(wc -l <"$tmp/out")" -eq 2 ] &&
+python3 -c 'import json, sys
+for line in open(sys.argv[1]):
+    j = json.loads(line)
+    assert j["view"] == "global" and j["reset"] is False
+    assert 50000000 < j["interval_ns"] < 2000000000 and j["timestamp_ns"] > 0
+    assert j["nmissed_delta"] == 0 and j["dropped_delta"] == 0
+    m = j["stats"]["minor"]
+    assert m["count"] == 100 and m["sum_ns"] == 25000 and m["p99_ns"] == 640
+    assert m["min_ns"] == 130 and m["max_ns"] == 1100
+    assert m["buckets"] == [{"lo_ns": 128, "hi_ns": 160, "count": 50},
+        {"lo_ns": 256, "hi_ns": 320, "count": 40}, {"lo_ns": 512, "hi_ns": 640, "count": 9},
+        {"lo_ns": 1024, "hi_ns": 1280, "count": 1}]
+    assert j["stats"]["errors"] == 2 and j["stats"]["calls"] == 107
+    assert j["stats"]["by_access"]["minor"]["write"] == 60' "$tmp/out"
+ok $? "hist -i -j: one object per interval, the interval's histograms"
+
+fake "grow=1" "$FL" hist -i 0.1 -p $$ --major -j 1
+[ $rc -eq 0 ] && json out 'j["view"] == "process" and j["pid"] == '$$' and
+	"minor" not in j["stats"] and j["stats"]["major"]["count"] == 4 and
+	j["stats"]["major"]["max_ns"] == 1200000' &&
+[ "$(grep -c "^TASK id=$$ flags=1 " "$tmp/log")" -eq 2 ]
+ok $? "hist -i -p --major -j: the process's interval, major faults only"
+
+fake "grow=1" "$FL" hist -i 0.1 --tlb 1
+[ $rc -eq 0 ] && has out "all tasks, system-wide:" &&
+has out "count 40  avg 1.60us  p50 320ns  p90 5.12us  p99 9.00us  p99.9 9.00us  max 9.00us" &&
+has out "full 4  ranged 36  pages 100  remote 10  local_only 30  ipis 12  ipi_targets 12" &&
+has out "nmissed +0" && ! has out "received flushes per CPU"
+ok $? "hist -i --tlb: the interval's flushes"
+
+fake "grow=1" "$FL" hist -i 0.1 --tlb -t $$ -j 1
+[ $rc -eq 0 ] && json out 'j["view"] == "thread" and j["tlb"]["flush"]["count"] == 40 and
+	j["tlb"]["pages"] == 100 and j["nmissed_delta"] == 0 and j["reset"] is False'
+ok $? "hist -i --tlb -t -j"
+
+sleep 0.4 &
+gone=$!
+fake "grow=1" "$FL" hist -i 0.1 -p $gone
+[ $rc -eq 0 ] && has err "faultlat: process $gone is gone" && has out "process $gone ("
+ok $? "hist -i -p: the process exits and is reaped: says so, exit 0"
+wait $gone
+
+fake "task_err=ESRCH" "$FL" hist -i 0.1 -p 12345 1
+[ $rc -eq 1 ] && has err "no faults recorded for PID 12345"
+ok $? "hist -i -p, unknown to begin with: ESRCH message, exit 1"
+
+fake "grow=1,global_err=EPERM" "$FL" hist -i 0.1 1
+[ $rc -eq 1 ] && has err "system-wide statistics need CAP_PERFMON"
+ok $? "hist -i without CAP_PERFMON: EPERM message"
+
+# --- top -------------------------------------------------------------------------
+
+run "$FL" top -i 0
+[ $rc -eq 2 ] && has err "faultlat top: invalid interval '0'"; ok $? "top -i 0: usage error"
+run "$FL" top -n 0
+[ $rc -eq 2 ] && has err "faultlat top: invalid count '0'"; ok $? "top -n 0: usage error"
+run "$FL" top extra
+[ $rc -eq 2 ] && has err "unexpected argument 'extra'"; ok $? "top extra: usage error"
+
+fake "grow=1" "$FL" top -n 2 -i 0.1
+[ $rc -eq 0 ] &&
+[ "$(grep -cE '^[0-9]{2}:[0-9]{2}:[0-9]{2}  interval [0-9.]+ms: 2 processes faulted, [0-9]+ faults/s, [0-9.]+ ms/s in faults; nmissed \+0 dropped \+0$' "$tmp/out")" -eq 2 ] &&
+[ "$(grep -cE '^ +PID COMM +FAULTS/s +MAJOR/s +FLT ms/s +P99 +MAX$' "$tmp/out")" -eq 2 ] &&
+[ "$(awk '$1 ~ /^[0-9]+$/ { printf "%s,", $1 }' "$tmp/out")" = "300,100,300,100," ] &&
+[ "$(grep -cE '^ +300 slow +[0-9.]+ +[0-9.]+ +[0-9.]+ +1\.28us +1\.20ms$' "$tmp/out")" -eq 2 ] &&
+[ "$(grep -cE '^ +100 init +[0-9.]+ +0\.0 +[0-9.]+ +640ns +1\.10us$' "$tmp/out")" -eq 2 ] &&
+! grep -q "idle" "$tmp/out" && [ "$(grep -c '^$' "$tmp/out")" -eq 2 ] &&
+! grep -q $'\033' "$tmp/out"
+ok $? "top -n 2, not a terminal: two plain tables by fault time (slow before busy), idle left out"
+
+[ "$(grep -c "^LIST " "$tmp/log")" -eq 3 ] && [ "$(grep -c "^TASK id=400 " "$tmp/log")" -eq 1 ] &&
+[ "$(grep -c "^TASK id=100 " "$tmp/log")" -eq 3 ] && [ "$(grep -c "^TASK id=300 " "$tmp/log")" -eq 3 ]
+ok $? "top: one list per table and a baseline, a process read again only when its counts moved"
+
+fake "grow=1" "$FL" top -n 2 -i 0.1 -j
+[ $rc -eq 0 ] && [ "$(wc -l <"$tmp/out")" -eq 2 ] &&
+python3 -c 'import json, sys
+for line in open(sys.argv[1]):
+    j = json.loads(line)
+    assert 50000000 < j["interval_ns"] < 2000000000 and j["timestamp_ns"] > 0
+    assert j["nmissed_delta"] == 0 and j["dropped_delta"] == 0
+    t = j["tasks"]
+    assert [x["pid"] for x in t] == [300, 100]
+    slow, init = t
+    assert slow["comm"] == "slow" and slow["faults"] == 104 and slow["major"] == 4
+    assert slow["errors"] == 2 and slow["fault_ns"] == 1228600
+    assert slow["p99_ns"] == 1280 and slow["max_ns"] == 1200000 and slow["exited"] is False
+    assert init["faults"] == 300 and init["major"] == 0 and init["fault_ns"] == 75000
+    assert init["p99_ns"] == 640 and init["max_ns"] == 1100
+    s = j["interval_ns"] / 1e9
+    assert abs(init["faults_per_s"] - 300 / s) < 0.01 and abs(slow["major_per_s"] - 4 / s) < 0.01
+    assert abs(slow["fault_ms_per_s"] - 1.2286 / s) < 0.001' "$tmp/out"
+ok $? "top -j: one object per interval, counts, time, p99 and max of each process's interval"
+
+fake "grow=1,list_err=EPERM" "$FL" top -n 1 -i 0.1
+[ $rc -eq 1 ] && has err "FAULTLAT_IOC_LIST"
+ok $? "top: LIST fails: message, exit 1"
+
+# --- trace (no tracefs events here: everything but the tracing) -----------------
+
+run "$FL" trace --min-latency abc
+[ $rc -eq 2 ] && has err "faultlat trace: invalid latency 'abc': expected a number and a unit (250ns, 500us, 1ms, 0.5s)"
+ok $? "trace --min-latency abc: usage error"
+run "$FL" trace --min-latency 1.5ns
+[ $rc -eq 2 ] && has err "invalid latency '1.5ns'"; ok $? "trace --min-latency 1.5ns: not whole ns"
+run "$FL" trace -d 0
+[ $rc -eq 2 ] && has err "faultlat trace: invalid duration '0'"; ok $? "trace -d 0: usage error"
+run "$FL" trace -c 0
+[ $rc -eq 2 ] && has err "faultlat trace: invalid count '0'"; ok $? "trace -c 0: usage error"
+run "$FL" trace -b 0
+[ $rc -eq 2 ] && has err "invalid buffer size '0'"; ok $? "trace -b 0: usage error"
+run "$FL" trace --tlb-only --major
+[ $rc -eq 2 ] && has err "--major is for faults, not --tlb-only"; ok $? "trace --tlb-only --major: usage error"
+run "$FL" trace -p abc
+[ $rc -eq 2 ] && has err "invalid PID 'abc'"; ok $? "trace -p abc: usage error"
+run "$FL" trace extra
+[ $rc -eq 2 ] && has err "unexpected argument 'extra'"; ok $? "trace extra: usage error"
+
+run "$FL" trace --help
+has out "global: while it is set, faster faults emit no"
+ok $? "trace --help: --min-latency is global"
+
+run "$FL" trace -p 2147483646
+[ $rc -eq 1 ] && has err "faultlat trace: no process 2147483646"
+ok $? "trace -p of no process: 1"
+
+# a thread that is not its process's leader
+python3 -c 'import threading, time
+t = threading.Thread(target=time.sleep, args=(5,)); t.start(); t.join()' &
+py=$!
+tid=
+for _ in $(seq 50); do
+	for d in /proc/$py/task/*; do
+		[ "${d##*/}" != "$py" ] && [ -d "$d" ] && tid=${d##*/}
+	done
+	[ -n "$tid" ] && break
+	sleep 0.1
+done
+run "$FL" trace -p "$tid"
+[ $rc -eq 1 ] && has err "faultlat trace: $tid is a thread of process $py: use -p $py"
+ok $? "trace -p TID: names the process"
+kill $py 2>/dev/null
+wait $py 2>/dev/null
+
+# an empty directory for tracefs: no event formats (and nothing mounted)
+mkdir "$tmp/tracefs"
+fake "" env FAULTLAT_TRACEFS="$tmp/tracefs" "$FL" trace --min-latency 1ms -d 1
+[ $rc -eq 1 ] &&
+has err "faultlat trace: cannot read the event formats in $tmp/tracefs" &&
+! grep -q "^CONFIG flags=1" "$tmp/log"
+ok $? "trace without tracefs' event formats: 1, min_latency_ns left alone"
+
+mkdir -p "$tmp/tracefs2/events/faultlat"
+printf '\tfield: u64 timestamp;\toffset:0;\tsize:8;\tsigned:0;\n' >"$tmp/tracefs2/events/header_page"
+fake "" env FAULTLAT_TRACEFS="$tmp/tracefs2" "$FL" trace -d 1
+[ $rc -eq 1 ] &&
+has err "faultlat trace: no trace event faultlat:fault in $tmp/tracefs2/events: the faultlat module loaded has no trace events (load a newer one)"
+ok $? "trace, a tracefs without faultlat's events: says the module has none"
+
+fake "abi=2" "$FL" trace
+[ $rc -eq 1 ] && has err "ABI versions differ"; ok $? "trace, module of another ABI: 1"
+
 # --- status, reset, tasks --------------------------------------------------------
 
 fake "nmissed=5,dropped=6" "$FL" status
@@ -513,6 +700,22 @@ has out "tlb:        flushes 40 (remote 10, local_only 30), ipis 12, received re
 has out "3 of 4096 records in use" && has out "nmissed:    5" &&
 has out "dropped:    6" && has out "faults:     minor 100, major 4"
 ok $? "status: text"
+
+fake "min=500000" "$FL" status
+[ $rc -eq 0 ] && has out "events:     faultlat:fault, faultlat:tlb_flush for faults and flushes of 500.00us or more (min_latency_ns 500000)"
+ok $? "status: min_latency_ns"
+fake "" "$FL" status
+[ $rc -eq 0 ] && has out "events:     faultlat:fault, faultlat:tlb_flush for every fault and flush (min_latency_ns 0)"
+ok $? "status: min_latency_ns 0, every event"
+fake "config_err=ENOTTY" "$FL" status
+[ $rc -eq 0 ] && ! has out "events:" && [ ! -s "$tmp/err" ]
+ok $? "status, module without FAULTLAT_IOC_CONFIG: no events line, exit 0"
+fake "config_err=ENOTTY" "$FL" status -j
+[ $rc -eq 0 ] && json out 'j["min_latency_ns"] is None'
+ok $? "status -j, module without FAULTLAT_IOC_CONFIG: min_latency_ns null"
+fake "min=250" "$FL" status -j
+[ $rc -eq 0 ] && json out 'j["min_latency_ns"] == 250'
+ok $? "status -j: min_latency_ns"
 
 fake "global_err=EPERM,tlb_global_err=EPERM" "$FL" status
 [ $rc -eq 0 ] && has out "faults:     (system-wide counts need CAP_PERFMON" &&
