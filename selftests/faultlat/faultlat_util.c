@@ -250,20 +250,38 @@ int fl_getrusage(int who, struct fl_ru *ru)
 	return 0;
 }
 
+/*
+ * Each is done twice, the first time to warm up: the first call of a libc
+ * function may fault on its code (a fork()ed child maps its text again),
+ * and such a fault between getrusage() and the ioctl would be counted on
+ * one side only.
+ */
 int fl_snap_before(int fd, int who, pid_t id, bool process,
 		   struct fl_snap *s)
 {
-	if (fl_getrusage(who, &s->ru))
-		return -1;
-	return fl_task(fd, id, process, &s->t);
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		if (fl_getrusage(who, &s->ru))
+			return -1;
+		if (fl_task(fd, id, process, &s->t))
+			return -1;
+	}
+	return 0;
 }
 
 int fl_snap_after(int fd, int who, pid_t id, bool process,
 		  struct fl_snap *s)
 {
-	if (fl_task(fd, id, process, &s->t))
-		return -1;
-	return fl_getrusage(who, &s->ru);
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		if (fl_task(fd, id, process, &s->t))
+			return -1;
+		if (fl_getrusage(who, &s->ru))
+			return -1;
+	}
+	return 0;
 }
 
 static int read_file(const char *path, char *buf, size_t len)
