@@ -356,6 +356,7 @@ FIXTURE(dev) {
 
 FIXTURE_SETUP(dev)
 {
+	ASSERT_EQ(0, fl_no_thp());
 	self->fd = fl_open();
 	if (self->fd < 0)
 		FL_SKIP_SETUP("%s: %s (is faultlat loaded?)", FAULTLAT_DEVICE,

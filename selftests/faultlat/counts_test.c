@@ -38,9 +38,14 @@
 #define FL_SKIP_SETUP(fmt, ...) \
 	SKIP(longjmp(_metadata->env, 1), fmt, ##__VA_ARGS__)
 
+/* The device, for a test that also counts on one fault per page. */
 static int open_dev(struct __test_metadata *_metadata)
 {
-	int fd = fl_open();
+	int fd;
+
+	ASSERT_EQ(0, fl_no_thp()) TH_LOG("PR_SET_THP_DISABLE: %s",
+					 strerror(errno));
+	fd = fl_open();
 
 	if (fd < 0)
 		FL_SKIP_SETUP("%s: %s (is faultlat loaded?)", FAULTLAT_DEVICE,
@@ -423,8 +428,35 @@ struct worker {
 	int err;
 	int step;
 	struct fl_snap s0, s1;
+	void *mem;
 	pthread_barrier_t *done, *leave;
 };
+
+/* The smaps lines of the mapping holding @addr that say how it is backed. */
+static void log_smaps(struct __test_metadata *_metadata, const void *addr)
+{
+	unsigned long a = (unsigned long)addr, lo, hi;
+	char line[256];
+	bool in = false;
+	FILE *f;
+
+	f = fopen("/proc/self/smaps", "r");
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2) {
+			in = lo <= a && a < hi;
+			if (in)
+				TH_LOG("%lx: %s", a, line);
+			continue;
+		}
+		if (in && (!strncmp(line, "Anon", 4) ||
+			   !strncmp(line, "THP", 3) || !strncmp(line, "Rss", 3) ||
+			   !strncmp(line, "VmFlags", 7)))
+			TH_LOG("%s", line);
+	}
+	fclose(f);
+}
 
 static void *worker_fn(void *arg)
 {
@@ -434,6 +466,7 @@ static void *worker_fn(void *arg)
 	w->tid = fl_gettid();
 	fl_prefault_stack();
 	mem = fl_map_anon(THREAD_PAGES);
+	w->mem = mem;
 	if (!mem) {
 		w->err = errno;
 		w->step = 1;
@@ -535,7 +568,8 @@ TEST_F(threads, per_thread_and_process)
 		fl_check_abs(_metadata, what, &w[i].s0);
 		fl_check_abs(_metadata, what, &w[i].s1);
 		fl_check_delta(_metadata, what, &w[i].s0, &w[i].s1);
-		ASSERT_LE(THREAD_PAGES, FL_D(&w[i].s0, &w[i].s1, minor.count));
+		ASSERT_LE(THREAD_PAGES, FL_D(&w[i].s0, &w[i].s1, minor.count))
+			log_smaps(_metadata, w[i].mem);
 		ASSERT_EQ((__u32)w[i].tid, w[i].s1.t.pid);
 		ASSERT_EQ((__u32)getpid(), w[i].s1.t.tgid);
 		sum_min += w[i].s1.t.stats.minor.count;

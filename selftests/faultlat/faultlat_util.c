@@ -13,6 +13,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -107,6 +108,11 @@ void fl_prefault_stack(void)
 
 	memset(buf, 0, sizeof(buf));
 	fl_barrier(buf);
+}
+
+int fl_no_thp(void)
+{
+	return prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0);
 }
 
 void *fl_map_anon(size_t pages)

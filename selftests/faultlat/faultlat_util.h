@@ -41,6 +41,14 @@ void fl_prefault(void *p, size_t len);
 /* Grow and touch the stack so that deeper calls do not fault. */
 void fl_prefault_stack(void);
 
+/*
+ * No transparent huge page anywhere in this process and its children
+ * (PR_SET_THP_DISABLE): one write faults one page in, and khugepaged
+ * never fills a fresh mapping that merged with a THP-eligible neighbour
+ * (a thread's stack) before its MADV_NOHUGEPAGE.  0, or -1 with errno.
+ */
+int fl_no_thp(void);
+
 /* Anonymous private mapping, never huge: each page faults on its own. */
 void *fl_map_anon(size_t pages);
 void fl_unmap(void *p, size_t pages);

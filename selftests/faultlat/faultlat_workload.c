@@ -59,6 +59,10 @@ static int fault_workload(int argc, char **argv)
 		perror(argv[3]);
 		return 2;
 	}
+	if (fl_no_thp()) {
+		perror("PR_SET_THP_DISABLE");
+		return 2;
+	}
 	fl_prefault(buf, sizeof(buf));
 	fl_prefault(&ru, sizeof(ru));
 	fl_prefault_stack();

@@ -192,6 +192,7 @@ TEST_F_TIMEOUT(reload, cycles_under_load, 180)
 	if (variant->other_cpu && sysconf(_SC_NPROCESSORS_ONLN) < 2)
 		SKIP(return, "one CPU only");
 	ASSERT_EQ(0, pin(0)) TH_LOG("sched_setaffinity: %s", strerror(errno));
+	ASSERT_EQ(0, fl_no_thp());
 	self->churn = fork();
 	ASSERT_LE(0, self->churn);
 	if (self->churn == 0) {
