@@ -183,14 +183,26 @@ TEST_F_TIMEOUT(reload, cycles_under_load, 180)
 	int i, status, fd;
 	pid_t pid;
 
+	if (variant->other_cpu && sysconf(_SC_NPROCESSORS_ONLN) < 2)
+		SKIP(return, "one CPU only");
+	/*
+	 * In the rig (Debian's 6.1 under QEMU's multi-threaded TCG), arming
+	 * or disarming a kretprobe on handle_mm_fault while another CPU
+	 * faults in a loop sooner or later oopses: a NULL instruction fetch
+	 * under exc_page_fault, arch_rethook_trampoline on the stack.  A
+	 * module holding nothing but an empty kretprobe does it too; with
+	 * QEMU's -icount (one CPU at a time) it does not.  Opt in.
+	 */
+	if (variant->other_cpu && !getenv("FAULTLAT_RELOAD_PARALLEL"))
+		SKIP(return,
+		     "set FAULTLAT_RELOAD_PARALLEL=1: kretprobe (un)registration under parallel faults oopses 6.1 under TCG");
+
 	if (loaded())
 		ASSERT_EQ(0, unload()) TH_LOG("first unload: %s",
 					      strerror(errno));
 	ASSERT_EQ(0, load(self->kofd, variant->params))
 		TH_LOG("first load (%s): %s", variant->params, strerror(errno));
 
-	if (variant->other_cpu && sysconf(_SC_NPROCESSORS_ONLN) < 2)
-		SKIP(return, "one CPU only");
 	ASSERT_EQ(0, pin(0)) TH_LOG("sched_setaffinity: %s", strerror(errno));
 	ASSERT_EQ(0, fl_no_thp());
 	self->churn = fork();
