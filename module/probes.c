@@ -16,10 +16,15 @@
 #include <linux/shmem_fs.h>
 #include <linux/percpu.h>
 #include <linux/moduleparam.h>
+#include <linux/delay.h>
+#include <linux/jiffies.h>
 
 #include "compat.h"
 #include "faultlat.h"
 #include "trace.h"
+
+/* handle_mm_fault() calls between our entry and return handlers */
+static DEFINE_PER_CPU(long, fl_inflight);
 
 unsigned int fl_maxactive = 512;
 u64 fl_min_latency_ns;
@@ -72,6 +77,7 @@ static int fl_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 		c->s.access = FAULTLAT_ACCESS_READ;
 	c->s.kind = fl_kind(vma);
 	c->s.no_regs = !FL_ARG_REGS(regs);
+	this_cpu_inc(fl_inflight);
 	c->start = fl_now();
 	return 0;
 }
@@ -88,6 +94,8 @@ static int fl_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 	bool abandoned = false, tried = c->flags & FAULT_FLAG_TRIED;
 	enum { DONE, RETRY, ERROR } outcome;
 	u32 attempts = 1;
+
+	this_cpu_dec(fl_inflight);
 
 	if (ret & VM_FAULT_ERROR)
 		outcome = ERROR;
@@ -181,15 +189,36 @@ int fl_probes_init(void)
 	return 0;
 }
 
+static long fl_probes_inflight(void)
+{
+	long n = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		n += per_cpu(fl_inflight, cpu);
+	return n;
+}
+
 /*
- * unregister_kretprobe() waits (synchronize_rcu()) until no handler runs;
- * calls still in flight return through the kernel's own trampoline and
- * never reach our handlers again.
+ * Stop new entries first, then let the calls in flight return through our
+ * handler (a fault may sleep: wait up to FL_DRAIN_MS), then unregister:
+ * unregister_kretprobe() waits (synchronize_rcu()) until no handler runs,
+ * and a call still in flight after the wait returns through the kernel's
+ * own trampoline without reaching our handlers.
  */
+#define FL_DRAIN_MS	2000
+
 void fl_probes_exit(void)
 {
-	if (fl_fault_registered)
-		unregister_kretprobe(&fl_fault_probe);
+	unsigned long until = jiffies + msecs_to_jiffies(FL_DRAIN_MS);
+
+	if (!fl_fault_registered)
+		return;
+	disable_kretprobe(&fl_fault_probe);
+	synchronize_rcu();
+	while (fl_probes_inflight() > 0 && time_before(jiffies, until))
+		msleep(10);
+	unregister_kretprobe(&fl_fault_probe);
 	fl_fault_registered = false;
 }
 
