@@ -217,7 +217,7 @@ void fl_probes_exit(void)
 	disable_kretprobe(&fl_fault_probe);
 	synchronize_rcu();
 	while (fl_probes_inflight() > 0 && time_before(jiffies, until))
-		msleep(10);
+		msleep(20);
 	unregister_kretprobe(&fl_fault_probe);
 	fl_fault_registered = false;
 }
