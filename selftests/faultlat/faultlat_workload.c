@@ -7,8 +7,9 @@
  * client_test's, under `faultlat run`: write once to each of PAGES
  * anonymous pages, write its own getrusage() fault counts to REPORT, exit
  * with STATUS.  Nothing after the getrusage() call faults (the buffers are
- * pre-faulted, the exit path touches nothing new), so the report holds the
- * process's final counts.
+ * pre-faulted, the code is mapped by mlockall(MCL_CURRENT), which needs
+ * root or RLIMIT_MEMLOCK, the exit path touches nothing new), so the
+ * report holds the process's final counts.
  *
  *   faultlat_workload tlb LOOPERS SPINNERS ROUNDS REPORT
  *
@@ -31,7 +32,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <sys/mman.h>
 #include <sys/mman.h>
 
 #include "faultlat_util.h"
