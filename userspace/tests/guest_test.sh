@@ -262,6 +262,264 @@ run "$FL" hist --tlb -p $sleeper
 [ $rc -eq 0 ] && has out "process $sleeper (" && grep -q "^full [0-9]* " "$tmp/out"
 ok $? "hist --tlb -p: a live process"
 
+# --- trace: the live events ------------------------------------------------------
+
+# wait_ready FILE: until faultlat trace says it is tracing (its stderr)
+wait_ready() {
+	for _ in $(seq 200); do
+		grep -q "Ctrl-C to end" "$1" 2>/dev/null && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+# the interpreter itself, not a wrapper script that forks helpers
+py=$(python3 -c 'import sys; print(sys.executable)')
+# faults for about $1 seconds, in one thread
+fault_loop='import mmap, sys, time
+end = time.monotonic() + float(sys.argv[1])
+while time.monotonic() < end:
+    m = mmap.mmap(-1, 1 << 20)
+    m[::4096] = b"x" * 256
+    m.close()'
+# 50 mmap/touch/munmap rounds in one thread: 100 TLB flushes or so
+tlb_single='import mmap
+for i in range(50):
+    m = mmap.mmap(-1, 16 << 12)
+    m[::4096] = b"x" * 16
+    m.close()'
+
+run "$FL" status -j
+json out 'j["min_latency_ns"] == 0'
+ok $? "status -j: min_latency_ns 0 by default"
+
+# trace and perf record side by side, then a workload run by faultlat run
+"$FL" trace -j >"$tmp/trace.json" 2>"$tmp/trace.err" &
+tpid=$!
+wait_ready "$tmp/trace.err"
+ok $? "trace: ready"
+# perf starts disabled and says when it records (setting up -a takes
+# seconds here)
+mkfifo "$tmp/perf.ctl" "$tmp/perf.ack"
+perf record -q -e faultlat:fault -a -D -1 \
+	--control "fifo:$tmp/perf.ctl,$tmp/perf.ack" -o "$tmp/perf.data" \
+	>"$tmp/perf.out" 2>&1 &
+ppid=$!
+exec 8<>"$tmp/perf.ctl" 9<>"$tmp/perf.ack"
+echo enable >&8
+read -r -t 120 perf_ack <&9
+run "$FL" run -j -- dd if=/dev/zero of=/dev/null bs=4M count=4
+cp "$tmp/out" "$tmp/run.json"
+kill -INT $ppid
+wait $ppid
+exec 8>&- 9>&-
+kill -INT $tpid
+wait $tpid
+trc=$?
+rc=$trc
+cp "$tmp/trace.err" "$tmp/err"
+[ $trc -eq 0 ] && [ "$perf_ack" = ack ] &&
+[ ! -e "/sys/kernel/tracing/instances/faultlat-trace-$tpid" ]
+ok $? "trace -j: SIGINT ends it: exit 0, its instance removed"
+
+check 'all(l["type"] in ("fault", "summary") for l in map(json.loads, T("trace.json").splitlines())) and
+       json.loads(T("trace.json").splitlines()[-1])["type"] == "summary" and
+       json.loads(T("trace.json").splitlines()[-1])["lost"] == 0 and
+       json.loads(T("trace.json").splitlines()[-1])["events"] == len(T("trace.json").splitlines()) - 1'
+ok $? "trace -j: one object per line, faults then the summary"
+
+# the workload's events: as many as its histograms count, errors apart
+check '(lambda r, ev: [e["outcome"] for e in ev].count("minor") == r["stats"]["minor"]["count"] and
+	[e["outcome"] for e in ev].count("major") == r["stats"]["major"]["count"] and
+	[e["outcome"] for e in ev].count("error") == r["stats"]["errors"] and
+	r["stats"]["minor"]["count"] > 10 and
+	sum(e["latency_ns"] for e in ev if e["outcome"] != "error") ==
+	r["stats"]["minor"]["sum_ns"] + r["stats"]["major"]["sum_ns"] and
+	max(e["latency_ns"] for e in ev if e["outcome"] == "minor") == r["stats"]["minor"]["max_ns"] and
+	all(e["pid"] == r["pid"] for e in ev))(J("run.json"),
+	[e for e in map(json.loads, T("trace.json").splitlines()) if e.get("tgid") == J("run.json")["pid"]])'
+ok $? "trace: the workload's events match its histograms (counts, sum, max)"
+echo "# dd (pid $(sed -n 's/.*"pid":\([0-9]*\).*/\1/p' "$tmp/run.json" | head -n1)): $(python3 -c 'import json, sys
+r = json.load(open(sys.argv[1]))
+print("minor", r["stats"]["minor"]["count"], "major", r["stats"]["major"]["count"],
+      "errors", r["stats"]["errors"])' "$tmp/run.json") ; trace: $(wc -l <"$tmp/trace.json") lines"
+
+check '(lambda r, ev: all(sum(1 for e in ev if e["outcome"] == c and e[f] == v) == n
+		for f, key in (("mode", "by_mode"), ("kind", "by_kind"), ("access", "by_access"))
+		for c in ("minor", "major") for v, n in r["stats"][key][c].items()))(J("run.json"),
+	[e for e in map(json.loads, T("trace.json").splitlines()) if e.get("tgid") == J("run.json")["pid"]])'
+ok $? "trace: the workload's events by mode, kind and access match its breakdowns"
+
+perf script -i "$tmp/perf.data" -F tid,trace >"$tmp/perf.txt" 2>"$tmp/perf.err"
+cp "$tmp/perf.txt" "$tmp/out"
+check '(lambda pid, ours, theirs: len(theirs) > 10 and sorted(ours) == sorted(theirs))(
+	J("run.json")["pid"],
+	[(e["pid"], e["tgid"], e["address"], e["latency_ns"], e["outcome"], e["mode"], e["kind"],
+	  e["access"], e["result"], e["attempts"])
+	 for e in map(json.loads, T("trace.json").splitlines()) if e.get("tgid") == J("run.json")["pid"]],
+	[(int(m[0]), int(m[1]), int(m[2], 16), int(m[3]), m[4], m[5], m[6], m[7], int(m[8], 16), int(m[9]))
+	 for m in re.findall(r"pid=(\d+) tgid=(\d+) address=0x([0-9a-f]+) latency_ns=(\d+) outcome=(\w+) "
+			     r"mode=(\w+) kind=(\w+) access=(\w+) result=0x([0-9a-f]+) attempts=(\d+)", T("perf.txt"))
+	 if int(m[1]) == J("run.json")["pid"]])'
+ok $? "trace and perf record -a: the same events, field by field, for the workload"
+echo "# perf script: $(grep -c "pid=" "$tmp/perf.txt") events system-wide; dd's: $(python3 -c 'import json, re, sys
+pid = json.load(open(sys.argv[1]))["pid"]
+ours = sum(1 for line in open(sys.argv[2]) if json.loads(line).get("tgid") == pid)
+theirs = len(re.findall(r"tgid=%d address" % pid, open(sys.argv[3]).read()))
+print("trace", ours, "perf", theirs)' "$tmp/run.json" "$tmp/trace.json" "$tmp/perf.txt")"
+
+# text: the summary on stderr
+"$FL" trace -d 1 >"$tmp/out" 2>"$tmp/err"
+rc=$?
+[ $rc -eq 0 ] && grep -Eq "^faultlat trace: [0-9]+ events \([0-9]+ faults, 0 TLB flushes\) in 1\.[0-9]+s, 0 lost$" "$tmp/err"
+ok $? "trace -d 1: ends after a second, the summary on stderr"
+
+# text: one line per event with the columns of the header
+"$FL" trace -c 10 >"$tmp/out" 2>"$tmp/err" &
+tpid=$!
+wait_ready "$tmp/err"
+"$py" -c "$fault_loop" 0.5
+wait $tpid
+rc=$?
+[ $rc -eq 0 ] && [ "$(wc -l <"$tmp/out")" -eq 11 ] &&
+head -n1 "$tmp/out" | grep -Eq "^TIME +COMM/TID +TYPE +ADDRESS +LATENCY +ATT +KIND +ACCESS +MODE +RESULT$" &&
+[ "$(grep -cE '^[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6} [^ ]+/[0-9]+ +(minor|major|error) 0x[0-9a-f]{12} +[0-9.]+(ns|us|ms|s) +[0-9]+ (anon|file|shmem|hugetlb) +(read|write|exec) +(user|kernel) +0x[0-9a-f]+' "$tmp/out")" -eq 10 ] &&
+has err "faultlat trace: 10 events (10 faults, 0 TLB flushes)"
+ok $? "trace -c 10: a header and 10 well-formed lines"
+
+# -p: another process's faults stay out
+"$py" -c "$fault_loop" 4 &
+other=$!
+"$py" -c "$fault_loop" 4 &
+target=$!
+"$FL" trace -p $target -d 2 -j >"$tmp/out" 2>"$tmp/err"
+rc=$?
+wait $other $target
+[ $rc -eq 0 ] && json_lines=$(wc -l <"$tmp/out") && [ "$json_lines" -gt 50 ] &&
+check 'all(e["tgid"] == '$target' and e["pid"] == '$target' for e in map(json.loads, T("out").splitlines()) if e["type"] == "fault")'
+ok $? "trace -p: only the process's faults ($json_lines lines), though another one faulted as much"
+
+# --min-latency: set for the run, filtered, then put back; nested runs put back in turn
+"$FL" trace --min-latency 20us -j >"$tmp/outer.json" 2>"$tmp/outer.err" &
+outer=$!
+wait_ready "$tmp/outer.err"
+run "$FL" status -j
+json out 'j["min_latency_ns"] == 20000'
+ok $? "trace --min-latency 20us: the module's min_latency_ns is 20000 while it runs"
+"$FL" trace --min-latency 0.1ms -j >"$tmp/inner.json" 2>"$tmp/inner.err" &
+inner=$!
+wait_ready "$tmp/inner.err"
+run "$FL" status
+has out "events:     faultlat:fault, faultlat:tlb_flush for faults and flushes of 100.00us or more (min_latency_ns 100000)"
+ok $? "a second trace --min-latency 0.1ms: 100000 while it runs"
+"$py" -c "$fault_loop" 1
+kill -TERM $inner
+wait $inner
+run "$FL" status -j
+json out 'j["min_latency_ns"] == 20000'
+ok $? "the second one ends (SIGTERM): 20000 again"
+kill -HUP $outer
+wait $outer
+run "$FL" status -j
+json out 'j["min_latency_ns"] == 0'
+ok $? "the first one ends (SIGHUP): 0 again"
+check 'all(e["latency_ns"] >= 100000 for e in map(json.loads, T("inner.json").splitlines()) if e["type"] == "fault") and
+       all(e["latency_ns"] >= 20000 for e in map(json.loads, T("outer.json").splitlines()) if e["type"] == "fault") and
+       sum(1 for e in map(json.loads, T("outer.json").splitlines()) if e["type"] == "fault" and e["latency_ns"] < 100000) > 0'
+ok $? "--min-latency: every event at least the threshold, in the kernel and in the client"
+echo "# --min-latency 20us: $(grep -c '"fault"' "$tmp/outer.json") events, 0.1ms: $(grep -c '"fault"' "$tmp/inner.json")"
+! compgen -G "/sys/kernel/tracing/instances/faultlat-trace-*" >/dev/null
+ok $? "trace: no instance left behind"
+
+# --major: a file read back after dropping the caches faults majorly
+dd if=/dev/urandom of=/tmp/fl-major bs=1M count=8 2>/dev/null
+sync
+echo 3 >/proc/sys/vm/drop_caches
+"$FL" trace --major -d 3 -j >"$tmp/out" 2>"$tmp/err" &
+tpid=$!
+wait_ready "$tmp/err"
+"$py" -c 'import mmap
+f = open("/tmp/fl-major", "rb")
+m = mmap.mmap(f.fileno(), 0, prot=mmap.PROT_READ)
+print(sum(m[i] for i in range(0, len(m), 4096)))' >/dev/null
+wait $tpid
+rm -f /tmp/fl-major
+check '(lambda ev: len(ev) > 0 and all(e["outcome"] == "major" for e in ev))(
+	[e for e in map(json.loads, T("out").splitlines()) if e["type"] == "fault"])'
+ok $? "trace --major: major faults only ($(grep -c '"major"' "$tmp/out") of them)"
+
+# --tlb-only: a single-threaded workload's flushes, as many as its TLB view counts
+"$FL" trace --tlb-only -j >"$tmp/tlbtrace.json" 2>"$tmp/tlbtrace.err" &
+tpid=$!
+wait_ready "$tmp/tlbtrace.err"
+run "$FL" run -j -- "$py" -c "$tlb_single"
+cp "$tmp/out" "$tmp/tlbrun.json"
+sleep 0.3
+kill -INT $tpid
+wait $tpid
+check '(lambda r, ev: r["tlb"]["flush"]["count"] >= 50 and len(ev) == r["tlb"]["flush"]["count"] and
+	sum(e["latency_ns"] for e in ev) == r["tlb"]["flush"]["sum_ns"] and
+	sum(e["pages"] for e in ev) == r["tlb"]["pages"] and
+	sum(1 for e in ev if e["reason"] == "range") == r["tlb"]["ranged"] and
+	sum(1 for e in ev if e["reason"] in ("ceiling", "full")) == r["tlb"]["full"] and
+	sum(1 for e in ev if e["remote_cpus"]) <= r["tlb"]["remote"] and
+	all(e["type"] == "tlb_flush" for e in ev))(J("tlbrun.json"),
+	[e for e in map(json.loads, T("tlbtrace.json").splitlines()) if e.get("pid") == J("tlbrun.json")["pid"]])'
+ok $? "trace --tlb-only: the workload's flush events match its TLB view (count, time, pages, kinds)"
+echo "# TLB workload: $(python3 -c 'import json, sys
+r = json.load(open(sys.argv[1]))
+ev = [e for e in map(json.loads, open(sys.argv[2])) if e.get("pid") == r["pid"]]
+print("flush.count", r["tlb"]["flush"]["count"], "full", r["tlb"]["full"], "ranged", r["tlb"]["ranged"],
+      "pages", r["tlb"]["pages"], "; events", len(ev))' "$tmp/tlbrun.json" "$tmp/tlbtrace.json")"
+
+# --- top and hist -i ----------------------------------------------------------------
+
+"$py" -c "$fault_loop" 30 &
+busy=$!
+sleep 0.5
+run "$FL" top -n 2 -i 1
+cp "$tmp/out" "$tmp/top.txt"
+[ $rc -eq 0 ] &&
+[ "$(grep -cE '^[0-9]{2}:[0-9]{2}:[0-9]{2}  interval [0-9.]+(ms|s): [0-9]+ process(es)? faulted, [0-9]+ faults/s, [0-9.]+ ms/s in faults; nmissed \+[0-9]+ dropped \+[0-9]+$' "$tmp/out")" -eq 2 ] &&
+[ "$(grep -cE '^ +PID COMM +FAULTS/s +MAJOR/s +FLT ms/s +P99 +MAX$' "$tmp/out")" -eq 2 ] &&
+[ "$(grep -cE "^ +$busy python3 +[0-9]+\.[0-9] +[0-9]+\.[0-9] +[0-9]+\.[0-9]{2} +[0-9.]+(ns|us|ms|s) +[0-9.]+(ns|us|ms|s)$" "$tmp/out")" -eq 2 ] &&
+! grep -q $'\033' "$tmp/out"
+ok $? "top -n 2 -i 1, not a terminal: two plain tables with the busy process"
+sed -n '1,4p' "$tmp/top.txt" | sed 's/^/# /'
+
+run "$FL" top -n 1 -i 1 -j
+[ $rc -eq 0 ] && json out '(lambda t: t["faults"] > 100 and t["fault_ns"] > 0 and
+	t["p99_ns"] <= t["max_ns"] and t["faults_per_s"] > 100)(
+	[t for t in j["tasks"] if t["pid"] == '$busy'][0]) and
+	j["tasks"] == sorted(j["tasks"], key=lambda t: -t["fault_ns"])'
+ok $? "top -j: the busy process, rows by time in faults"
+
+kill $busy 2>/dev/null
+wait $busy 2>/dev/null
+
+"$py" -c "$fault_loop" 30 2>"$tmp/busy.err" &
+busy=$!
+sleep 0.5
+run "$FL" hist -i 1 -p $busy -j 2
+[ $rc -eq 0 ] && [ "$(wc -l <"$tmp/out")" -eq 2 ] &&
+check 'all(j["view"] == "process" and j["pid"] == '$busy' and j["reset"] is False and
+	j["stats"]["minor"]["count"] > 100 and
+	sum(b["count"] for b in j["stats"]["minor"]["buckets"]) == j["stats"]["minor"]["count"] and
+	j["stats"]["minor"]["min_ns"] <= j["stats"]["minor"]["p50_ns"] <= j["stats"]["minor"]["max_ns"]
+	for j in map(json.loads, T("out").splitlines()))'
+ok $? "hist -i 1 -p -j 2: the process's last second, twice"
+if kill $busy 2>/dev/null; then
+	wait $busy 2>/dev/null
+else
+	wait $busy
+	echo "# the busy process ended early with status $?: $(cat "$tmp/busy.err")"
+fi
+
+run "$FL" hist -i 0.5 2
+[ $rc -eq 0 ] && [ "$(grep -c "all tasks, system-wide:" "$tmp/out")" -eq 2 ] &&
+[ "$(grep -c "^nmissed +[0-9]*  dropped +[0-9]*$" "$tmp/out")" -eq 2 ]
+ok $? "hist -i 0.5 2: two system-wide intervals"
+
 # --- an unprivileged user ----------------------------------------------------
 
 run "${nobody[@]}" "$FL" status
@@ -296,6 +554,18 @@ else
 	run "${nobody[@]}" "$FL" hist --tlb -p $sleeper
 	[ $rc -eq 1 ] && has err "permission denied reading process $sleeper (sleep)"
 	ok $? "nobody: hist --tlb -p of root's process is EACCES"
+
+	run "${nobody[@]}" "$FL" trace -d 1
+	[ $rc -eq 1 ] && has err "faultlat trace: cannot read the event formats in /sys/kernel/tracing: Permission denied (tracing needs root)"
+	ok $? "nobody: trace needs root, says so"
+
+	run "${nobody[@]}" "$FL" trace --min-latency 1ms -d 1
+	[ $rc -eq 1 ] && run "$FL" status -j && json out 'j["min_latency_ns"] == 0'
+	ok $? "nobody: trace --min-latency changes nothing"
+
+	run "${nobody[@]}" "$FL" top -n 1 -i 0.5 -j
+	[ $rc -eq 0 ] && json out 'all(t["pid"] != '$sleeper' for t in j["tasks"])'
+	ok $? "nobody: top works, with its own processes only"
 fi
 
 kill $sleeper 2>/dev/null
