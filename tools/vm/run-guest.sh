@@ -5,11 +5,16 @@
 # host's current directory, then power off.
 #
 #   tools/vm/run-guest.sh [--cpus N] [--mem SIZE] [--timeout SECONDS]
-#                         [--icount] [--flavour F] [--out DIR] -- CMD [ARGS...]
+#                         [--icount] [--single-thread] [--flavour F]
+#                         [--out DIR] -- CMD [ARGS...]
 #
 # Defaults: 2 vCPUs (1 with --icount), 2G, 1800 s, amd64.  --icount makes
 # the guest's clocks count instructions (-icount shift=0,sleep=off: 1 ns
 # each), for timings that do not depend on the host's load.
+# --single-thread runs the vCPUs round-robin in one host thread
+# (-accel tcg,thread=single): multi-threaded TCG crashes Debian's 6.1 when
+# a kprobe on handle_mm_fault() is armed or disarmed while another vCPU
+# faults in it, even an empty kretprobe (selftests' reload_test).
 #
 # The guest's root is the host's / over virtio-9p, read-only, so the
 # host's binaries run in the guest at the same paths; /tmp and /root take
@@ -37,13 +42,14 @@ usage() {
 }
 
 here=$(cd "$(dirname "$0")" && pwd)
-cpus='' mem=2G tmo=1800 icount='' flavour=amd64 out=''
+cpus='' mem=2G tmo=1800 icount='' flavour=amd64 out='' tcg=multi
 while [ $# -gt 0 ]; do
 	case $1 in
 	--cpus) cpus=${2:?}; shift 2 ;;
 	--mem) mem=${2:?}; shift 2 ;;
 	--timeout) tmo=${2:?}; shift 2 ;;
 	--icount) icount=1; shift ;;
+	--single-thread) tcg=single; shift ;;
 	--flavour) flavour=${2:?}; shift 2 ;;
 	--out) out=${2:?}; shift 2 ;;
 	--) shift; break ;;
@@ -149,7 +155,7 @@ cmdline="console=ttyS0 loglevel=5 oops=panic panic=-1 tsc=reliable no_timer_chec
 cmdline+=" 8250.nr_uarts=1 i8042.noaux i8042.nomux i8042.nopnp"
 cmdline+=" flvm.moddir=$moddir flvm.libmod=$libmod"
 # shellcheck disable=SC2054  # commas are QEMU's
-qemu=(qemu-system-x86_64 -machine pc,accel=tcg -cpu max -smp "$cpus" -m "$mem"
+qemu=(qemu-system-x86_64 -machine pc -accel "tcg,thread=$tcg" -cpu max -smp "$cpus" -m "$mem"
 	-nodefaults -no-user-config -display none -no-reboot
 	-kernel "$FL_VMLINUX" -initrd "$initrd" -append "$cmdline"
 	-chardev "file,id=con,path=$out/console.log" -serial chardev:con
