@@ -20,7 +20,7 @@ pkgs=(
 	# checkpatch
 	perl python3
 	# make bench: the tools it compares faultlat with
-	bpftrace linux-perf
+	bpftrace linux-perf trace-cmd
 )
 
 # Not installed: a status other than "ii", or dpkg-query's
