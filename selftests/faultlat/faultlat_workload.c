@@ -195,6 +195,11 @@ static int tlb_workload(int argc, char **argv)
 	ncpus = sysconf(_SC_NPROCESSORS_ONLN);
 	if (ncpus < 1)
 		ncpus = 1;
+	/* no khugepaged collapse in our mappings */
+	if (fl_no_thp()) {
+		perror("PR_SET_THP_DISABLE");
+		return 2;
+	}
 	tlb_loopers_left = loopers;
 	if (pthread_barrier_init(&tlb_start, NULL, n))
 		return 2;

@@ -948,6 +948,16 @@ FIXTURE_SETUP(tlb_reload)
 		FL_SKIP_SETUP("FAULTLAT_KO (the module file) is not set");
 	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
 		FL_SKIP_SETUP("one CPU only");
+	/*
+	 * As reload_test's other-CPU cases: under QEMU's multi-threaded TCG,
+	 * Debian's 6.1 sooner or later breaks when a kretprobe on a function
+	 * another vCPU runs in a loop is armed or disarmed: a NULL
+	 * instruction fetch under exc_page_fault (handle_mm_fault), or a CPU
+	 * that takes the int3 at flush_tlb_func+0 forever (its text holds
+	 * the NOP again).  Opt in, under --single-thread.
+	 */
+	if (!getenv("FAULTLAT_RELOAD_PARALLEL"))
+		FL_SKIP_SETUP("set FAULTLAT_RELOAD_PARALLEL=1 (breaks under MTTCG)");
 	ASSERT_EQ(0, workload_path(self->workload, sizeof(self->workload)))
 		TH_LOG("faultlat_workload: %s", strerror(errno));
 	snprintf(self->report, sizeof(self->report),
