@@ -621,6 +621,14 @@ for line in open(sys.argv[1]):
     assert abs(slow["fault_ms_per_s"] - 1.2286 / s) < 0.001' "$tmp/out"
 ok $? "top -j: one object per interval, counts, time, p99 and max of each process's interval"
 
+# on a terminal (script(1) gives it one): the screen is cleared each time
+if command -v script >/dev/null; then
+	fake "grow=1" script -qec "$FL top -n 2 -i 0.1" /dev/null
+	[ $rc -eq 0 ] && [ "$(grep -c $'\033\[H\033\[2J' "$tmp/out")" -eq 2 ] &&
+	[ "$(grep -c "^ *300 slow " "$tmp/out")" -eq 2 ] && ! grep -q '^$' "$tmp/out"
+	ok $? "top on a terminal: clears and redraws the screen each interval"
+fi
+
 fake "grow=1,list_err=EPERM" "$FL" top -n 1 -i 0.1
 [ $rc -eq 1 ] && has err "FAULTLAT_IOC_LIST"
 ok $? "top: LIST fails: message, exit 1"

@@ -472,6 +472,43 @@ ev = [e for e in map(json.loads, open(sys.argv[2])) if e.get("pid") == r["pid"]]
 print("flush.count", r["tlb"]["flush"]["count"], "full", r["tlb"]["full"], "ranged", r["tlb"]["ranged"],
       "pages", r["tlb"]["pages"], "; events", len(ev))' "$tmp/tlbrun.json" "$tmp/tlbtrace.json")"
 
+# a ring buffer of 8 KiB per CPU cannot keep up: events are lost, and said so
+"$FL" trace -b 8 -j >"$tmp/lost.json" 2>"$tmp/lost.err" &
+tpid=$!
+wait_ready "$tmp/lost.err"
+run "$FL" run -j -- "$py" -c 'import mmap
+for i in range(20):
+    m = mmap.mmap(-1, 8 << 20)
+    m[::4096] = b"x" * 2048
+    m.close()'
+cp "$tmp/out" "$tmp/lostrun.json"
+kill -INT $tpid
+wait $tpid
+check '(lambda r, ev: (lambda s, mine: s["type"] == "summary" and s["lost"] > 0 and
+	s["lost_reported"] == sum(e["count"] for e in ev if e["type"] == "lost") and
+	0 < s["lost_reported"] <= s["lost"] and
+	len(mine) < r["stats"]["minor"]["count"] + r["stats"]["major"]["count"] <= len(mine) + s["lost"])(
+	ev[-1], [e for e in ev if e.get("tgid") == r["pid"]]))(
+	J("lostrun.json"), [json.loads(l) for l in T("lost.json").splitlines()])'
+ok $? "trace -b 8: lost events reported where they happened and in the summary; the workload's events plus the lost ones cover its faults"
+echo "# lost: $(python3 -c 'import json, sys
+r = json.load(open(sys.argv[1]))
+ev = [json.loads(l) for l in open(sys.argv[2])]
+s = ev[-1]
+print("workload faults", r["stats"]["minor"]["count"] + r["stats"]["major"]["count"],
+      "its events", sum(1 for e in ev if e.get("tgid") == r["pid"]), "lost", s["lost"],
+      "in", sum(1 for e in ev if e["type"] == "lost"), "lost lines")' "$tmp/lostrun.json" "$tmp/lost.json")"
+
+"$FL" trace -b 8 -d 2 >"$tmp/out" 2>"$tmp/err" &
+tpid=$!
+wait_ready "$tmp/err"
+"$py" -c "$fault_loop" 1
+wait $tpid
+rc=$?
+[ $rc -eq 0 ] && grep -Eq "^[0-9:.]{15} LOST [0-9]+ events on CPU [0-9]+ \(the ring buffer was full\)$" "$tmp/out" &&
+grep -Eq "^faultlat trace: [0-9]+ events \([0-9]+ faults, 0 TLB flushes\) in [0-9.]+s, [1-9][0-9]* lost$" "$tmp/err"
+ok $? "trace -b 8, text: LOST lines, lost in the summary"
+
 # --- top and hist -i ----------------------------------------------------------------
 
 "$py" -c "$fault_loop" 30 &
