@@ -158,8 +158,9 @@ static int read_proc(struct top *t, const struct faultlat_task_entry *e,
 	int err;
 
 	err = fl_dev_task(t->fd, e->pid, true, &task);
-	if (err == -ESRCH)
-		return 0;	/* reaped since the list */
+	/* reaped since the list, or no longer ours (setuid): skip it */
+	if (err == -ESRCH || err == -EACCES)
+		return 0;
 	if (err) {
 		fl_dev_error(t->fd, FL_OP_PROCESS, e->pid, err);
 		return -1;
