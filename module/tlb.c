@@ -203,7 +203,7 @@ static int fl_range_return(struct kretprobe_instance *ri,
 		pc->st.local_only++;
 
 	if (trace_tlb_flush_enabled() && ns >= READ_ONCE(fl_min_latency_ns))
-		trace_tlb_flush(current->pid, c->from, c->to,
+		trace_tlb_flush(current->pid, current->tgid, c->from, c->to,
 				c->full ? 0 : c->pages, ns, targets, c->reason);
 	return 0;
 }

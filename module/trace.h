@@ -93,6 +93,7 @@ TRACE_EVENT(fault,
 /**
  * tlb_flush - a task's flush_tlb_mm_range() returned
  * @pid: thread
+ * @tgid: process
  * @start: start of the range asked for
  * @end: its end (TLB_FLUSH_ALL, -1, for a full flush)
  * @pages: pages of the range (0 when full)
@@ -102,10 +103,12 @@ TRACE_EVENT(fault,
  *	full (the caller asked for the whole mm)
  */
 TRACE_EVENT(tlb_flush,
-	    TP_PROTO(u32 pid, unsigned long start, unsigned long end, u64 pages,
-		     u64 latency_ns, u32 remote_cpus, u8 reason),
-	    TP_ARGS(pid, start, end, pages, latency_ns, remote_cpus, reason),
+	    TP_PROTO(u32 pid, u32 tgid, unsigned long start, unsigned long end,
+		     u64 pages, u64 latency_ns, u32 remote_cpus, u8 reason),
+	    TP_ARGS(pid, tgid, start, end, pages, latency_ns, remote_cpus,
+		    reason),
 	    TP_STRUCT__entry(__field(u32, pid)
+			     __field(u32, tgid)
 			     __field(unsigned long, start)
 			     __field(unsigned long, end)
 			     __field(u64, pages)
@@ -113,14 +116,15 @@ TRACE_EVENT(tlb_flush,
 			     __field(u32, remote_cpus)
 			     __field(u8, reason)),
 	    TP_fast_assign(__entry->pid = pid;
+			   __entry->tgid = tgid;
 			   __entry->start = start;
 			   __entry->end = end;
 			   __entry->pages = pages;
 			   __entry->latency_ns = latency_ns;
 			   __entry->remote_cpus = remote_cpus;
 			   __entry->reason = reason;),
-	    TP_printk("pid=%u start=0x%lx end=0x%lx pages=%llu latency_ns=%llu remote_cpus=%u reason=%s",
-		      __entry->pid, __entry->start, __entry->end,
+	    TP_printk("pid=%u tgid=%u start=0x%lx end=0x%lx pages=%llu latency_ns=%llu remote_cpus=%u reason=%s",
+		      __entry->pid, __entry->tgid, __entry->start, __entry->end,
 		      __entry->pages, __entry->latency_ns,
 		      __entry->remote_cpus,
 		      __print_symbolic(__entry->reason,
