@@ -172,16 +172,7 @@ static int fl_list_one(const struct fl_view *v, void *priv)
 	e.max_ns = fl_max(&v->st);
 
 	/* Percentiles over minor and major faults together. */
-	fl_hist_init(&all);
-	fl_hist_add_hist(&all, &v->st.minor);
-	fl_hist_add_hist(&all, &v->st.major);
-	fl_hist_finish(&all);
-	if (all.count) {
-		/* Empty histograms of the views have min 0: take the others'. */
-		all.min_ns = !v->st.minor.count ? v->st.major.min_ns :
-			     !v->st.major.count ? v->st.minor.min_ns :
-			     min(v->st.minor.min_ns, v->st.major.min_ns);
-	}
+	fl_hist_combine(&all, &v->st.minor, &v->st.major);
 	e.p50_ns = fl_hist_percentile(&all, 500);
 	e.p99_ns = fl_hist_percentile(&all, 990);
 

@@ -50,31 +50,18 @@ static int summary_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(summary);
 
-static u64 fl_all_percentile(const struct faultlat_stats *st,
-			     unsigned int permille, struct faultlat_hist *all)
-{
-	fl_hist_init(all);
-	fl_hist_add_hist(all, &st->minor);
-	fl_hist_add_hist(all, &st->major);
-	fl_hist_finish(all);
-	if (all->count)
-		all->min_ns = !st->minor.count ? st->major.min_ns :
-			      !st->major.count ? st->minor.min_ns :
-			      min(st->minor.min_ns, st->major.min_ns);
-	return fl_hist_percentile(all, permille);
-}
-
 static int fl_tasks_line(const struct fl_view *v, void *priv)
 {
 	struct seq_file *m = priv;
 	struct faultlat_hist *all = m->private;
 
+	fl_hist_combine(all, &v->st.minor, &v->st.major);
+
 	seq_printf(m, "%-7u %-7u %-7s %-16s %10llu %8llu %10llu %10llu %10llu\n",
 		   v->pid, v->tgid,
 		   v->process ? (v->exited ? "exited" : "process") : "thread",
 		   v->comm, v->st.minor.count, v->st.major.count,
-		   fl_all_percentile(&v->st, 500, all),
-		   fl_all_percentile(&v->st, 990, all),
+		   fl_hist_percentile(all, 500), fl_hist_percentile(all, 990),
 		   max(v->st.minor.max_ns, v->st.major.max_ns));
 	return 0;
 }

@@ -42,6 +42,34 @@ void fl_thist_init(struct fl_thist *h);
 void fl_hist_add_thist(struct faultlat_hist *dst, const struct fl_thist *src);
 void fl_hist_add_hist(struct faultlat_hist *dst, const struct faultlat_hist *src);
 void fl_hist_finish(struct faultlat_hist *h);
+void fl_hist_combine(struct faultlat_hist *all, const struct faultlat_hist *a,
+		     const struct faultlat_hist *b);
+
+/* Add histogram @from to @to, of either layout each. */
+#define FL_HIST_ADD(to, from)						\
+	do {								\
+		typeof(to) t__ = (to);					\
+		typeof(from) f__ = (from);				\
+		unsigned int i__;					\
+									\
+		for (i__ = 0; i__ < FAULTLAT_NR_BUCKETS; i__++)		\
+			t__->buckets[i__] += f__->buckets[i__];		\
+		t__->sum_ns += f__->sum_ns;				\
+		t__->min_ns = min(t__->min_ns, f__->min_ns);		\
+		t__->max_ns = max(t__->max_ns, f__->max_ns);		\
+	} while (0)
+
+/* Add one sample to a histogram of either layout. */
+#define FL_HIST_RECORD(hist, ns)					\
+	do {								\
+		typeof(hist) h__ = (hist);				\
+		u64 n__ = (ns);						\
+									\
+		h__->buckets[fl_bucket(n__)]++;				\
+		h__->sum_ns += n__;					\
+		h__->min_ns = min(h__->min_ns, n__);			\
+		h__->max_ns = max(h__->max_ns, n__);			\
+	} while (0)
 
 /* stats.c: what one fault adds to a set of statistics */
 

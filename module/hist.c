@@ -79,24 +79,33 @@ void fl_thist_init(struct fl_thist *h)
 
 void fl_hist_add_thist(struct faultlat_hist *dst, const struct fl_thist *src)
 {
-	unsigned int i;
-
-	for (i = 0; i < FAULTLAT_NR_BUCKETS; i++)
-		dst->buckets[i] += src->buckets[i];
-	dst->sum_ns += src->sum_ns;
-	dst->min_ns = min(dst->min_ns, src->min_ns);
-	dst->max_ns = max(dst->max_ns, src->max_ns);
+	FL_HIST_ADD(dst, src);
 }
 
 void fl_hist_add_hist(struct faultlat_hist *dst, const struct faultlat_hist *src)
 {
-	unsigned int i;
+	FL_HIST_ADD(dst, src);
+}
 
-	for (i = 0; i < FAULTLAT_NR_BUCKETS; i++)
-		dst->buckets[i] += src->buckets[i];
-	dst->sum_ns += src->sum_ns;
-	dst->min_ns = min(dst->min_ns, src->min_ns);
-	dst->max_ns = max(dst->max_ns, src->max_ns);
+/**
+ * fl_hist_combine() - one finished histogram of two finished ones
+ * @all: the result
+ * @a: one (e.g. minor faults)
+ * @b: the other (e.g. major faults)
+ *
+ * A finished empty histogram has min 0, so min is taken over the
+ * non-empty ones only.
+ */
+void fl_hist_combine(struct faultlat_hist *all, const struct faultlat_hist *a,
+		     const struct faultlat_hist *b)
+{
+	fl_hist_init(all);
+	fl_hist_add_hist(all, a);
+	fl_hist_add_hist(all, b);
+	fl_hist_finish(all);
+	if (all->count)
+		all->min_ns = !a->count ? b->min_ns :
+			      !b->count ? a->min_ns : min(a->min_ns, b->min_ns);
 }
 
 /**

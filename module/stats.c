@@ -17,14 +17,9 @@
 	do {								\
 		typeof(stats) st__ = (stats);				\
 		const struct fl_sample *s__ = (sample);			\
-		typeof(st__->minor) *h__ = s__->class == FAULTLAT_MAJOR ?	\
-			&st__->major : &st__->minor;			\
-		u64 ns__ = s__->lat_ns;					\
 									\
-		h__->buckets[fl_bucket(ns__)]++;			\
-		h__->sum_ns += ns__;					\
-		h__->min_ns = min(h__->min_ns, ns__);			\
-		h__->max_ns = max(h__->max_ns, ns__);			\
+		FL_HIST_RECORD(s__->class == FAULTLAT_MAJOR ?		\
+			       &st__->major : &st__->minor, s__->lat_ns); \
 		st__->no_regs[s__->class] += s__->no_regs;		\
 		st__->by_mode[s__->class][s__->mode]++;			\
 		st__->by_kind[s__->class][s__->kind]++;			\
@@ -70,18 +65,8 @@ void fl_tstats_record(struct fl_tstats *st, const struct fl_sample *s)
 /* Fold one task record into another (a thread into its process). */
 void fl_tstats_add(struct fl_tstats *dst, const struct fl_tstats *src)
 {
-	unsigned int i;
-
-	for (i = 0; i < FAULTLAT_NR_BUCKETS; i++) {
-		dst->minor.buckets[i] += src->minor.buckets[i];
-		dst->major.buckets[i] += src->major.buckets[i];
-	}
-	dst->minor.sum_ns += src->minor.sum_ns;
-	dst->major.sum_ns += src->major.sum_ns;
-	dst->minor.min_ns = min(dst->minor.min_ns, src->minor.min_ns);
-	dst->major.min_ns = min(dst->major.min_ns, src->major.min_ns);
-	dst->minor.max_ns = max(dst->minor.max_ns, src->minor.max_ns);
-	dst->major.max_ns = max(dst->major.max_ns, src->major.max_ns);
+	FL_HIST_ADD(&dst->minor, &src->minor);
+	FL_HIST_ADD(&dst->major, &src->major);
 	FL_ADD_COUNTERS(dst, src);
 }
 
@@ -142,13 +127,7 @@ void fl_ttlb_init(struct fl_ttlb *t)
 /* Fold a thread's TLB flushes into its process's. */
 void fl_ttlb_add(struct fl_ttlb *dst, const struct fl_ttlb *src)
 {
-	unsigned int i;
-
-	for (i = 0; i < FAULTLAT_NR_BUCKETS; i++)
-		dst->flush.buckets[i] += src->flush.buckets[i];
-	dst->flush.sum_ns += src->flush.sum_ns;
-	dst->flush.min_ns = min(dst->flush.min_ns, src->flush.min_ns);
-	dst->flush.max_ns = max(dst->flush.max_ns, src->flush.max_ns);
+	FL_HIST_ADD(&dst->flush, &src->flush);
 	FL_TLB_ADD_COUNTERS(dst, src);
 }
 

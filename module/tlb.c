@@ -79,22 +79,6 @@ struct fl_tlb_pcpu {
 
 static struct fl_tlb_pcpu __percpu *fl_tlb_pcpu;
 
-static void fl_hist_record(struct faultlat_hist *h, u64 ns)
-{
-	h->buckets[fl_bucket(ns)]++;
-	h->sum_ns += ns;
-	h->min_ns = min(h->min_ns, ns);
-	h->max_ns = max(h->max_ns, ns);
-}
-
-static void fl_thist_record(struct fl_thist *h, u64 ns)
-{
-	h->buckets[fl_bucket(ns)]++;
-	h->sum_ns += ns;
-	h->min_ns = min(h->min_ns, ns);
-	h->max_ns = max(h->max_ns, ns);
-}
-
 /* This CPU's task-context part, zeroed if a reset happened since. */
 static struct fl_tlb_pcpu *fl_tlb_task_part(void)
 {
@@ -174,7 +158,7 @@ static int fl_range_return(struct kretprobe_instance *ri,
 		remote = r->tlb_ipi;
 		targets = r->tlb_ipi_targets;
 		r->tlb_ipi = false;
-		fl_thist_record(&r->tlb.flush, ns);
+		FL_HIST_RECORD(&r->tlb.flush, ns);
 		if (c->full)
 			r->tlb.full++;
 		else
@@ -191,7 +175,7 @@ static int fl_range_return(struct kretprobe_instance *ri,
 		targets = pc->ipi_targets;
 	}
 	pc->ipi_task = NULL;
-	fl_hist_record(&pc->st.flush, ns);
+	FL_HIST_RECORD(&pc->st.flush, ns);
 	if (c->full)
 		pc->st.full++;
 	else
@@ -273,7 +257,7 @@ static int fl_ipi_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 		r->tlb.ipi_targets += c->targets;
 		write_seqcount_end(&r->seq);
 	}
-	fl_hist_record(&pc->ipi, ns);
+	FL_HIST_RECORD(&pc->ipi, ns);
 	pc->ipi_hits[c->fn]++;
 	pc->st.ipis++;
 	pc->st.ipi_targets += c->targets;
@@ -319,7 +303,7 @@ static int fl_func_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 	}
 	if (c->remote) {
 		pc->recv_remote++;
-		fl_hist_record(&pc->recv, ns);
+		FL_HIST_RECORD(&pc->recv, ns);
 	} else {
 		pc->recv_local++;
 	}
