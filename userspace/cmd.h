@@ -47,6 +47,14 @@ void cmd_top_help(FILE *f);
 int fl_usage_error(const char *name);
 
 /*
+ * Parse the options of a subcommand that has only -j/--json, --pretty and
+ * -h/--help, and no arguments.  Returns -1 to go on, or the exit code
+ * (after --help, or a usage error).
+ */
+int fl_parse_json_only(int argc, char **argv, const char *name,
+		       void (*help)(FILE *f));
+
+/*
  * Parse a pid/tid: a decimal number in [1, 2^31 - 1].  Returns 0 or -1
  * (after printing an error naming @what).
  */

@@ -33,37 +33,13 @@ void cmd_reset_help(FILE *f)
 
 int cmd_reset(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "pretty", no_argument, NULL, 'P' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct faultlat_info info;
 	struct json_object *o;
-	int opt, fd, err;
+	int ret, fd, err;
 
-	while ((opt = getopt_long(argc, argv, "jh", longopts, NULL)) != -1) {
-		switch (opt) {
-		case 'j':
-			fl_opts.json = true;
-			break;
-		case 'P':
-			fl_opts.json = true;
-			fl_opts.pretty = true;
-			break;
-		case 'h':
-			cmd_reset_help(stdout);
-			return FL_EXIT_OK;
-		default:
-			return fl_usage_error("reset");
-		}
-	}
-	if (optind < argc) {
-		fprintf(stderr, "faultlat reset: unexpected argument '%s'\n",
-			argv[optind]);
-		return fl_usage_error("reset");
-	}
+	ret = fl_parse_json_only(argc, argv, "reset", cmd_reset_help);
+	if (ret >= 0)
+		return ret;
 
 	fd = fl_dev_open();
 	if (fd < 0)

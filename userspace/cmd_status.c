@@ -256,36 +256,12 @@ static void print_text(const struct status *st)
 
 int cmd_status(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "pretty", no_argument, NULL, 'P' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	static struct status st;
-	int opt, fd, err, abi;
+	int ret, fd, err, abi;
 
-	while ((opt = getopt_long(argc, argv, "jh", longopts, NULL)) != -1) {
-		switch (opt) {
-		case 'j':
-			fl_opts.json = true;
-			break;
-		case 'P':
-			fl_opts.json = true;
-			fl_opts.pretty = true;
-			break;
-		case 'h':
-			cmd_status_help(stdout);
-			return FL_EXIT_OK;
-		default:
-			return fl_usage_error("status");
-		}
-	}
-	if (optind < argc) {
-		fprintf(stderr, "faultlat status: unexpected argument '%s'\n",
-			argv[optind]);
-		return fl_usage_error("status");
-	}
+	ret = fl_parse_json_only(argc, argv, "status", cmd_status_help);
+	if (ret >= 0)
+		return ret;
 
 	fd = fl_dev_open();
 	if (fd < 0)

@@ -61,6 +61,41 @@ int fl_usage_error(const char *name)
 	return FL_EXIT_USAGE;
 }
 
+int fl_parse_json_only(int argc, char **argv, const char *name,
+		       void (*help)(FILE *f))
+{
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "pretty", no_argument, NULL, 'P' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int opt;
+
+	while ((opt = getopt_long(argc, argv, "jh", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'j':
+			fl_opts.json = true;
+			break;
+		case 'P':
+			fl_opts.json = true;
+			fl_opts.pretty = true;
+			break;
+		case 'h':
+			help(stdout);
+			return FL_EXIT_OK;
+		default:
+			return fl_usage_error(name);
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "faultlat %s: unexpected argument '%s'\n", name,
+			argv[optind]);
+		return fl_usage_error(name);
+	}
+	return -1;
+}
+
 int fl_parse_id(const char *s, const char *what, unsigned int *id)
 {
 	unsigned long v;
