@@ -19,6 +19,8 @@ pkgs=(
 	linux-source-6.1 procps util-linux
 	# checkpatch
 	perl python3
+	# packaging: DKMS, the docs and the man page (Sphinx), bash completion
+	dkms python3-sphinx bash-completion
 	# make bench: the tools it compares faultlat with
 	bpftrace linux-perf trace-cmd
 )
