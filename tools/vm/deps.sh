@@ -23,6 +23,9 @@ pkgs=(
 	dkms python3-sphinx bash-completion
 	# make bench: the tools it compares faultlat with
 	bpftrace linux-perf trace-cmd
+	# faultlat export's and heatmap's tests: the real Prometheus stack,
+	# an SVG validator and renderer
+	prometheus prometheus-node-exporter libxml2-utils librsvg2-bin curl
 )
 
 # Not installed: a status other than "ii", or dpkg-query's
