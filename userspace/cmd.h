@@ -34,6 +34,8 @@ int cmd_reset(int argc, char **argv);
 int cmd_tasks(int argc, char **argv);
 int cmd_trace(int argc, char **argv);
 int cmd_top(int argc, char **argv);
+int cmd_export(int argc, char **argv);
+int cmd_heatmap(int argc, char **argv);
 
 void cmd_hist_help(FILE *f);
 void cmd_run_help(FILE *f);
@@ -42,6 +44,8 @@ void cmd_reset_help(FILE *f);
 void cmd_tasks_help(FILE *f);
 void cmd_trace_help(FILE *f);
 void cmd_top_help(FILE *f);
+void cmd_export_help(FILE *f);
+void cmd_heatmap_help(FILE *f);
 
 /* Print "Try 'faultlat NAME --help'." and return FL_EXIT_USAGE. */
 int fl_usage_error(const char *name);

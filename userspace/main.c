@@ -46,6 +46,12 @@ static const struct fl_cmd cmds[] = {
 	  "           module's trace events" },
 	{ "top", cmd_top, cmd_top_help,
 	  "the processes that spend the most time in page faults, refreshed" },
+	{ "export", cmd_export, cmd_export_help,
+	  "the statistics in Prometheus' text format, for node_exporter's\n"
+	  "           textfile collector" },
+	{ "heatmap", cmd_heatmap, cmd_heatmap_help,
+	  "fault latency over time as an SVG heatmap (live, or a trace -j\n"
+	  "           recording)" },
 	{ "help", cmd_help, NULL,
 	  "help on faultlat or on a command" },
 };
@@ -179,6 +185,10 @@ static void main_help(FILE *f)
 		"  faultlat hist -p 1234 --major   major faults of process 1234\n"
 		"  faultlat hist --tlb             TLB flushes, IPIs and shootdowns per CPU\n"
 		"                                  (needs CAP_PERFMON)\n"
+		"  sudo faultlat export -o /var/lib/prometheus/node-exporter/faultlat.prom\n"
+		"                                  for node_exporter's textfile collector\n"
+		"  sudo faultlat heatmap -d 60 -o faults.svg\n"
+		"                                  a minute of fault latency as a picture\n"
 		"  faultlat -p status              module state as pretty JSON\n"
 		"  faultlat help hist              help on 'hist'\n",
 		FAULTLAT_DEVICE);

@@ -1,0 +1,353 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * faultlat client: Prometheus text exposition of the statistics.
+ *
+ * Every family has its HELP and TYPE lines, then its samples; no sample
+ * has a timestamp (node_exporter's textfile collector refuses them, and
+ * the scrape time is the right one).  Counters are the module's, since
+ * load or the last reset: a reset shows as a counter reset, which
+ * Prometheus' rate() and increase() handle.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "hist.h"
+#include "interval.h"
+#include "prom.h"
+#include "util.h"
+
+#define LABEL_MAX	(4 * FL_COMM_LEN + 64)
+
+static int cmp_proc(const void *a, const void *b)
+{
+	const struct faultlat_task_entry *x = a, *y = b;
+	__u64 fx = x->minor + x->major, fy = y->minor + y->major;
+
+	if (x->total_ns != y->total_ns)
+		return x->total_ns > y->total_ns ? -1 : 1;
+	if (fx != fy)
+		return fx > fy ? -1 : 1;
+	return x->pid < y->pid ? -1 : x->pid > y->pid;
+}
+
+int fl_prom_top(const struct faultlat_task_entry *e, unsigned int nr,
+		unsigned int top, struct fl_prom_proc **rows,
+		unsigned int *nr_rows)
+{
+	struct faultlat_task_entry *sorted = NULL;
+	struct fl_prom_proc *r, *other;
+	unsigned int i, n;
+
+	n = top < nr ? top : nr;
+	r = calloc(n + 1, sizeof(*r));
+	if (nr)
+		sorted = malloc((size_t)nr * sizeof(*sorted));
+	if (!r || (nr && !sorted)) {
+		free(r);
+		free(sorted);
+		return -ENOMEM;
+	}
+	if (nr) {
+		memcpy(sorted, e, (size_t)nr * sizeof(*sorted));
+		qsort(sorted, nr, sizeof(*sorted), cmp_proc);
+	}
+	other = &r[n];
+	strcpy(other->comm, "other");
+	for (i = 0; i < nr; i++) {
+		struct fl_prom_proc *p = i < n ? &r[i] : other;
+
+		if (i < n) {
+			p->pid = sorted[i].pid;
+			fl_comm(sorted[i].comm, p->comm);
+		}
+		p->minor += sorted[i].minor;
+		p->major += sorted[i].major;
+		p->errors += sorted[i].errors;
+		p->fault_ns += sorted[i].total_ns;
+	}
+	free(sorted);
+	*rows = r;
+	*nr_rows = n + 1;
+	return 0;
+}
+
+int fl_prom_seconds(char *buf, size_t len, __u64 ns)
+{
+	char frac[16];
+	int i;
+
+	if (ns == ~0ULL)
+		return snprintf(buf, len, "+Inf");
+	if (!(ns % FL_NSEC_PER_SEC))
+		return snprintf(buf, len, "%llu", ns / FL_NSEC_PER_SEC);
+	snprintf(frac, sizeof(frac), "%09llu", ns % FL_NSEC_PER_SEC);
+	for (i = 8; i > 0 && frac[i] == '0'; i--)
+		frac[i] = '\0';
+	return snprintf(buf, len, "%llu.%s", ns / FL_NSEC_PER_SEC, frac);
+}
+
+void fl_prom_label(char *buf, size_t len, const char *s)
+{
+	size_t o = 0;
+
+	if (!len)
+		return;
+	for (; *s && o + 3 < len; s++) {
+		unsigned char c = *s;
+
+		if (c == '\\' || c == '"') {
+			buf[o++] = '\\';
+			buf[o++] = c;
+		} else if (c == '\n') {
+			buf[o++] = '\\';
+			buf[o++] = 'n';
+		} else if (c < 0x20 || c >= 0x7f) {
+			buf[o++] = '?';
+		} else {
+			buf[o++] = c;
+		}
+	}
+	buf[o] = '\0';
+}
+
+static void family(FILE *f, const char *name, const char *type,
+		   const char *help)
+{
+	fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+}
+
+/* NAME{LABELS} V, or NAME V without labels */
+static void sample(FILE *f, const char *name, const char *labels, __u64 v)
+{
+	if (labels && *labels)
+		fprintf(f, "%s{%s} %llu\n", name, labels, v);
+	else
+		fprintf(f, "%s %llu\n", name, v);
+}
+
+/* A one-sample counter or gauge family. */
+static void single(FILE *f, const char *name, const char *type,
+		   const char *help, __u64 v)
+{
+	family(f, name, type, help);
+	sample(f, name, NULL, v);
+}
+
+/* A bucket's upper bound is a power of two: an octave's end. */
+static bool octave_end(unsigned int i)
+{
+	__u64 hi = faultlat_bucket_hi(i);
+
+	return !(hi & (hi - 1));
+}
+
+/*
+ * The samples of one histogram: cumulative buckets up to each bound (the
+ * module's buckets are [lo, hi), a le="hi" bucket counts the samples
+ * below hi, which Prometheus reads as <= hi: the difference is one
+ * nanosecond), +Inf, then _sum in seconds and _count.  @labels go before
+ * "le".
+ */
+static void histogram(FILE *f, const char *name, const char *labels,
+		      const struct faultlat_hist *h, bool octaves)
+{
+	const char *sep = labels && *labels ? "," : "";
+	char le[32];
+	__u64 cum = 0;
+	unsigned int i;
+
+	if (!labels)
+		labels = "";
+	for (i = 0; i + 1 < FAULTLAT_NR_BUCKETS; i++) {
+		cum += h->buckets[i];
+		if (octaves && !octave_end(i))
+			continue;
+		fl_prom_seconds(le, sizeof(le), faultlat_bucket_hi(i));
+		fprintf(f, "%s_bucket{%s%sle=\"%s\"} %llu\n", name, labels, sep,
+			le, cum);
+	}
+	cum += h->buckets[FAULTLAT_NR_BUCKETS - 1];
+	fprintf(f, "%s_bucket{%s%sle=\"+Inf\"} %llu\n", name, labels, sep, cum);
+	fl_prom_seconds(le, sizeof(le), h->sum_ns);
+	if (*labels) {
+		fprintf(f, "%s_sum{%s} %s\n", name, labels, le);
+		fprintf(f, "%s_count{%s} %llu\n", name, labels, cum);
+	} else {
+		fprintf(f, "%s_sum %s\n", name, le);
+		fprintf(f, "%s_count %llu\n", name, cum);
+	}
+}
+
+static void write_faults(FILE *f, const struct fl_prom_snap *s, bool octaves)
+{
+	const struct faultlat_stats *st = &s->g.stats;
+	const struct faultlat_hist *h[FAULTLAT_NR_CLASSES] = {
+		[FAULTLAT_MINOR] = &st->minor,
+		[FAULTLAT_MAJOR] = &st->major,
+	};
+	char labels[64];
+	int c, m;
+
+	family(f, "faultlat_faults_total", "counter",
+	       "Page faults completed, by type (minor, major; error: ended with VM_FAULT_ERROR, whose mode the module does not record) and mode (user, kernel).");
+	for (c = 0; c < FAULTLAT_NR_CLASSES; c++) {
+		for (m = 0; m < FAULTLAT_NR_MODES; m++) {
+			snprintf(labels, sizeof(labels),
+				 "type=\"%s\",mode=\"%s\"", fl_class_names[c],
+				 fl_mode_names[m]);
+			sample(f, "faultlat_faults_total", labels,
+			       st->by_mode[c][m]);
+		}
+	}
+	sample(f, "faultlat_faults_total", "type=\"error\",mode=\"unknown\"",
+	       st->errors);
+
+	family(f, "faultlat_fault_latency_seconds", "histogram",
+	       "Latency of completed page faults, from the first handle_mm_fault() call to the last one's return, by type.");
+	for (c = 0; c < FAULTLAT_NR_CLASSES; c++) {
+		snprintf(labels, sizeof(labels), "type=\"%s\"",
+			 fl_class_names[c]);
+		histogram(f, "faultlat_fault_latency_seconds", labels, h[c],
+			  octaves);
+	}
+
+	single(f, "faultlat_fault_retries_total", "counter",
+	       "handle_mm_fault() calls that returned VM_FAULT_RETRY (each part of a fault counted elsewhere).",
+	       st->retries);
+	single(f, "faultlat_fault_abandoned_total", "counter",
+	       "Faults whose VM_FAULT_RETRY was never followed by a final attempt.",
+	       st->abandoned);
+	single(f, "faultlat_handle_mm_fault_calls_total", "counter",
+	       "Every handle_mm_fault() call, as /proc/vmstat's pgfault counts them.",
+	       st->calls);
+}
+
+static void write_module(FILE *f, const struct fl_prom_snap *s)
+{
+	char labels[96];
+
+	family(f, "faultlat_module_info", "gauge",
+	       "The faultlat module's version and ABI, and the client's version; always 1.");
+	snprintf(labels, sizeof(labels),
+		 "version=\"%u.%u\",abi=\"%u\",client=\"%s\"",
+		 s->info.version_major, s->info.version_minor,
+		 s->info.abi_version, FAULTLAT_CLIENT_VERSION);
+	sample(f, "faultlat_module_info", labels, 1);
+
+	family(f, "faultlat_nmissed_total", "counter",
+	       "Hits the module's kretprobes missed (no free instance, or recursion), by probe: fault (handle_mm_fault), tlb (the TLB-flush probes).");
+	sample(f, "faultlat_nmissed_total", "probe=\"fault\"", s->g.nmissed);
+	if (s->tlb)
+		sample(f, "faultlat_nmissed_total", "probe=\"tlb\"",
+		       s->tg.nmissed);
+	single(f, "faultlat_dropped_total", "counter",
+	       "handle_mm_fault() calls not attributed to a task because the task table was full (still counted system-wide).",
+	       s->g.dropped);
+	single(f, "faultlat_resets_total", "counter",
+	       "Resets of the statistics since the module was loaded.",
+	       s->info.reset_count);
+	single(f, "faultlat_tasks_used", "gauge",
+	       "Records in use in the module's task table (threads and processes).",
+	       s->info.used_tasks);
+	single(f, "faultlat_tasks_max", "gauge",
+	       "Size of the module's task table (module parameter max_tasks).",
+	       s->info.max_tasks);
+}
+
+static void write_tlb(FILE *f, const struct fl_prom_snap *s, bool octaves)
+{
+	const struct faultlat_tlb_global *g = &s->tg;
+
+	family(f, "faultlat_tlb_flushes_total", "counter",
+	       "TLB flushes initiated (flush_tlb_mm_range()), by kind: full (whole address space) or ranged.");
+	sample(f, "faultlat_tlb_flushes_total", "kind=\"full\"", g->stats.full);
+	sample(f, "faultlat_tlb_flushes_total", "kind=\"ranged\"",
+	       g->stats.ranged);
+	single(f, "faultlat_tlb_flush_pages_total", "counter",
+	       "Pages of the ranged TLB flushes, in units of their stride.",
+	       g->stats.pages);
+	single(f, "faultlat_tlb_remote_flushes_total", "counter",
+	       "Initiated TLB flushes that called the IPI function (other CPUs had the mm).",
+	       g->stats.remote);
+	single(f, "faultlat_tlb_ipis_total", "counter",
+	       "Calls of the TLB-flush IPI function, in and outside flush_tlb_mm_range().",
+	       g->stats.ipis);
+	single(f, "faultlat_tlb_ipi_targets_total", "counter",
+	       "Other CPUs in the cpumasks of the IPI function's calls, summed.",
+	       g->stats.ipi_targets);
+	family(f, "faultlat_tlb_received_total", "counter",
+	       "flush_tlb_func() runs on all CPUs, by origin: remote (an IPI from another CPU) or local.");
+	sample(f, "faultlat_tlb_received_total", "origin=\"remote\"",
+	       g->received_remote);
+	sample(f, "faultlat_tlb_received_total", "origin=\"local\"",
+	       g->received_local);
+
+	family(f, "faultlat_tlb_flush_latency_seconds", "histogram",
+	       "Latency of initiated TLB flushes (flush_tlb_mm_range(), waiting for the remote CPUs included).");
+	histogram(f, "faultlat_tlb_flush_latency_seconds", NULL, &g->stats.flush,
+		  octaves);
+	family(f, "faultlat_tlb_ipi_latency_seconds", "histogram",
+	       "Latency of the outermost calls of the TLB-flush IPI function: send, then wait for the CPUs.");
+	histogram(f, "faultlat_tlb_ipi_latency_seconds", NULL, &g->ipi, octaves);
+	family(f, "faultlat_tlb_received_latency_seconds", "histogram",
+	       "Latency of remote flush_tlb_func() runs, in the IPI, all CPUs.");
+	histogram(f, "faultlat_tlb_received_latency_seconds", NULL, &g->received,
+		  octaves);
+}
+
+static void write_procs(FILE *f, const struct fl_prom_snap *s)
+{
+	static const char * const types[] = { "minor", "major", "error" };
+	char comm[LABEL_MAX], labels[LABEL_MAX + 64];
+	unsigned int i, t;
+
+	family(f, "faultlat_process_faults", "gauge",
+	       "Faults of a process since it started (or the last reset), for the top processes by time in faults; comm=\"other\" sums the rest and can fall.");
+	for (i = 0; i < s->nr_procs; i++) {
+		const struct fl_prom_proc *p = &s->procs[i];
+		__u64 v[] = { p->minor, p->major, p->errors };
+
+		fl_prom_label(comm, sizeof(comm), p->comm);
+		for (t = 0; t < ARRAY_SIZE(types); t++) {
+			if (p->pid)
+				snprintf(labels, sizeof(labels),
+					 "pid=\"%u\",comm=\"%s\",type=\"%s\"",
+					 p->pid, comm, types[t]);
+			else
+				snprintf(labels, sizeof(labels),
+					 "pid=\"\",comm=\"other\",type=\"%s\"",
+					 types[t]);
+			sample(f, "faultlat_process_faults", labels, v[t]);
+		}
+	}
+	family(f, "faultlat_process_fault_seconds", "gauge",
+	       "Time a process spent in minor and major faults since it started (or the last reset), for the same processes.");
+	for (i = 0; i < s->nr_procs; i++) {
+		const struct fl_prom_proc *p = &s->procs[i];
+		char secs[32];
+
+		fl_prom_label(comm, sizeof(comm), p->comm);
+		fl_prom_seconds(secs, sizeof(secs), p->fault_ns);
+		if (p->pid)
+			fprintf(f,
+				"faultlat_process_fault_seconds{pid=\"%u\",comm=\"%s\"} %s\n",
+				p->pid, comm, secs);
+		else
+			fprintf(f,
+				"faultlat_process_fault_seconds{pid=\"\",comm=\"other\"} %s\n",
+				secs);
+	}
+}
+
+int fl_prom_write(FILE *f, const struct fl_prom_snap *s, bool octaves)
+{
+	write_faults(f, s, octaves);
+	write_module(f, s);
+	if (s->tlb)
+		write_tlb(f, s, octaves);
+	if (s->procs_on)
+		write_procs(f, s);
+	return ferror(f) ? -1 : 0;
+}
