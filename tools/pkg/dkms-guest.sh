@@ -1,0 +1,63 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# In the VM rig's guest, as root: load a faultlat.ko that DKMS built and
+# check it, printing kselftest TAP with a "# Totals:" line.  Run by
+# tools/pkg/test.sh (make check); by hand:
+#
+#   tools/vm/run-guest.sh --out DIR -- tools/pkg/dkms-guest.sh KO VERSION
+#
+# KO is the DKMS-built module, VERSION the one dkms.conf gives.
+set -euo pipefail
+
+ko=${1:?usage: dkms-guest.sh KO VERSION}
+version=${2:?usage: dkms-guest.sh KO VERSION}
+export PATH=$PATH:/usr/local/sbin:/usr/sbin:/sbin
+
+n=0 pass=0 fail=0
+ok() { n=$((n + 1)) pass=$((pass + 1)); echo "ok $n $1"; }
+not_ok() { n=$((n + 1)) fail=$((fail + 1)); echo "not ok $n $1"; }
+check() {	# DESCRIPTION COMMAND...
+	local d=$1
+	shift
+	if "$@"; then ok "$d"; else not_ok "$d"; fi
+}
+
+modinfo_field() { modinfo -F "$1" "$ko" 2>/dev/null; }
+# every parameter has a description: "name:description (type)"
+params_described() {
+	local p
+	[ -n "$(modinfo_field parm)" ] || return 1
+	while IFS= read -r p; do
+		case $p in
+		*:*[[:alnum:]]*' ('*')') ;;
+		*) echo "# parameter without a description: $p"; return 1 ;;
+		esac
+	done < <(modinfo_field parm)
+}
+char_dev_0444() {
+	[ -c /dev/faultlat ] && [ "$(stat -c %a /dev/faultlat)" = 444 ]
+}
+
+echo "TAP version 13"
+echo "1..8"
+echo "# Starting 8 checks of dkms-guest ($ko, $(uname -r))"
+[ -d /sys/module/faultlat ] && rmmod faultlat
+check "modinfo: vermagic is this kernel's ($(uname -r))" \
+	test "$(modinfo_field vermagic | cut -d' ' -f1)" = "$(uname -r)"
+check "modinfo: version $version" test "$(modinfo_field version)" = "$version"
+check "modinfo: a description" test -n "$(modinfo_field description)"
+check "modinfo: every parameter described" params_described
+if out=$(insmod "$ko" 2>&1); then ok "insmod $ko"; else
+	echo "# $out"
+	not_ok "insmod $ko"
+fi
+check "/dev/faultlat is a character device, mode 0444" char_dev_0444
+check "/sys/module/faultlat/version is $version" \
+	test "$(cat /sys/module/faultlat/version 2>/dev/null)" = "$version"
+if out=$(rmmod faultlat 2>&1); then ok "rmmod faultlat"; else
+	echo "# $out"
+	not_ok "rmmod faultlat"
+fi
+echo "# Totals: pass:$pass fail:$fail xfail:0 xpass:0 skip:0 error:0"
+[ "$fail" -eq 0 ]

@@ -1,0 +1,498 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Packaging tests: what makes faultlat installable like any out-of-tree
+# module.  Prints kselftest TAP ending with a "# Totals:" line, which
+# tools/vm/check.sh counts with the selftests' (make check), then the
+# guest's own TAP block of the DKMS-built module (tools/pkg/dkms-guest.sh).
+#
+#   tools/pkg/test.sh [--no-guest] [--head] [GROUP...]
+#
+# --head tests the last commit (git archive HEAD) instead of the working
+# tree, which make check tests.
+# Groups (default: all, in this order):
+#   kconfig   module/Kbuild stops the build naming each required CONFIG_
+#             that is off
+#   modinfo   MODULE_VERSION (= dkms.conf's PACKAGE_VERSION),
+#             MODULE_DESCRIPTION, a description for every parameter
+#   install   make install DESTDIR=tmp puts exactly the expected files
+#             there, with their modes; make uninstall removes them all
+#   man       every command and option of faultlat --help and of each
+#             faultlat COMMAND --help is in faultlat(8), and back
+#   completion  the bash completion offers the commands and each
+#             command's options as --help lists them
+#   docs      make htmldocs (Sphinx -W) builds; kernel-doc finds nothing
+#             to complain about in the uapi header
+#   dkms      dkms add + build in a private DKMS tree against the test
+#             kernel's headers, then (unless --no-guest) boots the test
+#             kernel in QEMU and loads the DKMS-built module there
+#
+# Builds happen in a copy of the sources in a temporary directory: other
+# builds in the checkout (make check) are left alone.  Needs root only
+# for tools/vm/deps.sh and kernel.sh when packages are missing.
+set -euo pipefail
+
+cd "$(dirname "$0")/../.."
+root=$PWD
+guest=1 head=
+while [ $# -gt 0 ]; do
+	case $1 in
+	--no-guest) guest=; shift ;;
+	--head) head=1; shift ;;
+	*) break ;;
+	esac
+done
+groups=("$@")
+[ ${#groups[@]} -gt 0 ] || groups=(kconfig modinfo install man completion docs dkms)
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/faultlat-pkg.XXXXXX")
+guest_log=
+trap 'rm -rf "$tmp"' EXIT
+
+# --- TAP ---
+n=0 pass=0 fail=0 skip=0
+ok() { n=$((n + 1)) pass=$((pass + 1)); echo "ok $n $1"; }
+not_ok() {	# DESCRIPTION [WHY...]
+	local d=$1
+	shift
+	n=$((n + 1)) fail=$((fail + 1))
+	for w in "$@"; do
+		printf '%s\n' "$w" | sed 's/^/# /'
+	done
+	echo "not ok $n $d"
+}
+skip() { n=$((n + 1)) skip=$((skip + 1)); echo "ok $n # SKIP $1"; }
+check() {	# DESCRIPTION COMMAND...
+	local d=$1 out
+	shift
+	if out=$("$@" 2>&1); then
+		ok "$d"
+	else
+		not_ok "$d" "$(printf '%s\n' "$out" | tail -n 15)"
+	fi
+}
+
+echo "TAP version 13"
+echo "# faultlat packaging: ${groups[*]}"
+
+kvars=$(tools/vm/kernel.sh)
+eval "$kvars"
+kdir=$FL_KDIR
+
+# A copy of the sources, without build products
+src=$tmp/src
+mkdir -p "$src"
+srcs=(Makefile Kbuild dkms.conf module uapi userspace Documentation udev tools)
+if [ -n "$head" ]; then
+	git archive HEAD "${srcs[@]}" | tar -C "$src" -xf -
+else
+	tar -C "$root" -cf - --exclude='*.o' --exclude='*.ko' --exclude='*.mod' \
+		--exclude='*.mod.c' --exclude='.*.cmd' --exclude='*.d' \
+		--exclude=modules.order --exclude=Module.symvers --exclude=output \
+		"${srcs[@]}" | tar -C "$src" -xf -
+fi
+rm -f "$src/userspace/faultlat"
+
+version=$(awk '$2 == "FL_VERSION_MAJOR" { a = $3 }
+	$2 == "FL_VERSION_MINOR" { b = $3 } END { print a "." b }' module/faultlat.h)
+echo "# MODULE_VERSION $version, kernel $FL_RELEASE ($kdir)"
+
+built=
+build_module() {	# once: module/faultlat.ko in the copy
+	[ -z "$built" ] || return 0
+	make -s -C "$src" module KDIR="$kdir" >"$tmp/build.log" 2>&1 &&
+		built=1 || { cat "$tmp/build.log"; return 1; }
+}
+client=
+build_client() {
+	[ -z "$client" ] || return 0
+	make -s -C "$src" userspace >"$tmp/client.log" 2>&1 &&
+		client=$src/userspace/faultlat || { cat "$tmp/client.log"; return 1; }
+}
+
+# --- kconfig ---
+# A kernel without the option: the command line overrides auto.conf's.
+config_off_fails() {	# OPTION
+	local out
+	if out=$(make -C "$src" module KDIR="$kdir" "CONFIG_$1=" 2>&1); then
+		echo "the build succeeded without CONFIG_$1"
+		return 1
+	fi
+	grep -q "faultlat needs.*CONFIG_$1=y" <<<"$out" || {
+		printf '%s\n' "$out" | tail -n 5
+		return 1
+	}
+}
+
+group_kconfig() {
+	local opts o
+	opts=$(sed -n 's/^fl-required := //p' module/Kbuild)
+	if [ -z "$opts" ]; then
+		not_ok "kconfig: module/Kbuild lists its required options (fl-required)"
+		return
+	fi
+	for o in $opts; do
+		check "kconfig: CONFIG_$o off stops the build, naming it" \
+			config_off_fails "$o"
+	done
+	check "kconfig: the module builds against $FL_RELEASE" build_module
+	check "kconfig: make clean works (no config check when cleaning)" \
+		make -s -C "$kdir" M="$src" clean
+	built=
+}
+
+# --- modinfo ---
+params_described() {	# KO: every module_param of module/*.c has a description
+	local p missing=
+	for p in $(grep -ho 'module_param\(_named\)\?( *[a-z_0-9]*' module/*.c |
+		sed 's/.*( *//'); do
+		modinfo -F parm "$1" | grep -q "^$p:.*[[:alnum:]].* (" ||
+			missing+=" $p"
+	done
+	[ -z "$missing" ] || { echo "no description:$missing"; return 1; }
+}
+
+group_modinfo() {
+	local ko=$src/module/faultlat.ko dkv
+	if ! build_module; then
+		not_ok "modinfo: the module builds" "$(tail -n 15 "$tmp/build.log")"
+		return
+	fi
+	dkv=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' dkms.conf)
+	check "modinfo: version is $version (FL_VERSION_MAJOR.MINOR)" \
+		test "$(modinfo -F version "$ko")" = "$version"
+	check "modinfo: dkms.conf's PACKAGE_VERSION ($dkv) is MODULE_VERSION" \
+		test "$dkv" = "$version"
+	check "modinfo: description" test -n "$(modinfo -F description "$ko")"
+	check "modinfo: license GPL" test "$(modinfo -F license "$ko")" = GPL
+	check "modinfo: every module_param has a MODULE_PARM_DESC" \
+		params_described "$ko"
+}
+
+# --- install ---
+# the files make install puts in DESTDIR, with their modes
+expected_files() {	# PREFIX
+	local p=${1#/}
+	cat <<-EOF
+	644 etc/udev/rules.d/60-faultlat.rules
+	644 lib/modules/$FL_RELEASE/extra/module/faultlat.ko
+	755 $p/bin/faultlat
+	644 $p/include/linux/faultlat.h
+	644 $p/share/bash-completion/completions/faultlat
+	644 $p/share/man/man8/faultlat.8
+	EOF
+}
+tree_is() {	# DESTDIR PREFIX
+	local want got
+	want=$(expected_files "$2" | sort)
+	got=$(cd "$1" && find . -type f -printf '%m %P\n' | sort)
+	[ "$want" = "$got" ] || {
+		diff <(echo "$want") <(echo "$got")
+		return 1
+	}
+}
+no_files() {	# DIR
+	local left
+	left=$(find "$1" -type f -o -type l)
+	[ -z "$left" ] || { echo "left: $left"; return 1; }
+}
+header_compiles() {	# INCLUDEDIR
+	echo '#include <linux/faultlat.h>
+int main(void) { return FAULTLAT_ABI_VERSION != 1 + 0 * sizeof(struct faultlat_task); }' |
+		cc -I"$1" -x c -o "$tmp/hdr" - && "$tmp/hdr"
+}
+udev_mode_matches() {	# RULES: MODE= is the misc device's .mode
+	local dev rule
+	dev=$(sed -n 's/^[[:space:]]*\.mode = \(0[0-7]*\),.*/\1/p' module/chardev.c)
+	rule=$(sed -n 's/.*MODE="\(0[0-7]*\)".*/\1/p' "$1")
+	[ -n "$dev" ] && [ "$dev" = "$rule" ] ||
+		{ echo "module/chardev.c: '$dev', rule: '$rule'"; return 1; }
+	grep -q 'KERNEL=="faultlat"' "$1"
+}
+man_renders() {	# PAGE
+	local text
+	text=$(MANWIDTH=80 man -l "$1" 2>&1) &&
+		grep -q '^NAME' <<<"$text" && grep -q 'faultlat - ' <<<"$text"
+}
+
+group_install() {
+	local d=$tmp/destdir d2=$tmp/destdir-usr
+	if ! build_module || ! build_client; then
+		not_ok "install: the module and the client build" \
+			"$(tail -n 15 "$tmp/build.log" "$tmp/client.log" 2>/dev/null)"
+		return
+	fi
+	mkdir -p "$d" "$d2"
+	check "install: make install DESTDIR=... succeeds" \
+		make -s -C "$src" install DESTDIR="$d" KDIR="$kdir"
+	check "install: exactly the expected files and modes (PREFIX=/usr/local)" \
+		tree_is "$d" /usr/local
+	check "install: the installed client runs" \
+		"$d/usr/local/bin/faultlat" --version
+	check "install: the installed uapi header compiles as <linux/faultlat.h>" \
+		header_compiles "$d/usr/local/include"
+	check "install: the man page renders" \
+		man_renders "$d/usr/local/share/man/man8/faultlat.8"
+	check "install: the udev rule gives /dev/faultlat the module's mode" \
+		udev_mode_matches "$d/etc/udev/rules.d/60-faultlat.rules"
+	check "install: the installed module's vermagic is $FL_RELEASE" \
+		test "$(modinfo -F vermagic \
+			"$d/lib/modules/$FL_RELEASE/extra/module/faultlat.ko" |
+			cut -d' ' -f1)" = "$FL_RELEASE"
+	check "install: make uninstall DESTDIR=... succeeds" \
+		make -s -C "$src" uninstall DESTDIR="$d" KDIR="$kdir"
+	check "install: nothing left after make uninstall" no_files "$d"
+	check "install: PREFIX=/usr installs under usr/" \
+		make -s -C "$src" install DESTDIR="$d2" PREFIX=/usr KDIR="$kdir"
+	check "install: exactly the expected files (PREFIX=/usr)" tree_is "$d2" /usr
+	check "install: make uninstall PREFIX=/usr leaves nothing" \
+		sh -c "make -s -C '$src' uninstall DESTDIR='$d2' PREFIX=/usr \
+			KDIR='$kdir' && find '$d2' -type f | grep -q . && exit 1 || exit 0"
+}
+
+# --- man ---
+# the options of an "Options:" block of --help, one a line
+help_options() {	# ARGS...
+	"$client" "$@" --help | awk '
+		/^Options:/ { on = 1; next }
+		on && /^$/ { exit }
+		on && match($0, /^ +(-[[:alnum:]], )?--?[[:alnum:]][-[:alnum:]]*/) {
+			n = split(substr($0, RSTART, RLENGTH), w, /[ ,]+/)
+			for (i = 1; i <= n; i++)
+				if (w[i] != "")
+					print w[i]
+		}'
+}
+help_commands() {
+	"$client" --help | awk '/^Commands/ { on = 1; next }
+		on && /^$/ { exit }
+		on && /^  [a-z]/ { print $1 }'
+}
+# The man page as text, one long line a paragraph (no hyphenation)
+man_text() {
+	groff -man -Tascii -rLL=2000n -rHY=0 -P-cbou "$1" 2>/dev/null
+}
+# The text of one section: NAME is OPTIONS (top level) or a command
+# (a subsection of COMMANDS, indented by 3)
+man_section() {	# TEXT-FILE NAME
+	awk -v s="$2" '
+		/^[A-Z]/ { top = $0; in_s = (s == "OPTIONS" && top == "OPTIONS"); next }
+		top == "COMMANDS" && /^   [a-z]+$/ { in_s = ($1 == s); next }
+		in_s' "$1"
+}
+has_option() {	# TEXT OPTION
+	grep -qE -- "(^|[^-[:alnum:]])$2([^-[:alnum:]]|\$)" <<<"$1"
+}
+options_in_man() {	# TEXT-FILE SECTION HELP-ARGS...
+	local f=$1 sect=$2 text o missing=
+	shift 2
+	text=$(man_section "$f" "$sect")
+	[ -n "$text" ] || { echo "no section $sect in the man page"; return 1; }
+	for o in $(help_options "$@"); do
+		has_option "$text" "$o" || missing+=" $o"
+	done
+	[ -z "$missing" ] || { echo "in --help, not in the man page:$missing"; return 1; }
+}
+# The options a section's option list defines (its lines at the list's
+# indent that start with an option) are all in that command's --help
+man_options_in_help() {	# TEXT-FILE SECTION HELP-ARGS...
+	local f=$1 sect=$2 o help extra=
+	shift 2
+	help=$(help_options "$@")
+	for o in $(man_section "$f" "$sect" |
+		sed -n 's/^       \(-[-[:alnum:]]*\)\(.*\)$/\1\2/p' |
+		grep -oE -- '(^|, )--?[[:alnum:]][-[:alnum:]]*' | sed 's/^, //'); do
+		grep -qxF -- "$o" <<<"$help" || extra+=" $o"
+	done
+	[ -z "$extra" ] || { echo "in the man page, not in --help:$extra"; return 1; }
+}
+man_has() {	# TEXT-FILE SECTION
+	grep -qx "$2" "$1"
+}
+
+group_man() {
+	local page=$tmp/man/faultlat.8 txt=$tmp/faultlat.8.txt c
+	if ! build_client; then
+		not_ok "man: the client builds" "$(tail -n 15 "$tmp/client.log")"
+		return
+	fi
+	check "man: make man builds faultlat(8) (rst2man, warnings are errors)" \
+		make -s -C "$src" man DOCS_O="$tmp"
+	man_text "$page" >"$txt" || true
+	check "man: faultlat --help's options are in OPTIONS" \
+		options_in_man "$txt" OPTIONS
+	check "man: OPTIONS lists only faultlat --help's options" \
+		man_options_in_help "$txt" OPTIONS
+	for c in $(help_commands); do
+		if [ "$c" = help ]; then
+			check "man: a section for 'help'" \
+				test -n "$(man_section "$txt" help)"
+			continue
+		fi
+		check "man: faultlat $c --help's options are in its section" \
+			options_in_man "$txt" "$c" "$c"
+		check "man: $c's section lists only faultlat $c --help's options" \
+			man_options_in_help "$txt" "$c" "$c"
+	done
+	for c in SYNOPSIS DESCRIPTION ENVIRONMENT 'EXIT STATUS' EXAMPLES; do
+		check "man: has $c" man_has "$txt" "$c"
+	done
+	check "man: documents the environment --help names" sh -c "
+		for v in \$('$client' --help | grep -o 'FAULTLAT_[A-Z_]*'); do
+			grep -q \"\$v\" '$txt' || { echo \$v; exit 1; }
+		done"
+}
+
+# --- completion ---
+# COMPREPLY for the words given, the last being completed
+complete_words() {
+	bash -c '
+		PATH=$1:$PATH
+		. "$2"
+		shift 2
+		COMP_WORDS=("$@")
+		COMP_CWORD=$(($# - 1))
+		_faultlat
+		printf "%s\n" "${COMPREPLY[@]}" | sort -u' _ \
+		"$(dirname "$client")" "$src/userspace/bash-completion/faultlat" "$@"
+}
+same_set() {	# A B: the same lines, in any order
+	[ "$(sort -u <<<"$1")" = "$(sort -u <<<"$2")" ] || {
+		diff <(sort -u <<<"$1") <(sort -u <<<"$2")
+		return 1
+	}
+}
+
+group_completion() {
+	local c
+	if ! build_client; then
+		not_ok "completion: the client builds" "$(tail -n 15 "$tmp/client.log")"
+		return
+	fi
+	check "completion: bash -n" bash -n "$src/userspace/bash-completion/faultlat"
+	check "completion: the commands of faultlat --help" \
+		same_set "$(complete_words faultlat '')" "$(help_commands)"
+	check "completion: 'faultlat t' is tasks, trace, top" \
+		same_set "$(complete_words faultlat t)" "$(help_commands | grep '^t')"
+	check "completion: faultlat's global options" \
+		same_set "$(complete_words faultlat -)" "$(help_options)"
+	for c in $(help_commands); do
+		[ "$c" != help ] || continue
+		check "completion: faultlat $c's options" \
+			same_set "$(complete_words faultlat -j "$c" -)" \
+			"$(help_options "$c")"
+	done
+	check "completion: a prefix (faultlat st) gets status' options" \
+		same_set "$(complete_words faultlat st --)" \
+		"$(help_options status | grep '^--')"
+	check "completion: hist -p completes a process id" \
+		grep -qx "$$" <<<"$(complete_words faultlat hist -p "$$")"
+	check "completion: run -o completes a file" \
+		grep -qx "$src/dkms.conf" <<<"$(complete_words faultlat run -o "$src/dkms.c")"
+	check "completion: help completes the commands" \
+		same_set "$(complete_words faultlat help '')" "$(help_commands)"
+}
+
+# --- docs ---
+kernel_doc_clean() {	# kernel-doc -none on the uapi header: no warnings
+	local kd out
+	kd=$(tools/pkg/kernel-doc.sh)
+	out=$(perl "$kd/scripts/kernel-doc" -none -Wall uapi/linux/faultlat.h 2>&1)
+	[ -z "$out" ] || { echo "$out"; return 1; }
+}
+uapi_documented() {	# every struct of the uapi header is in the HTML
+	local s missing=
+	for s in $(sed -n 's/^struct \(faultlat_[a-z_]*\) {$/\1/p' uapi/linux/faultlat.h); do
+		grep -q "struct $s</" "$1" || grep -q ">$s<" "$1" || missing+=" $s"
+	done
+	[ -z "$missing" ] || { echo "not in uapi.html:$missing"; return 1; }
+}
+
+group_docs() {
+	check "docs: make htmldocs (Sphinx -W: no warnings)" \
+		make -s -C "$src" htmldocs DOCS_O="$tmp/docs"
+	check "docs: kernel-doc -Wall has nothing to say about the uapi header" \
+		kernel_doc_clean
+	check "docs: every struct of the uapi header is in the ABI page" \
+		uapi_documented "$tmp/docs/html/uapi.html"
+	check "docs: the man page is a page of the HTML documentation" \
+		test -f "$tmp/docs/html/userspace/faultlat.html"
+}
+
+# --- dkms ---
+# A private DKMS tree: nothing in /var/lib/dkms or /usr/src, a throwaway
+# signing key (dkms signs what it builds when it can).
+dkms_run() {
+	mok_signing_key=$tmp/dkms/mok.key mok_certificate=$tmp/dkms/mok.pub \
+		dkms --dkmstree "$tmp/dkms/tree" --sourcetree "$tmp/dkms/src" \
+		--installtree "$tmp/dkms/install" "$@"
+}
+dkms_status_built() {
+	dkms_run status -m faultlat -v "$version" -k "$FL_RELEASE" | tee /dev/stderr |
+		grep -q "faultlat/$version, $FL_RELEASE, x86_64: built"
+}
+
+group_dkms() {
+	local out=$root/out/check-pkg-dkms ko rc=0
+	if ! command -v dkms >/dev/null; then
+		not_ok "dkms: dkms is installed (tools/vm/deps.sh)"
+		return
+	fi
+	mkdir -p "$tmp/dkms/tree" "$tmp/dkms/src"
+	check "dkms: make dkms-src puts the sources dkms.conf builds in place" \
+		make -s -C "$src" dkms-src DKMS_SRC="$tmp/dkms/src/faultlat-$version"
+	check "dkms: dkms add" dkms_run add -m faultlat -v "$version"
+	check "dkms: dkms build -k $FL_RELEASE" \
+		dkms_run build -m faultlat -v "$version" -k "$FL_RELEASE" \
+		--kernelsourcedir "$kdir"
+	check "dkms: dkms status says built" dkms_status_built
+	ko=$tmp/dkms/tree/faultlat/$version/$FL_RELEASE/x86_64/module/faultlat.ko
+	check "dkms: the built module's version is $version" \
+		test "$(modinfo -F version "$ko" 2>/dev/null)" = "$version"
+	if [ -z "$guest" ]; then
+		skip "dkms: the DKMS-built module loads in the guest (--no-guest)"
+		return
+	fi
+	if [ ! -f "$ko" ]; then
+		not_ok "dkms: the DKMS-built module loads in the guest" "no $ko"
+		return
+	fi
+	# The guest sees the host's / read-only, but not its /tmp: the
+	# module goes to the results share, /results in the guest.
+	mkdir -p "$out"
+	cp "$ko" "$out/faultlat.ko"
+	echo "# booting $FL_RELEASE to load the DKMS-built module (output: $out)"
+	tools/vm/run-guest.sh --out "$out" --timeout 600 -- \
+		tools/pkg/dkms-guest.sh /results/faultlat.ko "$version" \
+		>"$tmp/guest.log" 2>&1 || rc=$?
+	# The guest's checks count in its own TAP block, printed after ours;
+	# here, whether it ran to its end (1: some of its checks failed).
+	if grep -q '^# Totals:' "$out/output.log" 2>/dev/null &&
+		{ [ "$rc" -eq 0 ] || [ "$rc" -eq 1 ]; }; then
+		ok "dkms: the guest booted and ran its checks (TAP below)"
+		guest_log=$out/output.log
+	else
+		not_ok "dkms: the guest booted and ran its checks" \
+			"run-guest.sh exited with $rc:" "$(tail -n 20 "$tmp/guest.log")"
+	fi
+}
+
+for g in "${groups[@]}"; do
+	if ! declare -F "group_$g" >/dev/null; then
+		not_ok "unknown group $g"
+		continue
+	fi
+	start=$SECONDS
+	"group_$g"
+	echo "# $g: $((SECONDS - start)) s"
+done
+
+echo "1..$n"
+echo "# Totals: pass:$pass fail:$fail xfail:0 xpass:0 skip:$skip error:0"
+guest_failed=0
+if [ -n "$guest_log" ]; then
+	echo "# selftests: faultlat-pkg: dkms-guest"
+	cat "$guest_log"
+	grep -q '^# Totals: pass:[0-9]* fail:0 ' "$guest_log" || guest_failed=1
+fi
+[ "$fail" -eq 0 ] && [ "$guest_failed" -eq 0 ]
