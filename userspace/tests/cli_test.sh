@@ -801,6 +801,169 @@ fake "" "$FL" tasks -j
 	j["tasks"][3]["exited"] is True and j["tasks"][2]["p99_ns"] == 448'
 ok $? "tasks -j"
 
+# --- export on the fake device -----------------------------------------------
+
+run "$FL" export --help
+[ $rc -eq 0 ] && has out "Usage: faultlat export" && has out EXAMPLES &&
+has out "--top N" && has out "Series: 246 (fine) or 78 (octave)"
+ok $? "export --help: usage, series counts, examples"
+
+run "$FL" export --format json
+[ $rc -eq 2 ] && has err "unknown format 'json': the only one is prometheus"
+ok $? "export --format json: 2"
+
+for a in "-i 5ms" "-c 3" "--top 0" "--top 1001" "--top x" "--buckets coarse" "extra"; do
+	# shellcheck disable=SC2086
+	run "$FL" export $a
+	[ $rc -eq 2 ] && has err "Try 'faultlat export --help'."
+	ok $? "export $a: usage error 2"
+done
+
+FAULTLAT_DEVICE=$tmp/nonexistent run "$FL" export
+[ $rc -eq 1 ] && has err "module is not loaded"
+ok $? "export without the device: 1"
+
+fake "" "$FL" export
+[ $rc -eq 0 ] && has out '# TYPE faultlat_faults_total counter' &&
+has out 'faultlat_faults_total{type="minor",mode="user"} 90' &&
+has out 'faultlat_faults_total{type="major",mode="user"} 4' &&
+has out 'faultlat_faults_total{type="error",mode="unknown"} 2' &&
+has out 'faultlat_fault_latency_seconds_bucket{type="minor",le="0.00000016"} 50' &&
+has out 'faultlat_fault_latency_seconds_bucket{type="major",le="+Inf"} 4' &&
+has out 'faultlat_fault_latency_seconds_sum{type="major"} 0.0012036' &&
+has out 'faultlat_tlb_flushes_total{kind="ranged"} 36' &&
+has out 'faultlat_tlb_flush_latency_seconds_count 40' &&
+has out 'faultlat_module_info{version="1.0",abi="1",client="1.0"} 1' &&
+[ "$(grep -vc '^#' "$tmp/out")" -eq 603 ]
+ok $? "export: faults, histograms, TLB, info; 603 series"
+
+if command -v promtool >/dev/null; then
+	cp "$tmp/out" "$tmp/fine.prom"
+	promtool check metrics <"$tmp/fine.prom" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	[ $rc -eq 0 ]; ok $? "promtool check metrics accepts export's output"
+	fake "grow=1" "$FL" export --top 2 --buckets octave
+	promtool check metrics <"$tmp/out" >"$tmp/err" 2>&1
+	rc=$?
+	[ $rc -eq 0 ]; ok $? "promtool check metrics accepts --top and --buckets octave"
+else
+	echo "ok $((n += 1)) # SKIP promtool not installed (tools/vm/deps.sh)"
+	echo "ok $((n += 1)) # SKIP promtool not installed (tools/vm/deps.sh)"
+fi
+
+fake "notlb=1,nmissed=7,dropped=8" "$FL" export --buckets octave
+[ $rc -eq 0 ] && ! has out faultlat_tlb_ && has out 'faultlat_nmissed_total{probe="fault"} 7' &&
+has out 'faultlat_dropped_total 8' && [ "$(grep -vc '^#' "$tmp/out")" -eq 78 ]
+ok $? "export --buckets octave without TLB probes: 78 series, counters"
+
+fake "grow=1" "$FL" export --top 1
+[ $rc -eq 0 ] && grep -q '^faultlat_process_faults{pid="[0-9]*",comm="[a-z]*",type="minor"} ' "$tmp/out" &&
+has out 'faultlat_process_faults{pid="",comm="other",type="minor"}' &&
+[ "$(grep -c '^faultlat_process_' "$tmp/out")" -eq 8 ]
+ok $? "export --top 1: one process and other, 8 series"
+
+fake "global_err=EPERM" "$FL" export
+[ $rc -eq 1 ] && has err "CAP_PERFMON or CAP_SYS_ADMIN" && [ ! -s "$tmp/out" ]
+ok $? "export, EPERM: 1, nothing written"
+
+mkdir "$tmp/tf"
+fake "" "$FL" export -o "$tmp/tf/faultlat.prom"
+[ $rc -eq 0 ] && [ ! -s "$tmp/out" ] && [ "$(ls -A "$tmp/tf")" = faultlat.prom ] &&
+[ "$(stat -c %a "$tmp/tf/faultlat.prom")" = 644 ] &&
+grep -q '^faultlat_dropped_total 0$' "$tmp/tf/faultlat.prom"
+ok $? "export -o: the file alone in its directory, mode 644"
+
+ino=$(stat -c %i "$tmp/tf/faultlat.prom")
+fake "grow=1" "$FL" export -o "$tmp/tf/faultlat.prom" -i 10ms -c 3
+[ $rc -eq 0 ] && [ "$(ls -A "$tmp/tf")" = faultlat.prom ] &&
+[ "$(stat -c %i "$tmp/tf/faultlat.prom")" != "$ino" ] &&
+[ "$(grep -c '^GLOBAL' "$tmp/log")" -eq 3 ] &&
+grep -q '^faultlat_faults_total{type="minor",mode="user"} 270$' "$tmp/tf/faultlat.prom"
+ok $? "export -i -c 3: three reads, the file replaced (renamed), the last one's values"
+
+fake "" "$FL" export -o "$tmp/nodir/faultlat.prom"
+[ $rc -eq 1 ] && has err "creating a temporary file for $tmp/nodir/faultlat.prom: No such file or directory"
+ok $? "export -o into a missing directory: 1, says why"
+
+# --- heatmap on the fake device and from trace -j ------------------------------
+
+run "$FL" heatmap --help
+[ $rc -eq 0 ] && has out "Usage: faultlat heatmap" && has out EXAMPLES && has out -- "--from"
+ok $? "heatmap --help"
+
+run "$FL" heatmap
+[ $rc -eq 2 ] && has err "-o FILE.svg is required"
+ok $? "heatmap without -o: 2"
+
+for a in "-i 1ms" "-d 0" "-d x" "-p 0" "extra"; do
+	# shellcheck disable=SC2086
+	run "$FL" heatmap -o "$tmp/x.svg" $a
+	[ $rc -eq 2 ] && has err "Try 'faultlat heatmap --help'."
+	ok $? "heatmap $a: usage error 2"
+done
+
+fake "grow=1" "$FL" heatmap -i 10ms -d 50ms -o "$tmp/live.svg"
+[ $rc -eq 0 ] && grep -q 'data-class="minor"' "$tmp/live.svg" &&
+grep -q 'data-columns="5"' "$tmp/live.svg" &&
+grep -q 'data-class="major"[^>]* data-faults="20"' "$tmp/live.svg" &&
+grep -q '<title>faultlat heatmap: all tasks on ' "$tmp/live.svg" &&
+[ "$(grep -c '^GLOBAL' "$tmp/log")" -eq 6 ]
+ok $? "heatmap live: 5 intervals from 6 reads, 4 majors each"
+
+if command -v xmllint >/dev/null; then
+	xmllint --noout "$tmp/live.svg" 2>"$tmp/err"
+	ok $? "xmllint accepts the SVG"
+else
+	echo "ok $((n += 1)) # SKIP xmllint not installed (tools/vm/deps.sh)"
+fi
+
+fake "task_err=ESRCH" "$FL" heatmap -p 12345 -o "$tmp/x.svg"
+[ $rc -eq 1 ] && has err "no faults recorded for PID 12345" && [ ! -e "$tmp/x.svg" ]
+ok $? "heatmap -p, ESRCH: 1, no file"
+
+{
+	echo '{"type":"fault","ts_ns":5000000000,"cpu":0,"pid":7,"tgid":7,"comm":"a","outcome":"minor","latency_ns":140}'
+	echo 'not json'
+	echo '{"type":"fault","ts_ns":4000000000,"cpu":1,"pid":8,"tgid":8,"comm":"b<&>","outcome":"major","latency_ns":2000000}'
+	echo '{"type":"tlb_flush","ts_ns":4500000000,"pid":7,"latency_ns":5}'
+	echo '{"type":"fault","ts_ns":7500000000,"cpu":0,"pid":7,"tgid":7,"outcome":"error","latency_ns":1}'
+	echo '{"type":"fault","ts_ns":6500000000,"pid":7,"tgid":7,"outcome":"minor"}'
+	echo '[1,2]'
+	echo '{"type":"summary","events":4}'
+} >"$tmp/t.jsonl"
+run "$FL" heatmap --from "$tmp/t.jsonl" -o "$tmp/replay.svg"
+[ $rc -eq 0 ] && has err "skipped 3 lines that are not faultlat trace -j output (the first: line 2)" &&
+grep -q 'data-class="minor"[^>]* data-columns="2" [^>]* data-faults="1"' "$tmp/replay.svg" &&
+grep -q 'data-class="major"[^>]* data-faults="1"' "$tmp/replay.svg" &&
+grep -q 'replay of ' "$tmp/replay.svg"
+ok $? "heatmap --from: minor and major events, the earliest first; bad lines counted"
+
+run "$FL" heatmap --from "$tmp/t.jsonl" -p 7 -i 500ms -o "$tmp/replay.svg"
+[ $rc -eq 0 ] && grep -q 'data-class="minor"[^>]* data-columns="1" [^>]* data-faults="1"' "$tmp/replay.svg" &&
+grep -q 'data-class="major"[^>]* data-faults="0"' "$tmp/replay.svg"
+ok $? "heatmap --from -p: that process's events only"
+
+run "$FL" heatmap --from /dev/null -o "$tmp/replay.svg"
+[ $rc -eq 1 ] && has err "holds no minor or major fault event"
+ok $? "heatmap --from an empty file: 1"
+
+run "$FL" heatmap --from "$tmp/missing" -o "$tmp/replay.svg"
+[ $rc -eq 1 ] && has err "cannot open $tmp/missing"
+ok $? "heatmap --from a missing file: 1"
+
+head -c 4096 /dev/urandom >"$tmp/garbage"
+run "$FL" heatmap --from "$tmp/garbage" -o "$tmp/replay.svg"
+[ $rc -eq 1 ] && has err "holds no minor or major fault event"
+ok $? "heatmap --from garbage: 1, no crash"
+
+{
+	echo '{"type":"fault","ts_ns":0,"tgid":1,"outcome":"minor","latency_ns":140}'
+	echo '{"type":"fault","ts_ns":1000000000000,"tgid":1,"outcome":"minor","latency_ns":140}'
+} >"$tmp/long.jsonl"
+run "$FL" heatmap --from "$tmp/long.jsonl" -i 10ms -o "$tmp/replay.svg"
+[ $rc -eq 1 ] && has err "spans more than 20000 intervals"
+ok $? "heatmap --from, too many intervals: 1, says what to do"
+
 echo "1..$n"
 echo "# $((n - failed)) passed, $failed failed"
 [ $failed -eq 0 ]
