@@ -258,9 +258,14 @@ static void draw_panel(FILE *f, const struct fl_heat *h, unsigned int c,
 		 fl_class_names[c], fl_class_names[c], g->x, g->y, g->w, g->h,
 		 g->cw, ROW_H, g->first, g->last, h->nr_cols, max, total);
 	fl_svg_group(f, attrs);
-	fl_svg_text(f, g->x, g->y - 10, "start", 13, 0,
-		    "%s faults: %llu in total, at most %llu in a cell",
-		    fl_class_names[c], total, max);
+	/* nothing in the grid but the cells: programs read it back */
+	if (total)
+		fl_svg_text(f, g->x, g->y - 10, "start", 13, 0,
+			    "%s faults: %llu in total, at most %llu in a cell",
+			    fl_class_names[c], total, max);
+	else
+		fl_svg_text(f, g->x, g->y - 10, "start", 13, 0,
+			    "%s faults: none", fl_class_names[c]);
 	/* the frame, just outside the grid: no pixel of the grid is its */
 	fprintf(f,
 		"<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" stroke=\"%s\"/>\n",
@@ -277,9 +282,6 @@ static void draw_panel(FILE *f, const struct fl_heat *h, unsigned int c,
 				    ROW_H, color, NULL);
 		}
 	}
-	if (!total)
-		fl_svg_text(f, g->x + g->w / 2, g->y + g->h / 2 + 4, "middle",
-			    12, 0, "no %s faults", fl_class_names[c]);
 	y_axis(f, g);
 	x_axis(f, h, g);
 	legend(f, g, max);

@@ -9,7 +9,8 @@
  * grid of cells: a column per interval, left to right, and a row per
  * bucket of the module's histograms, the slowest at the top.  A cell's
  * colour tells its count, on a log scale up to the panel's fullest cell;
- * an empty cell is left white.  Both panels show the same buckets: from
+ * an empty cell is left white, and nothing else is drawn inside the grid
+ * (its frame lies just outside).  Both panels show the same buckets: from
  * two below the fastest fault to two above the slowest, 16 at least.
  *
  * Each panel's <g> carries its geometry for programs that read the

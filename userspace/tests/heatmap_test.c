@@ -153,7 +153,7 @@ static void test_svg(void)
 	has(out, "data-max-count=\"100\" data-faults=\"101\">",
 	    "minor panel: its counts");
 	has(out, "data-class=\"major\"", "a major panel");
-	has(out, ">no major faults</text>", "an empty panel says so");
+	has(out, ">major faults: none</text>", "an empty panel says so");
 	/* bucket 30 is 3 rows below the top: y = 78 + 3 * 4 */
 	has(out, "<rect x=\"96\" y=\"90\" width=\"40\" height=\"4\" fill=\"#800026\"/>",
 	    "the fullest cell: top-left, dark red");
@@ -170,7 +170,7 @@ static void test_svg(void)
 
 	fl_heat_init(&h, 1000);
 	out = render(&h, "empty");
-	has(out, ">no minor faults</text>", "nothing at all: still a picture");
+	has(out, ">minor faults: none</text>", "nothing at all: still a picture");
 	free(out);
 }
 
