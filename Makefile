@@ -114,7 +114,8 @@ uninstall:
 # DKMS: the sources dkms.conf builds, in DKMS_SRC; then, without DESTDIR,
 # dkms add, build and install for KRELEASE
 DKMS_FILES := Kbuild dkms.conf uapi/linux/faultlat.h module/Kbuild \
-	$(filter-out %.mod.c,$(wildcard module/*.c)) $(wildcard module/*.h)
+	$(filter-out %.mod.c,$(wildcard module/*.c)) $(wildcard module/*.h) \
+	$(wildcard module/*.S)
 
 dkms-src:
 	rm -rf $(DESTDIR)$(DKMS_SRC)

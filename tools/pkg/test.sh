@@ -94,7 +94,7 @@ fi
 rm -f "$src/userspace/faultlat"
 
 version=$(awk '$2 == "FL_VERSION_MAJOR" { a = $3 }
-	$2 == "FL_VERSION_MINOR" { b = $3 } END { print a "." b }' module/faultlat.h)
+	$2 == "FL_VERSION_MINOR" { b = $3 } END { print a "." b }' "$src/module/faultlat.h")
 echo "# MODULE_VERSION $version, kernel $FL_RELEASE ($kdir)"
 
 built=
@@ -126,7 +126,7 @@ config_off_fails() {	# OPTION
 
 group_kconfig() {
 	local opts o
-	opts=$(sed -n 's/^fl-required := //p' module/Kbuild)
+	opts=$(sed -n 's/^fl-required := //p' "$src/module/Kbuild")
 	if [ -z "$opts" ]; then
 		not_ok "kconfig: module/Kbuild lists its required options (fl-required)"
 		return
@@ -144,7 +144,7 @@ group_kconfig() {
 # --- modinfo ---
 params_described() {	# KO: every module_param of module/*.c has a description
 	local p missing=
-	for p in $(grep -ho 'module_param\(_named\)\?( *[a-z_0-9]*' module/*.c |
+	for p in $(grep -ho 'module_param\(_named\)\?( *[a-z_0-9]*' "$src"/module/*.c |
 		sed 's/.*( *//'); do
 		modinfo -F parm "$1" | grep -q "^$p:.*[[:alnum:]].* (" ||
 			missing+=" $p"
@@ -158,7 +158,8 @@ group_modinfo() {
 		not_ok "modinfo: the module builds" "$(tail -n 15 "$tmp/build.log")"
 		return
 	fi
-	dkv=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' dkms.conf)
+	# dkms sources dkms.conf with bash
+	dkv=$(cd / && bash -c '. "$1" && echo "$PACKAGE_VERSION"' _ "$src/dkms.conf")
 	check "modinfo: version is $version (FL_VERSION_MAJOR.MINOR)" \
 		test "$(modinfo -F version "$ko")" = "$version"
 	check "modinfo: dkms.conf's PACKAGE_VERSION ($dkv) is MODULE_VERSION" \
@@ -203,7 +204,7 @@ int main(void) { return FAULTLAT_ABI_VERSION != 1 + 0 * sizeof(struct faultlat_t
 }
 udev_mode_matches() {	# RULES: MODE= is the misc device's .mode
 	local dev rule
-	dev=$(sed -n 's/^[[:space:]]*\.mode = \(0[0-7]*\),.*/\1/p' module/chardev.c)
+	dev=$(sed -n 's/^[[:space:]]*\.mode = \(0[0-7]*\),.*/\1/p' "$src/module/chardev.c")
 	rule=$(sed -n 's/.*MODE="\(0[0-7]*\)".*/\1/p' "$1")
 	[ -n "$dev" ] && [ "$dev" = "$rule" ] ||
 		{ echo "module/chardev.c: '$dev', rule: '$rule'"; return 1; }
@@ -280,28 +281,31 @@ man_section() {	# TEXT-FILE NAME
 		top == "COMMANDS" && /^   [a-z]+$/ { in_s = ($1 == s); next }
 		in_s' "$1"
 }
-has_option() {	# TEXT OPTION
-	grep -qE -- "(^|[^-[:alnum:]])$2([^-[:alnum:]]|\$)" <<<"$1"
+# The options a section's option list defines: its lines at the list's
+# indent that start with an option ("-p PID, --pid PID", "--tlb")
+man_options() {	# TEXT-FILE SECTION
+	man_section "$1" "$2" |
+		sed -n 's/^       \(-[-[:alnum:]]*\)\(.*\)$/\1\2/p' |
+		grep -oE -- '(^|, )--?[[:alnum:]][-[:alnum:]]*' | sed 's/^, //'
 }
+# Each option of HELP-ARGS --help is defined in SECTION's option list
 options_in_man() {	# TEXT-FILE SECTION HELP-ARGS...
-	local f=$1 sect=$2 text o missing=
+	local f=$1 sect=$2 defined o missing=
 	shift 2
-	text=$(man_section "$f" "$sect")
-	[ -n "$text" ] || { echo "no section $sect in the man page"; return 1; }
+	[ -n "$(man_section "$f" "$sect")" ] ||
+		{ echo "no section $sect in the man page"; return 1; }
+	defined=$(man_options "$f" "$sect")
 	for o in $(help_options "$@"); do
-		has_option "$text" "$o" || missing+=" $o"
+		grep -qxF -- "$o" <<<"$defined" || missing+=" $o"
 	done
 	[ -z "$missing" ] || { echo "in --help, not in the man page:$missing"; return 1; }
 }
-# The options a section's option list defines (its lines at the list's
-# indent that start with an option) are all in that command's --help
+# ... and the other way round: the man page defines no other option
 man_options_in_help() {	# TEXT-FILE SECTION HELP-ARGS...
 	local f=$1 sect=$2 o help extra=
 	shift 2
 	help=$(help_options "$@")
-	for o in $(man_section "$f" "$sect" |
-		sed -n 's/^       \(-[-[:alnum:]]*\)\(.*\)$/\1\2/p' |
-		grep -oE -- '(^|, )--?[[:alnum:]][-[:alnum:]]*' | sed 's/^, //'); do
+	for o in $(man_options "$f" "$sect"); do
 		grep -qxF -- "$o" <<<"$help" || extra+=" $o"
 	done
 	[ -z "$extra" ] || { echo "in the man page, not in --help:$extra"; return 1; }
@@ -397,12 +401,13 @@ group_completion() {
 kernel_doc_clean() {	# kernel-doc -none on the uapi header: no warnings
 	local kd out
 	kd=$(tools/pkg/kernel-doc.sh)
-	out=$(perl "$kd/scripts/kernel-doc" -none -Wall uapi/linux/faultlat.h 2>&1)
+	out=$(perl "$kd/scripts/kernel-doc" -none -Werror "$src/uapi/linux/faultlat.h" 2>&1) ||
+		{ echo "$out"; return 1; }
 	[ -z "$out" ] || { echo "$out"; return 1; }
 }
 uapi_documented() {	# every struct of the uapi header is in the HTML
 	local s missing=
-	for s in $(sed -n 's/^struct \(faultlat_[a-z_]*\) {$/\1/p' uapi/linux/faultlat.h); do
+	for s in $(sed -n 's/^struct \(faultlat_[a-z_]*\) {$/\1/p' "$src/uapi/linux/faultlat.h"); do
 		grep -q "struct $s</" "$1" || grep -q ">$s<" "$1" || missing+=" $s"
 	done
 	[ -z "$missing" ] || { echo "not in uapi.html:$missing"; return 1; }
@@ -411,7 +416,7 @@ uapi_documented() {	# every struct of the uapi header is in the HTML
 group_docs() {
 	check "docs: make htmldocs (Sphinx -W: no warnings)" \
 		make -s -C "$src" htmldocs DOCS_O="$tmp/docs"
-	check "docs: kernel-doc -Wall has nothing to say about the uapi header" \
+	check "docs: kernel-doc -Werror has nothing to say about the uapi header" \
 		kernel_doc_clean
 	check "docs: every struct of the uapi header is in the ABI page" \
 		uapi_documented "$tmp/docs/html/uapi.html"
