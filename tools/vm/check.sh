@@ -78,6 +78,22 @@ for flavour in ${FAULTLAT_FLAVOURS:-amd64}; do
 done
 
 printf '%s\n' "${table[@]}"
+# Packaging (tools/pkg/test.sh: DKMS, its module loaded in a guest of its
+# own, make install, the man page, the docs), counted by its Totals lines
+# as a kernel's are; FAULTLAT_PKG=0 leaves it out.  Logs in out/check-pkg/.
+if [ "${FAULTLAT_PKG:-1}" != 0 ]; then
+	start=$SECONDS rc=0
+	mkdir -p "$root/out/check-pkg"
+	"$root/tools/pkg/test.sh" 2>&1 | tee "$root/out/check-pkg/output.log" || rc=$?
+	read -r pass fail skip < <(awk '/^# Totals: / { n++
+			for (i = 3; i <= NF; i++) { split($i, kv, ":"); c[kv[1]] += kv[2] } }
+		END { print c["pass"] + c["xfail"], c["fail"] + c["xpass"] + c["error"] +
+			  (n ? 0 : 1), c["skip"] + 0 }' "$root/out/check-pkg/output.log")
+	[ "$rc" -eq 0 ] || [ "$fail" -gt 0 ] || fail=1
+	total_pass=$((total_pass + pass)) total_fail=$((total_fail + fail))
+	total_skip=$((total_skip + skip))
+	echo "check: packaging: pass $pass fail $fail skip $skip rc $rc $((SECONDS - start))s"
+fi
 line="$total_pass passed, $total_fail failed"
 [ "$total_skip" -eq 0 ] || line+=", $total_skip skipped"
 finished=1
