@@ -87,8 +87,8 @@ if [ "${FAULTLAT_PKG:-1}" != 0 ]; then
 	"$root/tools/pkg/test.sh" 2>&1 | tee "$root/out/check-pkg/output.log" || rc=$?
 	read -r pass fail skip < <(awk '/^# Totals: / { n++
 			for (i = 3; i <= NF; i++) { split($i, kv, ":"); c[kv[1]] += kv[2] } }
-		END { print c["pass"] + c["xfail"], c["fail"] + c["xpass"] + c["error"] +
-			  (n ? 0 : 1), c["skip"] + 0 }' "$root/out/check-pkg/output.log")
+		END { f = c["fail"] + c["xpass"] + c["error"] + (n ? 0 : 1)
+			print c["pass"] + c["xfail"], f, c["skip"] + 0 }' "$root/out/check-pkg/output.log")
 	[ "$rc" -eq 0 ] || [ "$fail" -gt 0 ] || fail=1
 	total_pass=$((total_pass + pass)) total_fail=$((total_fail + fail))
 	total_skip=$((total_skip + skip))
