@@ -100,14 +100,20 @@ echo "# MODULE_VERSION $version, kernel $FL_RELEASE ($kdir)"
 built=
 build_module() {	# once: module/faultlat.ko in the copy
 	[ -z "$built" ] || return 0
-	make -s -C "$src" module KDIR="$kdir" >"$tmp/build.log" 2>&1 &&
-		built=1 || { cat "$tmp/build.log"; return 1; }
+	if ! make -s -C "$src" module KDIR="$kdir" >"$tmp/build.log" 2>&1; then
+		cat "$tmp/build.log"
+		return 1
+	fi
+	built=1
 }
 client=
 build_client() {
 	[ -z "$client" ] || return 0
-	make -s -C "$src" userspace >"$tmp/client.log" 2>&1 &&
-		client=$src/userspace/faultlat || { cat "$tmp/client.log"; return 1; }
+	if ! make -s -C "$src" userspace >"$tmp/client.log" 2>&1; then
+		cat "$tmp/client.log"
+		return 1
+	fi
+	client=$src/userspace/faultlat
 }
 
 # --- kconfig ---
@@ -144,11 +150,11 @@ group_kconfig() {
 # --- modinfo ---
 params_described() {	# KO: every module_param of module/*.c has a description
 	local p missing=
-	for p in $(grep -ho 'module_param\(_named\)\?( *[a-z_0-9]*' "$src"/module/*.c |
-		sed 's/.*( *//'); do
+	while read -r p; do
 		modinfo -F parm "$1" | grep -q "^$p:.*[[:alnum:]].* (" ||
 			missing+=" $p"
-	done
+	done < <(grep -ho 'module_param[a-z_]*( *[a-z_0-9]*' "$src"/module/*.c |
+		sed 's/.*( *//')
 	[ -z "$missing" ] || { echo "no description:$missing"; return 1; }
 }
 
@@ -206,8 +212,10 @@ udev_mode_matches() {	# RULES: MODE= is the misc device's .mode
 	local dev rule
 	dev=$(sed -n 's/^[[:space:]]*\.mode = \(0[0-7]*\),.*/\1/p' "$src/module/chardev.c")
 	rule=$(sed -n 's/.*MODE="\(0[0-7]*\)".*/\1/p' "$1")
-	[ -n "$dev" ] && [ "$dev" = "$rule" ] ||
-		{ echo "module/chardev.c: '$dev', rule: '$rule'"; return 1; }
+	if [ -z "$dev" ] || [ "$dev" != "$rule" ]; then
+		echo "module/chardev.c: '$dev', rule: '$rule'"
+		return 1
+	fi
 	grep -q 'KERNEL=="faultlat"' "$1"
 }
 man_renders() {	# PAGE
@@ -407,10 +415,20 @@ kernel_doc_clean() {	# kernel-doc -none on the uapi header: no warnings
 }
 uapi_documented() {	# every struct of the uapi header is in the HTML
 	local s missing=
-	for s in $(sed -n 's/^struct \(faultlat_[a-z_]*\) {$/\1/p' "$src/uapi/linux/faultlat.h"); do
+	while read -r s; do
 		grep -q "struct $s</" "$1" || grep -q ">$s<" "$1" || missing+=" $s"
-	done
+	done < <(sed -n 's/^struct \(faultlat_[a-z_]*\) {$/\1/p' "$src/uapi/linux/faultlat.h")
 	[ -z "$missing" ] || { echo "not in uapi.html:$missing"; return 1; }
+}
+
+params_in_admin_guide() {	# every module parameter has its entry
+	local p missing=
+	while read -r p; do
+		grep -q "^\`\`$p\`\`" "$src/Documentation/admin-guide.rst" ||
+			missing+=" $p"
+	done < <(grep -ho 'module_param[a-z_]*( *[a-z_0-9]*' "$src"/module/*.c |
+		sed 's/.*( *//')
+	[ -z "$missing" ] || { echo "not in admin-guide.rst:$missing"; return 1; }
 }
 
 group_docs() {
@@ -420,6 +438,8 @@ group_docs() {
 		kernel_doc_clean
 	check "docs: every struct of the uapi header is in the ABI page" \
 		uapi_documented "$tmp/docs/html/uapi.html"
+	check "docs: the admin guide describes every module parameter" \
+		params_in_admin_guide
 	check "docs: the man page is a page of the HTML documentation" \
 		test -f "$tmp/docs/html/userspace/faultlat.html"
 }
