@@ -30,8 +30,12 @@
 # Builds happen in a copy of the sources in a temporary directory: other
 # builds in the checkout (make check) are left alone.  Needs root only
 # for tools/vm/deps.sh and kernel.sh when packages are missing.
+# shellcheck disable=SC2317 # functions called through check() and group_*
 set -euo pipefail
 
+# One compound command: bash parses it whole before running it, so that an
+# edit of this file while it runs (make check is long) cannot derail it.
+{
 cd "$(dirname "$0")/../.."
 root=$PWD
 guest=1 head=
@@ -521,3 +525,5 @@ if [ -n "$guest_log" ]; then
 	grep -q '^# Totals: pass:[0-9]* fail:0 ' "$guest_log" || guest_failed=1
 fi
 [ "$fail" -eq 0 ] && [ "$guest_failed" -eq 0 ]
+exit
+}
