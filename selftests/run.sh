@@ -4,10 +4,12 @@
 # Run the faultlat selftests; in the VM rig's guest, as root.
 #
 #   FAULTLAT_KO=/abs/module/faultlat.ko FAULTLAT_CLIENT=/abs/userspace/faultlat \
-#       selftests/run.sh [TEST...]
+#       selftests/run.sh [--no-tests | TEST...]
 #
-# Loads the module, runs each test program (default: all of them) under a
-# timeout, unloads the module and checks that nothing of it is left.  Every
+# Loads the module, runs each test program (default: all of them; none
+# with --no-tests) under a timeout, unloads the module and checks that
+# nothing of it is left: on a kernel with kmemleak, no leaked object of
+# faultlat's either.  Every
 # program prints kselftest TAP ending with a "# Totals:" line; so do the
 # runner's own checks (as the programs "load" and "unload"), and a program
 # that died before printing its Totals gets one line of failure in its name.
@@ -25,7 +27,9 @@ kprobes=$debugfs/kprobes/list
 oops='Oops|BUG:|WARNING:|Call Trace|general protection fault|Kernel panic'
 
 all_tests=(counts_test abi_test perm_test client_test reload_test tlb_test trace_test)
-if [ $# -gt 0 ]; then
+if [ "${1:-}" = --no-tests ]; then
+	tests=()
+elif [ $# -gt 0 ]; then
 	tests=("$@")
 else
 	tests=("${all_tests[@]}")
@@ -83,8 +87,47 @@ no_probe() {
 	[ -r "$kprobes" ] && ! probe_listed
 }
 
+# the kernel log, less the OOM reports oom_test expects
+kernel_log() {
+	dmesg 2>/dev/null | awk -f "$here/expected-oom.awk"
+}
+
 kernel_problems() {
-	dmesg 2>/dev/null | grep -cE "$oops"
+	kernel_log | grep -cE "$oops"
+}
+
+# kmemleak's unreferenced objects with a frame of faultlat's in their
+# allocation's backtrace: "[faultlat]" while it is loaded, or an address in
+# the range it had (MODULE_RANGE, "base size" from /proc/modules) after.
+kmemleak=$debugfs/kmemleak
+module_range=
+kmemleak_ours() {
+	local line cur='' first='' hit=0 n=0 a base=0 size=0
+	if [ -n "$module_range" ]; then
+		read -r base size <<<"$module_range"
+		base=$((16#$base))
+	fi
+	# an object is reported once it was unreferenced in two scans
+	echo scan >"$kmemleak" && sleep 1 && echo scan >"$kmemleak" || return 1
+	while IFS= read -r line; do
+		case $line in
+		"unreferenced object"*)
+			n=$((n + hit)) hit=0 cur=$line
+			continue ;;
+		*"[$modname]"*)
+			hit=1 ;;
+		*"[<"*">]"*)
+			a=${line#*\[<} a=${a%%>]*}
+			if [ "$size" -gt 0 ] && [ $((16#$a - base)) -ge 0 ] &&
+				[ $((16#$a - base)) -lt "$size" ]; then
+				hit=1
+			fi ;;
+		esac
+		[ "$hit" = 0 ] || [ -n "$first" ] || first=$cur
+	done <"$kmemleak"
+	n=$((n + hit))
+	[ -z "$first" ] || echo "# kmemleak: the first: $first"
+	echo "$n"
 }
 
 # --- load ---
@@ -109,6 +152,7 @@ elif ! out=$(insmod "$FAULTLAT_KO" 2>&1); then
 else
 	ok "insmod $FAULTLAT_KO"
 fi
+loaded_at=$SECONDS
 check "/dev/faultlat is a character device" test -c /dev/faultlat
 check "$debugfs/faultlat has summary, tasks and histograms" \
 	test -f $debugfs/faultlat/summary -a -f $debugfs/faultlat/tasks \
@@ -146,7 +190,17 @@ done
 rm -f "$log"
 
 # --- unload, and nothing left ---
-tap_begin unload 6
+nchecks=6
+[ ! -w "$kmemleak" ] || nchecks=7
+tap_begin unload $nchecks
+if loaded; then
+	# where it is, for kmemleak's backtraces after it is gone
+	module_range=$(awk -v m=$modname '$1 == m { print $6, $2 }' /proc/modules)
+	module_range=${module_range#0x}
+	# kmemleak reports only objects older than 5 s
+	[ ! -w "$kmemleak" ] || [ $((SECONDS - loaded_at)) -ge 6 ] ||
+		sleep $((6 - (SECONDS - loaded_at)))
+fi
 if ! loaded; then
 	not_ok "rmmod $modname" "$modname was not loaded any more"
 else
@@ -163,9 +217,19 @@ check "/sys/module/$modname gone" test ! -e /sys/module/$modname
 problems1=$(kernel_problems)
 if [ "$problems1" -ne "$problems0" ]; then
 	not_ok "kernel log clean" "$((problems1 - problems0)) new lines like:" \
-		"$(dmesg | grep -E "$oops" | tail -n 3)"
+		"$(kernel_log | grep -E "$oops" | tail -n 3)"
 else
 	ok "kernel log clean"
+fi
+if [ -w "$kmemleak" ]; then
+	leaks=$(kmemleak_ours)
+	if [ "$(tail -n 1 <<<"$leaks")" = 0 ]; then
+		ok "kmemleak: nothing of $modname's"
+	else
+		not_ok "kmemleak: nothing of $modname's" \
+			"$(tail -n 1 <<<"$leaks") unreferenced objects allocated by $modname (or no scan)" \
+			"$(head -n -1 <<<"$leaks")" "see $kmemleak"
+	fi
 fi
 tap_end
 

@@ -5,6 +5,8 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -567,4 +569,133 @@ void fl_fs_teardown(struct fl_fs *fs)
 		fs->loaded_brd = false;
 	}
 	fs->mnt[0] = '\0';
+}
+
+const char *fl_hist_torn(const struct faultlat_hist *h)
+{
+	int first = fl_hist_first(h), last = fl_hist_last(h);
+
+	if (h->count != fl_hist_bucket_sum(h))
+		return "count differs from the sum of the buckets";
+	if (!h->count) {
+		if (h->min_ns || h->sum_ns)
+			return "min_ns or sum_ns of no sample";
+		return NULL;
+	}
+	if (h->min_ns < faultlat_bucket_lo(first) ||
+	    h->min_ns >= faultlat_bucket_hi(first))
+		return "min_ns outside the first non-empty bucket";
+	if (h->max_ns < faultlat_bucket_lo(last) ||
+	    h->max_ns >= faultlat_bucket_hi(last))
+		return "max_ns outside the last non-empty bucket";
+	if (h->sum_ns / h->count < h->min_ns ||
+	    h->sum_ns / h->count > h->max_ns)
+		return "mean outside [min_ns, max_ns]";
+	return NULL;
+}
+
+unsigned long fl_env_ul(const char *name, unsigned long def)
+{
+	const char *s = getenv(name);
+	unsigned long v;
+	char *end;
+
+	if (!s || !*s)
+		return def;
+	errno = 0;
+	v = strtoul(s, &end, 0);
+	if (errno || *end)
+		return def;
+	return v;
+}
+
+bool fl_mod_loaded(void)
+{
+	return access("/sys/module/" FL_MODNAME, F_OK) == 0;
+}
+
+int fl_mod_open_ko(void)
+{
+	const char *ko = getenv("FAULTLAT_KO");
+
+	if (!ko || !*ko) {
+		errno = ENOENT;
+		return -1;
+	}
+	return open(ko, O_RDONLY | O_CLOEXEC);
+}
+
+/* $FAULTLAT_MODPARAMS (e.g. probe_mode=kprobe) come first: @params win. */
+int fl_mod_load(int kofd, const char *params)
+{
+	const char *extra = getenv("FAULTLAT_MODPARAMS");
+	char buf[512];
+
+	if (extra && *extra) {
+		snprintf(buf, sizeof(buf), "%s %s", extra, params);
+		params = buf;
+	}
+	return syscall(SYS_finit_module, kofd, params, 0);
+}
+
+int fl_mod_unload(void)
+{
+	int i, ret = -1;
+
+	for (i = 0; i < 1000; i++) {
+		ret = syscall(SYS_delete_module, FL_MODNAME, O_NONBLOCK);
+		if (!ret || (errno != EAGAIN && errno != EBUSY))
+			break;
+		usleep(5000);
+	}
+	return ret;
+}
+
+int fl_drop_to(unsigned int uid)
+{
+	if (setgroups(0, NULL) || setgid(uid) || setuid(uid))
+		return -1;
+	return 0;
+}
+
+void fl_kmsg(const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+	int fd, n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n >= sizeof(buf))
+		n = sizeof(buf) - 1;
+	fd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	if (write(fd, buf, n) != n)
+		n = -1;
+	close(fd);
+}
+
+int fl_meminfo(const char *key, __u64 *kib)
+{
+	char buf[8192], *p;
+	size_t klen = strlen(key);
+
+	if (read_file("/proc/meminfo", buf, sizeof(buf)))
+		return -1;
+	p = buf;
+	while (p && *p) {
+		if (!strncmp(p, key, klen) && p[klen] == ':') {
+			*kib = strtoull(p + klen + 1, NULL, 10);
+			return 0;
+		}
+		p = strchr(p, '\n');
+		if (p)
+			p++;
+	}
+	errno = ENOENT;
+	return -1;
 }

@@ -21,8 +21,9 @@
 #define RUSAGE_THREAD 1
 #endif
 
-/* The unprivileged identity of perm_test. */
+/* The unprivileged identities of perm_test, fuzz_test, ... */
 #define FL_NOBODY	65534
+#define FL_NOBODY2	65533	/* a second ordinary user */
 
 /* ioctl wrappers: 0 on success, -1 with errno set otherwise. */
 int fl_open(void);
@@ -126,5 +127,39 @@ int fl_fs_setup(struct fl_fs *fs, const char *fstype, size_t pages);
 /* umount + mount: the file's pages leave the page cache. */
 int fl_fs_drop_cache(struct fl_fs *fs);
 void fl_fs_teardown(struct fl_fs *fs);
+
+/*
+ * Why a histogram is not consistent with itself (count != the sum of the
+ * buckets, min or max outside the first or last non-empty bucket, the mean
+ * outside [min, max]), or NULL if it is.  The reason is a static string.
+ */
+const char *fl_hist_torn(const struct faultlat_hist *h);
+
+/* An unsigned number from the environment, or @def if unset or invalid. */
+unsigned long fl_env_ul(const char *name, unsigned long def);
+
+/*
+ * Loading and unloading the module ($FAULTLAT_KO).  fl_mod_open_ko()
+ * returns an O_RDONLY descriptor of it, or -1 (errno ENOENT when the
+ * variable is unset).  fl_mod_unload() retries a moment of EBUSY (a
+ * reader holding the device or a debugfs file open) for up to 5 s.
+ */
+#define FL_MODNAME	"faultlat"
+bool fl_mod_loaded(void);
+int fl_mod_open_ko(void);
+int fl_mod_load(int kofd, const char *params);
+int fl_mod_unload(void);
+
+/*
+ * Give up root: no supplementary groups, gid and uid @uid (real,
+ * effective and saved), so no capability either.  0, or -1 with errno.
+ */
+int fl_drop_to(unsigned int uid);
+
+/* A line in the kernel log (/dev/kmsg), to mark a test's window in it. */
+void fl_kmsg(const char *fmt, ...);
+
+/* A field of /proc/meminfo, in KiB.  0, or -1 with errno. */
+int fl_meminfo(const char *key, __u64 *kib);
 
 #endif /* FAULTLAT_UTIL_H */

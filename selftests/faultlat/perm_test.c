@@ -2,13 +2,15 @@
 /*
  * Unprivileged access to /dev/faultlat: a process of uid 65534 without
  * CAP_PERFMON or CAP_SYS_ADMIN reads its own statistics and nothing else,
- * and sees no kernel address.
+ * and sees no kernel address; uids 65534 and 65533 side by side do not see
+ * each other, through the ioctls or the client.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
 #include <setjmp.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <stdnoreturn.h>
@@ -197,16 +199,8 @@ static noreturn void drop_and_fork(struct perm_res *r, int go)
 {
 	pid_t pid;
 
-	if (setgroups(0, NULL)) {
+	if (fl_drop_to(FL_NOBODY)) {
 		r->step = 1;
-		goto fail;
-	}
-	if (setgid(FL_NOBODY)) {
-		r->step = 2;
-		goto fail;
-	}
-	if (setuid(FL_NOBODY)) {
-		r->step = 3;
 		goto fail;
 	}
 	/*
@@ -395,6 +389,275 @@ TEST(debugfs_no_kernel_address)
 		ASSERT_EQ(0, hit)
 			TH_LOG("%s holds \"ffff\"", debugfs_files[i]);
 	}
+}
+
+/* --- two ordinary users, side by side --- */
+
+#define CLIENT_OUT	(64 * 1024)
+
+/* One user's view, in shared memory. */
+struct user_view {
+	unsigned int uid;
+	pid_t pid;			/* its process (never root) */
+	int step, err;
+	int own_err, own_thread_err, own_tlb_err;
+	int other_err, other_thread_err, other_tlb_err;
+	int global_err, tlb_global_err, reset_err, config_set_err;
+	int list_err;
+	__u32 list_nr, list_foreign;	/* entries of another uid */
+	bool list_has_other;		/* the other user's process listed */
+	int client_status[4];		/* status, tasks, hist -p own, other */
+	int client_kaddr;		/* "ffff" in the client's output */
+	bool kaddr;			/* a kernel address in an ioctl's output */
+};
+
+struct two_users {
+	atomic_int ready, done, release;
+	struct user_view u[2];
+};
+
+/* Run the client with @args; its exit status; its output into @out. */
+static int run_client(const char *client, const char * const *args,
+		      char *out, size_t len)
+{
+	int pfd[2], status;
+	size_t got = 0;
+	ssize_t n;
+	pid_t pid;
+
+	if (pipe(pfd))
+		return -1;
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		const char *argv[8] = { client };
+		int i;
+
+		for (i = 0; args[i] && i < 6; i++)
+			argv[i + 1] = args[i];
+		dup2(pfd[1], 1);
+		dup2(pfd[1], 2);
+		execv(client, (char **)argv);
+		_exit(127);
+	}
+	close(pfd[1]);
+	while (got < len - 1 && (n = read(pfd[0], out + got, len - 1 - got)) > 0)
+		got += n;
+	out[got] = '\0';
+	close(pfd[0]);
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+static void user_client(struct user_view *v, pid_t other)
+{
+	const char *client = getenv("FAULTLAT_CLIENT");
+	char own[16], oth[16];
+	const char *cmds[4][4] = {
+		{ "status" }, { "tasks" }, { "hist", "-p", own },
+		{ "hist", "-p", oth },
+	};
+	char *out;
+	int i;
+
+	for (i = 0; i < 4; i++)
+		v->client_status[i] = -2;	/* not run */
+	out = malloc(CLIENT_OUT);
+	if (!client || !*client || !out)
+		goto out;
+	snprintf(own, sizeof(own), "%d", getpid());
+	snprintf(oth, sizeof(oth), "%d", other);
+	for (i = 0; i < 4; i++) {
+		v->client_status[i] = run_client(client, cmds[i], out,
+						 CLIENT_OUT);
+		if (strcasestr(out, "ffff"))
+			v->client_kaddr = i + 1;
+	}
+out:
+	free(out);
+}
+
+/* The unprivileged process of user @me: look at itself and the other. */
+static noreturn void user_proc(struct two_users *tu, int me, int go)
+{
+	struct user_view *v = &tu->u[me];
+	struct faultlat_task_entry *list;
+	struct faultlat_tlb_global tg;
+	struct faultlat_tlb_task tt;
+	struct faultlat_config cfg;
+	struct faultlat_global g;
+	struct faultlat_task t;
+	pid_t other;
+	char c;
+	int fd, i;
+
+	if (read(go, &c, 1) != 1) {
+		v->step = 10;
+		_exit(1);
+	}
+	v->pid = getpid();
+	list = calloc(NR_LIST, sizeof(*list));
+	fd = fl_open();
+	if (fd < 0 || !list) {
+		v->step = 11;
+		v->err = errno;
+		_exit(1);
+	}
+	/* fault, so that both have records, then wait for the other */
+	fl_prefault_stack();
+	atomic_fetch_add(&tu->ready, 1);
+	for (i = 0; i < 3000 && atomic_load(&tu->ready) < 2; i++)
+		usleep(10000);
+	other = tu->u[!me].pid;
+
+	v->own_err = err_of(fl_task(fd, getpid(), true, &t));
+	v->kaddr |= !v->own_err && has_kaddr(&t, sizeof(t));
+	v->own_thread_err = err_of(fl_task(fd, fl_gettid(), false, &t));
+	v->other_err = err_of(fl_task(fd, other, true, &t));
+	v->other_thread_err = err_of(fl_task(fd, other, false, &t));
+	memset(&tt, 0, sizeof(tt));
+	tt.size = sizeof(tt);
+	tt.flags = FAULTLAT_TASK_PROCESS;
+	tt.id = getpid();
+	v->own_tlb_err = err_of(ioctl(fd, FAULTLAT_IOC_TLB_TASK, &tt));
+	tt.id = other;
+	v->other_tlb_err = err_of(ioctl(fd, FAULTLAT_IOC_TLB_TASK, &tt));
+	v->global_err = err_of(fl_global(fd, &g));
+	memset(&tg, 0, sizeof(tg));
+	tg.size = sizeof(tg);
+	v->tlb_global_err = err_of(ioctl(fd, FAULTLAT_IOC_TLB_GLOBAL, &tg));
+	v->reset_err = err_of(fl_reset(fd));
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.size = sizeof(cfg);
+	cfg.flags = FAULTLAT_CONFIG_SET;
+	cfg.min_latency_ns = 12345;
+	v->config_set_err = err_of(ioctl(fd, FAULTLAT_IOC_CONFIG, &cfg));
+	v->list_err = err_of(fl_list(fd, 0, list, NR_LIST, &v->list_nr, NULL));
+	for (i = 0; !v->list_err && i < (int)v->list_nr && i < NR_LIST; i++) {
+		if (list[i].uid != v->uid)
+			v->list_foreign++;
+		if (list[i].tgid == (__u32)other)
+			v->list_has_other = true;
+	}
+	v->kaddr |= has_kaddr(list, v->list_nr * sizeof(*list));
+	close(fd);
+	user_client(v, other);
+
+	/* stay alive (and so readable) until the other is done too */
+	atomic_fetch_add(&tu->done, 1);
+	for (i = 0; i < 3000 && !atomic_load(&tu->release); i++)
+		usleep(10000);
+	_exit(0);
+}
+
+/* Drop to @uid in a child that forks the process that was never root. */
+static pid_t spawn_user(struct two_users *tu, int me, int go)
+{
+	pid_t pid = fork();
+
+	if (pid)
+		return pid;
+	if (fl_drop_to(tu->u[me].uid)) {
+		tu->u[me].step = 1;
+		tu->u[me].err = errno;
+		_exit(1);
+	}
+	pid = fork();
+	if (pid == 0)
+		user_proc(tu, me, go);
+	_exit(pid < 0);
+}
+
+/*
+ * Issue 8, permissions 6: uid 65534 and uid 65533 at once.  Each reads
+ * its own process, thread and TLB record; the other's are EACCES; the
+ * global views, reset and changing the settings are EPERM; LIST holds
+ * only its own uid's tasks; the client (status, tasks, hist of itself and
+ * of the other) shows no kernel address, and refuses the other's hist.
+ */
+TEST(two_users)
+{
+	struct two_users *tu;
+	int go[2][2], me, status, i;
+	pid_t a;
+
+	if (geteuid() != 0)
+		SKIP(return, "needs root to drop to uids %d and %d", FL_NOBODY,
+		     FL_NOBODY2);
+	tu = mmap(NULL, sizeof(*tu), PROT_READ | PROT_WRITE,
+		  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, tu);
+	tu->u[0].uid = FL_NOBODY;
+	tu->u[1].uid = FL_NOBODY2;
+	ASSERT_EQ(0, prctl(PR_SET_CHILD_SUBREAPER, 1));
+	for (me = 0; me < 2; me++) {
+		ASSERT_EQ(0, pipe(go[me]));
+		a = spawn_user(tu, me, go[me][0]);
+		ASSERT_LE(0, a);
+		close(go[me][0]);
+		/* the dropping child is reaped: its record (seen as root) goes */
+		ASSERT_EQ(a, waitpid(a, &status, 0));
+		ASSERT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status))
+			TH_LOG("uid %u: step %d: %s", tu->u[me].uid,
+			       tu->u[me].step, strerror(tu->u[me].err));
+	}
+	for (me = 0; me < 2; me++) {
+		ASSERT_EQ(1, write(go[me][1], "g", 1));
+		close(go[me][1]);
+	}
+	for (i = 0; i < 6000 && atomic_load(&tu->done) < 2; i++)
+		usleep(10000);
+	atomic_store(&tu->release, 1);
+	for (me = 0; me < 2; me++) {
+		ASSERT_LT(0, waitpid(-1, &status, 0));
+		ASSERT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status));
+	}
+
+	for (me = 0; me < 2; me++) {
+		struct user_view *v = &tu->u[me];
+
+		FL_INFO("uid %u: errnos: own %d/%d/%d, other's %d/%d/%d\n",
+			v->uid, v->own_err, v->own_thread_err, v->own_tlb_err,
+			v->other_err, v->other_thread_err, v->other_tlb_err);
+		FL_INFO("uid %u: errnos: global %d/%d, reset %d, set %d\n",
+			v->uid, v->global_err, v->tlb_global_err, v->reset_err,
+			v->config_set_err);
+		FL_INFO("uid %u: list %u entries (%u foreign), client %d %d %d %d\n",
+			v->uid, v->list_nr, v->list_foreign,
+			v->client_status[0], v->client_status[1],
+			v->client_status[2], v->client_status[3]);
+		ASSERT_EQ(0, v->step) TH_LOG("uid %u: step %d: %s", v->uid,
+					     v->step, strerror(v->err));
+		ASSERT_EQ(0, v->own_err);
+		ASSERT_EQ(0, v->own_thread_err);
+		ASSERT_EQ(EACCES, v->other_err);
+		ASSERT_EQ(EACCES, v->other_thread_err);
+		ASSERT_EQ(EPERM, v->global_err);
+		ASSERT_EQ(EPERM, v->reset_err);
+		ASSERT_EQ(EPERM, v->config_set_err);
+		ASSERT_EQ(EPERM, v->tlb_global_err);
+		if (v->own_tlb_err != ESRCH) {	/* no TLB probes: no record */
+			ASSERT_EQ(0, v->own_tlb_err);
+			ASSERT_EQ(EACCES, v->other_tlb_err);
+		}
+		ASSERT_EQ(0, v->list_err);
+		ASSERT_LE(1, v->list_nr);
+		ASSERT_EQ(0, v->list_foreign);
+		ASSERT_FALSE(v->list_has_other);
+		ASSERT_FALSE(v->kaddr);
+		if (v->client_status[0] != -2) {
+			ASSERT_EQ(0, v->client_status[0]) TH_LOG("status");
+			ASSERT_EQ(0, v->client_status[1]) TH_LOG("tasks");
+			ASSERT_EQ(0, v->client_status[2]) TH_LOG("hist -p own");
+			ASSERT_EQ(1, v->client_status[3]) TH_LOG("hist -p other");
+			ASSERT_EQ(0, v->client_kaddr)
+				TH_LOG("\"ffff\" in the output of client command %d",
+				       v->client_kaddr);
+		}
+	}
+	munmap(tu, sizeof(*tu));
 }
 
 TEST_HARNESS_MAIN

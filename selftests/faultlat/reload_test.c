@@ -22,34 +22,9 @@
 #include "kselftest_harness.h"
 #include "faultlat_check.h"
 
-#define MODNAME		"faultlat"
 #define CYCLES		20
 #define CHURN_PAGES	64
 #define FRESH_PAGES	2000
-
-static bool loaded(void)
-{
-	return access("/sys/module/" MODNAME, F_OK) == 0;
-}
-
-static int load(int kofd, const char *params)
-{
-	return syscall(SYS_finit_module, kofd, params, 0);
-}
-
-/* Unload; a moment of EBUSY/EAGAIN (a reference held briefly) is retried. */
-static int unload(void)
-{
-	int i, ret = -1;
-
-	for (i = 0; i < 200; i++) {
-		ret = syscall(SYS_delete_module, MODNAME, O_NONBLOCK);
-		if (!ret || (errno != EAGAIN && errno != EBUSY))
-			break;
-		usleep(25000);
-	}
-	return ret;
-}
 
 /* The fault-heavy workload: map, touch, unmap, forever. */
 static noreturn void churn(void)
@@ -129,8 +104,8 @@ FIXTURE_TEARDOWN(reload)
 		waitpid(self->churn, NULL, 0);
 	}
 	/* whatever happened, leave the module loaded for what follows */
-	if (self->kofd >= 0 && !loaded() && load(self->kofd, ""))
-		TH_LOG("reloading %s after the test failed: %s", MODNAME,
+	if (self->kofd >= 0 && !fl_mod_loaded() && fl_mod_load(self->kofd, ""))
+		TH_LOG("reloading %s after the test failed: %s", FL_MODNAME,
 		       strerror(errno));
 	if (self->kofd >= 0)
 		close(self->kofd);
@@ -197,10 +172,10 @@ TEST_F_TIMEOUT(reload, cycles_under_load, 180)
 		SKIP(return,
 		     "set FAULTLAT_RELOAD_PARALLEL=1: kretprobe (un)registration under parallel faults oopses 6.1 under TCG");
 
-	if (loaded())
-		ASSERT_EQ(0, unload()) TH_LOG("first unload: %s",
-					      strerror(errno));
-	ASSERT_EQ(0, load(self->kofd, variant->params))
+	if (fl_mod_loaded())
+		ASSERT_EQ(0, fl_mod_unload())
+			TH_LOG("first unload: %s", strerror(errno));
+	ASSERT_EQ(0, fl_mod_load(self->kofd, variant->params))
 		TH_LOG("first load (%s): %s", variant->params, strerror(errno));
 
 	ASSERT_EQ(0, pin(0)) TH_LOG("sched_setaffinity: %s", strerror(errno));
@@ -214,18 +189,18 @@ TEST_F_TIMEOUT(reload, cycles_under_load, 180)
 	}
 
 	for (i = 1; i <= CYCLES; i++) {
-		ASSERT_EQ(0, unload())
+		ASSERT_EQ(0, fl_mod_unload())
 			TH_LOG("cycle %d: delete_module: %s", i,
 			       strerror(errno));
-		ASSERT_FALSE(loaded()) TH_LOG("cycle %d", i);
+		ASSERT_FALSE(fl_mod_loaded()) TH_LOG("cycle %d", i);
 		ASSERT_NE(0, access(FAULTLAT_DEVICE, F_OK))
 			TH_LOG("cycle %d: %s left after unload", i,
 			       FAULTLAT_DEVICE);
 		usleep(10000);
-		ASSERT_EQ(0, load(self->kofd, variant->params))
+		ASSERT_EQ(0, fl_mod_load(self->kofd, variant->params))
 			TH_LOG("cycle %d: finit_module(\"%s\"): %s", i,
 			       variant->params, strerror(errno));
-		ASSERT_TRUE(loaded());
+		ASSERT_TRUE(fl_mod_loaded());
 		ASSERT_EQ(0, access(FAULTLAT_DEVICE, F_OK))
 			TH_LOG("cycle %d: no %s after load", i,
 			       FAULTLAT_DEVICE);
@@ -240,8 +215,8 @@ TEST_F_TIMEOUT(reload, cycles_under_load, 180)
 
 	/* Loaded as it was before the test, with the default parameters. */
 	if (*variant->params) {
-		ASSERT_EQ(0, unload()) TH_LOG("%s", strerror(errno));
-		ASSERT_EQ(0, load(self->kofd, "")) TH_LOG("%s", strerror(errno));
+		ASSERT_EQ(0, fl_mod_unload()) TH_LOG("%s", strerror(errno));
+		ASSERT_EQ(0, fl_mod_load(self->kofd, "")) TH_LOG("%s", strerror(errno));
 	}
 
 	/* The last load's state: fresh, counting exactly. */
