@@ -5,13 +5,15 @@
 # Loads the virtio/9p/overlay modules, builds the guest's root from the
 # host's / (9p, read-only), switches to it and runs /results/cmd.sh
 # (written by run-guest.sh); then stores rc, taint and dmesg in /results
-# and powers off.
+# and powers off.  With flvm.root=disk, the host's / is an overlay of two
+# read-only virtio-blk disks instead (the system image and the run's work
+# image of disk-root.sh), and /results a third, writable, one.
 #
-# Stage 2 (argument "stage2") runs as PID 1 in the new root.
+# Stage 2 (arguments "stage2 9p|disk") runs as PID 1 in the new root.
 #
 # Kernel command line: flvm.moddir=PATH (host path of the unpacked
 # lib/modules/<release>), flvm.libmod=PATH (host's realpath of
-# /lib/modules, an existing directory to mount over).
+# /lib/modules, an existing directory to mount over), flvm.root=9p|disk.
 
 # No set -e: PID 1 must not exit, it powers off instead.
 
@@ -25,12 +27,24 @@ if [ "${1:-}" = stage2 ]; then
 	/run/flvm/busybox --install -s /run/flvm/bin
 	export PATH=/run/flvm/bin
 	cat /proc/uptime >/results/started
-	/bin/bash /results/cmd.sh </dev/null >>/results/output.log 2>&1
-	rc=$?
+	if [ "${2:-}" = disk ]; then
+		# The disk is read after power-off: the output goes to the
+		# second serial port too, for the host to show it live.
+		stty -F /dev/ttyS1 raw -echo 2>/dev/null
+		{
+			/bin/bash /results/cmd.sh </dev/null 2>&1
+			echo $? >/run/flvm/rc
+		} | tee -a /results/output.log >/dev/ttyS1
+		rc=$(cat /run/flvm/rc)
+	else
+		/bin/bash /results/cmd.sh </dev/null >>/results/output.log 2>&1
+		rc=$?
+	fi
 	dmesg >/results/dmesg.log
 	cat /proc/sys/kernel/tainted >/results/tainted
-	echo $rc >/results/rc
+	echo "$rc" >/results/rc
 	sync
+	umount /results 2>/dev/null
 	poweroff -f
 fi
 
@@ -41,13 +55,14 @@ mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
 
-moddir='' libmod=''
+moddir='' libmod='' root=9p
 # shellcheck disable=SC2013  # words, not lines
 for a in $(cat /proc/cmdline); do
 
 	case $a in
 	flvm.moddir=*) moddir=${a#*=} ;;
 	flvm.libmod=*) libmod=${a#*=} ;;
+	flvm.root=*) root=${a#*=} ;;
 	esac
 done
 
@@ -62,8 +77,29 @@ done
 # points such as /results that the host's / does not have.
 r=/newroot
 mkdir -p /host $r
-mount -t 9p -o ro,trans=virtio,version=9p2000.L,cache=loose,msize=262144 \
-	flvm-root /host || die "cannot mount the host's root"
+if [ "$root" = disk ]; then
+	# /dev/vdX by the serial number run-guest.sh gave the disk
+	disk() {
+		local d i
+		for i in $(seq 50); do
+			for d in /sys/block/vd*; do
+				[ "$(cat "$d/serial" 2>/dev/null)" != "$1" ] ||
+					{ echo "/dev/${d##*/}"; return 0; }
+			done
+			sleep 0.1
+		done
+		return 1
+	}
+	mkdir -p /disk/system /disk/work
+	if ! mount -t ext4 -o ro,noload "$(disk flvm-system)" /disk/system ||
+		! mount -t ext4 -o ro,noload "$(disk flvm-work)" /disk/work ||
+		! mount -t overlay -o lowerdir=/disk/work:/disk/system flvm-root /host; then
+		die "cannot mount the root disks"
+	fi
+else
+	mount -t 9p -o ro,trans=virtio,version=9p2000.L,cache=loose,msize=262144 \
+		flvm-root /host || die "cannot mount the host's root"
+fi
 mount -t tmpfs -o mode=0755 root $r
 for p in /host/*; do
 	n=${p#/host/}
@@ -82,8 +118,12 @@ for p in /host/*; do
 done
 mkdir -p $r/proc $r/sys $r/dev $r/run $r/tmp $r/root $r/results
 
-mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 flvm-results \
-	$r/results || die "cannot mount /results"
+if [ "$root" = disk ]; then
+	mount -t ext4 "$(disk flvm-results)" $r/results
+else
+	mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 flvm-results \
+		$r/results
+fi || die "cannot mount /results"
 
 mount -t proc proc $r/proc
 mount -t sysfs sysfs $r/sys
@@ -131,4 +171,4 @@ cp /bin/busybox /init $r/run/flvm/
 cd $r || die "no $r"
 
 mount --move . /
-exec chroot . /run/flvm/busybox sh /run/flvm/init stage2
+exec chroot . /run/flvm/busybox sh /run/flvm/init stage2 "$root"

@@ -5,12 +5,15 @@
 # on the host (the module builds against them), the image package is only
 # unpacked into the cache (never installed) with a fresh modules.dep.
 #
-#   tools/vm/kernel.sh [--flavour amd64|cloud-amd64|rt-amd64]
+#   tools/vm/kernel.sh [--flavour amd64|cloud-amd64|rt-amd64|debug]
 #   eval "$(tools/vm/kernel.sh)"
+#
+# The flavour "debug" is not Debian's: it is built from linux-source-6.1
+# by tools/vm/debug-kernel.sh (cached), which prints the same lines.
 #
 # Prints shell-evalable lines:
 #   FL_ABI       e.g. 6.1.0-56 (resolved from linux-image-<flavour> each run)
-#   FL_FLAVOUR   amd64, cloud-amd64 or rt-amd64
+#   FL_FLAVOUR   amd64, cloud-amd64, rt-amd64 or debug
 #   FL_RELEASE   uname -r of the guest, <abi>-<flavour>
 #   FL_VERSION   the Debian version of the headers and the image, the same
 #   FL_KDIR      kbuild tree, /usr/src/linux-headers-<release>
@@ -25,11 +28,12 @@ while [ $# -gt 0 ]; do
 	case $1 in
 	--flavour) flavour=${2:?}; shift 2 ;;
 	--flavour=*) flavour=${1#*=}; shift ;;
-	*) echo "usage: $0 [--flavour amd64|cloud-amd64|rt-amd64]" >&2; exit 2 ;;
+	*) echo "usage: $0 [--flavour amd64|cloud-amd64|rt-amd64|debug]" >&2; exit 2 ;;
 	esac
 done
 case $flavour in
 amd64 | cloud-amd64 | rt-amd64) ;;
+debug) exec "$(dirname "$0")/debug-kernel.sh" ;;
 *) echo "kernel.sh: unknown flavour '$flavour'" >&2; exit 2 ;;
 esac
 

@@ -6,9 +6,12 @@
 #
 #   tools/vm/run-guest.sh [--cpus N] [--mem SIZE] [--timeout SECONDS]
 #                         [--icount] [--single-thread] [--flavour F]
-#                         [--out DIR] -- CMD [ARGS...]
+#                         [--root 9p|disk] [--log-filter AWK] [--out DIR]
+#                         -- CMD [ARGS...]
 #
-# Defaults: 2 vCPUs (1 with --icount), 2G, 1800 s, amd64.  --icount makes
+# Defaults: 2 vCPUs (1 with --icount), 2G, 1800 s, amd64.  The flavours
+# are kernel.sh's: Debian's amd64, cloud-amd64 and rt-amd64, and debug
+# (tools/vm/debug-kernel.sh).  --icount makes
 # the guest's clocks count instructions (-icount shift=0,sleep=off: 1 ns
 # each), for timings that do not depend on the host's load.
 # --single-thread runs the vCPUs round-robin in one host thread
@@ -16,15 +19,28 @@
 # a kprobe on handle_mm_fault() is armed or disarmed while another vCPU
 # faults in it, even an empty kretprobe (selftests' reload_test).
 #
-# The guest's root is the host's / over virtio-9p, read-only, so the
-# host's binaries run in the guest at the same paths; /tmp and /root take
-# writes in a tmpfs (over the host's files), /run, /var/tmp and /dev/shm
-# are empty tmpfs.  FAULTLAT_*, FL_*, KSFT_*, PATH, LANG, LC_ALL, TERM and
-# CI are passed to CMD; use `env VAR=VAL CMD` for others.
+# --root 9p (the default when the kernel has 9p): the guest's root is the
+# host's / over virtio-9p, read-only, so the host's binaries run in the
+# guest at the same paths; /tmp and /root take writes in a tmpfs (over the
+# host's files), /run, /var/tmp and /dev/shm are empty tmpfs.
+# FAULTLAT_*, FL_*, KSFT_*, PATH, LANG, LC_ALL, TERM and CI are passed to
+# CMD; use `env VAR=VAL CMD` for others.
+#
+# --root disk (the default for a kernel without 9p: cloud-amd64): the same
+# layout, but what the guest sees of the host comes from two read-only
+# virtio-blk ext4 images (tools/vm/disk-root.sh): a cached one of the
+# Debian packages the tests use, and one of this run's current directory
+# (its .git and DIR left out), of the absolute paths among ARGS and the
+# files named by FAULTLAT_* variables, with their shared libraries.
+# Anything else of the host is not there.
 #
 # Results come back over a second, writable 9p share of DIR (default: a
 # new directory under /tmp) mounted at /results in the guest: a file
 # channel needs no parsing and survives a console flooded by the kernel.
+# With --root disk, /results is a third virtio-blk disk (ext4), copied
+# into DIR with e2fsprogs' debugfs once QEMU has exited; CMD's output is
+# also copied to a second serial port, live.log, shown live and kept as
+# output.log if the guest died before it could sync the disk.
 #   output.log   CMD's stdout and stderr (also shown here live)
 #   rc           CMD's exit code;  tainted: /proc/sys/kernel/tainted after it
 #   dmesg.log    the guest's kernel log after CMD
@@ -34,6 +50,9 @@
 # Exit code: CMD's; 124 if the guest hung (timeout, QEMU killed); 125 if
 # the guest's kernel reported a problem (oops, BUG, WARNING, lockdep,
 # KASAN, ...), was tainted by more than O and E, or died before CMD ended.
+# --log-filter AWK: an awk program the kernel logs go through before they
+# are searched for problems, to drop what a test provoked on purpose
+# (selftests/expected-oom.awk: the OOM killer's report, stack included).
 set -euo pipefail
 
 usage() {
@@ -42,7 +61,8 @@ usage() {
 }
 
 here=$(cd "$(dirname "$0")" && pwd)
-cpus='' mem=2G tmo=1800 icount='' flavour=amd64 out='' tcg=multi
+cpus='' mem=2G tmo=1800 icount='' flavour=amd64 out='' tcg=multi root=''
+log_filter=''
 while [ $# -gt 0 ]; do
 	case $1 in
 	--cpus) cpus=${2:?}; shift 2 ;;
@@ -51,6 +71,8 @@ while [ $# -gt 0 ]; do
 	--icount) icount=1; shift ;;
 	--single-thread) tcg=single; shift ;;
 	--flavour) flavour=${2:?}; shift 2 ;;
+	--root) root=${2:?}; shift 2 ;;
+	--log-filter) log_filter=$(realpath -e "${2:?}"); shift 2 ;;
 	--out) out=${2:?}; shift 2 ;;
 	--) shift; break ;;
 	*) usage ;;
@@ -71,23 +93,38 @@ kvars=$("$here/kernel.sh" --flavour "$flavour")
 eval "$kvars"
 
 mods=$FL_MODROOT/lib/modules/$FL_RELEASE
-[ -n "$(find "$mods" -name 9p.ko -print -quit)" ] ||
-	{ echo "run-guest: $FL_RELEASE has no 9p, cannot share the host's /" >&2; exit 1; }
+# Built into the kernel (the debug kernel builds in what the rig needs).
+is_builtin() { grep -qE "(^|/)$1\.ko\$" "$mods/modules.builtin" 2>/dev/null; }
+have_mod() { is_builtin "$1" || grep -qE "(^|/)$1\.ko:" "$mods/modules.dep"; }
+if [ -z "$root" ]; then
+	root=disk
+	! have_mod 9p || root=9p
+fi
+case $root in
+9p)
+	have_mod 9p ||
+		{ echo "run-guest: $FL_RELEASE has no 9p, use --root disk" >&2; exit 1; }
+	rootmods=(virtio_pci 9pnet_virtio 9p overlay) ;;
+disk) rootmods=(virtio_pci virtio_blk ext4 overlay) ;;
+*) usage ;;
+esac
 
 if [ -z "$out" ]; then
 	out=$(mktemp -d "${TMPDIR:-/tmp}/flvm.XXXXXX")
 fi
 mkdir -p "$out"
 out=$(realpath "$out")
-rm -f "$out"/{output.log,rc,tainted,dmesg.log,console.log,started,cmd.sh}
+rm -f "$out"/{output.log,rc,tainted,dmesg.log,console.log,started,cmd.sh} \
+	"$out"/{live.log,work.img,results.img}
 
 # --- initramfs: busybox, /init and the modules needed to mount the root ---
 # Module and its dependencies, dependencies first (modules.dep lists the
-# deepest last, as modprobe loads them).
+# deepest last, as modprobe loads them); nothing for a built-in one.
 declare -A seen
 order=()
 add_mod() {
 	local line deps i
+	! is_builtin "$1" || return 0
 	line=$(grep -m1 -E "(^|/)$1\.ko:" "$mods/modules.dep") ||
 		{ echo "run-guest: no module $1" >&2; exit 1; }
 	[ -z "${seen[${line%%:*}]:-}" ] || return 0
@@ -98,7 +135,7 @@ add_mod() {
 	seen[${line%%:*}]=1
 	order+=("${line%%:*}")
 }
-for m in virtio_pci 9pnet_virtio 9p overlay; do
+for m in "${rootmods[@]}"; do
 	add_mod "$m"
 done
 
@@ -146,6 +183,29 @@ esac
 } >"$out/cmd.sh"
 : >"$out/output.log"
 
+# --- root disks (--root disk) ---
+if [ "$root" = disk ]; then
+	[ "$PWD" != / ] ||
+		{ echo "run-guest: --root disk copies the current directory: not /" >&2; exit 1; }
+	sysimg=$("$here/disk-root.sh" system "$moddir")
+	# This run's files: the current directory, absolute paths among the
+	# arguments, files named by FAULTLAT_* (not directories: the cache).
+	paths=("$PWD")
+	for a in "$@"; do
+		case $a in /*) [ ! -e "$a" ] || paths+=("$a") ;; esac
+	done
+	for v in $(compgen -e | grep -E '^FAULTLAT_'); do
+		case ${!v} in /*) [ ! -f "${!v}" ] || paths+=("${!v}") ;; esac
+	done
+	"$here/disk-root.sh" work "$out/work.img" "$out" "${paths[@]}"
+	# /results: what the 9p share would hold at the start, and room
+	tmp=$(mktemp -d)
+	cp "$out/cmd.sh" "$out/output.log" "$tmp/"
+	truncate -s 1G "$out/results.img"
+	mke2fs -q -t ext4 -b 4096 -O ^has_journal -L flvm-results -d "$tmp" "$out/results.img"
+	rm -rf "$tmp"
+fi
+
 # --- boot ---
 # tsc=reliable: TCG's TSC is the host's (no invariant-TSC flag, though), and
 # without it the kernel finds the vCPUs' TSCs unsynchronized and falls back
@@ -153,29 +213,66 @@ esac
 # exits on the reboot) instead of leaving a wedged guest to the timeout.
 cmdline="console=ttyS0 loglevel=5 oops=panic panic=-1 tsc=reliable no_timer_check"
 cmdline+=" 8250.nr_uarts=1 i8042.noaux i8042.nomux i8042.nopnp"
-cmdline+=" flvm.moddir=$moddir flvm.libmod=$libmod"
+cmdline+=" flvm.moddir=$moddir flvm.libmod=$libmod flvm.root=$root"
 # shellcheck disable=SC2054  # commas are QEMU's
 qemu=(qemu-system-x86_64 -machine pc -accel "tcg,thread=$tcg" -cpu max -smp "$cpus" -m "$mem"
 	-nodefaults -no-user-config -display none -no-reboot
-	-kernel "$FL_VMLINUX" -initrd "$initrd" -append "$cmdline"
-	-chardev "file,id=con,path=$out/console.log" -serial chardev:con
-	-fsdev local,id=root,path=/,security_model=none,readonly=on,multidevs=remap
-	-device virtio-9p-pci,fsdev=root,mount_tag=flvm-root
-	-fsdev "local,id=res,path=$out,security_model=none"
-	-device virtio-9p-pci,fsdev=res,mount_tag=flvm-results)
+	-kernel "$FL_VMLINUX" -initrd "$initrd"
+	-chardev "file,id=con,path=$out/console.log" -serial chardev:con)
+live=$out/output.log
+if [ "$root" = 9p ]; then
+	# shellcheck disable=SC2054
+	qemu+=(-fsdev local,id=root,path=/,security_model=none,readonly=on,multidevs=remap
+		-device virtio-9p-pci,fsdev=root,mount_tag=flvm-root
+		-fsdev "local,id=res,path=$out,security_model=none"
+		-device virtio-9p-pci,fsdev=res,mount_tag=flvm-results)
+else
+	# The guest finds the disks by their serial numbers (/sys/block/vd*/
+	# serial); ttyS1 carries CMD's output while it runs.
+	live=$out/live.log
+	cmdline=${cmdline/8250.nr_uarts=1/8250.nr_uarts=2}
+	# shellcheck disable=SC2054
+	qemu+=(-drive "file=$sysimg,if=none,id=sys,format=raw,readonly=on"
+		-device virtio-blk-pci,drive=sys,serial=flvm-system
+		-drive "file=$out/work.img,if=none,id=work,format=raw,readonly=on"
+		-device virtio-blk-pci,drive=work,serial=flvm-work
+		-drive "file=$out/results.img,if=none,id=res,format=raw"
+		-device virtio-blk-pci,drive=res,serial=flvm-results
+		-chardev "file,id=live,path=$live" -serial chardev:live)
+fi
+qemu+=(-append "$cmdline")
 [ -z "$icount" ] || qemu+=(-icount "shift=0,sleep=off")
 
 t0=$(date +%s.%N)
 timeout -k 10 "$tmo" "${qemu[@]}" </dev/null &
 qpid=$!
 trap 'kill $qpid 2>/dev/null || true' EXIT
-tail -n +1 -f -s 0.2 --pid=$qpid "$out/output.log" &
+[ -f "$live" ] || : >"$live"
+tail -n +1 -f -s 0.2 --pid=$qpid "$live" &
 
 tpid=$!
 qrc=0
 wait $qpid || qrc=$?
 wait $tpid || true
 trap - EXIT
+
+# --- results from the disk (--root disk) ---
+if [ "$root" = disk ]; then
+	tmp=$(mktemp -d)
+	if debugfs -R "rdump / $tmp" "$out/results.img" >/dev/null 2>&1; then
+		rm -rf "$tmp/lost+found"
+		cp -a "$tmp/." "$out/"
+		rm -f "$out/results.img"
+	else
+		echo "run-guest: cannot read $out/results.img" >&2
+	fi
+	rm -rf "$tmp" "$out/work.img"
+	# a guest that died did not sync its disk: the serial copy is longer
+	if [ ! -f "$out/rc" ] &&
+		[ "$(stat -c %s "$live")" -gt "$(stat -c %s "$out/output.log" 2>/dev/null || echo 0)" ]; then
+		cp "$live" "$out/output.log"
+	fi
+fi
 
 # --- verdict ---
 if [ -f "$out/started" ]; then
@@ -188,14 +285,17 @@ status=0
 pat='Oops|BUG:|WARNING:|Call Trace|KASAN|UBSAN|lockdep|INFO: possible'
 pat+='|sleeping function called from invalid context|general protection fault'
 pat+='|Kernel panic|soft lockup|hard LOCKUP|detected stalls|blocked for more than'
+kernel_log() {	# FILE: less what --log-filter drops
+	if [ -n "$log_filter" ]; then awk -f "$log_filter" "$1"; else cat "$1"; fi
+}
 # The full log if the guest got to write it, else what reached the console.
 for f in dmesg.log console.log; do
-	if [ ! -f "$out/$f" ] || ! grep -qE "$pat" "$out/$f"; then
+	if [ ! -f "$out/$f" ] || ! kernel_log "$out/$f" | grep -qE "$pat"; then
 		continue
 	fi
 
 	echo "run-guest: guest kernel reported a problem, $out/$f:" >&2
-	grep -nE -m8 "$pat" "$out/$f" | sed 's/^/  /' >&2
+	kernel_log "$out/$f" | grep -E -m8 "$pat" | sed 's/^/  /' >&2
 	status=125
 	break
 done
