@@ -26,7 +26,8 @@ kprobes=$debugfs/kprobes/list
 # what the rig calls a kernel problem
 oops='Oops|BUG:|WARNING:|Call Trace|general protection fault|Kernel panic'
 
-all_tests=(counts_test abi_test perm_test client_test reload_test tlb_test trace_test)
+all_tests=(counts_test abi_test perm_test client_test reload_test tlb_test trace_test
+	export_test heatmap_test)
 if [ "${1:-}" = --no-tests ]; then
 	tests=()
 elif [ $# -gt 0 ]; then
