@@ -23,6 +23,7 @@
 #include <linux/cred.h>
 #include <linux/hash.h>
 #include <linux/log2.h>
+#include <linux/mm.h>
 #include <linux/moduleparam.h>
 #include <linux/percpu.h>
 #include <linux/pid.h>
@@ -614,15 +615,33 @@ int fl_view_each(bool processes_only, bool privileged, struct fl_view *v,
 	return ret;
 }
 
+/**
+ * fl_tasks_init() - allocate the task table and the per-CPU totals
+ *
+ * max_tasks is checked against a fixed range only, and its top (about
+ * 1.8 GiB of records) is more than a small machine has: refuse a table
+ * of more than half the memory, and let a failed allocation be a quiet
+ * -ENOMEM, not an allocation-failure splat in the kernel log.
+ *
+ * Return: 0, or -ENOMEM.
+ */
 int fl_tasks_init(void)
 {
+	size_t recs = array_size(fl_max_tasks, sizeof(*fl_tab.recs));
 	unsigned int i;
 
+	if (recs > (totalram_pages() << PAGE_SHIFT) / 2) {
+		pr_err("faultlat: max_tasks=%u needs %zu MiB, over half the memory\n",
+		       fl_max_tasks, recs >> 20);
+		return -ENOMEM;
+	}
 	raw_spin_lock_init(&fl_tab.lock);
 	fl_tab.bits = ilog2(roundup_pow_of_two(2 * fl_max_tasks));
-	fl_tab.recs = vzalloc(array_size(fl_max_tasks, sizeof(*fl_tab.recs)));
-	fl_tab.free = kvcalloc(fl_max_tasks, sizeof(u32), GFP_KERNEL);
-	fl_tab.index = kvcalloc(1U << fl_tab.bits, sizeof(u64), GFP_KERNEL);
+	fl_tab.recs = __vmalloc(recs, GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN);
+	fl_tab.free = kvcalloc(fl_max_tasks, sizeof(u32),
+			       GFP_KERNEL | __GFP_NOWARN);
+	fl_tab.index = kvcalloc(1U << fl_tab.bits, sizeof(u64),
+				GFP_KERNEL | __GFP_NOWARN);
 	fl_pcpu = alloc_percpu(struct fl_pcpu);
 	if (!fl_tab.recs || !fl_tab.free || !fl_tab.index || !fl_pcpu) {
 		fl_tasks_exit();
