@@ -461,6 +461,11 @@ dkms_status_built() {
 		grep -q "faultlat/$version, $FL_RELEASE, x86_64: built"
 }
 
+dkms_uninstalled() {
+	dkms_run uninstall --no-depmod -m faultlat -v "$version" -k "$FL_RELEASE" &&
+		test ! -e "$tmp/dkms/install/$FL_RELEASE/updates/dkms/faultlat.ko"
+}
+
 group_dkms() {
 	local out=$root/out/check-pkg-dkms ko rc=0
 	if ! command -v dkms >/dev/null; then
@@ -478,6 +483,14 @@ group_dkms() {
 	ko=$tmp/dkms/tree/faultlat/$version/$FL_RELEASE/x86_64/module/faultlat.ko
 	check "dkms: the built module's version is $version" \
 		test "$(modinfo -F version "$ko" 2>/dev/null)" = "$version"
+	# install and uninstall in the private install tree, without depmod
+	mkdir -p "$tmp/dkms/install/$FL_RELEASE"
+	check "dkms: dkms install (private install tree, --no-depmod)" \
+		dkms_run install --no-depmod -m faultlat -v "$version" \
+		-k "$FL_RELEASE" --kernelsourcedir "$kdir"
+	check "dkms: installed as updates/dkms/faultlat.ko" \
+		cmp "$ko" "$tmp/dkms/install/$FL_RELEASE/updates/dkms/faultlat.ko"
+	check "dkms: dkms uninstall removes it" dkms_uninstalled
 	if [ -z "$guest" ]; then
 		skip "dkms: the DKMS-built module loads in the guest (--no-guest)"
 		return
