@@ -8,7 +8,7 @@
  *
  *   FAULTLAT_STRESS_CYCLES    load/unload cycles (default 200)
  *   FAULTLAT_STRESS_BUDGET    ... or as many as fit in this many seconds
- *                             (default 450; at least 20 must)
+ *                             (default 300; at least 20 must)
  *   FAULTLAT_STRESS_THREADS   short-lived threads (default 10000)
  *   FAULTLAT_STRESS_SECS      concurrent readers' run time (default 10)
  */
@@ -430,10 +430,10 @@ static void report_seen(struct __test_metadata *_metadata, struct seen *s)
  * neither the device, the debugfs directory, a kprobe nor memory
  * (vmalloc, per-CPU, unreclaimable slab) is left.
  */
-TEST_F_TIMEOUT(stress, unload_under_load, 580)
+TEST_F_TIMEOUT(stress, unload_under_load, 420)
 {
 	unsigned long cycles = fl_env_ul("FAULTLAT_STRESS_CYCLES", 200);
-	unsigned long budget = fl_env_ul("FAULTLAT_STRESS_BUDGET", 450);
+	unsigned long budget = fl_env_ul("FAULTLAT_STRESS_BUDGET", 300);
 	double t0, t, t_unload = 0, t_load = 0;
 	double t_load_notlb = 0;
 	struct mem m0, m1;
