@@ -127,12 +127,22 @@ static void sample(FILE *f, const char *name, const char *labels, __u64 v)
 		fprintf(f, "%s %llu\n", name, v);
 }
 
-/* A one-sample counter or gauge family. */
-static void single(FILE *f, const char *name, const char *type,
-		   const char *help, __u64 v)
+/* A family of one sample, without labels. */
+struct one {
+	const char *name;
+	const char *type;		/* "counter" or "gauge" */
+	const char *help;
+	__u64 v;
+};
+
+static void singles(FILE *f, const struct one *o, unsigned int n)
 {
-	family(f, name, type, help);
-	sample(f, name, NULL, v);
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		family(f, o[i].name, o[i].type, o[i].help);
+		sample(f, o[i].name, NULL, o[i].v);
+	}
 }
 
 /* A bucket's upper bound is a power of two: an octave's end. */
@@ -187,6 +197,17 @@ static void write_faults(FILE *f, const struct fl_prom_snap *s, bool octaves)
 		[FAULTLAT_MINOR] = &st->minor,
 		[FAULTLAT_MAJOR] = &st->major,
 	};
+	const struct one ones[] = {
+		{ "faultlat_fault_retries_total", "counter",
+		  "handle_mm_fault() calls that returned VM_FAULT_RETRY (each part of a fault counted elsewhere).",
+		  st->retries },
+		{ "faultlat_fault_abandoned_total", "counter",
+		  "Faults whose VM_FAULT_RETRY was never followed by a final attempt.",
+		  st->abandoned },
+		{ "faultlat_handle_mm_fault_calls_total", "counter",
+		  "Every handle_mm_fault() call, as /proc/vmstat's pgfault counts them.",
+		  st->calls },
+	};
 	char labels[64];
 	int c, m;
 
@@ -213,19 +234,25 @@ static void write_faults(FILE *f, const struct fl_prom_snap *s, bool octaves)
 			  octaves);
 	}
 
-	single(f, "faultlat_fault_retries_total", "counter",
-	       "handle_mm_fault() calls that returned VM_FAULT_RETRY (each part of a fault counted elsewhere).",
-	       st->retries);
-	single(f, "faultlat_fault_abandoned_total", "counter",
-	       "Faults whose VM_FAULT_RETRY was never followed by a final attempt.",
-	       st->abandoned);
-	single(f, "faultlat_handle_mm_fault_calls_total", "counter",
-	       "Every handle_mm_fault() call, as /proc/vmstat's pgfault counts them.",
-	       st->calls);
+	singles(f, ones, ARRAY_SIZE(ones));
 }
 
 static void write_module(FILE *f, const struct fl_prom_snap *s)
 {
+	const struct one ones[] = {
+		{ "faultlat_dropped_total", "counter",
+		  "handle_mm_fault() calls not attributed to a task because the task table was full (still counted system-wide).",
+		  s->g.dropped },
+		{ "faultlat_resets_total", "counter",
+		  "Resets of the statistics since the module was loaded.",
+		  s->info.reset_count },
+		{ "faultlat_tasks_used", "gauge",
+		  "Records in use in the module's task table (threads and processes).",
+		  s->info.used_tasks },
+		{ "faultlat_tasks_max", "gauge",
+		  "Size of the module's task table (module parameter max_tasks).",
+		  s->info.max_tasks },
+	};
 	char labels[96];
 
 	family(f, "faultlat_module_info", "gauge",
@@ -242,41 +269,33 @@ static void write_module(FILE *f, const struct fl_prom_snap *s)
 	if (s->tlb)
 		sample(f, "faultlat_nmissed_total", "probe=\"tlb\"",
 		       s->tg.nmissed);
-	single(f, "faultlat_dropped_total", "counter",
-	       "handle_mm_fault() calls not attributed to a task because the task table was full (still counted system-wide).",
-	       s->g.dropped);
-	single(f, "faultlat_resets_total", "counter",
-	       "Resets of the statistics since the module was loaded.",
-	       s->info.reset_count);
-	single(f, "faultlat_tasks_used", "gauge",
-	       "Records in use in the module's task table (threads and processes).",
-	       s->info.used_tasks);
-	single(f, "faultlat_tasks_max", "gauge",
-	       "Size of the module's task table (module parameter max_tasks).",
-	       s->info.max_tasks);
+	singles(f, ones, ARRAY_SIZE(ones));
 }
 
 static void write_tlb(FILE *f, const struct fl_prom_snap *s, bool octaves)
 {
 	const struct faultlat_tlb_global *g = &s->tg;
+	const struct one ones[] = {
+		{ "faultlat_tlb_flush_pages_total", "counter",
+		  "Pages of the ranged TLB flushes, in units of their stride.",
+		  g->stats.pages },
+		{ "faultlat_tlb_remote_flushes_total", "counter",
+		  "Initiated TLB flushes that called the IPI function (other CPUs had the mm).",
+		  g->stats.remote },
+		{ "faultlat_tlb_ipis_total", "counter",
+		  "Calls of the TLB-flush IPI function, in and outside flush_tlb_mm_range().",
+		  g->stats.ipis },
+		{ "faultlat_tlb_ipi_targets_total", "counter",
+		  "Other CPUs in the cpumasks of the IPI function's calls, summed.",
+		  g->stats.ipi_targets },
+	};
 
 	family(f, "faultlat_tlb_flushes_total", "counter",
 	       "TLB flushes initiated (flush_tlb_mm_range()), by kind: full (whole address space) or ranged.");
 	sample(f, "faultlat_tlb_flushes_total", "kind=\"full\"", g->stats.full);
 	sample(f, "faultlat_tlb_flushes_total", "kind=\"ranged\"",
 	       g->stats.ranged);
-	single(f, "faultlat_tlb_flush_pages_total", "counter",
-	       "Pages of the ranged TLB flushes, in units of their stride.",
-	       g->stats.pages);
-	single(f, "faultlat_tlb_remote_flushes_total", "counter",
-	       "Initiated TLB flushes that called the IPI function (other CPUs had the mm).",
-	       g->stats.remote);
-	single(f, "faultlat_tlb_ipis_total", "counter",
-	       "Calls of the TLB-flush IPI function, in and outside flush_tlb_mm_range().",
-	       g->stats.ipis);
-	single(f, "faultlat_tlb_ipi_targets_total", "counter",
-	       "Other CPUs in the cpumasks of the IPI function's calls, summed.",
-	       g->stats.ipi_targets);
+	singles(f, ones, ARRAY_SIZE(ones));
 	family(f, "faultlat_tlb_received_total", "counter",
 	       "flush_tlb_func() runs on all CPUs, by origin: remote (an IPI from another CPU) or local.");
 	sample(f, "faultlat_tlb_received_total", "origin=\"remote\"",
@@ -297,10 +316,22 @@ static void write_tlb(FILE *f, const struct fl_prom_snap *s, bool octaves)
 		  octaves);
 }
 
+/* pid="N",comm="NAME" of a process row; pid="",comm="other" for the fold */
+static void proc_labels(char *buf, size_t len, const struct fl_prom_proc *p)
+{
+	char comm[LABEL_MAX];
+
+	fl_prom_label(comm, sizeof(comm), p->pid ? p->comm : "other");
+	if (p->pid)
+		snprintf(buf, len, "pid=\"%u\",comm=\"%s\"", p->pid, comm);
+	else
+		snprintf(buf, len, "pid=\"\",comm=\"%s\"", comm);
+}
+
 static void write_procs(FILE *f, const struct fl_prom_snap *s)
 {
 	static const char * const types[] = { "minor", "major", "error" };
-	char comm[LABEL_MAX], labels[LABEL_MAX + 64];
+	char labels[LABEL_MAX + 32], secs[32];
 	unsigned int i, t;
 
 	family(f, "faultlat_process_faults", "gauge",
@@ -309,35 +340,18 @@ static void write_procs(FILE *f, const struct fl_prom_snap *s)
 		const struct fl_prom_proc *p = &s->procs[i];
 		__u64 v[] = { p->minor, p->major, p->errors };
 
-		fl_prom_label(comm, sizeof(comm), p->comm);
-		for (t = 0; t < ARRAY_SIZE(types); t++) {
-			if (p->pid)
-				snprintf(labels, sizeof(labels),
-					 "pid=\"%u\",comm=\"%s\",type=\"%s\"",
-					 p->pid, comm, types[t]);
-			else
-				snprintf(labels, sizeof(labels),
-					 "pid=\"\",comm=\"other\",type=\"%s\"",
-					 types[t]);
-			sample(f, "faultlat_process_faults", labels, v[t]);
-		}
+		proc_labels(labels, sizeof(labels), p);
+		for (t = 0; t < ARRAY_SIZE(types); t++)
+			fprintf(f, "faultlat_process_faults{%s,type=\"%s\"} %llu\n",
+				labels, types[t], v[t]);
 	}
 	family(f, "faultlat_process_fault_seconds", "gauge",
 	       "Time a process spent in minor and major faults since it started (or the last reset), for the same processes.");
 	for (i = 0; i < s->nr_procs; i++) {
-		const struct fl_prom_proc *p = &s->procs[i];
-		char secs[32];
-
-		fl_prom_label(comm, sizeof(comm), p->comm);
-		fl_prom_seconds(secs, sizeof(secs), p->fault_ns);
-		if (p->pid)
-			fprintf(f,
-				"faultlat_process_fault_seconds{pid=\"%u\",comm=\"%s\"} %s\n",
-				p->pid, comm, secs);
-		else
-			fprintf(f,
-				"faultlat_process_fault_seconds{pid=\"\",comm=\"other\"} %s\n",
-				secs);
+		proc_labels(labels, sizeof(labels), &s->procs[i]);
+		fl_prom_seconds(secs, sizeof(secs), s->procs[i].fault_ns);
+		fprintf(f, "faultlat_process_fault_seconds{%s} %s\n", labels,
+			secs);
 	}
 }
 

@@ -14,23 +14,7 @@
 
 #include "../heatmap.h"
 #include "../svg.h"
-
-static int tests, failed;
-
-static void ok(int cond, const char *name)
-{
-	tests++;
-	if (!cond)
-		failed++;
-	printf("%sok %d - %s\n", cond ? "" : "not ", tests, name);
-}
-
-static void has(const char *text, const char *s, const char *name)
-{
-	ok(!!strstr(text, s), name);
-	if (!strstr(text, s))
-		printf("#   no '%s'\n", s);
-}
+#include "tap.h"
 
 static void test_bucket(void)
 {
@@ -181,7 +165,5 @@ int main(void)
 	test_model();
 	test_colors();
 	test_svg();
-	printf("1..%d\n", tests);
-	printf("# %d passed, %d failed\n", tests - failed, failed);
-	return failed ? 1 : 0;
+	return tap_done();
 }

@@ -13,49 +13,7 @@
 #include <string.h>
 
 #include "../prom.h"
-
-static int tests, failed;
-
-static void ok(int cond, const char *name)
-{
-	tests++;
-	if (!cond)
-		failed++;
-	printf("%sok %d - %s\n", cond ? "" : "not ", tests, name);
-}
-
-static void is_str(const char *got, const char *want, const char *name)
-{
-	int same = !strcmp(got, want);
-
-	ok(same, name);
-	if (!same)
-		printf("#   got '%s', want '%s'\n", got, want);
-}
-
-static void has(const char *text, const char *line, const char *name)
-{
-	ok(!!strstr(text, line), name);
-	if (!strstr(text, line))
-		printf("#   no '%s'\n", line);
-}
-
-/* Lines of @text that start with @prefix. */
-static int count_lines(const char *text, const char *prefix)
-{
-	size_t n = strlen(prefix);
-	const char *p = text;
-	int c = 0;
-
-	while (p && *p) {
-		if (!strncmp(p, prefix, n))
-			c++;
-		p = strchr(p, '\n');
-		if (p)
-			p++;
-	}
-	return c;
-}
+#include "tap.h"
 
 static void test_seconds(void)
 {
@@ -265,7 +223,5 @@ int main(void)
 	test_label();
 	test_top();
 	test_write();
-	printf("1..%d\n", tests);
-	printf("# %d passed, %d failed\n", tests - failed, failed);
-	return failed ? 1 : 0;
+	return tap_done();
 }
