@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # In the VM rig's guest, as root: load a faultlat.ko that DKMS built and
-# check it, printing kselftest TAP with a "# Totals:" line.  Run by
+# check it (modinfo, insmod, the device, rmmod; then modprobe from a module
+# tree laid out as dkms install lays it out, with depmod -b), printing
+# kselftest TAP with a "# Totals:" line.  Run by
 # tools/pkg/test.sh (make check); by hand:
 #
 #   tools/vm/run-guest.sh --out DIR -- tools/pkg/dkms-guest.sh KO VERSION
@@ -39,9 +41,22 @@ char_dev_0444() {
 	[ -c /dev/faultlat ] && [ "$(stat -c %a /dev/faultlat)" = 444 ]
 }
 
+# modprobe from a module tree laid out as dkms install lays it out
+tree=/tmp/dkms-guest-modules
+rel=$(uname -r)
+depmod_finds_it() {
+	rm -rf "$tree"
+	mkdir -p "$tree/lib/modules/$rel/updates/dkms"
+	cp "$ko" "$tree/lib/modules/$rel/updates/dkms/faultlat.ko"
+	# the files a kernel's package has (and depmod warns without)
+	touch "$tree/lib/modules/$rel/"modules.{order,builtin,builtin.modinfo}
+	depmod -b "$tree" "$rel" &&
+		grep -q '^updates/dkms/faultlat.ko:' "$tree/lib/modules/$rel/modules.dep"
+}
+
 echo "TAP version 13"
-echo "1..8"
-echo "# Starting 8 checks of dkms-guest ($ko, $(uname -r))"
+echo "1..11"
+echo "# Starting 11 checks of dkms-guest ($ko, $(uname -r))"
 [ -d /sys/module/faultlat ] && rmmod faultlat
 check "modinfo: vermagic is this kernel's ($(uname -r))" \
 	test "$(modinfo_field vermagic | cut -d' ' -f1)" = "$(uname -r)"
@@ -58,6 +73,19 @@ check "/sys/module/faultlat/version is $version" \
 if out=$(rmmod faultlat 2>&1); then ok "rmmod faultlat"; else
 	echo "# $out"
 	not_ok "rmmod faultlat"
+fi
+check "depmod -b: modules.dep lists updates/dkms/faultlat.ko" depmod_finds_it
+if out=$(modprobe -d "$tree" faultlat 2>&1) && [ -c /dev/faultlat ]; then
+	ok "modprobe faultlat (from that tree) creates /dev/faultlat"
+else
+	echo "# $out"
+	not_ok "modprobe faultlat (from that tree) creates /dev/faultlat"
+fi
+if out=$(modprobe -r -d "$tree" faultlat 2>&1) && [ ! -e /sys/module/faultlat ]; then
+	ok "modprobe -r faultlat"
+else
+	echo "# $out"
+	not_ok "modprobe -r faultlat"
 fi
 echo "# Totals: pass:$pass fail:$fail xfail:0 xpass:0 skip:0 error:0"
 [ "$fail" -eq 0 ]
