@@ -488,6 +488,11 @@ int cmd_heatmap(int argc, char **argv)
 		fprintf(stderr, "faultlat heatmap: -o FILE.svg is required\n");
 		return fl_usage_error("heatmap");
 	}
+	if (!m.from && m.duration_ns && m.duration_ns < m.interval_ns) {
+		fprintf(stderr,
+			"faultlat heatmap: the duration is shorter than the interval: no interval would end\n");
+		return fl_usage_error("heatmap");
+	}
 	fl_heat_init(&m.heat, m.interval_ns);
 	rc = m.from ? run_replay(&m) : run_live(&m);
 	fl_heat_free(&m.heat);

@@ -902,6 +902,10 @@ for a in "-i 1ms" "-d 0" "-d x" "-p 0" "extra"; do
 	ok $? "heatmap $a: usage error 2"
 done
 
+run "$FL" heatmap -i 2 -d 1 -o "$tmp/x.svg"
+[ $rc -eq 2 ] && has err "the duration is shorter than the interval"
+ok $? "heatmap -d shorter than -i: 2"
+
 fake "grow=1" "$FL" heatmap -i 10ms -d 50ms -o "$tmp/live.svg"
 [ $rc -eq 0 ] && grep -q 'data-class="minor"' "$tmp/live.svg" &&
 grep -q 'data-columns="5"' "$tmp/live.svg" &&
