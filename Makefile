@@ -85,9 +85,10 @@ htmldocs:
 		-d $(DOCS_O)/doctrees Documentation $(DOCS_O)/html
 
 # The module goes to /lib/modules/KRELEASE/extra/module/faultlat.ko (the
-# kernel's modules_install keeps its directory).  Without DESTDIR, depmod; with it (a package, a staging tree), the
-# package's own installation runs depmod.  The kernel's modules_install
-# signs the module if it has the key (Debian's headers do not: it warns).
+# kernel's modules_install keeps its directory) and is signed if the
+# kernel's build tree has the signing key (Debian's headers do not).
+# Without DESTDIR, depmod; with it (a package, a staging tree), the
+# package's own installation runs depmod.
 install: module userspace man
 	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_PATH=$(DESTDIR) \
 		INSTALL_MOD_DIR=extra DEPMOD=true modules_install
