@@ -7,7 +7,8 @@
 # kselftest TAP with a "# Totals:" line.  Run by
 # tools/pkg/test.sh (make check); by hand:
 #
-#   tools/vm/run-guest.sh --out DIR -- tools/pkg/dkms-guest.sh KO VERSION
+#   tools/vm/run-guest.sh --single-thread --out DIR -- \
+#       tools/pkg/dkms-guest.sh KO VERSION
 #
 # KO is the DKMS-built module, VERSION the one dkms.conf gives.
 set -euo pipefail
