@@ -10,7 +10,9 @@
 #   tools/vm/run-guest.sh --single-thread --out DIR -- \
 #       tools/pkg/dkms-guest.sh KO VERSION
 #
-# KO is the DKMS-built module, VERSION the one dkms.conf gives.
+# KO is the DKMS-built module, at a path the guest sees (not under the
+# host's /tmp, which the guest covers; /results is DIR), VERSION the one
+# dkms.conf gives.
 set -euo pipefail
 
 ko=${1:?usage: dkms-guest.sh KO VERSION}
