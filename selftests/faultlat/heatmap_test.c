@@ -425,15 +425,35 @@ static void major_workload(const char *file)
 	_exit(0);
 }
 
+/* The trace instance of faultlat trace @pid is there. */
+static bool trace_instance_up(pid_t pid)
+{
+	static const char * const roots[] = {
+		"/sys/kernel/tracing", "/sys/kernel/debug/tracing",
+	};
+	char path[128];
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(roots); i++) {
+		snprintf(path, sizeof(path), "%s/instances/faultlat-trace-%d",
+			 roots[i], pid);
+		if (!access(path, F_OK))
+			return true;
+	}
+	return false;
+}
+
 /*
- * Record a workload (@major: with major faults) with faultlat heatmap,
- * render it, and check the picture's rows against the workload's
- * record; @name names the files.
+ * Record a workload (@major: with major faults) with faultlat heatmap
+ * (@replay: with faultlat trace -j, then draw it with heatmap --from),
+ * render it, and check the picture's rows against the workload's record;
+ * @name names the files.
  */
 static void draw(struct __test_metadata *_metadata,
-		 struct hm *hm, bool major, const char *name,
+		 struct hm *hm, bool major, bool replay, const char *name,
 		 struct picture *pic)
 {
+	char jsonl[PATH_MAX], cmd[PATH_MAX + 64];
 	static struct faultlat_task t0, t1;
 	char svg[PATH_MAX], png[PATH_MAX], err[PATH_MAX], report[PATH_MAX];
 	char pid_s[16], why[PATH_MAX + 128], *text = NULL;
@@ -448,6 +468,7 @@ static void draw(struct __test_metadata *_metadata,
 	snprintf(png, sizeof(png), "%s/%s.png", hm->dir, name);
 	snprintf(err, sizeof(err), "%s/%s.err", hm->dir, name);
 	snprintf(report, sizeof(report), "%s/%s.report", hm->dir, name);
+	snprintf(jsonl, sizeof(jsonl), "%s/%s.jsonl", hm->dir, name);
 	if (major)
 		ASSERT_EQ(0, fl_fs_drop_cache(&hm->fs)) TH_LOG("%s", hm->fs.why);
 
@@ -472,15 +493,24 @@ static void draw(struct __test_metadata *_metadata,
 	for (start = fl_ms(); proc_state(pid) != 'S' && fl_ms() - start < 10000;)
 		usleep(10000);
 	snprintf(pid_s, sizeof(pid_s), "%d", pid);
-	hpid = fl_spawnl(NULL, err, hm->client, "heatmap", "-p", pid_s, "-i",
-			 INTERVAL, "-d", DURATION, "-o", svg, NULL);
-	ASSERT_LT(0, hpid);
-	/* the heatmap's first read follows the open at once */
-	for (start = fl_ms(); !fl_has_open(hpid, FAULTLAT_DEVICE) &&
-	     fl_ms() - start < 30000;)
-		usleep(10000);
-	ASSERT_TRUE(fl_has_open(hpid, FAULTLAT_DEVICE))
-		TH_LOG("faultlat heatmap did not open %s", FAULTLAT_DEVICE);
+	if (replay) {
+		hpid = fl_spawnl(jsonl, err, hm->client, "trace", "-j", "-p",
+				 pid_s, NULL);
+		ASSERT_LT(0, hpid);
+		for (start = fl_ms(); !trace_instance_up(hpid) && fl_ms() - start < 30000;)
+			usleep(10000);
+		ASSERT_TRUE(trace_instance_up(hpid)) TH_LOG("faultlat trace set up no instance");
+	} else {
+		hpid = fl_spawnl(NULL, err, hm->client, "heatmap", "-p", pid_s,
+				 "-i", INTERVAL, "-d", DURATION, "-o", svg, NULL);
+		ASSERT_LT(0, hpid);
+		/* the heatmap's first read follows the open at once */
+		for (start = fl_ms(); !fl_has_open(hpid, FAULTLAT_DEVICE) &&
+		     fl_ms() - start < 30000;)
+			usleep(10000);
+		ASSERT_TRUE(fl_has_open(hpid, FAULTLAT_DEVICE))
+			TH_LOG("faultlat heatmap did not open %s", FAULTLAT_DEVICE);
+	}
 	usleep(1000000);
 	ASSERT_EQ(0, fl_task(hm->fd, pid, true, &t0));
 	start = fl_ms();
@@ -492,11 +522,26 @@ static void draw(struct __test_metadata *_metadata,
 	FL_INFO("%s workload: %lld ms\n", name, fl_ms() - start);
 	ASSERT_EQ(0, fl_task(hm->fd, pid, true, &t1));
 	ASSERT_EQ(0, waitpid(hpid, &rc, WNOHANG))
-		TH_LOG("the workload outlasted faultlat heatmap -d %s", DURATION);
-	rc = fl_wait(hpid, 120000);
+		TH_LOG("the workload outlasted faultlat %s", replay ? "trace" :
+		       "heatmap -d " DURATION);
+	if (replay) {
+		usleep(1000000);	/* trace reads every 100 ms */
+		rc = fl_stop(hpid);
+	} else {
+		rc = fl_wait(hpid, 120000);
+	}
 	waitpid(pid, NULL, 0);
 	ASSERT_EQ(0, rc) {
 		fl_sh("cat /tmp/faultlat-heatmap.*/*.err >&2", NULL, 0, 5000);
+	}
+	if (replay) {
+		snprintf(cmd, sizeof(cmd),
+			 "tail -n 1 '%s' | grep -q '\"lost\":0,'", jsonl);
+		ASSERT_EQ(0, fl_sh(cmd, NULL, 0, 10000))
+			TH_LOG("faultlat trace lost events: no exact picture");
+		ASSERT_EQ(0, fl_runl(NULL, 0, err, 120000, hm->client, "heatmap",
+				     "--from", jsonl, "-p", pid_s, "-i", INTERVAL,
+				     "-o", svg, NULL));
 	}
 	hist_delta(&t0.stats.minor, &t1.stats.minor, &pic->d.minor);
 	hist_delta(&t0.stats.major, &t1.stats.major, &pic->d.major);
@@ -579,11 +624,11 @@ TEST_F_TIMEOUT(heatmap, minor_vs_major, 400)
 	}
 	hm->fs_up = true;
 
-	draw(_metadata, hm, false, "minor", &minor);
+	draw(_metadata, hm, false, false, "minor", &minor);
 	ASSERT_LT(10000, minor.d.minor.count);
 	ASSERT_EQ(0, minor.d.major.count)
 		TH_LOG("the minor-only workload had major faults");
-	draw(_metadata, hm, true, "major", &major);
+	draw(_metadata, hm, true, false, "major", &major);
 	ASSERT_LE(FILE_PAGES, major.d.major.count);
 	ASSERT_GE(ROUNDS * FILE_PAGES, major.d.major.count);
 
@@ -599,6 +644,29 @@ TEST_F_TIMEOUT(heatmap, minor_vs_major, 400)
 		TH_LOG("median buckets: minor %u, major %u", minor_b, major_b);
 	free(minor.png.rgb);
 	free(major.png.rgb);
+	keep(hm);
+}
+
+/*
+ * The same with faultlat trace -j recording the workload with major
+ * faults and heatmap --from drawing it: the events are the record's
+ * faults, one by one (trace_test), so the picture's rows are the same.
+ */
+TEST_F_TIMEOUT(heatmap, replay_of_trace, 400)
+{
+	static struct picture replay;
+	struct hm *hm = &self->hm;
+
+	if (fl_fs_setup(&hm->fs, "ext2", FILE_PAGES)) {
+		if (hm->fs.skip)
+			SKIP(return, "%s", hm->fs.why);
+		ASSERT_TRUE(false) TH_LOG("%s", hm->fs.why);
+	}
+	hm->fs_up = true;
+	draw(_metadata, hm, true, true, "replay", &replay);
+	ASSERT_LE(FILE_PAGES, replay.d.major.count);
+	ASSERT_TRUE(shows_majors(&replay));
+	free(replay.png.rgb);
 	keep(hm);
 }
 
