@@ -369,6 +369,7 @@ static int run_replay(struct heatmap *m)
 {
 	FILE *in = stdin;
 	struct event *ev = NULL;
+	const char *name;
 	size_t nr = 0, i;
 	__u64 t0 = ~0ULL, span;
 	char len[32];
@@ -413,12 +414,12 @@ static int run_replay(struct heatmap *m)
 			goto out;
 		}
 	}
+	name = strrchr(m->from, '/') ? strrchr(m->from, '/') + 1 : m->from;
 	if (m->pid)
 		snprintf(m->target, sizeof(m->target),
-			 "process %u in a replay of %s", m->pid, m->from);
+			 "process %u in a replay of %s", m->pid, name);
 	else
-		snprintf(m->target, sizeof(m->target), "replay of %s",
-			 m->from);
+		snprintf(m->target, sizeof(m->target), "replay of %s", name);
 	span = (__u64)m->heat.nr_cols * m->heat.col_ns;
 	fl_fmt_ns(len, sizeof(len), span);
 	snprintf(m->span, sizeof(m->span),

@@ -288,6 +288,14 @@ static void draw_panel(FILE *f, const struct fl_heat *h, unsigned int c,
 	fl_svg_group_end(f);
 }
 
+/* About how wide @s is at @size px, in px. */
+static int text_width(const char *s, int size)
+{
+	size_t n = strlen(s);
+
+	return n > 4000 ? 4000 * size : (int)(n * size * 3 / 5);
+}
+
 int fl_heat_svg(FILE *f, const struct fl_heat *h,
 		const struct fl_heat_titles *t)
 {
@@ -305,6 +313,11 @@ int fl_heat_svg(FILE *f, const struct fl_heat *h,
 	g.w = (int)cols * g.cw;
 	g.h = (int)(g.last - g.first + 1) * ROW_H;
 	width = LEFT + (g.w > MIN_PLOT_W ? g.w : MIN_PLOT_W) + RIGHT;
+	/* room for the titles: a sans-serif letter is ~0.6 em wide */
+	if (width < LEFT + text_width(t->title, 15) + 16)
+		width = LEFT + text_width(t->title, 15) + 16;
+	if (width < LEFT + text_width(t->subtitle, 11) + 16)
+		width = LEFT + text_width(t->subtitle, 11) + 16;
 	height = TOP + FAULTLAT_NR_CLASSES * g.h +
 		 (FAULTLAT_NR_CLASSES - 1) * PANEL_GAP + BOTTOM;
 
