@@ -25,7 +25,7 @@ out=$root/out/plant-check
 # variant, then what its guest log must say (ERE; the detector's words)
 variants=(none leak oob lockorder sleep)
 declare -A expect=(
-	[leak]='kmemleak: nothing of faultlat|unreferenced objects allocated by faultlat'
+	[leak]='not ok [0-9]+ kmemleak: nothing of faultlat'
 	[oob]='BUG: KASAN: slab-out-of-bounds'
 	[lockorder]='possible circular locking dependency'
 	[sleep]='sleeping function called from invalid context'
