@@ -121,30 +121,44 @@ build_client() {
 }
 
 # --- kconfig ---
-# A kernel without the option: the command line overrides auto.conf's.
-config_off_fails() {	# OPTION
-	local out
-	if out=$(make -C "$src" module KDIR="$kdir" "CONFIG_$1=" 2>&1); then
-		echo "the build succeeded without CONFIG_$1"
-		return 1
+# A kernel without the options: the command line overrides auto.conf's.
+# Fails, and prints the build's output.
+build_without() {	# OPTION...
+	local args=() o
+	for o in "$@"; do
+		args+=("CONFIG_$o=")
+	done
+	if make -C "$src" module KDIR="$kdir" "${args[@]}" 2>&1; then
+		echo "the build succeeded without $*"
 	fi
-	grep -q "faultlat needs.*CONFIG_$1=y" <<<"$out" || {
-		printf '%s\n' "$out" | tail -n 5
-		return 1
-	}
+}
+named() {	# OUTPUT OPTION: the error names CONFIG_OPTION=y
+	grep -q "faultlat needs.*CONFIG_$2=y" <<<"$1" ||
+		{ printf '%s\n' "$1" | tail -n 5; return 1; }
+}
+only_named() {	# OUTPUT OPTION
+	named "$1" "$2" &&
+		[ "$(grep -o 'CONFIG_[A-Z0-9_]*=y' <<<"$1" | sort -u)" = "CONFIG_$2=y" ]
 }
 
 group_kconfig() {
-	local opts o
+	local opts o out
 	opts=$(sed -n 's/^fl-required := //p' "$src/module/Kbuild")
 	if [ -z "$opts" ]; then
 		not_ok "kconfig: module/Kbuild lists its required options (fl-required)"
 		return
 	fi
+	# all of them off at once: the error names each one
+	# shellcheck disable=SC2086  # one option a word
+	out=$(build_without $opts)
 	for o in $opts; do
 		check "kconfig: CONFIG_$o off stops the build, naming it" \
-			config_off_fails "$o"
+			named "$out" "$o"
 	done
+	o=${opts%% *}
+	out=$(build_without "$o")
+	check "kconfig: CONFIG_$o alone off: the error names it alone" \
+		only_named "$out" "$o"
 	check "kconfig: the module builds against $FL_RELEASE" build_module
 	check "kconfig: make clean works (no config check when cleaning)" \
 		make -s -C "$kdir" M="$src" clean
