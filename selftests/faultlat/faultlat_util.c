@@ -679,6 +679,46 @@ void fl_kmsg(const char *fmt, ...)
 	close(fd);
 }
 
+int fl_run_capture(char *const argv[], const char *env, bool with_stdout,
+		   unsigned int timeout_s, char *out, size_t len)
+{
+	int pfd[2], null, status;
+	size_t got = 0;
+	ssize_t n;
+	pid_t pid;
+
+	if (pipe2(pfd, O_CLOEXEC))
+		return -1;
+	pid = fork();
+	if (pid < 0) {
+		close(pfd[0]);
+		close(pfd[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		null = open("/dev/null", O_RDWR);
+		if (null < 0 || dup2(null, 0) < 0 ||
+		    dup2(with_stdout ? pfd[1] : null, 1) < 0 ||
+		    dup2(pfd[1], 2) < 0)
+			_exit(126);
+		if (env && putenv((char *)env))
+			_exit(126);
+		alarm(timeout_s);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	close(pfd[1]);
+	while (got < len - 1 &&
+	       (n = read(pfd[0], out + got, len - 1 - got)) > 0)
+		got += n;
+	out[got] = '\0';
+	close(pfd[0]);
+	if (waitpid(pid, &status, 0) != pid)
+		return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) :
+				   128 + WTERMSIG(status);
+}
+
 int fl_meminfo(const char *key, __u64 *kib)
 {
 	char buf[8192], *p;

@@ -159,6 +159,16 @@ int fl_drop_to(unsigned int uid);
 /* A line in the kernel log (/dev/kmsg), to mark a test's window in it. */
 void fl_kmsg(const char *fmt, ...);
 
+/*
+ * Run @argv (argv[0] a path) with its stdin from /dev/null, and @env
+ * ("NAME=VALUE", or NULL) added to its environment; killed after
+ * @timeout_s seconds.  Its stderr, and its stdout with @with_stdout (else
+ * thrown away), go to @out, NUL-terminated.  Returns its exit status,
+ * 128 + N if a signal N killed it, or -1.
+ */
+int fl_run_capture(char *const argv[], const char *env, bool with_stdout,
+		   unsigned int timeout_s, char *out, size_t len);
+
 /* A field of /proc/meminfo, in KiB.  0, or -1 with errno. */
 int fl_meminfo(const char *key, __u64 *kib);
 

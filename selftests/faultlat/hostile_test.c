@@ -347,39 +347,6 @@ TEST_F_TIMEOUT(hostile, many_opens, 300)
 	ASSERT_EQ(ref0, read_refcnt());
 }
 
-/* Run the client with @argv; its exit status (128 + N if signalled). */
-static int client(const char *dev, char *const argv[], char *err, size_t len)
-{
-	int pfd[2], status;
-	ssize_t n;
-	pid_t pid;
-
-	if (pipe(pfd))
-		return -1;
-	pid = fork();
-	if (pid < 0)
-		return -1;
-	if (pid == 0) {
-		int null = open("/dev/null", O_WRONLY);
-
-		dup2(null, 1);
-		dup2(pfd[1], 2);
-		if (dev)
-			setenv("FAULTLAT_DEVICE", dev, 1);
-		alarm(20);
-		execv(argv[0], argv);
-		_exit(127);
-	}
-	close(pfd[1]);
-	n = read(pfd[0], err, len - 1);
-	err[n > 0 ? n : 0] = '\0';
-	close(pfd[0]);
-	if (waitpid(pid, &status, 0) != pid)
-		return -1;
-	return WIFEXITED(status) ? WEXITSTATUS(status) :
-				   128 + WTERMSIG(status);
-}
-
 struct client_case {
 	const char *dev;	/* FAULTLAT_DEVICE, or NULL */
 	const char *args[6];
@@ -422,7 +389,7 @@ static const struct client_case client_cases[] = {
 TEST_F_TIMEOUT(hostile, client_garbage, 300)
 {
 	const char *path = getenv("FAULTLAT_CLIENT");
-	char *argv[8], err[4096];
+	char *argv[8], err[4096], env[128];
 	unsigned int i, j;
 	int st;
 
@@ -444,7 +411,10 @@ TEST_F_TIMEOUT(hostile, client_garbage, 300)
 		for (j = 0; j < 6 && c->args[j]; j++)
 			argv[j + 1] = (char *)c->args[j];
 		argv[j + 1] = NULL;
-		st = client(c->dev, argv, err, sizeof(err));
+		if (c->dev)
+			snprintf(env, sizeof(env), "FAULTLAT_DEVICE=%s", c->dev);
+		st = fl_run_capture(argv, c->dev ? env : NULL, false, 20, err,
+				    sizeof(err));
 		FL_INFO("%s%s %s %s %s: exit %d: %.100s\n",
 			c->dev ? "FAULTLAT_DEVICE=" : "", c->dev ? c->dev : "",
 			c->args[0], c->args[1] ? c->args[1] : "",

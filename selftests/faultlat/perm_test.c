@@ -416,46 +416,11 @@ struct two_users {
 	struct user_view u[2];
 };
 
-/* Run the client with @args; its exit status; its output into @out. */
-static int run_client(const char *client, const char * const *args,
-		      char *out, size_t len)
-{
-	int pfd[2], status;
-	size_t got = 0;
-	ssize_t n;
-	pid_t pid;
-
-	if (pipe(pfd))
-		return -1;
-	pid = fork();
-	if (pid < 0)
-		return -1;
-	if (pid == 0) {
-		const char *argv[8] = { client };
-		int i;
-
-		for (i = 0; args[i] && i < 6; i++)
-			argv[i + 1] = args[i];
-		dup2(pfd[1], 1);
-		dup2(pfd[1], 2);
-		execv(client, (char **)argv);
-		_exit(127);
-	}
-	close(pfd[1]);
-	while (got < len - 1 && (n = read(pfd[0], out + got, len - 1 - got)) > 0)
-		got += n;
-	out[got] = '\0';
-	close(pfd[0]);
-	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
-		return -1;
-	return WEXITSTATUS(status);
-}
-
 static void user_client(struct user_view *v, pid_t other)
 {
 	const char *client = getenv("FAULTLAT_CLIENT");
 	char own[16], oth[16];
-	const char *cmds[4][4] = {
+	char *cmds[4][3] = {
 		{ "status" }, { "tasks" }, { "hist", "-p", own },
 		{ "hist", "-p", oth },
 	};
@@ -470,8 +435,11 @@ static void user_client(struct user_view *v, pid_t other)
 	snprintf(own, sizeof(own), "%d", getpid());
 	snprintf(oth, sizeof(oth), "%d", other);
 	for (i = 0; i < 4; i++) {
-		v->client_status[i] = run_client(client, cmds[i], out,
-						 CLIENT_OUT);
+		char *argv[5] = { (char *)client };
+
+		memcpy(argv + 1, cmds[i], 3 * sizeof(*argv));
+		v->client_status[i] = fl_run_capture(argv, NULL, true, 20, out,
+						     CLIENT_OUT);
 		if (strcasestr(out, "ffff"))
 			v->client_kaddr = i + 1;
 	}
