@@ -19,8 +19,9 @@ pkgs=(
 	linux-source-6.1 procps util-linux
 	# checkpatch
 	perl python3
-	# packaging: DKMS, the docs and the man page (Sphinx), bash completion
-	dkms python3-sphinx bash-completion
+	# packaging: DKMS, the docs and the man page (Sphinx, docutils' rst2man;
+	# groff and man render it in the tests), bash completion
+	dkms python3-sphinx python3-docutils groff-base man-db bash-completion
 	# make bench: the tools it compares faultlat with
 	bpftrace linux-perf trace-cmd
 	# faultlat export's and heatmap's tests: the real Prometheus stack,
