@@ -37,7 +37,7 @@
 #define ROUNDS		3
 #define PAUSE_US	300000
 #define INTERVAL	"0.25"
-#define DURATION	"8"		/* the workloads take 1-3 s under TCG */
+#define DURATION	"12"		/* the workloads take 1-3 s under TCG */
 #define SVG_MAX		(4 << 20)
 
 struct panel {
@@ -511,6 +511,12 @@ static void draw(struct __test_metadata *_metadata,
 		ASSERT_TRUE(fl_has_open(hpid, FAULTLAT_DEVICE))
 			TH_LOG("faultlat heatmap did not open %s", FAULTLAT_DEVICE);
 	}
+	/*
+	 * Asleep: the heatmap between two reads (it read the baseline), the
+	 * trace between two polls (its events are on); and a second more.
+	 */
+	for (start = fl_ms(); proc_state(hpid) != 'S' && fl_ms() - start < 30000;)
+		usleep(10000);
 	usleep(1000000);
 	ASSERT_EQ(0, fl_task(hm->fd, pid, true, &t0));
 	start = fl_ms();
