@@ -227,6 +227,7 @@ static void fuzz_fields(const struct arena *a, int nr, char *p, size_t len,
 		t->__reserved = below(4) ? 0 : fuzz_u32();
 		break;
 	case FAULTLAT_CMD_LIST:
+		l->flags = below(2) ? FAULTLAT_TASK_PROCESS : l->flags;
 		l->entry_size = below(2) ? sizeof(struct faultlat_task_entry) +
 					   8 * below(3) : fuzz_u32();
 		l->capacity = below(2) ? below(64) : fuzz_u32();
@@ -241,6 +242,8 @@ static void fuzz_fields(const struct arena *a, int nr, char *p, size_t len,
 			   bad_pointer(a);
 		break;
 	case FAULTLAT_CMD_CONFIG:
+		/* often a change: uid 65534 must get EPERM */
+		t->flags = below(2) ? FAULTLAT_CONFIG_SET : t->flags;
 		/* a setting to restore afterwards, but a valid one */
 		((struct faultlat_config *)hdr)->min_latency_ns = below(1000);
 		break;

@@ -266,9 +266,10 @@ dbg:
 	atomic_fetch_add(&s->rounds, 1);
 }
 
-/* map, touch, unmap, forever: a fault and a TLB flush per page */
-static noreturn void churn(void)
+/* map, touch, unmap, forever: faults, and TLB flushes of the mm */
+static void *churn_loop(void *arg)
 {
+	(void)arg;
 	for (;;) {
 		void *p = fl_map_anon(CHURN_PAGES);
 
@@ -277,6 +278,21 @@ static noreturn void churn(void)
 		fl_touch_write(p, CHURN_PAGES);
 		fl_unmap(p, CHURN_PAGES);
 	}
+	return NULL;
+}
+
+/*
+ * Two threads of one mm: on two CPUs, each munmap() flushes the other's
+ * TLB too (IPIs), so the TLB probes' remote paths run as well.
+ */
+static noreturn void churn(void)
+{
+	pthread_t t;
+
+	if (pthread_create(&t, NULL, churn_loop, NULL))
+		_exit(1);
+	churn_loop(NULL);
+	_exit(1);
 }
 
 static noreturn void reader_proc(struct seen *s, pid_t victim,
@@ -422,8 +438,8 @@ static void report_seen(struct __test_metadata *_metadata, struct seen *s)
 }
 
 /*
- * Issue 8, stress 1: unload under load.  Two processes fault (and flush
- * their TLBs) without a pause and a reader polls the ioctls and debugfs
+ * Issue 8, stress 1: unload under load.  Two processes of two threads
+ * each fault (and flush their TLBs) without a pause and a reader polls the ioctls and debugfs
  * while the module is unloaded and loaded again, FAULTLAT_STRESS_CYCLES
  * times.  Every load and unload succeeds, every unload leaves nothing, the
  * reader sees valid data or ENOENT/ENODEV, and after the last unload
