@@ -38,11 +38,16 @@ static int fl_cmd_info(void *arg)
 	info->max_tasks = fl_max_tasks;
 	info->used_tasks = fl_tasks_used();
 	info->maxactive = fl_maxactive;
-	info->probes = fl_probes_mask() | FAULTLAT_PROBE_EXIT |
-		       fl_tlb_probes_mask();
-	info->nmissed = fl_probes_nmissed();
+	info->probes = fl_attach_mask(false, false) | FAULTLAT_PROBE_EXIT |
+		       fl_attach_mask(true, false);
+	if (fl_tracepoint_attached("tlb_flush"))
+		info->probes |= FAULTLAT_PROBE_TLB_TRACE;
+	info->nmissed = fl_attach_nmissed(false);
 	fl_tlb_ipi_hits(info->tlb_ipi_hits);
-	info->tlb_nmissed = fl_tlb_nmissed();
+	info->tlb_nmissed = fl_attach_nmissed(true);
+	info->probe_mode = fl_probe_mode;
+	info->direct = fl_attach_mask(false, true) | fl_attach_mask(true, true);
+	fl_attach_direct_errno(info->direct_errno);
 	info->reset_count = READ_ONCE(fl_reset_count);
 	fl_global_read(NULL, &info->dropped);
 	return 0;
@@ -56,7 +61,7 @@ static int fl_cmd_global(void *arg)
 		return -EINVAL;
 	if (!fl_privileged())
 		return -EPERM;
-	g->nmissed = fl_probes_nmissed();
+	g->nmissed = fl_attach_nmissed(false);
 	fl_global_read(&g->stats, &g->dropped);
 	return 0;
 }

@@ -10,6 +10,10 @@
 #define _FAULTLAT_COMPAT_H
 
 #include <linux/sched/clock.h>
+#include <linux/jump_label.h>
+#include <linux/math64.h>
+#include <asm/msr.h>
+#include <asm/ptrace.h>
 
 /*
  * Kbuild warns when the kernel is not 6.1 (VERSION.PATCHLEVEL, which avoids
@@ -18,27 +22,54 @@
  */
 
 /*
- * The clock of every latency: local_clock() is sched_clock() (the TSC on
- * x86-64), kept monotonic per CPU.  A fault that sleeps may end on another
- * CPU; with a stable TSC (every x86-64 machine we support, and the QEMU rig
- * with tsc=reliable) the clocks of all CPUs agree.
+ * The clock of every latency (clock.c): the TSC where it is constant and
+ * stable, read at entry and return and converted to nanoseconds once per
+ * latency; else local_clock(), nanoseconds already.  A fault that sleeps
+ * may end on another CPU: the TSCs (and local_clock() in its stable mode)
+ * of all CPUs agree on every x86-64 machine we support, and in the QEMU rig
+ * (tsc=reliable).
  */
-static inline u64 fl_now(void)
+DECLARE_STATIC_KEY_FALSE(fl_clock_tsc);
+extern u32 fl_tsc_mult, fl_tsc_shift;
+
+static __always_inline u64 fl_now(void)
 {
+	if (static_branch_likely(&fl_clock_tsc))
+		return rdtsc();
 	return local_clock();
 }
 
 /* Nanoseconds from @start to @end; 0 if the clocks of two CPUs disagree. */
-static inline u64 fl_elapsed(u64 start, u64 end)
+static __always_inline u64 fl_elapsed(u64 start, u64 end)
 {
-	return end > start ? end - start : 0;
+	u64 d = end > start ? end - start : 0;
+
+	if (static_branch_likely(&fl_clock_tsc))
+		return mul_u64_u32_shr(d, fl_tsc_mult, fl_tsc_shift);
+	return d;
 }
 
-/* handle_mm_fault(vma, address, flags, regs): the x86-64 argument registers. */
-#define FL_ARG_VMA(regs)	((struct vm_area_struct *)(regs)->di)
-#define FL_ARG_ADDRESS(regs)	((unsigned long)(regs)->si)
-#define FL_ARG_FLAGS(regs)	((unsigned int)(regs)->dx)
-#define FL_ARG_REGS(regs)	((struct pt_regs *)(regs)->cx)
+/* The six argument registers of the x86-64 calling convention. */
+static inline void fl_regs_args(const struct pt_regs *regs,
+				unsigned long args[6])
+{
+	args[0] = regs->di;
+	args[1] = regs->si;
+	args[2] = regs->dx;
+	args[3] = regs->cx;
+	args[4] = regs->r8;
+	args[5] = regs->r9;
+}
+
+/*
+ * Direct calls (direct.c, tramp.S): ftrace's direct-call trampolines, whose
+ * call sites are the 5-byte fentry call at a function's first instruction.
+ * With IBT the first instruction is an ENDBR and the body would need one
+ * to be called indirectly: not supported, kretprobes then.
+ */
+#define FL_HAVE_DIRECT	(IS_ENABLED(CONFIG_DYNAMIC_FTRACE_WITH_DIRECT_CALLS) && \
+			 !IS_ENABLED(CONFIG_X86_KERNEL_IBT))
+#define FL_FENTRY_SIZE	5
 
 /*
  * struct flush_tlb_info, the argument of flush_tlb_func() and of the

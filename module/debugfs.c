@@ -17,6 +17,27 @@
 
 static struct dentry *fl_dir;
 
+/* One line per attached function: how, and why not directly. */
+static void fl_debugfs_sites(struct seq_file *m)
+{
+	unsigned int i;
+
+	for (i = 0; i < FL_NR_SITES; i++) {
+		const struct fl_site *s = fl_sites[i];
+
+		if (s->how == FL_ATTACH_OFF && s->id != FL_SITE_FAULT)
+			continue;
+		seq_printf(m, "probe        %s: %s", s->sym,
+			   s->how == FL_ATTACH_DIRECT ? "direct" :
+			   s->how == FL_ATTACH_KPROBE ? "kretprobe" : "off");
+		if (s->how == FL_ATTACH_KPROBE)
+			seq_printf(m, " (not direct: %pe, %s)",
+				   ERR_PTR(-(long)s->direct_err),
+				   fl_direct_why(s->direct_err));
+		seq_putc(m, '\n');
+	}
+}
+
 static int summary_show(struct seq_file *m, void *unused)
 {
 	struct faultlat_stats *st;
@@ -28,10 +49,13 @@ static int summary_show(struct seq_file *m, void *unused)
 	fl_global_read(st, &dropped);
 	seq_printf(m, "version      %u.%u (abi %u)\n", FL_VERSION_MAJOR,
 		   FL_VERSION_MINOR, FAULTLAT_ABI_VERSION);
-	seq_printf(m, "probes       handle_mm_fault:%s sched_process_exit/free:on\n",
-		   fl_probes_mask() & FAULTLAT_PROBE_FAULT ? "kretprobe" : "off");
+	seq_printf(m, "clock        %s\n", fl_clock_name());
+	seq_printf(m, "probe_mode   %s\n", fl_probe_mode == FL_MODE_AUTO ? "auto" :
+		   fl_probe_mode == FL_MODE_DIRECT ? "direct" : "kprobe");
+	fl_debugfs_sites(m);
+	seq_puts(m, "probes       sched_process_exit/free:on\n");
 	seq_printf(m, "maxactive    %u\n", fl_maxactive);
-	seq_printf(m, "nmissed      %llu\n", fl_probes_nmissed());
+	seq_printf(m, "nmissed      %llu\n", fl_attach_nmissed(false));
 	seq_printf(m, "dropped      %llu\n", dropped);
 	seq_printf(m, "tasks        %u/%u used (%zu KiB, %zu bytes per record)\n",
 		   fl_tasks_used(), fl_max_tasks, fl_tasks_bytes() >> 10,
@@ -149,7 +173,7 @@ static int histograms_show(struct seq_file *m, void *unused)
 	}
 	seq_printf(m, "errors %llu retries %llu abandoned %llu calls %llu nmissed %llu dropped %llu\n",
 		   st->errors, st->retries, st->abandoned, st->calls,
-		   fl_probes_nmissed(), dropped);
+		   fl_attach_nmissed(false), dropped);
 	kfree(st);
 	return 0;
 }
@@ -164,7 +188,10 @@ static int tlb_show(struct seq_file *m, void *unused)
 	struct faultlat_tlb_global *g;
 	struct faultlat_tlb_cpu *c;
 	u64 hits[FAULTLAT_TLB_NR_IPI_FNS];
-	u32 probes = fl_tlb_probes_mask();
+	u32 probes = fl_attach_mask(true, false);
+
+	if (fl_tracepoint_attached("tlb_flush"))
+		probes |= FAULTLAT_PROBE_TLB_TRACE;
 	unsigned int i;
 	int cpu;
 

@@ -10,10 +10,11 @@
 #include <linux/spinlock.h>
 #include <linux/uidgid.h>
 #include <linux/sched.h>
+#include <linux/kprobes.h>
 #include <linux/faultlat.h>
 
 #define FL_VERSION_MAJOR	0
-#define FL_VERSION_MINOR	1
+#define FL_VERSION_MINOR	2
 
 /* hist.c: histogram math */
 
@@ -181,6 +182,8 @@ void fl_tlb_stats_finish(struct faultlat_tlb_stats *st);
  * @tlb_ipi: an IPI function ran since the thread's last flush_tlb_mm_range()
  *	entry
  * @tlb_ipi_targets: the other CPUs it targeted
+ * @dcalls: direct-traced calls the thread is inside (direct.c)
+ * @dheld: the thread blocked inside one: it holds a module reference
  * @st: the fault statistics
  * @tlb: the TLB-flush statistics
  */
@@ -199,6 +202,8 @@ struct fl_rec {
 	bool retry_pending;
 	bool tlb_ipi;
 	u32 tlb_ipi_targets;
+	u32 dcalls;
+	bool dheld;
 	struct fl_tstats st;
 	struct fl_ttlb tlb;
 };
@@ -224,6 +229,8 @@ struct fl_pcpu *fl_pcpu_get(void);
 int fl_tasks_init(void);
 void fl_tasks_exit(void);
 struct fl_rec *fl_task_current(void);
+struct fl_rec *fl_task_find_current(void);
+void fl_task_fresh(struct fl_rec *r);
 void fl_task_exit(struct task_struct *p);
 void fl_task_exec(struct task_struct *p, pid_t old_pid);
 void fl_task_free(struct task_struct *p);
@@ -262,22 +269,88 @@ typedef int (*fl_view_fn)(const struct fl_view *v, void *priv);
 int fl_view_each(bool processes_only, bool privileged, struct fl_view *v,
 		 fl_view_fn fn, void *priv);
 
-/* probes.c */
-int fl_probes_init(void);
-void fl_probes_exit(void);
-u64 fl_probes_nmissed(void);
-u32 fl_probes_mask(void);
+/* clock.c */
+void fl_clock_init(void);
+const char *fl_clock_name(void);
+
+/* attach.c: the traced functions (sites) and how each is attached */
+
+enum fl_site_id {
+	FL_SITE_FAULT,		/* handle_mm_fault */
+	FL_SITE_TLB_RANGE,	/* flush_tlb_mm_range */
+	FL_SITE_TLB_FUNC,	/* flush_tlb_func */
+	FL_SITE_TLB_IPI0,	/* the IPI functions, enum faultlat_tlb_ipi_fn */
+	FL_NR_SITES = FL_SITE_TLB_IPI0 + FAULTLAT_TLB_NR_IPI_FNS
+};
+
+enum fl_probe_mode { FL_MODE_AUTO, FL_MODE_DIRECT, FL_MODE_KPROBE };
+enum fl_attach_how { FL_ATTACH_OFF, FL_ATTACH_KPROBE, FL_ATTACH_DIRECT };
+
+/* the largest per-call data of a site, in u64s */
+#define FL_SITE_DATA_WORDS	6
+
+/**
+ * struct fl_site - a traced function
+ * @sym: its name
+ * @id: enum fl_site_id
+ * @bit: its FAULTLAT_PROBE_* bit
+ * @nargs: register arguments of its prototype (at most 6: the trampoline
+ *	passes no stack arguments)
+ * @optional: the kernel may not have it
+ * @task: runs in task context (may sleep): the hooks get the task's record
+ * @enter: at entry, with the arguments; false: ignore this call
+ * @leave: at return, with the return value
+ * @how: enum fl_attach_how
+ * @direct_err: why it is not attached directly: 0 when it is, else a
+ *	positive errno (FAULTLAT_DIRECT_E* in the uapi header)
+ * @addr: its address, when looked up for a direct call
+ * @rp: its kretprobe, when attached that way
+ */
+struct fl_site {
+	const char *sym;
+	u8 id;
+	u8 nargs;
+	bool optional;
+	bool task;
+	u32 bit;
+	bool (*enter)(const struct fl_site *s, void *data,
+		      const unsigned long *args, struct fl_rec *r);
+	void (*leave)(const struct fl_site *s, void *data, unsigned long ret,
+		      struct fl_rec *r);
+	u8 how;
+	u32 direct_err;
+	unsigned long addr;
+	struct kretprobe rp;
+};
+
+extern struct fl_site *fl_sites[FL_NR_SITES];
+extern struct fl_site fl_site_fault, fl_site_tlb_range, fl_site_tlb_func;
+extern struct fl_site fl_site_tlb_ipi[FAULTLAT_TLB_NR_IPI_FNS];
+extern enum fl_probe_mode fl_probe_mode;
+int fl_probe_mode_parse(void);
+int fl_attach_init(void);
+void fl_attach_exit(void);
+u32 fl_attach_mask(bool tlb, bool direct_only);
+u64 fl_attach_nmissed(bool tlb);
+u64 fl_site_nmissed(const struct fl_site *s);
+void fl_attach_direct_errno(u32 err[FAULTLAT_PROBE_NR_BITS]);
+
+/* direct.c: ftrace direct-call trampolines */
+int fl_direct_attach(struct fl_site *s);
+void fl_direct_detach(struct fl_site *s);
+void fl_direct_drain(void);
+const char *fl_direct_why(u32 err);
+void fl_direct_on_switch(bool preempt, unsigned int prev_state);
+bool fl_direct_wanted(void);
+
+/* probes.c: the fault site */
 extern unsigned int fl_maxactive;
 extern u64 fl_min_latency_ns;
 
-/* tlb.c: the TLB-flush probes and their per-CPU totals */
+/* tlb.c: the TLB-flush sites and their per-CPU totals */
 int fl_tlb_alloc(void);
 void fl_tlb_free(void);
 bool fl_tlb_wanted(void);
-int fl_tlb_init(void);
-void fl_tlb_exit(void);
-u64 fl_tlb_nmissed(void);
-u32 fl_tlb_probes_mask(void);
 void fl_tlb_ipi_hits(u64 hits[FAULTLAT_TLB_NR_IPI_FNS]);
 const char *fl_tlb_ipi_name(unsigned int i);
 void fl_tlb_global_read(struct faultlat_tlb_global *g);

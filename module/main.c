@@ -3,8 +3,9 @@
  * faultlat: page-fault latency histograms, per task.
  *
  * Load order: the task table and per-CPU totals, the tracepoints (exit and
- * free first, so that every thread we will see is also seen leaving), the
- * fault and TLB kretprobes, then the readers' interfaces.  Unload in
+ * free first, so that every thread we will see is also seen leaving;
+ * sched_switch before any direct call), the fault and TLB probes, then
+ * the readers' interfaces.  Unload in
  * reverse; each step waits until no handler of ours runs, so the memory is
  * freed last with nothing in flight.
  */
@@ -25,7 +26,7 @@ static int __init fl_check_params(void)
 		       fl_maxactive);
 		return -EINVAL;
 	}
-	return 0;
+	return fl_probe_mode_parse();
 }
 
 static int __init fl_init(void)
@@ -35,6 +36,7 @@ static int __init fl_init(void)
 	err = fl_check_params();
 	if (err)
 		return err;
+	fl_clock_init();
 	err = fl_tasks_init();
 	if (err)
 		return err;
@@ -44,15 +46,12 @@ static int __init fl_init(void)
 	err = fl_tracepoints_init();
 	if (err)
 		goto out_tlb_free;
-	err = fl_probes_init();
+	err = fl_attach_init();
 	if (err)
 		goto out_tracepoints;
-	err = fl_tlb_init();
-	if (err)
-		goto out_probes;
 	err = fl_debugfs_init();
 	if (err)
-		goto out_tlb;
+		goto out_attach;
 	err = fl_chardev_init();
 	if (err)
 		goto out_debugfs;
@@ -63,10 +62,8 @@ static int __init fl_init(void)
 
 out_debugfs:
 	fl_debugfs_exit();
-out_tlb:
-	fl_tlb_exit();
-out_probes:
-	fl_probes_exit();
+out_attach:
+	fl_attach_exit();
 out_tracepoints:
 	fl_tracepoints_exit();
 out_tlb_free:
@@ -80,8 +77,7 @@ static void __exit fl_exit(void)
 {
 	fl_chardev_exit();
 	fl_debugfs_exit();
-	fl_tlb_exit();
-	fl_probes_exit();
+	fl_attach_exit();
 	fl_tracepoints_exit();
 	fl_tlb_free();
 	fl_tasks_exit();

@@ -1,30 +1,25 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * faultlat: the kretprobe on handle_mm_fault().
+ * faultlat: the fault site, handle_mm_fault().
  *
- * The entry handler takes the time and reads the fault's dimensions from
- * the vma and flags while the vma is certainly alive (after the call,
+ * The entry hook takes the time and reads the fault's dimensions from the
+ * vma and flags while the vma is certainly alive (after the call,
  * VM_FAULT_RETRY and VM_FAULT_COMPLETED mean the mmap lock was dropped).
- * The return handler classifies the call exactly as 6.1's
- * mm_account_fault() does and records it in the task's record and in this
- * CPU's global totals.  Both run with preemption disabled; they neither
- * sleep nor allocate.
+ * The return hook classifies the call exactly as 6.1's mm_account_fault()
+ * does and records it in the task's record and in this CPU's global
+ * totals.  Both run with preemption disabled, attached directly or by a
+ * kretprobe (attach.c); they neither sleep nor allocate.
  */
 #include <linux/kprobes.h>
 #include <linux/mm.h>
 #include <linux/hugetlb.h>
 #include <linux/shmem_fs.h>
-#include <linux/percpu.h>
 #include <linux/moduleparam.h>
-#include <linux/delay.h>
-#include <linux/jiffies.h>
 
 #include "compat.h"
+#include "direct.h"
 #include "faultlat.h"
 #include "trace.h"
-
-/* handle_mm_fault() calls between our entry and return handlers */
-static DEFINE_PER_CPU(long, fl_inflight);
 
 unsigned int fl_maxactive = 512;
 u64 fl_min_latency_ns;
@@ -59,14 +54,16 @@ static u8 fl_kind(struct vm_area_struct *vma)
 	return FAULTLAT_KIND_FILE;
 }
 
-static int fl_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+/* handle_mm_fault(vma, address, flags, regs) */
+static bool fl_fault_enter(const struct fl_site *site, void *data,
+			   const unsigned long *args, struct fl_rec *r)
 {
-	struct fl_call *c = (struct fl_call *)ri->data;
-	struct vm_area_struct *vma = FL_ARG_VMA(regs);
-	unsigned int flags = FL_ARG_FLAGS(regs);
+	struct fl_call *c = data;
+	struct vm_area_struct *vma = (struct vm_area_struct *)args[0];
+	unsigned int flags = args[2];
 
 	c->flags = flags;
-	c->address = FL_ARG_ADDRESS(regs);
+	c->address = args[1];
 	c->s.mode = (flags & FAULT_FLAG_USER) ? FAULTLAT_MODE_USER :
 						FAULTLAT_MODE_KERNEL;
 	if (flags & FAULT_FLAG_INSTRUCTION)
@@ -76,26 +73,23 @@ static int fl_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	else
 		c->s.access = FAULTLAT_ACCESS_READ;
 	c->s.kind = fl_kind(vma);
-	c->s.no_regs = !FL_ARG_REGS(regs);
-	this_cpu_inc(fl_inflight);
+	c->s.no_regs = !args[3];
 	c->start = fl_now();
-	return 0;
+	return true;
 }
 
-NOKPROBE_SYMBOL(fl_entry);
+NOKPROBE_SYMBOL(fl_fault_enter);
 
-static int fl_return(struct kretprobe_instance *ri, struct pt_regs *regs)
+static void fl_fault_leave(const struct fl_site *site, void *data,
+			   unsigned long retval, struct fl_rec *r)
 {
-	struct fl_call *c = (struct fl_call *)ri->data;
-	vm_fault_t ret = (__force vm_fault_t)regs_return_value(regs);
+	struct fl_call *c = data;
+	vm_fault_t ret = (__force vm_fault_t)retval;
 	u64 now = fl_now(), start = c->start;
 	struct fl_pcpu *pc = fl_pcpu_get();
-	struct fl_rec *r = fl_task_current();
 	bool abandoned = false, tried = c->flags & FAULT_FLAG_TRIED;
 	enum { DONE, RETRY, ERROR } outcome;
 	u32 attempts = 1;
-
-	this_cpu_dec(fl_inflight);
 
 	if (ret & VM_FAULT_ERROR)
 		outcome = ERROR;
@@ -109,6 +103,7 @@ static int fl_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 							 FAULTLAT_MINOR;
 
 	if (r) {
+		fl_task_fresh(r);
 		write_seqcount_begin(&r->seq);
 		/*
 		 * A retry is followed by a call with FAULT_FLAG_TRIED; any
@@ -161,73 +156,23 @@ static int fl_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 			    c->s.class == FAULTLAT_MAJOR ? FAULTLAT_EVENT_MAJOR :
 			    FAULTLAT_EVENT_MINOR,
 			    c->s.mode, c->s.kind, c->s.access);
-	return 0;
 }
 
-NOKPROBE_SYMBOL(fl_return);
+NOKPROBE_SYMBOL(fl_fault_leave);
 
-static struct kretprobe fl_fault_probe = {
-	.kp.symbol_name = "handle_mm_fault",
-	.entry_handler = fl_entry,
-	.handler = fl_return,
-	.data_size = sizeof(struct fl_call),
+static_assert(sizeof(struct fl_call) <= FL_SITE_DATA_WORDS * sizeof(u64));
+typedef vm_fault_t (*fl_fault_proto)(struct vm_area_struct *, unsigned long,
+				     unsigned int, struct pt_regs *);
+static_assert(__same_type(&handle_mm_fault, fl_fault_proto));
+
+struct fl_site fl_site_fault = {
+	.sym = "handle_mm_fault",
+	.id = FL_SITE_FAULT,
+	.bit = FAULTLAT_PROBE_FAULT,
+	.nargs = 4,
+	.task = true,
+	.enter = fl_fault_enter,
+	.leave = fl_fault_leave,
 };
 
-static bool fl_fault_registered;
-
-int fl_probes_init(void)
-{
-	int err;
-
-	fl_fault_probe.maxactive = fl_maxactive;
-	err = register_kretprobe(&fl_fault_probe);
-	if (err) {
-		pr_err("faultlat: kretprobe on handle_mm_fault: %d\n", err);
-		return err;
-	}
-	fl_fault_registered = true;
-	return 0;
-}
-
-static long fl_probes_inflight(void)
-{
-	long n = 0;
-	int cpu;
-
-	for_each_possible_cpu(cpu)
-		n += per_cpu(fl_inflight, cpu);
-	return n;
-}
-
-/*
- * Stop new entries first, then let the calls in flight return through our
- * handler (a fault may sleep: wait up to FL_DRAIN_MS), then unregister:
- * unregister_kretprobe() waits (synchronize_rcu()) until no handler runs,
- * and a call still in flight after the wait returns through the kernel's
- * own trampoline without reaching our handlers.
- */
-#define FL_DRAIN_MS	2000
-
-void fl_probes_exit(void)
-{
-	unsigned long until = jiffies + msecs_to_jiffies(FL_DRAIN_MS);
-
-	if (!fl_fault_registered)
-		return;
-	disable_kretprobe(&fl_fault_probe);
-	synchronize_rcu();
-	while (fl_probes_inflight() > 0 && time_before(jiffies, until))
-		msleep(20);
-	unregister_kretprobe(&fl_fault_probe);
-	fl_fault_registered = false;
-}
-
-u64 fl_probes_nmissed(void)
-{
-	return fl_fault_probe.nmissed + fl_fault_probe.kp.nmissed;
-}
-
-u32 fl_probes_mask(void)
-{
-	return fl_fault_registered ? FAULTLAT_PROBE_FAULT : 0;
-}
+FL_DHOOKS(fault, fault, fl_fault_enter, fl_fault_leave)

@@ -43,6 +43,13 @@ u32 fl_gen;
 u32 fl_reset_count;
 struct fl_pcpu __percpu *fl_pcpu;
 
+/*
+ * The record fl_task_current() found last on each CPU: a hint, checked
+ * against the thread's pid and start time before use (a record freed and
+ * taken by another thread since has another key or start time).
+ */
+static DEFINE_PER_CPU(struct fl_rec *, fl_last_rec);
+
 #define FL_EMPTY	0ULL
 #define FL_TOMB		(~0ULL)
 #define FL_ENTRY(key, idx)	(((u64)(key) << 32) | ((idx) + 1))
@@ -136,6 +143,8 @@ static void fl_rec_fill(struct fl_rec *r, u32 key, struct task_struct *t)
 	r->comm[sizeof(r->comm) - 1] = '\0';
 	r->retry_pending = false;
 	r->tlb_ipi = false;
+	r->dcalls = 0;
+	r->dheld = false;
 	fl_tstats_init(&r->st);
 	fl_ttlb_init(&r->tlb);
 	WRITE_ONCE(r->key, key);
@@ -209,10 +218,16 @@ struct fl_pcpu *fl_pcpu_get(void)
 struct fl_rec *fl_task_current(void)
 {
 	struct fl_rec *r;
-	u32 gen;
 
 	if (unlikely(!current->pid))
 		return NULL;
+	/* The last thread that faulted on this CPU is likely this one. */
+	r = __this_cpu_read(fl_last_rec);
+	if (likely(r && READ_ONCE(r->key) == current->pid &&
+		   r->start_time == current->start_time)) {
+		fl_task_fresh(r);
+		return r;
+	}
 	r = fl_lookup(current->pid);
 	if (unlikely(r && r->start_time != current->start_time)) {
 		/* Left over from a thread whose exit we missed: start anew. */
@@ -223,7 +238,19 @@ struct fl_rec *fl_task_current(void)
 		if (!r)
 			return NULL;
 	}
-	gen = READ_ONCE(fl_gen);
+	__this_cpu_write(fl_last_rec, r);
+	fl_task_fresh(r);
+	return r;
+}
+
+/**
+ * fl_task_fresh() - zero the current thread's record if a reset happened
+ * @r: the record, from fl_task_current() earlier in the same call
+ */
+void fl_task_fresh(struct fl_rec *r)
+{
+	u32 gen = READ_ONCE(fl_gen);
+
 	if (unlikely(r->gen != gen)) {
 		write_seqcount_begin(&r->seq);
 		fl_tstats_init(&r->st);
@@ -232,7 +259,17 @@ struct fl_rec *fl_task_current(void)
 		r->gen = gen;
 		write_seqcount_end(&r->seq);
 	}
-	return r;
+}
+
+/* The current thread's record, never created: NULL when there is none. */
+struct fl_rec *fl_task_find_current(void)
+{
+	struct fl_rec *r;
+
+	if (unlikely(!current->pid))
+		return NULL;
+	r = fl_lookup(current->pid);
+	return r && r->start_time == current->start_time ? r : NULL;
 }
 
 /*

@@ -2,20 +2,21 @@
 /*
  * faultlat: TLB-flush latency, from the x86 flush paths.
  *
- * - Initiator: a kretprobe on flush_tlb_mm_range(), per task.  Its latency
+ * - Initiator: flush_tlb_mm_range(), per task.  Its latency
  *   includes waiting for the remote CPUs.
- * - IPI wait: a kretprobe on each of the functions flush_tlb_multi() calls
+ * - IPI wait: each of the functions flush_tlb_multi() calls
  *   through pv_ops (native_flush_tlb_multi() on bare metal, under TCG and
  *   on the rt kernel; kvm_flush_tlb_multi() in KVM guests with PV TLB
  *   flush, which calls the native one for the CPUs still running; the
  *   Hyper-V and Xen ones).  flush_tlb_multi() itself is a wrapper that the
  *   compiler may inline, so we never attach there.  Only the outermost call
  *   on a CPU counts.
- * - Receiver: a kretprobe on flush_tlb_func(), which runs in hard-IRQ
- *   context on the remote CPUs (and with irqs off on the initiating CPU).
+ * - Receiver: flush_tlb_func(), which runs in hard-IRQ context on the
+ *   remote CPUs (and with irqs off on the initiating CPU).
  * - The tlb:tlb_flush tracepoint, not exported to modules: counts per
  *   reason, attached by tracepoints.c.
  *
+ * The functions are sites of attach.c, traced directly or by kretprobes.
  * Writers: the initiator and IPI handlers run in task context with
  * preemption disabled and write the task's record and this CPU's
  * fl_tlb_task part; the receiver runs with irqs off and alone writes the
@@ -30,6 +31,7 @@
 #include <asm/tlbflush.h>
 
 #include "compat.h"
+#include "direct.h"
 #include "faultlat.h"
 #include "trace.h"
 
@@ -113,14 +115,14 @@ struct fl_range_call {
 	u8 reason;
 };
 
-static int fl_range_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+static bool fl_range_enter(const struct fl_site *site, void *data,
+			   const unsigned long *args, struct fl_rec *r)
 {
-	struct fl_range_call *c = (struct fl_range_call *)ri->data;
-	unsigned long start = regs_get_kernel_argument(regs, 1);
-	unsigned long end = regs_get_kernel_argument(regs, 2);
-	unsigned int stride = regs_get_kernel_argument(regs, 3);
+	struct fl_range_call *c = data;
+	unsigned long start = args[1];
+	unsigned long end = args[2];
+	unsigned int stride = args[3];
 	struct fl_tlb_pcpu *pc = this_cpu_ptr(fl_tlb_pcpu);
-	struct fl_rec *r = fl_task_current();
 
 	if (pc->ipi_task == current)
 		pc->ipi_task = NULL;
@@ -140,20 +142,20 @@ static int fl_range_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 		write_seqcount_end(&r->seq);
 	}
 	c->start = fl_now();
-	return 0;
+	return true;
 }
 
-static int fl_range_return(struct kretprobe_instance *ri,
-			   struct pt_regs *regs)
+static void fl_range_leave(const struct fl_site *site, void *data,
+			   unsigned long ret, struct fl_rec *r)
 {
-	struct fl_range_call *c = (struct fl_range_call *)ri->data;
+	struct fl_range_call *c = data;
 	u64 ns = fl_elapsed(c->start, fl_now());
 	struct fl_tlb_pcpu *pc = fl_tlb_task_part();
-	struct fl_rec *r = fl_task_current();
 	bool remote = false;
 	u32 targets = 0;
 
 	if (r) {
+		fl_task_fresh(r);
 		write_seqcount_begin(&r->seq);
 		remote = r->tlb_ipi;
 		targets = r->tlb_ipi_targets;
@@ -189,7 +191,6 @@ static int fl_range_return(struct kretprobe_instance *ri,
 	if (trace_tlb_flush_enabled() && ns >= READ_ONCE(fl_min_latency_ns))
 		trace_tlb_flush(current->pid, current->tgid, c->from, c->to,
 				c->full ? 0 : c->pages, ns, targets, c->reason);
-	return 0;
 }
 
 /* IPI wait: *_flush_tlb_multi(cpumask, info) */
@@ -206,50 +207,35 @@ struct fl_ipi_call {
 	u32 targets;
 };
 
-/**
- * struct fl_tlb_probe - one TLB kretprobe
- * @rp: the kretprobe
- * @bit: its FAULTLAT_PROBE_* bit
- * @optional: a missing symbol is not an error
- * @registered: attached
- */
-struct fl_tlb_probe {
-	struct kretprobe rp;
-	u32 bit;
-	bool optional;
-	bool registered;
-};
-
-static struct fl_tlb_probe fl_tlb_probes[];
-
-static int fl_ipi_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+static bool fl_ipi_enter(const struct fl_site *site, void *data,
+			 const unsigned long *args, struct fl_rec *r)
 {
-	struct fl_ipi_call *c = (struct fl_ipi_call *)ri->data;
-	const struct cpumask *mask = (void *)regs_get_kernel_argument(regs, 0);
+	struct fl_ipi_call *c = data;
+	const struct cpumask *mask = (void *)args[0];
 	struct fl_tlb_pcpu *pc = this_cpu_ptr(fl_tlb_pcpu);
-	struct kretprobe *rp = get_kretprobe(ri);
 
 	/* Nested (kvm_flush_tlb_multi() calling the native one): skip. */
 	if (pc->ipi_depth++)
-		return 1;
-	c->fn = container_of(rp, struct fl_tlb_probe, rp) - fl_tlb_probes;
+		return false;
+	c->fn = site->id - FL_SITE_TLB_IPI0;
 	c->targets = cpumask_weight(mask) -
 		     cpumask_test_cpu(smp_processor_id(), mask);
 	c->start = fl_now();
-	return 0;
+	return true;
 }
 
-static int fl_ipi_return(struct kretprobe_instance *ri, struct pt_regs *regs)
+static void fl_ipi_leave(const struct fl_site *site, void *data,
+			 unsigned long ret, struct fl_rec *r)
 {
-	struct fl_ipi_call *c = (struct fl_ipi_call *)ri->data;
+	struct fl_ipi_call *c = data;
 	u64 ns = fl_elapsed(c->start, fl_now());
 	struct fl_tlb_pcpu *pc = fl_tlb_task_part();
-	struct fl_rec *r = fl_task_current();
 
 	pc->ipi_depth = 0;
 	pc->ipi_task = current;
 	pc->ipi_targets = c->targets;
 	if (r) {
+		fl_task_fresh(r);
 		write_seqcount_begin(&r->seq);
 		r->tlb_ipi = true;
 		r->tlb_ipi_targets = c->targets;
@@ -261,7 +247,6 @@ static int fl_ipi_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 	pc->ipi_hits[c->fn]++;
 	pc->st.ipis++;
 	pc->st.ipi_targets += c->targets;
-	return 0;
 }
 
 /* Receiver: flush_tlb_func(info), irqs off */
@@ -276,21 +261,22 @@ struct fl_func_call {
 	bool remote;
 };
 
-static int fl_func_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+static bool fl_func_enter(const struct fl_site *site, void *data,
+			  const unsigned long *args, struct fl_rec *r)
 {
-	struct fl_func_call *c = (struct fl_func_call *)ri->data;
-	const struct fl_flush_tlb_info *f =
-		(void *)regs_get_kernel_argument(regs, 0);
+	struct fl_func_call *c = data;
+	const struct fl_flush_tlb_info *f = (void *)args[0];
 
 	/* As flush_tlb_func() decides it (and /proc/interrupts counts it). */
 	c->remote = smp_processor_id() != f->initiating_cpu;
 	c->start = fl_now();
-	return 0;
+	return true;
 }
 
-static int fl_func_return(struct kretprobe_instance *ri, struct pt_regs *regs)
+static void fl_func_leave(const struct fl_site *site, void *data,
+			  unsigned long ret, struct fl_rec *r)
 {
-	struct fl_func_call *c = (struct fl_func_call *)ri->data;
+	struct fl_func_call *c = data;
 	u64 ns = fl_elapsed(c->start, fl_now());
 	struct fl_tlb_pcpu *pc = this_cpu_ptr(fl_tlb_pcpu);
 	u32 gen = READ_ONCE(fl_gen);
@@ -307,7 +293,6 @@ static int fl_func_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 	} else {
 		pc->recv_local++;
 	}
-	return 0;
 }
 
 /* The tlb:tlb_flush tracepoint, any context. */
@@ -322,40 +307,65 @@ void fl_tlb_on_flush_event(int reason, unsigned long pages)
 		this_cpu_add(fl_tlb_pcpu->reason_pages[reason], pages);
 }
 
-NOKPROBE_SYMBOL(fl_range_entry);
-NOKPROBE_SYMBOL(fl_range_return);
-NOKPROBE_SYMBOL(fl_ipi_entry);
-NOKPROBE_SYMBOL(fl_ipi_return);
-NOKPROBE_SYMBOL(fl_func_entry);
-NOKPROBE_SYMBOL(fl_func_return);
+NOKPROBE_SYMBOL(fl_range_enter);
+NOKPROBE_SYMBOL(fl_range_leave);
+NOKPROBE_SYMBOL(fl_ipi_enter);
+NOKPROBE_SYMBOL(fl_ipi_leave);
+NOKPROBE_SYMBOL(fl_func_enter);
+NOKPROBE_SYMBOL(fl_func_leave);
 NOKPROBE_SYMBOL(fl_tlb_on_flush_event);
 
-#define FL_TLB_PROBE(sym, entry, ret, type, b, opt)			\
-	{ .rp = { .kp.symbol_name = sym, .entry_handler = entry,	\
-		  .handler = ret, .data_size = sizeof(struct type) },	\
-	  .bit = b, .optional = opt }
-
-/* The IPI functions first, in enum faultlat_tlb_ipi_fn order. */
-#define FL_TLB_FUNC	FAULTLAT_TLB_NR_IPI_FNS
-static struct fl_tlb_probe fl_tlb_probes[] = {
-	FL_TLB_PROBE("native_flush_tlb_multi", fl_ipi_entry, fl_ipi_return,
-		     fl_ipi_call, FAULTLAT_PROBE_TLB_IPI_FN(0), true),
-	FL_TLB_PROBE("kvm_flush_tlb_multi", fl_ipi_entry, fl_ipi_return,
-		     fl_ipi_call, FAULTLAT_PROBE_TLB_IPI_FN(1), true),
-	FL_TLB_PROBE("hyperv_flush_tlb_multi", fl_ipi_entry, fl_ipi_return,
-		     fl_ipi_call, FAULTLAT_PROBE_TLB_IPI_FN(2), true),
-	FL_TLB_PROBE("xen_flush_tlb_multi", fl_ipi_entry, fl_ipi_return,
-		     fl_ipi_call, FAULTLAT_PROBE_TLB_IPI_FN(3), true),
-	FL_TLB_PROBE("flush_tlb_func", fl_func_entry, fl_func_return,
-		     fl_func_call, FAULTLAT_PROBE_TLB_FUNC, false),
-	FL_TLB_PROBE("flush_tlb_mm_range", fl_range_entry, fl_range_return,
-		     fl_range_call, FAULTLAT_PROBE_TLB_RANGE, false),
+static_assert(sizeof(struct fl_range_call) <= FL_SITE_DATA_WORDS * sizeof(u64));
+static_assert(sizeof(struct fl_ipi_call) <= FL_SITE_DATA_WORDS * sizeof(u64));
+static_assert(sizeof(struct fl_func_call) <= FL_SITE_DATA_WORDS * sizeof(u64));
+/*
+ * The prototypes, as in 6.1 (asm/tlbflush.h hides them from modules):
+ * flush_tlb_mm_range(mm, start, end, stride_shift, freed_tables),
+ * flush_tlb_func(info), native_flush_tlb_multi(cpumask, info).
+ */
+struct fl_site fl_site_tlb_range = {
+	.sym = "flush_tlb_mm_range", .id = FL_SITE_TLB_RANGE,
+	.bit = FAULTLAT_PROBE_TLB_RANGE, .nargs = 5, .task = true,
+	.enter = fl_range_enter, .leave = fl_range_leave,
 };
+
+/* flush_tlb_func(void *info): static, prototype as in 6.1 */
+struct fl_site fl_site_tlb_func = {
+	.sym = "flush_tlb_func", .id = FL_SITE_TLB_FUNC,
+	.bit = FAULTLAT_PROBE_TLB_FUNC, .nargs = 1,
+	.enter = fl_func_enter, .leave = fl_func_leave,
+};
+
+/*
+ * (cpumask, info), as native_flush_tlb_multi(); in enum faultlat_tlb_ipi_fn
+ * order.  Only the native one is there on every kernel.
+ */
+#define FL_IPI_SITE(name, site, probe_bit)				\
+	{ .sym = name, .id = site, .bit = probe_bit, .nargs = 2,	\
+	  .optional = true, .task = true, .enter = fl_ipi_enter,	\
+	  .leave = fl_ipi_leave }
+
+struct fl_site fl_site_tlb_ipi[FAULTLAT_TLB_NR_IPI_FNS] = {
+	FL_IPI_SITE("native_flush_tlb_multi", FL_SITE_TLB_IPI0,
+		    FAULTLAT_PROBE_TLB_IPI_FN(0)),
+	FL_IPI_SITE("kvm_flush_tlb_multi", FL_SITE_TLB_IPI0 + 1,
+		    FAULTLAT_PROBE_TLB_IPI_FN(1)),
+	FL_IPI_SITE("hyperv_flush_tlb_multi", FL_SITE_TLB_IPI0 + 2,
+		    FAULTLAT_PROBE_TLB_IPI_FN(2)),
+	FL_IPI_SITE("xen_flush_tlb_multi", FL_SITE_TLB_IPI0 + 3,
+		    FAULTLAT_PROBE_TLB_IPI_FN(3)),
+};
+
+FL_DHOOKS(range, tlb_range, fl_range_enter, fl_range_leave)
+FL_DHOOKS(func, tlb_func, fl_func_enter, fl_func_leave)
+FL_DHOOKS(ipi0, tlb_ipi[0], fl_ipi_enter, fl_ipi_leave)
+FL_DHOOKS(ipi1, tlb_ipi[1], fl_ipi_enter, fl_ipi_leave)
+FL_DHOOKS(ipi2, tlb_ipi[2], fl_ipi_enter, fl_ipi_leave)
+FL_DHOOKS(ipi3, tlb_ipi[3], fl_ipi_enter, fl_ipi_leave)
 
 const char *fl_tlb_ipi_name(unsigned int i)
 {
-	return i < FAULTLAT_TLB_NR_IPI_FNS ?
-	       fl_tlb_probes[i].rp.kp.symbol_name : "?";
+	return i < FAULTLAT_TLB_NR_IPI_FNS ? fl_site_tlb_ipi[i].sym : "?";
 }
 
 void fl_tlb_ipi_hits(u64 hits[FAULTLAT_TLB_NR_IPI_FNS])
@@ -369,34 +379,6 @@ void fl_tlb_ipi_hits(u64 hits[FAULTLAT_TLB_NR_IPI_FNS])
 			hits[i] += READ_ONCE(per_cpu_ptr(fl_tlb_pcpu, cpu)->ipi_hits[i]);
 }
 
-u32 fl_tlb_probes_mask(void)
-{
-	u32 mask = 0;
-	unsigned int i;
-
-	for (i = 0; i < ARRAY_SIZE(fl_tlb_probes); i++)
-		if (fl_tlb_probes[i].registered)
-			mask |= fl_tlb_probes[i].bit;
-	if (fl_tracepoint_attached("tlb_flush"))
-		mask |= FAULTLAT_PROBE_TLB_TRACE;
-	return mask;
-}
-
-static u64 fl_tlb_probe_nmissed(const struct fl_tlb_probe *p)
-{
-	return p->registered ? p->rp.nmissed + p->rp.kp.nmissed : 0;
-}
-
-u64 fl_tlb_nmissed(void)
-{
-	unsigned int i;
-	u64 n = 0;
-
-	for (i = 0; i < ARRAY_SIZE(fl_tlb_probes); i++)
-		n += fl_tlb_probe_nmissed(&fl_tlb_probes[i]);
-	return n;
-}
-
 /**
  * fl_tlb_global_read() - sum the per-CPU TLB totals
  * @g: where they go (the caller's cpus array is not touched)
@@ -407,8 +389,8 @@ void fl_tlb_global_read(struct faultlat_tlb_global *g)
 	unsigned int i;
 	int cpu;
 
-	g->nmissed = fl_tlb_nmissed();
-	g->received_nmissed = fl_tlb_probe_nmissed(&fl_tlb_probes[FL_TLB_FUNC]);
+	g->nmissed = fl_attach_nmissed(true);
+	g->received_nmissed = fl_site_nmissed(&fl_site_tlb_func);
 	fl_tlb_stats_init(&g->stats);
 	fl_hist_init(&g->ipi);
 	fl_hist_init(&g->received);
@@ -489,47 +471,4 @@ void fl_tlb_free(void)
 bool fl_tlb_wanted(void)
 {
 	return fl_tlb_enable;
-}
-
-int fl_tlb_init(void)
-{
-	unsigned int i;
-	int err;
-
-	if (!fl_tlb_enable)
-		return 0;
-	for (i = 0; i < ARRAY_SIZE(fl_tlb_probes); i++) {
-		struct fl_tlb_probe *p = &fl_tlb_probes[i];
-
-		/* Every CPU may be inside one of these at once, twice. */
-		p->rp.maxactive = max_t(int, 64, 4 * num_possible_cpus());
-		err = register_kretprobe(&p->rp);
-		if (err && p->optional) {
-			pr_debug("faultlat: %s not attached: %d\n",
-				 p->rp.kp.symbol_name, err);
-			continue;
-		}
-		if (err) {
-			pr_err("faultlat: kretprobe on %s: %d\n",
-			       p->rp.kp.symbol_name, err);
-			fl_tlb_exit();
-			return err;
-		}
-		p->registered = true;
-	}
-	return 0;
-}
-
-/* As fl_probes_exit(): no handler runs once this returns. */
-void fl_tlb_exit(void)
-{
-	unsigned int i;
-
-	for (i = 0; i < ARRAY_SIZE(fl_tlb_probes); i++) {
-		struct fl_tlb_probe *p = &fl_tlb_probes[i];
-
-		if (p->registered)
-			unregister_kretprobe(&p->rp);
-		p->registered = false;
-	}
 }

@@ -6,7 +6,8 @@
  * process's); sched_process_free that a task is gone for good (drop the
  * process record once its leader was reaped); sched_process_exec that a
  * thread may have taken its leader's pid; tlb:tlb_flush counts TLB
- * flushes by reason.  None is exported, so we find them with
+ * flushes by reason; sched_switch (with direct calls only) that a thread
+ * blocks inside a direct-traced function (direct.c).  None is exported, so we find them with
  * for_each_kernel_tracepoint() and attach with tracepoint_probe_register().
  * Their probes run with preemption disabled.
  */
@@ -31,6 +32,12 @@ static void fl_on_exec(void *data, struct task_struct *p, pid_t old_pid,
 		       struct linux_binprm *bprm)
 {
 	fl_task_exec(p, old_pid);
+}
+
+static void fl_on_switch(void *data, bool preempt, struct task_struct *prev,
+			 struct task_struct *next, unsigned int prev_state)
+{
+	fl_direct_on_switch(preempt, prev_state);
 }
 
 static void fl_on_tlb_flush(void *data, int reason, unsigned long pages)
@@ -62,6 +69,8 @@ static struct fl_tp fl_tps[] = {
 	{ .name = "sched_process_exec", .probe = fl_on_exec },
 	{ .name = "tlb_flush", .probe = fl_on_tlb_flush, .optional = true,
 	  .wanted = fl_tlb_wanted },
+	{ .name = "sched_switch", .probe = fl_on_switch,
+	  .wanted = fl_direct_wanted },
 };
 
 static void fl_tp_find(struct tracepoint *tp, void *priv)

@@ -914,7 +914,7 @@ static bool loaded(void)
 
 static int load(int kofd)
 {
-	return syscall(SYS_finit_module, kofd, "", 0);
+	return fl_mod_load(kofd, "");
 }
 
 /* A reference held for a moment (EBUSY, EAGAIN) is waited out. */

@@ -199,14 +199,53 @@ enum {
 	FAULTLAT_CMD_LAST,
 };
 
-/* struct faultlat_info.probes */
-#define FAULTLAT_PROBE_FAULT	_BITUL(0)	/* kretprobe on handle_mm_fault */
+/*
+ * struct faultlat_info.probes: what is attached.  A function probe is a
+ * direct-call trampoline when its bit is also in faultlat_info.direct, else
+ * a kretprobe.
+ */
+#define FAULTLAT_PROBE_FAULT	_BITUL(0)	/* handle_mm_fault */
 #define FAULTLAT_PROBE_EXIT	_BITUL(1)	/* sched_process_exit/free */
-#define FAULTLAT_PROBE_TLB_RANGE _BITUL(2)	/* kretprobe on flush_tlb_mm_range */
-#define FAULTLAT_PROBE_TLB_FUNC	_BITUL(3)	/* kretprobe on flush_tlb_func */
+#define FAULTLAT_PROBE_TLB_RANGE _BITUL(2)	/* flush_tlb_mm_range */
+#define FAULTLAT_PROBE_TLB_FUNC	_BITUL(3)	/* flush_tlb_func */
 #define FAULTLAT_PROBE_TLB_TRACE _BITUL(4)	/* tlb:tlb_flush tracepoint */
-/* kretprobe on the IPI function i (enum faultlat_tlb_ipi_fn) */
+/* the IPI function i (enum faultlat_tlb_ipi_fn) */
 #define FAULTLAT_PROBE_TLB_IPI_FN(i) _BITUL(8 + (i))
+#define FAULTLAT_PROBE_NR_BITS	16
+
+/**
+ * enum faultlat_probe_mode - module parameter probe_mode
+ * @FAULTLAT_PROBE_MODE_AUTO: direct calls where possible, else kretprobes
+ * @FAULTLAT_PROBE_MODE_DIRECT: direct calls only (loading fails otherwise)
+ * @FAULTLAT_PROBE_MODE_KPROBE: kretprobes only
+ */
+enum faultlat_probe_mode {
+	FAULTLAT_PROBE_MODE_AUTO = 0,
+	FAULTLAT_PROBE_MODE_DIRECT = 1,
+	FAULTLAT_PROBE_MODE_KPROBE = 2,
+};
+
+/*
+ * DOC: Why a function is not traced by a direct call
+ *
+ * struct faultlat_info.direct_errno[bit], for each FAULTLAT_PROBE_* bit
+ * number of a function probe: 0 when it is a direct call, else a positive
+ * errno:
+ *
+ * ============  =======================================================
+ * ECANCELED     not tried: probe_mode=kprobe (FAULTLAT_DIRECT_EFORCED)
+ * EOPNOTSUPP    the kernel has no ftrace direct calls, or has IBT
+ * EBUSY         another direct trampoline owns the function (a BPF
+ *               fentry/fexit program such as bpftrace's kfunc probes,
+ *               or a live patch)
+ * ENOENT        the kernel has no such function
+ * ENOEXEC       no fentry call at the function's first instruction
+ * ENODEV        ftrace does not trace the function
+ * E2BIG         more than six register arguments
+ * other         what register_ftrace_direct() returned
+ * ============  =======================================================
+ */
+#define FAULTLAT_DIRECT_EFORCED	125	/* ECANCELED */
 
 /*
  * The functions that send TLB-flush IPIs and wait for them: flush_tlb_multi()
@@ -242,8 +281,15 @@ enum faultlat_tlb_ipi_fn {
  *	faultlat_tlb_ipi_fn), telling which one this kernel uses; 0 for one
  *	not attached (FAULTLAT_PROBE_TLB_IPI_FN(i) not set in @probes)
  * @tlb_nmissed: hits the TLB kretprobes missed, all of them
+ * @probe_mode: module parameter probe_mode, enum faultlat_probe_mode
+ * @direct: the FAULTLAT_PROBE_* bits of @probes attached by a direct call
+ * @direct_errno: by FAULTLAT_PROBE_* bit number, why that function probe
+ *	is not a direct call (see "Why a function is not traced by a direct
+ *	call"); 0 when it is, or for a bit that is no function probe
  *
- * Anyone who may open the device may call it.
+ * Anyone who may open the device may call it.  (@probe_mode, @direct and
+ * @direct_errno came with version 0.2; an older module leaves them as the
+ * caller passed them: pass zeroes and check @version_minor.)
  */
 struct faultlat_info {
 	__u32 size;
@@ -262,6 +308,9 @@ struct faultlat_info {
 	__u32 __reserved;
 	__u64 tlb_ipi_hits[FAULTLAT_TLB_NR_IPI_FNS];
 	__u64 tlb_nmissed;
+	__u32 probe_mode;
+	__u32 direct;
+	__u32 direct_errno[FAULTLAT_PROBE_NR_BITS];
 };
 
 #define FAULTLAT_IOC_INFO	_IO(FAULTLAT_TYPE, FAULTLAT_CMD_INFO)

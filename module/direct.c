@@ -1,0 +1,201 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * faultlat: ftrace direct-call trampolines, the fast path.
+ *
+ * A site attached directly has its fentry call patched by ftrace to call
+ * our trampoline (tramp.S), which calls the hooks below around the
+ * function's body.  No breakpoint, no kretprobe instance, no pt_regs: the
+ * cost is a few dozen instructions over the hooks' own work, against
+ * about 400 for a kretprobe.
+ *
+ * The price is that a call in flight returns into our trampoline, module
+ * text, so the module must not go while one is in flight:
+ *
+ *  - the hooks count calls in flight per CPU (fl_d_inflight);
+ *  - a thread that blocks inside a traced function (sched_switch with a
+ *    sleeping state, e.g. a major fault waiting for I/O or a userfaultfd
+ *    fault not served yet) takes a module reference, which it drops when
+ *    the call returns: rmmod then fails with EBUSY instead of waiting;
+ *  - on unload (fl_direct_drain()), after the direct calls are removed:
+ *    synchronize_rcu_tasks() (a task preempted in a trampoline's first
+ *    instructions, before the count, is not in an RCU-tasks quiescent
+ *    state), then wait for the count to reach zero (only calls that
+ *    blocked during the unload itself, or of a thread with no record, can
+ *    keep it up: we say so every 5 s), then synchronize_rcu_tasks() again
+ *    for the trampoline's last instructions after the count.
+ *
+ * An RCU-tasks grace period alone would not do: a task sleeping
+ * voluntarily inside the body is in a quiescent state.
+ */
+#include <linux/ftrace.h>
+#include <linux/kprobes.h>
+#include <linux/module.h>
+#include <linux/percpu.h>
+#include <linux/preempt.h>
+#include <linux/delay.h>
+#include <linux/jiffies.h>
+#include <linux/sched.h>
+#include <linux/uaccess.h>
+
+#include "compat.h"
+#include "direct.h"
+#include "faultlat.h"
+
+/* The bodies the trampolines call, by enum fl_site_id (tramp.S). */
+unsigned long fl_direct_body[FL_NR_SITES];
+
+/* direct-traced calls between entry and return hooks (direct.h) */
+DEFINE_PER_CPU(long, fl_d_inflight);
+
+/* any site is attached directly: sched_switch watches for blocking */
+static bool fl_d_active;
+
+static void (* const fl_tramps[FL_NR_SITES])(void) = {
+	[FL_SITE_FAULT] = fl_tramp_fault,
+	[FL_SITE_TLB_RANGE] = fl_tramp_tlb_range,
+	[FL_SITE_TLB_FUNC] = fl_tramp_tlb_func,
+	[FL_SITE_TLB_IPI0 + 0] = fl_tramp_tlb_ipi0,
+	[FL_SITE_TLB_IPI0 + 1] = fl_tramp_tlb_ipi1,
+	[FL_SITE_TLB_IPI0 + 2] = fl_tramp_tlb_ipi2,
+	[FL_SITE_TLB_IPI0 + 3] = fl_tramp_tlb_ipi3,
+};
+
+/*
+ * sched_switch, prev being current: a thread that blocks inside a
+ * direct-traced function holds the module until the call returns.
+ */
+void fl_direct_on_switch(bool preempt, unsigned int prev_state)
+{
+	struct fl_rec *r;
+
+	if (!READ_ONCE(fl_d_active) || preempt || prev_state == TASK_RUNNING)
+		return;
+	r = fl_task_find_current();
+	if (r && r->dcalls && !r->dheld && try_module_get(THIS_MODULE))
+		r->dheld = true;
+}
+
+bool fl_direct_wanted(void)
+{
+	return FL_HAVE_DIRECT && fl_probe_mode != FL_MODE_KPROBE;
+}
+
+const char *fl_direct_why(u32 err)
+{
+	switch (err) {
+	case 0:
+		return "direct call";
+	case FAULTLAT_DIRECT_EFORCED:
+		return "probe_mode=kprobe";
+	case EOPNOTSUPP:
+		return "the kernel has no ftrace direct calls (or has IBT)";
+	case EBUSY:
+		return "another direct trampoline is attached (BPF fentry/fexit: bpftrace kfunc?)";
+	case ENOENT:
+		return "no such function in this kernel";
+	case ENOEXEC:
+		return "no fentry call at the function's first instruction";
+	case ENODEV:
+		return "ftrace does not trace this function";
+	case E2BIG:
+		return "more than six register arguments";
+	default:
+		return "register_ftrace_direct() failed";
+	}
+}
+
+/* A function's address, by name: kallsyms_lookup_name() is not exported. */
+static unsigned long fl_symbol_addr(const char *sym)
+{
+	struct kprobe kp = { .symbol_name = sym };
+	unsigned long addr;
+
+	if (register_kprobe(&kp))
+		return 0;
+	addr = (unsigned long)kp.addr;
+	unregister_kprobe(&kp);
+	return addr;
+}
+
+/* The fentry site as ftrace leaves it: its 5-byte NOP, or a call. */
+static bool fl_is_fentry(unsigned long addr)
+{
+	static const u8 nop5[FL_FENTRY_SIZE] = { 0x0f, 0x1f, 0x44, 0x00, 0x00 };
+	u8 insn[FL_FENTRY_SIZE];
+
+	if (copy_from_kernel_nofault(insn, (void *)addr, sizeof(insn)))
+		return false;
+	return insn[0] == 0xe8 || !memcmp(insn, nop5, sizeof(insn));
+}
+
+/**
+ * fl_direct_attach() - attach site @s through its direct trampoline
+ * @s: the site
+ *
+ * Return: 0, or why not as a negative errno (see fl_direct_why()).
+ */
+int fl_direct_attach(struct fl_site *s)
+{
+	int err;
+
+	if (!FL_HAVE_DIRECT)
+		return -EOPNOTSUPP;
+	if (s->nargs > 6)
+		return -E2BIG;
+	s->addr = fl_symbol_addr(s->sym);
+	if (!s->addr)
+		return -ENOENT;
+	if (!fl_is_fentry(s->addr))
+		return -ENOEXEC;
+	fl_direct_body[s->id] = s->addr + FL_FENTRY_SIZE;
+	WRITE_ONCE(fl_d_active, true);
+	err = register_ftrace_direct(s->addr, (unsigned long)fl_tramps[s->id]);
+	if (err) {
+		fl_direct_body[s->id] = 0;
+		/* not an ftrace location */
+		if (err == -EINVAL)
+			err = -ENODEV;
+	}
+	return err;
+}
+
+/* Remove the direct call of @s: no new call enters its trampoline. */
+void fl_direct_detach(struct fl_site *s)
+{
+	int err = unregister_ftrace_direct(s->addr,
+					   (unsigned long)fl_tramps[s->id]);
+
+	WARN_ONCE(err, "faultlat: unregister_ftrace_direct(%s): %d\n", s->sym,
+		  err);
+}
+
+/* After fl_direct_detach() of every direct site: wait for the calls. */
+void fl_direct_drain(void)
+{
+	unsigned long next = jiffies + 5 * HZ;
+	long n;
+	int cpu;
+
+	synchronize_rcu_tasks();
+	for (;;) {
+		n = 0;
+		for_each_possible_cpu(cpu)
+			n += per_cpu(fl_d_inflight, cpu);
+		if (n <= 0)
+			break;
+		if (time_after(jiffies, next)) {
+			pr_warn("faultlat: unload waits for %ld direct-traced calls still in flight (a task blocked in a fault?)\n",
+				n);
+			next = jiffies + 5 * HZ;
+		}
+		msleep(20);
+	}
+	synchronize_rcu_tasks();
+	WRITE_ONCE(fl_d_active, false);
+}
+
+static_assert(sizeof(struct fl_dframe) == FL_DF_SIZE);
+static_assert(offsetof(struct fl_dframe, args) == FL_DF_ARGS);
+static_assert(offsetof(struct fl_dframe, ret) == FL_DF_RET);
+static_assert(sizeof_field(struct fl_dframe, data) >=
+	      FL_SITE_DATA_WORDS * sizeof(u64));

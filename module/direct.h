@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * faultlat: the frame the direct-call trampolines (tramp.S) build on the
+ * stack, shared by the assembly and the C hooks (direct.c).
+ */
+#ifndef _FAULTLAT_DIRECT_H
+#define _FAULTLAT_DIRECT_H
+
+/* Byte offsets in struct fl_dframe, for tramp.S. */
+#define FL_DF_ARGS	0	/* the six argument registers */
+#define FL_DF_RET	48	/* the traced function's return value */
+#define FL_DF_SIZE	128	/* a multiple of 16: calls stay aligned */
+
+#ifndef __ASSEMBLY__
+
+#include <linux/types.h>
+
+struct fl_rec;
+
+/**
+ * struct fl_dframe - one call through a direct trampoline, on its stack
+ * @args: %rdi, %rsi, %rdx, %rcx, %r8, %r9 at entry, restored before the
+ *	traced function's body runs
+ * @ret: its return value (%rax)
+ * @rec: the calling task's record, NULL without one (set by the hooks)
+ * @track: the exit hook records this call (the entry hook said so)
+ * @data: the probe's per-call data, as a kretprobe instance's data
+ */
+struct fl_dframe {
+	unsigned long args[6];
+	unsigned long ret;
+	struct fl_rec *rec;
+	u64 track;
+	u64 data[7];
+};
+
+#include <linux/module.h>
+#include <linux/percpu.h>
+#include <linux/preempt.h>
+
+#include "faultlat.h"
+
+DECLARE_PER_CPU(long, fl_d_inflight);
+
+/* the bodies the trampolines call, by enum fl_site_id */
+extern unsigned long fl_direct_body[FL_NR_SITES];
+
+/* tramp.S, one per site */
+void fl_tramp_fault(void);
+void fl_tramp_tlb_range(void);
+void fl_tramp_tlb_func(void);
+void fl_tramp_tlb_ipi0(void);
+void fl_tramp_tlb_ipi1(void);
+void fl_tramp_tlb_ipi2(void);
+void fl_tramp_tlb_ipi3(void);
+
+/*
+ * The hooks tramp.S calls, two per site, made by FL_DHOOKS() in the file of
+ * the site's entry and return functions so that they are inlined there.
+ * Preemption is disabled around them as a kretprobe's handlers have it.
+ */
+static __always_inline void fl_dhook_enter(struct fl_dframe *f,
+					   struct fl_site *s,
+					   typeof_member(struct fl_site, enter) enter)
+{
+	preempt_disable_notrace();
+	this_cpu_inc(fl_d_inflight);
+	f->rec = NULL;
+	if (s->task) {
+		f->rec = fl_task_current();
+		if (f->rec)
+			f->rec->dcalls++;
+	}
+	f->track = enter(s, f->data, f->args, f->rec);
+	preempt_enable_notrace();
+}
+
+static __always_inline void fl_dhook_exit(struct fl_dframe *f,
+					  struct fl_site *s,
+					  typeof_member(struct fl_site, leave) leave)
+{
+	struct fl_rec *r = f->rec;
+
+	preempt_disable_notrace();
+	if (f->track)
+		leave(s, f->data, f->ret, r);
+	/* see direct.c: a thread that blocked in the call holds the module */
+	if (r && !--r->dcalls && unlikely(r->dheld)) {
+		r->dheld = false;
+		module_put(THIS_MODULE);
+	}
+	this_cpu_dec(fl_d_inflight);
+	preempt_enable_notrace();
+}
+
+#define FL_DHOOKS(name, site, enter, leave)				\
+	void fl_dhook_##name##_enter(struct fl_dframe *f);		\
+	void fl_dhook_##name##_exit(struct fl_dframe *f);		\
+	void fl_dhook_##name##_enter(struct fl_dframe *f)		\
+	{								\
+		fl_dhook_enter(f, &fl_site_##site, enter);		\
+	}								\
+	void fl_dhook_##name##_exit(struct fl_dframe *f)		\
+	{								\
+		fl_dhook_exit(f, &fl_site_##site, leave);		\
+	}
+
+#endif /* !__ASSEMBLY__ */
+#endif /* _FAULTLAT_DIRECT_H */
