@@ -284,12 +284,21 @@ static unsigned long row_ink(const struct png *p, const struct panel *pn,
 		   pn->rh);
 }
 
-/* What the picture shows: major faults, i.e. ink in the major panel. */
+/*
+ * What the picture shows: major faults, i.e. ink in the major panel, at
+ * least a tenth of the minor panel's.  A stray major fault or two (the
+ * loader's, on a file page the guest's page cache let go) in a minor-only
+ * workload inks a cell or two; major faults by the thousand ink about as
+ * much as the minor faults do.
+ */
 static bool shows_majors(const struct picture *pic)
 {
-	const struct panel *pn = &pic->pn[FAULTLAT_MAJOR];
+	const struct panel *mi = &pic->pn[FAULTLAT_MINOR];
+	const struct panel *ma = &pic->pn[FAULTLAT_MAJOR];
+	unsigned long minor_ink = ink(&pic->png, mi->x, mi->y, mi->w, mi->h);
+	unsigned long major_ink = ink(&pic->png, ma->x, ma->y, ma->w, ma->h);
 
-	return ink(&pic->png, pn->x, pn->y, pn->w, pn->h) > 0;
+	return major_ink && major_ink * 10 >= minor_ink;
 }
 
 /* The bucket holding the @permille-th of @h's samples. */
@@ -601,20 +610,34 @@ static void draw(struct __test_metadata *_metadata,
 }
 
 /*
- * $FAULTLAT_HEATMAP_KEEP, a directory: copy the pictures there (the
- * README's picture is major.png, see Documentation/userspace/heatmap.rst).
+ * $FAULTLAT_HEATMAP_KEEP, a directory: copy the pictures and the trace
+ * recording there, and draw the recording once more, 50 ms a column, as
+ * demo.svg and demo.png (the README's picture, see
+ * Documentation/userspace/heatmap.rst).
  */
 static void keep(struct hm *hm)
 {
 	const char *dir = getenv("FAULTLAT_HEATMAP_KEEP");
-	char cmd[PATH_MAX + 128];
+	char cmd[3 * PATH_MAX], from[PATH_MAX + 16], svg[PATH_MAX + 16];
+	char png[PATH_MAX + 16];
+	int err;
 
 	if (!dir || !*dir)
 		return;
-	snprintf(cmd, sizeof(cmd), "cp %s/*.svg %s/*.png '%s'/", hm->dir,
-		 hm->dir, dir);
-	if (fl_sh(cmd, NULL, 0, 30000))
-		FL_INFO("could not copy the pictures to %s\n", dir);
+	snprintf(cmd, sizeof(cmd),
+		 "for f in %s/*.svg %s/*.png %s/*.jsonl; do [ ! -e \"$f\" ] || cp \"$f\" '%s'/ || exit; done",
+		 hm->dir, hm->dir, hm->dir, dir);
+	err = fl_sh(cmd, NULL, 0, 60000);
+	snprintf(from, sizeof(from), "%s/replay.jsonl", hm->dir);
+	snprintf(svg, sizeof(svg), "%s/demo.svg", dir);
+	snprintf(png, sizeof(png), "%s/demo.png", dir);
+	if (!access(from, R_OK))
+		err |= fl_runl(NULL, 0, NULL, 60000, hm->client, "heatmap",
+			       "--from", from, "-i", "50ms", "-o", svg, NULL) ||
+		       fl_runl(NULL, 0, NULL, 60000, "rsvg-convert", "-o", png,
+			       svg, NULL);
+	if (err)
+		FL_INFO("could not copy or draw all the pictures in %s\n", dir);
 }
 
 TEST_F_TIMEOUT(heatmap, minor_vs_major, 400)
@@ -632,8 +655,12 @@ TEST_F_TIMEOUT(heatmap, minor_vs_major, 400)
 
 	draw(_metadata, hm, false, false, "minor", &minor);
 	ASSERT_LT(10000, minor.d.minor.count);
-	ASSERT_EQ(0, minor.d.major.count)
+	/* anonymous memory: no major fault, but maybe the loader's own */
+	ASSERT_GE(2, minor.d.major.count)
 		TH_LOG("the minor-only workload had major faults");
+	if (minor.d.major.count)
+		FL_INFO("the minor-only workload had %llu major fault(s)\n",
+			minor.d.major.count);
 	draw(_metadata, hm, true, false, "major", &major);
 	ASSERT_LE(FILE_PAGES, major.d.major.count);
 	ASSERT_GE(ROUNDS * FILE_PAGES, major.d.major.count);
