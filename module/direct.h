@@ -42,6 +42,15 @@ struct fl_dframe {
 
 DECLARE_PER_CPU(long, fl_d_inflight);
 
+/*
+ * The benchmark's direct-call floor (bench/bench.sh): a build with
+ * KCFLAGS=-DFL_BENCH_EMPTY_HOOKS=1 has hooks that do nothing, to measure
+ * the trampolines alone.  Never in a module anyone uses.
+ */
+#ifndef FL_BENCH_EMPTY_HOOKS
+#define FL_BENCH_EMPTY_HOOKS 0
+#endif
+
 /* the bodies the trampolines call, by enum fl_site_id */
 extern unsigned long fl_direct_body[FL_NR_SITES];
 
@@ -63,6 +72,11 @@ static __always_inline void fl_dhook_enter(struct fl_dframe *f,
 					   struct fl_site *s,
 					   typeof_member(struct fl_site, enter) enter)
 {
+	if (FL_BENCH_EMPTY_HOOKS) {
+		f->track = false;
+		f->rec = NULL;
+		return;
+	}
 	preempt_disable_notrace();
 	this_cpu_inc(fl_d_inflight);
 	f->rec = NULL;
@@ -81,6 +95,8 @@ static __always_inline void fl_dhook_exit(struct fl_dframe *f,
 {
 	struct fl_rec *r = f->rec;
 
+	if (FL_BENCH_EMPTY_HOOKS)
+		return;
 	preempt_disable_notrace();
 	if (f->track)
 		leave(s, f->data, f->ret, r);

@@ -32,12 +32,14 @@ MODULE_PARM_DESC(maxactive,
  * @start: entry time
  * @address: the faulting address
  * @flags: the fault flags
+ * @attempts: calls of the fault so far, this one included (at return)
  * @s: the dimensions, filled at entry
  */
 struct fl_call {
 	u64 start;
 	unsigned long address;
 	unsigned int flags;
+	u32 attempts;
 	struct fl_sample s;
 };
 
@@ -74,14 +76,37 @@ static bool fl_fault_enter(const struct fl_site *site, void *data,
 		c->s.access = FAULTLAT_ACCESS_READ;
 	c->s.kind = fl_kind(vma);
 	c->s.no_regs = !args[3];
+	c->attempts = 1;
 	c->start = fl_now();
 	return true;
 }
 
 NOKPROBE_SYMBOL(fl_fault_enter);
 
-static void fl_fault_leave(const struct fl_site *site, void *data,
-			   unsigned long retval, struct fl_rec *r)
+/*
+ * The faultlat:fault event, out of line: with the event disabled, all the
+ * return hook pays for it is the static branch.
+ */
+static noinline void fl_fault_trace(const struct fl_call *c, vm_fault_t ret)
+{
+	if ((ret & VM_FAULT_RETRY && !(ret & VM_FAULT_ERROR)) ||
+	    c->s.lat_ns < READ_ONCE(fl_min_latency_ns))
+		return;
+	trace_fault(current->pid, current->tgid,
+		    c->address < TASK_SIZE_MAX ? c->address & PAGE_MASK : 0,
+		    c->s.lat_ns, (__force u32)ret, c->attempts,
+		    ret & VM_FAULT_ERROR ? FAULTLAT_EVENT_ERROR :
+		    c->s.class == FAULTLAT_MAJOR ? FAULTLAT_EVENT_MAJOR :
+		    FAULTLAT_EVENT_MINOR,
+		    c->s.mode, c->s.kind, c->s.access);
+}
+
+NOKPROBE_SYMBOL(fl_fault_trace);
+
+/* The return hook's work, but for the trace event. */
+static __always_inline void fl_fault_record(const struct fl_site *site,
+					    void *data, unsigned long retval,
+					    struct fl_rec *r)
 {
 	struct fl_call *c = data;
 	vm_fault_t ret = (__force vm_fault_t)retval;
@@ -89,7 +114,7 @@ static void fl_fault_leave(const struct fl_site *site, void *data,
 	struct fl_pcpu *pc = fl_pcpu_get();
 	bool abandoned = false, tried = c->flags & FAULT_FLAG_TRIED;
 	enum { DONE, RETRY, ERROR } outcome;
-	u32 attempts = 1;
+	u32 attempts = 1;	/* c->attempts, for fl_fault_trace() */
 
 	if (ret & VM_FAULT_ERROR)
 		outcome = ERROR;
@@ -113,6 +138,7 @@ static void fl_fault_leave(const struct fl_site *site, void *data,
 			if (tried) {
 				start = r->retry_start;
 				attempts += r->retry_calls;
+				c->attempts = attempts;
 			} else {
 				abandoned = true;
 			}
@@ -147,15 +173,14 @@ static void fl_fault_leave(const struct fl_site *site, void *data,
 	else
 		fl_stats_record(&pc->st, &c->s);
 
-	if (trace_fault_enabled() && outcome != RETRY &&
-	    c->s.lat_ns >= READ_ONCE(fl_min_latency_ns))
-		trace_fault(current->pid, current->tgid,
-			    c->address < TASK_SIZE_MAX ? c->address & PAGE_MASK : 0,
-			    c->s.lat_ns, (__force u32)ret, attempts,
-			    outcome == ERROR ? FAULTLAT_EVENT_ERROR :
-			    c->s.class == FAULTLAT_MAJOR ? FAULTLAT_EVENT_MAJOR :
-			    FAULTLAT_EVENT_MINOR,
-			    c->s.mode, c->s.kind, c->s.access);
+}
+
+static void fl_fault_leave(const struct fl_site *site, void *data,
+			   unsigned long retval, struct fl_rec *r)
+{
+	fl_fault_record(site, data, retval, r);
+	if (trace_fault_enabled())
+		fl_fault_trace(data, retval);
 }
 
 NOKPROBE_SYMBOL(fl_fault_leave);
@@ -175,4 +200,22 @@ struct fl_site fl_site_fault = {
 	.leave = fl_fault_leave,
 };
 
-FL_DHOOKS(fault, fault, fl_fault_enter, fl_fault_leave)
+/*
+ * The direct hooks, as FL_DHOOKS() would make them but for the event: the
+ * exit hook ends with it, so that the compiler makes it a tail call and
+ * a disabled event costs the static branch alone.
+ */
+void fl_dhook_fault_enter(struct fl_dframe *f);
+void fl_dhook_fault_exit(struct fl_dframe *f);
+
+void fl_dhook_fault_enter(struct fl_dframe *f)
+{
+	fl_dhook_enter(f, &fl_site_fault, fl_fault_enter);
+}
+
+void fl_dhook_fault_exit(struct fl_dframe *f)
+{
+	fl_dhook_exit(f, &fl_site_fault, fl_fault_record);
+	if (trace_fault_enabled() && f->track)
+		fl_fault_trace((struct fl_call *)f->data, f->ret);
+}
