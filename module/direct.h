@@ -63,6 +63,10 @@ void fl_tramp_tlb_ipi1(void);
 void fl_tramp_tlb_ipi2(void);
 void fl_tramp_tlb_ipi3(void);
 
+/* the hooks of the fault site, written out in probes.c */
+void fl_dhook_fault_enter(struct fl_dframe *f);
+void fl_dhook_fault_exit(struct fl_dframe *f);
+
 /*
  * The hooks tramp.S calls, two per site, made by FL_DHOOKS() in the file of
  * the site's entry and return functions so that they are inlined there.

@@ -172,7 +172,6 @@ static __always_inline void fl_fault_record(const struct fl_site *site,
 		pc->st.retries++;
 	else
 		fl_stats_record(&pc->st, &c->s);
-
 }
 
 static void fl_fault_leave(const struct fl_site *site, void *data,
@@ -180,7 +179,7 @@ static void fl_fault_leave(const struct fl_site *site, void *data,
 {
 	fl_fault_record(site, data, retval, r);
 	if (trace_fault_enabled())
-		fl_fault_trace(data, retval);
+		fl_fault_trace(data, (__force vm_fault_t)retval);
 }
 
 NOKPROBE_SYMBOL(fl_fault_leave);
@@ -205,9 +204,6 @@ struct fl_site fl_site_fault = {
  * exit hook ends with it, so that the compiler makes it a tail call and
  * a disabled event costs the static branch alone.
  */
-void fl_dhook_fault_enter(struct fl_dframe *f);
-void fl_dhook_fault_exit(struct fl_dframe *f);
-
 void fl_dhook_fault_enter(struct fl_dframe *f)
 {
 	fl_dhook_enter(f, &fl_site_fault, fl_fault_enter);
@@ -217,5 +213,6 @@ void fl_dhook_fault_exit(struct fl_dframe *f)
 {
 	fl_dhook_exit(f, &fl_site_fault, fl_fault_record);
 	if (trace_fault_enabled() && f->track)
-		fl_fault_trace((struct fl_call *)f->data, f->ret);
+		fl_fault_trace((struct fl_call *)f->data,
+			       (__force vm_fault_t)f->ret);
 }
