@@ -14,11 +14,21 @@
  *   faultbench file PATH
  *	Drop PATH from the page cache, map it with MADV_RANDOM (no
  *	readahead) and read one byte per page: one major fault per page.
+ *   faultbench mprotect ITERS
+ *	TLB flushes without page faults: one anonymous page, written once,
+ *	then ITERS times mprotect() it read-only (a write permission taken
+ *	away: one flush_tlb_mm_range() of one page) and read-write again
+ *	(given back: no flush), then write it (no fault: 6.1 makes an
+ *	exclusive anonymous page writable again at once).
+ *   faultbench munmap ITERS
+ *	ITERS times: map one anonymous page, write it (one minor fault) and
+ *	unmap it (one flush_tlb_mm_range()).
  *
- * Each prints one line of key=value pairs: pages, ns (CLOCK_MONOTONIC
- * around the loop only), minflt and majflt (getrusage of the thread that
- * ran the loop, the same window), and for touch the records faultlat
- * used and had (tasks_used, tasks_max; 0 when it is not loaded).
+ * Each prints one line of key=value pairs: pages (for mprotect and munmap:
+ * the iterations), ns (CLOCK_MONOTONIC around the loop only), minflt and
+ * majflt (getrusage of the thread that ran the loop, the same window), and
+ * for touch the records faultlat used and had (tasks_used, tasks_max; 0
+ * when it is not loaded).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -307,6 +317,64 @@ static int cmd_file(const char *path)
 	return r.majflt < (long)pages;
 }
 
+/* A store the compiler must emit: the asm may read the page. */
+static void write_page(char *p)
+{
+	p[0] = 1;
+	asm volatile("" : : "r" (p) : "memory");
+}
+
+/* The TLB-flush loops: one flush_tlb_mm_range() per iteration. */
+static int cmd_flush(const char *what, unsigned long iters)
+{
+	long min0, maj0, min1, maj1;
+	bool prot = !strcmp(what, "mprotect");
+	struct result r;
+	char *p = NULL;
+	unsigned long i;
+	__u64 t0, t1;
+
+	if (prot) {
+		p = mmap(NULL, PAGE, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (p == MAP_FAILED)
+			die("mmap");
+		write_page(p);
+	}
+	thread_faults(&min0, &maj0);
+	now_ns();
+	thread_faults(&min0, &maj0);
+	t0 = now_ns();
+	for (i = 0; i < iters; i++) {
+		if (prot) {
+			if (mprotect(p, PAGE, PROT_READ) ||
+			    mprotect(p, PAGE, PROT_READ | PROT_WRITE))
+				die("mprotect");
+			write_page(p);
+			continue;
+		}
+		p = mmap(NULL, PAGE, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (p == MAP_FAILED)
+			die("mmap");
+		write_page(p);
+		if (munmap(p, PAGE))
+			die("munmap");
+	}
+	t1 = now_ns();
+	thread_faults(&min1, &maj1);
+	if (prot)
+		munmap(p, PAGE);
+	r.pages = iters;
+	r.start_ns = t0;
+	r.end_ns = t1;
+	r.minflt = min1 - min0;
+	r.majflt = maj1 - maj0;
+	print_result(what, &r);
+	putchar('\n');
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -317,7 +385,10 @@ int main(int argc, char **argv)
 		return cmd_pair(strtoul(argv[2], NULL, 0));
 	if (argc == 3 && !strcmp(argv[1], "file"))
 		return cmd_file(argv[2]);
+	if (argc == 3 && (!strcmp(argv[1], "mprotect") ||
+			  !strcmp(argv[1], "munmap")))
+		return cmd_flush(argv[1], strtoul(argv[2], NULL, 0));
 	fprintf(stderr,
-		"usage: faultbench touch PAGES [IDLE|fill] | pair PAGES | file PATH\n");
+		"usage: faultbench touch PAGES [IDLE|fill] | pair PAGES | file PATH | mprotect ITERS | munmap ITERS\n");
 	return 2;
 }
