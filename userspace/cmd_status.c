@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "cmd.h"
@@ -19,7 +20,9 @@ void cmd_status_help(FILE *f)
 		"Usage: faultlat status [-j] [--pretty]\n"
 		"\n"
 		"Print the module's version and ABI, the probes it has attached (for\n"
-		"faults, then for TLB flushes), the IPI function this kernel sends TLB\n"
+		"faults, then for TLB flushes) and how: a direct call (ftrace direct\n"
+		"trampoline, the fast path) or a kretprobe, and why not direct (module\n"
+		"parameter probe_mode), the IPI function this kernel sends TLB\n"
 		"shootdowns with (the attached one that was called), the size and use\n"
 		"of its task table, its kretprobe maxactive, the faults it missed\n"
 		"(nmissed) or could not attribute to a task (dropped), the number of\n"
@@ -35,6 +38,7 @@ void cmd_status_help(FILE *f)
 		"EXAMPLES\n"
 		"  faultlat status\n"
 		"  faultlat status -j | jq .nmissed\n"
+		"  faultlat status -j | jq .not_direct\n"
 		"  faultlat status -j | jq -r .tlb_ipi.in_use\n");
 }
 
@@ -44,33 +48,99 @@ static const struct {
 	const char *desc;
 	bool tlb;		/* shown on the "tlb probes" line */
 } probes[] = {
-	{ FAULTLAT_PROBE_FAULT, "fault", "handle_mm_fault kretprobe", false },
+	{ FAULTLAT_PROBE_FAULT, "fault", "handle_mm_fault", false },
 	{ FAULTLAT_PROBE_EXIT, "exit", "sched_process_exit/free tracepoints",
 	  false },
-	{ FAULTLAT_PROBE_TLB_RANGE, "tlb_range", "flush_tlb_mm_range kretprobe",
+	{ FAULTLAT_PROBE_TLB_RANGE, "tlb_range", "flush_tlb_mm_range",
 	  true },
-	{ FAULTLAT_PROBE_TLB_FUNC, "tlb_func", "flush_tlb_func kretprobe", true },
+	{ FAULTLAT_PROBE_TLB_FUNC, "tlb_func", "flush_tlb_func", true },
 	{ FAULTLAT_PROBE_TLB_TRACE, "tlb_trace", "tlb:tlb_flush tracepoint",
 	  true },
 	{ FAULTLAT_PROBE_TLB_IPI_FN(FAULTLAT_TLB_IPI_NATIVE), "tlb_ipi_native",
-	  "native_flush_tlb_multi kretprobe", true },
+	  "native_flush_tlb_multi", true },
 	{ FAULTLAT_PROBE_TLB_IPI_FN(FAULTLAT_TLB_IPI_KVM), "tlb_ipi_kvm",
-	  "kvm_flush_tlb_multi kretprobe", true },
+	  "kvm_flush_tlb_multi", true },
 	{ FAULTLAT_PROBE_TLB_IPI_FN(FAULTLAT_TLB_IPI_HYPERV), "tlb_ipi_hyperv",
-	  "hyperv_flush_tlb_multi kretprobe", true },
+	  "hyperv_flush_tlb_multi", true },
 	{ FAULTLAT_PROBE_TLB_IPI_FN(FAULTLAT_TLB_IPI_XEN), "tlb_ipi_xen",
-	  "xen_flush_tlb_multi kretprobe", true },
+	  "xen_flush_tlb_multi", true },
 };
 
 #define NR_PROBES	ARRAY_SIZE(probes)
+
+/* A function probe: attached by a direct call or a kretprobe. */
+static bool is_function(__u32 bit)
+{
+	return bit != FAULTLAT_PROBE_EXIT && bit != FAULTLAT_PROBE_TLB_TRACE;
+}
+
+/* A module from before probe modes (0.1) has kretprobes only. */
+static bool has_modes(const struct faultlat_info *info)
+{
+	return info->version_major > 0 || info->version_minor >= 2;
+}
+
+static const char *probe_mode_name(const struct faultlat_info *info)
+{
+	if (!has_modes(info))
+		return "kprobe";
+	switch (info->probe_mode) {
+	case FAULTLAT_PROBE_MODE_AUTO:
+		return "auto";
+	case FAULTLAT_PROBE_MODE_DIRECT:
+		return "direct";
+	case FAULTLAT_PROBE_MODE_KPROBE:
+		return "kprobe";
+	}
+	return "unknown";
+}
+
+/* Why a function probe is not a direct call (uapi: direct_errno). */
+static const char *direct_reason(__u32 err)
+{
+	switch (err) {
+	case FAULTLAT_DIRECT_EFORCED:
+		return "probe_mode=kprobe";
+	case EOPNOTSUPP:
+		return "the kernel has no ftrace direct calls, or has IBT";
+	case EBUSY:
+		return "another direct trampoline is attached (BPF fentry/fexit: bpftrace kfunc?)";
+	case ENOENT:
+		return "no such function in this kernel";
+	case ENOEXEC:
+		return "no fentry call at the function's first instruction";
+	case ENODEV:
+		return "ftrace does not trace this function";
+	case E2BIG:
+		return "more than six register arguments";
+	}
+	return strerror(err);
+}
+
+/* How probe @bit is attached: "direct" or "kretprobe (not direct: ...)". */
+static void print_how(FILE *f, const struct faultlat_info *info, __u32 bit)
+{
+	unsigned int n = __builtin_ctz(bit);
+	__u32 err = n < FAULTLAT_PROBE_NR_BITS ? info->direct_errno[n] : 0;
+
+	if (!is_function(bit))
+		return;
+	if (has_modes(info) && (info->direct & bit))
+		fputs(" (direct)", f);
+	else if (has_modes(info) && err)
+		fprintf(f, " (kretprobe, not direct: %s)", direct_reason(err));
+	else
+		fputs(" (kretprobe)", f);
+}
 
 /*
  * The attached probes of @mask for faults (@tlb false; with any bit we
  * do not know) or for TLB flushes; @none if there is none.
  */
-static void print_probes(FILE *f, __u32 mask, bool tlb, const char *none)
+static void print_probes(FILE *f, const struct faultlat_info *info, bool tlb,
+			 const char *none)
 {
-	__u32 known = 0;
+	__u32 mask = info->probes, known = 0;
 	unsigned int i;
 	bool first = true;
 
@@ -79,6 +149,7 @@ static void print_probes(FILE *f, __u32 mask, bool tlb, const char *none)
 		if (!(mask & probes[i].bit) || probes[i].tlb != tlb)
 			continue;
 		fprintf(f, "%s%s", first ? "" : ", ", probes[i].desc);
+		print_how(f, info, probes[i].bit);
 		first = false;
 	}
 	if (!tlb && (mask & ~known)) {
@@ -99,6 +170,30 @@ static bool tlb_probes(__u32 mask)
 		if (probes[i].tlb && (mask & probes[i].bit))
 			return true;
 	return false;
+}
+
+/* {"fault": {"errno": 16, "reason": "..."}, ...}: probes not direct */
+static struct json_object *not_direct_json(const struct faultlat_info *info)
+{
+	struct json_object *o = json_object_new_object();
+	unsigned int i;
+
+	for (i = 0; i < NR_PROBES; i++) {
+		__u32 bit = probes[i].bit, err;
+		struct json_object *r;
+
+		if (!(info->probes & bit) || !is_function(bit) ||
+		    (has_modes(info) && (info->direct & bit)))
+			continue;
+		err = has_modes(info) ? info->direct_errno[__builtin_ctz(bit)] : 0;
+		r = json_object_new_object();
+		json_object_object_add(r, "errno", json_object_new_int64(err));
+		json_object_object_add(r, "reason", json_object_new_string(err ?
+				       direct_reason(err) :
+				       "module without direct calls"));
+		json_object_object_add(o, probes[i].name, r);
+	}
+	return o;
 }
 
 static struct json_object *probes_json(__u32 mask)
@@ -170,6 +265,11 @@ static int print_json(const struct status *st)
 	json_object_object_add(o, "probes", probes_json(info->probes));
 	json_object_object_add(o, "probes_mask",
 			       json_object_new_int64(info->probes));
+	json_object_object_add(o, "probe_mode",
+			       json_object_new_string(probe_mode_name(info)));
+	json_object_object_add(o, "direct", probes_json(has_modes(info) ?
+							info->direct : 0));
+	json_object_object_add(o, "not_direct", not_direct_json(info));
 	json_object_object_add(o, "tlb_ipi", fl_json_tlb_ipi(info));
 	json_object_object_add(o, "max_tasks",
 			       json_object_new_int64(info->max_tasks));
@@ -210,11 +310,12 @@ static void print_text(const struct status *st)
 	       info->nr_buckets, FAULTLAT_CLIENT_VERSION, FAULTLAT_ABI_VERSION,
 	       (unsigned int)FAULTLAT_NR_BUCKETS);
 	printf("device:     %s\n", fl_dev_path());
+	printf("probe mode: %s\n", probe_mode_name(info));
 	printf("probes:     ");
-	print_probes(stdout, info->probes, false,
+	print_probes(stdout, info, false,
 		     "none: faults are not being measured");
 	printf("tlb probes: ");
-	print_probes(stdout, info->probes, true,
+	print_probes(stdout, info, true,
 		     "none: TLB flushes are not being measured");
 	if (tlb_probes(info->probes)) {
 		printf("tlb ipi:    ");

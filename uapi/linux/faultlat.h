@@ -225,7 +225,7 @@ enum faultlat_probe_mode {
 	FAULTLAT_PROBE_MODE_KPROBE = 2,
 };
 
-/*
+/**
  * DOC: Why a function is not traced by a direct call
  *
  * struct faultlat_info.direct_errno[bit], for each FAULTLAT_PROBE_* bit

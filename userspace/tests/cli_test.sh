@@ -701,13 +701,24 @@ fake "abi=2" "$FL" trace
 
 fake "nmissed=5,dropped=6" "$FL" status
 [ $rc -eq 0 ] && has out "faultlat 1.0, ABI 1, 114 buckets" &&
-has out "probes:     handle_mm_fault kretprobe, sched_process_exit/free tracepoints" &&
-has out "tlb probes: flush_tlb_mm_range kretprobe, flush_tlb_func kretprobe, tlb:tlb_flush tracepoint, native_flush_tlb_multi kretprobe, kvm_flush_tlb_multi kretprobe" &&
+has out "probe mode: auto" &&
+has out "probes:     handle_mm_fault (direct), sched_process_exit/free tracepoints" &&
+has out "tlb probes: flush_tlb_mm_range (direct), flush_tlb_func (direct), tlb:tlb_flush tracepoint, native_flush_tlb_multi (direct), kvm_flush_tlb_multi (direct)" &&
 has out "tlb ipi:    native_flush_tlb_multi (12002 calls)" &&
 has out "tlb:        flushes 40 (remote 10, local_only 30), ipis 12, received remote 12, local 30, nmissed 0" &&
 has out "3 of 4096 records in use" && has out "nmissed:    5" &&
 has out "dropped:    6" && has out "faults:     minor 100, major 4"
 ok $? "status: text"
+
+fake "busy=1" "$FL" status
+[ $rc -eq 0 ] && has out "handle_mm_fault (kretprobe, not direct: another direct trampoline is attached (BPF fentry/fexit: bpftrace kfunc?))" &&
+has out "flush_tlb_mm_range (direct)"
+ok $? "status: a function another direct trampoline has is a kretprobe, and says why"
+
+fake "kprobe=1" "$FL" status -j
+[ $rc -eq 0 ] && has out '"probe_mode":"kprobe"' && has out '"direct":[]' &&
+has out '"reason":"probe_mode=kprobe"'
+ok $? "status -j: probe_mode=kprobe, every function probe not direct, and why"
 
 fake "min=500000" "$FL" status
 [ $rc -eq 0 ] && has out "events:     faultlat:fault, faultlat:tlb_flush for faults and flushes of 500.00us or more (min_latency_ns 500000)"

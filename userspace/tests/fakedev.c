@@ -13,6 +13,10 @@
  *   tlb_nmissed=N         the TLB probes' nmissed (0)
  *   notlb=1               no TLB probe attached (a module loaded with tlb=0)
  *   notrace=1             the tlb:tlb_flush tracepoint not attached
+ *   kprobe=1              probe_mode=kprobe: every function probe is a
+ *                         kretprobe (default: probe_mode=auto, all direct)
+ *   busy=1                probe_mode=auto, but handle_mm_fault is a
+ *                         kretprobe: another direct trampoline has it
  *   ipi_native=N, ipi_kvm=N
  *                         calls of the IPI functions (12002, 0); both are
  *                         attached (the Hyper-V and Xen ones are not)
@@ -335,6 +339,21 @@ static int do_info(struct faultlat_info *i)
 	i->nmissed = num("nmissed", 0);
 	i->dropped = num("dropped", 0);
 	i->reset_count = 0;
+	i->probe_mode = FAULTLAT_PROBE_MODE_AUTO;
+	i->direct = i->probes & ~(FAULTLAT_PROBE_EXIT | FAULTLAT_PROBE_TLB_TRACE);
+	memset(i->direct_errno, 0, sizeof(i->direct_errno));
+	if (num("kprobe", 0)) {
+		unsigned int b;
+
+		i->probe_mode = FAULTLAT_PROBE_MODE_KPROBE;
+		for (b = 0; b < FAULTLAT_PROBE_NR_BITS; b++)
+			if (i->direct & (1U << b))
+				i->direct_errno[b] = FAULTLAT_DIRECT_EFORCED;
+		i->direct = 0;
+	} else if (num("busy", 0)) {
+		i->direct &= ~FAULTLAT_PROBE_FAULT;
+		i->direct_errno[0] = EBUSY;
+	}
 	return 0;
 }
 
