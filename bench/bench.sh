@@ -13,9 +13,14 @@
 # Three boots (Documentation/performance.rst explains why):
 #   main  1 vCPU, -icount shift=0,sleep=off: 1 ns of guest time is one
 #         guest instruction, so ns per fault = instructions per fault
+#         (single-threaded TCG: QEMU allows no MTTCG with -icount)
 #   wall  1 vCPU, plain TCG: wall-clock ns per fault, median of 5
 #   smp   2 vCPUs, plain TCG (QEMU 7.2 does not boot a second vCPU with
-#         -icount): one process faulting, then two at once, wall-clock
+#         -icount), single-threaded (the vCPUs take turns in one host
+#         thread: multi-threaded TCG crashes the guest when a kretprobe
+#         or a direct trampoline on handle_mm_fault() comes or goes while
+#         the other vCPU faults): one process faulting, then two at once,
+#         wall-clock
 # One after the other: the wall-clock ones are noisy enough without
 # competing with each other.  --quick leaves wall and smp out.
 set -euo pipefail
@@ -50,15 +55,28 @@ export FAULTLAT_KO=$top/module/faultlat.ko
 export FL_BENCH_FLOOR=$top/bench/floor/faultlat_floor.ko
 export FL_BENCH_WORKLOAD=$top/bench/faultbench
 
+variant() {	# NAME KCFLAGS: the module's sources built again, in
+		# out/bench/NAME, with KCFLAGS
+	mkdir -p "$out/$1/module"
+	cp module/Kbuild module/*.[chS] "$out/$1/module/"
+	cp -r uapi Kbuild "$out/$1/"
+	build -C "$FL_KDIR" M="$out/$1" KCFLAGS="$2" modules
+}
+
 # faultlat with its trace events compiled out, for the cost of a disabled
 # one: the same sources built with NOTRACE, which <linux/tracepoint.h>
 # provides for that (the events and their calls vanish).
 if grep -qs '^TRACE_EVENT' module/*.h; then
-	mkdir -p "$out/notrace/module"
-	cp module/Kbuild module/*.[ch] "$out/notrace/module/"
-	cp -r uapi Kbuild "$out/notrace/"
-	build -C "$FL_KDIR" M="$out/notrace" KCFLAGS=-DNOTRACE modules
+	variant notrace -DNOTRACE
 	export FL_BENCH_KO_NOTRACE=$out/notrace/module/faultlat.ko
+fi
+
+# The direct-call floor: faultlat built with hooks that do nothing
+# (module/direct.h), loaded with probe_mode=direct: what the trampolines
+# cost alone, as the kretprobe floor is what a kretprobe costs alone.
+if grep -qs FL_BENCH_EMPTY_HOOKS module/direct.h; then
+	variant empty -DFL_BENCH_EMPTY_HOOKS=1
+	export FL_BENCH_KO_EMPTY=$out/empty/module/faultlat.ko
 fi
 
 boot() {	# NAME CPUS [--icount]: one guest, its log in out/bench/NAME.log
@@ -85,7 +103,7 @@ t0=$SECONDS
 status=0
 echo "bench: booting main (1 vCPU, -icount)" >&2
 host main
-boot main 1 --icount || status=1
+boot main 1 --icount --single-thread || status=1
 if [ -z "$quick" ] && [ "$status" -eq 0 ]; then
 	echo "bench: booting wall (1 vCPU), $((SECONDS - t0))s so far" >&2
 	host wall
@@ -94,7 +112,7 @@ fi
 if [ -z "$quick" ] && [ "$status" -eq 0 ]; then
 	echo "bench: booting smp (2 vCPUs), $((SECONDS - t0))s so far" >&2
 	host smp
-	boot smp 2 || status=1
+	boot smp 2 --single-thread || status=1
 fi
 [ "$status" -eq 0 ] || exit 1
 echo "bench: the guests took $((SECONDS - t0))s" >&2

@@ -5,8 +5,8 @@
 #
 #   bench/guest.sh main|smp|wall RESULTS
 #
-#   main  1 vCPU, -icount: the table's rows, tracked tasks, memory,
-#         allocations in probe context, major faults
+#   main  1 vCPU, -icount: the table's rows, TLB flushes, tracked
+#         tasks, memory, allocations in probe context, major faults
 #   wall  1 vCPU, plain TCG: the table's rows again, wall-clock
 #   smp   2 vCPUs, plain TCG: one process faulting, then two at once
 #
@@ -20,15 +20,24 @@
 # Appends one line per measurement to RESULTS, key=value pairs after a
 # tag (bench/report.py reads them):
 #   R sec= row= rep= pages= ns= minflt= majflt= ...   one workload run
+#                            (sec=tlb_mprotect, tlb_munmap: pages= is the
+#                            loop's iterations)
 #   E sec= row= runs= events=                 samples a tool took in runs
 #   N sec= row= why=                                  a row not measured
-#   M key=value...                                    memory, allocations
+#   M key=value...                  memory, allocations, flush counts
 #
 # Environment: FAULTLAT_KO, FL_BENCH_FLOOR (the floor module),
 # FL_BENCH_WORKLOAD (faultbench), FL_BENCH_PAGES (default 50000),
 # FL_BENCH_REPS (runs per row; default 2, wall 5), FL_BENCH_KO_NOTRACE
 # (faultlat built with its trace events compiled out; that row is n/a
-# without it).
+# without it), FL_BENCH_KO_EMPTY (faultlat built with empty direct-call
+# hooks, FL_BENCH_EMPTY_HOOKS: the direct floor's rows are n/a without
+# it), FL_BENCH_ITERS (iterations of the TLB-flush loops, default 20000).
+#
+# The faultlat rows say how handle_mm_fault() must be attached: the
+# default (probe_mode=auto), the direct floor and the notrace build
+# directly, the *_kprobe rows by a kretprobe.  A row whose summary in
+# debugfs says otherwise is n/a, with the summary's line as the reason.
 set -euo pipefail
 
 mode=${1:?usage: guest.sh main|smp|wall RESULTS}
@@ -40,6 +49,8 @@ floor=${FL_BENCH_FLOOR:-$here/floor/faultlat_floor.ko}
 fb=${FL_BENCH_WORKLOAD:-$here/faultbench}
 pages=${FL_BENCH_PAGES:-50000}
 ko_notrace=${FL_BENCH_KO_NOTRACE:-}
+ko_empty=${FL_BENCH_KO_EMPTY:-}
+iters=${FL_BENCH_ITERS:-20000}
 export PATH=$PATH:/usr/local/sbin:/usr/sbin:/sbin
 tracing=/sys/kernel/tracing
 summary=/sys/kernel/debug/faultlat/summary
@@ -96,6 +107,25 @@ wait_for() {	# WHAT SECONDS COMMAND...: poll until COMMAND succeeds
 	return 1
 }
 
+# ROW HOW KO ARGS...: load faultlat (or a build of it) for ROW and check
+# that handle_mm_fault() is attached HOW (direct or kretprobe).  Returns 1
+# (and records why) when it is not.
+fl_load() {
+	local row=$1 how=$2 line
+	shift 2
+	if ! insmod "$@" 2>"$work/insmod.err"; then
+		na "$row" "insmod $(basename "$1") ${*:2}: $(tr '\n' ' ' <"$work/insmod.err")"
+		return 1
+	fi
+	cp "$summary" "/results/$mode-$row-summary.txt" 2>/dev/null || true
+	line=$(grep '^probe  *handle_mm_fault:' "$summary" || echo "no probe line")
+	if ! grep -q "^probe  *handle_mm_fault: $how\b" <<<"$line"; then
+		rmmod faultlat
+		na "$row" "not $how: summary says: $(tr -s ' ' <<<"$line")"
+		return 1
+	fi
+}
+
 perf_attached() {
 	[ "$(cat $tracing/current_tracer)" = function_graph ] &&
 		[ "$(cat $tracing/tracing_on)" = 1 ]
@@ -110,16 +140,27 @@ row_start() {
 	case $1 in
 	none) ;;
 	floor) insmod "$floor" ;;
-	faultlat_notlb) insmod "$ko" tlb=0 ;;
+	direct_floor | direct_floor_tlb)
+		if [ -z "$ko_empty" ]; then
+			na "$1" "needs faultlat built with empty hooks (FL_BENCH_KO_EMPTY)"
+			return 1
+		fi
+		if [ "$1" = direct_floor ]; then
+			fl_load "$1" direct "$ko_empty" probe_mode=direct tlb=0
+		else
+			fl_load "$1" direct "$ko_empty" probe_mode=direct
+		fi
+		;;
+	faultlat_notlb) fl_load "$1" direct "$ko" tlb=0 ;;
 	faultlat_notrace)
 		if [ -z "$ko_notrace" ]; then
 			na "$1" "needs faultlat built with its trace events compiled out (FL_BENCH_KO_NOTRACE)"
 			return 1
 		fi
-		insmod "$ko_notrace" tlb=0
+		fl_load "$1" direct "$ko_notrace" tlb=0
 		;;
 	faultlat_trace)
-		insmod "$ko" tlb=0
+		fl_load "$1" direct "$ko" tlb=0 || return 1
 		if [ ! -d $tracing/events/faultlat/fault ]; then
 			rmmod faultlat
 			na "$1" "trace events not implemented yet"
@@ -131,7 +172,11 @@ row_start() {
 		consumer_pid=$!
 		sleep 1
 		;;
-	faultlat) insmod "$ko" ;;
+	faultlat) fl_load "$1" direct "$ko" ;;
+	faultlat_kprobe) fl_load "$1" kretprobe "$ko" probe_mode=kprobe ;;
+	faultlat_kprobe_notlb)
+		fl_load "$1" kretprobe "$ko" probe_mode=kprobe tlb=0
+		;;
 	bpftrace_kprobe | bpftrace_kfunc)
 		local prog=$bt_kprobe
 		[ "$1" = bpftrace_kprobe ] || prog=$bt_kfunc
@@ -178,7 +223,8 @@ row_stop() {	# ROW RUNS
 
 	case $1 in
 	floor) rmmod faultlat_floor ;;
-	faultlat_notlb | faultlat_notrace | faultlat)
+	direct_floor | direct_floor_tlb) rmmod faultlat ;;
+	faultlat_notlb | faultlat_notrace | faultlat | faultlat_kprobe*)
 		rec "E sec=$mode row=$1 runs=$runs events=$(faultlat_events)"
 		rmmod faultlat
 		;;
@@ -212,7 +258,8 @@ warm() {	# ARGS...: an untimed run
 	"$fb" "$@" >/dev/null
 }
 
-module_rows=(none floor faultlat_notlb faultlat_notrace faultlat_trace faultlat)
+module_rows=(none floor direct_floor faultlat_notlb faultlat_notrace faultlat_trace
+	faultlat faultlat_kprobe_notlb faultlat_kprobe)
 tool_rows=(bpftrace_kprobe bpftrace_kfunc perf_ftrace)
 
 rows() {	# SEC ROW...: each row attached once, the workload run $reps times
@@ -248,6 +295,42 @@ rounds() {	# SEC RUN RUNS ROW...: $reps rounds, each row once per round;
 			"$run" "$sec" "$row" "$rep"
 			row_stop "$row" "$runs"
 		done
+	done
+}
+
+# --- TLB flushes: flush_tlb_mm_range() once per iteration of faultbench's
+# mprotect and munmap loops (munmap's also takes a fault each) ---
+tlb_initiated() {	# flush_tlb_mm_range() calls faultlat counted so far
+	awk '$1 == "initiated:" { print $3 + $5 }' /sys/kernel/debug/faultlat/tlb
+}
+
+tlb_rows=(none faultlat_notlb faultlat direct_floor direct_floor_tlb
+	faultlat_kprobe_notlb faultlat_kprobe)
+tlb() {
+	local row w rep n0 line
+	for row in "${tlb_rows[@]}"; do
+		row_start "$row" || continue
+		for w in mprotect munmap; do
+			warm "$w" "$iters"
+			n0=
+			case $row in
+			faultlat | faultlat_kprobe) n0=$(tlb_initiated) ;;
+			esac
+			for ((rep = 1; rep <= reps; rep++)); do
+				measure "tlb_$w" "$row" "$rep" "$w" "$iters"
+			done
+			if [ -n "$n0" ]; then
+				rec "M what=flushes row=$row work=$w iters=$((reps * iters)) flushes=$(($(tlb_initiated) - n0)) how=faultlat"
+			elif [ "$row" = none ]; then
+				# The kernel's own count: tlb:tlb_flush, which the
+				# local flush of each flush_tlb_mm_range() fires.
+				perf stat -x, -e tlb:tlb_flush -o "$work/stat" -- \
+					"$fb" "$w" "$iters" >/dev/null
+				line=$(awk -F, '$3 ~ /tlb_flush/ { print $1 }' "$work/stat")
+				rec "M what=flushes row=$row work=$w iters=$iters flushes=$line how=tlb:tlb_flush"
+			fi
+		done
+		row_stop "$row" $((2 * (reps + 1)))
 	done
 }
 
@@ -298,8 +381,8 @@ memory() {
 alloc_events=kmem:kmalloc,kmem:kmem_cache_alloc,kmem:mm_page_alloc,percpu:percpu_alloc_percpu
 allocs() {
 	local row line
-	for row in none floor faultlat; do
-		row_start "$row"
+	for row in none floor faultlat faultlat_kprobe; do
+		row_start "$row" || continue
 		warm touch "$pages"
 		perf stat -x, -e "$alloc_events" -o "$work/stat" -- "$fb" touch "$pages" >"$work/fb.out"
 		row_stop "$row" 2
@@ -321,8 +404,9 @@ major() {
 	mount /dev/ram0 "$mnt"
 	dd if=/dev/urandom of="$mnt/data" bs=1M count=32 status=none
 	sync
-	for row in none floor faultlat_notlb faultlat; do
-		row_start "$row"
+	for row in none floor direct_floor faultlat_notlb faultlat \
+		faultlat_kprobe; do
+		row_start "$row" || continue
 		warm file "$mnt/data"
 		for ((rep = 1; rep <= reps; rep++)); do
 			measure major "$row" "$rep" file "$mnt/data"
@@ -356,13 +440,15 @@ environment
 case $mode in
 main)
 	rows main "${module_rows[@]}" "${tool_rows[@]}"
+	tlb
 	scale
 	memory
 	allocs
 	major
 	;;
 smp)
-	rounds smp smp_once 4 none floor faultlat_notlb faultlat
+	rounds smp smp_once 4 none floor direct_floor faultlat_notlb faultlat \
+		faultlat_kprobe
 	;;
 wall)
 	rounds wall touch_once 2 "${module_rows[@]}"
