@@ -21,6 +21,7 @@ cd "$(dirname "$0")/../.." || exit 1
 root=$PWD
 vm=$root/tools/vm
 out=$root/out/plant-check
+mkdir -p "$out"
 
 # variant, then what its guest log must say (ERE; the detector's words)
 variants=(none leak oob lockorder sleep)
@@ -39,7 +40,7 @@ result() {	# ok|not ok|skip, VARIANT, WHY...
 	local verdict=$1 v=$2
 	shift 2
 	n=$((n + 1))
-	for w in "$@"; do
+	[ "$verdict" = skip ] || for w in "$@"; do
 		echo "# $w"
 	done
 	case $verdict in
