@@ -11,12 +11,16 @@
 #
 # The built tree is the cache: $FAULTLAT_CACHE/debug-kernel/<key>, where
 # the key hashes the source package's version, the compiler's, the
-# fragment and this script.  A repeat run costs a hash and a stat; any
-# change to one of those builds a new tree from scratch (cold: about
-# 10 minutes with -j2 here).  A new tree is not worth less than an
+# fragment and $recipe below (change it with the steps of the build).  A
+# repeat run costs a hash and a stat; any change to one of those builds a
+# new tree from scratch (cold: about 10 minutes with -j2 here).  A new tree is not worth less than an
 # incremental one: a changed .config rewrites autoconf.h, which every
 # object includes, so neither make nor ccache would keep much.  Trees
 # not used for a week are removed.
+#
+# An interrupted build resumes where it stopped (make is incremental):
+# the tree is kept once its .config has been checked (.configured).
+# FAULTLAT_JOBS sets make's -j (default: the number of CPUs).
 #
 # `bzImage modules` both: external module builds (M=) need the
 # Module.symvers that `modules` writes, and brd is a module (the tests
@@ -45,8 +49,10 @@ if [ -n "$missing" ]; then
 	apt-get install -y -q --no-install-recommends $missing >&2
 fi
 
+# what the steps below do, in short: a new text, a new cache key
+recipe='tinyconfig + debug.config, olddefconfig; bzImage modules; modules_install'
 srcver=$(dpkg-query -W -f='${Version}' linux-source-6.1)
-key=$( (echo "$srcver"; gcc --version | head -n1; cat "$fragment" "$0") |
+key=$( (echo "$srcver"; gcc --version | head -n1; echo "$recipe"; cat "$fragment") |
 	sha256sum | cut -c1-16)
 dir=$base/$key
 tree=$dir/linux
@@ -57,11 +63,12 @@ mkdir -p "$base"
 exec 9>"$base/.lock"
 flock 9
 
-if [ ! -f "$dir/.done" ]; then
+jobs=${FAULTLAT_JOBS:-$(nproc)}
+blog=$dir/build.log
+if [ ! -f "$dir/.done" ] && [ ! -f "$dir/.configured" ]; then
 	start=$SECONDS
 	rm -rf "$dir"
 	mkdir -p "$dir"
-	blog=$dir/build.log
 	log "building $key (linux-source-6.1 $srcver) in $dir; log: $blog"
 	# Whatever fails now shows the end of the log.
 	trap 'tail -n 30 "$blog" >&2; log "failed, see $blog"' ERR
@@ -100,9 +107,14 @@ if [ ! -f "$dir/.done" ]; then
 		exit 1
 	fi
 	cp "$tree/.config" "$dir/config"
-
-	log "make -j$(nproc) bzImage modules (cold: about 10 minutes)"
-	make_k -j"$(nproc)" bzImage modules >>"$blog" 2>&1
+	touch "$dir/.configured"
+	trap - ERR
+fi
+if [ ! -f "$dir/.done" ]; then
+	start=$SECONDS
+	trap 'tail -n 30 "$blog" >&2; log "failed, see $blog"' ERR
+	log "make -j$jobs bzImage modules in $tree (cold: 10 minutes or more)"
+	make_k -j"$jobs" bzImage modules >>"$blog" 2>&1
 	release=$(make_k -s kernelrelease)
 	make_k -s INSTALL_MOD_PATH="$dir/modroot" modules_install >>"$blog" 2>&1
 	[ -f "$dir/modroot/lib/modules/$release/modules.dep" ] ||

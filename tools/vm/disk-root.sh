@@ -134,8 +134,10 @@ system_image() {
 			dpkg -L $pkgs | while IFS= read -r p; do
 				[ -d "$p" ] && [ ! -L "$p" ] || echo "$p"
 			done
-			# not in any package's list, but read by what is
+			# not in any package's list, but read by what is; and the
+			# commands that are alternatives (awk is mawk's)
 			find /etc/alternatives
+			find /usr/bin /usr/sbin -maxdepth 1 -lname '/etc/alternatives/*'
 			for p in /etc/ld.so.cache /etc/passwd /etc/group \
 				/etc/nsswitch.conf /etc/mtab; do
 				[ ! -e "$p" ] || echo "$p"

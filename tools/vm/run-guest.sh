@@ -214,6 +214,16 @@ fi
 cmdline="console=ttyS0 loglevel=5 oops=panic panic=-1 tsc=reliable no_timer_check"
 cmdline+=" 8250.nr_uarts=1 i8042.noaux i8042.nomux i8042.nopnp"
 cmdline+=" flvm.moddir=$moddir flvm.libmod=$libmod flvm.root=$root"
+# TCG's TSC is the host's.  The guest calibrates it against the PIT and
+# the HPET, which a loaded host makes unreliable: a cloud-amd64 guest once
+# took a TSC of 115 MHz for 2.1 GHz, its clock ran 18 times too fast and
+# RCU stalls and soft lockups followed; and a wrong early value is never
+# refined (more than 1% away).  So the guest is told the host's TSC
+# frequency, where the host's TSC is constant (cpu MHz is then its rate).
+# Not with --icount: the guest's TSC then counts instructions.
+khz=$(awk -F': *' '/^flags/ { c = / constant_tsc / } /^cpu MHz/ { m = $2 }
+	END { if (c && m > 0) printf "%d", m * 1000 }' /proc/cpuinfo)
+[ -n "$icount" ] || [ -z "$khz" ] || cmdline+=" tsc_early_khz=$khz"
 # shellcheck disable=SC2054  # commas are QEMU's
 qemu=(qemu-system-x86_64 -machine pc -accel "tcg,thread=$tcg" -cpu max -smp "$cpus" -m "$mem"
 	-nodefaults -no-user-config -display none -no-reboot
