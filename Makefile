@@ -5,7 +5,10 @@
 #   make                build the module, the client and the selftests
 #   make demo           boot Debian's 6.1 kernel in QEMU and run the demo
 #                       (PAGES=N to touch fewer than 1048576 pages)
-#   make check          run the selftests in QEMU (prints "N passed, N failed")
+#   make check          run the selftests in QEMU on Debian's generic and
+#                       PREEMPT_RT kernels; prints "N passed, N failed" last
+#   make check-all      the same, and on the debug kernel (KASAN, lockdep,
+#                       ...) and Debian's cloud kernel
 #   make style          checkpatch --strict on every source file
 #   make sparse         the module with sparse (C=2) and W=1
 #   make install        the module (to extra/, then depmod), the client,
@@ -61,6 +64,9 @@ style:
 
 check:
 	tools/vm/check.sh
+
+check-all:
+	FAULTLAT_FLAVOURS="amd64 rt-amd64 debug cloud-amd64" tools/vm/check.sh
 
 demo:
 	tools/vm/demo.sh $(PAGES)
@@ -138,5 +144,5 @@ clean:
 	$(MAKE) -C demo clean
 	rm -rf $(DOCS_O)
 
-.PHONY: all module userspace selftests sparse style check demo deps bench clean \
+.PHONY: all module userspace selftests sparse style check check-all demo deps bench clean \
 	man htmldocs install uninstall dkms-src dkms-install dkms-uninstall

@@ -6,16 +6,28 @@
 # the VM rig and count the kselftest "# Totals:" lines of its output.
 #
 #   tools/vm/check.sh [run-guest.sh options]
-#   FAULTLAT_FLAVOURS="amd64 rt-amd64" tools/vm/check.sh    (default amd64)
+#   FAULTLAT_FLAVOURS="amd64 debug" tools/vm/check.sh
+#
+# The kernels (FAULTLAT_FLAVOURS, kernel.sh's flavours) are by default
+# $default_flavours below: Debian's generic and PREEMPT_RT kernels.
+# `make check-all` adds the debug kernel (KASAN, lockdep, kmemleak, UBSAN,
+# ...; tools/vm/debug-kernel.sh, 10 minutes or more to build the first
+# time) and Debian's cloud kernel (cloud-amd64, booted from disk images:
+# it has no 9p); see Documentation/testing.rst for the times and why.
 #
 # The last line is "N passed, N failed" (", N skipped" when any were),
 # summed over the Totals lines: passed = pass + xfail, failed = fail +
 # xpass + error, skipped = skip.  A guest that crashed, hung (20 minutes
 # by default), was tainted or ended non-zero without a failure counted,
-# or printed no Totals line at all, counts as one failure.  Exits 1 if
-# anything failed.  Each kernel's logs are in out/check-<flavour>/.
+# or printed no Totals line at all, counts as one failure; so does a
+# kernel that could not be fetched or built, or a module that did not
+# build against it.  Before the closing line, a table: one line per
+# kernel.  Exits 1 if anything failed.  Each kernel's logs are in
+# out/check-<flavour>/.
 
 set -euo pipefail
+
+default_flavours="amd64 rt-amd64"
 
 cd "$(dirname "$0")/../.."
 root=$PWD
@@ -35,14 +47,38 @@ ksft=$("$vm/kselftest.sh")
 make -s userspace
 make -s selftests KSFT_INC="$ksft"
 
-total_pass=0 total_fail=0 total_skip=0 table=()
-for flavour in ${FAULTLAT_FLAVOURS:-amd64}; do
-	kvars=$("$vm/kernel.sh" --flavour "$flavour")
-	eval "$kvars"
+# the OOM killer's reports that oom_test provokes are no kernel problem
+filter=()
+[ ! -f "$root/selftests/expected-oom.awk" ] ||
+	filter=(--log-filter "$root/selftests/expected-oom.awk")
 
-	make -s module KDIR="$FL_KDIR"
-	out=$root/out/check-$flavour
+total_pass=0 total_fail=0 total_skip=0 table=() t0=$SECONDS
+fmt='  %-12s %-24s %4s %4s %4s %4s %6s %6s  %s'
+row() {	# FLAVOUR RELEASE PASS FAIL SKIP RC BOOT TIME [NOTE]
+	# shellcheck disable=SC2059  # the format is fmt
+	table+=("$(printf "$fmt" "${@:1:8}" "${9:-}")")
+}
+for flavour in ${FAULTLAT_FLAVOURS:-$default_flavours}; do
 	start=$SECONDS
+	out=$root/out/check-$flavour
+	rm -rf "$out"
+	mkdir -p "$out"
+	if ! kvars=$("$vm/kernel.sh" --flavour "$flavour"); then
+		echo "check: $flavour: no kernel, counted as a failure" >&2
+		total_fail=$((total_fail + 1))
+		row "$flavour" - 0 1 0 - - "$((SECONDS - start))s" "no kernel (kernel.sh failed)"
+		continue
+	fi
+	eval "$kvars"
+	if ! make -s module KDIR="$FL_KDIR"; then
+		echo "check: $flavour: the module does not build, counted as a failure" >&2
+		total_fail=$((total_fail + 1))
+		row "$flavour" "$FL_RELEASE" 0 1 0 - - "$((SECONDS - start))s" "module build failed"
+		continue
+	fi
+	# the debug kernel is several times slower
+	tmo=1800
+	[ "$flavour" != debug ] || tmo=3600
 	rc=0
 	# Single-threaded TCG: multi-threaded TCG crashes 6.1 when a kprobe
 	# on handle_mm_fault() is (un)registered while another vCPU faults in
@@ -51,7 +87,7 @@ for flavour in ${FAULTLAT_FLAVOURS:-amd64}; do
 	FAULTLAT_CLIENT=$root/userspace/faultlat \
 	FAULTLAT_RELOAD_PARALLEL=1 \
 		"$vm/run-guest.sh" --single-thread --flavour "$flavour" --out "$out" \
-		--timeout 1800 "$@" -- "$root/selftests/run.sh" || rc=$?
+		--timeout "$tmo" "${filter[@]}" "$@" -- "$root/selftests/run.sh" || rc=$?
 
 	# Totals: pass:N fail:N xfail:N xpass:N skip:N error:N
 	read -r pass fail skip n < <(awk '
@@ -73,11 +109,12 @@ for flavour in ${FAULTLAT_FLAVOURS:-amd64}; do
 	total_pass=$((total_pass + pass))
 	total_fail=$((total_fail + fail))
 	total_skip=$((total_skip + skip))
-	table+=("$(printf 'check: %-12s %-10s pass %3d  fail %3d  skip %3d  rc %3d  %4ds' \
-		"$flavour" "$FL_ABI" "$pass" "$fail" "$skip" "$rc" $((SECONDS - start)))")
+	# boot: the guest's uptime when CMD started
+	boot=$(awk '{ printf "%.1fs", $1 }' "$out/started" 2>/dev/null || echo -)
+	row "$flavour" "$FL_RELEASE" "$pass" "$fail" "$skip" "$rc" "$boot" \
+		"$((SECONDS - start))s"
 done
 
-printf '%s\n' "${table[@]}"
 # Packaging (tools/pkg/test.sh: DKMS, its module loaded in a guest of its
 # own, make install, the man page, the docs), counted by its Totals lines
 # as a kernel's are; FAULTLAT_PKG=0 leaves it out.  Logs in out/check-pkg/.
@@ -93,7 +130,15 @@ if [ "${FAULTLAT_PKG:-1}" != 0 ]; then
 	total_pass=$((total_pass + pass)) total_fail=$((total_fail + fail))
 	total_skip=$((total_skip + skip))
 	echo "check: packaging: pass $pass fail $fail skip $skip rc $rc $((SECONDS - start))s"
+	row packaging "(host, DKMS guest)" "$pass" "$fail" "$skip" "$rc" - \
+		"$((SECONDS - start))s"
 fi
+
+echo "check: per kernel (logs in out/check-<flavour>/, out/check-pkg/):"
+# shellcheck disable=SC2059
+printf "$fmt\n" flavour kernel pass fail skip rc boot time ''
+printf '%s\n' "${table[@]}"
+echo "check: $((SECONDS - t0))s in all"
 line="$total_pass passed, $total_fail failed"
 [ "$total_skip" -eq 0 ] || line+=", $total_skip skipped"
 finished=1
