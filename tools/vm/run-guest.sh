@@ -30,8 +30,8 @@
 # layout, but what the guest sees of the host comes from two read-only
 # virtio-blk ext4 images (tools/vm/disk-root.sh): a cached one of the
 # Debian packages the tests use, and one of this run's current directory
-# (its .git and DIR left out), of the absolute paths among ARGS and the
-# files named by FAULTLAT_* variables, with their shared libraries.
+# (its .git and DIR left out) and of the files named by absolute paths in
+# ARGS and FAULTLAT_* variables, with their shared libraries.
 # Anything else of the host is not there.
 #
 # Results come back over a second, writable 9p share of DIR (default: a
@@ -188,11 +188,12 @@ if [ "$root" = disk ]; then
 	[ "$PWD" != / ] ||
 		{ echo "run-guest: --root disk copies the current directory: not /" >&2; exit 1; }
 	sysimg=$("$here/disk-root.sh" system "$moddir")
-	# This run's files: the current directory, absolute paths among the
-	# arguments, files named by FAULTLAT_* (not directories: the cache).
+	# This run's files: the current directory, and the files (not
+	# directories: `ls /usr` would copy /usr, FAULTLAT_CACHE the cache)
+	# named by absolute paths among the arguments and FAULTLAT_*.
 	paths=("$PWD")
 	for a in "$@"; do
-		case $a in /*) [ ! -e "$a" ] || paths+=("$a") ;; esac
+		case $a in /*) [ ! -f "$a" ] || paths+=("$a") ;; esac
 	done
 	for v in $(compgen -e | grep -E '^FAULTLAT_'); do
 		case ${!v} in /*) [ ! -f "${!v}" ] || paths+=("${!v}") ;; esac
