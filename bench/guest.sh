@@ -28,7 +28,7 @@
 #
 # Environment: FAULTLAT_KO, FL_BENCH_FLOOR (the floor module),
 # FL_BENCH_WORKLOAD (faultbench), FL_BENCH_PAGES (default 50000),
-# FL_BENCH_REPS (runs per row; default 2, wall 5), FL_BENCH_KO_NOTRACE
+# FL_BENCH_REPS (runs per row; default 3, wall and smp 5), FL_BENCH_KO_NOTRACE
 # (faultlat built with its trace events compiled out; that row is n/a
 # without it), FL_BENCH_KO_EMPTY (faultlat built with empty direct-call
 # hooks, FL_BENCH_EMPTY_HOOKS: the direct floor's rows are n/a without
@@ -57,7 +57,7 @@ summary=/sys/kernel/debug/faultlat/summary
 work=$(mktemp -d)
 
 if [ "$mode" = main ]; then
-	reps=${FL_BENCH_REPS:-2}
+	reps=${FL_BENCH_REPS:-3}
 else
 	reps=${FL_BENCH_REPS:-5}
 fi
