@@ -21,7 +21,7 @@
  * A kretprobe call still in flight after FL_DRAIN_MS returns through the
  * kernel's own trampoline and never reaches our code; a direct call
  * returns into our trampoline, so for those the wait has no limit (and
- * direct.c makes rmmod fail with EBUSY while a task is blocked inside a
+ * direct.c makes rmmod fail ("in use") while a task is blocked inside a
  * direct-traced function, so that the wait is short).
  */
 #include <linux/kprobes.h>

@@ -15,14 +15,19 @@
  *  - a thread that blocks inside a traced function (sched_switch with a
  *    sleeping state, e.g. a major fault waiting for I/O or a userfaultfd
  *    fault not served yet) takes a module reference, which it drops when
- *    the call returns: rmmod then fails with EBUSY instead of waiting;
+ *    the call returns: delete_module() then fails (EAGAIN, "in use")
+ *    instead of waiting.  The reference is taken only then, through the
+ *    thread's record (r->dcalls, r->dheld): a reference per call would
+ *    write the module's refcount, one cache line for all CPUs, per fault.
+ *    A thread with no record (the table is full) has each of its calls
+ *    hold a reference from entry to return instead (FL_DF_HELD);
  *  - on unload (fl_direct_drain()), after the direct calls are removed:
  *    synchronize_rcu_tasks() (a task preempted in a trampoline's first
  *    instructions, before the count, is not in an RCU-tasks quiescent
- *    state), then wait for the count to reach zero (only calls that
- *    blocked during the unload itself, or of a thread with no record, can
- *    keep it up: we say so every 5 s), then synchronize_rcu_tasks() again
- *    for the trampoline's last instructions after the count.
+ *    state), then wait for the count to reach zero (only a call that
+ *    blocked during the unload itself can keep it up for long: we say so
+ *    every 5 s), then synchronize_rcu_tasks() again for the trampoline's
+ *    last instructions after the count.
  *
  * An RCU-tasks grace period alone would not do: a task sleeping
  * voluntarily inside the body is in a quiescent state.

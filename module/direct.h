@@ -15,6 +15,9 @@
 
 #include <linux/types.h>
 
+#define FL_DF_TRACK	1
+#define FL_DF_HELD	2
+
 struct fl_rec;
 
 /**
@@ -23,7 +26,9 @@ struct fl_rec;
  *	traced function's body runs
  * @ret: its return value (%rax)
  * @rec: the calling task's record, NULL without one (set by the hooks)
- * @track: the exit hook records this call (the entry hook said so)
+ * @track: FL_DF_TRACK: the exit hook records this call (the entry hook
+ *	said so); FL_DF_HELD: the call holds a module reference (a thread with
+ *	no record, see direct.c)
  * @data: the probe's per-call data, as a kretprobe instance's data
  */
 struct fl_dframe {
@@ -77,19 +82,23 @@ static __always_inline void fl_dhook_enter(struct fl_dframe *f,
 					   typeof_member(struct fl_site, enter) enter)
 {
 	if (FL_BENCH_EMPTY_HOOKS) {
-		f->track = false;
+		f->track = 0;
 		f->rec = NULL;
 		return;
 	}
 	preempt_disable_notrace();
 	this_cpu_inc(fl_d_inflight);
 	f->rec = NULL;
+	f->track = 0;
 	if (s->task) {
 		f->rec = fl_task_current();
 		if (f->rec)
 			f->rec->dcalls++;
+		else if (try_module_get(THIS_MODULE))
+			f->track = FL_DF_HELD;	/* table full: hold it here */
 	}
-	f->track = enter(s, f->data, f->args, f->rec);
+	if (enter(s, f->data, f->args, f->rec))
+		f->track |= FL_DF_TRACK;
 	preempt_enable_notrace();
 }
 
@@ -102,13 +111,15 @@ static __always_inline void fl_dhook_exit(struct fl_dframe *f,
 	if (FL_BENCH_EMPTY_HOOKS)
 		return;
 	preempt_disable_notrace();
-	if (f->track)
+	if (f->track & FL_DF_TRACK)
 		leave(s, f->data, f->ret, r);
 	/* see direct.c: a thread that blocked in the call holds the module */
 	if (r && !--r->dcalls && unlikely(r->dheld)) {
 		r->dheld = false;
 		module_put(THIS_MODULE);
 	}
+	if (unlikely(f->track & FL_DF_HELD))
+		module_put(THIS_MODULE);
 	this_cpu_dec(fl_d_inflight);
 	preempt_enable_notrace();
 }

@@ -212,7 +212,7 @@ void fl_dhook_fault_enter(struct fl_dframe *f)
 void fl_dhook_fault_exit(struct fl_dframe *f)
 {
 	fl_dhook_exit(f, &fl_site_fault, fl_fault_record);
-	if (trace_fault_enabled() && f->track)
+	if (trace_fault_enabled() && (f->track & FL_DF_TRACK))
 		fl_fault_trace((struct fl_call *)f->data,
 			       (__force vm_fault_t)f->ret);
 }
