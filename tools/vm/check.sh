@@ -2,8 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # make check: install what is missing, build the module (against each
-# kernel's headers), the client and the selftests, run selftests/run.sh in
-# the VM rig and count the kselftest "# Totals:" lines of its output.
+# kernel's headers), the client and the selftests, run the selftests in
+# the VM rig (selftests/run-modes.sh: run.sh once per probe mode, direct
+# calls and kretprobes on the generic kernel) and count the kselftest
+# "# Totals:" lines of its output.
 #
 #   tools/vm/check.sh [run-guest.sh options]
 #   FAULTLAT_FLAVOURS="amd64 debug" tools/vm/check.sh
@@ -76,18 +78,25 @@ for flavour in ${FAULTLAT_FLAVOURS:-$default_flavours}; do
 		row "$flavour" "$FL_RELEASE" 0 1 0 - - "$((SECONDS - start))s" "module build failed"
 		continue
 	fi
-	# the debug kernel is several times slower
+	# the debug kernel is several times slower; the generic one runs twice
 	tmo=1800
 	[ "$flavour" != debug ] || tmo=3600
+	[ "$flavour" != amd64 ] || tmo=3600
 	rc=0
 	# Single-threaded TCG: multi-threaded TCG crashes 6.1 when a kprobe
 	# on handle_mm_fault() is (un)registered while another vCPU faults in
 	# it, even an empty one; with it, reload_test runs its other-CPU cases.
+	# Both probe modes (direct calls, kretprobes) on the generic kernel,
+	# the default one (auto: direct calls) on the others; FAULTLAT_PROBE_MODES
+	# overrides.
+	modes=auto
+	[ "$flavour" != amd64 ] || modes="auto kprobe"
 	FAULTLAT_KO=$root/module/faultlat.ko \
 	FAULTLAT_CLIENT=$root/userspace/faultlat \
 	FAULTLAT_RELOAD_PARALLEL=1 \
+	FAULTLAT_PROBE_MODES=${FAULTLAT_PROBE_MODES:-$modes} \
 		"$vm/run-guest.sh" --single-thread --flavour "$flavour" --out "$out" \
-		--timeout "$tmo" "${filter[@]}" "$@" -- "$root/selftests/run.sh" || rc=$?
+		--timeout "$tmo" "${filter[@]}" "$@" -- "$root/selftests/run-modes.sh" || rc=$?
 
 	# Totals: pass:N fail:N xfail:N xpass:N skip:N error:N
 	read -r pass fail skip n < <(awk '
