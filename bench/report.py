@@ -659,8 +659,8 @@ class Report:
                    f"{d['per_task_bytes']:.0f} bytes per tracked task with "
                    f"the index), module {d['module_bytes']} bytes; "
                    f"/proc/meminfo: MemFree -{d['MemFree_kib']} KiB, "
-                   f"Vmalloc +{d['VmallocUsed_kib']} KiB, Percpu "
-                   f"+{d['Percpu_kib']} KiB, Slab +{d['Slab_kib']} KiB")
+                   f"Vmalloc {d['VmallocUsed_kib']:+d} KiB, Percpu "
+                   f"{d['Percpu_kib']:+d} KiB, Slab {d['Slab_kib']:+d} KiB")
         ms = sorted(res)
         marginal = None
         if len(ms) >= 2:
