@@ -135,5 +135,7 @@ touch "$dir/.used"
 release=$(cat "$dir/.done")
 printf 'FL_ABI=%q\nFL_FLAVOUR=debug\nFL_RELEASE=%q\nFL_VERSION=%q\nFL_KDIR=%q\n' \
 	"debug-${key:0:8}" "$release" "$srcver" "$tree"
+# FL_VMLINUX is what QEMU boots: the bzImage, not vmlinux, whose PVH entry
+# dies before the first console line with KASAN (QEMU simply exits).
 printf 'FL_VMLINUZ=%q\nFL_VMLINUX=%q\nFL_MODROOT=%q\n' \
-	"$tree/arch/x86/boot/bzImage" "$tree/vmlinux" "$dir/modroot"
+	"$tree/arch/x86/boot/bzImage" "$tree/arch/x86/boot/bzImage" "$dir/modroot"
