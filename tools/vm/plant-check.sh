@@ -27,8 +27,8 @@ mkdir -p "$out"
 variants=(none leak oob lockorder sleep)
 declare -A expect=(
 	[leak]='not ok [0-9]+ kmemleak: nothing of faultlat'
-	[oob]='BUG: KASAN: slab-out-of-bounds'
-	[lockorder]='possible circular locking dependency'
+	[oob]='BUG: KASAN: slab-out-of-bounds in fl_plant'
+	[lockorder]='\(fl_plant_[ab]\)'
 	[sleep]='sleeping function called from invalid context'
 )
 
