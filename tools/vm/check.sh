@@ -94,6 +94,7 @@ for flavour in ${FAULTLAT_FLAVOURS:-$default_flavours}; do
 	FAULTLAT_KO=$root/module/faultlat.ko \
 	FAULTLAT_CLIENT=$root/userspace/faultlat \
 	FAULTLAT_RELOAD_PARALLEL=1 \
+	FAULTLAT_OOM=1 \
 	FAULTLAT_PROBE_MODES=${FAULTLAT_PROBE_MODES:-$modes} \
 		"$vm/run-guest.sh" --single-thread --flavour "$flavour" --out "$out" \
 		--timeout "$tmo" "${filter[@]}" "$@" -- "$root/selftests/run-modes.sh" || rc=$?
@@ -123,6 +124,26 @@ for flavour in ${FAULTLAT_FLAVOURS:-$default_flavours}; do
 	row "$flavour" "$FL_RELEASE" "$pass" "$fail" "$skip" "$rc" "$boot" \
 		"$((SECONDS - start))s"
 done
+
+# Planted bugs (tools/vm/plant-check.sh): the debug kernel's detectors must
+# fail a run of the module with each bug, and pass the module as shipped;
+# counted by its Totals line.  With the debug kernel in FAULTLAT_FLAVOURS;
+# FAULTLAT_PLANT_CHECK=0 leaves it out.  Logs in out/plant-check/.
+if [ "${FAULTLAT_PLANT_CHECK:-1}" != 0 ] &&
+	[[ " ${FAULTLAT_FLAVOURS:-amd64 rt-amd64 debug} " == *" debug "* ]]; then
+	start=$SECONDS rc=0
+	mkdir -p "$root/out/plant-check"
+	"$vm/plant-check.sh" 2>&1 | tee "$root/out/plant-check/output.log" || rc=$?
+	read -r pass fail skip < <(awk '/^# Totals: / { n++
+			for (i = 3; i <= NF; i++) { split($i, kv, ":"); c[kv[1]] += kv[2] } }
+		END { f = c["fail"] + c["xpass"] + c["error"] + (n ? 0 : 1)
+			print c["pass"] + c["xfail"], f, c["skip"] + 0 }' "$root/out/plant-check/output.log")
+	[ "$rc" -eq 0 ] || [ "$fail" -gt 0 ] || fail=1
+	total_pass=$((total_pass + pass)) total_fail=$((total_fail + fail))
+	total_skip=$((total_skip + skip))
+	row plant-check "(debug, planted bugs)" "$pass" "$fail" "$skip" "$rc" - \
+		"$((SECONDS - start))s"
+fi
 
 # Packaging (tools/pkg/test.sh: DKMS, its module loaded in a guest of its
 # own, make install, the man page, the docs), counted by its Totals lines
