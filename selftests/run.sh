@@ -150,9 +150,9 @@ if loaded; then
 	echo "# $modname was loaded already: unloading it first"
 	rmmod $modname
 fi
+# shellcheck disable=SC2086 # FAULTLAT_MODPARAMS is a list of parameters
 if [ -z "${FAULTLAT_KO:-}" ]; then
 	not_ok "insmod \$FAULTLAT_KO" "FAULTLAT_KO is not set"
-# shellcheck disable=SC2086 # FAULTLAT_MODPARAMS is a list of parameters
 elif ! out=$(insmod "$FAULTLAT_KO" ${FAULTLAT_MODPARAMS:-} 2>&1); then
 	not_ok "insmod $FAULTLAT_KO" "$out"
 else
