@@ -85,7 +85,7 @@ probe_listed() {	# a kprobe of faultlat's, or on handle_mm_fault
 }
 
 direct_listed() {	# a direct call into faultlat's trampolines
-	grep -q "\[$modname\]" $debugfs/tracing/enabled_functions 2>/dev/null
+	grep -q "\[$modname\]" "$debugfs/tracing/enabled_functions" 2>/dev/null
 }
 
 no_probe() {
