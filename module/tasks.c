@@ -132,7 +132,14 @@ static void fl_rec_fill(struct fl_rec *r, u32 key, struct task_struct *t)
 {
 	const struct cred *cred = current_cred();
 
-	write_seqcount_begin(&r->seq);
+	/*
+	 * raw_: no lockdep class for this section.  It runs under
+	 * fl_tab.lock for a free record, while a fold takes fl_tab.lock
+	 * inside a process record's section: one seqcount class for all
+	 * records makes that look circular to lockdep, but a seqcount writer
+	 * never waits (and is never nested in another record's section here).
+	 */
+	raw_write_seqcount_begin(&r->seq);
 	r->tgid = t->tgid;
 	r->gen = READ_ONCE(fl_gen);
 	r->uid = cred->uid;
@@ -148,7 +155,7 @@ static void fl_rec_fill(struct fl_rec *r, u32 key, struct task_struct *t)
 	fl_tstats_init(&r->st);
 	fl_ttlb_init(&r->tlb);
 	WRITE_ONCE(r->key, key);
-	write_seqcount_end(&r->seq);
+	raw_write_seqcount_end(&r->seq);
 }
 
 /*

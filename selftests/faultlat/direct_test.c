@@ -1304,8 +1304,14 @@ static void stack_one(struct stacks *st, char **frames, unsigned int n)
 	for (i = 0; i < n; i++) {
 		if (hmf < 0 && frame_is(frames[i], "handle_mm_fault"))
 			hmf = i;
+		/*
+		 * perf names a module's frame "[unknown] ([faultlat])" when it
+		 * cannot read the module's symbols (the debug kernel's perf):
+		 * between the body and the fentry site it is the trampoline.
+		 */
 		else if (hmf >= 0 && tramp < 0 &&
-			 frame_is(frames[i], "fl_tramp_fault"))
+			 (frame_is(frames[i], "fl_tramp_fault") ||
+			  strstr(frames[i], "[unknown] ([faultlat])")))
 			tramp = i;
 		/* a caller below the trampoline, not only the fentry site */
 		else if (tramp >= 0 && caller < 0 &&

@@ -609,6 +609,37 @@ unsigned long fl_env_ul(const char *name, unsigned long def)
 	return v;
 }
 
+/*
+ * The last pid handed out in our pid namespace: ns_last_pid, or, on a
+ * kernel without it (no CONFIG_CHECKPOINT_RESTORE), the pid of a child
+ * made for the purpose.  -1 on error.
+ */
+long fl_last_pid(void)
+{
+	char buf[32];
+	ssize_t n = -1;
+	pid_t pid;
+	int fd;
+
+	fd = open("/proc/sys/kernel/ns_last_pid", O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+	}
+	if (n > 0) {
+		buf[n] = '\0';
+		return strtol(buf, NULL, 10);
+	}
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0)
+		_exit(0);
+	if (waitpid(pid, NULL, 0) != pid)
+		return -1;
+	return pid;
+}
+
 bool fl_mod_loaded(void)
 {
 	return access("/sys/module/" FL_MODNAME, F_OK) == 0;

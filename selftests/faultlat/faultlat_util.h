@@ -146,6 +146,7 @@ unsigned long fl_env_ul(const char *name, unsigned long def);
  */
 #define FL_MODNAME	"faultlat"
 bool fl_mod_loaded(void);
+long fl_last_pid(void);
 int fl_mod_open_ko(void);
 int fl_mod_load(int kofd, const char *params);
 int fl_mod_unload(void);

@@ -872,7 +872,7 @@ static void trace_workload(struct __test_metadata *_metadata,
 			   struct wctx *w, const struct work_opts *o,
 			   struct work_run *r)
 {
-	long last = read_long("/proc/sys/kernel/ns_last_pid");
+	long last = fl_last_pid();
 	long pid_max = read_long("/proc/sys/kernel/pid_max");
 	__u64 min = o->min_ns;
 	char filter[64], *text;
