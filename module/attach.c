@@ -177,6 +177,8 @@ int fl_attach_init(void)
 	unsigned int i;
 	int err;
 
+	if (fl_direct_wanted())
+		fl_direct_lookup();
 	for (i = 0; i < FL_NR_SITES; i++) {
 		struct fl_site *s = fl_sites[i];
 

@@ -109,17 +109,32 @@ const char *fl_direct_why(u32 err)
 	}
 }
 
-/* A function's address, by name: kallsyms_lookup_name() is not exported. */
-static unsigned long fl_symbol_addr(const char *sym)
+/**
+ * fl_direct_lookup() - every site's address, by name
+ *
+ * kallsyms_lookup_name() is not exported.  A kprobe registered disabled
+ * resolves its symbol without arming anything (no text patching), and
+ * unregistering them all at once costs one RCU grace period, not one per
+ * site: loading faster matters to whoever reloads the module in a loop.
+ */
+void fl_direct_lookup(void)
 {
-	struct kprobe kp = { .symbol_name = sym };
-	unsigned long addr;
+	static struct kprobe kps[FL_NR_SITES];
+	struct kprobe *list[FL_NR_SITES];
+	unsigned int i, n = 0;
 
-	if (register_kprobe(&kp))
-		return 0;
-	addr = (unsigned long)kp.addr;
-	unregister_kprobe(&kp);
-	return addr;
+	for (i = 0; i < FL_NR_SITES; i++) {
+		memset(&kps[i], 0, sizeof(kps[i]));
+		kps[i].symbol_name = fl_sites[i]->sym;
+		kps[i].flags = KPROBE_FLAG_DISABLED;
+		fl_sites[i]->addr = 0;
+		if (register_kprobe(&kps[i]))
+			continue;
+		fl_sites[i]->addr = (unsigned long)kps[i].addr;
+		list[n++] = &kps[i];
+	}
+	if (n)
+		unregister_kprobes(list, n);
 }
 
 /* The fentry site as ftrace leaves it: its 5-byte NOP, or a call. */
@@ -147,8 +162,7 @@ int fl_direct_attach(struct fl_site *s)
 		return -EOPNOTSUPP;
 	if (s->nargs > 6)
 		return -E2BIG;
-	s->addr = fl_symbol_addr(s->sym);
-	if (!s->addr)
+	if (!s->addr)	/* fl_direct_lookup() found none */
 		return -ENOENT;
 	if (!fl_is_fentry(s->addr))
 		return -ENOEXEC;

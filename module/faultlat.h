@@ -303,7 +303,7 @@ enum fl_attach_how { FL_ATTACH_OFF, FL_ATTACH_KPROBE, FL_ATTACH_DIRECT };
  * @how: enum fl_attach_how
  * @direct_err: why it is not attached directly: 0 when it is, else a
  *	positive errno (FAULTLAT_DIRECT_E* in the uapi header)
- * @addr: its address, when looked up for a direct call
+ * @addr: its address (fl_direct_lookup()), for a direct call
  * @rp: its kretprobe, when attached that way
  */
 struct fl_site {
@@ -336,6 +336,7 @@ u64 fl_site_nmissed(const struct fl_site *s);
 void fl_attach_direct_errno(u32 err[FAULTLAT_PROBE_NR_BITS]);
 
 /* direct.c: ftrace direct-call trampolines */
+void fl_direct_lookup(void);
 int fl_direct_attach(struct fl_site *s);
 void fl_direct_detach(struct fl_site *s);
 void fl_direct_drain(void);
