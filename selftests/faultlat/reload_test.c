@@ -151,7 +151,12 @@ fail:
 	_exit(1);
 }
 
-TEST_F_TIMEOUT(reload, cycles_under_load, 180)
+/*
+ * 420 s: with direct calls an unload waits for two RCU-tasks grace
+ * periods, which take seconds on PREEMPT_RT under TCG while another vCPU
+ * faults without pause (a cycle there: 10 s and more).
+ */
+TEST_F_TIMEOUT(reload, cycles_under_load, 420)
 {
 	struct faultlat_info info;
 	struct fresh_res *res;

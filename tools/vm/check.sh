@@ -79,7 +79,7 @@ for flavour in ${FAULTLAT_FLAVOURS:-$default_flavours}; do
 		continue
 	fi
 	# the debug kernel is several times slower; the generic one runs twice
-	tmo=1800
+	tmo=2700
 	[ "$flavour" != debug ] || tmo=3600
 	[ "$flavour" != amd64 ] || tmo=3600
 	rc=0
