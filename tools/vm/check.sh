@@ -60,6 +60,36 @@ row() {	# FLAVOUR RELEASE PASS FAIL SKIP RC BOOT TIME [NOTE]
 	# shellcheck disable=SC2059  # the format is fmt
 	table+=("$(printf "$fmt" "${@:1:8}" "${9:-}")")
 }
+
+# FILE: "PASS FAIL SKIP N" summed over its kselftest Totals lines
+# (pass:N fail:N xfail:N xpass:N skip:N error:N), N of them; 0 0 0 0 if
+# FILE cannot be read.
+totals() {
+	awk '
+		/^# Totals: / {
+			for (i = 3; i <= NF; i++) { split($i, kv, ":"); c[kv[1]] += kv[2] }
+			n++
+		}
+		END { print c["pass"] + c["xfail"], c["fail"] + c["xpass"] + c["error"],
+			  c["skip"] + 0, n + 0 }' "$1" 2>/dev/null || echo 0 0 0 0
+}
+
+# NAME LABEL DIR CMD...: a suite run on the host, its output in
+# DIR/output.log, counted by its Totals lines as a kernel's are: no Totals
+# line at all, or a non-zero exit with no failure counted, is a failure.
+host_suite() {
+	local name=$1 label=$2 dir=$3 start=$SECONDS rc=0 pass fail skip n
+	shift 3
+	mkdir -p "$dir"
+	"$@" 2>&1 | tee "$dir/output.log" || rc=$?
+	read -r pass fail skip n < <(totals "$dir/output.log")
+	[ "$n" -gt 0 ] || fail=$((fail + 1))
+	[ "$rc" -eq 0 ] || [ "$fail" -gt 0 ] || fail=1
+	total_pass=$((total_pass + pass)) total_fail=$((total_fail + fail))
+	total_skip=$((total_skip + skip))
+	echo "check: $name: pass $pass fail $fail skip $skip rc $rc $((SECONDS - start))s"
+	row "$name" "$label" "$pass" "$fail" "$skip" "$rc" - "$((SECONDS - start))s"
+}
 for flavour in ${FAULTLAT_FLAVOURS:-$default_flavours}; do
 	start=$SECONDS
 	out=$root/out/check-$flavour
@@ -99,15 +129,7 @@ for flavour in ${FAULTLAT_FLAVOURS:-$default_flavours}; do
 		"$vm/run-guest.sh" --single-thread --flavour "$flavour" --out "$out" \
 		--timeout "$tmo" "${filter[@]}" "$@" -- "$root/selftests/run-modes.sh" || rc=$?
 
-	# Totals: pass:N fail:N xfail:N xpass:N skip:N error:N
-	read -r pass fail skip n < <(awk '
-		/^# Totals: / {
-			for (i = 3; i <= NF; i++) { split($i, kv, ":"); c[kv[1]] += kv[2] }
-			n++
-		}
-		END { print c["pass"] + c["xfail"], c["fail"] + c["xpass"] + c["error"],
-			  c["skip"] + 0, n + 0 }' "$out/output.log" 2>/dev/null ||
-		echo 0 0 0 0)
+	read -r pass fail skip n < <(totals "$out/output.log")
 	if [ "$n" -eq 0 ]; then
 		echo "check: $flavour: no kselftest totals in $out/output.log" >&2
 		[ "$fail" -gt 0 ] || fail=1
@@ -131,37 +153,16 @@ done
 # FAULTLAT_PLANT_CHECK=0 leaves it out.  Logs in out/plant-check/.
 if [ "${FAULTLAT_PLANT_CHECK:-1}" != 0 ] &&
 	[[ " ${FAULTLAT_FLAVOURS:-amd64 rt-amd64 debug} " == *" debug "* ]]; then
-	start=$SECONDS rc=0
-	mkdir -p "$root/out/plant-check"
-	"$vm/plant-check.sh" 2>&1 | tee "$root/out/plant-check/output.log" || rc=$?
-	read -r pass fail skip < <(awk '/^# Totals: / { n++
-			for (i = 3; i <= NF; i++) { split($i, kv, ":"); c[kv[1]] += kv[2] } }
-		END { f = c["fail"] + c["xpass"] + c["error"] + (n ? 0 : 1)
-			print c["pass"] + c["xfail"], f, c["skip"] + 0 }' "$root/out/plant-check/output.log")
-	[ "$rc" -eq 0 ] || [ "$fail" -gt 0 ] || fail=1
-	total_pass=$((total_pass + pass)) total_fail=$((total_fail + fail))
-	total_skip=$((total_skip + skip))
-	row plant-check "(debug, planted bugs)" "$pass" "$fail" "$skip" "$rc" - \
-		"$((SECONDS - start))s"
+	host_suite plant-check "(debug, planted bugs)" "$root/out/plant-check" \
+		"$vm/plant-check.sh"
 fi
 
 # Packaging (tools/pkg/test.sh: DKMS, its module loaded in a guest of its
 # own, make install, the man page, the docs), counted by its Totals lines
 # as a kernel's are; FAULTLAT_PKG=0 leaves it out.  Logs in out/check-pkg/.
 if [ "${FAULTLAT_PKG:-1}" != 0 ]; then
-	start=$SECONDS rc=0
-	mkdir -p "$root/out/check-pkg"
-	"$root/tools/pkg/test.sh" 2>&1 | tee "$root/out/check-pkg/output.log" || rc=$?
-	read -r pass fail skip < <(awk '/^# Totals: / { n++
-			for (i = 3; i <= NF; i++) { split($i, kv, ":"); c[kv[1]] += kv[2] } }
-		END { f = c["fail"] + c["xpass"] + c["error"] + (n ? 0 : 1)
-			print c["pass"] + c["xfail"], f, c["skip"] + 0 }' "$root/out/check-pkg/output.log")
-	[ "$rc" -eq 0 ] || [ "$fail" -gt 0 ] || fail=1
-	total_pass=$((total_pass + pass)) total_fail=$((total_fail + fail))
-	total_skip=$((total_skip + skip))
-	echo "check: packaging: pass $pass fail $fail skip $skip rc $rc $((SECONDS - start))s"
-	row packaging "(host, DKMS guest)" "$pass" "$fail" "$skip" "$rc" - \
-		"$((SECONDS - start))s"
+	host_suite packaging "(host, DKMS guest)" "$root/out/check-pkg" \
+		"$root/tools/pkg/test.sh"
 fi
 
 echo "check: per kernel (logs in out/check-<flavour>/, out/check-pkg/):"
