@@ -49,6 +49,7 @@ void cmd_heatmap_help(FILE *f);
 
 /* Print "Try 'faultlat NAME --help'." and return FL_EXIT_USAGE. */
 int fl_usage_error(const char *name);
+int fl_extra_args(char **argv, const char *name);
 
 /*
  * Parse the options of a subcommand that has only -j/--json, --pretty and

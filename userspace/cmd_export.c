@@ -352,11 +352,8 @@ int cmd_export(int argc, char **argv)
 			return fl_usage_error("export");
 		}
 	}
-	if (optind < argc) {
-		fprintf(stderr, "faultlat export: unexpected argument '%s'\n",
-			argv[optind]);
-		return fl_usage_error("export");
-	}
+	if (optind < argc)
+		return fl_extra_args(argv, "export");
 	if (x.count && !x.interval_ns) {
 		fprintf(stderr, "faultlat export: -c needs -i\n");
 		return fl_usage_error("export");

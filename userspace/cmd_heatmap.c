@@ -480,11 +480,8 @@ int cmd_heatmap(int argc, char **argv)
 			return fl_usage_error("heatmap");
 		}
 	}
-	if (optind < argc) {
-		fprintf(stderr, "faultlat heatmap: unexpected argument '%s'\n",
-			argv[optind]);
-		return fl_usage_error("heatmap");
-	}
+	if (optind < argc)
+		return fl_extra_args(argv, "heatmap");
 	if (!m.out || !*m.out) {
 		fprintf(stderr, "faultlat heatmap: -o FILE.svg is required\n");
 		return fl_usage_error("heatmap");

@@ -686,11 +686,8 @@ int cmd_hist(int argc, char **argv)
 		}
 		optind++;
 	}
-	if (optind < argc) {
-		fprintf(stderr, "faultlat hist: unexpected argument '%s'\n",
-			argv[optind]);
-		return fl_usage_error("hist");
-	}
+	if (optind < argc)
+		return fl_extra_args(argv, "hist");
 	if (views > 1) {
 		fprintf(stderr, "faultlat hist: -p, -t and -a exclude each other\n");
 		return fl_usage_error("hist");

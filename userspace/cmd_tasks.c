@@ -147,11 +147,8 @@ int cmd_tasks(int argc, char **argv)
 			return fl_usage_error("tasks");
 		}
 	}
-	if (optind < argc) {
-		fprintf(stderr, "faultlat tasks: unexpected argument '%s'\n",
-			argv[optind]);
-		return fl_usage_error("tasks");
-	}
+	if (optind < argc)
+		return fl_extra_args(argv, "tasks");
 
 	fd = fl_dev_open();
 	if (fd < 0)

@@ -493,10 +493,7 @@ int cmd_top(int argc, char **argv)
 			return fl_usage_error("top");
 		}
 	}
-	if (optind < argc) {
-		fprintf(stderr, "faultlat top: unexpected argument '%s'\n",
-			argv[optind]);
-		return fl_usage_error("top");
-	}
+	if (optind < argc)
+		return fl_extra_args(argv, "top");
 	return run_top(&t);
 }

@@ -1133,11 +1133,8 @@ int cmd_trace(int argc, char **argv)
 			return fl_usage_error("trace");
 		}
 	}
-	if (optind < argc) {
-		fprintf(stderr, "faultlat trace: unexpected argument '%s'\n",
-			argv[optind]);
-		return fl_usage_error("trace");
-	}
+	if (optind < argc)
+		return fl_extra_args(argv, "trace");
 	if (tlb_only) {
 		if (t.o.major) {
 			fprintf(stderr,

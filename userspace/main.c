@@ -67,6 +67,14 @@ int fl_usage_error(const char *name)
 	return FL_EXIT_USAGE;
 }
 
+/* argv[optind], an operand after the options of command @name: none is expected. */
+int fl_extra_args(char **argv, const char *name)
+{
+	fprintf(stderr, "faultlat %s: unexpected argument '%s'\n", name,
+		argv[optind]);
+	return fl_usage_error(name);
+}
+
 int fl_parse_json_only(int argc, char **argv, const char *name,
 		       void (*help)(FILE *f))
 {
@@ -94,11 +102,8 @@ int fl_parse_json_only(int argc, char **argv, const char *name,
 			return fl_usage_error(name);
 		}
 	}
-	if (optind < argc) {
-		fprintf(stderr, "faultlat %s: unexpected argument '%s'\n", name,
-			argv[optind]);
-		return fl_usage_error(name);
-	}
+	if (optind < argc)
+		return fl_extra_args(argv, name);
 	return -1;
 }
 
