@@ -112,8 +112,10 @@ kmemleak_ours() {
 		read -r base size <<<"$module_range"
 		base=$((16#$base))
 	fi
-	# an object is reported once it was unreferenced in two scans
-	echo scan >"$kmemleak" && sleep 1 && echo scan >"$kmemleak" || return 1
+	# An object is reported once it was unreferenced in two scans and is
+	# older than 5 s at the second (kmemleak's minimum age): 6 s apart, the
+	# second also sees what the unload itself left just before the first.
+	echo scan >"$kmemleak" && sleep 6 && echo scan >"$kmemleak" || return 1
 	while IFS= read -r line; do
 		case $line in
 		"unreferenced object"*)
