@@ -31,14 +31,14 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 fragment=$here/debug.config
 cache=${FAULTLAT_CACHE:-$HOME/.cache/faultlat}
-base=$cache/debug-kernel
+base=${FAULTLAT_DEBUG_CACHE:-$cache/debug-kernel}
 tarball=/usr/src/linux-source-6.1.tar.xz
 export DEBIAN_FRONTEND=noninteractive
 
 log() { echo "debug-kernel: $*" >&2; }
 
 # --- build dependencies (kbuild's, objtool's for ORC) ---
-need=(gcc make bc flex bison libelf-dev libc6-dev kmod xz-utils linux-source-6.1)
+need=(gcc make bc flex bison libelf-dev libc6-dev kmod xz-utils lz4 linux-source-6.1)
 missing=$(dpkg-query -W -f='${db:Status-Abbrev} ${Package}\n' "${need[@]}" \
 	2>&1 | awk '$1 != "ii" { print $NF }' || true)
 if [ -n "$missing" ]; then
@@ -121,7 +121,13 @@ if [ ! -f "$dir/.done" ]; then
 		depmod -b "$dir/modroot" "$release"
 	echo "$release" >"$dir/.done"
 	trap - ERR
-	log "built $release in $((SECONDS - start))s"
+	# CPU time of this script's children (tar and make), the cost on a
+	# machine of its own
+	# (times in this shell: a subshell's children are not this one's)
+	times >"$dir/times"
+	cpu=$(awk 'NR == 2 { for (i = 1; i <= 2; i++) { split($i, a, "m"); t += a[1] * 60 + a[2] }
+		printf "%d", t }' "$dir/times")
+	log "built $release in $((SECONDS - start))s (CPU time: ${cpu}s)"
 
 	# Trees of other keys not used for a week (their .used is older).
 	find "$base" -mindepth 2 -maxdepth 2 -name .used -mtime +7 -printf '%h\n' |

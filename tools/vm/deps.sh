@@ -15,8 +15,9 @@ pkgs=(
 	libjson-c-dev libtraceevent-dev libtracefs-dev sparse
 	# VM rig: kernel package handling, initramfs, guest tools
 	qemu-system-x86 busybox-static kmod cpio xz-utils lz4 e2fsprogs
-
-	linux-source-6.1 procps util-linux
+	# the debug kernel (tools/vm/debug-kernel.sh): here, so that it need
+	# not run apt-get while the other lane of make check does
+	linux-source-6.1 flex bison bc procps util-linux
 	# checkpatch
 	perl python3
 	# packaging: DKMS, the docs and the man page (Sphinx, docutils' rst2man;
