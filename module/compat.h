@@ -39,14 +39,23 @@ static __always_inline u64 fl_now(void)
 	return local_clock();
 }
 
-/* Nanoseconds from @start to @end; 0 if the clocks of two CPUs disagree. */
+u64 fl_tsc_to_ns_long(u64 cycles);
+
+/*
+ * Nanoseconds from @start to @end; 0 if the clocks of two CPUs disagree.
+ * A difference below 2^32 cycles (a second or more) converts in 64 bits;
+ * a longer one out of line, in 128 (whose 16-byte-aligned temporary would
+ * make every caller realign its stack).
+ */
 static __always_inline u64 fl_elapsed(u64 start, u64 end)
 {
 	u64 d = end > start ? end - start : 0;
 
-	if (static_branch_likely(&fl_clock_tsc))
-		return mul_u64_u32_shr(d, fl_tsc_mult, fl_tsc_shift);
-	return d;
+	if (!static_branch_likely(&fl_clock_tsc))
+		return d;
+	if (likely(d <= U32_MAX))
+		return (d * fl_tsc_mult) >> fl_tsc_shift;
+	return fl_tsc_to_ns_long(d);
 }
 
 /* The six argument registers of the x86-64 calling convention. */

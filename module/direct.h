@@ -127,11 +127,11 @@ static __always_inline void fl_dhook_exit(struct fl_dframe *f,
 #define FL_DHOOKS(name, site, enter, leave)				\
 	void fl_dhook_##name##_enter(struct fl_dframe *f);		\
 	void fl_dhook_##name##_exit(struct fl_dframe *f);		\
-	void fl_dhook_##name##_enter(struct fl_dframe *f)		\
+	notrace void fl_dhook_##name##_enter(struct fl_dframe *f)	\
 	{								\
 		fl_dhook_enter(f, &fl_site_##site, enter);		\
 	}								\
-	void fl_dhook_##name##_exit(struct fl_dframe *f)		\
+	notrace void fl_dhook_##name##_exit(struct fl_dframe *f)	\
 	{								\
 		fl_dhook_exit(f, &fl_site_##site, leave);		\
 	}

@@ -36,7 +36,29 @@ struct fl_thist {
 	u32 buckets[FAULTLAT_NR_BUCKETS];
 };
 
-unsigned int fl_bucket(u64 ns);
+/**
+ * fl_bucket() - the bucket a latency falls in
+ * @ns: latency in nanoseconds
+ *
+ * Inline: the fault and TLB return hooks compute it once per latency.
+ *
+ * Return: an index below FAULTLAT_NR_BUCKETS.
+ */
+static __always_inline unsigned int fl_bucket(u64 ns)
+{
+	unsigned int octave, sub;
+
+	if (ns < (1ULL << FAULTLAT_BUCKET_MIN_SHIFT))
+		return 0;
+	octave = fls64(ns) - 1;
+	if (unlikely(octave >= FAULTLAT_BUCKET_MAX_SHIFT))
+		return FAULTLAT_NR_BUCKETS - 1;
+	sub = (ns >> (octave - FAULTLAT_BUCKET_SUB_SHIFT)) &
+	      (FAULTLAT_BUCKET_SUB - 1);
+	return 1 + (octave - FAULTLAT_BUCKET_MIN_SHIFT) * FAULTLAT_BUCKET_SUB +
+	       sub;
+}
+
 u64 fl_hist_percentile(const struct faultlat_hist *h, unsigned int permille);
 void fl_hist_init(struct faultlat_hist *h);
 void fl_thist_init(struct fl_thist *h);
@@ -60,16 +82,26 @@ void fl_hist_combine(struct faultlat_hist *all, const struct faultlat_hist *a,
 		t__->max_ns = max(t__->max_ns, f__->max_ns);		\
 	} while (0)
 
-/* Add one sample to a histogram of either layout. */
-#define FL_HIST_RECORD(hist, ns)					\
+/* Add one sample, in bucket @b, to a histogram of either layout. */
+#define FL_HIST_RECORD_IN(hist, b, ns)					\
 	do {								\
 		typeof(hist) h__ = (hist);				\
 		u64 n__ = (ns);						\
 									\
-		h__->buckets[fl_bucket(n__)]++;				\
+		h__->buckets[b]++;					\
 		h__->sum_ns += n__;					\
-		h__->min_ns = min(h__->min_ns, n__);			\
-		h__->max_ns = max(h__->max_ns, n__);			\
+		if (unlikely(n__ < h__->min_ns))			\
+			h__->min_ns = n__;				\
+		if (unlikely(n__ > h__->max_ns))			\
+			h__->max_ns = n__;				\
+	} while (0)
+
+/* Add one sample to a histogram of either layout. */
+#define FL_HIST_RECORD(hist, ns)					\
+	do {								\
+		u64 ns__ = (ns);					\
+									\
+		FL_HIST_RECORD_IN(hist, fl_bucket(ns__), ns__);		\
 	} while (0)
 
 /* stats.c: what one fault adds to a set of statistics */
@@ -82,6 +114,7 @@ void fl_hist_combine(struct faultlat_hist *all, const struct faultlat_hist *a,
  * @kind: enum faultlat_kind
  * @access: enum faultlat_access
  * @no_regs: raised without pt_regs (get_user_pages() and friends)
+ * @bucket: fl_bucket(@lat_ns), computed once for every set it goes to
  */
 struct fl_sample {
 	u64 lat_ns;
@@ -90,6 +123,7 @@ struct fl_sample {
 	u8 kind;
 	u8 access;
 	bool no_regs;
+	u8 bucket;
 };
 
 /**
@@ -119,14 +153,34 @@ struct fl_tstats {
 };
 
 void fl_tstats_init(struct fl_tstats *st);
-void fl_tstats_record(struct fl_tstats *st, const struct fl_sample *s);
 void fl_tstats_add(struct fl_tstats *dst, const struct fl_tstats *src);
 void fl_stats_init(struct faultlat_stats *st);
-void fl_stats_record(struct faultlat_stats *st, const struct fl_sample *s);
 void fl_stats_add_tstats(struct faultlat_stats *dst,
 			 const struct fl_tstats *src);
 void fl_stats_add(struct faultlat_stats *dst, const struct faultlat_stats *src);
 void fl_stats_finish(struct faultlat_stats *st);
+
+static_assert(U8_MAX + 1 >= FAULTLAT_NR_BUCKETS);
+
+/*
+ * Add completed fault @s to @st, a struct fl_tstats or a struct
+ * faultlat_stats (the counters have the same names in both).  Inline: it
+ * is most of a fault's return hook.
+ */
+#define FL_STATS_RECORD(stats, sample)					\
+	do {								\
+		typeof(stats) st__ = (stats);				\
+		const struct fl_sample *s__ = (sample);			\
+		unsigned int c__ = s__->class;				\
+									\
+		FL_HIST_RECORD_IN(c__ == FAULTLAT_MAJOR ?		\
+				  &st__->major : &st__->minor,		\
+				  s__->bucket, s__->lat_ns);		\
+		st__->no_regs[c__] += s__->no_regs;			\
+		st__->by_mode[c__][s__->mode]++;			\
+		st__->by_kind[c__][s__->kind]++;			\
+		st__->by_access[c__][s__->access]++;			\
+	} while (0)
 
 /**
  * struct fl_ttlb - a task record's TLB flushes; see struct faultlat_tlb_stats
@@ -225,12 +279,14 @@ extern u32 fl_gen;
 extern u32 fl_reset_count;
 extern struct fl_pcpu __percpu *fl_pcpu;
 
-struct fl_pcpu *fl_pcpu_get(void);
+DECLARE_PER_CPU(struct fl_rec *, fl_last_rec);
+
+void fl_pcpu_zero(struct fl_pcpu *pc, u32 gen);
 int fl_tasks_init(void);
 void fl_tasks_exit(void);
-struct fl_rec *fl_task_current(void);
+struct fl_rec *fl_task_lookup_current(void);
 struct fl_rec *fl_task_find_current(void);
-void fl_task_fresh(struct fl_rec *r);
+void fl_task_zero(struct fl_rec *r, u32 gen);
 void fl_task_exit(struct task_struct *p);
 void fl_task_exec(struct task_struct *p, pid_t old_pid);
 void fl_task_free(struct task_struct *p);
@@ -238,6 +294,61 @@ unsigned int fl_tasks_used(void);
 size_t fl_tasks_bytes(void);
 void fl_reset(void);
 void fl_global_read(struct faultlat_stats *st, u64 *dropped);
+
+/*
+ * The probes' fast paths, inline in their hooks; preemption is disabled.
+ */
+
+/* This CPU's totals, zeroed first if a reset happened since their last write */
+static __always_inline struct fl_pcpu *fl_pcpu_get(void)
+{
+	struct fl_pcpu *pc = this_cpu_ptr(fl_pcpu);
+	u32 gen = READ_ONCE(fl_gen);
+
+	if (unlikely(pc->gen != gen))
+		fl_pcpu_zero(pc, gen);
+	return pc;
+}
+
+/**
+ * fl_task_fresh() - zero the current thread's record if a reset happened
+ * @r: the record, from fl_task_current() earlier in the same call
+ */
+static __always_inline void fl_task_fresh(struct fl_rec *r)
+{
+	u32 gen = READ_ONCE(fl_gen);
+
+	if (unlikely(r->gen != gen))
+		fl_task_zero(r, gen);
+}
+
+/**
+ * fl_task_current() - the current thread's record, created when missing
+ *
+ * The last thread that faulted on this CPU is likely this one: its record
+ * (fl_last_rec, a hint) is checked against the thread's pid and start time
+ * (a record freed and taken by another thread since has another key or
+ * start time); else fl_task_lookup_current() looks it up in the table, or
+ * creates it.  The record is ready to be written under its seqcount; a
+ * reset since the last write zeroes it.
+ *
+ * Return: the record, or NULL when the table is full or current is an idle
+ * task.
+ */
+static __always_inline struct fl_rec *fl_task_current(void)
+{
+	struct task_struct *t = current;
+	struct fl_rec *r = __this_cpu_read(fl_last_rec);
+
+	if (unlikely(!r || READ_ONCE(r->key) != t->pid || !t->pid ||
+		     r->start_time != t->start_time)) {
+		r = fl_task_lookup_current();
+		if (!r)
+			return NULL;
+	}
+	fl_task_fresh(r);
+	return r;
+}
 
 /**
  * struct fl_view - a reader's snapshot of one thread or process

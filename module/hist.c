@@ -14,27 +14,6 @@
 #include "faultlat.h"
 
 /**
- * fl_bucket() - the bucket a latency falls in
- * @ns: latency in nanoseconds
- *
- * Return: an index below FAULTLAT_NR_BUCKETS.
- */
-unsigned int fl_bucket(u64 ns)
-{
-	unsigned int octave, sub, i;
-
-	if (ns < (1ULL << FAULTLAT_BUCKET_MIN_SHIFT))
-		return 0;
-	octave = fls64(ns) - 1;
-	if (octave >= FAULTLAT_BUCKET_MAX_SHIFT)
-		return FAULTLAT_NR_BUCKETS - 1;
-	sub = (ns >> (octave - FAULTLAT_BUCKET_SUB_SHIFT)) &
-	      (FAULTLAT_BUCKET_SUB - 1);
-	i = 1 + (octave - FAULTLAT_BUCKET_MIN_SHIFT) * FAULTLAT_BUCKET_SUB + sub;
-	return i;
-}
-
-/**
  * fl_hist_percentile() - a percentile, from the buckets
  * @h: a finished histogram (count set)
  * @permille: which percentile, in tenths of a percent (500 = p50, 999 =

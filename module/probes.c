@@ -43,7 +43,7 @@ struct fl_call {
 	struct fl_sample s;
 };
 
-static u8 fl_kind(struct vm_area_struct *vma)
+static __always_inline u8 fl_kind(struct vm_area_struct *vma)
 {
 	struct file *file = vma->vm_file;
 
@@ -57,8 +57,9 @@ static u8 fl_kind(struct vm_area_struct *vma)
 }
 
 /* handle_mm_fault(vma, address, flags, regs) */
-static bool fl_fault_enter(const struct fl_site *site, void *data,
-			   const unsigned long *args, struct fl_rec *r)
+static __always_inline bool fl_fault_enter(const struct fl_site *site,
+					   void *data, const unsigned long *args,
+					   struct fl_rec *r)
 {
 	struct fl_call *c = data;
 	struct vm_area_struct *vma = (struct vm_area_struct *)args[0];
@@ -103,7 +104,13 @@ static noinline void fl_fault_trace(const struct fl_call *c, vm_fault_t ret)
 
 NOKPROBE_SYMBOL(fl_fault_trace);
 
-/* The return hook's work, but for the trace event. */
+/*
+ * The return hook's work, but for the trace event; inline in the direct
+ * exit hook, with everything it calls but the slow paths.  A reset between
+ * the entry and return hooks is not checked for again: the call is then
+ * recorded in the record's old generation, which readers take for zero (a
+ * fault in flight across a reset, counted in neither).
+ */
 static __always_inline void fl_fault_record(const struct fl_site *site,
 					    void *data, unsigned long retval,
 					    struct fl_rec *r)
@@ -111,14 +118,13 @@ static __always_inline void fl_fault_record(const struct fl_site *site,
 	struct fl_call *c = data;
 	vm_fault_t ret = (__force vm_fault_t)retval;
 	u64 now = fl_now(), start = c->start;
-	struct fl_pcpu *pc = fl_pcpu_get();
+	struct fl_pcpu *pc;
 	bool abandoned = false, tried = c->flags & FAULT_FLAG_TRIED;
 	enum { DONE, RETRY, ERROR } outcome;
-	u32 attempts = 1;	/* c->attempts, for fl_fault_trace() */
 
-	if (ret & VM_FAULT_ERROR)
+	if (unlikely(ret & VM_FAULT_ERROR))
 		outcome = ERROR;
-	else if (ret & VM_FAULT_RETRY)
+	else if (unlikely(ret & VM_FAULT_RETRY))
 		outcome = RETRY;
 	else
 		outcome = DONE;
@@ -127,51 +133,56 @@ static __always_inline void fl_fault_record(const struct fl_site *site,
 	c->s.class = ((ret & VM_FAULT_MAJOR) || tried) ? FAULTLAT_MAJOR :
 							 FAULTLAT_MINOR;
 
-	if (r) {
-		fl_task_fresh(r);
+	if (likely(r)) {
 		write_seqcount_begin(&r->seq);
 		/*
 		 * A retry is followed by a call with FAULT_FLAG_TRIED; any
 		 * other call means the retried fault was given up on.
 		 */
-		if (r->retry_pending) {
+		if (unlikely(r->retry_pending)) {
 			if (tried) {
 				start = r->retry_start;
-				attempts += r->retry_calls;
-				c->attempts = attempts;
+				c->attempts += r->retry_calls;
 			} else {
 				abandoned = true;
+				r->st.abandoned++;
 			}
+			r->retry_pending = false;
 		}
-		r->retry_pending = outcome == RETRY;
-		if (outcome == RETRY) {
+		if (unlikely(outcome == RETRY)) {
+			r->retry_pending = true;
 			r->retry_start = start;
-			r->retry_calls = attempts;
+			r->retry_calls = c->attempts;
 		}
 		c->s.lat_ns = fl_elapsed(start, now);
-
+		c->s.bucket = fl_bucket(c->s.lat_ns);
 		r->st.calls++;
-		r->st.abandoned += abandoned;
-		if (outcome == ERROR)
+		if (likely(outcome == DONE))
+			FL_STATS_RECORD(&r->st, &c->s);
+		else if (outcome == ERROR)
 			r->st.errors++;
-		else if (outcome == RETRY)
-			r->st.retries++;
 		else
-			fl_tstats_record(&r->st, &c->s);
+			r->st.retries++;
 		write_seqcount_end(&r->seq);
+		pc = fl_pcpu_get();
 	} else {
 		c->s.lat_ns = fl_elapsed(start, now);
+		c->s.bucket = fl_bucket(c->s.lat_ns);
+		pc = fl_pcpu_get();
 		pc->dropped++;
 	}
 
 	pc->st.calls++;
-	pc->st.abandoned += abandoned;
+	if (unlikely(abandoned))
+		pc->st.abandoned++;
+	if (likely(outcome == DONE)) {
+		FL_STATS_RECORD(&pc->st, &c->s);
+		return;
+	}
 	if (outcome == ERROR)
 		pc->st.errors++;
-	else if (outcome == RETRY)
-		pc->st.retries++;
 	else
-		fl_stats_record(&pc->st, &c->s);
+		pc->st.retries++;
 }
 
 static void fl_fault_leave(const struct fl_site *site, void *data,
@@ -204,12 +215,12 @@ struct fl_site fl_site_fault = {
  * exit hook ends with it, so that the compiler makes it a tail call and
  * a disabled event costs the static branch alone.
  */
-void fl_dhook_fault_enter(struct fl_dframe *f)
+notrace void fl_dhook_fault_enter(struct fl_dframe *f)
 {
 	fl_dhook_enter(f, &fl_site_fault, fl_fault_enter);
 }
 
-void fl_dhook_fault_exit(struct fl_dframe *f)
+notrace void fl_dhook_fault_exit(struct fl_dframe *f)
 {
 	fl_dhook_exit(f, &fl_site_fault, fl_fault_record);
 	if (trace_fault_enabled() && (f->track & FL_DF_TRACK))

@@ -6,25 +6,13 @@
  * 32-bit buckets, within 2 KiB) and struct faultlat_stats (the uapi one,
  * used for the per-CPU global totals and for every reader's snapshot).
  * The counters that are not histograms have the same names in both, so one
- * macro updates either.
+ * macro records a fault in either (FL_STATS_RECORD() in faultlat.h, inline
+ * in the return hook) and one adds either to either (below).
  */
 #include <linux/kernel.h>
 #include <linux/string.h>
 
 #include "faultlat.h"
-
-#define FL_RECORD(stats, sample)					\
-	do {								\
-		typeof(stats) st__ = (stats);				\
-		const struct fl_sample *s__ = (sample);			\
-									\
-		FL_HIST_RECORD(s__->class == FAULTLAT_MAJOR ?		\
-			       &st__->major : &st__->minor, s__->lat_ns); \
-		st__->no_regs[s__->class] += s__->no_regs;		\
-		st__->by_mode[s__->class][s__->mode]++;			\
-		st__->by_kind[s__->class][s__->kind]++;			\
-		st__->by_access[s__->class][s__->access]++;		\
-	} while (0)
 
 #define FL_ADD_COUNTERS(to, from)					\
 	do {								\
@@ -57,11 +45,6 @@ void fl_tstats_init(struct fl_tstats *st)
 	st->major.min_ns = U64_MAX;
 }
 
-void fl_tstats_record(struct fl_tstats *st, const struct fl_sample *s)
-{
-	FL_RECORD(st, s);
-}
-
 /* Fold one task record into another (a thread into its process). */
 void fl_tstats_add(struct fl_tstats *dst, const struct fl_tstats *src)
 {
@@ -75,11 +58,6 @@ void fl_stats_init(struct faultlat_stats *st)
 	memset(st, 0, sizeof(*st));
 	fl_hist_init(&st->minor);
 	fl_hist_init(&st->major);
-}
-
-void fl_stats_record(struct faultlat_stats *st, const struct fl_sample *s)
-{
-	FL_RECORD(st, s);
 }
 
 void fl_stats_add_tstats(struct faultlat_stats *dst,

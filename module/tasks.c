@@ -43,12 +43,8 @@ u32 fl_gen;
 u32 fl_reset_count;
 struct fl_pcpu __percpu *fl_pcpu;
 
-/*
- * The record fl_task_current() found last on each CPU: a hint, checked
- * against the thread's pid and start time before use (a record freed and
- * taken by another thread since has another key or start time).
- */
-static DEFINE_PER_CPU(struct fl_rec *, fl_last_rec);
+/* The record fl_task_current() found last on each CPU: a hint. */
+DEFINE_PER_CPU(struct fl_rec *, fl_last_rec);
 
 #define FL_EMPTY	0ULL
 #define FL_TOMB		(~0ULL)
@@ -199,42 +195,30 @@ out:
 	return r;
 }
 
-/* Zero this CPU's totals if a reset happened since they were written. */
-struct fl_pcpu *fl_pcpu_get(void)
+/* fl_pcpu_get()'s slow path: a reset happened since this CPU's last fault. */
+void fl_pcpu_zero(struct fl_pcpu *pc, u32 gen)
 {
-	struct fl_pcpu *pc = this_cpu_ptr(fl_pcpu);
-	u32 gen = READ_ONCE(fl_gen);
-
-	if (unlikely(pc->gen != gen)) {
-		fl_stats_init(&pc->st);
-		pc->dropped = 0;
-		pc->gen = gen;
-	}
-	return pc;
+	fl_stats_init(&pc->st);
+	pc->dropped = 0;
+	pc->gen = gen;
 }
 
 /**
- * fl_task_current() - the current thread's record, created when missing
+ * fl_task_lookup_current() - fl_task_current()'s slow path
  *
- * Called from the probes only, preemption disabled.  The record is ready to
- * be written under its seqcount; a reset since the last write zeroes it.
+ * The current thread's record from the table, created when missing, and
+ * remembered as this CPU's fl_last_rec.  Called from the probes only,
+ * preemption disabled.
  *
  * Return: the record, or NULL when the table is full or current is an idle
  * task.
  */
-struct fl_rec *fl_task_current(void)
+struct fl_rec *fl_task_lookup_current(void)
 {
 	struct fl_rec *r;
 
 	if (unlikely(!current->pid))
 		return NULL;
-	/* The last thread that faulted on this CPU is likely this one. */
-	r = __this_cpu_read(fl_last_rec);
-	if (likely(r && READ_ONCE(r->key) == current->pid &&
-		   r->start_time == current->start_time)) {
-		fl_task_fresh(r);
-		return r;
-	}
 	r = fl_lookup(current->pid);
 	if (unlikely(r && r->start_time != current->start_time)) {
 		/* Left over from a thread whose exit we missed: start anew. */
@@ -246,26 +230,18 @@ struct fl_rec *fl_task_current(void)
 			return NULL;
 	}
 	__this_cpu_write(fl_last_rec, r);
-	fl_task_fresh(r);
 	return r;
 }
 
-/**
- * fl_task_fresh() - zero the current thread's record if a reset happened
- * @r: the record, from fl_task_current() earlier in the same call
- */
-void fl_task_fresh(struct fl_rec *r)
+/* fl_task_fresh()'s slow path: zero @r, of generation @gen from now on. */
+void fl_task_zero(struct fl_rec *r, u32 gen)
 {
-	u32 gen = READ_ONCE(fl_gen);
-
-	if (unlikely(r->gen != gen)) {
-		write_seqcount_begin(&r->seq);
-		fl_tstats_init(&r->st);
-		fl_ttlb_init(&r->tlb);
-		r->retry_pending = false;
-		r->gen = gen;
-		write_seqcount_end(&r->seq);
-	}
+	write_seqcount_begin(&r->seq);
+	fl_tstats_init(&r->st);
+	fl_ttlb_init(&r->tlb);
+	r->retry_pending = false;
+	r->gen = gen;
+	write_seqcount_end(&r->seq);
 }
 
 /* The current thread's record, never created: NULL when there is none. */
