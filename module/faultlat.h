@@ -110,21 +110,46 @@ void fl_hist_combine(struct faultlat_hist *all, const struct faultlat_hist *a,
  * struct fl_sample - one completed (or failed, or retried) fault
  * @lat_ns: latency, first entry to final return
  * @class: enum faultlat_class
- * @mode: enum faultlat_mode
- * @kind: enum faultlat_kind
- * @access: enum faultlat_access
+ * @dims: its mode, kind and access as one index, fl_dims()
  * @no_regs: raised without pt_regs (get_user_pages() and friends)
  * @bucket: fl_bucket(@lat_ns), computed once for every set it goes to
  */
 struct fl_sample {
 	u64 lat_ns;
 	u8 class;
-	u8 mode;
-	u8 kind;
-	u8 access;
+	u8 dims;
 	bool no_regs;
 	u8 bucket;
 };
+
+/*
+ * A fault's mode, kind and access, counted together: one counter per
+ * combination costs the return hook one increment where three counters
+ * would cost three.  Readers add them up by dimension (stats.c).
+ */
+#define FL_NR_DIMS	(FAULTLAT_NR_MODES * FAULTLAT_NR_KINDS * FAULTLAT_NR_ACCESS)
+
+static __always_inline unsigned int fl_dims(unsigned int mode,
+					    unsigned int kind,
+					    unsigned int access)
+{
+	return (mode * FAULTLAT_NR_KINDS + kind) * FAULTLAT_NR_ACCESS + access;
+}
+
+static inline unsigned int fl_dims_mode(unsigned int dims)
+{
+	return dims / (FAULTLAT_NR_KINDS * FAULTLAT_NR_ACCESS);
+}
+
+static inline unsigned int fl_dims_kind(unsigned int dims)
+{
+	return dims / FAULTLAT_NR_ACCESS % FAULTLAT_NR_KINDS;
+}
+
+static inline unsigned int fl_dims_access(unsigned int dims)
+{
+	return dims % FAULTLAT_NR_ACCESS;
+}
 
 /**
  * struct fl_tstats - a task record's statistics; see struct faultlat_stats
@@ -135,9 +160,7 @@ struct fl_sample {
  * @abandoned: retries never completed
  * @calls: handle_mm_fault() calls
  * @no_regs: faults without pt_regs, by class
- * @by_mode: by class and mode
- * @by_kind: by class and mapping kind
- * @by_access: by class and access
+ * @by_dims: by class and fl_dims() (32 bits, like the buckets)
  */
 struct fl_tstats {
 	struct fl_thist minor;
@@ -147,25 +170,48 @@ struct fl_tstats {
 	u64 abandoned;
 	u64 calls;
 	u64 no_regs[FAULTLAT_NR_CLASSES];
-	u64 by_mode[FAULTLAT_NR_CLASSES][FAULTLAT_NR_MODES];
-	u64 by_kind[FAULTLAT_NR_CLASSES][FAULTLAT_NR_KINDS];
-	u64 by_access[FAULTLAT_NR_CLASSES][FAULTLAT_NR_ACCESS];
+	u32 by_dims[FAULTLAT_NR_CLASSES][FL_NR_DIMS];
+};
+
+/**
+ * struct fl_gstats - one CPU's share of the global statistics: struct
+ *	fl_tstats with 64-bit counts
+ * @minor: minor faults (@minor.count unused)
+ * @major: major faults (@major.count unused)
+ * @errors: VM_FAULT_ERROR results
+ * @retries: VM_FAULT_RETRY results
+ * @abandoned: retries never completed
+ * @calls: handle_mm_fault() calls
+ * @no_regs: faults without pt_regs, by class
+ * @by_dims: by class and fl_dims()
+ */
+struct fl_gstats {
+	struct faultlat_hist minor;
+	struct faultlat_hist major;
+	u64 errors;
+	u64 retries;
+	u64 abandoned;
+	u64 calls;
+	u64 no_regs[FAULTLAT_NR_CLASSES];
+	u64 by_dims[FAULTLAT_NR_CLASSES][FL_NR_DIMS];
 };
 
 void fl_tstats_init(struct fl_tstats *st);
 void fl_tstats_add(struct fl_tstats *dst, const struct fl_tstats *src);
+void fl_gstats_init(struct fl_gstats *st);
 void fl_stats_init(struct faultlat_stats *st);
 void fl_stats_add_tstats(struct faultlat_stats *dst,
 			 const struct fl_tstats *src);
-void fl_stats_add(struct faultlat_stats *dst, const struct faultlat_stats *src);
+void fl_stats_add_gstats(struct faultlat_stats *dst,
+			 const struct fl_gstats *src);
 void fl_stats_finish(struct faultlat_stats *st);
 
 static_assert(U8_MAX + 1 >= FAULTLAT_NR_BUCKETS);
+static_assert(U8_MAX + 1 >= FL_NR_DIMS);
 
 /*
- * Add completed fault @s to @st, a struct fl_tstats or a struct
- * faultlat_stats (the counters have the same names in both).  Inline: it
- * is most of a fault's return hook.
+ * Add completed fault @s to @st, a struct fl_tstats or fl_gstats (the
+ * same members).  Inline: it is most of a fault's return hook.
  */
 #define FL_STATS_RECORD(stats, sample)					\
 	do {								\
@@ -177,9 +223,7 @@ static_assert(U8_MAX + 1 >= FAULTLAT_NR_BUCKETS);
 				  &st__->major : &st__->minor,		\
 				  s__->bucket, s__->lat_ns);		\
 		st__->no_regs[c__] += s__->no_regs;			\
-		st__->by_mode[c__][s__->mode]++;			\
-		st__->by_kind[c__][s__->kind]++;			\
-		st__->by_access[c__][s__->access]++;			\
+		st__->by_dims[c__][s__->dims]++;			\
 	} while (0)
 
 /**
@@ -271,7 +315,7 @@ struct fl_rec {
 struct fl_pcpu {
 	u32 gen;
 	u64 dropped;
-	struct faultlat_stats st;
+	struct fl_gstats st;
 };
 
 extern unsigned int fl_max_tasks;

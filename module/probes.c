@@ -63,19 +63,19 @@ static __always_inline bool fl_fault_enter(const struct fl_site *site,
 {
 	struct fl_call *c = data;
 	struct vm_area_struct *vma = (struct vm_area_struct *)args[0];
-	unsigned int flags = args[2];
+	unsigned int flags = args[2], mode, access;
 
 	c->flags = flags;
 	c->address = args[1];
-	c->s.mode = (flags & FAULT_FLAG_USER) ? FAULTLAT_MODE_USER :
-						FAULTLAT_MODE_KERNEL;
+	mode = (flags & FAULT_FLAG_USER) ? FAULTLAT_MODE_USER :
+					   FAULTLAT_MODE_KERNEL;
 	if (flags & FAULT_FLAG_INSTRUCTION)
-		c->s.access = FAULTLAT_ACCESS_EXEC;
+		access = FAULTLAT_ACCESS_EXEC;
 	else if (flags & FAULT_FLAG_WRITE)
-		c->s.access = FAULTLAT_ACCESS_WRITE;
+		access = FAULTLAT_ACCESS_WRITE;
 	else
-		c->s.access = FAULTLAT_ACCESS_READ;
-	c->s.kind = fl_kind(vma);
+		access = FAULTLAT_ACCESS_READ;
+	c->s.dims = fl_dims(mode, fl_kind(vma), access);
 	c->s.no_regs = !args[3];
 	c->attempts = 1;
 	c->start = fl_now();
@@ -99,7 +99,8 @@ static noinline void fl_fault_trace(const struct fl_call *c, vm_fault_t ret)
 		    ret & VM_FAULT_ERROR ? FAULTLAT_EVENT_ERROR :
 		    c->s.class == FAULTLAT_MAJOR ? FAULTLAT_EVENT_MAJOR :
 		    FAULTLAT_EVENT_MINOR,
-		    c->s.mode, c->s.kind, c->s.access);
+		    fl_dims_mode(c->s.dims), fl_dims_kind(c->s.dims),
+		    fl_dims_access(c->s.dims));
 }
 
 NOKPROBE_SYMBOL(fl_fault_trace);

@@ -2,40 +2,51 @@
 /*
  * faultlat: what one fault adds to a set of statistics.
  *
- * Two layouts hold the same statistics: struct fl_tstats (a task record,
- * 32-bit buckets, within 2 KiB) and struct faultlat_stats (the uapi one,
- * used for the per-CPU global totals and for every reader's snapshot).
- * The counters that are not histograms have the same names in both, so one
- * macro records a fault in either (FL_STATS_RECORD() in faultlat.h, inline
- * in the return hook) and one adds either to either (below).
+ * Three layouts hold the same statistics: struct fl_tstats (a task record,
+ * 32-bit counts, within 2 KiB), struct fl_gstats (a CPU's share of the
+ * global totals, 64-bit) and struct faultlat_stats (the uapi one, every
+ * reader's snapshot).  The first two differ only in the width of their
+ * counts: one macro records a fault in either (FL_STATS_RECORD() in
+ * faultlat.h, inline in the return hook).  They count a fault's mode, kind
+ * and access together (fl_dims()); the uapi layout has one array per
+ * dimension, which readers get by adding up the combinations.
  */
 #include <linux/kernel.h>
 #include <linux/string.h>
 
 #include "faultlat.h"
 
+/* The counters but the histograms, from @from to @to. */
 #define FL_ADD_COUNTERS(to, from)					\
 	do {								\
 		typeof(to) d__ = (to);					\
 		typeof(from) s__ = (from);				\
-		unsigned int c__, j__;					\
+		unsigned int c__;					\
 									\
 		d__->errors += s__->errors;				\
 		d__->retries += s__->retries;				\
 		d__->abandoned += s__->abandoned;			\
 		d__->calls += s__->calls;				\
-		for (c__ = 0; c__ < FAULTLAT_NR_CLASSES; c__++) {	\
+		for (c__ = 0; c__ < FAULTLAT_NR_CLASSES; c__++)		\
 			d__->no_regs[c__] += s__->no_regs[c__];		\
-			for (j__ = 0; j__ < FAULTLAT_NR_MODES; j__++)	\
-				d__->by_mode[c__][j__] +=		\
-					s__->by_mode[c__][j__];		\
-			for (j__ = 0; j__ < FAULTLAT_NR_KINDS; j__++)	\
-				d__->by_kind[c__][j__] +=		\
-					s__->by_kind[c__][j__];		\
-			for (j__ = 0; j__ < FAULTLAT_NR_ACCESS; j__++)	\
-				d__->by_access[c__][j__] +=		\
-					s__->by_access[c__][j__];	\
-		}							\
+	} while (0)
+
+/* fl_dims() combinations of @from added up by dimension into uapi @to */
+#define FL_ADD_DIMS_UAPI(to, from)					\
+	do {								\
+		struct faultlat_stats *d__ = (to);			\
+		typeof(from) s__ = (from);				\
+		unsigned int c__, j__;					\
+									\
+		for (c__ = 0; c__ < FAULTLAT_NR_CLASSES; c__++)		\
+			for (j__ = 0; j__ < FL_NR_DIMS; j__++) {	\
+				u64 n__ = s__->by_dims[c__][j__];	\
+									\
+				d__->by_mode[c__][fl_dims_mode(j__)] += n__; \
+				d__->by_kind[c__][fl_dims_kind(j__)] += n__; \
+				d__->by_access[c__][fl_dims_access(j__)] += \
+					n__;				\
+			}						\
 	} while (0)
 
 void fl_tstats_init(struct fl_tstats *st)
@@ -48,16 +59,33 @@ void fl_tstats_init(struct fl_tstats *st)
 /* Fold one task record into another (a thread into its process). */
 void fl_tstats_add(struct fl_tstats *dst, const struct fl_tstats *src)
 {
+	unsigned int c, j;
+
 	FL_HIST_ADD(&dst->minor, &src->minor);
 	FL_HIST_ADD(&dst->major, &src->major);
 	FL_ADD_COUNTERS(dst, src);
+	for (c = 0; c < FAULTLAT_NR_CLASSES; c++)
+		for (j = 0; j < FL_NR_DIMS; j++)
+			dst->by_dims[c][j] += src->by_dims[c][j];
+}
+
+#define FL_STATS_INIT(stats)						\
+	do {								\
+		typeof(stats) st__ = (stats);				\
+									\
+		memset(st__, 0, sizeof(*st__));				\
+		fl_hist_init(&st__->minor);				\
+		fl_hist_init(&st__->major);				\
+	} while (0)
+
+void fl_gstats_init(struct fl_gstats *st)
+{
+	FL_STATS_INIT(st);
 }
 
 void fl_stats_init(struct faultlat_stats *st)
 {
-	memset(st, 0, sizeof(*st));
-	fl_hist_init(&st->minor);
-	fl_hist_init(&st->major);
+	FL_STATS_INIT(st);
 }
 
 void fl_stats_add_tstats(struct faultlat_stats *dst,
@@ -66,13 +94,16 @@ void fl_stats_add_tstats(struct faultlat_stats *dst,
 	fl_hist_add_thist(&dst->minor, &src->minor);
 	fl_hist_add_thist(&dst->major, &src->major);
 	FL_ADD_COUNTERS(dst, src);
+	FL_ADD_DIMS_UAPI(dst, src);
 }
 
-void fl_stats_add(struct faultlat_stats *dst, const struct faultlat_stats *src)
+void fl_stats_add_gstats(struct faultlat_stats *dst,
+			 const struct fl_gstats *src)
 {
 	fl_hist_add_hist(&dst->minor, &src->minor);
 	fl_hist_add_hist(&dst->major, &src->major);
 	FL_ADD_COUNTERS(dst, src);
+	FL_ADD_DIMS_UAPI(dst, src);
 }
 
 /* Make a summed snapshot ready for readers: counts from the buckets. */

@@ -198,7 +198,7 @@ out:
 /* fl_pcpu_get()'s slow path: a reset happened since this CPU's last fault. */
 void fl_pcpu_zero(struct fl_pcpu *pc, u32 gen)
 {
-	fl_stats_init(&pc->st);
+	fl_gstats_init(&pc->st);
 	pc->dropped = 0;
 	pc->gen = gen;
 }
@@ -399,7 +399,7 @@ void fl_global_read(struct faultlat_stats *st, u64 *dropped)
 		if (READ_ONCE(pc->gen) != gen)
 			continue;
 		if (st)
-			fl_stats_add(st, &pc->st);
+			fl_stats_add_gstats(st, &pc->st);
 		*dropped += READ_ONCE(pc->dropped);
 	}
 	if (st)
@@ -678,7 +678,7 @@ int fl_tasks_init(void)
 	for_each_possible_cpu(i) {
 		struct fl_pcpu *pc = per_cpu_ptr(fl_pcpu, i);
 
-		fl_stats_init(&pc->st);
+		fl_gstats_init(&pc->st);
 	}
 	return 0;
 }

@@ -171,6 +171,88 @@ TEST_F(counts, anon_minor)
 	munmap(res, sizeof(*res));
 }
 
+#define DIM_PAGES	500
+
+/* Sum of a by_* array of class @c, and one of its entries, over a delta. */
+#define DIM_SUM(a, b, arr, c, n, sum)					\
+	do {								\
+		unsigned int j__;					\
+									\
+		(sum) = 0;						\
+		for (j__ = 0; j__ < (n); j__++)				\
+			(sum) += (b)->stats.arr[c][j__] -		\
+				 (a)->stats.arr[c][j__];		\
+	} while (0)
+#define DIM_D(a, b, arr, c, j) ((b)->stats.arr[c][j] - (a)->stats.arr[c][j])
+
+/*
+ * Each fault is counted by mode, kind and access as the kernel raised it:
+ * N user-mode writes to private anonymous pages, N user-mode reads of
+ * shared anonymous (shmem) pages, N kernel-mode writes to private
+ * anonymous pages (read() from /dev/zero into untouched memory, which
+ * faults in copy_to_user()).  Each of the three dimensions adds up to the
+ * class's count.
+ */
+TEST_F(counts, dimensions)
+{
+	const unsigned int m = FAULTLAT_MINOR, n = DIM_PAGES;
+	size_t len = DIM_PAGES * fl_page_size();
+	struct faultlat_task t0, t1;
+	__u64 sum, count;
+	char *anon, *kern, *shm;
+	int zero;
+
+	anon = fl_map_anon(n);
+	kern = fl_map_anon(n);
+	shm = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	zero = open("/dev/zero", O_RDONLY);
+	ASSERT_NE(NULL, anon);
+	ASSERT_NE(NULL, kern);
+	ASSERT_NE(MAP_FAILED, shm);
+	ASSERT_LE(0, zero);
+	madvise(shm, len, MADV_NOHUGEPAGE);
+	fl_prefault(&t0, sizeof(t0));
+	fl_prefault(&t1, sizeof(t1));
+	fl_prefault_stack();
+
+	ASSERT_EQ(0, fl_task(self->fd, fl_gettid(), false, &t0));
+	fl_touch_write(anon, n);
+	fl_touch_read(shm, n);
+	ASSERT_EQ((ssize_t)len, read(zero, kern, len));
+	ASSERT_EQ(0, fl_task(self->fd, fl_gettid(), false, &t1));
+
+	FL_INFO("dimensions: user %llu kernel %llu, anon %llu shmem %llu, write %llu read %llu\n",
+		DIM_D(&t0, &t1, by_mode, m, FAULTLAT_MODE_USER),
+		DIM_D(&t0, &t1, by_mode, m, FAULTLAT_MODE_KERNEL),
+		DIM_D(&t0, &t1, by_kind, m, FAULTLAT_KIND_ANON),
+		DIM_D(&t0, &t1, by_kind, m, FAULTLAT_KIND_SHMEM),
+		DIM_D(&t0, &t1, by_access, m, FAULTLAT_ACCESS_WRITE),
+		DIM_D(&t0, &t1, by_access, m, FAULTLAT_ACCESS_READ));
+	ASSERT_LE(2 * n, DIM_D(&t0, &t1, by_mode, m, FAULTLAT_MODE_USER));
+	ASSERT_LE(n, DIM_D(&t0, &t1, by_mode, m, FAULTLAT_MODE_KERNEL));
+	ASSERT_LE(2 * n, DIM_D(&t0, &t1, by_kind, m, FAULTLAT_KIND_ANON));
+	ASSERT_LE(n, DIM_D(&t0, &t1, by_kind, m, FAULTLAT_KIND_SHMEM));
+	ASSERT_LE(2 * n, DIM_D(&t0, &t1, by_access, m, FAULTLAT_ACCESS_WRITE));
+	ASSERT_LE(n, DIM_D(&t0, &t1, by_access, m, FAULTLAT_ACCESS_READ));
+	/* a few more are the test's own (its stack, libc), not many more */
+	ASSERT_GE(n + 50, DIM_D(&t0, &t1, by_kind, m, FAULTLAT_KIND_SHMEM));
+	ASSERT_GE(n + 50, DIM_D(&t0, &t1, by_mode, m, FAULTLAT_MODE_KERNEL));
+
+	count = t1.stats.minor.count - t0.stats.minor.count;
+	DIM_SUM(&t0, &t1, by_mode, m, FAULTLAT_NR_MODES, sum);
+	ASSERT_EQ(count, sum);
+	DIM_SUM(&t0, &t1, by_kind, m, FAULTLAT_NR_KINDS, sum);
+	ASSERT_EQ(count, sum);
+	DIM_SUM(&t0, &t1, by_access, m, FAULTLAT_NR_ACCESS, sum);
+	ASSERT_EQ(count, sum);
+
+	close(zero);
+	munmap(shm, len);
+	fl_unmap(kern, n);
+	fl_unmap(anon, n);
+}
+
 static struct faultlat_task_entry list_buf[1024];
 
 /*
