@@ -173,17 +173,31 @@ TEST_F(counts, anon_minor)
 
 #define DIM_PAGES	500
 
-/* Sum of a by_* array of class @c, and one of its entries, over a delta. */
-#define DIM_SUM(a, b, arr, c, n, sum)					\
-	do {								\
-		unsigned int j__;					\
-									\
-		(sum) = 0;						\
-		for (j__ = 0; j__ < (n); j__++)				\
-			(sum) += (b)->stats.arr[c][j__] -		\
-				 (a)->stats.arr[c][j__];		\
-	} while (0)
-#define DIM_D(a, b, arr, c, j) ((b)->stats.arr[c][j] - (a)->stats.arr[c][j])
+/* The sum of by_* array entries over a delta: @a before, @b after. */
+static __u64 dim_sum(const __u64 *a, const __u64 *b, unsigned int n)
+{
+	__u64 sum = 0;
+	unsigned int j;
+
+	for (j = 0; j < n; j++)
+		sum += b[j] - a[j];
+	return sum;
+}
+
+/* The by_* arrays of class @c from @a to @b, into @d. */
+static void dim_delta(const struct faultlat_stats *a,
+		      const struct faultlat_stats *b, unsigned int c,
+		      struct faultlat_stats *d)
+{
+	unsigned int j;
+
+	for (j = 0; j < FAULTLAT_NR_MODES; j++)
+		d->by_mode[c][j] = b->by_mode[c][j] - a->by_mode[c][j];
+	for (j = 0; j < FAULTLAT_NR_KINDS; j++)
+		d->by_kind[c][j] = b->by_kind[c][j] - a->by_kind[c][j];
+	for (j = 0; j < FAULTLAT_NR_ACCESS; j++)
+		d->by_access[c][j] = b->by_access[c][j] - a->by_access[c][j];
+}
 
 /*
  * Each fault is counted by mode, kind and access as the kernel raised it:
@@ -198,7 +212,8 @@ TEST_F(counts, dimensions)
 	const unsigned int m = FAULTLAT_MINOR, n = DIM_PAGES;
 	size_t len = DIM_PAGES * fl_page_size();
 	struct faultlat_task t0, t1;
-	__u64 sum, count;
+	struct faultlat_stats d;
+	__u64 count;
 	char *anon, *kern, *shm;
 	int zero;
 
@@ -222,30 +237,31 @@ TEST_F(counts, dimensions)
 	ASSERT_EQ((ssize_t)len, read(zero, kern, len));
 	ASSERT_EQ(0, fl_task(self->fd, fl_gettid(), false, &t1));
 
+	dim_delta(&t0.stats, &t1.stats, m, &d);
 	FL_INFO("dimensions: user %llu kernel %llu, anon %llu shmem %llu, write %llu read %llu\n",
-		DIM_D(&t0, &t1, by_mode, m, FAULTLAT_MODE_USER),
-		DIM_D(&t0, &t1, by_mode, m, FAULTLAT_MODE_KERNEL),
-		DIM_D(&t0, &t1, by_kind, m, FAULTLAT_KIND_ANON),
-		DIM_D(&t0, &t1, by_kind, m, FAULTLAT_KIND_SHMEM),
-		DIM_D(&t0, &t1, by_access, m, FAULTLAT_ACCESS_WRITE),
-		DIM_D(&t0, &t1, by_access, m, FAULTLAT_ACCESS_READ));
-	ASSERT_LE(2 * n, DIM_D(&t0, &t1, by_mode, m, FAULTLAT_MODE_USER));
-	ASSERT_LE(n, DIM_D(&t0, &t1, by_mode, m, FAULTLAT_MODE_KERNEL));
-	ASSERT_LE(2 * n, DIM_D(&t0, &t1, by_kind, m, FAULTLAT_KIND_ANON));
-	ASSERT_LE(n, DIM_D(&t0, &t1, by_kind, m, FAULTLAT_KIND_SHMEM));
-	ASSERT_LE(2 * n, DIM_D(&t0, &t1, by_access, m, FAULTLAT_ACCESS_WRITE));
-	ASSERT_LE(n, DIM_D(&t0, &t1, by_access, m, FAULTLAT_ACCESS_READ));
+		d.by_mode[m][FAULTLAT_MODE_USER],
+		d.by_mode[m][FAULTLAT_MODE_KERNEL],
+		d.by_kind[m][FAULTLAT_KIND_ANON],
+		d.by_kind[m][FAULTLAT_KIND_SHMEM],
+		d.by_access[m][FAULTLAT_ACCESS_WRITE],
+		d.by_access[m][FAULTLAT_ACCESS_READ]);
+	ASSERT_LE(2 * n, d.by_mode[m][FAULTLAT_MODE_USER]);
+	ASSERT_LE(n, d.by_mode[m][FAULTLAT_MODE_KERNEL]);
+	ASSERT_LE(2 * n, d.by_kind[m][FAULTLAT_KIND_ANON]);
+	ASSERT_LE(n, d.by_kind[m][FAULTLAT_KIND_SHMEM]);
+	ASSERT_LE(2 * n, d.by_access[m][FAULTLAT_ACCESS_WRITE]);
+	ASSERT_LE(n, d.by_access[m][FAULTLAT_ACCESS_READ]);
 	/* a few more are the test's own (its stack, libc), not many more */
-	ASSERT_GE(n + 50, DIM_D(&t0, &t1, by_kind, m, FAULTLAT_KIND_SHMEM));
-	ASSERT_GE(n + 50, DIM_D(&t0, &t1, by_mode, m, FAULTLAT_MODE_KERNEL));
+	ASSERT_GE(n + 50, d.by_kind[m][FAULTLAT_KIND_SHMEM]);
+	ASSERT_GE(n + 50, d.by_mode[m][FAULTLAT_MODE_KERNEL]);
 
 	count = t1.stats.minor.count - t0.stats.minor.count;
-	DIM_SUM(&t0, &t1, by_mode, m, FAULTLAT_NR_MODES, sum);
-	ASSERT_EQ(count, sum);
-	DIM_SUM(&t0, &t1, by_kind, m, FAULTLAT_NR_KINDS, sum);
-	ASSERT_EQ(count, sum);
-	DIM_SUM(&t0, &t1, by_access, m, FAULTLAT_NR_ACCESS, sum);
-	ASSERT_EQ(count, sum);
+	ASSERT_EQ(count, dim_sum(t0.stats.by_mode[m], t1.stats.by_mode[m],
+				 FAULTLAT_NR_MODES));
+	ASSERT_EQ(count, dim_sum(t0.stats.by_kind[m], t1.stats.by_kind[m],
+				 FAULTLAT_NR_KINDS));
+	ASSERT_EQ(count, dim_sum(t0.stats.by_access[m], t1.stats.by_access[m],
+				 FAULTLAT_NR_ACCESS));
 
 	close(zero);
 	munmap(shm, len);
