@@ -6,9 +6,10 @@
 #   make demo           boot Debian's 6.1 kernel in QEMU and run the demo
 #                       (PAGES=N to touch fewer than 1048576 pages)
 #   make check          run the selftests in QEMU on Debian's generic and
-#                       PREEMPT_RT kernels; prints "N passed, N failed" last
-#   make check-all      the same, and on the debug kernel (KASAN, lockdep,
-#                       ...) and Debian's cloud kernel
+#                       PREEMPT_RT kernels and on the debug kernel (KASAN,
+#                       lockdep, ...; built the first time), then the
+#                       packaging tests; prints "N passed, N failed" last
+#   make check-all      the same, and on Debian's cloud kernel
 #   make style          checkpatch --strict on every source file
 #   make sparse         the module with sparse (C=2) and W=1
 #   make install        the module (to extra/, then depmod), the client,

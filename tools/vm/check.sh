@@ -2,34 +2,43 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # make check: install what is missing, build the module (against each
-# kernel's headers), the client and the selftests, run the selftests in
-# the VM rig (selftests/run-modes.sh: run.sh once per probe mode, direct
-# calls and kretprobes on the generic kernel) and count the kselftest
-# "# Totals:" lines of its output.
+# kernel, in a copy of its own under out/check-<flavour>/src), the client
+# and the selftests, run the selftests in the VM rig
+# (selftests/run-modes.sh: run.sh once per probe mode, direct calls and
+# kretprobes on the generic kernel) and count the kselftest "# Totals:"
+# lines of its output.
 #
 #   tools/vm/check.sh [run-guest.sh options]
 #   FAULTLAT_FLAVOURS="amd64 debug" tools/vm/check.sh
 #
 # The kernels (FAULTLAT_FLAVOURS, kernel.sh's flavours) are by default
-# $default_flavours below: Debian's generic and PREEMPT_RT kernels.
-# `make check-all` adds the debug kernel (KASAN, lockdep, kmemleak, UBSAN,
-# ...; tools/vm/debug-kernel.sh, 10 minutes or more to build the first
-# time) and Debian's cloud kernel (cloud-amd64, booted from disk images:
-# it has no 9p); see Documentation/testing.rst for the times and why.
+# $default_flavours below: Debian's generic and PREEMPT_RT kernels and the
+# debug kernel (KASAN, lockdep, kmemleak, UBSAN, ...; built from
+# linux-source-6.1 by tools/vm/debug-kernel.sh, cached).  With the debug
+# kernel come the planted bugs (tools/vm/plant-check.sh); last, the
+# packaging tests (tools/pkg/test.sh).  `make check-all` adds Debian's
+# cloud kernel (cloud-amd64, booted from disk images: it has no 9p).
+#
+# Two lanes, one per CPU (a guest runs in one QEMU thread): the debug
+# kernel's build (nice 19) and suite in the second, the rest in the first;
+# the first lane's output is shown live, the second's after it (and in
+# out/check-lane2.log meanwhile).  FAULTLAT_LANES=1 runs one after the
+# other.  Cold (the debug kernel not cached) on 2 CPUs, about XXX minutes:
+# see Documentation/testing.rst for the times.
 #
 # The last line is "N passed, N failed" (", N skipped" when any were),
 # summed over the Totals lines: passed = pass + xfail, failed = fail +
-# xpass + error, skipped = skip.  A guest that crashed, hung (20 minutes
-# by default), was tainted or ended non-zero without a failure counted,
-# or printed no Totals line at all, counts as one failure; so does a
-# kernel that could not be fetched or built, or a module that did not
-# build against it.  Before the closing line, a table: one line per
-# kernel.  Exits 1 if anything failed.  Each kernel's logs are in
-# out/check-<flavour>/.
+# xpass + error, skipped = skip.  A guest that crashed, hung (45 minutes,
+# 60 for the generic kernel's two passes), was tainted or ended non-zero
+# without a failure counted, or printed no Totals line at all, counts as one
+# failure; so does a kernel that could not be fetched or built, or a
+# module that did not build against it.  Before the closing line, a
+# table: one line per kernel.  Exits 1 if anything failed.  Each kernel's
+# logs are in out/check-<flavour>/.
 
 set -euo pipefail
 
-default_flavours="amd64 rt-amd64"
+default_flavours="amd64 rt-amd64 debug"
 
 cd "$(dirname "$0")/../.."
 root=$PWD
@@ -54,11 +63,24 @@ filter=()
 [ ! -f "$root/selftests/expected-oom.awk" ] ||
 	filter=(--log-filter "$root/selftests/expected-oom.awk")
 
-total_pass=0 total_fail=0 total_skip=0 table=() t0=$SECONDS
+t0=$SECONDS
 fmt='  %-12s %-24s %4s %4s %4s %4s %6s %6s  %s'
-row() {	# FLAVOUR RELEASE PASS FAIL SKIP RC BOOT TIME [NOTE]
-	# shellcheck disable=SC2059  # the format is fmt
-	table+=("$(printf "$fmt" "${@:1:8}" "${9:-}")")
+res=$root/out/check-results
+rm -rf "$res"
+mkdir -p "$res"
+
+# Each part (a kernel, plant-check, packaging) leaves its result in
+# $res/<its place in the table>: "PASS FAIL SKIP" on the first line, its
+# row of the table on the second; the lanes are subshells.
+# ITEM FLAVOUR RELEASE PASS FAIL SKIP RC BOOT TIME [NOTE]
+result() {
+	local item=$1
+	shift
+	{
+		echo "$3 $4 $5"
+		# shellcheck disable=SC2059  # the format is fmt
+		printf "$fmt\n" "${@:1:8}" "${9:-}"
+	} >"$res/$item"
 }
 
 # FILE: "PASS FAIL SKIP N" summed over its kselftest Totals lines
@@ -74,45 +96,51 @@ totals() {
 			  c["skip"] + 0, n + 0 }' "$1" 2>/dev/null || echo 0 0 0 0
 }
 
-# NAME LABEL DIR CMD...: a suite run on the host, its output in
+# ITEM NAME LABEL DIR CMD...: a suite run on the host, its output in
 # DIR/output.log, counted by its Totals lines as a kernel's are: no Totals
 # line at all, or a non-zero exit with no failure counted, is a failure.
 host_suite() {
-	local name=$1 label=$2 dir=$3 start=$SECONDS rc=0 pass fail skip n
-	shift 3
+	local item=$1 name=$2 label=$3 dir=$4 start=$SECONDS rc=0 pass fail skip n
+	shift 4
 	mkdir -p "$dir"
 	"$@" 2>&1 | tee "$dir/output.log" || rc=$?
 	read -r pass fail skip n < <(totals "$dir/output.log")
 	[ "$n" -gt 0 ] || fail=$((fail + 1))
 	[ "$rc" -eq 0 ] || [ "$fail" -gt 0 ] || fail=1
-	total_pass=$((total_pass + pass)) total_fail=$((total_fail + fail))
-	total_skip=$((total_skip + skip))
 	echo "check: $name: pass $pass fail $fail skip $skip rc $rc $((SECONDS - start))s"
-	row "$name" "$label" "$pass" "$fail" "$skip" "$rc" - "$((SECONDS - start))s"
+	result "$item" "$name" "$label" "$pass" "$fail" "$skip" "$rc" - "$((SECONDS - start))s"
 }
-for flavour in ${FAULTLAT_FLAVOURS:-$default_flavours}; do
-	start=$SECONDS
+
+# ITEM FLAVOUR [run-guest.sh options]: fetch or build that kernel, build
+# the module against it in a copy of its own (out/check-FLAVOUR/src: the
+# other lane builds for another kernel meanwhile), run the suite.
+kernel_suite() {
+	local item=$1 flavour=$2 start=$SECONDS out kvars tmo modes rc=0 pass fail skip n boot
+	local nice=()
+	shift 2
 	out=$root/out/check-$flavour
 	rm -rf "$out"
-	mkdir -p "$out"
-	if ! kvars=$("$vm/kernel.sh" --flavour "$flavour"); then
+	mkdir -p "$out/src"
+	# the debug kernel's build gives way to the other lane's guest
+	[ "$flavour" != debug ] || nice=(nice -n 19)
+	if ! kvars=$("${nice[@]}" "$vm/kernel.sh" --flavour "$flavour"); then
 		echo "check: $flavour: no kernel, counted as a failure" >&2
-		total_fail=$((total_fail + 1))
-		row "$flavour" - 0 1 0 - - "$((SECONDS - start))s" "no kernel (kernel.sh failed)"
-		continue
+		result "$item" "$flavour" - 0 1 0 - - "$((SECONDS - start))s" "no kernel (kernel.sh failed)"
+		return
 	fi
 	eval "$kvars"
-	if ! make -s module KDIR="$FL_KDIR"; then
+	tar -C "$root" -cf - --exclude='*.o' --exclude='*.ko' --exclude='.*.cmd' \
+		--exclude='*.mod' --exclude='*.mod.c' --exclude=modules.order \
+		--exclude=Module.symvers Kbuild module uapi | tar -C "$out/src" -xf -
+	if ! make -s -C "$FL_KDIR" M="$out/src" modules; then
 		echo "check: $flavour: the module does not build, counted as a failure" >&2
-		total_fail=$((total_fail + 1))
-		row "$flavour" "$FL_RELEASE" 0 1 0 - - "$((SECONDS - start))s" "module build failed"
-		continue
+		result "$item" "$flavour" "$FL_RELEASE" 0 1 0 - - "$((SECONDS - start))s" "module build failed"
+		return
 	fi
-	# the debug kernel is several times slower; the generic one runs twice
+	# A guest is hung after 45 minutes (the debug kernel's suite took 19),
+	# the generic one's after 60: it runs the suite twice.
 	tmo=2700
-	[ "$flavour" != debug ] || tmo=3600
 	[ "$flavour" != amd64 ] || tmo=3600
-	rc=0
 	# Single-threaded TCG: multi-threaded TCG crashes 6.1 when a kprobe
 	# on handle_mm_fault() is (un)registered while another vCPU faults in
 	# it, even an empty one; with it, reload_test runs its other-CPU cases.
@@ -121,7 +149,7 @@ for flavour in ${FAULTLAT_FLAVOURS:-$default_flavours}; do
 	# overrides.
 	modes=auto
 	[ "$flavour" != amd64 ] || modes="auto kprobe"
-	FAULTLAT_KO=$root/module/faultlat.ko \
+	FAULTLAT_KO=$out/src/module/faultlat.ko \
 	FAULTLAT_CLIENT=$root/userspace/faultlat \
 	FAULTLAT_RELOAD_PARALLEL=1 \
 	FAULTLAT_OOM=1 \
@@ -138,32 +166,110 @@ for flavour in ${FAULTLAT_FLAVOURS:-$default_flavours}; do
 		echo "check: $flavour: guest run failed (exit $rc), counted as a failure" >&2
 		fail=1
 	fi
-	total_pass=$((total_pass + pass))
-	total_fail=$((total_fail + fail))
-	total_skip=$((total_skip + skip))
 	# boot: the guest's uptime when CMD started
 	boot=$(awk '{ printf "%.1fs", $1 }' "$out/started" 2>/dev/null || echo -)
-	row "$flavour" "$FL_RELEASE" "$pass" "$fail" "$skip" "$rc" "$boot" \
+	echo "check: $flavour: pass $pass fail $fail skip $skip rc $rc $((SECONDS - start))s"
+	result "$item" "$flavour" "$FL_RELEASE" "$pass" "$fail" "$skip" "$rc" "$boot" \
 		"$((SECONDS - start))s"
+}
+
+# The parts, in the table's order: the kernels, then the planted bugs
+# (tools/vm/plant-check.sh: the debug kernel's detectors must fail a run
+# of the module with each bug, and pass the module as shipped; with the
+# debug kernel in FAULTLAT_FLAVOURS, FAULTLAT_PLANT_CHECK=0 leaves it
+# out; logs in out/plant-check/), then packaging (tools/pkg/test.sh:
+# DKMS, its module loaded in a guest of its own, make install, the man
+# page, the docs; FAULTLAT_PKG=0 leaves it out; logs in out/check-pkg/).
+read -ra flavours <<<"${FAULTLAT_FLAVOURS:-$default_flavours}"
+parts=()
+for f in "${flavours[@]}"; do
+	parts+=("kernel $f")
 done
+if [ "${FAULTLAT_PLANT_CHECK:-1}" != 0 ] && [[ " ${flavours[*]} " == *" debug "* ]]; then
+	parts+=(plant)
+fi
+[ "${FAULTLAT_PKG:-1}" = 0 ] || parts+=(pkg)
 
-# Planted bugs (tools/vm/plant-check.sh): the debug kernel's detectors must
-# fail a run of the module with each bug, and pass the module as shipped;
-# counted by its Totals line.  With the debug kernel in FAULTLAT_FLAVOURS;
-# FAULTLAT_PLANT_CHECK=0 leaves it out.  Logs in out/plant-check/.
-if [ "${FAULTLAT_PLANT_CHECK:-1}" != 0 ] &&
-	[[ " ${FAULTLAT_FLAVOURS:-amd64 rt-amd64 debug} " == *" debug "* ]]; then
-	host_suite plant-check "(debug, planted bugs)" "$root/out/plant-check" \
-		"$vm/plant-check.sh"
+# ITEM PART [run-guest.sh options]
+run_part() {
+	local item=$1 part=$2
+	shift 2
+	case $part in
+	"kernel "*) kernel_suite "$item" "${part#kernel }" "$@" ;;
+	plant) host_suite "$item" plant-check "(debug, planted bugs)" \
+		"$root/out/plant-check" "$vm/plant-check.sh" ;;
+	pkg) host_suite "$item" packaging "(host, DKMS guest)" "$root/out/check-pkg" \
+		"$root/tools/pkg/test.sh" ;;
+	esac
+}
+
+# Two lanes, one per CPU (QEMU runs a guest in one thread): the debug
+# kernel (built at nice 19, then its suite) in the second, everything else
+# in the first, in order; plant-check, last there, waits for the debug
+# kernel's build (debug-kernel.sh's lock) if it is not done.
+# FAULTLAT_LANES=1 runs everything in one lane, in the table's order.
+lanes=${FAULTLAT_LANES:-2}
+[ "$(nproc)" -ge 2 ] || lanes=1
+lane1=() lane2=()
+for i in "${!parts[@]}"; do
+	if [ "$lanes" -gt 1 ] && [ "${parts[i]}" = "kernel debug" ]; then
+		lane2+=("$i")
+	else
+		lane1+=("$i")
+	fi
+done
+# ITEM... (run-guest.sh options after --)
+run_lane() {
+	local items=() i
+	while [ "$1" != -- ]; do
+		items+=("$1")
+		shift
+	done
+	shift
+	for i in "${items[@]}"; do
+		run_part "$i" "${parts[i]}" "$@"
+	done
+}
+
+lane2_pid=
+lane2_log=$root/out/check-lane2.log
+if [ ${#lane2[@]} -gt 0 ]; then
+	echo "check: lane 2 (the debug kernel: its build, then its suite) runs beside" \
+		"this one; its output follows this lane's (live in out/check-lane2.log)"
+	# its own process group, so that an early stop ends the whole lane
+	set -m
+	( lstart=$SECONDS; run_lane "${lane2[@]}" -- "$@"
+	  echo "check: lane 2: $((SECONDS - lstart))s" ) >"$lane2_log" 2>&1 &
+	lane2_pid=$!
+	set +m
+	trap '[ -z "$lane2_pid" ] || kill -- -"$lane2_pid" 2>/dev/null
+	      [ -n "$finished" ] || { echo "check: stopped early" >&2; summary "0 passed, 1 failed"; }' EXIT
+fi
+lstart=$SECONDS
+run_lane "${lane1[@]}" -- "$@"
+lane1_time=$((SECONDS - lstart))
+if [ -n "$lane2_pid" ]; then
+	echo "check: lane 1: ${lane1_time}s; lane 2's output:"
+	tail -n +1 -s 1 -f --pid="$lane2_pid" "$lane2_log"
+	wait "$lane2_pid" || true
+	lane2_pid=
+else
+	echo "check: lane 1: ${lane1_time}s"
 fi
 
-# Packaging (tools/pkg/test.sh: DKMS, its module loaded in a guest of its
-# own, make install, the man page, the docs), counted by its Totals lines
-# as a kernel's are; FAULTLAT_PKG=0 leaves it out.  Logs in out/check-pkg/.
-if [ "${FAULTLAT_PKG:-1}" != 0 ]; then
-	host_suite packaging "(host, DKMS guest)" "$root/out/check-pkg" \
-		"$root/tools/pkg/test.sh"
-fi
+total_pass=0 total_fail=0 total_skip=0 table=()
+for i in "${!parts[@]}"; do
+	if { read -r pass fail skip && IFS= read -r line; } 2>/dev/null <"$res/$i"; then
+		table+=("$line")
+	else
+		# a lane ended before this part gave a result
+		pass=0 fail=1 skip=0
+		# shellcheck disable=SC2059
+		table+=("$(printf "$fmt" "${parts[i]#kernel }" - 0 1 0 - - - "no result")")
+	fi
+	total_pass=$((total_pass + pass)) total_fail=$((total_fail + fail))
+	total_skip=$((total_skip + skip))
+done
 
 echo "check: per kernel (logs in out/check-<flavour>/, out/check-pkg/):"
 # shellcheck disable=SC2059
