@@ -206,8 +206,8 @@ run_part() {
 
 # Two lanes, one per CPU (QEMU runs a guest in one thread): the debug
 # kernel (built at nice 19, then its suite) in the second, everything else
-# in the first, in order; plant-check, last there, waits for the debug
-# kernel's build (debug-kernel.sh's lock) if it is not done.
+# in the first, in order; plant-check, after the kernels there, waits
+# for the debug kernel's build (debug-kernel.sh's lock) if it is not done.
 # FAULTLAT_LANES=1 runs everything in one lane, in the table's order.
 lanes=${FAULTLAT_LANES:-2}
 [ "$(nproc)" -ge 2 ] || lanes=1
