@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # make check: install what is missing, build the module (against each
-# kernel, in a copy of its own under out/check-<flavour>/src), the client
+# kernel, in a copy of its own under out/build-<flavour>), the client
 # and the selftests, run the selftests in the VM rig
 # (selftests/run-modes.sh: run.sh once per probe mode, direct calls and
 # kretprobes on the generic kernel) and count the kselftest "# Totals:"
@@ -113,15 +113,18 @@ host_suite() {
 }
 
 # ITEM FLAVOUR [run-guest.sh options]: fetch or build that kernel, build
-# the module against it in a copy of its own (out/check-FLAVOUR/src: the
-# other lane builds for another kernel meanwhile), run the suite.
+# the module against it in a copy of its own (out/build-FLAVOUR: the other
+# lane builds for another kernel meanwhile; not under the guest's --out
+# directory, which a guest booted from disk images does not see), run the
+# suite.
 kernel_suite() {
-	local item=$1 flavour=$2 start=$SECONDS out kvars tmo modes rc=0 pass fail skip n boot
+	local item=$1 flavour=$2 start=$SECONDS out src kvars tmo modes rc=0 pass fail skip n boot
 	local nice=()
 	shift 2
 	out=$root/out/check-$flavour
-	rm -rf "$out"
-	mkdir -p "$out/src"
+	src=$root/out/build-$flavour
+	rm -rf "$out" "$src"
+	mkdir -p "$out" "$src"
 	# the debug kernel's build gives way to the other lane's guest
 	[ "$flavour" != debug ] || nice=(nice -n 19)
 	if ! kvars=$("${nice[@]}" "$vm/kernel.sh" --flavour "$flavour"); then
@@ -132,8 +135,8 @@ kernel_suite() {
 	eval "$kvars"
 	tar -C "$root" -cf - --exclude='*.o' --exclude='*.ko' --exclude='.*.cmd' \
 		--exclude='*.mod' --exclude='*.mod.c' --exclude=modules.order \
-		--exclude=Module.symvers Kbuild module uapi | tar -C "$out/src" -xf -
-	if ! make -s -C "$FL_KDIR" M="$out/src" modules; then
+		--exclude=Module.symvers Kbuild module uapi | tar -C "$src" -xf -
+	if ! make -s -C "$FL_KDIR" M="$src" modules; then
 		echo "check: $flavour: the module does not build, counted as a failure" >&2
 		result "$item" "$flavour" "$FL_RELEASE" 0 1 0 - - "$((SECONDS - start))s" "module build failed"
 		return
@@ -150,7 +153,7 @@ kernel_suite() {
 	# overrides.
 	modes=auto
 	[ "$flavour" != amd64 ] || modes="auto kprobe"
-	FAULTLAT_KO=$out/src/module/faultlat.ko \
+	FAULTLAT_KO=$src/module/faultlat.ko \
 	FAULTLAT_CLIENT=$root/userspace/faultlat \
 	FAULTLAT_RELOAD_PARALLEL=1 \
 	FAULTLAT_OOM=1 \
