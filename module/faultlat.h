@@ -308,11 +308,14 @@ struct fl_rec {
 
 /**
  * struct fl_pcpu - global statistics, one per CPU
+ * @seq: readers (fl_global_read()) retry on it; written by its CPU only,
+ *	preemption disabled
  * @gen: reset generation of @st and @dropped
  * @dropped: faults with no task record (table full)
  * @st: every fault taken on this CPU
  */
 struct fl_pcpu {
+	seqcount_t seq;
 	u32 gen;
 	u64 dropped;
 	struct fl_gstats st;

@@ -170,20 +170,21 @@ static __always_inline void fl_fault_record(const struct fl_site *site,
 		c->s.lat_ns = fl_elapsed(start, now);
 		c->s.bucket = fl_bucket(c->s.lat_ns);
 		pc = fl_pcpu_get();
-		pc->dropped++;
+		WRITE_ONCE(pc->dropped, pc->dropped + 1);
 	}
 
+	/* raw_: one lockdep class would do for every CPU's, and none is needed */
+	raw_write_seqcount_begin(&pc->seq);
 	pc->st.calls++;
 	if (unlikely(abandoned))
 		pc->st.abandoned++;
-	if (likely(outcome == DONE)) {
+	if (likely(outcome == DONE))
 		FL_STATS_RECORD(&pc->st, &c->s);
-		return;
-	}
-	if (outcome == ERROR)
+	else if (outcome == ERROR)
 		pc->st.errors++;
 	else
 		pc->st.retries++;
+	raw_write_seqcount_end(&pc->seq);
 }
 
 static void fl_fault_leave(const struct fl_site *site, void *data,

@@ -25,6 +25,7 @@
 #include <linux/log2.h>
 #include <linux/mm.h>
 #include <linux/moduleparam.h>
+#include <linux/mutex.h>
 #include <linux/percpu.h>
 #include <linux/pid.h>
 #include <linux/rcupdate.h>
@@ -198,9 +199,11 @@ out:
 /* fl_pcpu_get()'s slow path: a reset happened since this CPU's last fault. */
 void fl_pcpu_zero(struct fl_pcpu *pc, u32 gen)
 {
+	raw_write_seqcount_begin(&pc->seq);
 	fl_gstats_init(&pc->st);
 	pc->dropped = 0;
 	pc->gen = gen;
+	raw_write_seqcount_end(&pc->seq);
 }
 
 /**
@@ -255,6 +258,19 @@ struct fl_rec *fl_task_find_current(void)
 	return r && r->start_time == current->start_time ? r : NULL;
 }
 
+/* A retried fault of an exiting thread was never completed: count it. */
+static void fl_pcpu_abandoned(void)
+{
+	struct fl_pcpu *pc;
+
+	preempt_disable();
+	pc = fl_pcpu_get();
+	raw_write_seqcount_begin(&pc->seq);
+	pc->st.abandoned++;
+	raw_write_seqcount_end(&pc->seq);
+	preempt_enable();
+}
+
 /*
  * Fold record @r of thread @p (current) into its process's record and free
  * it.  Readers of the process see the thread either live or folded.
@@ -267,7 +283,7 @@ static void fl_task_fold(struct task_struct *p, struct fl_rec *r)
 	u32 gen;
 
 	if (r->retry_pending && r->gen == READ_ONCE(fl_gen))
-		fl_pcpu_get()->st.abandoned++;
+		fl_pcpu_abandoned();
 	if (!proc) {
 		/* Only if the process record was taken by a reused tgid. */
 		raw_spin_lock_irqsave(&fl_tab.lock, irqflags);
@@ -387,21 +403,32 @@ void fl_reset(void)
  */
 void fl_global_read(struct faultlat_stats *st, u64 *dropped)
 {
+	/* a CPU's share, copied whole under its seqcount; one reader at a time */
+	static DEFINE_MUTEX(snap_lock);
+	static struct fl_gstats snap;
 	u32 gen = READ_ONCE(fl_gen);
 	int cpu;
 
 	if (st)
 		fl_stats_init(st);
 	*dropped = 0;
+	mutex_lock(&snap_lock);
 	for_each_possible_cpu(cpu) {
 		struct fl_pcpu *pc = per_cpu_ptr(fl_pcpu, cpu);
+		unsigned int seq;
 
 		if (READ_ONCE(pc->gen) != gen)
 			continue;
-		if (st)
-			fl_stats_add_gstats(st, &pc->st);
 		*dropped += READ_ONCE(pc->dropped);
+		if (!st)
+			continue;
+		do {
+			seq = raw_read_seqcount_begin(&pc->seq);
+			memcpy(&snap, &pc->st, sizeof(snap));
+		} while (read_seqcount_retry(&pc->seq, seq));
+		fl_stats_add_gstats(st, &snap);
 	}
+	mutex_unlock(&snap_lock);
 	if (st)
 		fl_stats_finish(st);
 }
@@ -678,6 +705,7 @@ int fl_tasks_init(void)
 	for_each_possible_cpu(i) {
 		struct fl_pcpu *pc = per_cpu_ptr(fl_pcpu, i);
 
+		seqcount_init(&pc->seq);
 		fl_gstats_init(&pc->st);
 	}
 	return 0;
