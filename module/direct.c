@@ -20,7 +20,7 @@
  *    thread's record (r->dcalls, r->dheld): a reference per call would
  *    write the module's refcount, one cache line for all CPUs, per fault.
  *    A thread with no record (the table is full) has each of its calls
- *    hold a reference from entry to return instead (FL_DF_HELD);
+ *    hold a reference from entry to return instead (FL_DC_HELD);
  *  - on unload (fl_direct_drain()), after the direct calls are removed:
  *    synchronize_rcu_tasks() (a task preempted in a trampoline's first
  *    instructions, before the count, is not in an RCU-tasks quiescent
@@ -212,9 +212,3 @@ void fl_direct_drain(void)
 	synchronize_rcu_tasks();
 	WRITE_ONCE(fl_d_active, false);
 }
-
-static_assert(sizeof(struct fl_dframe) == FL_DF_SIZE);
-static_assert(offsetof(struct fl_dframe, args) == FL_DF_ARGS);
-static_assert(offsetof(struct fl_dframe, ret) == FL_DF_RET);
-static_assert(sizeof_field(struct fl_dframe, data) >=
-	      FL_SITE_DATA_WORDS * sizeof(u64));

@@ -1,49 +1,22 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * faultlat: the frame the direct-call trampolines (tramp.S) build on the
- * stack, shared by the assembly and the C hooks (direct.c).
+ * faultlat: the C halves of the direct-call trampolines (tramp.S), one per
+ * site, made by FL_DHOOKS() in the file of the site's entry and return
+ * functions so that those are inlined into them (direct.c explains).
  */
 #ifndef _FAULTLAT_DIRECT_H
 #define _FAULTLAT_DIRECT_H
 
-/* Byte offsets in struct fl_dframe, for tramp.S. */
-#define FL_DF_ARGS	0	/* the six argument registers */
-#define FL_DF_RET	48	/* the traced function's return value */
-#define FL_DF_SIZE	128	/* a multiple of 16: calls stay aligned */
-
-#ifndef __ASSEMBLY__
-
-#include <linux/types.h>
-
-#define FL_DF_TRACK	1
-#define FL_DF_HELD	2
-
-struct fl_rec;
-
-/**
- * struct fl_dframe - one call through a direct trampoline, on its stack
- * @args: %rdi, %rsi, %rdx, %rcx, %r8, %r9 at entry, restored before the
- *	traced function's body runs
- * @ret: its return value (%rax)
- * @rec: the calling task's record, NULL without one (set by the hooks)
- * @track: FL_DF_TRACK: the exit hook records this call (the entry hook
- *	said so); FL_DF_HELD: the call holds a module reference (a thread with
- *	no record, see direct.c)
- * @data: the probe's per-call data, as a kretprobe instance's data
- */
-struct fl_dframe {
-	unsigned long args[6];
-	unsigned long ret;
-	struct fl_rec *rec;
-	u64 track;
-	u64 data[7];
-};
-
+#include <linux/mm_types.h>
 #include <linux/module.h>
 #include <linux/percpu.h>
 #include <linux/preempt.h>
+#include <linux/types.h>
 
 #include "faultlat.h"
+
+#define FL_DC_TRACK	1	/* the exit half records this call */
+#define FL_DC_HELD	2	/* the call holds a module reference */
 
 DECLARE_PER_CPU(long, fl_d_inflight);
 
@@ -68,73 +41,119 @@ void fl_tramp_tlb_ipi1(void);
 void fl_tramp_tlb_ipi2(void);
 void fl_tramp_tlb_ipi3(void);
 
-/* the hooks of the fault site, written out in probes.c */
-void fl_dhook_fault_enter(struct fl_dframe *f);
-void fl_dhook_fault_exit(struct fl_dframe *f);
+/* a traced function's body as the C halves call it: six register arguments */
+typedef unsigned long (*fl_body_t)(unsigned long, unsigned long,
+				   unsigned long, unsigned long,
+				   unsigned long, unsigned long);
 
-/*
- * The hooks tramp.S calls, two per site, made by FL_DHOOKS() in the file of
- * the site's entry and return functions so that they are inlined there.
- * Preemption is disabled around them as a kretprobe's handlers have it.
+struct pt_regs;
+
+/* the fault site's C half, written out in probes.c */
+vm_fault_t fl_dcall_fault(struct vm_area_struct *vma, unsigned long address,
+			  unsigned int flags, struct pt_regs *regs);
+
+/**
+ * fl_dcall_enter() - the entry half of a direct-traced call
+ * @s: the site
+ * @enter: its entry function (inlined)
+ * @data: the call's data, on the C half's stack
+ * @args: the arguments
+ * @rp: the calling thread's record, or NULL, for fl_dcall_exit()
+ *
+ * Preemption is disabled around the site's function, as a kretprobe's
+ * handlers have it.
+ *
+ * Return: FL_DC_* flags for fl_dcall_exit().
  */
-static __always_inline void fl_dhook_enter(struct fl_dframe *f,
-					   struct fl_site *s,
-					   typeof_member(struct fl_site, enter) enter)
+static __always_inline unsigned int
+fl_dcall_enter(struct fl_site *s, typeof_member(struct fl_site, enter) enter,
+	       void *data, const unsigned long *args, struct fl_rec **rp)
 {
-	if (FL_BENCH_EMPTY_HOOKS) {
-		f->track = 0;
-		f->rec = NULL;
-		return;
-	}
+	struct fl_rec *r = NULL;
+	unsigned int track = 0;
+
 	preempt_disable_notrace();
 	this_cpu_inc(fl_d_inflight);
-	f->rec = NULL;
-	f->track = 0;
 	if (s->task) {
-		f->rec = fl_task_current();
-		if (f->rec)
-			f->rec->dcalls++;
+		r = fl_task_current();
+		if (r)
+			r->dcalls++;
 		else if (try_module_get(THIS_MODULE))
-			f->track = FL_DF_HELD;	/* table full: hold it here */
+			track = FL_DC_HELD;	/* table full: hold it here */
 	}
-	if (enter(s, f->data, f->args, f->rec))
-		f->track |= FL_DF_TRACK;
+	if (enter(s, data, args, r))
+		track |= FL_DC_TRACK;
 	preempt_enable_notrace();
+	*rp = r;
+	return track;
 }
 
-static __always_inline void fl_dhook_exit(struct fl_dframe *f,
-					  struct fl_site *s,
-					  typeof_member(struct fl_site, leave) leave)
+/**
+ * fl_dcall_exit() - the exit half of a direct-traced call
+ * @s: the site
+ * @leave: its return function (inlined)
+ * @data: the call's data, as fl_dcall_enter() left it
+ * @ret: the body's return value
+ * @r: the record fl_dcall_enter() found
+ * @track: what fl_dcall_enter() returned
+ */
+static __always_inline void
+fl_dcall_exit(struct fl_site *s, typeof_member(struct fl_site, leave) leave,
+	      void *data, unsigned long ret, struct fl_rec *r,
+	      unsigned int track)
 {
-	struct fl_rec *r = f->rec;
-
-	if (FL_BENCH_EMPTY_HOOKS)
-		return;
 	preempt_disable_notrace();
-	if (f->track & FL_DF_TRACK)
-		leave(s, f->data, f->ret, r);
+	if (track & FL_DC_TRACK)
+		leave(s, data, ret, r);
 	/* see direct.c: a thread that blocked in the call holds the module */
 	if (r && !--r->dcalls && unlikely(r->dheld)) {
 		r->dheld = false;
 		module_put(THIS_MODULE);
 	}
-	if (unlikely(f->track & FL_DF_HELD))
+	if (unlikely(track & FL_DC_HELD))
 		module_put(THIS_MODULE);
 	this_cpu_dec(fl_d_inflight);
 	preempt_enable_notrace();
 }
 
+/* The body of site @id, for its C half. */
+static __always_inline fl_body_t fl_body(unsigned int id)
+{
+	return (fl_body_t)READ_ONCE(fl_direct_body[id]);
+}
+
+/*
+ * The C half of site @site's trampoline (tramp.S), fl_dcall_##name():
+ * entered with the traced function's register arguments, it runs the entry
+ * half, calls the body with the same arguments, runs the exit half and
+ * returns the body's return value.  The arguments a site's prototype does
+ * not have are whatever the registers held, passed on unread.  Its arrays
+ * stay within their bounds by construction: no stack protector (one
+ * branch and two loads a call), nor zeroing of the call's data.
+ */
 #define FL_DHOOKS(name, site, enter, leave)				\
-	void fl_dhook_##name##_enter(struct fl_dframe *f);		\
-	void fl_dhook_##name##_exit(struct fl_dframe *f);		\
-	notrace void fl_dhook_##name##_enter(struct fl_dframe *f)	\
+	unsigned long fl_dcall_##name(unsigned long a0, unsigned long a1, \
+				      unsigned long a2, unsigned long a3, \
+				      unsigned long a4, unsigned long a5); \
+	notrace __no_stack_protector unsigned long			\
+	fl_dcall_##name(unsigned long a0, unsigned long a1,		\
+			unsigned long a2, unsigned long a3,		\
+			unsigned long a4, unsigned long a5)		\
 	{								\
-		fl_dhook_enter(f, &fl_site_##site, enter);		\
-	}								\
-	notrace void fl_dhook_##name##_exit(struct fl_dframe *f)	\
-	{								\
-		fl_dhook_exit(f, &fl_site_##site, leave);		\
+		struct fl_site *s__ = &fl_site_##site;			\
+		const unsigned long args__[6] = { a0, a1, a2, a3, a4, a5 }; \
+		u64 data__[FL_SITE_DATA_WORDS] __uninitialized;		\
+		struct fl_rec *r__;					\
+		unsigned long ret__;					\
+		unsigned int track__;					\
+		fl_body_t body__ = fl_body(s__->id);			\
+									\
+		if (FL_BENCH_EMPTY_HOOKS)				\
+			return body__(a0, a1, a2, a3, a4, a5);		\
+		track__ = fl_dcall_enter(s__, enter, data__, args__, &r__); \
+		ret__ = body__(a0, a1, a2, a3, a4, a5);			\
+		fl_dcall_exit(s__, leave, data__, ret__, r__, track__);	\
+		return ret__;						\
 	}
 
-#endif /* !__ASSEMBLY__ */
 #endif /* _FAULTLAT_DIRECT_H */

@@ -199,6 +199,7 @@ struct fl_gstats {
 void fl_tstats_init(struct fl_tstats *st);
 void fl_tstats_add(struct fl_tstats *dst, const struct fl_tstats *src);
 void fl_gstats_init(struct fl_gstats *st);
+void fl_gstats_add_tstats(struct fl_gstats *dst, const struct fl_tstats *src);
 void fl_stats_init(struct faultlat_stats *st);
 void fl_stats_add_tstats(struct faultlat_stats *dst,
 			 const struct fl_tstats *src);
@@ -307,12 +308,13 @@ struct fl_rec {
 };
 
 /**
- * struct fl_pcpu - global statistics, one per CPU
+ * struct fl_pcpu - the faults no task record counts, one per CPU
  * @seq: readers (fl_global_read()) retry on it; written by its CPU only,
  *	preemption disabled
  * @gen: reset generation of @st and @dropped
  * @dropped: faults with no task record (table full)
- * @st: every fault taken on this CPU
+ * @st: those faults' statistics, for the global totals (the records count
+ *	every other fault: tasks.c)
  */
 struct fl_pcpu {
 	seqcount_t seq;

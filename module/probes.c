@@ -86,10 +86,14 @@ NOKPROBE_SYMBOL(fl_fault_enter);
 
 /*
  * The faultlat:fault event, out of line: with the event disabled, all the
- * return hook pays for it is the static branch.
+ * return hook pays for it is the static branch.  The call's data comes by
+ * value: the direct hooks' copy then never has its address taken, and
+ * stays in registers (no stack protector, no zeroing of the stack).
  */
-static noinline void fl_fault_trace(const struct fl_call *c, vm_fault_t ret)
+static noinline void fl_fault_trace(const struct fl_call call, vm_fault_t ret)
 {
+	const struct fl_call *c = &call;
+
 	if ((ret & VM_FAULT_RETRY && !(ret & VM_FAULT_ERROR)) ||
 	    c->s.lat_ns < READ_ONCE(fl_min_latency_ns))
 		return;
@@ -120,7 +124,7 @@ static __always_inline void fl_fault_record(const struct fl_site *site,
 	vm_fault_t ret = (__force vm_fault_t)retval;
 	u64 now = fl_now(), start = c->start;
 	struct fl_pcpu *pc;
-	bool abandoned = false, tried = c->flags & FAULT_FLAG_TRIED;
+	bool tried = c->flags & FAULT_FLAG_TRIED;
 	enum { DONE, RETRY, ERROR } outcome;
 
 	if (unlikely(ret & VM_FAULT_ERROR))
@@ -145,7 +149,6 @@ static __always_inline void fl_fault_record(const struct fl_site *site,
 				start = r->retry_start;
 				c->attempts += r->retry_calls;
 			} else {
-				abandoned = true;
 				r->st.abandoned++;
 			}
 			r->retry_pending = false;
@@ -165,19 +168,21 @@ static __always_inline void fl_fault_record(const struct fl_site *site,
 		else
 			r->st.retries++;
 		write_seqcount_end(&r->seq);
-		pc = fl_pcpu_get();
-	} else {
-		c->s.lat_ns = fl_elapsed(start, now);
-		c->s.bucket = fl_bucket(c->s.lat_ns);
-		pc = fl_pcpu_get();
-		WRITE_ONCE(pc->dropped, pc->dropped + 1);
+		return;
 	}
 
-	/* raw_: one lockdep class would do for every CPU's, and none is needed */
+	/*
+	 * No record (the table is full): this CPU's totals count the fault
+	 * for the global view, which sums the records otherwise (tasks.c).
+	 * raw_: one lockdep class would do for every CPU's, and none is
+	 * needed.
+	 */
+	c->s.lat_ns = fl_elapsed(start, now);
+	c->s.bucket = fl_bucket(c->s.lat_ns);
+	pc = fl_pcpu_get();
 	raw_write_seqcount_begin(&pc->seq);
+	pc->dropped++;
 	pc->st.calls++;
-	if (unlikely(abandoned))
-		pc->st.abandoned++;
 	if (likely(outcome == DONE))
 		FL_STATS_RECORD(&pc->st, &c->s);
 	else if (outcome == ERROR)
@@ -192,7 +197,8 @@ static void fl_fault_leave(const struct fl_site *site, void *data,
 {
 	fl_fault_record(site, data, retval, r);
 	if (trace_fault_enabled())
-		fl_fault_trace(data, (__force vm_fault_t)retval);
+		fl_fault_trace(*(struct fl_call *)data,
+			       (__force vm_fault_t)retval);
 }
 
 NOKPROBE_SYMBOL(fl_fault_leave);
@@ -212,20 +218,42 @@ struct fl_site fl_site_fault = {
 	.leave = fl_fault_leave,
 };
 
-/*
- * The direct hooks, as FL_DHOOKS() would make them but for the event: the
- * exit hook ends with it, so that the compiler makes it a tail call and
- * a disabled event costs the static branch alone.
+/**
+ * fl_dcall_fault() - the C half of handle_mm_fault()'s trampoline
+ * @vma: handle_mm_fault()'s arguments
+ * @address: see @vma
+ * @flags: see @vma
+ * @regs: see @vma
+ *
+ * As FL_DHOOKS() would make it but for its prototype (handle_mm_fault()'s
+ * own: four registers to keep across the hooks, not six) and the event:
+ * with the event disabled, the exit half pays for it with the static
+ * branch alone.
+ *
+ * Return: the body's return value.
  */
-notrace void fl_dhook_fault_enter(struct fl_dframe *f)
+notrace vm_fault_t fl_dcall_fault(struct vm_area_struct *vma,
+				  unsigned long address, unsigned int flags,
+				  struct pt_regs *regs)
 {
-	fl_dhook_enter(f, &fl_site_fault, fl_fault_enter);
-}
+	const unsigned long args[4] = {
+		(unsigned long)vma, address, flags, (unsigned long)regs
+	};
+	/* every member is written before it is read: no zeroing, please */
+	struct fl_call c __uninitialized;
+	struct fl_rec *r;
+	unsigned int track;
+	fl_fault_proto body;
+	vm_fault_t ret;
 
-notrace void fl_dhook_fault_exit(struct fl_dframe *f)
-{
-	fl_dhook_exit(f, &fl_site_fault, fl_fault_record);
-	if (trace_fault_enabled() && (f->track & FL_DF_TRACK))
-		fl_fault_trace((struct fl_call *)f->data,
-			       (__force vm_fault_t)f->ret);
+	body = (fl_fault_proto)READ_ONCE(fl_direct_body[FL_SITE_FAULT]);
+	if (FL_BENCH_EMPTY_HOOKS)
+		return body(vma, address, flags, regs);
+	track = fl_dcall_enter(&fl_site_fault, fl_fault_enter, &c, args, &r);
+	ret = body(vma, address, flags, regs);
+	fl_dcall_exit(&fl_site_fault, fl_fault_record, &c,
+		      (__force unsigned long)ret, r, track);
+	if (trace_fault_enabled() && (track & FL_DC_TRACK))
+		fl_fault_trace(c, ret);
+	return ret;
 }

@@ -69,6 +69,19 @@ void fl_tstats_add(struct fl_tstats *dst, const struct fl_tstats *src)
 			dst->by_dims[c][j] += src->by_dims[c][j];
 }
 
+/* Keep a record's statistics in a wider set (records gone, tasks.c). */
+void fl_gstats_add_tstats(struct fl_gstats *dst, const struct fl_tstats *src)
+{
+	unsigned int c, j;
+
+	FL_HIST_ADD(&dst->minor, &src->minor);
+	FL_HIST_ADD(&dst->major, &src->major);
+	FL_ADD_COUNTERS(dst, src);
+	for (c = 0; c < FAULTLAT_NR_CLASSES; c++)
+		for (j = 0; j < FL_NR_DIMS; j++)
+			dst->by_dims[c][j] += src->by_dims[c][j];
+}
+
 #define FL_STATS_INIT(stats)						\
 	do {								\
 		typeof(stats) st__ = (stats);				\

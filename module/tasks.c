@@ -19,6 +19,13 @@
  *
  * A reset bumps fl_gen; each writer zeroes its own statistics when it sees
  * a new generation, and readers treat stale ones as zero.
+ *
+ * The global totals are not counted again per fault: they are the sum of
+ * every record, of the records that left the table unfolded (fl_gone: a
+ * reaped process, a thread whose process record was taken) and of the
+ * per-CPU totals of the faults that had no record (table full).  Folds and
+ * removals happen under fl_fold_lock, inside fl_fold_seq's write section,
+ * so that a global reader sees every fault once: before a fold or after.
  */
 #include <linux/cred.h>
 #include <linux/hash.h>
@@ -43,6 +50,14 @@ MODULE_PARM_DESC(max_tasks,
 u32 fl_gen;
 u32 fl_reset_count;
 struct fl_pcpu __percpu *fl_pcpu;
+
+/* Folds and removals, against global readers (see the top of this file). */
+static DEFINE_RAW_SPINLOCK(fl_fold_lock);
+static seqcount_raw_spinlock_t fl_fold_seq =
+	SEQCNT_RAW_SPINLOCK_ZERO(fl_fold_seq, &fl_fold_lock);
+/* records gone from the table unfolded, of generation fl_gone_gen */
+static struct fl_gstats fl_gone;
+static u32 fl_gone_gen;
 
 /* The record fl_task_current() found last on each CPU: a hint. */
 DEFINE_PER_CPU(struct fl_rec *, fl_last_rec);
@@ -122,6 +137,27 @@ static void fl_index_remove(struct fl_rec *r)
 }
 
 /*
+ * Record @r leaves the table, or starts anew, without being folded into
+ * another: keep its statistics in fl_gone for the global totals.  Under
+ * fl_fold_lock, in fl_fold_seq's write section; nobody writes @r (its
+ * thread is gone or is current).  A retry still pending is an abandoned
+ * fault.
+ */
+static void fl_gone_add(const struct fl_rec *r)
+{
+	u32 gen = READ_ONCE(fl_gen);
+
+	if (fl_gone_gen != gen) {
+		fl_gstats_init(&fl_gone);
+		fl_gone_gen = gen;
+	}
+	if (r->gen != gen)
+		return;
+	fl_gstats_add_tstats(&fl_gone, &r->st);
+	fl_gone.abandoned += r->retry_pending;
+}
+
+/*
  * (Re)initialise a record for @t.  Only ever called on a record nobody else
  * writes: a free one (under fl_tab.lock), or the current thread's own.
  */
@@ -171,13 +207,16 @@ static struct fl_rec *fl_task_create(void)
 	if (!READ_ONCE(fl_tab.nfree))
 		return NULL;
 
-	raw_spin_lock_irqsave(&fl_tab.lock, irqflags);
+	raw_spin_lock_irqsave(&fl_fold_lock, irqflags);
+	write_seqcount_begin(&fl_fold_seq);
+	raw_spin_lock(&fl_tab.lock);
 	p = fl_lookup(pkey);
 	if (p && p->start_time != leader->start_time) {
 		/*
 		 * A reused tgid whose earlier leader was not freed yet: every
 		 * thread of that process is gone, nobody writes its record.
 		 */
+		fl_gone_add(p);
 		fl_index_remove(p);
 		p = NULL;
 	}
@@ -192,7 +231,9 @@ static struct fl_rec *fl_task_create(void)
 	fl_rec_fill(r, current->pid, current);
 	fl_index_insert(current->pid, r - fl_tab.recs);
 out:
-	raw_spin_unlock_irqrestore(&fl_tab.lock, irqflags);
+	raw_spin_unlock(&fl_tab.lock);
+	write_seqcount_end(&fl_fold_seq);
+	raw_spin_unlock_irqrestore(&fl_fold_lock, irqflags);
 	return r;
 }
 
@@ -218,6 +259,7 @@ void fl_pcpu_zero(struct fl_pcpu *pc, u32 gen)
  */
 struct fl_rec *fl_task_lookup_current(void)
 {
+	unsigned long irqflags;
 	struct fl_rec *r;
 
 	if (unlikely(!current->pid))
@@ -225,7 +267,12 @@ struct fl_rec *fl_task_lookup_current(void)
 	r = fl_lookup(current->pid);
 	if (unlikely(r && r->start_time != current->start_time)) {
 		/* Left over from a thread whose exit we missed: start anew. */
+		raw_spin_lock_irqsave(&fl_fold_lock, irqflags);
+		write_seqcount_begin(&fl_fold_seq);
+		fl_gone_add(r);
 		fl_rec_fill(r, current->pid, current);
+		write_seqcount_end(&fl_fold_seq);
+		raw_spin_unlock_irqrestore(&fl_fold_lock, irqflags);
 	}
 	if (unlikely(!r)) {
 		r = fl_task_create();
@@ -258,19 +305,6 @@ struct fl_rec *fl_task_find_current(void)
 	return r && r->start_time == current->start_time ? r : NULL;
 }
 
-/* A retried fault of an exiting thread was never completed: count it. */
-static void fl_pcpu_abandoned(void)
-{
-	struct fl_pcpu *pc;
-
-	preempt_disable();
-	pc = fl_pcpu_get();
-	raw_write_seqcount_begin(&pc->seq);
-	pc->st.abandoned++;
-	raw_write_seqcount_end(&pc->seq);
-	preempt_enable();
-}
-
 /*
  * Fold record @r of thread @p (current) into its process's record and free
  * it.  Readers of the process see the thread either live or folded.
@@ -282,17 +316,18 @@ static void fl_task_fold(struct task_struct *p, struct fl_rec *r)
 	unsigned long irqflags;
 	u32 gen;
 
-	if (r->retry_pending && r->gen == READ_ONCE(fl_gen))
-		fl_pcpu_abandoned();
+	raw_spin_lock_irqsave(&fl_fold_lock, irqflags);
+	write_seqcount_begin(&fl_fold_seq);
 	if (!proc) {
 		/* Only if the process record was taken by a reused tgid. */
-		raw_spin_lock_irqsave(&fl_tab.lock, irqflags);
+		fl_gone_add(r);
+		raw_spin_lock(&fl_tab.lock);
 		fl_index_remove(r);
-		raw_spin_unlock_irqrestore(&fl_tab.lock, irqflags);
-		return;
+		raw_spin_unlock(&fl_tab.lock);
+		goto out;
 	}
 
-	raw_spin_lock_irqsave(&proc->lock, irqflags);
+	raw_spin_lock(&proc->lock);
 	write_seqcount_begin(&proc->seq);
 	gen = READ_ONCE(fl_gen);
 	if (proc->gen != gen) {
@@ -303,6 +338,7 @@ static void fl_task_fold(struct task_struct *p, struct fl_rec *r)
 	if (r->gen == gen) {
 		fl_tstats_add(&proc->st, &r->st);
 		fl_ttlb_add(&proc->tlb, &r->tlb);
+		/* a retry still pending is an abandoned fault */
 		proc->st.abandoned += r->retry_pending;
 	}
 	proc->uid = cred->uid;
@@ -313,7 +349,10 @@ static void fl_task_fold(struct task_struct *p, struct fl_rec *r)
 	fl_index_remove(r);
 	raw_spin_unlock(&fl_tab.lock);
 	write_seqcount_end(&proc->seq);
-	raw_spin_unlock_irqrestore(&proc->lock, irqflags);
+	raw_spin_unlock(&proc->lock);
+out:
+	write_seqcount_end(&fl_fold_seq);
+	raw_spin_unlock_irqrestore(&fl_fold_lock, irqflags);
 }
 
 /**
@@ -365,16 +404,24 @@ void fl_task_free(struct task_struct *p)
 	struct fl_rec *r;
 	unsigned long irqflags;
 
-	raw_spin_lock_irqsave(&fl_tab.lock, irqflags);
+	raw_spin_lock_irqsave(&fl_fold_lock, irqflags);
+	write_seqcount_begin(&fl_fold_seq);
+	raw_spin_lock(&fl_tab.lock);
 	r = fl_lookup(p->pid);
-	if (r && r->start_time == p->start_time)
+	if (r && r->start_time == p->start_time) {
+		fl_gone_add(r);
 		fl_index_remove(r);
+	}
 	if (p->pid == p->tgid) {
 		r = fl_lookup(p->tgid | FL_KEY_PROC);
-		if (r && r->start_time == p->start_time)
+		if (r && r->start_time == p->start_time) {
+			fl_gone_add(r);
 			fl_index_remove(r);
+		}
 	}
-	raw_spin_unlock_irqrestore(&fl_tab.lock, irqflags);
+	raw_spin_unlock(&fl_tab.lock);
+	write_seqcount_end(&fl_fold_seq);
+	raw_spin_unlock_irqrestore(&fl_fold_lock, irqflags);
 }
 
 unsigned int fl_tasks_used(void)
@@ -394,43 +441,6 @@ void fl_reset(void)
 {
 	WRITE_ONCE(fl_gen, READ_ONCE(fl_gen) + 1);
 	WRITE_ONCE(fl_reset_count, fl_reset_count + 1);
-}
-
-/**
- * fl_global_read() - sum the per-CPU totals
- * @st: where the statistics go; may be NULL
- * @dropped: where the dropped count goes
- */
-void fl_global_read(struct faultlat_stats *st, u64 *dropped)
-{
-	/* a CPU's share, copied whole under its seqcount; one reader at a time */
-	static DEFINE_MUTEX(snap_lock);
-	static struct fl_gstats snap;
-	u32 gen = READ_ONCE(fl_gen);
-	int cpu;
-
-	if (st)
-		fl_stats_init(st);
-	*dropped = 0;
-	mutex_lock(&snap_lock);
-	for_each_possible_cpu(cpu) {
-		struct fl_pcpu *pc = per_cpu_ptr(fl_pcpu, cpu);
-		unsigned int seq;
-
-		if (READ_ONCE(pc->gen) != gen)
-			continue;
-		*dropped += READ_ONCE(pc->dropped);
-		if (!st)
-			continue;
-		do {
-			seq = raw_read_seqcount_begin(&pc->seq);
-			memcpy(&snap, &pc->st, sizeof(snap));
-		} while (read_seqcount_retry(&pc->seq, seq));
-		fl_stats_add_gstats(st, &snap);
-	}
-	mutex_unlock(&snap_lock);
-	if (st)
-		fl_stats_finish(st);
 }
 
 /* Readers */
@@ -494,6 +504,86 @@ static bool fl_rec_snapshot(struct fl_rec *r, struct fl_rec *snap)
 		fl_ttlb_init(&snap->tlb);
 	}
 	return snap->key != 0;
+}
+
+/* One pass of fl_global_records(): every record, and those gone. */
+static void fl_global_pass(struct faultlat_stats *st, struct fl_rec *tmp)
+{
+	unsigned int i;
+
+	fl_stats_init(st);
+	for (i = 0; i < fl_max_tasks; i++) {
+		struct fl_rec *r = &fl_tab.recs[i];
+
+		if (!READ_ONCE(r->key) || !fl_rec_snapshot(r, tmp))
+			continue;
+		fl_stats_add_tstats(st, &tmp->st);
+	}
+	if (fl_gone_gen == READ_ONCE(fl_gen))
+		fl_stats_add_gstats(st, &fl_gone);
+}
+
+/*
+ * The faults of every task that had a record: the records and fl_gone,
+ * consistent against folds and removals by fl_fold_seq.
+ */
+static void fl_global_records(struct faultlat_stats *st, struct fl_rec *tmp)
+{
+	unsigned long irqflags;
+	unsigned int seq, tries;
+
+	for (tries = 0; tries < 4; tries++) {
+		seq = read_seqcount_begin(&fl_fold_seq);
+		fl_global_pass(st, tmp);
+		if (!read_seqcount_retry(&fl_fold_seq, seq))
+			return;
+	}
+	/* Threads keep exiting: hold their folds off for one pass. */
+	raw_spin_lock_irqsave(&fl_fold_lock, irqflags);
+	fl_global_pass(st, tmp);
+	raw_spin_unlock_irqrestore(&fl_fold_lock, irqflags);
+}
+
+/**
+ * fl_global_read() - the global totals
+ * @st: where the statistics go; may be NULL
+ * @dropped: where the dropped count goes
+ *
+ * Every record, the records gone (fl_global_records()) and the per-CPU
+ * totals of faults without a record, each CPU's copied whole under its
+ * seqcount.
+ */
+void fl_global_read(struct faultlat_stats *st, u64 *dropped)
+{
+	/* scratch space for one reader at a time */
+	static DEFINE_MUTEX(snap_lock);
+	static struct fl_gstats snap;
+	static struct fl_rec tmp;
+	u32 gen = READ_ONCE(fl_gen);
+	int cpu;
+
+	*dropped = 0;
+	mutex_lock(&snap_lock);
+	if (st)
+		fl_global_records(st, &tmp);
+	for_each_possible_cpu(cpu) {
+		struct fl_pcpu *pc = per_cpu_ptr(fl_pcpu, cpu);
+		unsigned int seq;
+
+		if (READ_ONCE(pc->gen) != gen)
+			continue;
+		*dropped += READ_ONCE(pc->dropped);
+		if (!st)
+			continue;
+		do {
+			seq = raw_read_seqcount_begin(&pc->seq);
+			memcpy(&snap, &pc->st, sizeof(snap));
+		} while (read_seqcount_retry(&pc->seq, seq));
+		fl_stats_add_gstats(st, &snap);
+	}
+	mutex_unlock(&snap_lock);
+	if (st)
+		fl_stats_finish(st);
 }
 
 static void fl_view_fill(struct fl_view *v, const struct fl_rec *snap,
@@ -702,6 +792,8 @@ int fl_tasks_init(void)
 		fl_tab.free[i] = fl_max_tasks - 1 - i;
 	}
 	fl_tab.nfree = fl_max_tasks;
+	fl_gstats_init(&fl_gone);
+	fl_gone_gen = READ_ONCE(fl_gen);
 	for_each_possible_cpu(i) {
 		struct fl_pcpu *pc = per_cpu_ptr(fl_pcpu, i);
 
