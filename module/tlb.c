@@ -17,17 +17,34 @@
  *   reason, attached by tracepoints.c.
  *
  * The functions are sites of attach.c, traced directly or by kretprobes.
- * Writers: the initiator and IPI handlers run in task context with
- * preemption disabled and write the task's record and this CPU's
- * fl_tlb_task part; the receiver runs with irqs off and alone writes the
- * fl_tlb_irq part; the tracepoint's counters are this_cpu_inc()'d from any
- * context.  No handler sleeps or allocates.
+ * No handler sleeps, allocates or takes a lock.  A CPU's totals have two
+ * parts, one per writer context, each under a seqcount of its own that
+ * readers retry on (a snapshot never has a bucket counted before its
+ * max_ns, or a flush in its histogram but not yet in full/ranged):
+ *
+ * - the flush part (struct fl_tlb_flush): written by the initiator's and
+ *   the IPI functions' return handlers, in task context with preemption
+ *   disabled and irqs on.  flush_tlb_mm_range() and flush_tlb_multi()
+ *   send IPIs and wait for them, which is forbidden with irqs off, in
+ *   hard-IRQ and in softirq context (smp_call_function_many_cond()), so
+ *   one flush-side writer never interrupts another on its CPU.
+ * - the irq part (struct fl_tlb_irq): written with irqs off only: by the
+ *   receiver, flush_tlb_func(), which runs in hard-IRQ context on the
+ *   remote CPUs and with irqs off on the initiating one, and by the
+ *   tlb:tlb_flush tracepoint's probe, which is called with irqs off
+ *   (task switch, flush_tlb_func()) and on (native_flush_tlb_multi()) and
+ *   turns them off around its few increments.  An irq-part writer may
+ *   interrupt a flush-part one on the same CPU, which is why one seqcount
+ *   for both would not do: the interrupted writer's odd count would be
+ *   made even by the interrupting one, mid-write.
  */
 #include <linux/cpumask.h>
 #include <linux/kprobes.h>
 #include <linux/percpu.h>
 #include <linux/smp.h>
 #include <linux/moduleparam.h>
+#include <linux/mutex.h>
+#include <linux/seqlock.h>
 #include <asm/tlbflush.h>
 
 #include "compat.h"
@@ -45,32 +62,31 @@ MODULE_PARM_DESC(tlb_ceiling,
 		 "the kernel's tlb_single_page_flush_ceiling, which is not exported: a flush of more pages counts as full (default 33)");
 
 /**
- * struct fl_tlb_pcpu - one CPU's TLB-flush totals
- * @gen: reset generation of @st, @ipi (task-context writers)
+ * struct fl_tlb_flush - a CPU's flush part: the initiators' totals
+ * @gen: reset generation of @st, @ipi
  * @st: flushes initiated on this CPU
  * @ipi: latency of outermost IPI function calls
- * @ipi_depth: IPI function calls in progress on this CPU
- * @ipi_task: the task of the last outermost IPI function call, for an
- *	initiator with no task record
- * @ipi_targets: its targets
- * @recv_gen: reset generation of the receiver's part
+ * @ipi_hits: outermost calls by IPI function (never reset)
+ */
+struct fl_tlb_flush {
+	u32 gen;
+	struct faultlat_tlb_stats st;
+	struct faultlat_hist ipi;
+	u64 ipi_hits[FAULTLAT_TLB_NR_IPI_FNS];
+};
+
+/**
+ * struct fl_tlb_irq - a CPU's irq part: the receivers' and tracepoint's
+ * @gen: reset generation of @recv, @recv_remote, @recv_local
  * @recv: latency of remote flush_tlb_func() runs
  * @recv_remote: remote flush_tlb_func() runs
  * @recv_local: local flush_tlb_func() runs
- * @ipi_hits: outermost calls by IPI function (never reset)
  * @reasons: tlb:tlb_flush events by reason (never reset)
  * @reason_full: of those, full flushes
  * @reason_pages: pages of the others
  */
-struct fl_tlb_pcpu {
+struct fl_tlb_irq {
 	u32 gen;
-	struct faultlat_tlb_stats st;
-	struct faultlat_hist ipi;
-	u32 ipi_depth;
-	struct task_struct *ipi_task;
-	u32 ipi_targets;
-	u64 ipi_hits[FAULTLAT_TLB_NR_IPI_FNS];
-	u32 recv_gen;
 	struct faultlat_hist recv;
 	u64 recv_remote;
 	u64 recv_local;
@@ -79,20 +95,49 @@ struct fl_tlb_pcpu {
 	u64 reason_pages[FAULTLAT_TLB_NR_REASONS];
 };
 
+/**
+ * struct fl_tlb_pcpu - one CPU's TLB-flush totals
+ * @seq: @f's seqcount, written by the flush side only (raw: no lockdep
+ *	class is needed, a section never waits)
+ * @f: the flush part
+ * @ipi_depth: IPI function calls in progress on this CPU
+ * @ipi_task: the task of the last outermost IPI function call, for an
+ *	initiator with no task record
+ * @ipi_targets: its targets
+ * @irq_seq: @irq's seqcount, written with irqs off only
+ * @irq: the irq part
+ */
+struct fl_tlb_pcpu {
+	seqcount_t seq;
+	struct fl_tlb_flush f;
+	u32 ipi_depth;
+	struct task_struct *ipi_task;
+	u32 ipi_targets;
+	seqcount_t irq_seq;
+	struct fl_tlb_irq irq;
+};
+
 static struct fl_tlb_pcpu __percpu *fl_tlb_pcpu;
 
-/* This CPU's task-context part, zeroed if a reset happened since. */
-static struct fl_tlb_pcpu *fl_tlb_task_part(void)
+/*
+ * Open this CPU's flush part @pc for writing, zeroed first if a reset
+ * happened since; fl_tlb_flush_end() closes it.  Flush side only.
+ */
+static __always_inline void fl_tlb_flush_begin(struct fl_tlb_pcpu *pc)
 {
-	struct fl_tlb_pcpu *pc = this_cpu_ptr(fl_tlb_pcpu);
 	u32 gen = READ_ONCE(fl_gen);
 
-	if (unlikely(pc->gen != gen)) {
-		fl_tlb_stats_init(&pc->st);
-		fl_hist_init(&pc->ipi);
-		pc->gen = gen;
+	raw_write_seqcount_begin(&pc->seq);
+	if (unlikely(pc->f.gen != gen)) {
+		fl_tlb_stats_init(&pc->f.st);
+		fl_hist_init(&pc->f.ipi);
+		pc->f.gen = gen;
 	}
-	return pc;
+}
+
+static __always_inline void fl_tlb_flush_end(struct fl_tlb_pcpu *pc)
+{
+	raw_write_seqcount_end(&pc->seq);
 }
 
 /* Initiator: flush_tlb_mm_range(mm, start, end, stride_shift, freed_tables) */
@@ -150,7 +195,7 @@ static void fl_range_leave(const struct fl_site *site, void *data,
 {
 	struct fl_range_call *c = data;
 	u64 ns = fl_elapsed(c->start, fl_now());
-	struct fl_tlb_pcpu *pc = fl_tlb_task_part();
+	struct fl_tlb_pcpu *pc = this_cpu_ptr(fl_tlb_pcpu);
 	bool remote = false;
 	u32 targets = 0;
 
@@ -177,16 +222,18 @@ static void fl_range_leave(const struct fl_site *site, void *data,
 		targets = pc->ipi_targets;
 	}
 	pc->ipi_task = NULL;
-	FL_HIST_RECORD(&pc->st.flush, ns);
+	fl_tlb_flush_begin(pc);
+	FL_HIST_RECORD(&pc->f.st.flush, ns);
 	if (c->full)
-		pc->st.full++;
+		pc->f.st.full++;
 	else
-		pc->st.ranged++;
-	pc->st.pages += c->full ? 0 : c->pages;
+		pc->f.st.ranged++;
+	pc->f.st.pages += c->full ? 0 : c->pages;
 	if (remote)
-		pc->st.remote++;
+		pc->f.st.remote++;
 	else
-		pc->st.local_only++;
+		pc->f.st.local_only++;
+	fl_tlb_flush_end(pc);
 
 	if (trace_tlb_flush_enabled() && ns >= READ_ONCE(fl_min_latency_ns))
 		trace_tlb_flush(current->pid, current->tgid, c->from, c->to,
@@ -229,7 +276,7 @@ static void fl_ipi_leave(const struct fl_site *site, void *data,
 {
 	struct fl_ipi_call *c = data;
 	u64 ns = fl_elapsed(c->start, fl_now());
-	struct fl_tlb_pcpu *pc = fl_tlb_task_part();
+	struct fl_tlb_pcpu *pc = this_cpu_ptr(fl_tlb_pcpu);
 
 	pc->ipi_depth = 0;
 	pc->ipi_task = current;
@@ -243,10 +290,12 @@ static void fl_ipi_leave(const struct fl_site *site, void *data,
 		r->tlb.ipi_targets += c->targets;
 		write_seqcount_end(&r->seq);
 	}
-	FL_HIST_RECORD(&pc->ipi, ns);
-	pc->ipi_hits[c->fn]++;
-	pc->st.ipis++;
-	pc->st.ipi_targets += c->targets;
+	fl_tlb_flush_begin(pc);
+	FL_HIST_RECORD(&pc->f.ipi, ns);
+	pc->f.ipi_hits[c->fn]++;
+	pc->f.st.ipis++;
+	pc->f.st.ipi_targets += c->targets;
+	fl_tlb_flush_end(pc);
 }
 
 /* Receiver: flush_tlb_func(info), irqs off */
@@ -281,30 +330,44 @@ static void fl_func_leave(const struct fl_site *site, void *data,
 	struct fl_tlb_pcpu *pc = this_cpu_ptr(fl_tlb_pcpu);
 	u32 gen = READ_ONCE(fl_gen);
 
-	if (unlikely(pc->recv_gen != gen)) {
-		fl_hist_init(&pc->recv);
-		pc->recv_remote = 0;
-		pc->recv_local = 0;
-		pc->recv_gen = gen;
+	/* irqs are off: this is the irq part's only writer on this CPU */
+	raw_write_seqcount_begin(&pc->irq_seq);
+	if (unlikely(pc->irq.gen != gen)) {
+		fl_hist_init(&pc->irq.recv);
+		pc->irq.recv_remote = 0;
+		pc->irq.recv_local = 0;
+		pc->irq.gen = gen;
 	}
 	if (c->remote) {
-		pc->recv_remote++;
-		FL_HIST_RECORD(&pc->recv, ns);
+		pc->irq.recv_remote++;
+		FL_HIST_RECORD(&pc->irq.recv, ns);
 	} else {
-		pc->recv_local++;
+		pc->irq.recv_local++;
 	}
+	raw_write_seqcount_end(&pc->irq_seq);
 }
 
-/* The tlb:tlb_flush tracepoint, any context. */
+/*
+ * The tlb:tlb_flush tracepoint: with irqs off or on (and preemption off),
+ * so irqs off here, as for the irq part's other writer.
+ */
 void fl_tlb_on_flush_event(int reason, unsigned long pages)
 {
+	struct fl_tlb_pcpu *pc;
+	unsigned long flags;
+
 	if (reason < 0 || reason >= FAULTLAT_TLB_NR_REASONS)
 		return;
-	this_cpu_inc(fl_tlb_pcpu->reasons[reason]);
+	local_irq_save(flags);
+	pc = this_cpu_ptr(fl_tlb_pcpu);
+	raw_write_seqcount_begin(&pc->irq_seq);
+	pc->irq.reasons[reason]++;
 	if (pages == TLB_FLUSH_ALL)
-		this_cpu_inc(fl_tlb_pcpu->reason_full[reason]);
+		pc->irq.reason_full[reason]++;
 	else
-		this_cpu_add(fl_tlb_pcpu->reason_pages[reason], pages);
+		pc->irq.reason_pages[reason] += pages;
+	raw_write_seqcount_end(&pc->irq_seq);
+	local_irq_restore(flags);
 }
 
 NOKPROBE_SYMBOL(fl_range_enter);
@@ -373,18 +436,56 @@ void fl_tlb_ipi_hits(u64 hits[FAULTLAT_TLB_NR_IPI_FNS])
 	unsigned int i;
 	int cpu;
 
+	/* independent counters: no snapshot of them needs to agree */
 	memset(hits, 0, sizeof(u64) * FAULTLAT_TLB_NR_IPI_FNS);
 	for_each_possible_cpu(cpu)
 		for (i = 0; i < FAULTLAT_TLB_NR_IPI_FNS; i++)
-			hits[i] += READ_ONCE(per_cpu_ptr(fl_tlb_pcpu, cpu)->ipi_hits[i]);
+			hits[i] += READ_ONCE(per_cpu_ptr(fl_tlb_pcpu, cpu)->f.ipi_hits[i]);
 }
+
+/* Copy a CPU's flush part whole, as of one moment. */
+static void fl_tlb_flush_copy(struct fl_tlb_pcpu *pc, struct fl_tlb_flush *f)
+{
+	unsigned int seq;
+
+	do {
+		seq = raw_read_seqcount_begin(&pc->seq);
+		memcpy(f, &pc->f, sizeof(*f));
+	} while (read_seqcount_retry(&pc->seq, seq));
+}
+
+/* ... and its irq part. */
+static void fl_tlb_irq_copy(struct fl_tlb_pcpu *pc, struct fl_tlb_irq *q)
+{
+	unsigned int seq;
+
+	do {
+		seq = raw_read_seqcount_begin(&pc->irq_seq);
+		memcpy(q, &pc->irq, sizeof(*q));
+	} while (read_seqcount_retry(&pc->irq_seq, seq));
+}
+
+/*
+ * The readers' copies: 2 KiB and more, too big for the stack; readers run
+ * in process context and take turns.
+ */
+static DEFINE_MUTEX(fl_tlb_snap_lock);
+static struct fl_tlb_flush fl_tlb_snap_f;
+static struct fl_tlb_irq fl_tlb_snap_irq;
 
 /**
  * fl_tlb_global_read() - sum the per-CPU TLB totals
  * @g: where they go (the caller's cpus array is not touched)
+ *
+ * Each CPU's parts are copied whole under their seqcounts, so the sums
+ * agree with themselves: count == full + ranged == remote + local_only,
+ * ipi's count == ipis, received's count == received_remote, every
+ * histogram's min_ns and max_ns within its buckets.
  */
 void fl_tlb_global_read(struct faultlat_tlb_global *g)
 {
+	struct fl_tlb_flush *f = &fl_tlb_snap_f;
+	struct fl_tlb_irq *q = &fl_tlb_snap_irq;
 	u32 gen = READ_ONCE(fl_gen);
 	unsigned int i;
 	int cpu;
@@ -399,24 +500,28 @@ void fl_tlb_global_read(struct faultlat_tlb_global *g)
 	memset(g->reasons, 0, sizeof(g->reasons));
 	memset(g->reason_full, 0, sizeof(g->reason_full));
 	memset(g->reason_pages, 0, sizeof(g->reason_pages));
+	mutex_lock(&fl_tlb_snap_lock);
 	for_each_possible_cpu(cpu) {
 		struct fl_tlb_pcpu *pc = per_cpu_ptr(fl_tlb_pcpu, cpu);
 
-		if (READ_ONCE(pc->gen) == gen) {
-			fl_tlb_stats_add(&g->stats, &pc->st);
-			fl_hist_add_hist(&g->ipi, &pc->ipi);
+		fl_tlb_flush_copy(pc, f);
+		if (f->gen == gen) {
+			fl_tlb_stats_add(&g->stats, &f->st);
+			fl_hist_add_hist(&g->ipi, &f->ipi);
 		}
-		if (READ_ONCE(pc->recv_gen) == gen) {
-			fl_hist_add_hist(&g->received, &pc->recv);
-			g->received_remote += READ_ONCE(pc->recv_remote);
-			g->received_local += READ_ONCE(pc->recv_local);
+		fl_tlb_irq_copy(pc, q);
+		if (q->gen == gen) {
+			fl_hist_add_hist(&g->received, &q->recv);
+			g->received_remote += q->recv_remote;
+			g->received_local += q->recv_local;
 		}
 		for (i = 0; i < FAULTLAT_TLB_NR_REASONS; i++) {
-			g->reasons[i] += READ_ONCE(pc->reasons[i]);
-			g->reason_full[i] += READ_ONCE(pc->reason_full[i]);
-			g->reason_pages[i] += READ_ONCE(pc->reason_pages[i]);
+			g->reasons[i] += q->reasons[i];
+			g->reason_full[i] += q->reason_full[i];
+			g->reason_pages[i] += q->reason_pages[i];
 		}
 	}
+	mutex_unlock(&fl_tlb_snap_lock);
 	fl_tlb_stats_finish(&g->stats);
 	fl_hist_finish(&g->ipi);
 	fl_hist_finish(&g->received);
@@ -430,15 +535,19 @@ void fl_tlb_global_read(struct faultlat_tlb_global *g)
 void fl_tlb_cpu_read(int cpu, struct faultlat_tlb_cpu *c)
 {
 	struct fl_tlb_pcpu *pc = per_cpu_ptr(fl_tlb_pcpu, cpu);
+	struct fl_tlb_irq *q = &fl_tlb_snap_irq;
 
 	memset(c, 0, sizeof(*c));
 	c->cpu = cpu;
 	fl_hist_init(&c->received);
-	if (READ_ONCE(pc->recv_gen) == READ_ONCE(fl_gen)) {
-		c->received_remote = READ_ONCE(pc->recv_remote);
-		c->received_local = READ_ONCE(pc->recv_local);
-		fl_hist_add_hist(&c->received, &pc->recv);
+	mutex_lock(&fl_tlb_snap_lock);
+	fl_tlb_irq_copy(pc, q);
+	if (q->gen == READ_ONCE(fl_gen)) {
+		c->received_remote = q->recv_remote;
+		c->received_local = q->recv_local;
+		fl_hist_add_hist(&c->received, &q->recv);
 	}
+	mutex_unlock(&fl_tlb_snap_lock);
 	fl_hist_finish(&c->received);
 }
 
@@ -453,9 +562,11 @@ int fl_tlb_alloc(void)
 	for_each_possible_cpu(cpu) {
 		struct fl_tlb_pcpu *pc = per_cpu_ptr(fl_tlb_pcpu, cpu);
 
-		fl_tlb_stats_init(&pc->st);
-		fl_hist_init(&pc->ipi);
-		fl_hist_init(&pc->recv);
+		seqcount_init(&pc->seq);
+		seqcount_init(&pc->irq_seq);
+		fl_tlb_stats_init(&pc->f.st);
+		fl_hist_init(&pc->f.ipi);
+		fl_hist_init(&pc->irq.recv);
 	}
 	return 0;
 }

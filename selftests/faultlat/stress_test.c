@@ -117,6 +117,64 @@ static int ioctl_result(struct seen *s, const char *what, int ret)
 }
 
 /*
+ * What one seqcount section of the module writes together must agree in a
+ * snapshot: a flush is counted in the histogram, in full or ranged and in
+ * remote or local_only at once; an IPI call in the ipi histogram and in
+ * ipis; a remote flush_tlb_func() run in received and received_remote.
+ */
+static void check_tlb_stats(struct seen *s, const char *what,
+			    const struct faultlat_tlb_stats *st)
+{
+	atomic_fetch_add(&s->snapshots, 1);
+	if (st->full + st->ranged != st->flush.count)
+		seen_bad(s, &s->torn, "%s: full %llu + ranged %llu != count %llu",
+			 what, (unsigned long long)st->full,
+			 (unsigned long long)st->ranged,
+			 (unsigned long long)st->flush.count);
+	else if (st->remote + st->local_only != st->flush.count)
+		seen_bad(s, &s->torn,
+			 "%s: remote %llu + local_only %llu != count %llu",
+			 what, (unsigned long long)st->remote,
+			 (unsigned long long)st->local_only,
+			 (unsigned long long)st->flush.count);
+}
+
+static void check_tlb_global(struct seen *s, const struct faultlat_tlb_global *g,
+			     const struct faultlat_tlb_cpu *cpus, unsigned int n)
+{
+	unsigned int i;
+
+	check_hist(s, "TLB_GLOBAL flush", &g->stats.flush);
+	check_hist(s, "TLB_GLOBAL ipi", &g->ipi);
+	check_hist(s, "TLB_GLOBAL received", &g->received);
+	check_tlb_stats(s, "TLB_GLOBAL", &g->stats);
+	if (g->ipi.count != g->stats.ipis)
+		seen_bad(s, &s->torn, "TLB_GLOBAL: ipi count %llu != ipis %llu",
+			 (unsigned long long)g->ipi.count,
+			 (unsigned long long)g->stats.ipis);
+	if (g->received.count != g->received_remote)
+		seen_bad(s, &s->torn,
+			 "TLB_GLOBAL: received count %llu != received_remote %llu",
+			 (unsigned long long)g->received.count,
+			 (unsigned long long)g->received_remote);
+	for (i = 0; i < FAULTLAT_TLB_NR_REASONS; i++)
+		if (g->reason_full[i] > g->reasons[i])
+			seen_bad(s, &s->torn,
+				 "TLB_GLOBAL: reason %u: full %llu > events %llu",
+				 i, (unsigned long long)g->reason_full[i],
+				 (unsigned long long)g->reasons[i]);
+	for (i = 0; i < n; i++) {
+		check_hist(s, "TLB_GLOBAL cpu received", &cpus[i].received);
+		if (cpus[i].received.count != cpus[i].received_remote)
+			seen_bad(s, &s->torn,
+				 "TLB_GLOBAL: cpu %u: received count %llu != received_remote %llu",
+				 cpus[i].cpu,
+				 (unsigned long long)cpus[i].received.count,
+				 (unsigned long long)cpus[i].received_remote);
+	}
+}
+
+/*
  * Parse debugfs's text histograms ("NAME: count N sum_ns ..." followed by
  * "LO -> HI: COUNT |***|" lines): every block's buckets add up to its
  * count.
@@ -261,21 +319,19 @@ static void read_round(struct seen *s, struct reader_bufs *b, pid_t victim)
 	b->tg.nr_cpus = NR_CPUS_MAX;
 	b->tg.cpus = (__u64)(unsigned long)b->cpus;
 	if (!ioctl_result(s, "TLB_GLOBAL",
-			  ioctl(fd, FAULTLAT_IOC_TLB_GLOBAL, &b->tg))) {
-		check_hist(s, "TLB_GLOBAL flush", &b->tg.stats.flush);
-		check_hist(s, "TLB_GLOBAL ipi", &b->tg.ipi);
-		check_hist(s, "TLB_GLOBAL received", &b->tg.received);
-		for (i = 0; i < b->tg.nr_cpus && i < NR_CPUS_MAX; i++)
-			check_hist(s, "TLB_GLOBAL cpu received",
-				   &b->cpus[i].received);
-	}
+			  ioctl(fd, FAULTLAT_IOC_TLB_GLOBAL, &b->tg)))
+		check_tlb_global(s, &b->tg, b->cpus,
+				 b->tg.nr_cpus < NR_CPUS_MAX ? b->tg.nr_cpus :
+				 NR_CPUS_MAX);
 	memset(&b->tt, 0, sizeof(b->tt));
 	b->tt.size = sizeof(b->tt);
 	b->tt.flags = FAULTLAT_TASK_PROCESS;
 	b->tt.id = victim;
 	if (!ioctl_result(s, "TLB_TASK",
-			  ioctl(fd, FAULTLAT_IOC_TLB_TASK, &b->tt)))
+			  ioctl(fd, FAULTLAT_IOC_TLB_TASK, &b->tt))) {
 		check_hist(s, "TLB_TASK flush", &b->tt.stats.flush);
+		check_tlb_stats(s, "TLB_TASK", &b->tt.stats);
+	}
 	memset(&b->cfg, 0, sizeof(b->cfg));
 	b->cfg.size = sizeof(b->cfg);
 	ioctl_result(s, "CONFIG", ioctl(fd, FAULTLAT_IOC_CONFIG, &b->cfg));
@@ -696,8 +752,9 @@ TEST_F_TIMEOUT(stress, thread_churn_small_table, 600)
  * Issue 8, stress 3: four readers hammer every ioctl and debugfs file for
  * FAULTLAT_STRESS_SECS while two processes fault and flush without a
  * pause.  No histogram a reader sees is torn (count == the sum of the
- * buckets, min and max in the first and last non-empty buckets), no call
- * fails but with ESRCH.
+ * buckets, min and max in the first and last non-empty buckets), what is
+ * counted together agrees (check_tlb_global()), no call fails but with
+ * ESRCH.
  */
 TEST_F_TIMEOUT(stress, concurrent_readers, 300)
 {
