@@ -11,7 +11,10 @@
  * The price is that a call in flight returns into our trampoline, module
  * text, so the module must not go while one is in flight:
  *
- *  - the hooks count calls in flight per CPU (fl_d_inflight);
+ *  - the hooks count calls in flight: in the calling thread's record
+ *    (r->dcalls), which the thread keeps as long as it runs, or per CPU
+ *    (fl_d_inflight) for a call without one (an interrupt, a thread the
+ *    full table has no record for);
  *  - a thread that blocks inside a traced function (sched_switch with a
  *    sleeping state, e.g. a major fault waiting for I/O or a userfaultfd
  *    fault not served yet) takes a module reference, which it drops when
@@ -34,6 +37,7 @@
  */
 #include <linux/ftrace.h>
 #include <linux/kprobes.h>
+#include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/percpu.h>
 #include <linux/preempt.h>
@@ -166,6 +170,9 @@ int fl_direct_attach(struct fl_site *s)
 		return -ENOENT;
 	if (!fl_is_fentry(s->addr))
 		return -ENOEXEC;
+	/* fl_body_fault (tramp.S) calls handle_mm_fault's body by its symbol */
+	if (s->id == FL_SITE_FAULT && s->addr != (unsigned long)handle_mm_fault)
+		return -ENOEXEC;
 	fl_direct_body[s->id] = s->addr + FL_FENTRY_SIZE;
 	WRITE_ONCE(fl_d_active, true);
 	err = register_ftrace_direct(s->addr, (unsigned long)fl_tramps[s->id]);
@@ -197,7 +204,7 @@ void fl_direct_drain(void)
 
 	synchronize_rcu_tasks();
 	for (;;) {
-		n = 0;
+		n = fl_tasks_dcalls();
 		for_each_possible_cpu(cpu)
 			n += per_cpu(fl_d_inflight, cpu);
 		if (n <= 0)

@@ -48,6 +48,10 @@ typedef unsigned long (*fl_body_t)(unsigned long, unsigned long,
 
 struct pt_regs;
 
+/* handle_mm_fault()'s body (tramp.S) */
+vm_fault_t fl_body_fault(struct vm_area_struct *vma, unsigned long address,
+			 unsigned int flags, struct pt_regs *regs);
+
 /* the fault site's C half, written out in probes.c */
 vm_fault_t fl_dcall_fault(struct vm_area_struct *vma, unsigned long address,
 			  unsigned int flags, struct pt_regs *regs);
@@ -59,31 +63,40 @@ vm_fault_t fl_dcall_fault(struct vm_area_struct *vma, unsigned long address,
  * @data: the call's data, on the C half's stack
  * @args: the arguments
  * @rp: the calling thread's record, or NULL, for fl_dcall_exit()
+ * @task: @s->task, a constant where the caller knows it
+ * @preemptible: @enter may run preemptible (it uses no per-CPU data);
+ *	else preemption is disabled around it, as a kretprobe's handlers
+ *	have it
  *
- * Preemption is disabled around the site's function, as a kretprobe's
- * handlers have it.
+ * The call is in flight (direct.c) from here: counted in the thread's
+ * record, or this CPU's fl_d_inflight without one.
  *
  * Return: FL_DC_* flags for fl_dcall_exit().
  */
 static __always_inline unsigned int
 fl_dcall_enter(struct fl_site *s, typeof_member(struct fl_site, enter) enter,
-	       void *data, const unsigned long *args, struct fl_rec **rp)
+	       void *data, const unsigned long *args, struct fl_rec **rp,
+	       const bool task, const bool preemptible)
 {
 	struct fl_rec *r = NULL;
 	unsigned int track = 0;
 
-	preempt_disable_notrace();
-	this_cpu_inc(fl_d_inflight);
-	if (s->task) {
+	if (!preemptible)
+		preempt_disable_notrace();
+	if (task)
 		r = fl_task_current();
-		if (r)
-			r->dcalls++;
-		else if (try_module_get(THIS_MODULE))
-			track = FL_DC_HELD;	/* table full: hold it here */
+	if (likely(r)) {
+		r->dcalls++;
+	} else {
+		this_cpu_inc(fl_d_inflight);
+		/* a thread, but the table is full: hold the module here */
+		if (task && try_module_get(THIS_MODULE))
+			track = FL_DC_HELD;
 	}
 	if (enter(s, data, args, r))
 		track |= FL_DC_TRACK;
-	preempt_enable_notrace();
+	if (!preemptible)
+		preempt_enable_notrace();
 	*rp = r;
 	return track;
 }
@@ -105,14 +118,17 @@ fl_dcall_exit(struct fl_site *s, typeof_member(struct fl_site, leave) leave,
 	preempt_disable_notrace();
 	if (track & FL_DC_TRACK)
 		leave(s, data, ret, r);
-	/* see direct.c: a thread that blocked in the call holds the module */
-	if (r && !--r->dcalls && unlikely(r->dheld)) {
-		r->dheld = false;
-		module_put(THIS_MODULE);
+	if (likely(r)) {
+		/* see direct.c: a thread that blocked in the call holds the module */
+		if (!--r->dcalls && unlikely(r->dheld)) {
+			r->dheld = false;
+			module_put(THIS_MODULE);
+		}
+	} else {
+		if (unlikely(track & FL_DC_HELD))
+			module_put(THIS_MODULE);
+		this_cpu_dec(fl_d_inflight);
 	}
-	if (unlikely(track & FL_DC_HELD))
-		module_put(THIS_MODULE);
-	this_cpu_dec(fl_d_inflight);
 	preempt_enable_notrace();
 }
 
@@ -150,7 +166,8 @@ static __always_inline fl_body_t fl_body(unsigned int id)
 									\
 		if (FL_BENCH_EMPTY_HOOKS)				\
 			return body__(a0, a1, a2, a3, a4, a5);		\
-		track__ = fl_dcall_enter(s__, enter, data__, args__, &r__); \
+		track__ = fl_dcall_enter(s__, enter, data__, args__, &r__, \
+					 s__->task, false);		\
 		ret__ = body__(a0, a1, a2, a3, a4, a5);			\
 		fl_dcall_exit(s__, leave, data__, ret__, r__, track__);	\
 		return ret__;						\

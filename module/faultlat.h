@@ -153,12 +153,13 @@ static inline unsigned int fl_dims_access(unsigned int dims)
 
 /**
  * struct fl_tstats - a task record's statistics; see struct faultlat_stats
+ *	(its calls are the completed faults, the errors and the retries:
+ *	readers add them up, fl_stats_finish())
  * @minor: minor faults
  * @major: major faults
  * @errors: VM_FAULT_ERROR results
  * @retries: VM_FAULT_RETRY results
  * @abandoned: retries never completed
- * @calls: handle_mm_fault() calls
  * @no_regs: faults without pt_regs, by class
  * @by_dims: by class and fl_dims() (32 bits, like the buckets)
  */
@@ -168,7 +169,6 @@ struct fl_tstats {
 	u64 errors;
 	u64 retries;
 	u64 abandoned;
-	u64 calls;
 	u64 no_regs[FAULTLAT_NR_CLASSES];
 	u32 by_dims[FAULTLAT_NR_CLASSES][FL_NR_DIMS];
 };
@@ -181,7 +181,6 @@ struct fl_tstats {
  * @errors: VM_FAULT_ERROR results
  * @retries: VM_FAULT_RETRY results
  * @abandoned: retries never completed
- * @calls: handle_mm_fault() calls
  * @no_regs: faults without pt_regs, by class
  * @by_dims: by class and fl_dims()
  */
@@ -191,7 +190,6 @@ struct fl_gstats {
 	u64 errors;
 	u64 retries;
 	u64 abandoned;
-	u64 calls;
 	u64 no_regs[FAULTLAT_NR_CLASSES];
 	u64 by_dims[FAULTLAT_NR_CLASSES][FL_NR_DIMS];
 };
@@ -265,6 +263,9 @@ void fl_tlb_stats_finish(struct faultlat_tlb_stats *st);
 /**
  * struct fl_rec - one tracked thread or process
  * @key: tid for a thread, tgid | FL_KEY_PROC for a process, 0 when free
+ * @task: the thread of a thread record, else NULL: the probes' identity
+ *	check (fl_task_current()); cleared when the record leaves the table,
+ *	at the latest when the thread is freed
  * @tgid: the process
  * @gen: reset generation @st belongs to; stale means zero
  * @uid: real uid when last seen
@@ -288,6 +289,7 @@ void fl_tlb_stats_finish(struct faultlat_tlb_stats *st);
  */
 struct fl_rec {
 	u32 key;
+	struct task_struct *task;
 	u32 tgid;
 	u32 gen;
 	kuid_t uid;
@@ -340,6 +342,7 @@ void fl_task_exit(struct task_struct *p);
 void fl_task_exec(struct task_struct *p, pid_t old_pid);
 void fl_task_free(struct task_struct *p);
 unsigned int fl_tasks_used(void);
+long fl_tasks_dcalls(void);
 size_t fl_tasks_bytes(void);
 void fl_reset(void);
 void fl_global_read(struct faultlat_stats *st, u64 *dropped);
@@ -375,22 +378,22 @@ static __always_inline void fl_task_fresh(struct fl_rec *r)
  * fl_task_current() - the current thread's record, created when missing
  *
  * The last thread that faulted on this CPU is likely this one: its record
- * (fl_last_rec, a hint) is checked against the thread's pid and start time
- * (a record freed and taken by another thread since has another key or
- * start time); else fl_task_lookup_current() looks it up in the table, or
- * creates it.  The record is ready to be written under its seqcount; a
- * reset since the last write zeroes it.
+ * (fl_last_rec, a hint; a record of no task when there is none) is its own
+ * if the record says so (@task).  Nobody but the thread itself (in exit or
+ * exec) or its being freed takes its record away, so the answer holds for
+ * as long as the thread runs, preempted and migrated or not.  Else
+ * fl_task_lookup_current() looks it up in the table, or creates it.  The
+ * record is ready to be written under its seqcount; a reset since the
+ * last write zeroes it.
  *
  * Return: the record, or NULL when the table is full or current is an idle
  * task.
  */
 static __always_inline struct fl_rec *fl_task_current(void)
 {
-	struct task_struct *t = current;
-	struct fl_rec *r = __this_cpu_read(fl_last_rec);
+	struct fl_rec *r = this_cpu_read(fl_last_rec);
 
-	if (unlikely(!r || READ_ONCE(r->key) != t->pid || !t->pid ||
-		     r->start_time != t->start_time)) {
+	if (unlikely(READ_ONCE(r->task) != current)) {
 		r = fl_task_lookup_current();
 		if (!r)
 			return NULL;

@@ -6,9 +6,11 @@
  * vma and flags while the vma is certainly alive (after the call,
  * VM_FAULT_RETRY and VM_FAULT_COMPLETED mean the mmap lock was dropped).
  * The return hook classifies the call exactly as 6.1's mm_account_fault()
- * does and records it in the task's record and in this CPU's global
- * totals.  Both run with preemption disabled, attached directly or by a
- * kretprobe (attach.c); they neither sleep nor allocate.
+ * does and records it in the task's record (or, for a task without one,
+ * in this CPU's totals).  The return hook runs with preemption disabled,
+ * attached directly or by a kretprobe (attach.c); the entry hook too but
+ * for a direct call, where it needs not (it reads no per-CPU data).  They
+ * neither sleep nor allocate.
  */
 #include <linux/kprobes.h>
 #include <linux/mm.h>
@@ -127,24 +129,35 @@ static __always_inline void fl_fault_record(const struct fl_site *site,
 	bool tried = c->flags & FAULT_FLAG_TRIED;
 	enum { DONE, RETRY, ERROR } outcome;
 
-	if (unlikely(ret & VM_FAULT_ERROR))
-		outcome = ERROR;
-	else if (unlikely(ret & VM_FAULT_RETRY))
-		outcome = RETRY;
-	else
-		outcome = DONE;
-
 	/* As mm_account_fault(): a retried fault that completes is major. */
 	c->s.class = ((ret & VM_FAULT_MAJOR) || tried) ? FAULTLAT_MAJOR :
 							 FAULTLAT_MINOR;
 
-	if (likely(r)) {
+	/* The common case first: a fault done in one call. */
+	if (likely(r && !r->retry_pending &&
+		   !(ret & (VM_FAULT_ERROR | VM_FAULT_RETRY)))) {
+		write_seqcount_begin(&r->seq);
+		c->s.lat_ns = fl_elapsed(start, now);
+		c->s.bucket = fl_bucket(c->s.lat_ns);
+		FL_STATS_RECORD(&r->st, &c->s);
+		write_seqcount_end(&r->seq);
+		return;
+	}
+
+	if (ret & VM_FAULT_ERROR)
+		outcome = ERROR;
+	else if (ret & VM_FAULT_RETRY)
+		outcome = RETRY;
+	else
+		outcome = DONE;
+
+	if (r) {
 		write_seqcount_begin(&r->seq);
 		/*
 		 * A retry is followed by a call with FAULT_FLAG_TRIED; any
 		 * other call means the retried fault was given up on.
 		 */
-		if (unlikely(r->retry_pending)) {
+		if (r->retry_pending) {
 			if (tried) {
 				start = r->retry_start;
 				c->attempts += r->retry_calls;
@@ -153,15 +166,14 @@ static __always_inline void fl_fault_record(const struct fl_site *site,
 			}
 			r->retry_pending = false;
 		}
-		if (unlikely(outcome == RETRY)) {
+		if (outcome == RETRY) {
 			r->retry_pending = true;
 			r->retry_start = start;
 			r->retry_calls = c->attempts;
 		}
 		c->s.lat_ns = fl_elapsed(start, now);
 		c->s.bucket = fl_bucket(c->s.lat_ns);
-		r->st.calls++;
-		if (likely(outcome == DONE))
+		if (outcome == DONE)
 			FL_STATS_RECORD(&r->st, &c->s);
 		else if (outcome == ERROR)
 			r->st.errors++;
@@ -182,8 +194,7 @@ static __always_inline void fl_fault_record(const struct fl_site *site,
 	pc = fl_pcpu_get();
 	raw_write_seqcount_begin(&pc->seq);
 	pc->dropped++;
-	pc->st.calls++;
-	if (likely(outcome == DONE))
+	if (outcome == DONE)
 		FL_STATS_RECORD(&pc->st, &c->s);
 	else if (outcome == ERROR)
 		pc->st.errors++;
@@ -207,6 +218,9 @@ static_assert(sizeof(struct fl_call) <= FL_SITE_DATA_WORDS * sizeof(u64));
 typedef vm_fault_t (*fl_fault_proto)(struct vm_area_struct *, unsigned long,
 				     unsigned int, struct pt_regs *);
 static_assert(__same_type(&handle_mm_fault, fl_fault_proto));
+static_assert(__same_type(&fl_body_fault, fl_fault_proto));
+/* tramp.S's fl_body_fault jumps to handle_mm_fault + 5 */
+static_assert(FL_FENTRY_SIZE == 5);
 
 struct fl_site fl_site_fault = {
 	.sym = "handle_mm_fault",
@@ -243,14 +257,13 @@ notrace vm_fault_t fl_dcall_fault(struct vm_area_struct *vma,
 	struct fl_call c __uninitialized;
 	struct fl_rec *r;
 	unsigned int track;
-	fl_fault_proto body;
 	vm_fault_t ret;
 
-	body = (fl_fault_proto)READ_ONCE(fl_direct_body[FL_SITE_FAULT]);
 	if (FL_BENCH_EMPTY_HOOKS)
-		return body(vma, address, flags, regs);
-	track = fl_dcall_enter(&fl_site_fault, fl_fault_enter, &c, args, &r);
-	ret = body(vma, address, flags, regs);
+		return fl_body_fault(vma, address, flags, regs);
+	track = fl_dcall_enter(&fl_site_fault, fl_fault_enter, &c, args, &r,
+			       true, true);
+	ret = fl_body_fault(vma, address, flags, regs);
 	fl_dcall_exit(&fl_site_fault, fl_fault_record, &c,
 		      (__force unsigned long)ret, r, track);
 	if (trace_fault_enabled() && (track & FL_DC_TRACK))

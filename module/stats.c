@@ -26,7 +26,6 @@
 		d__->errors += s__->errors;				\
 		d__->retries += s__->retries;				\
 		d__->abandoned += s__->abandoned;			\
-		d__->calls += s__->calls;				\
 		for (c__ = 0; c__ < FAULTLAT_NR_CLASSES; c__++)		\
 			d__->no_regs[c__] += s__->no_regs[c__];		\
 	} while (0)
@@ -124,6 +123,9 @@ void fl_stats_finish(struct faultlat_stats *st)
 {
 	fl_hist_finish(&st->minor);
 	fl_hist_finish(&st->major);
+	/* every call completed, failed or returned VM_FAULT_RETRY */
+	st->calls = st->minor.count + st->major.count + st->errors +
+		    st->retries;
 }
 
 void fl_ttlb_init(struct fl_ttlb *t)

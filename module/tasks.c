@@ -61,6 +61,8 @@ static u32 fl_gone_gen;
 
 /* The record fl_task_current() found last on each CPU: a hint. */
 DEFINE_PER_CPU(struct fl_rec *, fl_last_rec);
+/* the hint before there is one: a record of no task */
+static struct fl_rec fl_no_rec;
 
 #define FL_EMPTY	0ULL
 #define FL_TOMB		(~0ULL)
@@ -133,6 +135,7 @@ static void fl_index_remove(struct fl_rec *r)
 		}
 	}
 	WRITE_ONCE(r->key, 0);
+	WRITE_ONCE(r->task, NULL);
 	fl_tab.free[fl_tab.nfree++] = idx;
 }
 
@@ -188,6 +191,7 @@ static void fl_rec_fill(struct fl_rec *r, u32 key, struct task_struct *t)
 	fl_tstats_init(&r->st);
 	fl_ttlb_init(&r->tlb);
 	WRITE_ONCE(r->key, key);
+	WRITE_ONCE(r->task, key & FL_KEY_PROC ? NULL : t);
 	raw_write_seqcount_end(&r->seq);
 }
 
@@ -251,8 +255,7 @@ void fl_pcpu_zero(struct fl_pcpu *pc, u32 gen)
  * fl_task_lookup_current() - fl_task_current()'s slow path
  *
  * The current thread's record from the table, created when missing, and
- * remembered as this CPU's fl_last_rec.  Called from the probes only,
- * preemption disabled.
+ * remembered as this CPU's fl_last_rec.  Called from the probes only.
  *
  * Return: the record, or NULL when the table is full or current is an idle
  * task.
@@ -265,7 +268,8 @@ struct fl_rec *fl_task_lookup_current(void)
 	if (unlikely(!current->pid))
 		return NULL;
 	r = fl_lookup(current->pid);
-	if (unlikely(r && r->start_time != current->start_time)) {
+	if (unlikely(r && (r->task != current ||
+			   r->start_time != current->start_time))) {
 		/* Left over from a thread whose exit we missed: start anew. */
 		raw_spin_lock_irqsave(&fl_fold_lock, irqflags);
 		write_seqcount_begin(&fl_fold_seq);
@@ -279,19 +283,22 @@ struct fl_rec *fl_task_lookup_current(void)
 		if (!r)
 			return NULL;
 	}
-	__this_cpu_write(fl_last_rec, r);
+	this_cpu_write(fl_last_rec, r);
 	return r;
 }
 
 /* fl_task_fresh()'s slow path: zero @r, of generation @gen from now on. */
 void fl_task_zero(struct fl_rec *r, u32 gen)
 {
+	/* a direct entry hook runs preemptible: a writer may not be preempted */
+	preempt_disable();
 	write_seqcount_begin(&r->seq);
 	fl_tstats_init(&r->st);
 	fl_ttlb_init(&r->tlb);
 	r->retry_pending = false;
 	r->gen = gen;
 	write_seqcount_end(&r->seq);
+	preempt_enable();
 }
 
 /* The current thread's record, never created: NULL when there is none. */
@@ -427,6 +434,17 @@ void fl_task_free(struct task_struct *p)
 unsigned int fl_tasks_used(void)
 {
 	return fl_max_tasks - READ_ONCE(fl_tab.nfree);
+}
+
+/* Direct-traced calls in flight in threads with a record (direct.c). */
+long fl_tasks_dcalls(void)
+{
+	unsigned int i;
+	long n = 0;
+
+	for (i = 0; i < fl_max_tasks; i++)
+		n += READ_ONCE(fl_tab.recs[i].dcalls);
+	return n;
 }
 
 /**
@@ -792,6 +810,8 @@ int fl_tasks_init(void)
 		fl_tab.free[i] = fl_max_tasks - 1 - i;
 	}
 	fl_tab.nfree = fl_max_tasks;
+	for_each_possible_cpu(i)
+		per_cpu(fl_last_rec, i) = &fl_no_rec;
 	fl_gstats_init(&fl_gone);
 	fl_gone_gen = READ_ONCE(fl_gen);
 	for_each_possible_cpu(i) {

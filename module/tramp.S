@@ -10,19 +10,20 @@
  * address.  The argument registers still hold the traced function's
  * arguments, and the trampoline leaves them be:
  *
- *  1. it builds an %rbp frame;
- *  2. calls its C half (fl_dcall_*(), direct.h and probes.c) with them:
+ *  1. it calls its C half (fl_dcall_*(), direct.h and probes.c) with them:
  *     the C half runs the entry hook, calls the body with the same
  *     arguments, runs the exit hook and returns the body's return value;
- *  3. drops its own return address (into the body, which has run) and
+ *  2. drops its own return address (into the body, which has run) and
  *     returns to the traced function's caller with that value.
  *
- * Unwinding: the frame is a normal %rbp frame, and objtool knows every
- * instruction's stack state from it.  After step 3's `add', the stack is
- * that of the traced function at entry (its caller's return address on
- * top), which UNWIND_HINT_FUNC tells objtool: the state is not a modified
- * frame but a function's first one.  A stack trace taken in the body reads:
- * body, the C half, this trampoline, the fentry site, the caller.
+ * Unwinding: the kernel's unwinder is ORC, whose tables objtool makes from
+ * every instruction's stack state; the trampoline needs no frame of its
+ * own (which would be three more instructions a call).  After step 2's
+ * `add', the stack is that of the traced function at entry (its caller's
+ * return address on top), which UNWIND_HINT_FUNC tells objtool: the state
+ * is not a modified frame but a function's first one.  A stack trace taken
+ * in the body reads: body, the C half, this trampoline, the fentry site,
+ * the caller.
  *
  * Only functions of at most six register arguments (no stack arguments)
  * may be traced this way; direct.c checks that from their prototypes.
@@ -32,16 +33,24 @@
 
 .macro FL_TRAMP name:req, half:req
 SYM_FUNC_START(\name)
-	pushq	%rbp
-	movq	%rsp, %rbp
 	call	\half
-	leave
 	/* the body's return address: it has run */
 	addq	$8, %rsp
 	UNWIND_HINT_FUNC
 	RET
 SYM_FUNC_END(\name)
 .endm
+
+/*
+ * handle_mm_fault()'s body, just after its fentry call, for its C half
+ * to call directly: an indirect call through fl_direct_body[] costs a
+ * retpoline's four instructions where the kernel has them.  The site's
+ * address is handle_mm_fault's (direct.c checks), its fentry call 5 bytes
+ * (FL_FENTRY_SIZE, probes.c asserts).
+ */
+SYM_FUNC_START(fl_body_fault)
+	jmp	handle_mm_fault + 5
+SYM_FUNC_END(fl_body_fault)
 
 FL_TRAMP fl_tramp_fault, fl_dcall_fault
 FL_TRAMP fl_tramp_tlb_range, fl_dcall_range
