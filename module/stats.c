@@ -55,30 +55,32 @@ void fl_tstats_init(struct fl_tstats *st)
 	st->major.min_ns = U64_MAX;
 }
 
+/* All of @from's statistics added to @to: struct fl_tstats or fl_gstats */
+#define FL_STATS_ADD(to, from)						\
+	do {								\
+		typeof(to) dd__ = (to);					\
+		typeof(from) ss__ = (from);				\
+		unsigned int cc__, jj__;				\
+									\
+		FL_HIST_ADD(&dd__->minor, &ss__->minor);		\
+		FL_HIST_ADD(&dd__->major, &ss__->major);		\
+		FL_ADD_COUNTERS(dd__, ss__);				\
+		for (cc__ = 0; cc__ < FAULTLAT_NR_CLASSES; cc__++)	\
+			for (jj__ = 0; jj__ < FL_NR_DIMS; jj__++)	\
+				dd__->by_dims[cc__][jj__] +=		\
+					ss__->by_dims[cc__][jj__];	\
+	} while (0)
+
 /* Fold one task record into another (a thread into its process). */
 void fl_tstats_add(struct fl_tstats *dst, const struct fl_tstats *src)
 {
-	unsigned int c, j;
-
-	FL_HIST_ADD(&dst->minor, &src->minor);
-	FL_HIST_ADD(&dst->major, &src->major);
-	FL_ADD_COUNTERS(dst, src);
-	for (c = 0; c < FAULTLAT_NR_CLASSES; c++)
-		for (j = 0; j < FL_NR_DIMS; j++)
-			dst->by_dims[c][j] += src->by_dims[c][j];
+	FL_STATS_ADD(dst, src);
 }
 
 /* Keep a record's statistics in a wider set (records gone, tasks.c). */
 void fl_gstats_add_tstats(struct fl_gstats *dst, const struct fl_tstats *src)
 {
-	unsigned int c, j;
-
-	FL_HIST_ADD(&dst->minor, &src->minor);
-	FL_HIST_ADD(&dst->major, &src->major);
-	FL_ADD_COUNTERS(dst, src);
-	for (c = 0; c < FAULTLAT_NR_CLASSES; c++)
-		for (j = 0; j < FL_NR_DIMS; j++)
-			dst->by_dims[c][j] += src->by_dims[c][j];
+	FL_STATS_ADD(dst, src);
 }
 
 #define FL_STATS_INIT(stats)						\
