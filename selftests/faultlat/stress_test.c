@@ -7,7 +7,7 @@
  * variables below), each leaving the module loaded with its defaults.
  *
  *   FAULTLAT_STRESS_CYCLES    load/unload cycles (default 200)
- *   FAULTLAT_STRESS_BUDGET    seconds they may take (default 1800): all
+ *   FAULTLAT_STRESS_BUDGET    seconds they may take (default 2100): all
  *                             of them must fit, unless this is set, when
  *                             as many as fit will do (at least 20)
  *   FAULTLAT_STRESS_THREADS   short-lived threads (default 10000)
@@ -541,7 +541,7 @@ static void report_seen(struct __test_metadata *_metadata, struct seen *s)
  * grace periods at unload), unless FAULTLAT_STRESS_BUDGET is set, when as
  * many as fit will do, at least 20.
  */
-#define STRESS_BUDGET	1800
+#define STRESS_BUDGET	2100
 TEST_F_TIMEOUT(stress, unload_under_load, STRESS_BUDGET + 300)
 {
 	unsigned long cycles = fl_env_ul("FAULTLAT_STRESS_CYCLES", 200);

@@ -26,8 +26,8 @@
 # other.  Cold (the debug kernel not cached), from a fresh clone on this
 # 2-CPU machine: 44 minutes (the first lane 44, the second 39, of which
 # the debug kernel's build 22), when the stress test stopped its 200
-# load/unload cycles at 300 s; with all of them on every kernel, about
-# 63 estimated (lane 1 60 to 63, lane 2 46); see Documentation/testing.rst.
+# load/unload cycles at 300 s; with all of them on every kernel, 59 to
+# 66 estimated (lane 1; lane 2 about 46); see Documentation/testing.rst.
 #
 # The last line is "N passed, N failed" (", N skipped" when any were),
 # summed over the Totals lines: passed = pass + xfail, failed = fail +
@@ -144,9 +144,9 @@ kernel_suite() {
 		return
 	fi
 	# A guest is hung after 60 minutes.  The longest suites: rt-amd64's,
-	# about 32 (stress_test's 200 load/unload cycles alone take 18 there:
-	# RCU-tasks grace periods at each unload), and the generic kernel's
-	# two passes, 21 to 25.
+	# 32 to 35 (stress_test's 200 load/unload cycles alone take 18 to 20
+	# there: RCU-tasks grace periods at each unload), and the generic
+	# kernel's two passes, 21 to 25.
 	tmo=3600
 	# Single-threaded TCG: multi-threaded TCG crashes 6.1 when a kprobe
 	# on handle_mm_fault() is (un)registered while another vCPU faults in
