@@ -51,7 +51,16 @@ u32 fl_gen;
 u32 fl_reset_count;
 struct fl_pcpu __percpu *fl_pcpu;
 
-/* Folds and removals, against global readers (see the top of this file). */
+/*
+ * Folds and removals, against global readers (see the top of this file).
+ * Its writers take fl_fold_lock, also from an RCU callback (softirq:
+ * fl_task_free()), and write a record's seqcount inside, which the fault
+ * path writes with interrupts on: to lockdep, one class of seqcount for
+ * every record, that looks like an interrupt-unsafe lock under an
+ * interrupt-safe one.  A seqcount writer never waits, so there is no
+ * deadlock to find: the sections under fl_fold_lock, and the readers
+ * that may run under it, use the raw_ (unannotated) seqcount calls.
+ */
 static DEFINE_RAW_SPINLOCK(fl_fold_lock);
 static seqcount_raw_spinlock_t fl_fold_seq =
 	SEQCNT_RAW_SPINLOCK_ZERO(fl_fold_seq, &fl_fold_lock);
@@ -212,7 +221,7 @@ static struct fl_rec *fl_task_create(void)
 		return NULL;
 
 	raw_spin_lock_irqsave(&fl_fold_lock, irqflags);
-	write_seqcount_begin(&fl_fold_seq);
+	raw_write_seqcount_begin(&fl_fold_seq);
 	raw_spin_lock(&fl_tab.lock);
 	p = fl_lookup(pkey);
 	if (p && p->start_time != leader->start_time) {
@@ -236,7 +245,7 @@ static struct fl_rec *fl_task_create(void)
 	fl_index_insert(current->pid, r - fl_tab.recs);
 out:
 	raw_spin_unlock(&fl_tab.lock);
-	write_seqcount_end(&fl_fold_seq);
+	raw_write_seqcount_end(&fl_fold_seq);
 	raw_spin_unlock_irqrestore(&fl_fold_lock, irqflags);
 	return r;
 }
@@ -272,10 +281,10 @@ struct fl_rec *fl_task_lookup_current(void)
 			   r->start_time != current->start_time))) {
 		/* Left over from a thread whose exit we missed: start anew. */
 		raw_spin_lock_irqsave(&fl_fold_lock, irqflags);
-		write_seqcount_begin(&fl_fold_seq);
+		raw_write_seqcount_begin(&fl_fold_seq);
 		fl_gone_add(r);
 		fl_rec_fill(r, current->pid, current);
-		write_seqcount_end(&fl_fold_seq);
+		raw_write_seqcount_end(&fl_fold_seq);
 		raw_spin_unlock_irqrestore(&fl_fold_lock, irqflags);
 	}
 	if (unlikely(!r)) {
@@ -324,7 +333,7 @@ static void fl_task_fold(struct task_struct *p, struct fl_rec *r)
 	u32 gen;
 
 	raw_spin_lock_irqsave(&fl_fold_lock, irqflags);
-	write_seqcount_begin(&fl_fold_seq);
+	raw_write_seqcount_begin(&fl_fold_seq);
 	if (!proc) {
 		/* Only if the process record was taken by a reused tgid. */
 		fl_gone_add(r);
@@ -335,7 +344,7 @@ static void fl_task_fold(struct task_struct *p, struct fl_rec *r)
 	}
 
 	raw_spin_lock(&proc->lock);
-	write_seqcount_begin(&proc->seq);
+	raw_write_seqcount_begin(&proc->seq);
 	gen = READ_ONCE(fl_gen);
 	if (proc->gen != gen) {
 		fl_tstats_init(&proc->st);
@@ -355,10 +364,10 @@ static void fl_task_fold(struct task_struct *p, struct fl_rec *r)
 	raw_spin_lock(&fl_tab.lock);
 	fl_index_remove(r);
 	raw_spin_unlock(&fl_tab.lock);
-	write_seqcount_end(&proc->seq);
+	raw_write_seqcount_end(&proc->seq);
 	raw_spin_unlock(&proc->lock);
 out:
-	write_seqcount_end(&fl_fold_seq);
+	raw_write_seqcount_end(&fl_fold_seq);
 	raw_spin_unlock_irqrestore(&fl_fold_lock, irqflags);
 }
 
@@ -412,7 +421,7 @@ void fl_task_free(struct task_struct *p)
 	unsigned long irqflags;
 
 	raw_spin_lock_irqsave(&fl_fold_lock, irqflags);
-	write_seqcount_begin(&fl_fold_seq);
+	raw_write_seqcount_begin(&fl_fold_seq);
 	raw_spin_lock(&fl_tab.lock);
 	r = fl_lookup(p->pid);
 	if (r && r->start_time == p->start_time) {
@@ -427,7 +436,7 @@ void fl_task_free(struct task_struct *p)
 		}
 	}
 	raw_spin_unlock(&fl_tab.lock);
-	write_seqcount_end(&fl_fold_seq);
+	raw_write_seqcount_end(&fl_fold_seq);
 	raw_spin_unlock_irqrestore(&fl_fold_lock, irqflags);
 }
 
@@ -506,7 +515,7 @@ static bool fl_rec_snapshot(struct fl_rec *r, struct fl_rec *snap)
 	unsigned int seq;
 
 	do {
-		seq = read_seqcount_begin(&r->seq);
+		seq = raw_read_seqcount_begin(&r->seq);
 		snap->key = READ_ONCE(r->key);
 		snap->tgid = r->tgid;
 		snap->gen = r->gen;
@@ -551,7 +560,7 @@ static void fl_global_records(struct faultlat_stats *st, struct fl_rec *tmp)
 	unsigned int seq, tries;
 
 	for (tries = 0; tries < 4; tries++) {
-		seq = read_seqcount_begin(&fl_fold_seq);
+		seq = raw_read_seqcount_begin(&fl_fold_seq);
 		fl_global_pass(st, tmp);
 		if (!read_seqcount_retry(&fl_fold_seq, seq))
 			return;

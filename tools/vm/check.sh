@@ -20,7 +20,8 @@
 # cloud kernel (cloud-amd64, booted from disk images: it has no 9p).
 #
 # Two lanes, one per CPU (a guest runs in one QEMU thread): the debug
-# kernel's build (nice 19) and suite in the second, the rest in the first;
+# kernel's build (nice 19), its suite and the planted bugs in the second,
+# the rest in the first;
 # the first lane's output is shown live, the second's after it (and in
 # out/check-lane2.log meanwhile).  FAULTLAT_LANES=1 runs one after the
 # other.  Cold (the debug kernel not cached), from a fresh clone on this
@@ -211,15 +212,15 @@ run_part() {
 }
 
 # Two lanes, one per CPU (QEMU runs a guest in one thread): the debug
-# kernel (built at nice 19, then its suite) in the second, everything else
-# in the first, in order; plant-check, after the kernels there, waits
-# for the debug kernel's build (debug-kernel.sh's lock) if it is not done.
+# kernel (built at nice 19, then its suite) and the planted bugs (which
+# boot it) in the second, everything else in the first, in order.
 # FAULTLAT_LANES=1 runs everything in one lane, in the table's order.
 lanes=${FAULTLAT_LANES:-2}
 [ "$(nproc)" -ge 2 ] || lanes=1
 lane1=() lane2=()
 for i in "${!parts[@]}"; do
-	if [ "$lanes" -gt 1 ] && [ "${parts[i]}" = "kernel debug" ]; then
+	if [ "$lanes" -gt 1 ] &&
+	   { [ "${parts[i]}" = "kernel debug" ] || [ "${parts[i]}" = plant ]; }; then
 		lane2+=("$i")
 	else
 		lane1+=("$i")
