@@ -7,6 +7,7 @@
 
 #include <linux/types.h>
 #include <linux/seqlock.h>
+#include <linux/string.h>
 #include <linux/spinlock.h>
 #include <linux/uidgid.h>
 #include <linux/sched.h>
@@ -103,6 +104,28 @@ void fl_hist_combine(struct faultlat_hist *all, const struct faultlat_hist *a,
 									\
 		FL_HIST_RECORD_IN(hist, fl_bucket(ns__), ns__);		\
 	} while (0)
+
+/**
+ * fl_seq_copy() - copy what a seqcount's writer writes, as of one moment
+ * @s: the seqcount its one writer (per CPU) writes under
+ * @dst: where the copy goes
+ * @src: what the writer writes
+ * @len: its size
+ *
+ * For the per-CPU totals' readers (tasks.c, tlb.c): retried until no
+ * write section overlapped the copy.  raw_: no lockdep annotation, the
+ * writers never wait.
+ */
+static inline void fl_seq_copy(const seqcount_t *s, void *dst,
+			       const void *src, size_t len)
+{
+	unsigned int seq;
+
+	do {
+		seq = raw_read_seqcount_begin(s);
+		memcpy(dst, src, len);
+	} while (read_seqcount_retry(s, seq));
+}
 
 /* stats.c: what one fault adds to a set of statistics */
 

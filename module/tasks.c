@@ -595,17 +595,13 @@ void fl_global_read(struct faultlat_stats *st, u64 *dropped)
 		fl_global_records(st, &tmp);
 	for_each_possible_cpu(cpu) {
 		struct fl_pcpu *pc = per_cpu_ptr(fl_pcpu, cpu);
-		unsigned int seq;
 
 		if (READ_ONCE(pc->gen) != gen)
 			continue;
 		*dropped += READ_ONCE(pc->dropped);
 		if (!st)
 			continue;
-		do {
-			seq = raw_read_seqcount_begin(&pc->seq);
-			memcpy(&snap, &pc->st, sizeof(snap));
-		} while (read_seqcount_retry(&pc->seq, seq));
+		fl_seq_copy(&pc->seq, &snap, &pc->st, sizeof(snap));
 		fl_stats_add_gstats(st, &snap);
 	}
 	mutex_unlock(&snap_lock);

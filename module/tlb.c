@@ -446,23 +446,13 @@ void fl_tlb_ipi_hits(u64 hits[FAULTLAT_TLB_NR_IPI_FNS])
 /* Copy a CPU's flush part whole, as of one moment. */
 static void fl_tlb_flush_copy(struct fl_tlb_pcpu *pc, struct fl_tlb_flush *f)
 {
-	unsigned int seq;
-
-	do {
-		seq = raw_read_seqcount_begin(&pc->seq);
-		memcpy(f, &pc->f, sizeof(*f));
-	} while (read_seqcount_retry(&pc->seq, seq));
+	fl_seq_copy(&pc->seq, f, &pc->f, sizeof(*f));
 }
 
 /* ... and its irq part. */
 static void fl_tlb_irq_copy(struct fl_tlb_pcpu *pc, struct fl_tlb_irq *q)
 {
-	unsigned int seq;
-
-	do {
-		seq = raw_read_seqcount_begin(&pc->irq_seq);
-		memcpy(q, &pc->irq, sizeof(*q));
-	} while (read_seqcount_retry(&pc->irq_seq, seq));
+	fl_seq_copy(&pc->irq_seq, q, &pc->irq, sizeof(*q));
 }
 
 /*
