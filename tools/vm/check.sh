@@ -181,7 +181,9 @@ kernel_suite() {
 		"$((SECONDS - start))s"
 }
 
-# The parts, in the table's order: the kernels, then the planted bugs
+# The parts, in the table's order: first, that deps.sh installs every
+# command the project's scripts run (tools/vm/commands-test.sh, on the
+# host; logs in out/check-commands/); the kernels, then the planted bugs
 # (tools/vm/plant-check.sh: the debug kernel's detectors must fail a run
 # of the module with each bug, and pass the module as shipped; with the
 # debug kernel in FAULTLAT_FLAVOURS, FAULTLAT_PLANT_CHECK=0 leaves it
@@ -189,7 +191,7 @@ kernel_suite() {
 # DKMS, its module loaded in a guest of its own, make install, the man
 # page, the docs; FAULTLAT_PKG=0 leaves it out; logs in out/check-pkg/).
 read -ra flavours <<<"${FAULTLAT_FLAVOURS:-$default_flavours}"
-parts=()
+parts=(commands)
 for f in "${flavours[@]}"; do
 	parts+=("kernel $f")
 done
@@ -204,6 +206,8 @@ run_part() {
 	shift 2
 	case $part in
 	"kernel "*) kernel_suite "$item" "${part#kernel }" "$@" ;;
+	commands) host_suite "$item" commands "(host, deps.sh)" \
+		"$root/out/check-commands" "$vm/commands-test.sh" ;;
 	plant) host_suite "$item" plant-check "(debug, planted bugs)" \
 		"$root/out/plant-check" "$vm/plant-check.sh" ;;
 	pkg) host_suite "$item" packaging "(host, DKMS guest)" "$root/out/check-pkg" \

@@ -6,6 +6,7 @@
 # otherwise one `apt-get update` and one `apt-get install`.
 #
 #   tools/vm/deps.sh
+#   tools/vm/deps.sh --list	the package list, one a line, nothing installed
 set -euo pipefail
 
 pkgs=(
@@ -18,8 +19,11 @@ pkgs=(
 	# the debug kernel (tools/vm/debug-kernel.sh): here, so that it need
 	# not run apt-get while the other lane of make check does
 	linux-source-6.1 flex bison bc procps util-linux
-	# checkpatch
-	perl python3
+	# checkpatch; tools/vm/commands.py parses the scripts with shfmt;
+	# make style and the packaging tests list the tracked files
+	perl python3 shfmt git
+	# plant-check.sh: copies the module's tree, reads its symbols
+	rsync binutils
 	# packaging: DKMS, the docs and the man page (Sphinx, docutils' rst2man;
 	# groff and man render it in the tests), bash completion
 	dkms python3-sphinx python3-docutils groff-base man-db bash-completion
@@ -29,6 +33,11 @@ pkgs=(
 	# an SVG validator and renderer
 	prometheus prometheus-node-exporter libxml2-utils librsvg2-bin curl
 )
+
+if [ "${1:-}" = --list ]; then
+	printf '%s\n' "${pkgs[@]}"
+	exit 0
+fi
 
 # Not installed: a status other than "ii", or dpkg-query's
 # "no packages found matching P" (the name is the last field either way).
