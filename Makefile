@@ -3,8 +3,10 @@
 # faultlat: page-fault latency histograms, per task.
 #
 #   make                build the module, the client and the selftests
-#   make demo           boot Debian's 6.1 kernel in QEMU and run the demo
-#                       (PAGES=N to touch fewer than 1048576 pages)
+#   make demo           boot a Debian kernel in QEMU and run the demo
+#                       (PAGES=N to touch fewer than 1048576 pages;
+#                       KERNEL=6.1, 6.12 or 7.3, or a kernel.sh flavour
+#                       such as 6.12-rt-amd64)
 #   make check          run the selftests in QEMU on Debian's generic and
 #                       PREEMPT_RT kernels and on the debug kernel (KASAN,
 #                       lockdep, ...; built the first time), then the
@@ -70,7 +72,7 @@ check-all:
 	FAULTLAT_FLAVOURS="amd64 rt-amd64 debug cloud-amd64" tools/vm/check.sh
 
 demo:
-	tools/vm/demo.sh $(PAGES)
+	tools/vm/demo.sh $(if $(KERNEL),--kernel $(KERNEL)) $(PAGES)
 
 deps:
 	tools/vm/deps.sh

@@ -43,7 +43,6 @@ make_root() {
 	rm -rf "$tmp"
 	"$vm/apt.sh" "$release" sources >"$cache/roots/$release.list"
 	mmdebstrap --quiet --variant=buildd --include="$include" \
-		--customize-hook='rm -f "$1"/etc/apt/sources.list.d/*' \
 		"$release" "$tmp" "$cache/roots/$release.list" >&2
 	# apt inside the root: as root, no _apt sandbox (the lists are ours)
 	echo 'APT::Sandbox::User "root";' >"$tmp/etc/apt/apt.conf.d/90faultlat"

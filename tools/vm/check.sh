@@ -139,7 +139,7 @@ kernel_suite() {
 	tar -C "$root" -cf - --exclude='*.o' --exclude='*.ko' --exclude='.*.cmd' \
 		--exclude='*.mod' --exclude='*.mod.c' --exclude=modules.order \
 		--exclude=Module.symvers Kbuild module uapi | tar -C "$src" -xf -
-	if ! make -s -C "$FL_KDIR" M="$src" modules; then
+	if ! FL_KDIR=$FL_KDIR FL_BUILDROOT=${FL_BUILDROOT:-} "$vm/kmake.sh" "$src" -s modules; then
 		echo "check: $flavour: the module does not build, counted as a failure" >&2
 		result "$item" "$flavour" "$FL_RELEASE" 0 1 0 - - "$((SECONDS - start))s" "module build failed"
 		return

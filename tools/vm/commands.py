@@ -57,7 +57,9 @@ WRAPPERS = {
     'chrt': (set(), 1),
     'taskset': (set(), 1),
     'chroot': ({'--userspec', '--groups'}, 1),
-    'unshare': ({'--map-user', '--map-group', '--setgroups'}, 0),
+    'unshare': ({'--map-user', '--map-group', '--setgroups', '--propagation',
+                 '-S', '--setuid', '-G', '--setgid', '-R', '--root',
+                 '-w', '--wd'}, 0),
     'nsenter': ({'-t', '--target', '-S', '-G'}, 0),
     'setpriv': ({'--reuid', '--regid', '--groups', '--inh-caps',
                  '--ambient-caps', '--bounding-set'}, 0),
@@ -69,7 +71,7 @@ WRAPPERS = {
     'command': (set(), 0),
     'builtin': (set(), 0),
 }
-SHELLS = {'sh', 'bash', 'dash'}
+SHELLS = {'sh', 'bash', 'dash', '/bin/sh', '/bin/bash', '/usr/bin/bash'}
 # C functions of the tests that run a command, and which argument is it
 # (system()'s is shell code)
 C_RUNNERS = {'system': 0, 'fl_system': 0, 'fl_have': 0, 'fl_spawnl': 2,
@@ -195,7 +197,8 @@ class Finder:
     def shell_c(self, args, words, i, path, line0):
         """sh -c 'CODE' ...: CODE's commands, when it is literal."""
         for j in range(i + 1, len(words)):
-            if words[j] == '-c' and j + 1 < len(words):
+            w = words[j] or ''
+            if re.fullmatch(r'-[a-z]*c[a-z]*', w) and j + 1 < len(words):
                 if words[j + 1] is not None:
                     self.shell_text(words[j + 1], path,
                                     line0 + args[j + 1]['Pos']['Line'] - 1)

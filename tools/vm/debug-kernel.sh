@@ -141,7 +141,7 @@ fi
 touch "$dir/.used"
 
 release=$(cat "$dir/.done")
-printf 'FL_ABI=%q\nFL_FLAVOUR=debug\nFL_RELEASE=%q\nFL_VERSION=%q\nFL_KDIR=%q\n' \
+printf 'FL_ABI=%q\nFL_FLAVOUR=debug\nFL_RELEASE=%q\nFL_VERSION=%q\nFL_KDIR=%q\nFL_BUILDROOT=\n' \
 	"debug-${key:0:8}" "$release" "$srcver" "$tree"
 # FL_VMLINUX is what QEMU boots: the bzImage, not vmlinux, whose PVH entry
 # dies before the first console line with KASAN (QEMU simply exits).

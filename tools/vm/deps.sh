@@ -15,7 +15,9 @@ pkgs=(
 	gcc make libc6-dev pkg-config libelf-dev
 	libjson-c-dev libtraceevent-dev libtracefs-dev sparse
 	# VM rig: kernel package handling, initramfs, guest tools
-	qemu-system-x86 busybox-static kmod cpio xz-utils lz4 e2fsprogs
+	qemu-system-x86 busybox-static kmod cpio xz-utils lz4 zstd e2fsprogs
+	# trixie's and trixie-backports' kernels: a trixie build root
+	mmdebstrap
 	# the debug kernel (tools/vm/debug-kernel.sh): here, so that it need
 	# not run apt-get while the other lane of make check does
 	linux-source-6.1 flex bison bc procps util-linux

@@ -1,42 +1,56 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Fetch Debian's bookworm kernel for the VM rig: the headers are installed
-# on the host (the module builds against them), the image package is only
-# unpacked into the cache (never installed) with a fresh modules.dep.
+# Fetch a Debian kernel for the VM rig: its image package is only unpacked
+# into the cache (never installed) with a fresh modules.dep; its headers
+# are installed where the module is built: on the host for bookworm's 6.1,
+# in a trixie build root (tools/vm/buildroot.sh) for trixie's 6.12 and
+# trixie-backports' 7.x, whose kbuild needs trixie's C library and gcc-14.
 #
-#   tools/vm/kernel.sh [--flavour amd64|cloud-amd64|rt-amd64|debug]
-#   eval "$(tools/vm/kernel.sh)"
+#   tools/vm/kernel.sh [--flavour [SERIES-]amd64|cloud-amd64|rt-amd64|debug]
+#   eval "$(tools/vm/kernel.sh --flavour 6.12-rt-amd64)"
 #
-# The flavour "debug" is not Debian's: it is built from linux-source-6.1
-# by tools/vm/debug-kernel.sh (cached), which prints the same lines.
+# SERIES is the kernel's major.minor: 6.1 (the default, bookworm), 6.12
+# (trixie) or a 7.x of trixie-backports (the newest of that series there);
+# the rest is Debian's flavour.  The ABI and the version are resolved
+# from the archive at each run: Debian moves them forward.  The flavour
+# "debug" is not Debian's: it is built from linux-source-6.1 by
+# tools/vm/debug-kernel.sh (cached), which prints the same lines.
 #
 # Prints shell-evalable lines:
-#   FL_ABI       e.g. 6.1.0-56 (resolved from linux-image-<flavour> each run)
-#   FL_FLAVOUR   amd64, cloud-amd64, rt-amd64 or debug
-#   FL_RELEASE   uname -r of the guest, <abi>-<flavour>
+#   FL_ABI       e.g. 6.1.0-56, 6.12.118+deb13
+#   FL_FLAVOUR   the flavour as given (6.12-amd64), or debug
+#   FL_RELEASE   uname -r of the guest, <abi>-<Debian flavour>
 #   FL_VERSION   the Debian version of the headers and the image, the same
-#   FL_KDIR      kbuild tree, /usr/src/linux-headers-<release>
+#   FL_KDIR      kbuild tree, /usr/src/linux-headers-<release> (in the
+#                build root, if FL_BUILDROOT is set)
+#   FL_BUILDROOT the build root's release (trixie), or empty: the host
+#                (tools/vm/kmake.sh builds a module either way)
 #   FL_VMLINUZ   the kernel image in the cache
 #   FL_VMLINUX   the same, decompressed: QEMU boots its ELF PVH entry
 #                directly, which saves the seconds TCG spends decompressing
 #   FL_MODROOT   directory holding lib/modules/<release>
 set -euo pipefail
 
-flavour=amd64
+given=amd64
 while [ $# -gt 0 ]; do
 	case $1 in
-	--flavour) flavour=${2:?}; shift 2 ;;
-	--flavour=*) flavour=${1#*=}; shift ;;
-	*) echo "usage: $0 [--flavour amd64|cloud-amd64|rt-amd64|debug]" >&2; exit 2 ;;
+	--flavour) given=${2:?}; shift 2 ;;
+	--flavour=*) given=${1#*=}; shift ;;
+	*) echo "usage: $0 [--flavour [SERIES-]amd64|cloud-amd64|rt-amd64|debug]" >&2; exit 2 ;;
 	esac
 done
+[ "$given" != debug ] || exec "$(dirname "$0")/debug-kernel.sh"
+series=6.1 flavour=$given
+if [[ $given =~ ^([0-9]+\.[0-9]+)-(.*)$ ]]; then
+	series=${BASH_REMATCH[1]} flavour=${BASH_REMATCH[2]}
+fi
 case $flavour in
 amd64 | cloud-amd64 | rt-amd64) ;;
-debug) exec "$(dirname "$0")/debug-kernel.sh" ;;
-*) echo "kernel.sh: unknown flavour '$flavour'" >&2; exit 2 ;;
+*) echo "kernel.sh: unknown flavour '$given'" >&2; exit 2 ;;
 esac
 
+here=$(cd "$(dirname "$0")" && pwd)
 cache=${FAULTLAT_CACHE:-$HOME/.cache/faultlat}
 export DEBIAN_FRONTEND=noninteractive
 # The lists may be missing or older than the archive (a new ABI moves
@@ -108,15 +122,79 @@ fetch() {
 	[ "$(cat "$dir/.done" 2>/dev/null)" = "$version" ]
 }
 
+# trixie's 6.12 and trixie-backports' 7.x: the newest version of SERIES
+# that the archive has for linux-image-<flavour> (a metapackage), its ABI,
+# and the packages that hold the kernel and its modules: linux-image-R
+# itself up to 6.12; since 7.x a metapackage over linux-binary-R (vmlinuz
+# in /usr/lib/modules/R), linux-modules-R and linux-base-R (config,
+# System.map, modules.builtin: without it a built-in driver looks missing).  Modules are in /usr/lib/
+# modules, compressed (.ko.xz): moved to lib/modules, as the rig expects.
+# The headers go into the trixie build root.  Sets abi, release, version,
+# dir, like fetch().
+fetch_trixie() {
+	local apt=("$here/apt.sh" trixie) meta tmp pkgs deps p vmlinuz
+	meta=$("${apt[@]}" apt-cache madison "linux-image-$flavour" |
+		awk -F'|' -v s="$series." '{ gsub(/ /, "", $2) } index($2, s) == 1 { print $2 }' |
+		sort -V | tail -n1)
+	[ -n "$meta" ] || { echo "kernel.sh: no linux-image-$flavour $series.x in trixie" >&2; return 1; }
+	abi=$("${apt[@]}" apt-cache depends "linux-image-$flavour=$meta" |
+		sed -n "s/^ *Depends: linux-image-\(.*\)-$flavour\$/\1/p" | head -n1)
+	[ -n "$abi" ] || return 1
+	release=$abi-$flavour
+	version=$meta
+	dir=$cache/kernel/$release
+	"$here/buildroot.sh" trixie headers "$release" || return 1
+	[ "$(cat "$dir/.done" 2>/dev/null)" != "$version" ] || return 0
+
+	pkgs=("linux-image-$release")
+	deps=$("${apt[@]}" apt-cache depends "linux-image-$release=$version")
+	for p in linux-base linux-binary linux-modules; do
+		! grep -q "Depends: $p-$release\$" <<<"$deps" || pkgs+=("$p-$release")
+	done
+	echo "kernel.sh: unpacking ${pkgs[*]} $version into $dir" >&2
+	tmp=$(mktemp -d "$cache/kernel/.tmp.XXXXXX")
+	(cd "$tmp" && "${apt[@]}" apt-get download -q "${pkgs[@]/%/=$version}" >&2) || {
+		rm -rf "$tmp"
+		return 1
+	}
+	for p in "$tmp"/*.deb; do
+		dpkg -x "$p" "$tmp/root" || { rm -rf "$tmp"; return 1; }
+	done
+	if [ -d "$tmp/root/usr/lib/modules" ]; then
+		mkdir -p "$tmp/root/lib/modules"
+		mv "$tmp/root/usr/lib/modules/"* "$tmp/root/lib/modules/"
+	fi
+	mkdir -p "$tmp/root/boot"
+	for vmlinuz in "$tmp/root/boot/vmlinuz-$release" "$tmp/root/lib/modules/$release/vmlinuz"; do
+		[ ! -f "$vmlinuz" ] || break
+	done
+	[ -f "$tmp/root/boot/vmlinuz-$release" ] || mv "$vmlinuz" "$tmp/root/boot/vmlinuz-$release"
+	if depmod -b "$tmp/root" "$release" &&
+		unpack_vmlinux "$tmp/root/boot/vmlinuz-$release" \
+			"$tmp/root/boot/vmlinux-$release"; then
+		echo "$version" >"$tmp/root/.done"
+		rm -rf "$dir"
+		mv "$tmp/root" "$dir"
+	fi
+	rm -rf "$tmp"
+	[ "$(cat "$dir/.done" 2>/dev/null)" = "$version" ]
+}
+
 # One at a time: parallel runs would fetch the same kernel into one place.
 mkdir -p "$cache/kernel"
 exec 9>"$cache/kernel/.lock"
 flock 9
-fetch || { apt_update && fetch upgrade; } ||
-
-	{ echo "kernel.sh: cannot get linux-image-$flavour" >&2; exit 1; }
+buildroot=
+case $series in
+6.1) fetch || { apt_update && fetch upgrade; } ;;
+6.12 | 7.*)
+	buildroot=trixie
+	fetch_trixie || { FAULTLAT_APT_UPDATE=1 "$here/apt.sh" trixie update && fetch_trixie; } ;;
+*) echo "kernel.sh: unknown kernel series '$series' (6.1, 6.12, 7.x)" >&2; false ;;
+esac ||
+	{ echo "kernel.sh: cannot get linux-image-$flavour $series" >&2; exit 1; }
 
 printf 'FL_ABI=%q\nFL_FLAVOUR=%q\nFL_RELEASE=%q\nFL_VERSION=%q\nFL_KDIR=%q\n' \
-	"$abi" "$flavour" "$release" "$version" "/usr/src/linux-headers-$release"
-printf 'FL_VMLINUZ=%q\nFL_VMLINUX=%q\nFL_MODROOT=%q\n' \
-	"$dir/boot/vmlinuz-$release" "$dir/boot/vmlinux-$release" "$dir"
+	"$abi" "$given" "$release" "$version" "/usr/src/linux-headers-$release"
+printf 'FL_BUILDROOT=%q\nFL_VMLINUZ=%q\nFL_VMLINUX=%q\nFL_MODROOT=%q\n' \
+	"$buildroot" "$dir/boot/vmlinuz-$release" "$dir/boot/vmlinux-$release" "$dir"

@@ -93,9 +93,14 @@ kvars=$("$here/kernel.sh" --flavour "$flavour")
 eval "$kvars"
 
 mods=$FL_MODROOT/lib/modules/$FL_RELEASE
-# Built into the kernel (the debug kernel builds in what the rig needs).
-is_builtin() { grep -qE "(^|/)$1\.ko\$" "$mods/modules.builtin" 2>/dev/null; }
-have_mod() { is_builtin "$1" || grep -qE "(^|/)$1\.ko:" "$mods/modules.dep"; }
+# NAME: how modprobe would load it, dependencies first: "builtin NAME"
+# (built into the kernel: from modules.builtin.bin, which 7.x ships
+# without the plain modules.builtin) or "insmod PATH" lines; fails for a
+# module the kernel does not have.
+show_deps() {
+	modprobe -d "$FL_MODROOT" -S "$FL_RELEASE" --show-depends "$1" 2>/dev/null
+}
+have_mod() { show_deps "$1" >/dev/null; }
 if [ -z "$root" ]; then
 	root=disk
 	! have_mod 9p || root=9p
@@ -118,27 +123,18 @@ rm -f "$out"/{output.log,rc,tainted,dmesg.log,console.log,started,cmd.sh} \
 	"$out"/{live.log,work.img,results.img}
 
 # --- initramfs: busybox, /init and the modules needed to mount the root ---
-# Module and its dependencies, dependencies first (modules.dep lists the
-# deepest last, as modprobe loads them); nothing for a built-in one.
+# Each module and its dependencies, dependencies first, as modprobe loads
+# them; nothing for a built-in one.
 declare -A seen
 order=()
-add_mod() {
-	local line deps i
-	! is_builtin "$1" || return 0
-	line=$(grep -m1 -E "(^|/)$1\.ko:" "$mods/modules.dep") ||
-		{ echo "run-guest: no module $1" >&2; exit 1; }
-	[ -z "${seen[${line%%:*}]:-}" ] || return 0
-	read -ra deps <<<"${line#*:}"
-	for ((i = ${#deps[@]} - 1; i >= 0; i--)); do
-		add_mod "$(basename "${deps[i]}" .ko)"
-	done
-	seen[${line%%:*}]=1
-	order+=("${line%%:*}")
-}
 for m in "${rootmods[@]}"; do
-	add_mod "$m"
+	deps=$(show_deps "$m") || { echo "run-guest: no module $m in $FL_RELEASE" >&2; exit 1; }
+	while read -r how path _; do
+		[ "$how" = insmod ] && [ -z "${seen[$path]:-}" ] || continue
+		seen[$path]=1
+		order+=("$path")
+	done <<<"$deps"
 done
-
 busybox=/bin/busybox
 key=$( (echo "$FL_RELEASE $FL_VERSION ${order[*]}"; cat "$here/guest-init.sh" "$busybox") |
 	sha256sum | cut -c1-16)
@@ -152,9 +148,16 @@ if [ ! -f "$initrd" ]; then
 	cp "$busybox" "$tmp/bin/busybox"
 	cp "$here/guest-init.sh" "$tmp/init"
 	chmod 755 "$tmp/init"
+	# busybox's insmod takes plain ELF: trixie's modules are .ko.xz
 	i=10
 	for m in "${order[@]}"; do
-		cp "$mods/$m" "$tmp/modules/$i-$(basename "$m")"
+		base=$(basename "$m")
+		case $m in
+		*.ko.xz) xz -dc "$m" >"$tmp/modules/$i-${base%.xz}" ;;
+		*.ko.zst) zstd -qdc "$m" >"$tmp/modules/$i-${base%.zst}" ;;
+		*.ko.gz) gzip -dc "$m" >"$tmp/modules/$i-${base%.gz}" ;;
+		*) cp "$m" "$tmp/modules/$i-$base" ;;
+		esac
 		i=$((i + 1))
 	done
 	mknod "$tmp/dev/console" c 5 1 2>/dev/null || true
