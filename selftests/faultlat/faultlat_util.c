@@ -18,6 +18,7 @@
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 
 #include "faultlat_util.h"
@@ -338,6 +339,21 @@ int fl_proc_stat_flt(pid_t pid, struct fl_ru *ru)
 inval:
 	errno = EINVAL;
 	return -1;
+}
+
+int fl_kernel_version(void)
+{
+	struct utsname u;
+	int major, minor;
+
+	if (uname(&u) || sscanf(u.release, "%d.%d", &major, &minor) != 2)
+		return 0;
+	return major * 1000 + minor;
+}
+
+bool fl_pgfault_counts_retries(void)
+{
+	return fl_kernel_version() < 6004;
 }
 
 int fl_vmstat_open(void)

@@ -99,6 +99,19 @@ int fl_vmstat_open(void);
 int fl_vmstat_read(int fd, char *buf, size_t len);
 int fl_vmstat_get(const char *buf, const char *key, __u64 *val);
 
+/*
+ * The running kernel's version, major * 1000 + minor (6.12 is 6012), from
+ * uname(); 0 if it cannot be read.
+ */
+int fl_kernel_version(void);
+
+/*
+ * Whether /proc/vmstat's and memory.stat's pgfault count retried
+ * handle_mm_fault() calls: up to 6.3 (counted at every call's entry);
+ * since 6.4 only calls that do not return VM_FAULT_RETRY.
+ */
+bool fl_pgfault_counts_retries(void);
+
 /* Capabilities in effect (CapEff of /proc/self/status). */
 int fl_cap_eff(__u64 *caps);
 
