@@ -115,6 +115,18 @@ host_suite() {
 	result "$item" "$name" "$label" "$pass" "$fail" "$skip" "$rc" - "$((SECONDS - start))s"
 }
 
+# FLAVOUR: the probe modes its suite runs in.  Both (auto: direct calls;
+# kprobe: kretprobes) on 6.1's and 6.12's generic kernels, and with
+# FAULTLAT_ALL=1 (make check-all) on every generic kernel; auto alone on
+# the others.
+probe_modes() {
+	case $1 in
+	amd64 | 6.12-amd64) echo "auto kprobe" ;;
+	*-rt-amd64 | *-cloud-amd64 | debug) echo auto ;;
+	*) if [ "${FAULTLAT_ALL:-0}" = 1 ]; then echo "auto kprobe"; else echo auto; fi ;;
+	esac
+}
+
 # ITEM FLAVOUR [run-guest.sh options]: fetch or build that kernel, build
 # the module against it in a copy of its own (out/build-FLAVOUR: the other
 # lane builds for another kernel meanwhile; not under the guest's --out
@@ -149,14 +161,12 @@ kernel_suite() {
 	# there: RCU-tasks grace periods at each unload), and the generic
 	# kernel's two passes, 21 to 25.
 	tmo=3600
-	# Single-threaded TCG: multi-threaded TCG crashes 6.1 when a kprobe
-	# on handle_mm_fault() is (un)registered while another vCPU faults in
-	# it, even an empty one; with it, reload_test runs its other-CPU cases.
-	# Both probe modes (direct calls, kretprobes) on the generic kernel,
-	# the default one (auto: direct calls) on the others; FAULTLAT_PROBE_MODES
-	# overrides.
-	modes=auto
-	[ "$flavour" != amd64 ] || modes="auto kprobe"
+	# Single-threaded TCG: multi-threaded TCG crashes 6.1 and 6.12 when a
+	# kprobe on handle_mm_fault() is (un)registered while another vCPU
+	# faults in it, even an empty one, without faultlat; with it,
+	# reload_test runs its other-CPU cases.  probe_modes() says which
+	# probe modes; FAULTLAT_PROBE_MODES overrides.
+	modes=$(probe_modes "$flavour")
 	FAULTLAT_KO=$src/module/faultlat.ko \
 	FAULTLAT_CLIENT=$root/userspace/faultlat \
 	FAULTLAT_RELOAD_PARALLEL=1 \
@@ -216,15 +226,21 @@ run_part() {
 }
 
 # Two lanes, one per CPU (QEMU runs a guest in one thread): the debug
-# kernel (built at nice 19, then its suite) and the planted bugs (which
-# boot it) in the second, everything else in the first, in order.
+# kernel (built at nice 19, then its suite), the planted bugs (which boot
+# it) and the 7.x kernels in the second, everything else in the first,
+# in order.
 # FAULTLAT_LANES=1 runs everything in one lane, in the table's order.
+in_lane2() {
+	case $1 in
+	"kernel debug" | plant | "kernel 7."*) return 0 ;;
+	esac
+	return 1
+}
 lanes=${FAULTLAT_LANES:-2}
 [ "$(nproc)" -ge 2 ] || lanes=1
 lane1=() lane2=()
 for i in "${!parts[@]}"; do
-	if [ "$lanes" -gt 1 ] &&
-	   { [ "${parts[i]}" = "kernel debug" ] || [ "${parts[i]}" = plant ]; }; then
+	if [ "$lanes" -gt 1 ] && in_lane2 "${parts[i]}"; then
 		lane2+=("$i")
 	else
 		lane1+=("$i")
