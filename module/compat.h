@@ -2,24 +2,54 @@
 /*
  * faultlat: every difference between kernel versions and flavours.
  *
- * faultlat targets Debian's 6.1 kernels (generic, cloud, rt).  Anything
- * that differs between versions or flavours is decided here and nowhere
- * else.
+ * faultlat targets Debian's kernels: bookworm's 6.1 (generic, cloud, rt),
+ * trixie's 6.12 and trixie-backports' 7.3 (generic, rt).  Anything that
+ * differs between versions or flavours is decided here (and in Kbuild, for
+ * what the build needs) and nowhere else: the other files use the kernel's
+ * own names, which this file provides where a kernel lacks them, or the
+ * fl_ helpers below.  Included by tramp.S too: its C part is
+ * !__ASSEMBLY__.
  */
 #ifndef _FAULTLAT_COMPAT_H
 #define _FAULTLAT_COMPAT_H
+
+#include <linux/version.h>
+
+/*
+ * Kernel versions, compared in one place.  LINUX_VERSION_CODE and
+ * KERNEL_VERSION() cap the sublevel at 255 (4.9 and 4.14 went past it, a
+ * long-lived 6.1 may too: 6.1.256 and 6.1.300 would compare equal), so
+ * FL_KERNEL_VERSION() gives each part 16 bits, from version.h's
+ * LINUX_VERSION_MAJOR, _PATCHLEVEL and _SUBLEVEL, as lttng-modules'
+ * kernel-version.h does.  FL_KERNEL_RANGE() is [low, high): a difference
+ * that came with 6.4 is FL_KERNEL_RANGE(6, 1, 0, 6, 4, 0) on the old side.
+ */
+#define FL_KERNEL_VERSION(a, b, c)					\
+	(((a) * 0x100000000ULL) + ((b) * 0x10000ULL) + (c))
+#ifdef LINUX_VERSION_SUBLEVEL
+#define FL_LINUX_VERSION_CODE						\
+	FL_KERNEL_VERSION(LINUX_VERSION_MAJOR, LINUX_VERSION_PATCHLEVEL, \
+			  LINUX_VERSION_SUBLEVEL)
+#else
+#define FL_LINUX_VERSION_CODE	0ULL
+#endif
+#define FL_KERNEL_RANGE(a_low, b_low, c_low, a_high, b_high, c_high)	\
+	(FL_KERNEL_VERSION(a_low, b_low, c_low) <= FL_LINUX_VERSION_CODE && \
+	 FL_KERNEL_VERSION(a_high, b_high, c_high) > FL_LINUX_VERSION_CODE)
+#define FL_KERNEL_AT_LEAST(a, b, c)					\
+	(FL_KERNEL_VERSION(a, b, c) <= FL_LINUX_VERSION_CODE)
+
+#if !FL_KERNEL_AT_LEAST(6, 1, 0)
+#error "faultlat needs Linux 6.1 or later"
+#endif
+
+#ifndef __ASSEMBLY__
 
 #include <linux/sched/clock.h>
 #include <linux/jump_label.h>
 #include <linux/math64.h>
 #include <asm/msr.h>
 #include <asm/ptrace.h>
-
-/*
- * Kbuild warns when the kernel is not 6.1 (VERSION.PATCHLEVEL, which avoids
- * 6.1's LINUX_VERSION_CODE capping the sublevel at 255).  Differences
- * between flavours (generic, cloud, rt) are decided below as they appear.
- */
 
 /*
  * The clock of every latency (clock.c): the TSC where it is constant and
@@ -98,5 +128,7 @@ struct fl_flush_tlb_info {
  * flushes the whole mm above this many pages.  6.1's default.
  */
 #define FL_TLB_CEILING_DEFAULT	33
+
+#endif /* !__ASSEMBLY__ */
 
 #endif /* _FAULTLAT_COMPAT_H */
