@@ -45,6 +45,7 @@
 
 #ifndef __ASSEMBLY__
 
+#include <linux/ftrace.h>
 #include <linux/sched/clock.h>
 #include <linux/jump_label.h>
 #include <linux/math64.h>
@@ -109,6 +110,53 @@ static inline void fl_regs_args(const struct pt_regs *regs,
 #define FL_HAVE_DIRECT	(IS_ENABLED(CONFIG_DYNAMIC_FTRACE_WITH_DIRECT_CALLS) && \
 			 !IS_ENABLED(CONFIG_X86_KERNEL_IBT))
 #define FL_FENTRY_SIZE	5
+
+/*
+ * Attaching a direct trampoline.  6.1 has register_ftrace_direct(ip, addr)
+ * and unregister_ftrace_direct(ip, addr), one trampoline per ip: what
+ * faultlat was written and tested with there.  6.4 removed them and gave
+ * their names to the ftrace_ops-based API that 6.0 had added as
+ * *_ftrace_direct_multi(): register_ftrace_direct(ops, addr) attaches
+ * @addr at every ip of the ops's filter (ftrace_set_filter_ip()), and
+ * unregister_ftrace_direct(ops, addr, free_filters) detaches it (as in the
+ * kernel's samples/ftrace/ftrace-direct.c).  The two take different things,
+ * so faultlat calls these, with both: an ops of its own per site and the
+ * ip.  ftrace_location(), which would check an ip first, is not exported.
+ *
+ * Return: 0; -ENODEV when @ip is not an ftrace location; -EBUSY when
+ * another direct trampoline (a BPF trampoline) is attached there; another
+ * negative errno from ftrace.
+ */
+static inline int fl_register_ftrace_direct(struct ftrace_ops *ops,
+					    unsigned long ip,
+					    unsigned long addr)
+{
+	int err;
+
+#if FL_KERNEL_RANGE(6, 1, 0, 6, 4, 0)
+	err = register_ftrace_direct(ip, addr);
+#else
+	err = ftrace_set_filter_ip(ops, ip, 0, 0);
+	if (!err) {
+		err = register_ftrace_direct(ops, addr);
+		if (err)
+			ftrace_free_filter(ops);
+	}
+#endif
+	/* not an ftrace location */
+	return err == -EINVAL ? -ENODEV : err;
+}
+
+static inline int fl_unregister_ftrace_direct(struct ftrace_ops *ops,
+					      unsigned long ip,
+					      unsigned long addr)
+{
+#if FL_KERNEL_RANGE(6, 1, 0, 6, 4, 0)
+	return unregister_ftrace_direct(ip, addr);
+#else
+	return unregister_ftrace_direct(ops, addr, true);
+#endif
+}
 
 /*
  * struct flush_tlb_info, the argument of flush_tlb_func() and of the

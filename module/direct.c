@@ -56,6 +56,9 @@ unsigned long fl_direct_body[FL_NR_SITES];
 /* direct-traced calls between entry and return hooks (direct.h) */
 DEFINE_PER_CPU(long, fl_d_inflight);
 
+/* the ftrace_ops of each site's direct call (6.4+: compat.h) */
+static struct ftrace_ops fl_direct_ops[FL_NR_SITES];
+
 /* any site is attached directly: sched_switch watches for blocking */
 static bool fl_d_active;
 
@@ -175,21 +178,18 @@ int fl_direct_attach(struct fl_site *s)
 		return -ENOEXEC;
 	fl_direct_body[s->id] = s->addr + FL_FENTRY_SIZE;
 	WRITE_ONCE(fl_d_active, true);
-	err = register_ftrace_direct(s->addr, (unsigned long)fl_tramps[s->id]);
-	if (err) {
+	err = fl_register_ftrace_direct(&fl_direct_ops[s->id], s->addr,
+					(unsigned long)fl_tramps[s->id]);
+	if (err)
 		fl_direct_body[s->id] = 0;
-		/* not an ftrace location */
-		if (err == -EINVAL)
-			err = -ENODEV;
-	}
 	return err;
 }
 
 /* Remove the direct call of @s: no new call enters its trampoline. */
 void fl_direct_detach(struct fl_site *s)
 {
-	int err = unregister_ftrace_direct(s->addr,
-					   (unsigned long)fl_tramps[s->id]);
+	int err = fl_unregister_ftrace_direct(&fl_direct_ops[s->id], s->addr,
+					      (unsigned long)fl_tramps[s->id]);
 
 	WARN_ONCE(err, "faultlat: unregister_ftrace_direct(%s): %d\n", s->sym,
 		  err);
