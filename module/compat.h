@@ -103,13 +103,17 @@ static inline void fl_regs_args(const struct pt_regs *regs,
 
 /*
  * Direct calls (direct.c, tramp.S): ftrace's direct-call trampolines, whose
- * call sites are the 5-byte fentry call at a function's first instruction.
- * With IBT the first instruction is an ENDBR and the body would need one
- * to be called indirectly: not supported, kretprobes then.
+ * call sites are the fentry call at a function's entry (after its ENDBR
+ * where the kernel has IBT, as in Debian's 6.12 and 7.3; direct.c finds
+ * it).  The C halves call the bodies, just after the fentry call, by
+ * static calls: direct calls, so a body needs no ENDBR where the CPU
+ * enforces IBT.  Without the architecture's static calls they would be
+ * indirect: no direct calls then.
  */
 #define FL_HAVE_DIRECT	(IS_ENABLED(CONFIG_DYNAMIC_FTRACE_WITH_DIRECT_CALLS) && \
-			 !IS_ENABLED(CONFIG_X86_KERNEL_IBT))
-#define FL_FENTRY_SIZE	5
+			 IS_ENABLED(CONFIG_HAVE_STATIC_CALL))
+/* the fentry call's size (asm/ftrace.h) */
+#define FL_FENTRY_SIZE	MCOUNT_INSN_SIZE
 
 /*
  * Attaching a direct trampoline.  6.1 has register_ftrace_direct(ip, addr)
@@ -177,6 +181,24 @@ struct fl_flush_tlb_info {
  */
 #define FL_TLB_CEILING_DEFAULT	33
 
-#endif /* !__ASSEMBLY__ */
+#else /* __ASSEMBLY__ */
+
+#include <asm/nospec-branch.h>
+
+/*
+ * Call depth tracking (6.2, CONFIG_MITIGATION_CALL_DEPTH_TRACKING, active
+ * with retbleed=stuff) counts calls in the callee's padding and returns
+ * in the return thunk.  ftrace patches a direct call to the trampoline,
+ * not to a padding thunk, so the trampoline counts its own call
+ * (arch/x86/kernel/ftrace.c: "The trampoline does the depth accounting
+ * itself"), as ftrace's own trampolines and the kernel's samples do.
+ * 6.1 has no such tracking.
+ */
+#if FL_KERNEL_RANGE(6, 1, 0, 6, 2, 0)
+.macro CALL_DEPTH_ACCOUNT
+.endm
+#endif
+
+#endif /* __ASSEMBLY__ */
 
 #endif /* _FAULTLAT_COMPAT_H */

@@ -44,14 +44,24 @@
 #include <linux/delay.h>
 #include <linux/jiffies.h>
 #include <linux/sched.h>
+#include <linux/static_call.h>
 #include <linux/uaccess.h>
 
 #include "compat.h"
 #include "direct.h"
 #include "faultlat.h"
 
-/* The bodies the trampolines call, by enum fl_site_id (tramp.S). */
-unsigned long fl_direct_body[FL_NR_SITES];
+/*
+ * The bodies the C halves call (direct.h), set when their site is
+ * attached; never called before.
+ */
+DEFINE_STATIC_CALL_NULL(fl_body_fault, fl_fault_fn);
+DEFINE_STATIC_CALL_NULL(fl_body_range, fl_body_fn);
+DEFINE_STATIC_CALL_NULL(fl_body_func, fl_body_fn);
+DEFINE_STATIC_CALL_NULL(fl_body_ipi0, fl_body_fn);
+DEFINE_STATIC_CALL_NULL(fl_body_ipi1, fl_body_fn);
+DEFINE_STATIC_CALL_NULL(fl_body_ipi2, fl_body_fn);
+DEFINE_STATIC_CALL_NULL(fl_body_ipi3, fl_body_fn);
 
 /* direct-traced calls between entry and return hooks (direct.h) */
 DEFINE_PER_CPU(long, fl_d_inflight);
@@ -100,13 +110,13 @@ const char *fl_direct_why(u32 err)
 	case FAULTLAT_DIRECT_EFORCED:
 		return "probe_mode=kprobe";
 	case EOPNOTSUPP:
-		return "the kernel has no ftrace direct calls (or has IBT)";
+		return "the kernel has no ftrace direct calls";
 	case EBUSY:
 		return "another direct trampoline is attached (BPF fentry/fexit: bpftrace kfunc?)";
 	case ENOENT:
 		return "no such function in this kernel";
 	case ENOEXEC:
-		return "no fentry call at the function's first instruction";
+		return "no fentry call at the function's entry";
 	case ENODEV:
 		return "ftrace does not trace this function";
 	case E2BIG:
@@ -117,11 +127,18 @@ const char *fl_direct_why(u32 err)
 }
 
 /**
- * fl_direct_lookup() - every site's address, by name
+ * fl_direct_lookup() - every site's fentry call, by name
  *
- * kallsyms_lookup_name() is not exported.  A kprobe registered disabled
- * resolves its symbol without arming anything (no text patching), and
- * unregistering them all at once costs one RCU grace period, not one per
+ * kallsyms_lookup_name() and ftrace_location() are not exported.  A kprobe
+ * registered disabled resolves its symbol without arming anything (no
+ * text patching), and finds the fentry call as ftrace would: it puts a
+ * probe on a function's entry after the function's ENDBR where the kernel
+ * has IBT (arch_adjust_kprobe_addr(): the ENDBR, or the 4-byte NOP it
+ * becomes where boot sealed it, is not the entry's instruction), and flags
+ * it KPROBE_FLAG_FTRACE when that is exactly an ftrace location
+ * (check_ftrace_location(): ftrace_location(addr) == addr), the fentry
+ * call's address.  So the site is never assumed at +0 or +4.
+ * Unregistering them all at once costs one RCU grace period, not one per
  * site: loading faster matters to whoever reloads the module in a loop.
  */
 void fl_direct_lookup(void)
@@ -135,16 +152,18 @@ void fl_direct_lookup(void)
 		kps[i].symbol_name = fl_sites[i]->sym;
 		kps[i].flags = KPROBE_FLAG_DISABLED;
 		fl_sites[i]->addr = 0;
+		fl_sites[i]->fentry = false;
 		if (register_kprobe(&kps[i]))
 			continue;
 		fl_sites[i]->addr = (unsigned long)kps[i].addr;
+		fl_sites[i]->fentry = kps[i].flags & KPROBE_FLAG_FTRACE;
 		list[n++] = &kps[i];
 	}
 	if (n)
 		unregister_kprobes(list, n);
 }
 
-/* The fentry site as ftrace leaves it: its 5-byte NOP, or a call. */
+/* The fentry call as ftrace leaves it: its 5-byte NOP, or a call. */
 static bool fl_is_fentry(unsigned long addr)
 {
 	static const u8 nop5[FL_FENTRY_SIZE] = { 0x0f, 0x1f, 0x44, 0x00, 0x00 };
@@ -153,6 +172,40 @@ static bool fl_is_fentry(unsigned long addr)
 	if (copy_from_kernel_nofault(insn, (void *)addr, sizeof(insn)))
 		return false;
 	return insn[0] == 0xe8 || !memcmp(insn, nop5, sizeof(insn));
+}
+
+/*
+ * Site @id's body is at @body, just after its fentry call: patch its C
+ * half's calls to call it directly.  No ENDBR there, so no indirect call
+ * may reach it where the CPU enforces IBT; a direct call needs none.
+ */
+static void fl_direct_set_body(unsigned int id, unsigned long body)
+{
+	/* a case per site */
+	BUILD_BUG_ON(FAULTLAT_TLB_NR_IPI_FNS != 4);
+	switch (id) {
+	case FL_SITE_FAULT:
+		static_call_update(fl_body_fault, (fl_fault_fn *)body);
+		break;
+	case FL_SITE_TLB_RANGE:
+		static_call_update(fl_body_range, (fl_body_fn *)body);
+		break;
+	case FL_SITE_TLB_FUNC:
+		static_call_update(fl_body_func, (fl_body_fn *)body);
+		break;
+	case FL_SITE_TLB_IPI0:
+		static_call_update(fl_body_ipi0, (fl_body_fn *)body);
+		break;
+	case FL_SITE_TLB_IPI0 + 1:
+		static_call_update(fl_body_ipi1, (fl_body_fn *)body);
+		break;
+	case FL_SITE_TLB_IPI0 + 2:
+		static_call_update(fl_body_ipi2, (fl_body_fn *)body);
+		break;
+	case FL_SITE_TLB_IPI0 + 3:
+		static_call_update(fl_body_ipi3, (fl_body_fn *)body);
+		break;
+	}
 }
 
 /**
@@ -171,17 +224,13 @@ int fl_direct_attach(struct fl_site *s)
 		return -E2BIG;
 	if (!s->addr)	/* fl_direct_lookup() found none */
 		return -ENOENT;
-	if (!fl_is_fentry(s->addr))
+	if (!s->fentry || !fl_is_fentry(s->addr))
 		return -ENOEXEC;
-	/* fl_body_fault (tramp.S) calls handle_mm_fault's body by its symbol */
-	if (s->id == FL_SITE_FAULT && s->addr != (unsigned long)handle_mm_fault)
-		return -ENOEXEC;
-	fl_direct_body[s->id] = s->addr + FL_FENTRY_SIZE;
+	/* before any call can reach the C half */
+	fl_direct_set_body(s->id, s->addr + FL_FENTRY_SIZE);
 	WRITE_ONCE(fl_d_active, true);
 	err = fl_register_ftrace_direct(&fl_direct_ops[s->id], s->addr,
 					(unsigned long)fl_tramps[s->id]);
-	if (err)
-		fl_direct_body[s->id] = 0;
 	return err;
 }
 

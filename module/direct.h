@@ -7,10 +7,12 @@
 #ifndef _FAULTLAT_DIRECT_H
 #define _FAULTLAT_DIRECT_H
 
+#include <linux/mm.h>
 #include <linux/mm_types.h>
 #include <linux/module.h>
 #include <linux/percpu.h>
 #include <linux/preempt.h>
+#include <linux/static_call.h>
 #include <linux/types.h>
 
 #include "faultlat.h"
@@ -29,9 +31,6 @@ DECLARE_PER_CPU(long, fl_d_inflight);
 #define FL_BENCH_EMPTY_HOOKS 0
 #endif
 
-/* the bodies the trampolines call, by enum fl_site_id */
-extern unsigned long fl_direct_body[FL_NR_SITES];
-
 /* tramp.S, one per site */
 void fl_tramp_fault(void);
 void fl_tramp_tlb_range(void);
@@ -42,15 +41,28 @@ void fl_tramp_tlb_ipi2(void);
 void fl_tramp_tlb_ipi3(void);
 
 /* a traced function's body as the C halves call it: six register arguments */
-typedef unsigned long (*fl_body_t)(unsigned long, unsigned long,
-				   unsigned long, unsigned long,
-				   unsigned long, unsigned long);
+typedef unsigned long fl_body_fn(unsigned long, unsigned long,
+				 unsigned long, unsigned long,
+				 unsigned long, unsigned long);
 
-struct pt_regs;
+/* handle_mm_fault()'s */
+typedef vm_fault_t fl_fault_fn(struct vm_area_struct *vma,
+			       unsigned long address, unsigned int flags,
+			       struct pt_regs *regs);
 
-/* handle_mm_fault()'s body (tramp.S) */
-vm_fault_t fl_body_fault(struct vm_area_struct *vma, unsigned long address,
-			 unsigned int flags, struct pt_regs *regs);
+/*
+ * The traced functions' bodies, just after their fentry call, which each
+ * C half calls by a static call of its own (direct.c): a direct call,
+ * patched in when the site is attached.  An indirect call would need an
+ * ENDBR at its target where the CPU enforces IBT, and a body has none.
+ */
+DECLARE_STATIC_CALL(fl_body_fault, fl_fault_fn);
+DECLARE_STATIC_CALL(fl_body_range, fl_body_fn);
+DECLARE_STATIC_CALL(fl_body_func, fl_body_fn);
+DECLARE_STATIC_CALL(fl_body_ipi0, fl_body_fn);
+DECLARE_STATIC_CALL(fl_body_ipi1, fl_body_fn);
+DECLARE_STATIC_CALL(fl_body_ipi2, fl_body_fn);
+DECLARE_STATIC_CALL(fl_body_ipi3, fl_body_fn);
 
 /* the fault site's C half, written out in probes.c */
 vm_fault_t fl_dcall_fault(struct vm_area_struct *vma, unsigned long address,
@@ -132,16 +144,11 @@ fl_dcall_exit(struct fl_site *s, typeof_member(struct fl_site, leave) leave,
 	preempt_enable_notrace();
 }
 
-/* The body of site @id, for its C half. */
-static __always_inline fl_body_t fl_body(unsigned int id)
-{
-	return (fl_body_t)READ_ONCE(fl_direct_body[id]);
-}
-
 /*
  * The C half of site @site's trampoline (tramp.S), fl_dcall_##name():
  * entered with the traced function's register arguments, it runs the entry
- * half, calls the body with the same arguments, runs the exit half and
+ * half, calls the body (static call fl_body_##name) with the same
+ * arguments, runs the exit half and
  * returns the body's return value.  The arguments a site's prototype does
  * not have are whatever the registers held, passed on unread.  Its arrays
  * stay within their bounds by construction: no stack protector (one
@@ -162,13 +169,13 @@ static __always_inline fl_body_t fl_body(unsigned int id)
 		struct fl_rec *r__;					\
 		unsigned long ret__;					\
 		unsigned int track__;					\
-		fl_body_t body__ = fl_body(s__->id);			\
 									\
 		if (FL_BENCH_EMPTY_HOOKS)				\
-			return body__(a0, a1, a2, a3, a4, a5);		\
+			return static_call(fl_body_##name)(a0, a1, a2,	\
+							   a3, a4, a5);	\
 		track__ = fl_dcall_enter(s__, enter, data__, args__, &r__, \
 					 s__->task, false);		\
-		ret__ = body__(a0, a1, a2, a3, a4, a5);			\
+		ret__ = static_call(fl_body_##name)(a0, a1, a2, a3, a4, a5); \
 		fl_dcall_exit(s__, leave, data__, ret__, r__, track__);	\
 		return ret__;						\
 	}

@@ -489,7 +489,9 @@ enum fl_attach_how { FL_ATTACH_OFF, FL_ATTACH_KPROBE, FL_ATTACH_DIRECT };
  * @how: enum fl_attach_how
  * @direct_err: why it is not attached directly: 0 when it is, else a
  *	positive errno (FAULTLAT_DIRECT_E* in the uapi header)
- * @addr: its address (fl_direct_lookup()), for a direct call
+ * @addr: its entry as kprobes place a probe there, after its ENDBR if any
+ *	(fl_direct_lookup()), for a direct call
+ * @fentry: @addr is ftrace's patch site, the fentry call
  * @rp: its kretprobe, when attached that way
  */
 struct fl_site {
@@ -506,6 +508,7 @@ struct fl_site {
 	u8 how;
 	u32 direct_err;
 	unsigned long addr;
+	bool fentry;
 	struct kretprobe rp;
 };
 

@@ -218,9 +218,7 @@ static_assert(sizeof(struct fl_call) <= FL_SITE_DATA_WORDS * sizeof(u64));
 typedef vm_fault_t (*fl_fault_proto)(struct vm_area_struct *, unsigned long,
 				     unsigned int, struct pt_regs *);
 static_assert(__same_type(&handle_mm_fault, fl_fault_proto));
-static_assert(__same_type(&fl_body_fault, fl_fault_proto));
-/* tramp.S's fl_body_fault jumps to handle_mm_fault + 5 */
-static_assert(FL_FENTRY_SIZE == 5);
+static_assert(__same_type(&handle_mm_fault, fl_fault_fn *));
 
 struct fl_site fl_site_fault = {
 	.sym = "handle_mm_fault",
@@ -260,10 +258,10 @@ notrace vm_fault_t fl_dcall_fault(struct vm_area_struct *vma,
 	vm_fault_t ret;
 
 	if (FL_BENCH_EMPTY_HOOKS)
-		return fl_body_fault(vma, address, flags, regs);
+		return static_call(fl_body_fault)(vma, address, flags, regs);
 	track = fl_dcall_enter(&fl_site_fault, fl_fault_enter, &c, args, &r,
 			       true, true);
-	ret = fl_body_fault(vma, address, flags, regs);
+	ret = static_call(fl_body_fault)(vma, address, flags, regs);
 	fl_dcall_exit(&fl_site_fault, fl_fault_record, &c,
 		      (__force unsigned long)ret, r, track);
 	if (trace_fault_enabled() && (track & FL_DC_TRACK))

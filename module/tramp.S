@@ -12,9 +12,26 @@
  *
  *  1. it calls its C half (fl_dcall_*(), direct.h and probes.c) with them:
  *     the C half runs the entry hook, calls the body with the same
- *     arguments, runs the exit hook and returns the body's return value;
+ *     arguments (a static call: a direct call, direct.c), runs the exit
+ *     hook and returns the body's return value;
  *  2. drops its own return address (into the body, which has run) and
  *     returns to the traced function's caller with that value.
+ *
+ * IBT: the trampoline begins with an ENDBR where the kernel has IBT, as
+ * the kernel's samples/ftrace direct trampolines (ASM_ENDBR) and BPF
+ * trampolines do.  No indirect branch reaches it today: the patched
+ * fentry site calls it directly, and ftrace's trampoline, when it shares
+ * the site, gets there by a RET, which IBT does not check (the kernel has
+ * no shadow stack).  But its address is taken (given to ftrace), and
+ * objtool --ibt wants every function whose address is taken to start
+ * with an ENDBR ("data relocation to !ENDBR" on 7.3), which then keeps
+ * the module loader from sealing it.  SYM_TYPED_FUNC_START(), the start
+ * of a global whose address is taken, has the ENDBR on every kernel we
+ * build for; SYM_FUNC_START() had it on 6.1 and 6.12, not on 7.3.  The
+ * body, which has no ENDBR, is only ever called directly (direct.c).
+ *
+ * Call depth tracking: CALL_DEPTH_ACCOUNT (compat.h) counts the call into
+ * the trampoline, which its RET's return thunk counts back.
  *
  * Unwinding: the kernel's unwinder is ORC, whose tables objtool makes from
  * every instruction's stack state; the trampoline needs no frame of its
@@ -28,11 +45,16 @@
  * Only functions of at most six register arguments (no stack arguments)
  * may be traced this way; direct.c checks that from their prototypes.
  */
+#include <linux/cfi_types.h>
 #include <linux/linkage.h>
+#include <asm/nospec-branch.h>
 #include <asm/unwind_hints.h>
 
+#include "compat.h"
+
 .macro FL_TRAMP name:req, half:req
-SYM_FUNC_START(\name)
+SYM_TYPED_FUNC_START(\name)
+	CALL_DEPTH_ACCOUNT
 	call	\half
 	/* the body's return address: it has run */
 	addq	$8, %rsp
@@ -40,17 +62,6 @@ SYM_FUNC_START(\name)
 	RET
 SYM_FUNC_END(\name)
 .endm
-
-/*
- * handle_mm_fault()'s body, just after its fentry call, for its C half
- * to call directly: an indirect call through fl_direct_body[] costs a
- * retpoline's four instructions where the kernel has them.  The site's
- * address is handle_mm_fault's (direct.c checks), its fentry call 5 bytes
- * (FL_FENTRY_SIZE, probes.c asserts).
- */
-SYM_FUNC_START(fl_body_fault)
-	jmp	handle_mm_fault + 5
-SYM_FUNC_END(fl_body_fault)
 
 FL_TRAMP fl_tramp_fault, fl_dcall_fault
 FL_TRAMP fl_tramp_tlb_range, fl_dcall_range
