@@ -163,6 +163,19 @@ static inline int fl_unregister_ftrace_direct(struct ftrace_ops *ops,
 }
 
 /*
+ * sched_process_exit: 6.16 gave it group_dead and moved it from after
+ * exit_mm() to before (the patch "exit: move and extend
+ * sched_process_exit() tracepoint"; 6.12 has the old one, 7.3 the new).
+ * The probe's parameters, after its data: tracepoints.c checks them
+ * against the tracepoint's own at build time.
+ */
+#if FL_KERNEL_AT_LEAST(6, 16, 0)
+#define FL_TP_PROTO_SCHED_PROCESS_EXIT	struct task_struct *p, bool group_dead
+#else
+#define FL_TP_PROTO_SCHED_PROCESS_EXIT	struct task_struct *p
+#endif
+
+/*
  * struct flush_tlb_info, the argument of flush_tlb_func() and of the
  * *_flush_tlb_multi() functions: 6.1 hides it from modules (#ifndef MODULE
  * in asm/tlbflush.h).  Its head, which is all we read, as in 6.1.

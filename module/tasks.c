@@ -375,9 +375,13 @@ out:
  * fl_task_exit() - a thread exits: fold its record into its process's
  * @p: the exiting thread (current)
  *
- * Called from the sched_process_exit tracepoint, after exit_mm(): the
- * thread takes no more faults on user memory.  A retry still pending is an
- * abandoned fault.
+ * Called from the sched_process_exit tracepoint, after exit_mm() before
+ * 6.16: the thread takes no more faults on user memory.  A retry still
+ * pending is an abandoned fault.  Since 6.16 the tracepoint comes before
+ * exit_mm() (compat.h), whose mm_release() may still fault on user memory
+ * (clear_child_tid, the robust futex list): such a fault makes the thread
+ * a new record, which sched_process_free removes into the global totals
+ * only, not its process's.  Not handled yet.
  */
 void fl_task_exit(struct task_struct *p)
 {

@@ -15,10 +15,13 @@
 #include <linux/sched.h>
 #include <linux/string.h>
 #include <linux/tracepoint.h>
+#include <trace/events/sched.h>
+#include <trace/events/tlb.h>
 
+#include "compat.h"
 #include "faultlat.h"
 
-static void fl_on_exit(void *data, struct task_struct *p)
+static void fl_on_exit(void *data, FL_TP_PROTO_SCHED_PROCESS_EXIT)
 {
 	fl_task_exit(p);
 }
@@ -44,6 +47,20 @@ static void fl_on_tlb_flush(void *data, int reason, unsigned long pages)
 {
 	fl_tlb_on_flush_event(reason, pages);
 }
+
+/*
+ * The probes' prototypes are the tracepoints' own (a probe is registered
+ * as a void *): checked against their register_trace_*() declarations,
+ * which no code here calls (the tracepoints are not exported).
+ */
+#define FL_TP_CHECK(name, probe)					\
+	static_assert(__same_type(&register_trace_##name,		\
+				  int (*)(typeof(probe) *, void *)))
+FL_TP_CHECK(sched_process_exit, fl_on_exit);
+FL_TP_CHECK(sched_process_free, fl_on_free);
+FL_TP_CHECK(sched_process_exec, fl_on_exec);
+FL_TP_CHECK(sched_switch, fl_on_switch);
+FL_TP_CHECK(tlb_flush, fl_on_tlb_flush);
 
 /**
  * struct fl_tp - a kernel tracepoint we attach to
