@@ -177,8 +177,23 @@ static inline int fl_unregister_ftrace_direct(struct ftrace_ops *ops,
 
 /*
  * struct flush_tlb_info, the argument of flush_tlb_func() and of the
- * *_flush_tlb_multi() functions: 6.1 hides it from modules (#ifndef MODULE
- * in asm/tlbflush.h).  Its head, which is all we read, as in 6.1.
+ * *_flush_tlb_multi() functions: hidden from modules (#ifndef MODULE in
+ * asm/tlbflush.h).  Its head, which is all we read, is the same in 6.1,
+ * 6.12 and 7.3 (mm, start, end, new_tlb_gen, initiating_cpu; 7.3 aligns
+ * the struct, which moves none of them).  So are the prototypes tlb.c
+ * traces: flush_tlb_mm_range(mm, start, end, stride_shift, freed_tables),
+ * flush_tlb_func(void *info), native_flush_tlb_multi(cpumask, info).
+ *
+ * Differences tlb.c does not handle yet:
+ *  - 6.15's CONFIG_BROADCAST_TLB_FLUSH (on in Debian's 7.3): on AMD CPUs
+ *    with INVLPGB, an mm with a global ASID (one running on several CPUs
+ *    at once) is flushed by a broadcast INVLPGB and TLBSYNC, with no IPI:
+ *    flush_tlb_mm_range() calls neither a *_flush_tlb_multi() function
+ *    nor flush_tlb_func(), so such a flush counts as local_only, its
+ *    remote CPUs receive nothing, and the tlb_flush event says
+ *    remote_cpus=0 (its latency includes the TLBSYNC wait).
+ *  - 7.3's tlb:tlb_flush has a sixth reason, TLB_REMOTE_WRONG_CPU, which
+ *    the uapi's FAULTLAT_TLB_NR_REASONS (5) has no room for: not counted.
  */
 struct fl_flush_tlb_info {
 	struct mm_struct *mm;
@@ -190,7 +205,8 @@ struct fl_flush_tlb_info {
 
 /*
  * tlb_single_page_flush_ceiling is not exported either: flush_tlb_mm_range()
- * flushes the whole mm above this many pages.  6.1's default.
+ * flushes the whole mm above this many pages.  The default of 6.1 and
+ * 6.12.
  */
 #define FL_TLB_CEILING_DEFAULT	33
 
