@@ -139,16 +139,17 @@ static inline int fl_register_ftrace_direct(struct ftrace_ops *ops,
 
 #if FL_KERNEL_RANGE(6, 1, 0, 6, 4, 0)
 	err = register_ftrace_direct(ip, addr);
-#else
-	err = ftrace_set_filter_ip(ops, ip, 0, 0);
-	if (!err) {
-		err = register_ftrace_direct(ops, addr);
-		if (err)
-			ftrace_free_filter(ops);
-	}
-#endif
 	/* not an ftrace location */
 	return err == -EINVAL ? -ENODEV : err;
+#else
+	err = ftrace_set_filter_ip(ops, ip, 0, 0);
+	if (err)	/* -EINVAL: not an ftrace location */
+		return err == -EINVAL ? -ENODEV : err;
+	err = register_ftrace_direct(ops, addr);
+	if (err)
+		ftrace_free_filter(ops);
+	return err;
+#endif
 }
 
 static inline int fl_unregister_ftrace_direct(struct ftrace_ops *ops,
