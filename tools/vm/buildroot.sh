@@ -10,8 +10,8 @@
 #   tools/vm/buildroot.sh RELEASE root           make the root (cached), print its path
 #   tools/vm/buildroot.sh RELEASE headers KREL   install linux-headers-KREL in it
 #   tools/vm/buildroot.sh RELEASE run DIR CMD... CMD in the root, with DIR (a
-#                                                directory of the host) at the
-#                                                same path, as its cwd
+#                                                directory of the host, not /)
+#                                                at the same path, as its cwd
 #
 # The root is $FAULTLAT_CACHE/roots/RELEASE, made with mmdebstrap from the
 # archive and sources that tools/vm/apt.sh uses; apt-get inside it
@@ -101,6 +101,8 @@ run)
 	dir=${1:?usage: $0 RELEASE run DIR CMD...}
 	shift
 	dir=$(cd "$dir" && pwd)
+	# the host's / mounted over the root's would run CMD on the host
+	[ "$dir" != / ] || { echo "buildroot.sh: run DIR: not /" >&2; exit 2; }
 	flock -u 9
 	in_root "$dir" "$@"
 	;;
