@@ -7,16 +7,17 @@
 #
 #   tools/vm/demo.sh [--kernel FLAVOUR] [PAGES]
 #
-# FLAVOUR is kernel.sh's (make demo KERNEL=6.12, or 6.12-rt-amd64, 7.3,
-# ...; a bare series means its generic kernel); PAGES defaults to 1048576,
-# as in the article.
+# FLAVOUR is kernel.sh's (make demo KERNEL=6.1, or 6.12-rt-amd64, 7.3,
+# ...; a bare series means its generic kernel); the default is Debian's
+# current stable release's, 6.12.  PAGES defaults to 1048576, as in the
+# article.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(dirname "$(dirname "$here")")
 cd "$top"
 
-kernel=amd64
+kernel=6.12-amd64
 if [ "${1:-}" = --kernel ]; then
 	kernel=${2:?usage: $0 [--kernel FLAVOUR] [PAGES]}
 	shift 2
