@@ -26,6 +26,9 @@
 #   dkms      dkms add + build in a private DKMS tree against the test
 #             kernel's headers, then (unless --no-guest) boots the test
 #             kernel in QEMU and loads the DKMS-built module there
+#   dkms-root dkms add + build, as on a trixie machine, in the trixie build
+#             root against each of FAULTLAT_PKG_KERNELS' headers (default
+#             6.12-amd64 7.3-amd64): the module is built for that release
 #
 # Builds happen in a copy of the sources in a temporary directory: other
 # builds in the checkout (make check) are left alone.  Needs root only
@@ -47,7 +50,7 @@ while [ $# -gt 0 ]; do
 	esac
 done
 groups=("$@")
-[ ${#groups[@]} -gt 0 ] || groups=(kconfig modinfo install man completion docs dkms)
+[ ${#groups[@]} -gt 0 ] || groups=(kconfig modinfo install man completion docs dkms dkms-root)
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/faultlat-pkg.XXXXXX")
 guest_log=
@@ -534,6 +537,38 @@ group_dkms() {
 		not_ok "dkms: the guest booted and ran its checks" \
 			"run-guest.sh exited with $rc:" "$(tail -n 20 "$tmp/guest.log")"
 	fi
+}
+
+# --- dkms in the trixie build root ---
+# FLAVOUR: dkms (trixie's) adds and builds the module against that
+# kernel's headers in the build root, in a private DKMS tree.
+dkms_root_build() {
+	local kv d ko
+	kv=$(tools/vm/kernel.sh --flavour "$1") && eval "$kv" || return 1
+	[ -n "$FL_BUILDROOT" ] || { echo "$1 is built on the host"; return 1; }
+	tools/vm/buildroot.sh "$FL_BUILDROOT" install dkms || return 1
+	d=$tmp/dkms-$1
+	mkdir -p "$d/tree" "$d/src" "$d/install"
+	make -s -C "$src" dkms-src DKMS_SRC="$d/src/faultlat-$version" || return 1
+	for cmd in "add -m faultlat -v $version" \
+		"build -m faultlat -v $version -k $FL_RELEASE --kernelsourcedir $FL_KDIR"; do
+		# shellcheck disable=SC2086  # the words of one dkms command
+		tools/vm/buildroot.sh "$FL_BUILDROOT" run "$d" env \
+			mok_signing_key="$d/mok.key" mok_certificate="$d/mok.pub" \
+			dkms --dkmstree "$d/tree" --sourcetree "$d/src" \
+			--installtree "$d/install" $cmd || return 1
+	done
+	ko=$d/tree/faultlat/$version/$FL_RELEASE/x86_64/module/faultlat.ko
+	[ "$(modinfo -F vermagic "$ko" | cut -d' ' -f1)" = "$FL_RELEASE" ] &&
+		[ "$(modinfo -F version "$ko")" = "$version" ] ||
+		{ echo "$ko: not $FL_RELEASE's faultlat $version"; return 1; }
+}
+group_dkms-root() {
+	local f
+	for f in ${FAULTLAT_PKG_KERNELS:-6.12-amd64 7.3-amd64}; do
+		check "dkms-root: dkms add + build for $f in its build root" \
+			dkms_root_build "$f"
+	done
 }
 
 for g in "${groups[@]}"; do

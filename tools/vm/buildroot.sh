@@ -9,6 +9,7 @@
 #
 #   tools/vm/buildroot.sh RELEASE root           make the root (cached), print its path
 #   tools/vm/buildroot.sh RELEASE headers KREL   install linux-headers-KREL in it
+#   tools/vm/buildroot.sh RELEASE install PKG... install Debian packages in it
 #   tools/vm/buildroot.sh RELEASE run DIR CMD... CMD in the root, with DIR (a
 #                                                directory of the host, not /)
 #                                                at the same path, as its cwd
@@ -77,6 +78,20 @@ update_root() {
 	touch "$stamp"
 }
 
+# PKG...: apt-get install in the root; on failure (lists older than the
+# archive), once more after an update
+install_pkgs() {
+	update_root
+	echo "buildroot.sh: installing $* in the $release root" >&2
+	in_root "" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+		--no-install-recommends "$@" >&2 || {
+		rm -f "$root/.updated"
+		update_root
+		in_root "" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+			--no-install-recommends "$@" >&2
+	}
+}
+
 mkdir -p "$cache/roots"
 exec 9>"$cache/roots/.$release.lock"
 flock 9
@@ -85,17 +100,16 @@ case $cmd in
 root) echo "$root" ;;
 headers)
 	krel=${1:?usage: $0 RELEASE headers KREL}
-	[ -d "$root/usr/src/linux-headers-$krel" ] && exit 0
-	update_root
-	echo "buildroot.sh: installing linux-headers-$krel in the $release root" >&2
-	in_root "" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
-		--no-install-recommends "linux-headers-$krel" >&2 || {
-		# lists older than the archive: once more, after an update
-		rm -f "$root/.updated"
-		update_root
-		in_root "" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
-			--no-install-recommends "linux-headers-$krel" >&2
-	}
+	[ -d "$root/usr/src/linux-headers-$krel" ] || install_pkgs "linux-headers-$krel"
+	;;
+install)
+	[ $# -gt 0 ] || { echo "usage: $0 RELEASE install PKG..." >&2; exit 2; }
+	missing=()
+	for p in "$@"; do
+		in_root "" dpkg-query -W -f='${db:Status-Abbrev}' "$p" 2>/dev/null |
+			grep -q '^ii' || missing+=("$p")
+	done
+	[ ${#missing[@]} -eq 0 ] || install_pkgs "${missing[@]}"
 	;;
 run)
 	dir=${1:?usage: $0 RELEASE run DIR CMD...}
