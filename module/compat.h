@@ -168,12 +168,17 @@ static inline int fl_unregister_ftrace_direct(struct ftrace_ops *ops,
  * exit_mm() to before (the patch "exit: move and extend
  * sched_process_exit() tracepoint"; 6.12 has the old one, 7.3 the new).
  * The probe's parameters, after its data: tracepoints.c checks them
- * against the tracepoint's own at build time.
+ * against the tracepoint's own at build time.  FL_EXIT_BEFORE_EXIT_MM:
+ * the exiting thread may still fault (mm_release(): clear_child_tid, the
+ * robust futex list) and flush TLBs (exit_mm()'s unmapping) after the
+ * tracepoint, so its record is only marked then (tasks.c).
  */
 #if FL_KERNEL_AT_LEAST(6, 16, 0)
 #define FL_TP_PROTO_SCHED_PROCESS_EXIT	struct task_struct *p, bool group_dead
+#define FL_EXIT_BEFORE_EXIT_MM		1
 #else
 #define FL_TP_PROTO_SCHED_PROCESS_EXIT	struct task_struct *p
+#define FL_EXIT_BEFORE_EXIT_MM		0
 #endif
 
 /*

@@ -307,6 +307,10 @@ void fl_tlb_stats_finish(struct faultlat_tlb_stats *st);
  * @tlb_ipi_targets: the other CPUs it targeted
  * @dcalls: direct-traced calls the thread is inside (direct.c)
  * @dheld: the thread blocked inside one: it holds a module reference
+ * @exiting: the thread passed its sched_process_exit tracepoint, which
+ *	comes before exit_mm() since 6.16: the record stays, counted with its
+ *	process but not as a live thread, until sched_process_free folds it
+ *	(FL_EXIT_BEFORE_EXIT_MM)
  * @st: the fault statistics
  * @tlb: the TLB-flush statistics
  */
@@ -328,6 +332,7 @@ struct fl_rec {
 	u32 tlb_ipi_targets;
 	u32 dcalls;
 	bool dheld;
+	bool exiting;
 	struct fl_tstats st;
 	struct fl_ttlb tlb;
 };

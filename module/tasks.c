@@ -40,6 +40,7 @@
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 
+#include "compat.h"
 #include "faultlat.h"
 
 unsigned int fl_max_tasks = 4096;
@@ -197,6 +198,7 @@ static void fl_rec_fill(struct fl_rec *r, u32 key, struct task_struct *t)
 	r->tlb_ipi = false;
 	r->dcalls = 0;
 	r->dheld = false;
+	r->exiting = false;
 	fl_tstats_init(&r->st);
 	fl_ttlb_init(&r->tlb);
 	WRITE_ONCE(r->key, key);
@@ -322,26 +324,14 @@ struct fl_rec *fl_task_find_current(void)
 }
 
 /*
- * Fold record @r of thread @p (current) into its process's record and free
- * it.  Readers of the process see the thread either live or folded.
+ * Add record @r of thread @p into its process's record @proc and free it,
+ * under fl_fold_lock in fl_fold_seq's write section.  @cred: the thread's
+ * credentials, which the process record takes, or NULL (not current).
  */
-static void fl_task_fold(struct task_struct *p, struct fl_rec *r)
+static void fl_fold_into(struct fl_rec *proc, struct fl_rec *r,
+			 struct task_struct *p, const struct cred *cred)
 {
-	struct fl_rec *proc = fl_lookup(p->tgid | FL_KEY_PROC);
-	const struct cred *cred = current_cred();
-	unsigned long irqflags;
 	u32 gen;
-
-	raw_spin_lock_irqsave(&fl_fold_lock, irqflags);
-	raw_write_seqcount_begin(&fl_fold_seq);
-	if (!proc) {
-		/* Only if the process record was taken by a reused tgid. */
-		fl_gone_add(r);
-		raw_spin_lock(&fl_tab.lock);
-		fl_index_remove(r);
-		raw_spin_unlock(&fl_tab.lock);
-		goto out;
-	}
 
 	raw_spin_lock(&proc->lock);
 	raw_write_seqcount_begin(&proc->seq);
@@ -357,8 +347,10 @@ static void fl_task_fold(struct task_struct *p, struct fl_rec *r)
 		/* a retry still pending is an abandoned fault */
 		proc->st.abandoned += r->retry_pending;
 	}
-	proc->uid = cred->uid;
-	proc->euid = cred->euid;
+	if (cred) {
+		proc->uid = cred->uid;
+		proc->euid = cred->euid;
+	}
 	if (p->pid == p->tgid)
 		memcpy(proc->comm, p->comm, sizeof(proc->comm) - 1);
 	raw_spin_lock(&fl_tab.lock);
@@ -366,7 +358,33 @@ static void fl_task_fold(struct task_struct *p, struct fl_rec *r)
 	raw_spin_unlock(&fl_tab.lock);
 	raw_write_seqcount_end(&proc->seq);
 	raw_spin_unlock(&proc->lock);
-out:
+}
+
+/* Under fl_fold_lock, in fl_fold_seq's write section: @r into fl_gone. */
+static void fl_gone_remove(struct fl_rec *r)
+{
+	fl_gone_add(r);
+	raw_spin_lock(&fl_tab.lock);
+	fl_index_remove(r);
+	raw_spin_unlock(&fl_tab.lock);
+}
+
+/*
+ * Fold record @r of thread @p (current) into its process's record and free
+ * it.  Readers of the process see the thread either live or folded.
+ */
+static void fl_task_fold(struct task_struct *p, struct fl_rec *r)
+{
+	struct fl_rec *proc = fl_lookup(p->tgid | FL_KEY_PROC);
+	unsigned long irqflags;
+
+	raw_spin_lock_irqsave(&fl_fold_lock, irqflags);
+	raw_write_seqcount_begin(&fl_fold_seq);
+	if (proc)
+		fl_fold_into(proc, r, p, current_cred());
+	else
+		/* Only if the process record was taken by a reused tgid. */
+		fl_gone_remove(r);
 	raw_write_seqcount_end(&fl_fold_seq);
 	raw_spin_unlock_irqrestore(&fl_fold_lock, irqflags);
 }
@@ -378,17 +396,25 @@ out:
  * Called from the sched_process_exit tracepoint, after exit_mm() before
  * 6.16: the thread takes no more faults on user memory.  A retry still
  * pending is an abandoned fault.  Since 6.16 the tracepoint comes before
- * exit_mm() (compat.h), whose mm_release() may still fault on user memory
- * (clear_child_tid, the robust futex list): such a fault makes the thread
- * a new record, which sched_process_free removes into the global totals
- * only, not its process's.  Not handled yet.
+ * exit_mm() (FL_EXIT_BEFORE_EXIT_MM), whose mm_release() may still fault
+ * on user memory (clear_child_tid, the robust futex list) and whose
+ * unmapping flushes TLBs: the record is only marked exiting, so that those
+ * still count in it, and its process no longer counts it as a live thread;
+ * sched_process_free folds it (fl_task_free()).
  */
 void fl_task_exit(struct task_struct *p)
 {
 	struct fl_rec *r = fl_lookup(p->pid);
 
-	if (r && r->start_time == p->start_time)
-		fl_task_fold(p, r);
+	if (!r || r->start_time != p->start_time)
+		return;
+	if (FL_EXIT_BEFORE_EXIT_MM) {
+		raw_write_seqcount_begin(&r->seq);
+		r->exiting = true;
+		raw_write_seqcount_end(&r->seq);
+		return;
+	}
+	fl_task_fold(p, r);
 }
 
 /**
@@ -416,22 +442,28 @@ void fl_task_exec(struct task_struct *p, pid_t old_pid)
  * fl_task_free() - a task's last reference is gone
  * @p: the task
  *
- * Called from the sched_process_free tracepoint (an RCU callback).  When
- * the group leader goes, the process was reaped: drop its record.
+ * Called from the sched_process_free tracepoint (an RCU callback).  A
+ * thread's record still there is one marked exiting (folded into its
+ * process's record now), or one whose exit was not seen (into the global
+ * totals only).  When the group leader goes, the process was reaped: drop
+ * its record.
  */
 void fl_task_free(struct task_struct *p)
 {
-	struct fl_rec *r;
+	struct fl_rec *r, *proc;
 	unsigned long irqflags;
 
 	raw_spin_lock_irqsave(&fl_fold_lock, irqflags);
 	raw_write_seqcount_begin(&fl_fold_seq);
-	raw_spin_lock(&fl_tab.lock);
 	r = fl_lookup(p->pid);
 	if (r && r->start_time == p->start_time) {
-		fl_gone_add(r);
-		fl_index_remove(r);
+		proc = r->exiting ? fl_lookup(p->tgid | FL_KEY_PROC) : NULL;
+		if (proc)
+			fl_fold_into(proc, r, p, NULL);
+		else
+			fl_gone_remove(r);
 	}
+	raw_spin_lock(&fl_tab.lock);
 	if (p->pid == p->tgid) {
 		r = fl_lookup(p->tgid | FL_KEY_PROC);
 		if (r && r->start_time == p->start_time) {
@@ -526,6 +558,7 @@ static bool fl_rec_snapshot(struct fl_rec *r, struct fl_rec *snap)
 		snap->uid = r->uid;
 		snap->euid = r->euid;
 		snap->start_time = r->start_time;
+		snap->exiting = r->exiting;
 		memcpy(snap->comm, r->comm, sizeof(snap->comm));
 		memcpy(&snap->st, &r->st, sizeof(snap->st));
 		memcpy(&snap->tlb, &r->tlb, sizeof(snap->tlb));
@@ -661,7 +694,8 @@ static void fl_view_process_pass(struct fl_rec *proc, struct fl_rec *tmp,
 			continue;
 		fl_stats_add_tstats(&v->st, &tmp->st);
 		fl_tlb_stats_add_ttlb(&v->tlb, &tmp->tlb);
-		v->nr_threads++;
+		/* a thread past its exit tracepoint counts, but is not live */
+		v->nr_threads += !tmp->exiting;
 	}
 }
 
