@@ -12,23 +12,23 @@
 #   FAULTLAT_FLAVOURS="amd64 debug" tools/vm/check.sh
 #
 # The kernels (FAULTLAT_FLAVOURS, kernel.sh's flavours) are by default
-# $default_flavours below: Debian's generic and PREEMPT_RT kernels and the
-# debug kernel (KASAN, lockdep, kmemleak, UBSAN, ...; built from
-# linux-source-6.1 by tools/vm/debug-kernel.sh, cached).  With the debug
-# kernel come the planted bugs (tools/vm/plant-check.sh); last, the
-# packaging tests (tools/pkg/test.sh).  `make check-all` adds Debian's
-# cloud kernel (cloud-amd64, booted from disk images: it has no 9p).
+# $default_flavours below: Debian 12's generic 6.1, Debian 13's generic
+# and PREEMPT_RT 6.12, trixie-backports' generic 7.x and the debug kernel
+# (KASAN, lockdep, kmemleak, UBSAN, ...; built from linux-source-6.1 by
+# tools/vm/debug-kernel.sh, cached).  With the debug kernel come the
+# planted bugs (tools/vm/plant-check.sh); last, the packaging tests
+# (tools/pkg/test.sh).  `make check-all` (FAULTLAT_ALL=1) runs
+# $all_flavours: every flavour of the three series, both probe modes on
+# every generic kernel, and the stress test's 200 load/unload cycles on
+# each, which make check cuts to FAULTLAT_STRESS_CYCLES (default
+# $stress_cycles).
 #
 # Two lanes, one per CPU (a guest runs in one QEMU thread): the debug
-# kernel's build (nice 19), its suite and the planted bugs in the second,
-# the rest in the first;
-# the first lane's output is shown live, the second's after it (and in
-# out/check-lane2.log meanwhile).  FAULTLAT_LANES=1 runs one after the
-# other.  Cold (the debug kernel not cached), from a fresh clone on this
-# 2-CPU machine: 44 minutes (the first lane 44, the second 39, of which
-# the debug kernel's build 22), when the stress test stopped its 200
-# load/unload cycles at 300 s; with all of them on every kernel, 59 to
-# 66 estimated (lane 1; lane 2 about 46); see Documentation/testing.rst.
+# kernel's build (nice 19), its suite, the planted bugs and the 7.x
+# kernels in the second, the rest in the first; the first lane's output
+# is shown live, the second's after it (and in out/check-lane2.log
+# meanwhile).  FAULTLAT_LANES=1 runs one after the other.  The measured
+# times are in Documentation/testing.rst and the README.
 #
 # The last line is "N passed, N failed" (", N skipped" when any were),
 # summed over the Totals lines: passed = pass + xfail, failed = fail +
@@ -42,7 +42,15 @@
 
 set -euo pipefail
 
-default_flavours="amd64 rt-amd64 debug"
+default_flavours="amd64 6.12-amd64 6.12-rt-amd64 7.3-amd64 debug"
+all_flavours="amd64 rt-amd64 cloud-amd64 6.12-amd64 6.12-rt-amd64 6.12-cloud-amd64"
+all_flavours+=" 7.3-amd64 7.3-rt-amd64 debug"
+stress_cycles=30
+if [ "${FAULTLAT_ALL:-0}" = 1 ]; then
+	default_flavours=$all_flavours
+else
+	export FAULTLAT_STRESS_CYCLES=${FAULTLAT_STRESS_CYCLES:-$stress_cycles}
+fi
 
 cd "$(dirname "$0")/../.."
 root=$PWD
@@ -156,11 +164,11 @@ kernel_suite() {
 		result "$item" "$flavour" "$FL_RELEASE" 0 1 0 - - "$((SECONDS - start))s" "module build failed"
 		return
 	fi
-	# A guest is hung after 60 minutes.  The longest suites: rt-amd64's,
-	# 32 to 35 (stress_test's 200 load/unload cycles alone take 18 to 20
-	# there: RCU-tasks grace periods at each unload), and the generic
-	# kernel's two passes, 21 to 25.
+	# A guest is hung after 60 minutes (90 with make check-all, whose
+	# stress test runs its 200 load/unload cycles: on PREEMPT_RT they take
+	# 18 to 20 minutes alone, RCU-tasks grace periods at each unload).
 	tmo=3600
+	[ "${FAULTLAT_ALL:-0}" != 1 ] || tmo=5400
 	# Single-threaded TCG: multi-threaded TCG crashes 6.1 and 6.12 when a
 	# kprobe on handle_mm_fault() is (un)registered while another vCPU
 	# faults in it, even an empty one, without faultlat; with it,
