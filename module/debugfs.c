@@ -8,6 +8,8 @@
  *   histograms  the global minor and major histograms, and the breakdowns
  *   tlb         TLB flushes: initiators, IPI waits, receivers per CPU, and
  *               tlb:tlb_flush events by reason
+ *   layout      the kernel's private layouts tlb.c assumes, for
+ *               selftests/faultlat/layout_test.c to check against BTF
  */
 #include <linux/debugfs.h>
 #include <linux/seq_file.h>
@@ -243,6 +245,13 @@ static int tlb_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(tlb);
 
+static int layout_show(struct seq_file *m, void *unused)
+{
+	fl_tlb_layout_show(m);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(layout);
+
 int fl_debugfs_init(void)
 {
 	fl_dir = debugfs_create_dir("faultlat", NULL);
@@ -252,6 +261,7 @@ int fl_debugfs_init(void)
 	debugfs_create_file("tasks", 0444, fl_dir, NULL, &tasks_fops);
 	debugfs_create_file("histograms", 0444, fl_dir, NULL, &histograms_fops);
 	debugfs_create_file("tlb", 0444, fl_dir, NULL, &tlb_fops);
+	debugfs_create_file("layout", 0444, fl_dir, NULL, &layout_fops);
 	return 0;
 }
 

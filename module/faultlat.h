@@ -551,6 +551,8 @@ const char *fl_tlb_ipi_name(unsigned int i);
 void fl_tlb_global_read(struct faultlat_tlb_global *g);
 void fl_tlb_cpu_read(int cpu, struct faultlat_tlb_cpu *c);
 void fl_tlb_on_flush_event(int reason, unsigned long pages);
+struct seq_file;
+void fl_tlb_layout_show(struct seq_file *m);
 
 /* tracepoints.c: attach to kernel tracepoints not exported to modules */
 int fl_tracepoints_init(void);

@@ -44,6 +44,7 @@
 #include <linux/smp.h>
 #include <linux/moduleparam.h>
 #include <linux/mutex.h>
+#include <linux/seq_file.h>
 #include <linux/seqlock.h>
 #include <asm/tlbflush.h>
 
@@ -425,6 +426,95 @@ FL_DHOOKS(ipi0, tlb_ipi[0], fl_ipi_enter, fl_ipi_leave)
 FL_DHOOKS(ipi1, tlb_ipi[1], fl_ipi_enter, fl_ipi_leave)
 FL_DHOOKS(ipi2, tlb_ipi[2], fl_ipi_enter, fl_ipi_leave)
 FL_DHOOKS(ipi3, tlb_ipi[3], fl_ipi_enter, fl_ipi_leave)
+
+/*
+ * What tlb.c assumes of the kernel's private layouts, which no header
+ * shows a module: struct fl_flush_tlb_info's fields, and the arguments
+ * each traced function's handlers read.  debugfs's layout file prints it
+ * (fl_tlb_layout_show()); selftests/faultlat/layout_test.c compares it
+ * with the running kernel's BTF, field by field.
+ */
+static const struct {
+	const char *name;
+	size_t off;
+	size_t size;
+} fl_tlb_info_fields[] = {
+	{ "mm", offsetof(struct fl_flush_tlb_info, mm),
+	  sizeof_field(struct fl_flush_tlb_info, mm) },
+	{ "start", offsetof(struct fl_flush_tlb_info, start),
+	  sizeof_field(struct fl_flush_tlb_info, start) },
+	{ "end", offsetof(struct fl_flush_tlb_info, end),
+	  sizeof_field(struct fl_flush_tlb_info, end) },
+	{ "new_tlb_gen", offsetof(struct fl_flush_tlb_info, new_tlb_gen),
+	  sizeof_field(struct fl_flush_tlb_info, new_tlb_gen) },
+	{ "initiating_cpu", offsetof(struct fl_flush_tlb_info, initiating_cpu),
+	  sizeof_field(struct fl_flush_tlb_info, initiating_cpu) },
+};
+
+/**
+ * struct fl_tlb_arg - an argument a handler reads
+ * @site: the function
+ * @idx: its position
+ * @name: its name in the kernel's prototype
+ * @size: the size the handler reads it as
+ */
+struct fl_tlb_arg {
+	const struct fl_site *site;
+	u8 idx;
+	const char *name;
+	u8 size;
+};
+
+static const struct fl_tlb_arg fl_tlb_args[] = {
+	/* fl_range_enter() */
+	{ &fl_site_tlb_range, 1, "start", sizeof(unsigned long) },
+	{ &fl_site_tlb_range, 2, "end", sizeof(unsigned long) },
+	{ &fl_site_tlb_range, 3, "stride_shift", sizeof(unsigned int) },
+	/* fl_func_enter(): a struct flush_tlb_info * */
+	{ &fl_site_tlb_func, 0, "info", sizeof(void *) },
+	/* fl_ipi_enter(): a struct cpumask * */
+	{ &fl_site_tlb_ipi[0], 0, "cpumask", sizeof(void *) },
+	{ &fl_site_tlb_ipi[1], 0, "cpumask", sizeof(void *) },
+	{ &fl_site_tlb_ipi[2], 0, "cpus", sizeof(void *) },
+	{ &fl_site_tlb_ipi[3], 0, "cpus", sizeof(void *) },
+};
+
+static void fl_tlb_layout_site(struct seq_file *m, const struct fl_site *s)
+{
+	unsigned int i;
+
+	seq_printf(m, "func %s %u %s\n", s->sym, s->nargs,
+		   s->how == FL_ATTACH_OFF ? "off" : "attached");
+	for (i = 0; i < ARRAY_SIZE(fl_tlb_args); i++)
+		if (fl_tlb_args[i].site == s)
+			seq_printf(m, "arg %s %u %s %u\n", s->sym,
+				   fl_tlb_args[i].idx, fl_tlb_args[i].name,
+				   fl_tlb_args[i].size);
+}
+
+/**
+ * fl_tlb_layout_show() - the private layouts tlb.c relies on
+ * @m: debugfs's layout file
+ *
+ * One line per fact, space-separated:
+ *
+ *   struct flush_tlb_info FIELD OFFSET SIZE
+ *   func NAME NARGS attached|off
+ *   arg NAME INDEX PARAM SIZE
+ */
+void fl_tlb_layout_show(struct seq_file *m)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(fl_tlb_info_fields); i++)
+		seq_printf(m, "struct flush_tlb_info %s %zu %zu\n",
+			   fl_tlb_info_fields[i].name, fl_tlb_info_fields[i].off,
+			   fl_tlb_info_fields[i].size);
+	fl_tlb_layout_site(m, &fl_site_tlb_range);
+	fl_tlb_layout_site(m, &fl_site_tlb_func);
+	for (i = 0; i < FAULTLAT_TLB_NR_IPI_FNS; i++)
+		fl_tlb_layout_site(m, &fl_site_tlb_ipi[i]);
+}
 
 const char *fl_tlb_ipi_name(unsigned int i)
 {

@@ -14,6 +14,8 @@ pkgs=(
 	# client and selftests
 	gcc make libc6-dev pkg-config libelf-dev
 	libjson-c-dev libtraceevent-dev libtracefs-dev sparse
+	# selftests' layout_test reads the kernel's BTF
+	libbpf-dev
 	# VM rig: kernel package handling, initramfs, guest tools
 	qemu-system-x86 busybox-static kmod cpio xz-utils lz4 zstd e2fsprogs
 	# trixie's and trixie-backports' kernels: a trixie build root
