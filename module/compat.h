@@ -197,9 +197,15 @@ static inline int fl_unregister_ftrace_direct(struct ftrace_ops *ops,
  *    flush_tlb_mm_range() calls neither a *_flush_tlb_multi() function
  *    nor flush_tlb_func(), so such a flush counts as local_only, its
  *    remote CPUs receive nothing, and the tlb_flush event says
- *    remote_cpus=0 (its latency includes the TLBSYNC wait).
- *  - 7.3's tlb:tlb_flush has a sixth reason, TLB_REMOTE_WRONG_CPU, which
- *    the uapi's FAULTLAT_TLB_NR_REASONS (5) has no room for: not counted.
+ *    remote_cpus=0 (its latency includes the TLBSYNC wait); see
+ *    Documentation/tlb.rst.
+ *  - 7.3's flush_tlb_mm_range() calls flush_tlb_multi() after put_cpu():
+ *    the IPI functions may start on one CPU and return on another, which
+ *    the per-CPU ipi_depth in tlb.c does not expect (a CPU may then skip
+ *    its next outermost call as nested).
+ *
+ * debugfs's layout file shows the fields and arguments tlb.c reads;
+ * selftests/faultlat/layout_test.c checks them against the kernel's BTF.
  */
 struct fl_flush_tlb_info {
 	struct mm_struct *mm;
@@ -208,6 +214,19 @@ struct fl_flush_tlb_info {
 	u64 new_tlb_gen;
 	unsigned int initiating_cpu;
 };
+
+/*
+ * tlb:tlb_flush's reasons (enum tlb_flush_reason): 6.13 added a sixth,
+ * TLB_REMOTE_WRONG_CPU (a flush IPI reached a CPU that had left the mm),
+ * and 7.3 has no NR_TLB_FLUSH_REASONS any more, which 6.1 and 6.12 have
+ * (5).  tlb.c counts every reason number, named or not; this is how many
+ * the kernel has, for struct faultlat_tlb_global's kernel_reasons.
+ */
+#if FL_KERNEL_AT_LEAST(6, 13, 0)
+#define FL_TLB_KERNEL_REASONS	(TLB_REMOTE_WRONG_CPU + 1)
+#else
+#define FL_TLB_KERNEL_REASONS	NR_TLB_FLUSH_REASONS
+#endif
 
 /*
  * tlb_single_page_flush_ceiling is not exported either: flush_tlb_mm_range()

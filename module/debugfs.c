@@ -185,7 +185,7 @@ static int tlb_show(struct seq_file *m, void *unused)
 {
 	static const char * const reasons[] = {
 		"task_switch", "remote_shootdown", "local_shootdown",
-		"local_mm_shootdown", "remote_send_ipi",
+		"local_mm_shootdown", "remote_send_ipi", "remote_wrong_cpu",
 	};
 	struct faultlat_tlb_global *g;
 	struct faultlat_tlb_cpu *c;
@@ -236,9 +236,21 @@ static int tlb_show(struct seq_file *m, void *unused)
 			   c->received.max_ns);
 	}
 	seq_puts(m, "\ntlb:tlb_flush events since load (count, full, pages):\n");
-	for (i = 0; i < FAULTLAT_TLB_NR_REASONS; i++)
-		seq_printf(m, "%-20s %llu %llu %llu\n", reasons[i], g->reasons[i],
-			   g->reason_full[i], g->reason_pages[i]);
+	for (i = 0; i < FAULTLAT_TLB_REASON_SLOTS; i++) {
+		const struct faultlat_tlb_reason_count *rc = &g->reason[i];
+
+		/* the kernel's reasons, and any other number seen */
+		if (i >= g->kernel_reasons && !rc->count)
+			continue;
+		if (i < ARRAY_SIZE(reasons))
+			seq_printf(m, "%-20s", reasons[i]);
+		else
+			seq_printf(m, "reason%-14u", i);
+		seq_printf(m, " %llu %llu %llu\n", rc->count, rc->full,
+			   rc->pages);
+	}
+	seq_printf(m, "%-20s %llu %llu %llu\n", "other", g->reason_other.count,
+		   g->reason_other.full, g->reason_other.pages);
 	kfree(g);
 	kfree(c);
 	return 0;

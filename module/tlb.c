@@ -82,18 +82,15 @@ struct fl_tlb_flush {
  * @recv: latency of remote flush_tlb_func() runs
  * @recv_remote: remote flush_tlb_func() runs
  * @recv_local: local flush_tlb_func() runs
- * @reasons: tlb:tlb_flush events by reason (never reset)
- * @reason_full: of those, full flushes
- * @reason_pages: pages of the others
+ * @reasons: tlb:tlb_flush events by reason, [FAULTLAT_TLB_REASON_SLOTS]
+ *	for any other (never reset)
  */
 struct fl_tlb_irq {
 	u32 gen;
 	struct faultlat_hist recv;
 	u64 recv_remote;
 	u64 recv_local;
-	u64 reasons[FAULTLAT_TLB_NR_REASONS];
-	u64 reason_full[FAULTLAT_TLB_NR_REASONS];
-	u64 reason_pages[FAULTLAT_TLB_NR_REASONS];
+	struct faultlat_tlb_reason_count reasons[FAULTLAT_TLB_REASON_SLOTS + 1];
 };
 
 /**
@@ -354,19 +351,22 @@ static void fl_func_leave(const struct fl_site *site, void *data,
  */
 void fl_tlb_on_flush_event(int reason, unsigned long pages)
 {
+	struct faultlat_tlb_reason_count *rc;
 	struct fl_tlb_pcpu *pc;
 	unsigned long flags;
 
-	if (reason < 0 || reason >= FAULTLAT_TLB_NR_REASONS)
-		return;
+	/* a reason past the slots (none yet) in the last one: never lost */
+	if (reason < 0 || reason >= FAULTLAT_TLB_REASON_SLOTS)
+		reason = FAULTLAT_TLB_REASON_SLOTS;
 	local_irq_save(flags);
 	pc = this_cpu_ptr(fl_tlb_pcpu);
+	rc = &pc->irq.reasons[reason];
 	raw_write_seqcount_begin(&pc->irq_seq);
-	pc->irq.reasons[reason]++;
+	rc->count++;
 	if (pages == TLB_FLUSH_ALL)
-		pc->irq.reason_full[reason]++;
+		rc->full++;
 	else
-		pc->irq.reason_pages[reason] += pages;
+		rc->pages += pages;
 	raw_write_seqcount_end(&pc->irq_seq);
 	local_irq_restore(flags);
 }
@@ -577,9 +577,10 @@ void fl_tlb_global_read(struct faultlat_tlb_global *g)
 	fl_hist_init(&g->received);
 	g->received_remote = 0;
 	g->received_local = 0;
-	memset(g->reasons, 0, sizeof(g->reasons));
-	memset(g->reason_full, 0, sizeof(g->reason_full));
-	memset(g->reason_pages, 0, sizeof(g->reason_pages));
+	g->reason_slots = FAULTLAT_TLB_REASON_SLOTS;
+	g->kernel_reasons = FL_TLB_KERNEL_REASONS;
+	memset(g->reason, 0, sizeof(g->reason));
+	memset(&g->reason_other, 0, sizeof(g->reason_other));
 	mutex_lock(&fl_tlb_snap_lock);
 	for_each_possible_cpu(cpu) {
 		struct fl_tlb_pcpu *pc = per_cpu_ptr(fl_tlb_pcpu, cpu);
@@ -595,13 +596,23 @@ void fl_tlb_global_read(struct faultlat_tlb_global *g)
 			g->received_remote += q->recv_remote;
 			g->received_local += q->recv_local;
 		}
-		for (i = 0; i < FAULTLAT_TLB_NR_REASONS; i++) {
-			g->reasons[i] += q->reasons[i];
-			g->reason_full[i] += q->reason_full[i];
-			g->reason_pages[i] += q->reason_pages[i];
+		for (i = 0; i <= FAULTLAT_TLB_REASON_SLOTS; i++) {
+			struct faultlat_tlb_reason_count *rc =
+				i < FAULTLAT_TLB_REASON_SLOTS ? &g->reason[i] :
+				&g->reason_other;
+
+			rc->count += q->reasons[i].count;
+			rc->full += q->reasons[i].full;
+			rc->pages += q->reasons[i].pages;
 		}
 	}
 	mutex_unlock(&fl_tlb_snap_lock);
+	/* ABI 1's arrays: the first five reasons */
+	for (i = 0; i < FAULTLAT_TLB_NR_REASONS; i++) {
+		g->reasons[i] = g->reason[i].count;
+		g->reason_full[i] = g->reason[i].full;
+		g->reason_pages[i] = g->reason[i].pages;
+	}
 	fl_tlb_stats_finish(&g->stats);
 	fl_hist_finish(&g->ipi);
 	fl_hist_finish(&g->received);

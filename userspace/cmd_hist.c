@@ -178,6 +178,8 @@ static void print_cpus(FILE *f, const struct faultlat_tlb_cpu *c, __u32 nr)
 static void print_reasons(FILE *f, const struct faultlat_tlb_global *g,
 			  __u32 probes)
 {
+	struct faultlat_tlb_reason_count c;
+	char buf[32];
 	unsigned int i;
 
 	if (!(probes & FAULTLAT_PROBE_TLB_TRACE)) {
@@ -187,10 +189,19 @@ static void print_reasons(FILE *f, const struct faultlat_tlb_global *g,
 	fprintf(f, "tlb:tlb_flush events since load (never reset):\n");
 	fprintf(f, "%-20s %12s %12s %12s\n", "REASON", "COUNT", "FULL",
 		"PAGES");
-	for (i = 0; i < FAULTLAT_TLB_NR_REASONS; i++)
+	for (i = 0; i < FAULTLAT_TLB_REASON_SLOTS; i++) {
+		if (!fl_tlb_reason_shown(g, i))
+			continue;
+		c = fl_tlb_reason_count(g, i);
 		fprintf(f, "%-20s %12llu %12llu %12llu\n",
-			fl_tlb_reason_names[i], g->reasons[i],
-			g->reason_full[i], g->reason_pages[i]);
+			fl_tlb_reason_name(i, buf, sizeof(buf)), c.count,
+			c.full, c.pages);
+	}
+	/* reasons past the slots: a module before 0.3 has no such row */
+	if (g->reason_slots)
+		fprintf(f, "%-20s %12llu %12llu %12llu\n", "other",
+			g->reason_other.count, g->reason_other.full,
+			g->reason_other.pages);
 }
 
 static void print_tlb_nmissed(FILE *f, const struct tlb_result *r)
@@ -260,21 +271,33 @@ static struct json_object *cpus_json(const struct faultlat_tlb_cpu *c,
 static struct json_object *reasons_json(const struct faultlat_tlb_global *g,
 					__u32 probes)
 {
+	struct faultlat_tlb_reason_count c;
 	struct json_object *o;
 	unsigned int i;
+	char buf[32];
 
 	if (!(probes & FAULTLAT_PROBE_TLB_TRACE))
 		return NULL;
 	o = json_object_new_object();
-	for (i = 0; i < FAULTLAT_TLB_NR_REASONS; i++) {
-		struct json_object *e = json_object_new_object();
+	for (i = 0; i <= FAULTLAT_TLB_REASON_SLOTS; i++) {
+		struct json_object *e;
 
-		json_object_object_add(e, "count", fl_json_u64(g->reasons[i]));
-		json_object_object_add(e, "full",
-				       fl_json_u64(g->reason_full[i]));
-		json_object_object_add(e, "pages",
-				       fl_json_u64(g->reason_pages[i]));
-		json_object_object_add(o, fl_tlb_reason_names[i], e);
+		if (i == FAULTLAT_TLB_REASON_SLOTS) {
+			if (!g->reason_slots)
+				break;	/* a module before 0.3 */
+			c = g->reason_other;
+		} else if (fl_tlb_reason_shown(g, i)) {
+			c = fl_tlb_reason_count(g, i);
+		} else {
+			continue;
+		}
+		e = json_object_new_object();
+		json_object_object_add(e, "count", fl_json_u64(c.count));
+		json_object_object_add(e, "full", fl_json_u64(c.full));
+		json_object_object_add(e, "pages", fl_json_u64(c.pages));
+		json_object_object_add(o, i == FAULTLAT_TLB_REASON_SLOTS ?
+				       "other" : fl_tlb_reason_name(i, buf, sizeof(buf)),
+				       e);
 	}
 	return o;
 }

@@ -60,13 +60,55 @@ const char * const fl_access_names[FAULTLAT_NR_ACCESS] = {
 };
 
 /* As debugfs's tlb file spells them (the kernel's TLB_* without TLB_). */
-const char * const fl_tlb_reason_names[FAULTLAT_TLB_NR_REASONS] = {
+const char * const fl_tlb_reason_names[FL_TLB_NAMED_REASONS] = {
 	[FAULTLAT_TLB_TASK_SWITCH] = "task_switch",
 	[FAULTLAT_TLB_REMOTE_SHOOTDOWN] = "remote_shootdown",
 	[FAULTLAT_TLB_LOCAL_SHOOTDOWN] = "local_shootdown",
 	[FAULTLAT_TLB_LOCAL_MM_SHOOTDOWN] = "local_mm_shootdown",
 	[FAULTLAT_TLB_REMOTE_SEND_IPI] = "remote_send_ipi",
+	[FAULTLAT_TLB_REMOTE_WRONG_CPU] = "remote_wrong_cpu",
 };
+
+/*
+ * The counts of reason @i (< FAULTLAT_TLB_REASON_SLOTS) in @g: from
+ * reason[], or from ABI 1's arrays for a module before 0.3 (reason_slots
+ * 0), which has the first FAULTLAT_TLB_NR_REASONS only.
+ */
+struct faultlat_tlb_reason_count
+fl_tlb_reason_count(const struct faultlat_tlb_global *g, unsigned int i)
+{
+	struct faultlat_tlb_reason_count c = { 0 };
+
+	if (g->reason_slots)
+		return g->reason[i];
+	if (i < FAULTLAT_TLB_NR_REASONS) {
+		c.count = g->reasons[i];
+		c.full = g->reason_full[i];
+		c.pages = g->reason_pages[i];
+	}
+	return c;
+}
+
+/*
+ * Show reason @i of @g?  Those the kernel has (every named one, for a
+ * module before 0.3, which tells no kernel_reasons: its first five) and
+ * any other that was counted.
+ */
+bool fl_tlb_reason_shown(const struct faultlat_tlb_global *g, unsigned int i)
+{
+	if (!g->reason_slots)
+		return i < FAULTLAT_TLB_NR_REASONS;
+	return i < g->kernel_reasons || g->reason[i].count;
+}
+
+/* "task_switch", ..., or "reason6" for a number the uapi does not name */
+const char *fl_tlb_reason_name(unsigned int i, char *buf, size_t len)
+{
+	if (i < FL_TLB_NAMED_REASONS)
+		return fl_tlb_reason_names[i];
+	snprintf(buf, len, "reason%u", i);
+	return buf;
+}
 
 const char * const fl_tlb_ipi_names[FAULTLAT_TLB_NR_IPI_FNS] = {
 	[FAULTLAT_TLB_IPI_NATIVE] = "native_flush_tlb_multi",

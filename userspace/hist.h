@@ -40,7 +40,12 @@ extern const char * const fl_mode_names[FAULTLAT_NR_MODES];
 extern const char * const fl_kind_names[FAULTLAT_NR_KINDS];
 extern const char * const fl_access_names[FAULTLAT_NR_ACCESS];
 /* "task_switch", ...: enum faultlat_tlb_reason */
-extern const char * const fl_tlb_reason_names[FAULTLAT_TLB_NR_REASONS];
+#define FL_TLB_NAMED_REASONS	(FAULTLAT_TLB_REMOTE_WRONG_CPU + 1)
+extern const char * const fl_tlb_reason_names[FL_TLB_NAMED_REASONS];
+struct faultlat_tlb_reason_count
+fl_tlb_reason_count(const struct faultlat_tlb_global *g, unsigned int i);
+bool fl_tlb_reason_shown(const struct faultlat_tlb_global *g, unsigned int i);
+const char *fl_tlb_reason_name(unsigned int i, char *buf, size_t len);
 /* "native_flush_tlb_multi", ...: enum faultlat_tlb_ipi_fn */
 extern const char * const fl_tlb_ipi_names[FAULTLAT_TLB_NR_IPI_FNS];
 

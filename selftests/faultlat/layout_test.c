@@ -9,6 +9,10 @@
  * - tlb_prototypes: each traced TLB function has the number of arguments
  *   the module's site says, and each argument a handler reads has the
  *   kernel's name and size at that position;
+ * - tlb_reasons: every reason of the kernel's enum tlb_flush_reason is one
+ *   the uapi names (enum faultlat_tlb_reason), at the same number, within
+ *   FAULTLAT_TLB_REASON_SLOTS, and FAULTLAT_IOC_TLB_GLOBAL's kernel_reasons
+ *   is their number;
  * - tlb_ceiling: the module's tlb_ceiling is the kernel's
  *   tlb_single_page_flush_ceiling (debugfs's x86 directory).
  *
@@ -23,10 +27,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <bpf/btf.h>
 
 #include "kselftest_harness.h"
+#include "faultlat_util.h"
 
 #define DEBUGFS		"/sys/kernel/debug"
 #define LAYOUT		DEBUGFS "/faultlat/layout"
@@ -215,6 +221,57 @@ TEST_F(btf, tlb_prototypes)
 	/* flush_tlb_mm_range, flush_tlb_func and at least the native IPI one */
 	ASSERT_LE(3, attached) TH_LOG("attached TLB functions found in BTF");
 	ASSERT_LE(5, args) TH_LOG("arguments checked");
+}
+
+/* enum faultlat_tlb_reason, by the kernel's names */
+static const char * const kernel_reason_names[] = {
+	[FAULTLAT_TLB_TASK_SWITCH] = "TLB_FLUSH_ON_TASK_SWITCH",
+	[FAULTLAT_TLB_REMOTE_SHOOTDOWN] = "TLB_REMOTE_SHOOTDOWN",
+	[FAULTLAT_TLB_LOCAL_SHOOTDOWN] = "TLB_LOCAL_SHOOTDOWN",
+	[FAULTLAT_TLB_LOCAL_MM_SHOOTDOWN] = "TLB_LOCAL_MM_SHOOTDOWN",
+	[FAULTLAT_TLB_REMOTE_SEND_IPI] = "TLB_REMOTE_SEND_IPI",
+	[FAULTLAT_TLB_REMOTE_WRONG_CPU] = "TLB_REMOTE_WRONG_CPU",
+};
+
+TEST_F(btf, tlb_reasons)
+{
+	static struct faultlat_tlb_global g;
+	const struct btf_type *t;
+	const struct btf_enum *e;
+	unsigned int reasons = 0;
+	int i, id, fd;
+
+	id = btf__find_by_name_kind(self->btf, "tlb_flush_reason",
+				    BTF_KIND_ENUM);
+	ASSERT_LT(0, id) TH_LOG("no enum tlb_flush_reason in BTF");
+	t = btf__type_by_id(self->btf, id);
+	e = btf_enum(t);
+	for (i = 0; i < btf_vlen(t); i++, e++) {
+		const char *name = btf__name_by_offset(self->btf, e->name_off);
+
+		if (!strncmp(name, "NR_", 3))
+			continue;	/* NR_TLB_FLUSH_REASONS, before 7.0 */
+		reasons++;
+		EXPECT_LT(e->val, FAULTLAT_TLB_REASON_SLOTS)
+			TH_LOG("%s = %d: past faultlat's slots", name, e->val);
+		EXPECT_TRUE(e->val >= 0 &&
+			    e->val < (int)(sizeof(kernel_reason_names) /
+					   sizeof(kernel_reason_names[0])) &&
+			    !strcmp(name, kernel_reason_names[e->val]))
+			TH_LOG("%s = %d: the uapi has no name for it (counted by number)",
+			       name, e->val);
+		FL_INFO("%s = %d\n", name, e->val);
+	}
+	fd = fl_open();
+	ASSERT_LE(0, fd) TH_LOG("%s: %s", FAULTLAT_DEVICE, strerror(errno));
+	memset(&g, 0, sizeof(g));
+	g.size = sizeof(g);
+	ASSERT_EQ(0, ioctl(fd, FAULTLAT_IOC_TLB_GLOBAL, &g))
+		TH_LOG("FAULTLAT_IOC_TLB_GLOBAL: %s", strerror(errno));
+	close(fd);
+	EXPECT_EQ(FAULTLAT_TLB_REASON_SLOTS, g.reason_slots);
+	EXPECT_EQ(reasons, g.kernel_reasons)
+		TH_LOG("the module's idea of the kernel's reasons");
 }
 
 static int read_ulong(const char *path, unsigned long *v)

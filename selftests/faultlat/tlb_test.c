@@ -61,11 +61,25 @@
 #define FL_SKIP_SETUP(fmt, ...) \
 	SKIP(longjmp(_metadata->env, 1), fmt, ##__VA_ARGS__)
 
-/* enum faultlat_tlb_reason, as debugfs's tlb file names them */
-static const char * const reason_names[FAULTLAT_TLB_NR_REASONS] = {
+/*
+ * enum faultlat_tlb_reason, as debugfs's tlb file names them; then the
+ * reason numbers the uapi does not name, and the others (any past the
+ * slots, in the last).
+ */
+#define NR_REASONS	(FAULTLAT_TLB_REASON_SLOTS + 1)
+static const char * const reason_names[NR_REASONS] = {
 	"task_switch", "remote_shootdown", "local_shootdown",
-	"local_mm_shootdown", "remote_send_ipi",
+	"local_mm_shootdown", "remote_send_ipi", "remote_wrong_cpu",
+	"reason6", "reason7", "reason8", "reason9", "reason10", "reason11",
+	"reason12", "reason13", "reason14", "reason15", "other",
 };
+
+/* faultlat's count of reason @i (NR_REASONS - 1: the others) */
+static __u64 reason_count(const struct faultlat_tlb_global *g, int i)
+{
+	return i < FAULTLAT_TLB_REASON_SLOTS ? g->reason[i].count :
+	       g->reason_other.count;
+}
 
 static int tlb_global(int fd, struct faultlat_tlb_global *g)
 {
@@ -604,7 +618,7 @@ static int tfs_lost(const struct tfs *t, __u64 *lost)
 enum { Z_BEFORE, Z_READ0, Z_INNER, Z_READ1, Z_AFTER, NR_ZONES };
 
 struct tfs_count {
-	__u64 n[NR_ZONES][FAULTLAT_TLB_NR_REASONS];
+	__u64 n[NR_ZONES][NR_REASONS];
 	__u64 unknown;
 	__u64 lost_lines;
 	int markers;
@@ -648,12 +662,13 @@ static int tfs_count(const struct tfs *t, const char * const marks[4],
 		if (!p)
 			continue;
 		q = strrchr(p, '(');
-		reason = q ? strtol(q + 1, NULL, 10) : -1;
-		if (!strstr(p, " reason:") || reason < 0 ||
-		    reason >= FAULTLAT_TLB_NR_REASONS) {
+		if (!q || !strstr(p, " reason:")) {
 			c->unknown++;
 			continue;
 		}
+		reason = strtol(q + 1, NULL, 10);
+		if (reason < 0 || reason >= FAULTLAT_TLB_REASON_SLOTS)
+			reason = NR_REASONS - 1;
 		c->n[zone][reason]++;
 	}
 	free(line);
@@ -666,7 +681,7 @@ static __u64 zone_sum(const struct tfs_count *c, int zone)
 	__u64 s = 0;
 	int i;
 
-	for (i = 0; i < FAULTLAT_TLB_NR_REASONS; i++)
+	for (i = 0; i < NR_REASONS; i++)
 		s += c->n[zone][i];
 	return s;
 }
@@ -801,14 +816,25 @@ TEST_F_TIMEOUT(tlb_ftrace, reasons_vs_ftrace, 300)
 		TH_LOG("no try without events during a read of faultlat's counters");
 
 	FL_INFO("%-20s %10s %10s\n", "reason", "faultlat", "ftrace");
-	for (i = 0; i < FAULTLAT_TLB_NR_REASONS; i++)
+	ASSERT_EQ(FAULTLAT_TLB_REASON_SLOTS, g1.reason_slots);
+	for (i = 0; i < NR_REASONS; i++) {
+		delta = reason_count(&g1, i) - reason_count(&g0, i);
+		if (i >= FAULTLAT_TLB_NR_REASONS && !delta && !c.n[Z_INNER][i])
+			continue;
 		FL_INFO("%-20s %10llu %10llu\n", reason_names[i],
-			(unsigned long long)(g1.reasons[i] - g0.reasons[i]),
+			(unsigned long long)delta,
 			(unsigned long long)c.n[Z_INNER][i]);
-	for (i = 0; i < FAULTLAT_TLB_NR_REASONS; i++) {
-		delta = g1.reasons[i] - g0.reasons[i];
+	}
+	for (i = 0; i < NR_REASONS; i++) {
+		delta = reason_count(&g1, i) - reason_count(&g0, i);
 		EXPECT_EQ(c.n[Z_INNER][i], delta)
 			TH_LOG("reason %s: ftrace vs faultlat", reason_names[i]);
+	}
+	/* ABI 1's arrays: the first five, as in reason[] */
+	for (i = 0; i < FAULTLAT_TLB_NR_REASONS; i++) {
+		EXPECT_EQ(g1.reason[i].count, g1.reasons[i]);
+		EXPECT_EQ(g1.reason[i].full, g1.reason_full[i]);
+		EXPECT_EQ(g1.reason[i].pages, g1.reason_pages[i]);
 	}
 	/* what the loop must have caused */
 	ASSERT_LT(0, c.n[Z_INNER][FAULTLAT_TLB_TASK_SWITCH]);

@@ -476,14 +476,50 @@ struct faultlat_tlb_stats {
 	__u64 ipi_targets;
 };
 
-/* The reasons of the tlb:tlb_flush tracepoint (enum tlb_flush_reason). */
+/**
+ * enum faultlat_tlb_reason - the reasons of the tlb:tlb_flush tracepoint
+ * @FAULTLAT_TLB_TASK_SWITCH: TLB_FLUSH_ON_TASK_SWITCH
+ * @FAULTLAT_TLB_REMOTE_SHOOTDOWN: TLB_REMOTE_SHOOTDOWN
+ * @FAULTLAT_TLB_LOCAL_SHOOTDOWN: TLB_LOCAL_SHOOTDOWN
+ * @FAULTLAT_TLB_LOCAL_MM_SHOOTDOWN: TLB_LOCAL_MM_SHOOTDOWN
+ * @FAULTLAT_TLB_REMOTE_SEND_IPI: TLB_REMOTE_SEND_IPI
+ * @FAULTLAT_TLB_NR_REASONS: the length of struct faultlat_tlb_global's
+ *	first arrays by reason (@reasons, @reason_full, @reason_pages): five,
+ *	for good
+ * @FAULTLAT_TLB_REMOTE_WRONG_CPU: TLB_REMOTE_WRONG_CPU (Linux 6.13): a
+ *	flush IPI reached a CPU that no longer runs the mm; counted in
+ *	struct faultlat_tlb_global's @reason only
+ *
+ * The values are the kernel's (enum tlb_flush_reason in
+ * <linux/mm_types.h>), which has only ever added reasons at its end.
+ */
 enum faultlat_tlb_reason {
 	FAULTLAT_TLB_TASK_SWITCH = 0,
 	FAULTLAT_TLB_REMOTE_SHOOTDOWN = 1,
 	FAULTLAT_TLB_LOCAL_SHOOTDOWN = 2,
 	FAULTLAT_TLB_LOCAL_MM_SHOOTDOWN = 3,
 	FAULTLAT_TLB_REMOTE_SEND_IPI = 4,
-	FAULTLAT_TLB_NR_REASONS
+	FAULTLAT_TLB_NR_REASONS = 5,
+	FAULTLAT_TLB_REMOTE_WRONG_CPU = 5,
+};
+
+/*
+ * struct faultlat_tlb_global's @reason: one slot per reason number, those
+ * this header names and those a later kernel may add (counted by number
+ * until a header names them); @reason_other takes any number past them.
+ */
+#define FAULTLAT_TLB_REASON_SLOTS	16
+
+/**
+ * struct faultlat_tlb_reason_count - tlb:tlb_flush events of one reason
+ * @count: events
+ * @full: of those, events with pages == -1 (TLB_FLUSH_ALL)
+ * @pages: pages of the others, summed
+ */
+struct faultlat_tlb_reason_count {
+	__u64 count;
+	__u64 full;
+	__u64 pages;
 };
 
 /**
@@ -527,6 +563,18 @@ struct faultlat_tlb_cpu {
  *	that arrives while the CPU runs another kprobe handler is not probed
  *	(the kprobes core counts it as missed).  Such runs are remote, so
  *	/proc/interrupts' "TLB shootdowns" == @received_remote + this.
+ * @reason_slots: out: FAULTLAT_TLB_REASON_SLOTS; 0 from a module before
+ *	0.3, which has none of the fields below (they stay as passed: pass
+ *	zeroes)
+ * @kernel_reasons: out: the reasons the running kernel's tracepoint has
+ *	(5 before Linux 6.13, 6 from it); a reason from here on is counted
+ *	all the same
+ * @reason: out: tlb:tlb_flush events by reason number (enum
+ *	faultlat_tlb_reason, and numbers it does not name yet), since load
+ *	(not reset); the first FAULTLAT_TLB_NR_REASONS are also in @reasons,
+ *	@reason_full and @reason_pages
+ * @reason_other: out: events whose reason is FAULTLAT_TLB_REASON_SLOTS or
+ *	more (or negative); the sum over @reason and this is every event
  *
  * Needs CAP_PERFMON or CAP_SYS_ADMIN (EPERM otherwise).
  */
@@ -546,6 +594,10 @@ struct faultlat_tlb_global {
 	__u32 nr_cpus;
 	__u64 cpus;
 	__u64 received_nmissed;
+	__u32 reason_slots;
+	__u32 kernel_reasons;
+	struct faultlat_tlb_reason_count reason[FAULTLAT_TLB_REASON_SLOTS];
+	struct faultlat_tlb_reason_count reason_other;
 };
 
 #define FAULTLAT_IOC_TLB_GLOBAL	_IO(FAULTLAT_TYPE, FAULTLAT_CMD_TLB_GLOBAL)
