@@ -49,7 +49,7 @@ static int fl_cmd_info(void *arg)
 	info->direct = fl_attach_mask(false, true) | fl_attach_mask(true, true);
 	fl_attach_direct_errno(info->direct_errno);
 	info->reset_count = READ_ONCE(fl_reset_count);
-	fl_global_read(NULL, &info->dropped);
+	fl_global_read(NULL, NULL, &info->dropped);
 	return 0;
 }
 
@@ -62,7 +62,7 @@ static int fl_cmd_global(void *arg)
 	if (!fl_privileged())
 		return -EPERM;
 	g->nmissed = fl_attach_nmissed(false);
-	fl_global_read(&g->stats, &g->dropped);
+	fl_global_read(&g->stats, &g->fallbacks, &g->dropped);
 	return 0;
 }
 
@@ -122,6 +122,7 @@ static int fl_cmd_task(void *arg)
 	if (IS_ERR(v))
 		return PTR_ERR(v);
 	t->stats = v->st;
+	t->fallbacks = v->fallbacks;
 	kfree(v);
 	return 0;
 }

@@ -182,6 +182,22 @@ static inline int fl_unregister_ftrace_direct(struct ftrace_ops *ops,
 #endif
 
 /*
+ * Per-VMA locks (6.4, "x86/mm: try VMA lock-based page fault handling
+ * first"): x86's do_user_addr_fault() first calls handle_mm_fault() with
+ * FAULT_FLAG_VMA_LOCK under the VMA's lock; when that returns
+ * VM_FAULT_RETRY (a "fallback"), it calls it again under mmap_lock, with
+ * FAULT_FLAG_TRIED only if the first call returned VM_FAULT_MAJOR (6.7's
+ * "arch/mm/fault: fix major fault accounting when retrying under per-VMA
+ * lock"; 6.4 to 6.6 never set it there).  6.1 has no such flag: 0 makes
+ * every test of it false.
+ */
+#if FL_KERNEL_AT_LEAST(6, 4, 0)
+#define FL_FAULT_FLAG_VMA_LOCK	FAULT_FLAG_VMA_LOCK
+#else
+#define FL_FAULT_FLAG_VMA_LOCK	0
+#endif
+
+/*
  * struct flush_tlb_info, the argument of flush_tlb_func() and of the
  * *_flush_tlb_multi() functions: hidden from modules (#ifndef MODULE in
  * asm/tlbflush.h).  Its head, which is all we read, is the same in 6.1,

@@ -43,12 +43,12 @@ static void fl_debugfs_sites(struct seq_file *m)
 static int summary_show(struct seq_file *m, void *unused)
 {
 	struct faultlat_stats *st;
-	u64 dropped;
+	u64 fallbacks, dropped;
 
 	st = kmalloc(sizeof(*st), GFP_KERNEL);
 	if (!st)
 		return -ENOMEM;
-	fl_global_read(st, &dropped);
+	fl_global_read(st, &fallbacks, &dropped);
 	seq_printf(m, "version      %u.%u (abi %u)\n", FL_VERSION_MAJOR,
 		   FL_VERSION_MINOR, FAULTLAT_ABI_VERSION);
 	seq_printf(m, "clock        %s\n", fl_clock_name());
@@ -71,6 +71,7 @@ static int summary_show(struct seq_file *m, void *unused)
 	seq_printf(m, "errors       %llu\n", st->errors);
 	seq_printf(m, "retries      %llu\n", st->retries);
 	seq_printf(m, "abandoned    %llu\n", st->abandoned);
+	seq_printf(m, "fallbacks    %llu\n", fallbacks);
 	kfree(st);
 	return 0;
 }
@@ -152,12 +153,12 @@ static int histograms_show(struct seq_file *m, void *unused)
 	static const char * const class[] = { "minor", "major" };
 	struct faultlat_stats *st;
 	unsigned int c, j;
-	u64 dropped;
+	u64 fallbacks, dropped;
 
 	st = kmalloc(sizeof(*st), GFP_KERNEL);
 	if (!st)
 		return -ENOMEM;
-	fl_global_read(st, &dropped);
+	fl_global_read(st, &fallbacks, &dropped);
 	fl_seq_hist(m, "minor", &st->minor);
 	seq_puts(m, "\n");
 	fl_seq_hist(m, "major", &st->major);
@@ -173,9 +174,9 @@ static int histograms_show(struct seq_file *m, void *unused)
 			seq_printf(m, " %s %llu", access[j], st->by_access[c][j]);
 		seq_puts(m, "\n");
 	}
-	seq_printf(m, "errors %llu retries %llu abandoned %llu calls %llu nmissed %llu dropped %llu\n",
+	seq_printf(m, "errors %llu retries %llu abandoned %llu calls %llu nmissed %llu dropped %llu fallbacks %llu\n",
 		   st->errors, st->retries, st->abandoned, st->calls,
-		   fl_attach_nmissed(false), dropped);
+		   fl_attach_nmissed(false), dropped, fallbacks);
 	kfree(st);
 	return 0;
 }

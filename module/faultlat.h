@@ -15,7 +15,7 @@
 #include <linux/faultlat.h>
 
 #define FL_VERSION_MAJOR	0
-#define FL_VERSION_MINOR	2
+#define FL_VERSION_MINOR	3
 
 /* hist.c: histogram math */
 
@@ -183,6 +183,8 @@ static inline unsigned int fl_dims_access(unsigned int dims)
  * @errors: VM_FAULT_ERROR results
  * @retries: VM_FAULT_RETRY results
  * @abandoned: retries never completed
+ * @fallbacks: VM_FAULT_RETRY results of FAULT_FLAG_VMA_LOCK calls (not in
+ *	struct faultlat_stats: the uapi has it beside)
  * @no_regs: faults without pt_regs, by class
  * @by_dims: by class and fl_dims() (32 bits, like the buckets)
  */
@@ -192,6 +194,7 @@ struct fl_tstats {
 	u64 errors;
 	u64 retries;
 	u64 abandoned;
+	u64 fallbacks;
 	u64 no_regs[FAULTLAT_NR_CLASSES];
 	u32 by_dims[FAULTLAT_NR_CLASSES][FL_NR_DIMS];
 };
@@ -204,6 +207,7 @@ struct fl_tstats {
  * @errors: VM_FAULT_ERROR results
  * @retries: VM_FAULT_RETRY results
  * @abandoned: retries never completed
+ * @fallbacks: VM_FAULT_RETRY results of FAULT_FLAG_VMA_LOCK calls
  * @no_regs: faults without pt_regs, by class
  * @by_dims: by class and fl_dims()
  */
@@ -213,6 +217,7 @@ struct fl_gstats {
 	u64 errors;
 	u64 retries;
 	u64 abandoned;
+	u64 fallbacks;
 	u64 no_regs[FAULTLAT_NR_CLASSES];
 	u64 by_dims[FAULTLAT_NR_CLASSES][FL_NR_DIMS];
 };
@@ -300,8 +305,10 @@ void fl_tlb_stats_finish(struct faultlat_tlb_stats *st);
  *	or under @lock (process records)
  * @lock: serializes the folds of exiting threads into a process record
  * @retry_start: entry time of the first call of a fault being retried
+ * @retry_address: its address, which every call of the fault passes
  * @retry_calls: calls so far of the fault being retried
  * @retry_pending: the last call returned VM_FAULT_RETRY
+ * @retry_vma: and had FAULT_FLAG_VMA_LOCK: a fallback (probes.c)
  * @tlb_ipi: an IPI function ran since the thread's last flush_tlb_mm_range()
  *	entry
  * @tlb_ipi_targets: the other CPUs it targeted
@@ -326,8 +333,10 @@ struct fl_rec {
 	seqcount_t seq;
 	raw_spinlock_t lock;
 	u64 retry_start;
+	unsigned long retry_address;
 	u32 retry_calls;
 	bool retry_pending;
+	bool retry_vma;
 	bool tlb_ipi;
 	u32 tlb_ipi_targets;
 	u32 dcalls;
@@ -373,7 +382,7 @@ unsigned int fl_tasks_used(void);
 long fl_tasks_dcalls(void);
 size_t fl_tasks_bytes(void);
 void fl_reset(void);
-void fl_global_read(struct faultlat_stats *st, u64 *dropped);
+void fl_global_read(struct faultlat_stats *st, u64 *fallbacks, u64 *dropped);
 
 /*
  * The probes' fast paths, inline in their hooks; preemption is disabled.
@@ -440,6 +449,7 @@ static __always_inline struct fl_rec *fl_task_current(void)
  * @process: a process view
  * @comm: comm
  * @st: the statistics, finished (counts summed)
+ * @fallbacks: fl_tstats.fallbacks summed (the uapi has it beside @st)
  * @tlb: the TLB-flush statistics, finished
  */
 struct fl_view {
@@ -451,6 +461,7 @@ struct fl_view {
 	bool process;
 	char comm[TASK_COMM_LEN];
 	struct faultlat_stats st;
+	u64 fallbacks;
 	struct faultlat_tlb_stats tlb;
 };
 

@@ -5,15 +5,16 @@
  * The entry hook takes the time and reads the fault's dimensions from the
  * vma and flags while the vma is certainly alive (after the call,
  * VM_FAULT_RETRY and VM_FAULT_COMPLETED mean the mmap lock was dropped).
- * The return hook classifies the call exactly as 6.1's mm_account_fault()
- * does and records it in the task's record (or, for a task without one,
- * in this CPU's totals).  The return hook runs with preemption disabled,
+ * The return hook classifies the call exactly as mm_account_fault() does
+ * and records it in the task's record (or, for a task without one, in
+ * this CPU's totals).  The return hook runs with preemption disabled,
  * attached directly or by a kretprobe (attach.c); the entry hook too but
  * for a direct call, where it needs not (it reads no per-CPU data).  They
  * neither sleep nor allocate.
  */
 #include <linux/kprobes.h>
 #include <linux/mm.h>
+#include <linux/sched/signal.h>
 #include <linux/hugetlb.h>
 #include <linux/shmem_fs.h>
 #include <linux/moduleparam.h>
@@ -96,7 +97,7 @@ static noinline void fl_fault_trace(const struct fl_call call, vm_fault_t ret)
 {
 	const struct fl_call *c = &call;
 
-	if ((ret & VM_FAULT_RETRY && !(ret & VM_FAULT_ERROR)) ||
+	if ((ret & VM_FAULT_RETRY) ||
 	    c->s.lat_ns < READ_ONCE(fl_min_latency_ns))
 		return;
 	trace_fault(current->pid, current->tgid,
@@ -110,6 +111,50 @@ static noinline void fl_fault_trace(const struct fl_call call, vm_fault_t ret)
 }
 
 NOKPROBE_SYMBOL(fl_fault_trace);
+
+/*
+ * Does call @c continue the fault @r's last call left pending (returned
+ * VM_FAULT_RETRY, not given up)?  Every retry passes the same address.
+ *  - After a fallback, a call under the per-VMA lock that returned
+ *    VM_FAULT_RETRY (6.4+), x86's do_user_addr_fault() retries under
+ *    mmap_lock: without FAULT_FLAG_VMA_LOCK, with pt_regs, and with
+ *    FAULT_FLAG_TRIED only if the fallback returned VM_FAULT_MAJOR (6.7+;
+ *    never on 6.4 to 6.6): the flag tells nothing.
+ *  - After any other retry (do_user_addr_fault()'s mmap_lock loop,
+ *    get_user_pages() with FOLL_TRIED, fixup_user_fault()), the next call
+ *    carries FAULT_FLAG_TRIED.
+ * Any other call means the thread gave the fault up (it went back to user
+ * mode and faulted again, or returned an error): the pending fault is
+ * abandoned.  On 6.1 FL_FAULT_FLAG_VMA_LOCK is 0: only the second rule.
+ */
+static __always_inline bool fl_fault_continues(const struct fl_rec *r,
+					       const struct fl_call *c)
+{
+	if (c->address != r->retry_address ||
+	    (c->flags & FL_FAULT_FLAG_VMA_LOCK))
+		return false;
+	if (r->retry_vma)
+		return !c->s.no_regs;
+	return c->flags & FAULT_FLAG_TRIED;
+}
+
+/*
+ * After a VM_FAULT_RETRY: will the caller give the fault up?  x86's
+ * do_user_addr_fault() asks fault_signal_pending() right after the call,
+ * about the same task: a fatal signal, or any signal for a fault from
+ * user mode (FAULT_FLAG_USER is user_mode(regs)).  Nothing clears
+ * TIF_SIGPENDING in between but the task itself, so the answer is the
+ * kernel's, or the signal came later and the next call tells (a fault
+ * without pt_regs is left to that too: get_user_pages() and
+ * fixup_user_fault() have rules of their own).
+ */
+static __always_inline bool fl_fault_given_up(const struct fl_call *c)
+{
+	if (c->s.no_regs)
+		return false;
+	return fatal_signal_pending(current) ||
+	       ((c->flags & FAULT_FLAG_USER) && signal_pending(current));
+}
 
 /*
  * The return hook's work, but for the trace event; inline in the direct
@@ -126,12 +171,12 @@ static __always_inline void fl_fault_record(const struct fl_site *site,
 	vm_fault_t ret = (__force vm_fault_t)retval;
 	u64 now = fl_now(), start = c->start;
 	struct fl_pcpu *pc;
-	bool tried = c->flags & FAULT_FLAG_TRIED;
 	enum { DONE, RETRY, ERROR } outcome;
+	bool fallback;
 
 	/* As mm_account_fault(): a retried fault that completes is major. */
-	c->s.class = ((ret & VM_FAULT_MAJOR) || tried) ? FAULTLAT_MAJOR :
-							 FAULTLAT_MINOR;
+	c->s.class = ((ret & VM_FAULT_MAJOR) || (c->flags & FAULT_FLAG_TRIED)) ?
+		     FAULTLAT_MAJOR : FAULTLAT_MINOR;
 
 	/* The common case first: a fault done in one call. */
 	if (likely(r && !r->retry_pending &&
@@ -144,21 +189,23 @@ static __always_inline void fl_fault_record(const struct fl_site *site,
 		return;
 	}
 
-	if (ret & VM_FAULT_ERROR)
-		outcome = ERROR;
-	else if (ret & VM_FAULT_RETRY)
+	/*
+	 * VM_FAULT_RETRY first, as the callers test it, and as 6.4+'s
+	 * mm_account_fault() does (pgfault counts the errors but not the
+	 * retries there).
+	 */
+	if (ret & VM_FAULT_RETRY)
 		outcome = RETRY;
+	else if (ret & VM_FAULT_ERROR)
+		outcome = ERROR;
 	else
 		outcome = DONE;
+	fallback = outcome == RETRY && (c->flags & FL_FAULT_FLAG_VMA_LOCK);
 
 	if (r) {
 		write_seqcount_begin(&r->seq);
-		/*
-		 * A retry is followed by a call with FAULT_FLAG_TRIED; any
-		 * other call means the retried fault was given up on.
-		 */
 		if (r->retry_pending) {
-			if (tried) {
+			if (fl_fault_continues(r, c)) {
 				start = r->retry_start;
 				c->attempts += r->retry_calls;
 			} else {
@@ -167,18 +214,26 @@ static __always_inline void fl_fault_record(const struct fl_site *site,
 			r->retry_pending = false;
 		}
 		if (outcome == RETRY) {
-			r->retry_pending = true;
-			r->retry_start = start;
-			r->retry_calls = c->attempts;
+			if (fl_fault_given_up(c)) {
+				r->st.abandoned++;
+			} else {
+				r->retry_pending = true;
+				r->retry_vma = fallback;
+				r->retry_address = c->address;
+				r->retry_start = start;
+				r->retry_calls = c->attempts;
+			}
 		}
 		c->s.lat_ns = fl_elapsed(start, now);
 		c->s.bucket = fl_bucket(c->s.lat_ns);
-		if (outcome == DONE)
+		if (outcome == DONE) {
 			FL_STATS_RECORD(&r->st, &c->s);
-		else if (outcome == ERROR)
+		} else if (outcome == ERROR) {
 			r->st.errors++;
-		else
+		} else {
 			r->st.retries++;
+			r->st.fallbacks += fallback;
+		}
 		write_seqcount_end(&r->seq);
 		return;
 	}
@@ -194,12 +249,14 @@ static __always_inline void fl_fault_record(const struct fl_site *site,
 	pc = fl_pcpu_get();
 	raw_write_seqcount_begin(&pc->seq);
 	pc->dropped++;
-	if (outcome == DONE)
+	if (outcome == DONE) {
 		FL_STATS_RECORD(&pc->st, &c->s);
-	else if (outcome == ERROR)
+	} else if (outcome == ERROR) {
 		pc->st.errors++;
-	else
+	} else {
 		pc->st.retries++;
+		pc->st.fallbacks += fallback;
+	}
 	raw_write_seqcount_end(&pc->seq);
 }
 

@@ -571,53 +571,60 @@ static bool fl_rec_snapshot(struct fl_rec *r, struct fl_rec *snap)
 }
 
 /* One pass of fl_global_records(): every record, and those gone. */
-static void fl_global_pass(struct faultlat_stats *st, struct fl_rec *tmp)
+static void fl_global_pass(struct faultlat_stats *st, u64 *fallbacks,
+			   struct fl_rec *tmp)
 {
 	unsigned int i;
 
 	fl_stats_init(st);
+	*fallbacks = 0;
 	for (i = 0; i < fl_max_tasks; i++) {
 		struct fl_rec *r = &fl_tab.recs[i];
 
 		if (!READ_ONCE(r->key) || !fl_rec_snapshot(r, tmp))
 			continue;
 		fl_stats_add_tstats(st, &tmp->st);
+		*fallbacks += tmp->st.fallbacks;
 	}
-	if (fl_gone_gen == READ_ONCE(fl_gen))
+	if (fl_gone_gen == READ_ONCE(fl_gen)) {
 		fl_stats_add_gstats(st, &fl_gone);
+		*fallbacks += fl_gone.fallbacks;
+	}
 }
 
 /*
  * The faults of every task that had a record: the records and fl_gone,
  * consistent against folds and removals by fl_fold_seq.
  */
-static void fl_global_records(struct faultlat_stats *st, struct fl_rec *tmp)
+static void fl_global_records(struct faultlat_stats *st, u64 *fallbacks,
+			      struct fl_rec *tmp)
 {
 	unsigned long irqflags;
 	unsigned int seq, tries;
 
 	for (tries = 0; tries < 4; tries++) {
 		seq = raw_read_seqcount_begin(&fl_fold_seq);
-		fl_global_pass(st, tmp);
+		fl_global_pass(st, fallbacks, tmp);
 		if (!read_seqcount_retry(&fl_fold_seq, seq))
 			return;
 	}
 	/* Threads keep exiting: hold their folds off for one pass. */
 	raw_spin_lock_irqsave(&fl_fold_lock, irqflags);
-	fl_global_pass(st, tmp);
+	fl_global_pass(st, fallbacks, tmp);
 	raw_spin_unlock_irqrestore(&fl_fold_lock, irqflags);
 }
 
 /**
  * fl_global_read() - the global totals
  * @st: where the statistics go; may be NULL
+ * @fallbacks: where their fallbacks go; NULL when @st is
  * @dropped: where the dropped count goes
  *
  * Every record, the records gone (fl_global_records()) and the per-CPU
  * totals of faults without a record, each CPU's copied whole under its
  * seqcount.
  */
-void fl_global_read(struct faultlat_stats *st, u64 *dropped)
+void fl_global_read(struct faultlat_stats *st, u64 *fallbacks, u64 *dropped)
 {
 	/* scratch space for one reader at a time */
 	static DEFINE_MUTEX(snap_lock);
@@ -629,7 +636,7 @@ void fl_global_read(struct faultlat_stats *st, u64 *dropped)
 	*dropped = 0;
 	mutex_lock(&snap_lock);
 	if (st)
-		fl_global_records(st, &tmp);
+		fl_global_records(st, fallbacks, &tmp);
 	for_each_possible_cpu(cpu) {
 		struct fl_pcpu *pc = per_cpu_ptr(fl_pcpu, cpu);
 
@@ -640,6 +647,7 @@ void fl_global_read(struct faultlat_stats *st, u64 *dropped)
 			continue;
 		fl_seq_copy(&pc->seq, &snap, &pc->st, sizeof(snap));
 		fl_stats_add_gstats(st, &snap);
+		*fallbacks += snap.fallbacks;
 	}
 	mutex_unlock(&snap_lock);
 	if (st)
@@ -662,6 +670,7 @@ static void fl_view_thread(struct fl_view *v, const struct fl_rec *snap)
 	fl_stats_init(&v->st);
 	fl_stats_add_tstats(&v->st, &snap->st);
 	fl_stats_finish(&v->st);
+	v->fallbacks = snap->st.fallbacks;
 	fl_tlb_stats_init(&v->tlb);
 	fl_tlb_stats_add_ttlb(&v->tlb, &snap->tlb);
 	fl_tlb_stats_finish(&v->tlb);
@@ -677,11 +686,13 @@ static void fl_view_process_pass(struct fl_rec *proc, struct fl_rec *tmp,
 	unsigned int i;
 
 	fl_stats_init(&v->st);
+	v->fallbacks = 0;
 	fl_tlb_stats_init(&v->tlb);
 	v->nr_threads = 0;
 	if (fl_rec_snapshot(proc, tmp)) {
 		fl_view_fill(v, tmp, true);
 		fl_stats_add_tstats(&v->st, &tmp->st);
+		v->fallbacks += tmp->st.fallbacks;
 		fl_tlb_stats_add_ttlb(&v->tlb, &tmp->tlb);
 	}
 	for (i = 0; i < fl_max_tasks; i++) {
@@ -693,6 +704,7 @@ static void fl_view_process_pass(struct fl_rec *proc, struct fl_rec *tmp,
 		if (!fl_rec_snapshot(r, tmp) || tmp->tgid != tgid)
 			continue;
 		fl_stats_add_tstats(&v->st, &tmp->st);
+		v->fallbacks += tmp->st.fallbacks;
 		fl_tlb_stats_add_ttlb(&v->tlb, &tmp->tlb);
 		/* a thread past its exit tracepoint counts, but is not live */
 		v->nr_threads += !tmp->exiting;

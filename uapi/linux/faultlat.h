@@ -124,9 +124,10 @@ enum faultlat_tlb_event_reason {
  *	SIGSEGV, ...); counted neither as minor nor as major
  * @retries: handle_mm_fault() calls that returned VM_FAULT_RETRY; each one
  *	is part of a fault counted elsewhere (or in @abandoned)
- * @abandoned: faults whose VM_FAULT_RETRY was never followed by a
- *	FAULT_FLAG_TRIED attempt (for example a fatal signal was pending)
- * @calls: every handle_mm_fault() call (as /proc/vmstat's pgfault counts)
+ * @abandoned: faults given up after a VM_FAULT_RETRY, never completed (for
+ *	example a signal was pending); see "Documentation/numbers.rst"
+ * @calls: every handle_mm_fault() call (as /proc/vmstat's pgfault counts
+ *	them before Linux 6.4; since, pgfault leaves out @retries)
  * @no_regs: completed faults raised without pt_regs (get_user_pages() and
  *	friends), [class]; included in @minor and @major
  * @by_mode: completed faults by [class][enum faultlat_mode]
@@ -135,9 +136,15 @@ enum faultlat_tlb_event_reason {
  *
  * A fault is counted exactly as the kernel's mm_account_fault() counts it:
  * the calls of one fault that returned VM_FAULT_RETRY and the final call
- * (with FAULT_FLAG_TRIED) are one fault, timed from the first call's entry
- * to the final call's return; it is major if the final call returned
- * VM_FAULT_MAJOR or carried FAULT_FLAG_TRIED.
+ * are one fault, timed from the first call's entry to the final call's
+ * return; it is major if the final call returned VM_FAULT_MAJOR or carried
+ * FAULT_FLAG_TRIED.  A retry under mmap_lock carries FAULT_FLAG_TRIED; the
+ * retry of a fallback from the per-VMA lock (Linux 6.4 and later, see
+ * @fallbacks of struct faultlat_task) carries it only if the fallback
+ * returned VM_FAULT_MAJOR.
+ *
+ * The fallbacks are not in this struct but beside it, at the end of the
+ * structs that hold it (it is embedded in several: it never grows).
  */
 struct faultlat_stats {
 	struct faultlat_hist minor;
@@ -322,6 +329,11 @@ struct faultlat_info {
  * @nmissed: as in struct faultlat_info
  * @dropped: as in struct faultlat_info
  * @stats: every fault on every CPU since load or the last reset
+ * @fallbacks: of @stats.retries, the handle_mm_fault() calls made under the
+ *	per-VMA lock (FAULT_FLAG_VMA_LOCK) that returned VM_FAULT_RETRY: the
+ *	fault then falls back to mmap_lock.  Always 0 before Linux 6.4.
+ *	(Since version 0.3; an older module leaves it as the caller passed
+ *	it.)
  *
  * Needs CAP_PERFMON or CAP_SYS_ADMIN (EPERM otherwise).
  */
@@ -331,6 +343,7 @@ struct faultlat_global {
 	__u64 nmissed;
 	__u64 dropped;
 	struct faultlat_stats stats;
+	__u64 fallbacks;
 };
 
 #define FAULTLAT_IOC_GLOBAL	_IO(FAULTLAT_TYPE, FAULTLAT_CMD_GLOBAL)
@@ -355,6 +368,9 @@ struct faultlat_global {
  * @comm: out: the task's comm, NUL-padded (16 bytes, as /proc/PID/comm)
  * @stats: out: for a thread, its own faults; for a process, the faults of
  *	its live threads plus those of its exited threads
+ * @fallbacks: out: the fallbacks (see struct faultlat_global) of the same
+ *	faults.  (Since version 0.3; an older module leaves it as the caller
+ *	passed it.)
  *
  * A process's record lives until the process is reaped, so a parent can
  * read it after waitid(WEXITED | WNOWAIT).
@@ -370,6 +386,7 @@ struct faultlat_task {
 	__u32 nr_threads;
 	__u64 comm[2];
 	struct faultlat_stats stats;
+	__u64 fallbacks;
 };
 
 #define FAULTLAT_IOC_TASK	_IO(FAULTLAT_TYPE, FAULTLAT_CMD_TASK)
