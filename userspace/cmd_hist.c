@@ -474,6 +474,7 @@ static int print_interval(const struct interval *iv,
 	__u64 elapsed = cur->at - prev->at;
 	bool reset = cur->info.reset_count != prev->info.reset_count;
 	const struct faultlat_stats *ps, *cs;
+	__u64 pfb, cfb, fb = 0;
 	struct task_ident ident;
 	struct json_object *o;
 	char when[16], el[32];
@@ -493,10 +494,14 @@ static int print_interval(const struct interval *iv,
 	} else {
 		ps = iv->view == 'a' ? &prev->g.stats : &prev->t.stats;
 		cs = iv->view == 'a' ? &cur->g.stats : &cur->t.stats;
+		pfb = iv->view == 'a' ? prev->g.fallbacks : prev->t.fallbacks;
+		cfb = iv->view == 'a' ? cur->g.fallbacks : cur->t.fallbacks;
+		/* anything that went back means a reset: all since then */
+		if (!reset && (!fl_stats_delta(ps, cs, &d) || cfb < pfb))
+			reset = true;
 		if (reset)
 			d = *cs;
-		else if (!fl_stats_delta(ps, cs, &d))
-			reset = true;
+		fb = reset ? cfb : cfb - pfb;
 		ident = task_ident(&cur->t);
 	}
 
@@ -533,7 +538,8 @@ static int print_interval(const struct interval *iv,
 					       fl_json_u64(grew(prev->info.dropped,
 								cur->info.dropped)));
 			json_object_object_add(o, "stats",
-					       fl_json_stats(&d, iv->classes));
+					       fl_json_stats(&d, fb,
+							     iv->classes));
 		}
 		return fl_json_print(stdout, o);
 	}
@@ -555,7 +561,7 @@ static int print_interval(const struct interval *iv,
 			printf("nmissed +%llu\n",
 			       grew(prev->tg.nmissed, cur->tg.nmissed));
 	} else {
-		fl_print_stats(stdout, &d, iv->classes);
+		fl_print_stats(stdout, &d, fb, iv->classes);
 		printf("nmissed +%llu  dropped +%llu\n",
 		       grew(prev->info.nmissed, cur->info.nmissed),
 		       grew(prev->info.dropped, cur->info.dropped));
@@ -641,6 +647,7 @@ int cmd_hist(int argc, char **argv)
 	struct faultlat_info info;
 	struct task_ident ident;
 	const struct faultlat_stats *s;
+	__u64 fallbacks;
 	struct json_object *o;
 	unsigned int classes = 0, id = 0;
 	__u64 nmissed, dropped;
@@ -755,6 +762,7 @@ int cmd_hist(int argc, char **argv)
 			goto fail;
 		}
 		s = &g.stats;
+		fallbacks = g.fallbacks;
 		nmissed = g.nmissed;
 		dropped = g.dropped;
 	} else {
@@ -765,6 +773,7 @@ int cmd_hist(int argc, char **argv)
 			goto fail;
 		}
 		s = &t.stats;
+		fallbacks = t.fallbacks;
 		/* the counters after the task, so they cover it */
 		err = fl_dev_info(fd, &info);
 		if (err) {
@@ -787,7 +796,8 @@ int cmd_hist(int argc, char **argv)
 		}
 		json_object_object_add(o, "nmissed", fl_json_u64(nmissed));
 		json_object_object_add(o, "dropped", fl_json_u64(dropped));
-		json_object_object_add(o, "stats", fl_json_stats(s, classes));
+		json_object_object_add(o, "stats",
+				       fl_json_stats(s, fallbacks, classes));
 		return fl_json_print(stdout, o) ? FL_EXIT_ERR : FL_EXIT_OK;
 	}
 
@@ -798,7 +808,7 @@ int cmd_hist(int argc, char **argv)
 		print_task_header(stdout, &ident, view == 'p');
 	}
 	fputc('\n', stdout);
-	fl_print_stats(stdout, s, classes);
+	fl_print_stats(stdout, s, fallbacks, classes);
 	fl_print_counters(stdout, nmissed, dropped);
 	if (fflush(stdout)) {
 		perror("faultlat: writing output");

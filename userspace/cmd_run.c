@@ -172,7 +172,7 @@ static void print_text(FILE *f, char **args, const struct run_result *r)
 	fputc('\n', f);
 
 	if (!r->task_err) {
-		fl_print_stats(f, s, FL_CLASS_ALL);
+		fl_print_stats(f, s, r->task.fallbacks, FL_CLASS_ALL);
 		fprintf(f,
 			"getrusage: minflt %ld majflt %ld (faultlat: minor %llu major %llu)\n",
 			r->ru.ru_minflt, r->ru.ru_majflt, s->minor.count,
@@ -236,7 +236,8 @@ static int print_json(FILE *f, char **args, const struct run_result *r)
 			       fl_json_u64(delta(r->before.dropped,
 						 r->after.dropped)));
 	json_object_object_add(o, "stats", r->task_err ? NULL :
-			       fl_json_stats(&r->task.stats, FL_CLASS_ALL));
+			       fl_json_stats(&r->task.stats,
+					     r->task.fallbacks, FL_CLASS_ALL));
 	json_object_object_add(o, "tlb", !tlb_shown(r) ? NULL :
 			       fl_json_tlb_stats(&r->tlb.stats));
 	json_object_object_add(o, "tlb_nmissed", !r->tlb_nmissed_known ? NULL :

@@ -368,7 +368,7 @@ static void print_breakdown(FILE *f, const struct faultlat_stats *s, int c)
 	fprintf(f, " | no_regs %llu\n", s->no_regs[c]);
 }
 
-void fl_print_stats(FILE *f, const struct faultlat_stats *s,
+void fl_print_stats(FILE *f, const struct faultlat_stats *s, __u64 fallbacks,
 		    unsigned int classes)
 {
 	const struct faultlat_hist *h[FAULTLAT_NR_CLASSES] = {
@@ -397,8 +397,9 @@ void fl_print_stats(FILE *f, const struct faultlat_stats *s,
 		print_breakdown(f, s, c);
 		fputc('\n', f);
 	}
-	fprintf(f, "errors %llu  retries %llu  abandoned %llu  calls %llu\n",
-		s->errors, s->retries, s->abandoned, s->calls);
+	fprintf(f,
+		"errors %llu  retries %llu  abandoned %llu  calls %llu  fallbacks %llu\n",
+		s->errors, s->retries, s->abandoned, s->calls, fallbacks);
 }
 
 void fl_print_counters(FILE *f, __u64 nmissed, __u64 dropped)

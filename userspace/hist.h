@@ -64,10 +64,11 @@ void fl_print_table(FILE *f, const struct faultlat_hist *h);
 void fl_print_summary(FILE *f, const struct faultlat_hist *h);
 /*
  * The histograms of the classes in @classes (FL_CLASS_*), their
- * breakdowns, then the errors/retries/abandoned/calls line; "No faults
+ * breakdowns, then the errors/retries/abandoned/calls/fallbacks line
+ * (@fallbacks: struct faultlat_task's or faultlat_global's); "No faults
  * recorded" instead of the tables when they are all empty.
  */
-void fl_print_stats(FILE *f, const struct faultlat_stats *s,
+void fl_print_stats(FILE *f, const struct faultlat_stats *s, __u64 fallbacks,
 		    unsigned int classes);
 /* "nmissed N  dropped N", always printed with the counts. */
 void fl_print_counters(FILE *f, __u64 nmissed, __u64 dropped);

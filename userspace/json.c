@@ -69,7 +69,7 @@ static struct json_object *counts(const __u64 *v, const char * const *names,
 }
 
 struct json_object *fl_json_stats(const struct faultlat_stats *s,
-				  unsigned int classes)
+				  __u64 fallbacks, unsigned int classes)
 {
 	struct json_object *o = json_object_new_object();
 	struct json_object *nr = json_object_new_object();
@@ -101,6 +101,7 @@ struct json_object *fl_json_stats(const struct faultlat_stats *s,
 	json_object_object_add(o, "retries", fl_json_u64(s->retries));
 	json_object_object_add(o, "abandoned", fl_json_u64(s->abandoned));
 	json_object_object_add(o, "calls", fl_json_u64(s->calls));
+	json_object_object_add(o, "fallbacks", fl_json_u64(fallbacks));
 	json_object_object_add(o, "no_regs", nr);
 	json_object_object_add(o, "by_mode", mode);
 	json_object_object_add(o, "by_kind", kind);

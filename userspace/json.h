@@ -12,9 +12,12 @@
 
 /* {"count", "sum_ns", "min_ns", "max_ns", "pNN_ns"..., "buckets": [...]} */
 struct json_object *fl_json_hist(const struct faultlat_hist *h);
-/* The histograms of @classes (FL_CLASS_*), breakdowns and error counts. */
+/*
+ * The histograms of @classes (FL_CLASS_*), breakdowns and error counts,
+ * and @fallbacks (struct faultlat_task's or faultlat_global's).
+ */
 struct json_object *fl_json_stats(const struct faultlat_stats *s,
-				  unsigned int classes);
+				  __u64 fallbacks, unsigned int classes);
 /*
  * {"flush": {histogram}, "full", "ranged", "pages", "remote", "local_only",
  *  "ipis", "ipi_targets"}

@@ -156,7 +156,7 @@ has out "     usecs               : count     distribution" &&
 has out "  1048.576 -> 1310.720   : 1        |*************                           |" &&
 has out "count 4  avg 300.90us  p50 1.28us  p90 1.20ms  p99 1.20ms  p99.9 1.20ms  max 1.20ms" &&
 has out "mode: user 90 kernel 10 | kind: anon 60 file 40 shmem 0 hugetlb 0 | access: read 30 write 60 exec 10 | no_regs 5" &&
-has out "errors 2  retries 1  abandoned 0  calls 107" &&
+has out "errors 2  retries 1  abandoned 0  calls 107  fallbacks 1" &&
 has out "nmissed 0  dropped 0"
 ok $? "hist: tables, summaries, breakdowns, counters"
 
@@ -520,7 +520,7 @@ fake "grow=1" "$FL" hist -i 0.1 2
 [ $rc -eq 0 ] && [ "$(grep -cE '^[0-9]{2}:[0-9]{2}:[0-9]{2}  interval [0-9.]+ms, all tasks, system-wide:$' "$tmp/out")" -eq 2 ] &&
 [ "$(grep -cF "count 100  avg 250ns  p50 160ns  p90 320ns  p99 640ns  p99.9 1.10us  max 1.10us" "$tmp/out")" -eq 2 ] &&
 [ "$(grep -cF "count 4  avg 300.90us  p50 1.28us  p90 1.20ms  p99 1.20ms  p99.9 1.20ms  max 1.20ms" "$tmp/out")" -eq 2 ] &&
-[ "$(grep -cF "errors 2  retries 1  abandoned 0  calls 107" "$tmp/out")" -eq 2 ] &&
+[ "$(grep -cF "errors 2  retries 1  abandoned 0  calls 107  fallbacks 1" "$tmp/out")" -eq 2 ] &&
 [ "$(grep -cF "nmissed +0  dropped +0" "$tmp/out")" -eq 2 ] &&
 [ "$(grep -c "^GLOBAL" "$tmp/log")" -eq 3 ]
 ok $? "hist -i 0.1 2: two intervals, each the difference of two reads (3 reads)"
@@ -540,6 +540,7 @@ for line in open(sys.argv[1]):
         {"lo_ns": 256, "hi_ns": 320, "count": 40}, {"lo_ns": 512, "hi_ns": 640, "count": 9},
         {"lo_ns": 1024, "hi_ns": 1280, "count": 1}]
     assert j["stats"]["errors"] == 2 and j["stats"]["calls"] == 107
+    assert j["stats"]["fallbacks"] == 1
     assert j["stats"]["by_access"]["minor"]["write"] == 60' "$tmp/out"
 ok $? "hist -i -j: one object per interval, the interval's histograms"
 
@@ -845,8 +846,9 @@ has out 'faultlat_fault_latency_seconds_sum{type="major"} 0.0012036' &&
 has out 'faultlat_tlb_flushes_total{kind="ranged"} 36' &&
 has out 'faultlat_tlb_flush_latency_seconds_count 40' &&
 has out 'faultlat_module_info{version="1.0",abi="1",client="1.0"} 1' &&
-[ "$(grep -vc '^#' "$tmp/out")" -eq 603 ]
-ok $? "export: faults, histograms, TLB, info; 603 series"
+has out 'faultlat_fault_vma_lock_fallbacks_total 1' &&
+[ "$(grep -vc '^#' "$tmp/out")" -eq 604 ]
+ok $? "export: faults, histograms, TLB, info, fallbacks; 604 series"
 
 if command -v promtool >/dev/null; then
 	cp "$tmp/out" "$tmp/fine.prom"
@@ -864,8 +866,8 @@ fi
 
 fake "notlb=1,nmissed=7,dropped=8" "$FL" export --buckets octave
 [ $rc -eq 0 ] && ! has out faultlat_tlb_ && has out 'faultlat_nmissed_total{probe="fault"} 7' &&
-has out 'faultlat_dropped_total 8' && [ "$(grep -vc '^#' "$tmp/out")" -eq 78 ]
-ok $? "export --buckets octave without TLB probes: 78 series, counters"
+has out 'faultlat_dropped_total 8' && [ "$(grep -vc '^#' "$tmp/out")" -eq 79 ]
+ok $? "export --buckets octave without TLB probes: 79 series, counters"
 
 fake "grow=1" "$FL" export --top 1
 [ $rc -eq 0 ] && grep -q '^faultlat_process_faults{pid="[0-9]*",comm="[a-z]*",type="minor"} ' "$tmp/out" &&

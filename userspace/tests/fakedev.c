@@ -366,8 +366,11 @@ static int do_global(struct faultlat_global *g)
 	g->nmissed = num("nmissed", 0);
 	g->dropped = num("dropped", 0);
 	fill_stats(&g->stats);
-	if (num("grow", 0))
+	g->fallbacks = 1;	/* of the one retry */
+	if (num("grow", 0)) {
 		scale_stats(&g->stats, ++gen);
+		g->fallbacks *= gen;
+	}
 	fake_log("GLOBAL\n");
 	return 0;
 }
@@ -435,10 +438,14 @@ static int do_task(struct faultlat_task *t)
 	err = fill_task("TASK", t->size, sizeof(*t), &t->flags, t->id,
 			t->__reserved, &t->pid, &t->tgid, &t->uid,
 			&t->nr_threads, t->comm);
-	if (!err)
+	if (!err) {
 		fill_stats(&t->stats);
-	if (!err && num("grow", 0))
+		t->fallbacks = 1;
+	}
+	if (!err && num("grow", 0)) {
 		scale_stats(&t->stats, ++gen);
+		t->fallbacks *= gen;
+	}
 	return err;
 }
 

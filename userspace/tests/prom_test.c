@@ -115,6 +115,8 @@ static void fill(struct fl_prom_snap *s)
 	s->g.stats.by_mode[FAULTLAT_MINOR][FAULTLAT_MODE_USER] = 80;
 	s->g.stats.by_mode[FAULTLAT_MINOR][FAULTLAT_MODE_KERNEL] = 11;
 	s->g.stats.errors = 3;
+	s->g.stats.retries = 9;
+	s->g.fallbacks = 7;
 	s->g.nmissed = 4;
 	s->g.dropped = 5;
 }
@@ -172,10 +174,13 @@ static void test_write(void)
 	has(out, "\nfaultlat_nmissed_total{probe=\"fault\"} 4\n", "nmissed");
 	has(out, "\nfaultlat_dropped_total 5\n", "dropped");
 	has(out, "\nfaultlat_resets_total 2\n", "resets");
+	has(out, "\nfaultlat_fault_retries_total 9\n", "retries");
+	has(out, "\nfaultlat_fault_vma_lock_fallbacks_total 7\n",
+	    "fallbacks, beside the statistics");
 	ok(!strstr(out, "faultlat_tlb_") && !strstr(out, "probe=\"tlb\""),
 	   "no TLB families without TLB statistics");
 	ok(!strstr(out, "faultlat_process_"), "no per-process series without --top");
-	ok(count_lines(out, "faultlat_") == 246, "246 series without the TLB");
+	ok(count_lines(out, "faultlat_") == 247, "247 series without the TLB");
 	ok(count_lines(out, "# TYPE ") == count_lines(out, "# HELP "),
 	   "a HELP for every TYPE");
 	free(out);
@@ -185,7 +190,7 @@ static void test_write(void)
 	has(out, "\nfaultlat_fault_latency_seconds_bucket{type=\"minor\",le=\"0.000000256\"} 50\n",
 	    "octave: 50 below 256 ns");
 	ok(!strstr(out, "le=\"0.00000016\""), "octave: no bound inside an octave");
-	ok(count_lines(out, "faultlat_") == 78, "78 series in octaves");
+	ok(count_lines(out, "faultlat_") == 79, "79 series in octaves");
 	free(out);
 
 	s->tlb = true;
@@ -210,8 +215,8 @@ static void test_write(void)
 	    "other");
 	has(out, "\nfaultlat_process_fault_seconds{pid=\"42\",comm=\"we\\\"ird\"} 0.0000015\n",
 	    "time in faults, seconds");
-	ok(count_lines(out, "faultlat_") == 603 + 4 * 2,
-	   "603 series with the TLB, 4 per process row");
+	ok(count_lines(out, "faultlat_") == 604 + 4 * 2,
+	   "604 series with the TLB, 4 per process row");
 	free(out);
 	free(s);
 }
