@@ -14,9 +14,14 @@
 #include <stdnoreturn.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/ioctl.h>
+#include <sys/ipc.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/shm.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
+#include <linux/userfaultfd.h>
 
 #include "kselftest_harness.h"
 #include "faultlat_check.h"
@@ -27,6 +32,8 @@
 #define MLOCK_PAGES	2000
 #define THREAD_PAGES	400
 #define GLOBAL_PAGES	2000
+#define SHM_PAGES	1000	/* fallbacks: SysV shm, one write each */
+#define UFFD_PAGES	64	/* fallbacks: faults a userfaultfd serves */
 #define QUIET_TRIES	3
 
 /*
@@ -415,6 +422,200 @@ TEST_F(counts, mlock_no_faults)
 	fl_unmap(mem, MLOCK_PAGES);
 }
 
+/*
+ * Fallbacks from the per-VMA lock (6.4+).  Each workload below runs twice
+ * in the same code: once on one page, to fault in the code and data of
+ * the measuring itself, then measured, so that the measured interval
+ * faults the workload's pages and nothing else.
+ */
+
+/*
+ * The counts of a workload of @pages faults that each fall back from the
+ * per-VMA lock once on 6.4+ (none on 6.1): faultlat's minor and major
+ * faults are getrusage()'s, no fault is abandoned (each fallback is
+ * followed by its retry under mmap_lock: one fault, whatever the flags of
+ * the retry), and the fallbacks are exactly the workload's faults.
+ */
+static void check_fallbacks(struct __test_metadata *_metadata,
+			    const char *what, const struct fl_snap *a,
+			    const struct fl_snap *b, __u64 pages)
+{
+	__u64 fb = fl_delta_fallbacks(a, b);
+
+	FL_INFO("%s: minflt +%llu majflt +%llu, faultlat minor +%llu major +%llu\n",
+		what, (unsigned long long)(b->ru.minflt - a->ru.minflt),
+		(unsigned long long)(b->ru.majflt - a->ru.majflt),
+		(unsigned long long)FL_D(a, b, minor.count),
+		(unsigned long long)FL_D(a, b, major.count));
+	FL_INFO("%s: retries +%llu fallbacks +%llu abandoned +%llu calls +%llu\n",
+		what, (unsigned long long)FL_D(a, b, retries),
+		(unsigned long long)fb,
+		(unsigned long long)FL_D(a, b, abandoned),
+		(unsigned long long)FL_D(a, b, calls));
+	fl_check_delta(_metadata, what, a, b);
+	ASSERT_EQ(0, FL_D(a, b, abandoned))
+		TH_LOG("%s: abandoned faults", what);
+	ASSERT_EQ(0, FL_D(a, b, errors));
+	ASSERT_EQ(fl_vma_lock_faults() ? pages : 0, fb)
+		TH_LOG("%s: fallbacks (kernel %d)", what, fl_kernel_version());
+	ASSERT_LE(fb, FL_D(a, b, retries));
+}
+
+/*
+ * SysV shared memory: shm_vm_ops has no map_pages, so a fault on it
+ * cannot be handled under the per-VMA lock (vmf_can_call_fault()): on
+ * 6.4+ each page is a fallback, then one minor fault under mmap_lock
+ * (without FAULT_FLAG_TRIED: 6.1's rule would have called it a new fault
+ * and the first call abandoned).  On 6.1, one minor fault, one call.
+ */
+TEST_F(counts, shm_fallback)
+{
+	size_t ps = fl_page_size();
+	struct fl_snap a, b;
+	pid_t tid = fl_gettid();
+	char *p;
+	int id, i;
+
+	id = shmget(IPC_PRIVATE, (SHM_PAGES + 1) * ps, IPC_CREAT | 0600);
+	ASSERT_LE(0, id) TH_LOG("shmget: %s", strerror(errno));
+	p = shmat(id, NULL, 0);
+	/* gone with the last detach */
+	ASSERT_EQ(0, shmctl(id, IPC_RMID, NULL));
+	ASSERT_NE((void *)-1, p) TH_LOG("shmat: %s", strerror(errno));
+	fl_prefault(&a, sizeof(a));
+	fl_prefault(&b, sizeof(b));
+	fl_prefault_stack();
+
+	for (i = 0; i < 2; i++) {
+		char *mem = i ? p + ps : p;
+		size_t pages = i ? SHM_PAGES : 1;
+
+		ASSERT_EQ(0, fl_snap_before(self->fd, RUSAGE_THREAD, tid,
+					    false, &a));
+		fl_touch_write(mem, pages);
+		ASSERT_EQ(0, fl_snap_after(self->fd, RUSAGE_THREAD, tid,
+					   false, &b));
+	}
+	check_fallbacks(_metadata, "shm", &a, &b, SHM_PAGES);
+	ASSERT_EQ(SHM_PAGES, FL_D(&a, &b, minor.count));
+	ASSERT_EQ(0, FL_D(&a, &b, major.count));
+	ASSERT_EQ(SHM_PAGES, FL_D(&a, &b, by_kind[FAULTLAT_MINOR][FAULTLAT_KIND_SHMEM]));
+	ASSERT_EQ(0, shmdt(p));
+}
+
+/* The userfaultfd test's server: UFFDIO_COPY a page to each fault. */
+struct uffd_server {
+	int uffd;
+	const void *src;
+	unsigned int faults;	/* to serve */
+	int err;
+};
+
+static void *uffd_serve(void *arg)
+{
+	struct uffd_server *s = arg;
+	unsigned long ps = fl_page_size();
+	unsigned int done = 0;
+
+	while (done < s->faults) {
+		struct uffdio_copy copy;
+		struct uffd_msg msg;
+		ssize_t n = read(s->uffd, &msg, sizeof(msg));
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n != sizeof(msg)) {
+			s->err = n < 0 ? errno : EIO;
+			return NULL;
+		}
+		if (msg.event != UFFD_EVENT_PAGEFAULT)
+			continue;
+		memset(&copy, 0, sizeof(copy));
+		copy.dst = msg.arg.pagefault.address & ~(ps - 1);
+		copy.src = (unsigned long)s->src;
+		copy.len = ps;
+		if (ioctl(s->uffd, UFFDIO_COPY, &copy)) {
+			s->err = errno;
+			return NULL;
+		}
+		done++;
+	}
+	return NULL;
+}
+
+/*
+ * A userfaultfd's missing pages, written from user mode, served by
+ * another thread: handle_userfault() returns VM_FAULT_RETRY once the page
+ * is there, and the fault is retried.  6.1: under mmap_lock with
+ * FAULT_FLAG_TRIED, a major fault.  6.4+: a fallback from the per-VMA
+ * lock; since 6.7 the retry has FAULT_FLAG_TRIED only if the fallback
+ * returned VM_FAULT_MAJOR, which handle_userfault() does not: a minor
+ * fault.  Either way one fault per page, as getrusage() counts it.
+ */
+TEST_F(counts, uffd_fallback)
+{
+	size_t ps = fl_page_size();
+	struct uffd_server srv = { .faults = UFFD_PAGES + 1 };
+	struct uffdio_register reg;
+	struct uffdio_api api;
+	struct fl_snap a, b;
+	pid_t tid = fl_gettid();
+	int kv = fl_kernel_version();
+	pthread_t th;
+	char *mem;
+	void *src;
+	int i;
+
+	srv.uffd = syscall(__NR_userfaultfd, O_CLOEXEC);
+	if (srv.uffd < 0 && errno == EPERM)
+		SKIP(return, "userfaultfd: %s", strerror(errno));
+	ASSERT_LE(0, srv.uffd) TH_LOG("userfaultfd: %s", strerror(errno));
+	memset(&api, 0, sizeof(api));
+	api.api = UFFD_API;
+	ASSERT_EQ(0, ioctl(srv.uffd, UFFDIO_API, &api))
+		TH_LOG("UFFDIO_API: %s", strerror(errno));
+	src = fl_map_anon(1);
+	ASSERT_NE(NULL, src);
+	fl_touch_write(src, 1);
+	srv.src = src;
+	mem = fl_map_anon(UFFD_PAGES + 1);
+	ASSERT_NE(NULL, mem);
+	memset(&reg, 0, sizeof(reg));
+	reg.range.start = (unsigned long)mem;
+	reg.range.len = (UFFD_PAGES + 1) * ps;
+	reg.mode = UFFDIO_REGISTER_MODE_MISSING;
+	ASSERT_EQ(0, ioctl(srv.uffd, UFFDIO_REGISTER, &reg))
+		TH_LOG("UFFDIO_REGISTER: %s", strerror(errno));
+	ASSERT_EQ(0, pthread_create(&th, NULL, uffd_serve, &srv));
+	fl_prefault(&a, sizeof(a));
+	fl_prefault(&b, sizeof(b));
+	fl_prefault_stack();
+
+	for (i = 0; i < 2; i++) {
+		ASSERT_EQ(0, fl_snap_before(self->fd, RUSAGE_THREAD, tid,
+					    false, &a));
+		fl_touch_write(i ? mem + ps : mem, i ? UFFD_PAGES : 1);
+		ASSERT_EQ(0, fl_snap_after(self->fd, RUSAGE_THREAD, tid,
+					   false, &b));
+	}
+	pthread_join(th, NULL);
+	ASSERT_EQ(0, srv.err) TH_LOG("server: %s", strerror(srv.err));
+
+	check_fallbacks(_metadata, "uffd", &a, &b, UFFD_PAGES);
+	ASSERT_EQ(UFFD_PAGES,
+		  FL_D(&a, &b, minor.count) + FL_D(&a, &b, major.count));
+	ASSERT_EQ(UFFD_PAGES, FL_D(&a, &b, retries));
+	if (kv < 6004)
+		ASSERT_EQ(UFFD_PAGES, FL_D(&a, &b, major.count))
+			TH_LOG("6.1: a retry under mmap_lock is major");
+	if (kv >= 6008)
+		ASSERT_EQ(UFFD_PAGES, FL_D(&a, &b, minor.count))
+			TH_LOG("6.8+: the retry after a fallback without VM_FAULT_MAJOR is minor");
+	close(srv.uffd);
+	fl_unmap(mem, UFFD_PAGES + 1);
+	fl_unmap(src, 1);
+}
+
 /* Test 2: major faults on a file of a RAM disk's file system. */
 FIXTURE(major) {
 	int fd;
@@ -489,6 +690,45 @@ TEST_F(major, file_major)
 	ASSERT_EQ(0, FL_D(&a, &b, errors));
 	ASSERT_EQ(0, FL_D(&a, &b, abandoned));
 	fl_check_pct(_metadata, "major", &b.t.stats.major);
+	ASSERT_NE(0, sum);
+}
+
+/*
+ * The same reads, for the fallbacks: on 6.4+ filemap_fault() starts the
+ * read under the per-VMA lock and returns VM_FAULT_RETRY | VM_FAULT_MAJOR,
+ * a fallback; the retry under mmap_lock (with FAULT_FLAG_TRIED) finds the
+ * page read: one major fault.  On 6.1, the same under mmap_lock.  Every
+ * major fault is one retry, and on 6.4+ one fallback.  A first read, of
+ * a cold or warm cache, faults in the code of the measuring.
+ */
+TEST_F(major, file_fallback)
+{
+	struct fl_snap a, b;
+	pid_t tid = fl_gettid();
+	unsigned long sum = 0;
+	__u64 majflt;
+	int i;
+
+	fl_prefault(&a, sizeof(a));
+	fl_prefault(&b, sizeof(b));
+	fl_prefault_stack();
+	for (i = 0; i < 2; i++) {
+		ASSERT_EQ(0, fl_fs_drop_cache(&self->fs))
+			TH_LOG("%s", self->fs.why);
+		ASSERT_EQ(0, fl_snap_before(self->fd, RUSAGE_THREAD, tid,
+					    false, &a));
+		ASSERT_EQ(0, fl_read_file_pages(self->fs.file, FILE_PAGES,
+						&sum))
+			TH_LOG("reading %s: %s", self->fs.file, strerror(errno));
+		ASSERT_EQ(0, fl_snap_after(self->fd, RUSAGE_THREAD, tid,
+					   false, &b));
+	}
+
+	majflt = b.ru.majflt - a.ru.majflt;
+	check_fallbacks(_metadata, variant->fstype, &a, &b, majflt);
+	ASSERT_LT(0, majflt);
+	ASSERT_EQ(majflt, FL_D(&a, &b, retries))
+		TH_LOG("one retry per major fault");
 	ASSERT_NE(0, sum);
 }
 
@@ -820,6 +1060,7 @@ static void *global_worker(void *arg)
 struct global_delta {
 	__u64 pgfault, pgmajfault;
 	__u64 calls, minor, major, errors, retries, abandoned, nmissed;
+	__u64 fallbacks;
 };
 
 static char vm0[FL_VMSTAT_BUF], vm1[FL_VMSTAT_BUF];
@@ -877,6 +1118,7 @@ static int global_interval(struct __test_metadata *_metadata, int fd,
 	d->retries = g1.stats.retries - g0.stats.retries;
 	d->abandoned = g1.stats.abandoned - g0.stats.abandoned;
 	d->nmissed = g1.nmissed - g0.nmissed;
+	d->fallbacks = g1.fallbacks - g0.fallbacks;
 	return 0;
 }
 
@@ -908,11 +1150,12 @@ TEST_F(global, quiet_interval)
 		ASSERT_EQ(0, global_interval(_metadata, self->fd, self->vmstat,
 					     &self->fs, self->file, &d))
 			TH_LOG("interval: %s", strerror(errno));
-		FL_INFO("%s, try %d: pgfault +%llu calls +%llu pgmajfault +%llu\n",
+		FL_INFO("%s, try %d: pgfault +%llu calls +%llu pgmajfault +%llu fallbacks +%llu\n",
 			self->file ? "file" : "anon", try,
 			(unsigned long long)d.pgfault,
 			(unsigned long long)d.calls,
-			(unsigned long long)d.pgmajfault);
+			(unsigned long long)d.pgmajfault,
+			(unsigned long long)d.fallbacks);
 		FL_INFO("minor %llu major %llu errors %llu retries %llu abandoned %llu\n",
 			(unsigned long long)d.minor,
 			(unsigned long long)d.major,
@@ -932,6 +1175,10 @@ TEST_F(global, quiet_interval)
 	ASSERT_EQ(0, d.abandoned);
 	ASSERT_EQ(d.pgmajfault, d.major)
 		TH_LOG("/proc/vmstat pgmajfault vs GLOBAL major");
+	/* a fallback is a retry; 6.1 has no per-VMA lock */
+	ASSERT_LE(d.fallbacks, d.retries);
+	if (!fl_vma_lock_faults())
+		ASSERT_EQ(0, d.fallbacks);
 	/* the file's pages fault major, the anonymous ones minor */
 	ASSERT_LE(self->file ? 1 : GLOBAL_PAGES,
 		  self->file ? d.major : d.minor);

@@ -31,6 +31,13 @@ static inline __u64 fl_delta(const struct fl_snap *a, const struct fl_snap *b,
 #define FL_D(a, b, field) \
 	fl_delta(a, b, offsetof(struct faultlat_stats, field))
 
+/* The fallbacks, beside the statistics, from @a to @b. */
+static inline __u64 fl_delta_fallbacks(const struct fl_snap *a,
+				       const struct fl_snap *b)
+{
+	return b->t.fallbacks - a->t.fallbacks;
+}
+
 /*
  * A histogram must be consistent with itself: the buckets add up to the
  * count, the smallest and largest samples lie in the first and last

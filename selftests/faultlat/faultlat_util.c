@@ -356,6 +356,11 @@ bool fl_pgfault_counts_retries(void)
 	return fl_kernel_version() < 6004;
 }
 
+bool fl_vma_lock_faults(void)
+{
+	return fl_kernel_version() >= 6004;
+}
+
 int fl_vmstat_open(void)
 {
 	return open("/proc/vmstat", O_RDONLY | O_CLOEXEC);

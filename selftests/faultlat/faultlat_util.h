@@ -112,6 +112,13 @@ int fl_kernel_version(void);
  */
 bool fl_pgfault_counts_retries(void);
 
+/*
+ * Whether user-mode faults try the per-VMA lock first (6.4+, x86): those
+ * that return VM_FAULT_RETRY there are fallbacks (struct faultlat_task's
+ * fallbacks), retried under mmap_lock.
+ */
+bool fl_vma_lock_faults(void);
+
 /* Capabilities in effect (CapEff of /proc/self/status). */
 int fl_cap_eff(__u64 *caps);
 
