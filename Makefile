@@ -14,6 +14,9 @@
 #                       "N passed, N failed" last
 #   make check-all      every flavour of 6.1, 6.12 and 7.x, both probe
 #                       modes on each generic kernel, the full stress test
+#   make bench          what faultlat costs per fault, in QEMU, on Debian's
+#                       6.1, 6.12 and 7.3 (KERNELS="6.12 ..." for fewer);
+#                       prints the tables and goals, writes out/bench.json
 #   make style          checkpatch --strict on every source file
 #   make sparse         the module with sparse (C=2) and W=1
 #   make install        the module (to extra/, then depmod), the client,
@@ -80,7 +83,7 @@ deps:
 	tools/vm/deps.sh
 
 bench:
-	bench/bench.sh
+	bench/bench.sh $(if $(KERNELS),--kernels "$(KERNELS)")
 
 # man page and documentation: one source each, Documentation/*.rst
 man: $(MAN8)

@@ -126,6 +126,18 @@ fl_load() {
 	fi
 }
 
+# ROW TOOL: TOOL did not attach (it exited or is still starting): the
+# row is n/a, with the last line the tool printed as the reason.
+tool_failed() {
+	local why
+	[ -z "$tool_pid" ] || kill -INT "$tool_pid" 2>/dev/null || true
+	[ -z "$tool_pid" ] || wait "$tool_pid" 2>/dev/null || true
+	tool_pid=
+	why=$(grep -v '^ *$' "$work/tool.log" | tail -n1 | tr -s ' \t' ' ' | cut -c1-200)
+	cp "$work/tool.log" "/results/$mode-$1.log" 2>/dev/null || true
+	na "$1" "$2 did not attach on $(uname -r): ${why:-no output}"
+}
+
 perf_attached() {
 	[ "$(cat $tracing/current_tracer)" = function_graph ] &&
 		[ "$(cat $tracing/tracing_on)" = 1 ]
@@ -183,7 +195,7 @@ row_start() {
 		bpftrace -e "$prog" >"$work/tool.log" 2>&1 &
 		tool_pid=$!
 		wait_for bpftrace 600 grep -q '^Attaching' "$work/tool.log" ||
-			{ na "$1" "bpftrace did not attach"; return 1; }
+			{ tool_failed "$1" bpftrace; return 1; }
 		# Then let it settle: its start-up work is done and it is idle.
 		sleep 2
 		;;
@@ -191,7 +203,7 @@ row_start() {
 		perf ftrace latency -T handle_mm_fault >"$work/tool.log" 2>&1 &
 		tool_pid=$!
 		wait_for perf 600 perf_attached ||
-			{ na "$1" "perf ftrace did not attach"; return 1; }
+			{ tool_failed "$1" "perf ftrace"; return 1; }
 		sleep 2
 		;;
 	*) log "unknown row $1"; return 1 ;;
@@ -324,10 +336,13 @@ tlb() {
 			elif [ "$row" = none ]; then
 				# The kernel's own count: tlb:tlb_flush, which the
 				# local flush of each flush_tlb_mm_range() fires.
-				perf stat -x, -e tlb:tlb_flush -o "$work/stat" -- \
-					"$fb" "$w" "$iters" >/dev/null
-				line=$(awk -F, '$3 ~ /tlb_flush/ { print $1 }' "$work/stat")
-				rec "M what=flushes row=$row work=$w iters=$iters flushes=$line how=tlb:tlb_flush"
+				if perf stat -x, -e tlb:tlb_flush -o "$work/stat" -- \
+					"$fb" "$w" "$iters" >/dev/null 2>"$work/perf.err"; then
+					line=$(awk -F, '$3 ~ /tlb_flush/ { print $1 }' "$work/stat")
+					rec "M what=flushes row=$row work=$w iters=$iters flushes=$line how=tlb:tlb_flush"
+				else
+					log "perf stat -e tlb:tlb_flush failed: $(tail -n1 "$work/perf.err")"
+				fi
 			fi
 		done
 		row_stop "$row" $((2 * (reps + 1)))
@@ -384,7 +399,12 @@ allocs() {
 	for row in none floor faultlat faultlat_kprobe; do
 		row_start "$row" || continue
 		warm touch "$pages"
-		perf stat -x, -e "$alloc_events" -o "$work/stat" -- "$fb" touch "$pages" >"$work/fb.out"
+		if ! perf stat -x, -e "$alloc_events" -o "$work/stat" -- \
+			"$fb" touch "$pages" >"$work/fb.out" 2>"$work/perf.err"; then
+			log "perf stat -e $alloc_events failed: $(tail -n1 "$work/perf.err")"
+			row_stop "$row" 2
+			continue
+		fi
 		row_stop "$row" 2
 		# perf stat -x,: count,unit,event,...
 		line="M what=allocs row=$row"

@@ -5,7 +5,12 @@
 # (DIR/{main,smp,wall}/results.txt), prints the table, the goals (PASS,
 # MISS or n/a) and the other sections, and writes them all as JSON.
 #
-#   bench/report.py [--json FILE] [--qemu VERSION] DIR
+#   bench/report.py [--json FILE] [--qemu VERSION] DIR...
+#
+# DIR is one kernel's results (bench.sh's out/bench/FLAVOUR) or a
+# directory of them (out/bench): a report per kernel, oldest kernel
+# first, then every kernel side by side.  The JSON: {"kernels": {FLAVOUR:
+# that kernel's figures}, "order": [...], "summary": {...}}.
 
 import argparse
 import json
@@ -137,6 +142,8 @@ def fmt(x, signed=False, nd=1):
 
 class Report:
     def __init__(self, d, qemu):
+        # the kernel's name: bench.sh's directory, the kernel.sh flavour
+        self.flavour = os.path.basename(os.path.normpath(d))
         self.main = load(os.path.join(d, "main", "results.txt"))
         self.smp = load(os.path.join(d, "smp", "results.txt"))
         self.wall = load(os.path.join(d, "wall", "results.txt"))
@@ -329,9 +336,11 @@ class Report:
                    ("; too noisy to tell much" if self.wall_noisy else ""))
             self.json["wall_noise_pct"] = spread
         if base is not None and floor is not None:
+            self.side_by_side()
+        if base is not None and floor is not None and \
+                e.get("kernel", "").startswith("6.1."):
             ref = REFERENCE
             bt = rows["bpftrace_kfunc"].get("instructions_per_fault")
-            self.side_by_side()
             self.p(f"reference (issue, Debian 6.1.0-56): none "
                    f"{ref['none']}, floor {ref['floor']} "
                    f"({ref['floor'] - ref['none']:+}), bpftrace kfunc "
@@ -339,10 +348,10 @@ class Report:
                    f"({ref['bpftrace_kfunc'] - ref['none']:+}); here: "
                    f"floor {floor - base:+.0f}" +
                    (f", bpftrace kfunc {bt - base:+.0f}" if bt else ""))
-            if e.get("clear_page") == "erms":
-                self.p("  (the guest CPU has ERMS: clear_page is one "
-                       "rep stosb, which -icount counts once per byte, "
-                       "4096 per fault; compare overheads, not totals)")
+        if e.get("clear_page") == "erms":
+            self.p("(the guest CPU has ERMS: clear_page is one "
+                   "rep stosb, which -icount counts once per byte, "
+                   "4096 per fault; compare overheads, not totals)")
 
     def side_by_side(self):
         """The two modes next to each other, with their floors."""
@@ -757,32 +766,136 @@ class Report:
         self.json["problems"] = self.problems
 
 
+def kernel_dirs(dirs):
+    """The kernels' result directories: each DIR that has main/, or the
+    subdirectories of DIR that have (bench.sh's out/bench/FLAVOUR)."""
+    out = []
+    for d in dirs:
+        if os.path.exists(os.path.join(d, "main", "results.txt")):
+            out.append(d)
+            continue
+        subs = [os.path.join(d, x) for x in sorted(os.listdir(d))
+                if os.path.exists(os.path.join(d, x, "main", "results.txt"))]
+        if not subs:
+            print(f"report: no results in {d}/main or {d}/*/main",
+                  file=sys.stderr)
+        out += subs
+    return out
+
+
+def release_key(rel):
+    """Sort key of a kernel release: 6.1.0-57-amd64 before 6.12.118+..."""
+    key = []
+    for part in rel.replace("-", ".").replace("+", ".").split("."):
+        key.append((0, int(part), "") if part.isdigit() else (1, 0, part))
+    return key
+
+
+# The summary's columns: the rows every kernel has, over row 1.
+SUMMARY_ROWS = ("floor", "direct_floor", "faultlat_notlb", "faultlat",
+                "faultlat_kprobe", "bpftrace_kprobe", "bpftrace_kfunc",
+                "perf_ftrace")
+
+
+def summary(reps):
+    """Every kernel side by side: row 1, each row's overhead over it, and
+    the direct-mode goal."""
+    lines = []
+    res = {}
+    names = [r.flavour for r in reps]
+    w = max(12, max(len(r.env.get("kernel", "?")) for r in reps) + 1)
+    lines.append("")
+    lines.append("=" * 78)
+    lines.append("all kernels: instructions per minor fault (row 1), and "
+                 "each row over row 1 (-icount, median of the timed runs)")
+    lines.append(f"  {'#':>3} {'instrumentation':<44}" +
+                 "".join(f"{r.env.get('kernel', n):>{w}}"
+                         for r, n in zip(reps, names)))
+    for key in ("none",) + SUMMARY_ROWS:
+        cells = []
+        for r in reps:
+            row = r.rows.get(key, {})
+            x = row.get("instructions_per_fault" if key == "none"
+                        else "over_none")
+            if x is None:
+                cells.append("n/a")
+            else:
+                cells.append(f"{x:.1f}" if key == "none" else f"{x:+.1f}")
+            res.setdefault(r.flavour, {})[key] = x
+        lines.append(f"  {NUM[key]:>3} {LABEL[key]:<44}" +
+                     "".join(f"{c:>{w}}" for c in cells))
+    lines.append("")
+    lines.append(f"goal per kernel: row 5 (faultlat default, direct mode) "
+                 f"<= +{DIRECT_MAX} instructions per minor fault over row 1:")
+    verdicts = {}
+    for r in reps:
+        on = r.rows.get("faultlat", {}).get("over_none")
+        st = "n/a" if on is None else "PASS" if on <= DIRECT_MAX else "MISS"
+        why = r.rows.get("faultlat", {}).get("na", "")
+        verdicts[r.flavour] = {"kernel": r.env.get("kernel"), "status": st,
+                               "measured": None if on is None
+                               else round(on, 1), "limit": DIRECT_MAX}
+        lines.append(f"  {st:<4} {r.env.get('kernel', r.flavour)}: " +
+                     (f"{on:+.1f}" if on is not None else why))
+    counts = {}
+    for r in reps:
+        for g in r.goals:
+            counts.setdefault(r.flavour, {}).setdefault(g["status"], 0)
+            counts[r.flavour][g["status"]] += 1
+    lines.append("all goals: " + "; ".join(
+        f"{r.env.get('kernel', r.flavour)}: " + ", ".join(
+            f"{n} {st}" for st, n in sorted(counts.get(r.flavour,
+                                                       {}).items()))
+        for r in reps))
+    return lines, {"overhead_over_none": res, "direct_goal": verdicts,
+                   "goal_counts": counts}
+
+
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("dir")
+    ap = argparse.ArgumentParser(
+        description="The report of bench/bench.sh's results: one table "
+        "and its goals per kernel, then every kernel side by side.")
+    ap.add_argument("dir", nargs="+", help="a kernel's results (DIR/main/"
+                    "results.txt), or a directory of them (out/bench)")
     ap.add_argument("--json")
     ap.add_argument("--qemu", default="QEMU")
     a = ap.parse_args()
-    r = Report(a.dir, a.qemu)
-    if not r.main:
-        print(f"report: no results in {a.dir}/main", file=sys.stderr)
+    reps = []
+    for d in kernel_dirs(a.dir):
+        r = Report(d, a.qemu)
+        if r.main:
+            reps.append(r)
+    if not reps:
+        print(f"report: no results in {' '.join(a.dir)}", file=sys.stderr)
         return 1
-    r.table()
-    r.main_goals()
-    r.tlb()
-    r.scale()
-    r.smp_section()
-    r.memory()
-    r.allocs()
-    r.major()
-    r.print_goals()
-    print("\n".join(r.out))
+    reps.sort(key=lambda r: release_key(r.env.get("kernel", "")))
+    out = []
+    for r in reps:
+        r.table()
+        r.main_goals()
+        r.tlb()
+        r.scale()
+        r.smp_section()
+        r.memory()
+        r.allocs()
+        r.major()
+        r.print_goals()
+        if out:
+            out.append("")
+        out.append("=" * 78)
+        out += r.out
+    lines, summ = summary(reps)
+    out += lines
+    print("\n".join(out))
     if a.json:
+        js = {"kernels": {r.flavour: r.json for r in reps},
+              "order": [r.flavour for r in reps],
+              "summary": summ, "qemu": a.qemu}
         os.makedirs(os.path.dirname(os.path.abspath(a.json)), exist_ok=True)
         with open(a.json, "w") as f:
-            json.dump(r.json, f, indent=2, sort_keys=True)
+            json.dump(js, f, indent=2, sort_keys=True)
             f.write("\n")
-    return 1 if r.problems else 0
+    return 1 if any(r.problems for r in reps) else 0
 
 
 if __name__ == "__main__":
