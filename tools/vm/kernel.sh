@@ -108,10 +108,18 @@ fetch() {
 	echo "kernel.sh: unpacking linux-image-$release $version into $dir" >&2
 	tmp=$(mktemp -d "$cache/kernel/.tmp.XXXXXX")
 	# (-o: as root, apt would download as _apt, which cannot write here)
-	if (cd "$tmp" && apt-get download -q -o APT::Sandbox::User=root \
+	(cd "$tmp" && apt-get download -q -o APT::Sandbox::User=root \
 		"linux-image-$release=$version" >&2) &&
-		dpkg -x "$tmp"/linux-image-"$release"_*.deb "$tmp/root" &&
-		depmod -b "$tmp/root" "$release" &&
+		dpkg -x "$tmp"/linux-image-"$release"_*.deb "$tmp/root" ||
+		{ rm -rf "$tmp"; return 1; }
+	install_tree "$tmp"
+}
+
+# TMP/root holds the unpacked kernel (boot/vmlinuz-<release>, lib/modules):
+# depmod it, decompress vmlinuz, and make it $dir, of $version.  TMP goes.
+install_tree() {
+	local tmp=$1
+	if depmod -b "$tmp/root" "$release" &&
 		unpack_vmlinux "$tmp/root/boot/vmlinuz-$release" \
 			"$tmp/root/boot/vmlinux-$release"; then
 		echo "$version" >"$tmp/root/.done"
@@ -169,15 +177,7 @@ fetch_trixie() {
 		[ ! -f "$vmlinuz" ] || break
 	done
 	[ -f "$tmp/root/boot/vmlinuz-$release" ] || mv "$vmlinuz" "$tmp/root/boot/vmlinuz-$release"
-	if depmod -b "$tmp/root" "$release" &&
-		unpack_vmlinux "$tmp/root/boot/vmlinuz-$release" \
-			"$tmp/root/boot/vmlinux-$release"; then
-		echo "$version" >"$tmp/root/.done"
-		rm -rf "$dir"
-		mv "$tmp/root" "$dir"
-	fi
-	rm -rf "$tmp"
-	[ "$(cat "$dir/.done" 2>/dev/null)" = "$version" ]
+	install_tree "$tmp"
 }
 
 # One at a time: parallel runs would fetch the same kernel into one place.
