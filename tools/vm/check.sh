@@ -270,7 +270,7 @@ run_lane() {
 lane2_pid=
 lane2_log=$root/out/check-lane2.log
 if [ ${#lane2[@]} -gt 0 ]; then
-	echo "check: lane 2 (the debug kernel: its build, then its suite) runs beside" \
+	echo "check: lane 2 (the debug kernel, the planted bugs, the 7.x kernels) runs beside" \
 		"this one; its output follows this lane's (live in out/check-lane2.log)"
 	# its own process group, so that an early stop ends the whole lane
 	set -m
