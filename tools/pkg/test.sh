@@ -543,7 +543,7 @@ group_dkms() {
 # FLAVOUR: dkms (trixie's) adds and builds the module against that
 # kernel's headers in the build root, in a private DKMS tree.
 dkms_root_build() {
-	local kv d ko
+	local kv d ko cmd
 	kv=$(tools/vm/kernel.sh --flavour "$1") && eval "$kv" || return 1
 	[ -n "$FL_BUILDROOT" ] || { echo "$1 is built on the host"; return 1; }
 	tools/vm/buildroot.sh "$FL_BUILDROOT" install dkms || return 1
