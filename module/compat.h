@@ -216,9 +216,9 @@ static inline int fl_unregister_ftrace_direct(struct ftrace_ops *ops,
  *    remote_cpus=0 (its latency includes the TLBSYNC wait); see
  *    Documentation/tlb.rst.
  *  - 7.3's flush_tlb_mm_range() calls flush_tlb_multi() after put_cpu():
- *    the IPI functions may start on one CPU and return on another, which
- *    the per-CPU ipi_depth in tlb.c does not expect (a CPU may then skip
- *    its next outermost call as nested).
+ *    the IPI functions may start on one CPU and return on another, so
+ *    tlb.c tells a nested call by the task that owns the CPU's
+ *    outermost call, released on the CPU it was taken on.
  *
  * debugfs's layout file shows the fields and arguments tlb.c reads;
  * selftests/faultlat/layout_test.c checks them against the kernel's BTF.

@@ -98,7 +98,9 @@ struct fl_tlb_irq {
  * @seq: @f's seqcount, written by the flush side only (raw: no lockdep
  *	class is needed, a section never waits)
  * @f: the flush part
- * @ipi_depth: IPI function calls in progress on this CPU
+ * @ipi_owner: the task whose outermost IPI function call started on this
+ *	CPU and has not returned (NULL if none): a call of that task's
+ *	here is nested in it
  * @ipi_task: the task of the last outermost IPI function call, for an
  *	initiator with no task record
  * @ipi_targets: its targets
@@ -108,7 +110,7 @@ struct fl_tlb_irq {
 struct fl_tlb_pcpu {
 	seqcount_t seq;
 	struct fl_tlb_flush f;
-	u32 ipi_depth;
+	struct task_struct *ipi_owner;
 	struct task_struct *ipi_task;
 	u32 ipi_targets;
 	seqcount_t irq_seq;
@@ -245,11 +247,13 @@ static void fl_range_leave(const struct fl_site *site, void *data,
  * @start: entry time
  * @fn: enum faultlat_tlb_ipi_fn
  * @targets: other CPUs in the mask
+ * @cpu: the CPU it started on, whose @ipi_owner it is
  */
 struct fl_ipi_call {
 	u64 start;
 	u32 fn;
 	u32 targets;
+	u32 cpu;
 };
 
 static bool fl_ipi_enter(const struct fl_site *site, void *data,
@@ -259,9 +263,18 @@ static bool fl_ipi_enter(const struct fl_site *site, void *data,
 	const struct cpumask *mask = (void *)args[0];
 	struct fl_tlb_pcpu *pc = this_cpu_ptr(fl_tlb_pcpu);
 
-	/* Nested (kvm_flush_tlb_multi() calling the native one): skip. */
-	if (pc->ipi_depth++)
+	/*
+	 * Nested (kvm_flush_tlb_multi() calling the native one): skip.  The
+	 * owner is a task, not a count: since 7.3 the outermost call may
+	 * start preemptible and return on another CPU (compat.h), and a
+	 * count left behind on its first CPU would take that CPU's next
+	 * calls for nested ones.  A PV function runs on one CPU from its
+	 * first instruction that uses per-CPU data to the nested call.
+	 */
+	if (READ_ONCE(pc->ipi_owner) == current)
 		return false;
+	WRITE_ONCE(pc->ipi_owner, current);
+	c->cpu = smp_processor_id();
 	c->fn = site->id - FL_SITE_TLB_IPI0;
 	c->targets = cpumask_weight(mask) -
 		     cpumask_test_cpu(smp_processor_id(), mask);
@@ -276,7 +289,8 @@ static void fl_ipi_leave(const struct fl_site *site, void *data,
 	u64 ns = fl_elapsed(c->start, fl_now());
 	struct fl_tlb_pcpu *pc = this_cpu_ptr(fl_tlb_pcpu);
 
-	pc->ipi_depth = 0;
+	/* ours unless another task's call started there since we left */
+	cmpxchg(&per_cpu_ptr(fl_tlb_pcpu, c->cpu)->ipi_owner, current, NULL);
 	pc->ipi_task = current;
 	pc->ipi_targets = c->targets;
 	if (r) {
