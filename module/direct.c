@@ -45,7 +45,6 @@
 #include <linux/jiffies.h>
 #include <linux/sched.h>
 #include <linux/static_call.h>
-#include <linux/uaccess.h>
 
 #include "compat.h"
 #include "direct.h"
@@ -163,17 +162,6 @@ void fl_direct_lookup(void)
 		unregister_kprobes(list, n);
 }
 
-/* The fentry call as ftrace leaves it: its 5-byte NOP, or a call. */
-static bool fl_is_fentry(unsigned long addr)
-{
-	static const u8 nop5[FL_FENTRY_SIZE] = { 0x0f, 0x1f, 0x44, 0x00, 0x00 };
-	u8 insn[FL_FENTRY_SIZE];
-
-	if (copy_from_kernel_nofault(insn, (void *)addr, sizeof(insn)))
-		return false;
-	return insn[0] == 0xe8 || !memcmp(insn, nop5, sizeof(insn));
-}
-
 /*
  * Site @id's body is at @body, just after its fentry call: patch its C
  * half's calls to call it directly.  No ENDBR there, so no indirect call
@@ -224,7 +212,8 @@ int fl_direct_attach(struct fl_site *s)
 		return -E2BIG;
 	if (!s->addr)	/* fl_direct_lookup() found none */
 		return -ENOENT;
-	if (!s->fentry || !fl_is_fentry(s->addr))
+	/* ftrace's own word: ftrace_location() is the kprobe's address */
+	if (!s->fentry)
 		return -ENOEXEC;
 	/* before any call can reach the C half */
 	fl_direct_set_body(s->id, s->addr + FL_FENTRY_SIZE);
