@@ -9,6 +9,8 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <setjmp.h>
+#include <stdatomic.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <stdnoreturn.h>
@@ -613,6 +615,154 @@ TEST_F(counts, uffd_fallback)
 			TH_LOG("6.8+: the retry after a fallback without VM_FAULT_MAJOR is minor");
 	close(srv.uffd);
 	fl_unmap(mem, UFFD_PAGES + 1);
+	fl_unmap(src, 1);
+}
+
+/*
+ * The signal test's server: on each fault, a signal to the faulting
+ * thread first, the page only once its handler has run.
+ */
+struct uffd_signaller {
+	struct uffd_server s;
+	pid_t tid;			/* the faulting thread */
+	unsigned int signalled;		/* faults that got a signal */
+};
+
+static atomic_int uffd_handled;
+
+static void uffd_on_signal(int sig)
+{
+	atomic_fetch_add(&uffd_handled, sig == SIGUSR1);
+}
+
+static void *uffd_serve_signal(void *arg)
+{
+	struct uffd_signaller *g = arg;
+	struct uffd_server *s = &g->s;
+	unsigned long ps = fl_page_size();
+	struct uffdio_copy copy;
+	struct uffd_msg msg;
+	ssize_t n;
+	int i;
+
+	/* the warm-up page: served at once */
+	do {
+		n = read(s->uffd, &msg, sizeof(msg));
+	} while (n < 0 && errno == EINTR);
+	if (n != sizeof(msg) || msg.event != UFFD_EVENT_PAGEFAULT)
+		goto fail;
+	memset(&copy, 0, sizeof(copy));
+	copy.dst = msg.arg.pagefault.address & ~(ps - 1);
+	copy.src = (unsigned long)s->src;
+	copy.len = ps;
+	if (ioctl(s->uffd, UFFDIO_COPY, &copy))
+		goto fail;
+
+	/* the measured page: a signal while the thread waits for it */
+	do {
+		n = read(s->uffd, &msg, sizeof(msg));
+	} while (n < 0 && errno == EINTR);
+	if (n != sizeof(msg) || msg.event != UFFD_EVENT_PAGEFAULT)
+		goto fail;
+	if (syscall(SYS_tgkill, getpid(), g->tid, SIGUSR1))
+		goto fail;
+	g->signalled++;
+	/* the fault is given up, the handler runs, then the page comes */
+	for (i = 0; i < 10000 && !atomic_load(&uffd_handled); i++)
+		usleep(1000);
+	copy.dst = msg.arg.pagefault.address & ~(ps - 1);
+	copy.copy = 0;
+	if (ioctl(s->uffd, UFFDIO_COPY, &copy) && errno != EEXIST)
+		goto fail;
+	return NULL;
+fail:
+	s->err = errno ? errno : EIO;
+	return NULL;
+}
+
+/*
+ * A fault given up: the thread waits in handle_userfault() for a page
+ * and gets a signal.  The call returns VM_FAULT_RETRY with the signal
+ * pending, and do_user_addr_fault() goes back to user mode without a
+ * retry (fault_signal_pending()); the kernel accounts nothing for it
+ * (mm_account_fault() skips VM_FAULT_RETRY).  After the handler, the
+ * instruction faults again, a new fault, that completes once the page is
+ * there.  faultlat must count one fault given up (abandoned), and the
+ * fault that completed exactly as getrusage() does: one.
+ */
+TEST_F(counts, uffd_signal_abandons)
+{
+	size_t ps = fl_page_size();
+	struct uffd_signaller g = { .s.faults = 2 };
+	struct sigaction sa, old;
+	struct uffdio_register reg;
+	struct uffdio_api api;
+	struct fl_snap a, b;
+	pid_t tid = fl_gettid();
+	pthread_t th;
+	char *mem;
+	void *src;
+
+	g.tid = tid;
+	g.s.uffd = syscall(__NR_userfaultfd, O_CLOEXEC);
+	if (g.s.uffd < 0 && errno == EPERM)
+		SKIP(return, "userfaultfd: %s", strerror(errno));
+	ASSERT_LE(0, g.s.uffd) TH_LOG("userfaultfd: %s", strerror(errno));
+	memset(&api, 0, sizeof(api));
+	api.api = UFFD_API;
+	ASSERT_EQ(0, ioctl(g.s.uffd, UFFDIO_API, &api));
+	src = fl_map_anon(1);
+	ASSERT_NE(NULL, src);
+	fl_touch_write(src, 1);
+	g.s.src = src;
+	mem = fl_map_anon(2);
+	ASSERT_NE(NULL, mem);
+	memset(&reg, 0, sizeof(reg));
+	reg.range.start = (unsigned long)mem;
+	reg.range.len = 2 * ps;
+	reg.mode = UFFDIO_REGISTER_MODE_MISSING;
+	ASSERT_EQ(0, ioctl(g.s.uffd, UFFDIO_REGISTER, &reg));
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = uffd_on_signal;
+	sigemptyset(&sa.sa_mask);
+	ASSERT_EQ(0, sigaction(SIGUSR1, &sa, &old));
+	atomic_store(&uffd_handled, 0);
+	ASSERT_EQ(0, pthread_create(&th, NULL, uffd_serve_signal, &g));
+	fl_prefault(&a, sizeof(a));
+	fl_prefault(&b, sizeof(b));
+	fl_prefault_stack();
+
+	/* the warm-up page, then the measured one */
+	ASSERT_EQ(0, fl_snap_before(self->fd, RUSAGE_THREAD, tid, false, &a));
+	fl_touch_write(mem, 1);
+	ASSERT_EQ(0, fl_snap_after(self->fd, RUSAGE_THREAD, tid, false, &b));
+	ASSERT_EQ(0, fl_snap_before(self->fd, RUSAGE_THREAD, tid, false, &a));
+	fl_touch_write(mem + ps, 1);
+	ASSERT_EQ(0, fl_snap_after(self->fd, RUSAGE_THREAD, tid, false, &b));
+	pthread_join(th, NULL);
+	sigaction(SIGUSR1, &old, NULL);
+	ASSERT_EQ(0, g.s.err) TH_LOG("server: %s", strerror(g.s.err));
+	ASSERT_EQ(1, g.signalled);
+
+	FL_INFO("uffd+signal: minflt +%llu majflt +%llu, faultlat minor +%llu major +%llu\n",
+		(unsigned long long)(b.ru.minflt - a.ru.minflt),
+		(unsigned long long)(b.ru.majflt - a.ru.majflt),
+		(unsigned long long)FL_D(&a, &b, minor.count),
+		(unsigned long long)FL_D(&a, &b, major.count));
+	FL_INFO("uffd+signal: abandoned +%llu retries +%llu fallbacks +%llu, handler ran %d\n",
+		(unsigned long long)FL_D(&a, &b, abandoned),
+		(unsigned long long)FL_D(&a, &b, retries),
+		(unsigned long long)fl_delta_fallbacks(&a, &b),
+		atomic_load(&uffd_handled));
+	ASSERT_EQ(1, atomic_load(&uffd_handled))
+		TH_LOG("the handler ran, so the fault was given up");
+	fl_check_delta(_metadata, "uffd+signal", &a, &b);
+	ASSERT_EQ(1, (b.ru.minflt - a.ru.minflt) + (b.ru.majflt - a.ru.majflt))
+		TH_LOG("the kernel counts the fault that completed only");
+	ASSERT_EQ(1, FL_D(&a, &b, abandoned));
+	ASSERT_EQ(0, FL_D(&a, &b, errors));
+	close(g.s.uffd);
+	fl_unmap(mem, 2);
 	fl_unmap(src, 1);
 }
 
