@@ -35,7 +35,7 @@ static noinline void fl_plant(void)
 
 	if (p)
 		memset(p, 0xfa, FL_PLANT_SIZE);
-	pr_info("faultlat: planted a leak of %zu bytes\n", FL_PLANT_SIZE);
+	pr_info("planted a leak of %zu bytes\n", FL_PLANT_SIZE);
 	/* the pointer is dropped here */
 }
 #endif
@@ -51,7 +51,7 @@ static noinline void fl_plant(void)
 		return;
 	/* hide the index from the compiler's bounds warnings */
 	OPTIMIZER_HIDE_VAR(n);
-	pr_info("faultlat: planted an out-of-bounds read: %u\n",
+	pr_info("planted an out-of-bounds read: %u\n",
 		READ_ONCE(p[n]));
 	kfree(p);
 }
@@ -73,7 +73,7 @@ static noinline void fl_plant(void)
 	spin_lock(&fl_plant_a);
 	spin_unlock(&fl_plant_a);
 	spin_unlock(&fl_plant_b);
-	pr_info("faultlat: planted a lock-order inversion\n");
+	pr_info("planted a lock-order inversion\n");
 }
 #endif
 
@@ -91,7 +91,7 @@ static noinline void fl_plant(void)
 	mutex_lock(&fl_plant_mutex);
 	mutex_unlock(&fl_plant_mutex);
 	spin_unlock(&fl_plant_lock);
-	pr_info("faultlat: planted a sleep in atomic context\n");
+	pr_info("planted a sleep in atomic context\n");
 }
 #endif
 
