@@ -85,7 +85,7 @@ vm_fault_t fl_dcall_fault(struct vm_area_struct *vma, unsigned long address,
  *
  * Return: FL_DC_* flags for fl_dcall_exit().
  */
-static __always_inline unsigned int
+static nokprobe_inline unsigned int
 fl_dcall_enter(struct fl_site *s, typeof_member(struct fl_site, enter) enter,
 	       void *data, const unsigned long *args, struct fl_rec **rp,
 	       const bool task, const bool preemptible)
@@ -122,7 +122,7 @@ fl_dcall_enter(struct fl_site *s, typeof_member(struct fl_site, enter) enter,
  * @r: the record fl_dcall_enter() found
  * @track: what fl_dcall_enter() returned
  */
-static __always_inline void
+static nokprobe_inline void
 fl_dcall_exit(struct fl_site *s, typeof_member(struct fl_site, leave) leave,
 	      void *data, unsigned long ret, struct fl_rec *r,
 	      unsigned int track)
