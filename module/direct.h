@@ -22,15 +22,6 @@
 
 DECLARE_PER_CPU(long, fl_d_inflight);
 
-/*
- * The benchmark's direct-call floor (bench/bench.sh): a build with
- * KCFLAGS=-DFL_BENCH_EMPTY_HOOKS=1 has hooks that do nothing, to measure
- * the trampolines alone.  Never in a module anyone uses.
- */
-#ifndef FL_BENCH_EMPTY_HOOKS
-#define FL_BENCH_EMPTY_HOOKS 0
-#endif
-
 /* tramp.S, one per site */
 void fl_tramp_fault(void);
 void fl_tramp_tlb_range(void);
@@ -170,9 +161,6 @@ fl_dcall_exit(struct fl_site *s, typeof_member(struct fl_site, leave) leave,
 		unsigned long ret__;					\
 		unsigned int track__;					\
 									\
-		if (FL_BENCH_EMPTY_HOOKS)				\
-			return static_call(fl_body_##name)(a0, a1, a2,	\
-							   a3, a4, a5);	\
 		track__ = fl_dcall_enter(s__, enter, data__, args__, &r__, \
 					 s__->task, false);		\
 		ret__ = static_call(fl_body_##name)(a0, a1, a2, a3, a4, a5); \

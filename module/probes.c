@@ -325,8 +325,6 @@ notrace vm_fault_t fl_dcall_fault(struct vm_area_struct *vma,
 	unsigned int track;
 	vm_fault_t ret;
 
-	if (FL_BENCH_EMPTY_HOOKS)
-		return static_call(fl_body_fault)(vma, address, flags, regs);
 	track = fl_dcall_enter(&fl_site_fault, fl_fault_begin, &c, args, &r,
 			       true, true);
 	ret = static_call(fl_body_fault)(vma, address, flags, regs);
