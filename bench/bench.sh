@@ -14,8 +14,9 @@
 #
 # FLAVOUR is tools/vm/kernel.sh's (a bare series such as 6.12 means its
 # generic kernel); default "amd64 6.12-amd64 7.3-amd64".  For each
-# kernel, the module, its two variants (notrace, empty hooks) and the
-# floor module are built against it, each in a directory of its own
+# kernel, the module, its notrace variant and the floor modules (an
+# empty kretprobe, empty direct-call trampolines) are built against it,
+# each in a directory of its own
 # under out/bench/FLAVOUR/build/ (tools/vm/kmake.sh: in the trixie build
 # root for 6.12 and 7.x).
 #
@@ -104,11 +105,18 @@ build_for() {
 	local env=()
 	kbuild module Kbuild module uapi -- || return 1
 	env+=("FAULTLAT_KO=$dir/build/module/module/faultlat.ko")
-	# bench/floor/ as the build's top directory
+	# bench/floor/ as the build's top directory, with the module's
+	# compat.h beside it for the direct floor's trampolines (the build
+	# root sees the build's directory only)
 	mkdir -p "$dir/build/floor"
-	cp bench/floor/Kbuild bench/floor/*.c "$dir/build/floor/"
+	cp bench/floor/Kbuild bench/floor/*.[chS] module/compat.h \
+		"$dir/build/floor/"
 	kbuild floor -- || return 1
 	env+=("FL_BENCH_FLOOR=$dir/build/floor/faultlat_floor.ko")
+	# The direct-call floor: faultlat's trampolines with nothing in
+	# them, what they cost alone, as the kretprobe floor is what a
+	# kretprobe costs alone.
+	env+=("FL_BENCH_DFLOOR=$dir/build/floor/faultlat_dfloor.ko")
 	# faultlat with its trace events compiled out, for the cost of a
 	# disabled one: the same sources built with NOTRACE, which
 	# <linux/tracepoint.h> provides for that (the events and their
@@ -116,14 +124,6 @@ build_for() {
 	if grep -qs '^TRACE_EVENT' module/*.h; then
 		kbuild notrace Kbuild module uapi -- KCFLAGS=-DNOTRACE || return 1
 		env+=("FL_BENCH_KO_NOTRACE=$dir/build/notrace/module/faultlat.ko")
-	fi
-	# The direct-call floor: faultlat built with hooks that do nothing
-	# (module/direct.h), loaded with probe_mode=direct: what the
-	# trampolines cost alone, as the kretprobe floor is what a kretprobe
-	# costs alone.
-	if grep -qs FL_BENCH_EMPTY_HOOKS module/direct.h; then
-		kbuild empty Kbuild module uapi -- KCFLAGS=-DFL_BENCH_EMPTY_HOOKS=1 || return 1
-		env+=("FL_BENCH_KO_EMPTY=$dir/build/empty/module/faultlat.ko")
 	fi
 	printf '%s\n' "${env[@]}" >"$dir/build/env"
 }

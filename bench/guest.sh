@@ -30,14 +30,15 @@
 # FL_BENCH_WORKLOAD (faultbench), FL_BENCH_PAGES (default 50000),
 # FL_BENCH_REPS (runs per row; default 3, wall and smp 5), FL_BENCH_KO_NOTRACE
 # (faultlat built with its trace events compiled out; that row is n/a
-# without it), FL_BENCH_KO_EMPTY (faultlat built with empty direct-call
-# hooks, FL_BENCH_EMPTY_HOOKS: the direct floor's rows are n/a without
-# it), FL_BENCH_ITERS (iterations of the TLB-flush loops, default 20000).
+# without it), FL_BENCH_DFLOOR (the direct floor module: empty direct-call
+# trampolines), FL_BENCH_ITERS (iterations of the TLB-flush loops,
+# default 20000).
 #
 # The faultlat rows say how handle_mm_fault() must be attached: the
-# default (probe_mode=auto), the direct floor and the notrace build
-# directly, the *_kprobe rows by a kretprobe.  A row whose summary in
-# debugfs says otherwise is n/a, with the summary's line as the reason.
+# default (probe_mode=auto) and the notrace build directly, the *_kprobe
+# rows by a kretprobe.  A row whose summary in debugfs says otherwise is
+# n/a, with the summary's line as the reason.  The direct floor loads
+# only if every function it attaches to is a direct call.
 set -euo pipefail
 
 mode=${1:?usage: guest.sh main|smp|wall RESULTS}
@@ -49,7 +50,7 @@ floor=${FL_BENCH_FLOOR:-$here/floor/faultlat_floor.ko}
 fb=${FL_BENCH_WORKLOAD:-$here/faultbench}
 pages=${FL_BENCH_PAGES:-50000}
 ko_notrace=${FL_BENCH_KO_NOTRACE:-}
-ko_empty=${FL_BENCH_KO_EMPTY:-}
+dfloor=${FL_BENCH_DFLOOR:-$here/floor/faultlat_dfloor.ko}
 iters=${FL_BENCH_ITERS:-20000}
 export PATH=$PATH:/usr/local/sbin:/usr/sbin:/sbin
 tracing=/sys/kernel/tracing
@@ -153,14 +154,11 @@ row_start() {
 	none) ;;
 	floor) insmod "$floor" ;;
 	direct_floor | direct_floor_tlb)
-		if [ -z "$ko_empty" ]; then
-			na "$1" "needs faultlat built with empty hooks (FL_BENCH_KO_EMPTY)"
+		local t=0
+		[ "$1" = direct_floor ] || t=1
+		if ! insmod "$dfloor" tlb=$t 2>"$work/insmod.err"; then
+			na "$1" "insmod $(basename "$dfloor") tlb=$t: $(tr '\n' ' ' <"$work/insmod.err")$(dmesg | grep 'faultlat_dfloor: ' | tail -n1)"
 			return 1
-		fi
-		if [ "$1" = direct_floor ]; then
-			fl_load "$1" direct "$ko_empty" probe_mode=direct tlb=0
-		else
-			fl_load "$1" direct "$ko_empty" probe_mode=direct
 		fi
 		;;
 	faultlat_notlb) fl_load "$1" direct "$ko" tlb=0 ;;
@@ -235,7 +233,7 @@ row_stop() {	# ROW RUNS
 
 	case $1 in
 	floor) rmmod faultlat_floor ;;
-	direct_floor | direct_floor_tlb) rmmod faultlat ;;
+	direct_floor | direct_floor_tlb) rmmod faultlat_dfloor ;;
 	faultlat_notlb | faultlat_notrace | faultlat | faultlat_kprobe*)
 		rec "E sec=$mode row=$1 runs=$runs events=$(faultlat_events)"
 		rmmod faultlat
@@ -448,7 +446,7 @@ cleanup() {
 	local m
 	[ -z "$tool_pid" ] || kill -INT "$tool_pid" 2>/dev/null || true
 	[ -z "$consumer_pid" ] || kill "$consumer_pid" 2>/dev/null || true
-	for m in faultlat faultlat_floor; do
+	for m in faultlat faultlat_floor faultlat_dfloor; do
 		grep -q "^$m " /proc/modules && rmmod "$m"
 	done
 	rm -rf "$work"

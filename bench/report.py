@@ -23,7 +23,7 @@ import sys
 ROWS = [
     ("none", "1", "no instrumentation"),
     ("floor", "2", "kretprobe floor: empty handlers"),
-    ("direct_floor", "2d", "direct floor: empty hooks, tlb=0"),
+    ("direct_floor", "2d", "direct floor: empty trampolines, tlb=0"),
     ("faultlat_notlb", "3", "faultlat direct tlb=0, trace events off"),
     ("faultlat_notrace", "3b", "faultlat direct tlb=0, events compiled out"),
     ("faultlat_trace", "4", "faultlat direct tlb=0, fault event on, read"),
@@ -39,8 +39,8 @@ TLB_ROWS = [
     ("none", "no instrumentation"),
     ("faultlat_notlb", "faultlat direct tlb=0"),
     ("faultlat", "faultlat direct (default)"),
-    ("direct_floor", "direct floor: empty hooks, tlb=0"),
-    ("direct_floor_tlb", "direct floor: empty hooks, tlb=1"),
+    ("direct_floor", "direct floor: empty trampolines, tlb=0"),
+    ("direct_floor_tlb", "direct floor: empty trampolines, tlb=1"),
     ("faultlat_kprobe_notlb", "faultlat probe_mode=kprobe tlb=0"),
     ("faultlat_kprobe", "faultlat probe_mode=kprobe"),
 ]
@@ -245,8 +245,8 @@ class Report:
                "median);"
                " wall: the same in a plain TCG boot, median of 5 runs")
         self.p("vs floor: over row 2, the empty kretprobe; vs 2d: over the "
-               "direct floor (the trampolines with empty hooks), for the "
-               "rows that attach directly")
+               "direct floor (empty trampolines, bench/floor/dfloor.c), "
+               "for the rows that attach directly")
         self.p()
         hdr = (f"{'#':>3} {'instrumentation':<44} {'instr/fault':>11} "
                f"{'vs row 1':>9} {'vs floor':>9} {'vs 2d':>7} "

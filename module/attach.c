@@ -126,7 +126,7 @@ int fl_probe_mode_parse(void)
 	int i = sysfs_match_string(names, fl_probe_mode_str);
 
 	if (i < 0) {
-		pr_err("faultlat: probe_mode=%s: auto, direct or kprobe\n",
+		pr_err("probe_mode=%s: auto, direct or kprobe\n",
 		       fl_probe_mode_str);
 		return -EINVAL;
 	}
@@ -150,7 +150,7 @@ static int fl_site_attach(struct fl_site *s)
 		if (err == -ENOENT && s->optional)
 			return 0;
 		if (fl_probe_mode == FL_MODE_DIRECT) {
-			pr_err("faultlat: probe_mode=direct: %s: %s (%d)\n",
+			pr_err("probe_mode=direct: %s: %s (%d)\n",
 			       s->sym, fl_direct_why(s->direct_err), err);
 			return err;
 		}
@@ -159,7 +159,7 @@ static int fl_site_attach(struct fl_site *s)
 	if (err == -ENOENT && s->optional)
 		return 0;
 	if (err) {
-		pr_err("faultlat: kretprobe on %s: %d\n", s->sym, err);
+		pr_err("kretprobe on %s: %d\n", s->sym, err);
 		return err;
 	}
 	s->how = FL_ATTACH_KPROBE;

@@ -46,6 +46,7 @@
 #ifndef __ASSEMBLY__
 
 #include <linux/ftrace.h>
+#include <linux/kprobes.h>
 #include <linux/sched/clock.h>
 #include <linux/jump_label.h>
 #include <linux/math64.h>
@@ -63,7 +64,7 @@
 DECLARE_STATIC_KEY_FALSE(fl_clock_tsc);
 extern u32 fl_tsc_mult, fl_tsc_shift;
 
-static __always_inline u64 fl_now(void)
+static nokprobe_inline u64 fl_now(void)
 {
 	if (static_branch_likely(&fl_clock_tsc))
 		return rdtsc();
@@ -78,7 +79,7 @@ u64 fl_tsc_to_ns_long(u64 cycles);
  * a longer one out of line, in 128 (whose 16-byte-aligned temporary would
  * make every caller realign its stack).
  */
-static __always_inline u64 fl_elapsed(u64 start, u64 end)
+static nokprobe_inline u64 fl_elapsed(u64 start, u64 end)
 {
 	u64 d = end > start ? end - start : 0;
 

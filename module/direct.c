@@ -248,7 +248,7 @@ void fl_direct_drain(void)
 		if (n <= 0)
 			break;
 		if (time_after(jiffies, next)) {
-			pr_warn("faultlat: unload waits for %ld direct-traced calls still in flight (a task blocked in a fault?)\n",
+			pr_warn("unload waits for %ld direct-traced calls still in flight (a task blocked in a fault?)\n",
 				n);
 			next = jiffies + 5 * HZ;
 		}

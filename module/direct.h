@@ -22,15 +22,6 @@
 
 DECLARE_PER_CPU(long, fl_d_inflight);
 
-/*
- * The benchmark's direct-call floor (bench/bench.sh): a build with
- * KCFLAGS=-DFL_BENCH_EMPTY_HOOKS=1 has hooks that do nothing, to measure
- * the trampolines alone.  Never in a module anyone uses.
- */
-#ifndef FL_BENCH_EMPTY_HOOKS
-#define FL_BENCH_EMPTY_HOOKS 0
-#endif
-
 /* tramp.S, one per site */
 void fl_tramp_fault(void);
 void fl_tramp_tlb_range(void);
@@ -85,7 +76,7 @@ vm_fault_t fl_dcall_fault(struct vm_area_struct *vma, unsigned long address,
  *
  * Return: FL_DC_* flags for fl_dcall_exit().
  */
-static __always_inline unsigned int
+static nokprobe_inline unsigned int
 fl_dcall_enter(struct fl_site *s, typeof_member(struct fl_site, enter) enter,
 	       void *data, const unsigned long *args, struct fl_rec **rp,
 	       const bool task, const bool preemptible)
@@ -122,7 +113,7 @@ fl_dcall_enter(struct fl_site *s, typeof_member(struct fl_site, enter) enter,
  * @r: the record fl_dcall_enter() found
  * @track: what fl_dcall_enter() returned
  */
-static __always_inline void
+static nokprobe_inline void
 fl_dcall_exit(struct fl_site *s, typeof_member(struct fl_site, leave) leave,
 	      void *data, unsigned long ret, struct fl_rec *r,
 	      unsigned int track)
@@ -170,9 +161,6 @@ fl_dcall_exit(struct fl_site *s, typeof_member(struct fl_site, leave) leave,
 		unsigned long ret__;					\
 		unsigned int track__;					\
 									\
-		if (FL_BENCH_EMPTY_HOOKS)				\
-			return static_call(fl_body_##name)(a0, a1, a2,	\
-							   a3, a4, a5);	\
 		track__ = fl_dcall_enter(s__, enter, data__, args__, &r__, \
 					 s__->task, false);		\
 		ret__ = static_call(fl_body_##name)(a0, a1, a2, a3, a4, a5); \

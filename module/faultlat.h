@@ -45,7 +45,7 @@ struct fl_thist {
  *
  * Return: an index below FAULTLAT_NR_BUCKETS.
  */
-static __always_inline unsigned int fl_bucket(u64 ns)
+static nokprobe_inline unsigned int fl_bucket(u64 ns)
 {
 	unsigned int octave, sub;
 
@@ -152,7 +152,7 @@ struct fl_sample {
  */
 #define FL_NR_DIMS	(FAULTLAT_NR_MODES * FAULTLAT_NR_KINDS * FAULTLAT_NR_ACCESS)
 
-static __always_inline unsigned int fl_dims(unsigned int mode,
+static nokprobe_inline unsigned int fl_dims(unsigned int mode,
 					    unsigned int kind,
 					    unsigned int access)
 {
@@ -389,7 +389,7 @@ void fl_global_read(struct faultlat_stats *st, u64 *fallbacks, u64 *dropped);
  */
 
 /* This CPU's totals, zeroed first if a reset happened since their last write */
-static __always_inline struct fl_pcpu *fl_pcpu_get(void)
+static nokprobe_inline struct fl_pcpu *fl_pcpu_get(void)
 {
 	struct fl_pcpu *pc = this_cpu_ptr(fl_pcpu);
 	u32 gen = READ_ONCE(fl_gen);
@@ -403,7 +403,7 @@ static __always_inline struct fl_pcpu *fl_pcpu_get(void)
  * fl_task_fresh() - zero the current thread's record if a reset happened
  * @r: the record, from fl_task_current() earlier in the same call
  */
-static __always_inline void fl_task_fresh(struct fl_rec *r)
+static nokprobe_inline void fl_task_fresh(struct fl_rec *r)
 {
 	u32 gen = READ_ONCE(fl_gen);
 
@@ -426,7 +426,7 @@ static __always_inline void fl_task_fresh(struct fl_rec *r)
  * Return: the record, or NULL when the table is full or current is an idle
  * task.
  */
-static __always_inline struct fl_rec *fl_task_current(void)
+static nokprobe_inline struct fl_rec *fl_task_current(void)
 {
 	struct fl_rec *r = this_cpu_read(fl_last_rec);
 

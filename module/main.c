@@ -17,12 +17,12 @@
 static int __init fl_check_params(void)
 {
 	if (fl_max_tasks < 16 || fl_max_tasks > 1048576) {
-		pr_err("faultlat: max_tasks=%u out of range (16-1048576)\n",
+		pr_err("max_tasks=%u out of range (16-1048576)\n",
 		       fl_max_tasks);
 		return -EINVAL;
 	}
 	if (fl_maxactive < 16 || fl_maxactive > 65536) {
-		pr_err("faultlat: maxactive=%u out of range (16-65536)\n",
+		pr_err("maxactive=%u out of range (16-65536)\n",
 		       fl_maxactive);
 		return -EINVAL;
 	}
@@ -55,7 +55,7 @@ static int __init fl_init(void)
 	err = fl_chardev_init();
 	if (err)
 		goto out_debugfs;
-	pr_info("faultlat: %u.%u loaded, max_tasks=%u maxactive=%u (%zu KiB)\n",
+	pr_info("%u.%u loaded, max_tasks=%u maxactive=%u (%zu KiB)\n",
 		FL_VERSION_MAJOR, FL_VERSION_MINOR, fl_max_tasks, fl_maxactive,
 		fl_tasks_bytes() >> 10);
 	return 0;

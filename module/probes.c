@@ -28,7 +28,7 @@ unsigned int fl_maxactive = 512;
 u64 fl_min_latency_ns;
 module_param_named(maxactive, fl_maxactive, uint, 0444);
 MODULE_PARM_DESC(maxactive,
-		 "faults that may be in flight at once, sleeping ones included (16-65536, default 512)");
+		 "kretprobe instances for handle_mm_fault(), unused by a direct call: faults in flight at once, sleeping ones included (16-65536, default 512)");
 
 /**
  * struct fl_call - per-instance data of one handle_mm_fault() call
@@ -46,7 +46,7 @@ struct fl_call {
 	struct fl_sample s;
 };
 
-static __always_inline u8 fl_kind(struct vm_area_struct *vma)
+static nokprobe_inline u8 fl_kind(struct vm_area_struct *vma)
 {
 	struct file *file = vma->vm_file;
 
@@ -59,8 +59,12 @@ static __always_inline u8 fl_kind(struct vm_area_struct *vma)
 	return FAULTLAT_KIND_FILE;
 }
 
-/* handle_mm_fault(vma, address, flags, regs) */
-static __always_inline bool fl_fault_enter(const struct fl_site *site,
+/*
+ * handle_mm_fault(vma, address, flags, regs): the entry hook's work,
+ * inline in the direct entry half (fl_dcall_fault()) and in the
+ * kretprobe's (fl_fault_enter()), neither of which may be probed.
+ */
+static nokprobe_inline bool fl_fault_begin(const struct fl_site *site,
 					   void *data, const unsigned long *args,
 					   struct fl_rec *r)
 {
@@ -83,6 +87,13 @@ static __always_inline bool fl_fault_enter(const struct fl_site *site,
 	c->attempts = 1;
 	c->start = fl_now();
 	return true;
+}
+
+/* The site's entry hook, for the kretprobe's entry handler (attach.c). */
+static bool fl_fault_enter(const struct fl_site *site, void *data,
+			   const unsigned long *args, struct fl_rec *r)
+{
+	return fl_fault_begin(site, data, args, r);
 }
 
 NOKPROBE_SYMBOL(fl_fault_enter);
@@ -127,7 +138,7 @@ NOKPROBE_SYMBOL(fl_fault_trace);
  * mode and faulted again, or returned an error): the pending fault is
  * abandoned.  On 6.1 FL_FAULT_FLAG_VMA_LOCK is 0: only the second rule.
  */
-static __always_inline bool fl_fault_continues(const struct fl_rec *r,
+static nokprobe_inline bool fl_fault_continues(const struct fl_rec *r,
 					       const struct fl_call *c)
 {
 	if (c->address != r->retry_address ||
@@ -148,7 +159,7 @@ static __always_inline bool fl_fault_continues(const struct fl_rec *r,
  * without pt_regs is left to that too: get_user_pages() and
  * fixup_user_fault() have rules of their own).
  */
-static __always_inline bool fl_fault_given_up(const struct fl_call *c)
+static nokprobe_inline bool fl_fault_given_up(const struct fl_call *c)
 {
 	if (c->s.no_regs)
 		return false;
@@ -163,7 +174,7 @@ static __always_inline bool fl_fault_given_up(const struct fl_call *c)
  * recorded in the record's old generation, which readers take for zero (a
  * fault in flight across a reset, counted in neither).
  */
-static __always_inline void fl_fault_record(const struct fl_site *site,
+static nokprobe_inline void fl_fault_record(const struct fl_site *site,
 					    void *data, unsigned long retval,
 					    struct fl_rec *r)
 {
@@ -314,9 +325,7 @@ notrace vm_fault_t fl_dcall_fault(struct vm_area_struct *vma,
 	unsigned int track;
 	vm_fault_t ret;
 
-	if (FL_BENCH_EMPTY_HOOKS)
-		return static_call(fl_body_fault)(vma, address, flags, regs);
-	track = fl_dcall_enter(&fl_site_fault, fl_fault_enter, &c, args, &r,
+	track = fl_dcall_enter(&fl_site_fault, fl_fault_begin, &c, args, &r,
 			       true, true);
 	ret = static_call(fl_body_fault)(vma, address, flags, regs);
 	fl_dcall_exit(&fl_site_fault, fl_fault_record, &c,

@@ -513,8 +513,9 @@ void fl_reset(void)
  * only tasks whose real, effective and saved uids are their own uid (the
  * uid part of ptrace's rule; ptrace_may_access() is not exported).  A live
  * task is judged by its current credentials, a gone one by the last ones
- * seen.  The snapshot's comm is refreshed from a live task (it may have
- * called exec since its record was made).
+ * seen.  The snapshot's comm and uids are refreshed from a live task (it
+ * may have called exec or setuid() since its record was made), so that a
+ * reader is shown the identity it was judged by.
  */
 static bool fl_may_read(struct fl_rec *snap, u32 pid, bool privileged)
 {
@@ -530,6 +531,8 @@ static bool fl_may_read(struct fl_rec *snap, u32 pid, bool privileged)
 		ok = privileged || (uid_eq(me, tc->uid) &&
 				    uid_eq(me, tc->euid) &&
 				    uid_eq(me, tc->suid));
+		snap->uid = tc->uid;
+		snap->euid = tc->euid;
 		/* Like /proc/PID/comm; get_task_comm() would sleep on RT. */
 		memcpy(snap->comm, t->comm, sizeof(snap->comm));
 		snap->comm[sizeof(snap->comm) - 1] = '\0';
@@ -664,6 +667,13 @@ static void fl_view_fill(struct fl_view *v, const struct fl_rec *snap,
 	memcpy(v->comm, snap->comm, sizeof(v->comm));
 }
 
+/* The identity fl_may_read() judged the reader by, over a view's own. */
+static void fl_view_ident(struct fl_view *v, const char *comm, kuid_t uid)
+{
+	memcpy(v->comm, comm, sizeof(v->comm));
+	v->uid = from_kuid_munged(current_user_ns(), uid);
+}
+
 static void fl_view_thread(struct fl_view *v, const struct fl_rec *snap)
 {
 	fl_view_fill(v, snap, false);
@@ -751,6 +761,7 @@ static void fl_view_process(struct fl_rec *proc, struct fl_rec *tmp,
 int fl_view_task(u32 id, bool process, bool privileged, struct fl_view *v)
 {
 	char comm[TASK_COMM_LEN];
+	kuid_t uid;
 	struct fl_rec *r, *tmp;
 	int ret = 0;
 
@@ -769,11 +780,12 @@ int fl_view_task(u32 id, bool process, bool privileged, struct fl_view *v)
 		goto out;
 	}
 	memcpy(comm, tmp->comm, sizeof(comm));
+	uid = tmp->uid;
 	if (process)
 		fl_view_process(r, tmp, v);
 	else
 		fl_view_thread(v, tmp);
-	memcpy(v->comm, comm, sizeof(comm));
+	fl_view_ident(v, comm, uid);
 out:
 	kfree(tmp);
 	return ret;
@@ -793,6 +805,7 @@ int fl_view_each(bool processes_only, bool privileged, struct fl_view *v,
 		 fl_view_fn fn, void *priv)
 {
 	char comm[TASK_COMM_LEN];
+	kuid_t uid;
 	struct fl_rec *tmp;
 	unsigned int i;
 	int ret = 0;
@@ -813,11 +826,12 @@ int fl_view_each(bool processes_only, bool privileged, struct fl_view *v,
 				 privileged))
 			continue;
 		memcpy(comm, tmp->comm, sizeof(comm));
+		uid = tmp->uid;
 		if (process)
 			fl_view_process(r, tmp, v);
 		else
 			fl_view_thread(v, tmp);
-		memcpy(v->comm, comm, sizeof(comm));
+		fl_view_ident(v, comm, uid);
 		ret = fn(v, priv);
 		cond_resched();
 	}
@@ -841,7 +855,7 @@ int fl_tasks_init(void)
 	unsigned int i;
 
 	if (recs > (totalram_pages() << PAGE_SHIFT) / 2) {
-		pr_err("faultlat: max_tasks=%u needs %zu MiB, over half the memory\n",
+		pr_err("max_tasks=%u needs %zu MiB, over half the memory\n",
 		       fl_max_tasks, recs >> 20);
 		return -ENOMEM;
 	}

@@ -123,7 +123,7 @@ static struct fl_tlb_pcpu __percpu *fl_tlb_pcpu;
  * Open this CPU's flush part @pc for writing, zeroed first if a reset
  * happened since; fl_tlb_flush_end() closes it.  Flush side only.
  */
-static __always_inline void fl_tlb_flush_begin(struct fl_tlb_pcpu *pc)
+static nokprobe_inline void fl_tlb_flush_begin(struct fl_tlb_pcpu *pc)
 {
 	u32 gen = READ_ONCE(fl_gen);
 
@@ -135,7 +135,7 @@ static __always_inline void fl_tlb_flush_begin(struct fl_tlb_pcpu *pc)
 	}
 }
 
-static __always_inline void fl_tlb_flush_end(struct fl_tlb_pcpu *pc)
+static nokprobe_inline void fl_tlb_flush_end(struct fl_tlb_pcpu *pc)
 {
 	raw_write_seqcount_end(&pc->seq);
 }

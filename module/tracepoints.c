@@ -111,13 +111,13 @@ int fl_tracepoints_init(void)
 		if ((!t->tp && t->optional) || (t->wanted && !t->wanted()))
 			continue;
 		if (!t->tp) {
-			pr_err("faultlat: tracepoint %s not found\n", t->name);
+			pr_err("tracepoint %s not found\n", t->name);
 			err = -ENOENT;
 			goto fail;
 		}
 		err = tracepoint_probe_register(t->tp, t->probe, NULL);
 		if (err) {
-			pr_err("faultlat: tracepoint %s: %d\n", t->name, err);
+			pr_err("tracepoint %s: %d\n", t->name, err);
 			goto fail;
 		}
 		t->registered = true;

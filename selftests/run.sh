@@ -9,7 +9,10 @@
 # Loads the module, runs each test program (default: all of them; none
 # with --no-tests) under a timeout, unloads the module and checks that
 # nothing of it is left: on a kernel with kmemleak, no leaked object of
-# faultlat's either.  Every
+# faultlat's either.  With FAULTLAT_PLANT_KO (tools/vm/plant-check.sh),
+# the test module of planted bugs is loaded after faultlat with
+# bug=$FAULTLAT_PLANT_BUG and left loaded; what it leaks counts as
+# faultlat's.  Every
 # program prints kselftest TAP ending with a "# Totals:" line; so do the
 # runner's own checks (as the programs "load" and "unload"), and a program
 # that died before printing its Totals gets one line of failure in its name.
@@ -21,6 +24,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 dir=$here/faultlat
 export PATH=$PATH:/usr/local/sbin:/usr/sbin:/sbin
 modname=faultlat
+plantname=faultlat_plant
 debugfs=/sys/kernel/debug
 kprobes=$debugfs/kprobes/list
 # what the rig calls a kernel problem
@@ -104,7 +108,8 @@ kernel_problems() {
 
 # kmemleak's unreferenced objects with a frame of faultlat's in their
 # allocation's backtrace: "[faultlat]" while it is loaded, or an address in
-# the range it had (MODULE_RANGE, "base size" from /proc/modules) after.
+# the range it had (MODULE_RANGE, "base size" from /proc/modules) after;
+# or of the planted bugs' module, which stays loaded.
 kmemleak=$debugfs/kmemleak
 module_range=
 kmemleak_ours() {
@@ -122,7 +127,7 @@ kmemleak_ours() {
 		"unreferenced object"*)
 			n=$((n + hit)) hit=0 cur=$line
 			continue ;;
-		*"[$modname]"*)
+		*"[$modname]"* | *"[$plantname]"*)
 			hit=1 ;;
 		*"[<"*">]"*)
 			a=${line#*\[<} a=${a%%>]*}
@@ -142,7 +147,9 @@ kmemleak_ours() {
 [ -d $debugfs/kprobes ] || mount -t debugfs debugfs $debugfs 2>/dev/null
 problems0=$(kernel_problems)
 
-tap_begin load 5
+nchecks=5
+[ -z "${FAULTLAT_PLANT_KO:-}" ] || nchecks=6
+tap_begin load $nchecks
 if [ "$(id -u)" -ne 0 ]; then
 	not_ok "running as root" "uid $(id -u)"
 else
@@ -160,6 +167,13 @@ elif ! out=$(insmod "$FAULTLAT_KO" ${FAULTLAT_MODPARAMS:-} 2>&1); then
 	not_ok "insmod $FAULTLAT_KO" "$out"
 else
 	ok "insmod $FAULTLAT_KO"
+fi
+if [ -n "${FAULTLAT_PLANT_KO:-}" ]; then
+	if out=$(insmod "$FAULTLAT_PLANT_KO" bug="${FAULTLAT_PLANT_BUG:-}" 2>&1); then
+		ok "insmod $FAULTLAT_PLANT_KO bug=${FAULTLAT_PLANT_BUG:-}"
+	else
+		not_ok "insmod $FAULTLAT_PLANT_KO bug=${FAULTLAT_PLANT_BUG:-}" "$out"
+	fi
 fi
 loaded_at=$SECONDS
 check "/dev/faultlat is a character device" test -c /dev/faultlat

@@ -49,7 +49,7 @@ static int __init floor_init(void)
 	floor_probe.data_size = data_size;
 	err = register_kretprobe(&floor_probe);
 	if (err)
-		pr_err("faultlat_floor: kretprobe on handle_mm_fault: %d\n",
+		pr_err("kretprobe on handle_mm_fault: %d\n",
 		       err);
 	return err;
 }
@@ -57,7 +57,7 @@ static int __init floor_init(void)
 static void __exit floor_exit(void)
 {
 	unregister_kretprobe(&floor_probe);
-	pr_info("faultlat_floor: nmissed %d\n", floor_probe.nmissed);
+	pr_info("nmissed %d\n", floor_probe.nmissed);
 }
 
 module_init(floor_init);

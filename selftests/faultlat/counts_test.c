@@ -174,8 +174,8 @@ TEST_F(counts, anon_minor)
 	ASSERT_EQ((__u32)pid, res->p1.t.tgid);
 	ASSERT_EQ((__u32)pid, res->t1.t.pid);
 
-	fl_check_pct(_metadata, "thread minor", &res->t1.t.stats.minor);
-	fl_check_pct(_metadata, "process minor", &res->p1.t.stats.minor);
+	fl_check_lat(_metadata, "thread minor", &res->t1.t.stats.minor);
+	fl_check_lat(_metadata, "process minor", &res->p1.t.stats.minor);
 	fl_check_hist(_metadata, "thread major", &res->t1.t.stats.major);
 	munmap(res, sizeof(*res));
 }
@@ -214,15 +214,17 @@ static void dim_delta(const struct faultlat_stats *a,
  * shared anonymous (shmem) pages, N kernel-mode writes to private
  * anonymous pages (read() from /dev/zero into untouched memory, which
  * faults in copy_to_user()).  Each of the three dimensions adds up to the
- * class's count.
+ * minor faults getrusage(RUSAGE_THREAD) counted (the histogram's count is
+ * no witness: the module keeps the dimensions and the buckets side by
+ * side, and the three dimensions are sums of one array).
  */
 TEST_F(counts, dimensions)
 {
 	const unsigned int m = FAULTLAT_MINOR, n = DIM_PAGES;
 	size_t len = DIM_PAGES * fl_page_size();
-	struct faultlat_task t0, t1;
+	struct fl_snap s0, s1;
 	struct faultlat_stats d;
-	__u64 count;
+	__u64 ru_min;
 	char *anon, *kern, *shm;
 	int zero;
 
@@ -236,17 +238,19 @@ TEST_F(counts, dimensions)
 	ASSERT_NE(MAP_FAILED, shm);
 	ASSERT_LE(0, zero);
 	madvise(shm, len, MADV_NOHUGEPAGE);
-	fl_prefault(&t0, sizeof(t0));
-	fl_prefault(&t1, sizeof(t1));
+	fl_prefault(&s0, sizeof(s0));
+	fl_prefault(&s1, sizeof(s1));
 	fl_prefault_stack();
 
-	ASSERT_EQ(0, fl_task(self->fd, fl_gettid(), false, &t0));
+	ASSERT_EQ(0, fl_snap_before(self->fd, RUSAGE_THREAD, fl_gettid(),
+				    false, &s0));
 	fl_touch_write(anon, n);
 	fl_touch_read(shm, n);
 	ASSERT_EQ((ssize_t)len, read(zero, kern, len));
-	ASSERT_EQ(0, fl_task(self->fd, fl_gettid(), false, &t1));
+	ASSERT_EQ(0, fl_snap_after(self->fd, RUSAGE_THREAD, fl_gettid(),
+				   false, &s1));
 
-	dim_delta(&t0.stats, &t1.stats, m, &d);
+	dim_delta(&s0.t.stats, &s1.t.stats, m, &d);
 	FL_INFO("dimensions: user %llu kernel %llu, anon %llu shmem %llu, write %llu read %llu\n",
 		d.by_mode[m][FAULTLAT_MODE_USER],
 		d.by_mode[m][FAULTLAT_MODE_KERNEL],
@@ -264,13 +268,16 @@ TEST_F(counts, dimensions)
 	ASSERT_GE(n + 50, d.by_kind[m][FAULTLAT_KIND_SHMEM]);
 	ASSERT_GE(n + 50, d.by_mode[m][FAULTLAT_MODE_KERNEL]);
 
-	count = t1.stats.minor.count - t0.stats.minor.count;
-	ASSERT_EQ(count, dim_sum(t0.stats.by_mode[m], t1.stats.by_mode[m],
-				 FAULTLAT_NR_MODES));
-	ASSERT_EQ(count, dim_sum(t0.stats.by_kind[m], t1.stats.by_kind[m],
-				 FAULTLAT_NR_KINDS));
-	ASSERT_EQ(count, dim_sum(t0.stats.by_access[m], t1.stats.by_access[m],
-				 FAULTLAT_NR_ACCESS));
+	ru_min = s1.ru.minflt - s0.ru.minflt;
+	ASSERT_EQ(ru_min, dim_sum(s0.t.stats.by_mode[m], s1.t.stats.by_mode[m],
+				  FAULTLAT_NR_MODES))
+		TH_LOG("minor faults by mode vs getrusage");
+	ASSERT_EQ(ru_min, dim_sum(s0.t.stats.by_kind[m], s1.t.stats.by_kind[m],
+				  FAULTLAT_NR_KINDS))
+		TH_LOG("minor faults by kind vs getrusage");
+	ASSERT_EQ(ru_min, dim_sum(s0.t.stats.by_access[m],
+				  s1.t.stats.by_access[m], FAULTLAT_NR_ACCESS))
+		TH_LOG("minor faults by access vs getrusage");
 
 	close(zero);
 	munmap(shm, len);
@@ -839,7 +846,7 @@ TEST_F(major, file_major)
 	ASSERT_LT(0, FL_D(&a, &b, major.count));
 	ASSERT_EQ(0, FL_D(&a, &b, errors));
 	ASSERT_EQ(0, FL_D(&a, &b, abandoned));
-	fl_check_pct(_metadata, "major", &b.t.stats.major);
+	fl_check_lat(_metadata, "major", &b.t.stats.major);
 	ASSERT_NE(0, sum);
 }
 

@@ -39,9 +39,9 @@ static inline __u64 fl_delta_fallbacks(const struct fl_snap *a,
 }
 
 /*
- * A histogram must be consistent with itself: the buckets add up to the
- * count, the smallest and largest samples lie in the first and last
- * non-empty buckets, the mean lies between them.
+ * A histogram must be consistent with itself: the smallest and largest
+ * samples, which the module keeps beside the buckets, lie in the first and
+ * last non-empty buckets, the mean lies between them.
  */
 static inline void fl_check_hist(struct __test_metadata *_metadata,
 				 const char *what,
@@ -57,24 +57,26 @@ static inline void fl_check_hist(struct __test_metadata *_metadata,
 		       fl_hist_last(h));
 }
 
-/* 0 < min <= p50 <= p99 <= max, the percentiles taken from the buckets. */
-static inline void fl_check_pct(struct __test_metadata *_metadata,
+/*
+ * A histogram of samples that took time: consistent, and its smallest
+ * latency not 0.  (min <= p50 <= p99 <= max is not checked: percentiles
+ * computed here from the buckets and clamped to [min, max] are in that
+ * order whatever the module recorded.)
+ */
+static inline void fl_check_lat(struct __test_metadata *_metadata,
 				const char *what,
 				const struct faultlat_hist *h)
 {
-	__u64 p50 = fl_hist_pct(h, 500), p99 = fl_hist_pct(h, 990);
-
 	fl_check_hist(_metadata, what, h);
 	ASSERT_LT(0, h->min_ns) TH_LOG("%s: min_ns", what);
-	ASSERT_LE(h->min_ns, p50) TH_LOG("%s: min vs p50", what);
-	ASSERT_LE(p50, p99) TH_LOG("%s: p50 vs p99", what);
-	ASSERT_LE(p99, h->max_ns) TH_LOG("%s: p99 vs max", what);
 }
 
 /*
  * Between snapshots @a and @b, faultlat counted exactly the minor and
- * major faults the kernel counted, and every handle_mm_fault() call of
- * the task is one of: a completed minor or major fault, an error, a retry.
+ * major faults the kernel counted.  (Its calls are not checked here: the
+ * module makes them the sum of the completed faults, the errors and the
+ * retries, and no per-task count of the kernel's witnesses them; the
+ * global ones are checked against /proc/vmstat's pgfault.)
  */
 static inline void fl_check_delta(struct __test_metadata *_metadata,
 				  const char *what,
@@ -88,14 +90,6 @@ static inline void fl_check_delta(struct __test_metadata *_metadata,
 		TH_LOG("%s: minor faults, getrusage vs faultlat", what);
 	ASSERT_EQ(ru_maj, FL_D(a, b, major.count))
 		TH_LOG("%s: major faults, getrusage vs faultlat", what);
-	ASSERT_EQ(FL_D(a, b, calls),
-		  FL_D(a, b, minor.count) + FL_D(a, b, major.count) +
-		  FL_D(a, b, errors) + FL_D(a, b, retries))
-		TH_LOG("%s: calls vs minor+major+errors+retries (%llu+%llu+%llu+%llu)",
-		       what, (unsigned long long)FL_D(a, b, minor.count),
-		       (unsigned long long)FL_D(a, b, major.count),
-		       (unsigned long long)FL_D(a, b, errors),
-		       (unsigned long long)FL_D(a, b, retries));
 }
 
 /* The same, for absolute values: a task that began after the load. */

@@ -596,8 +596,6 @@ const char *fl_hist_torn(const struct faultlat_hist *h)
 {
 	int first = fl_hist_first(h), last = fl_hist_last(h);
 
-	if (h->count != fl_hist_bucket_sum(h))
-		return "count differs from the sum of the buckets";
 	if (!h->count) {
 		if (h->min_ns || h->sum_ns)
 			return "min_ns or sum_ns of no sample";

@@ -149,9 +149,10 @@ int fl_fs_drop_cache(struct fl_fs *fs);
 void fl_fs_teardown(struct fl_fs *fs);
 
 /*
- * Why a histogram is not consistent with itself (count != the sum of the
- * buckets, min or max outside the first or last non-empty bucket, the mean
- * outside [min, max]), or NULL if it is.  The reason is a static string.
+ * Why a histogram is not consistent with itself (min or max outside the
+ * first or last non-empty bucket, the mean outside [min, max]), or NULL if
+ * it is.  The reason is a static string.  The count is not compared with
+ * the buckets: the module computes it from them.
  */
 const char *fl_hist_torn(const struct faultlat_hist *h);
 

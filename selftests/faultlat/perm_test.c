@@ -56,6 +56,12 @@ struct perm_res {
 	int list_uid[NR_LIST], list_euid[NR_LIST];
 	int debugfs_err[NR_DEBUGFS];
 	int debugfs_kaddr[NR_DEBUGFS];
+	/*
+	 * The process that dropped from root: TASK of itself, thread and
+	 * process, once it is uid 65534
+	 */
+	int dropped_thread_err, dropped_proc_err;
+	__u32 dropped_thread_uid, dropped_proc_uid;
 };
 
 static int err_of(int ret)
@@ -197,11 +203,27 @@ static noreturn void unprivileged(struct perm_res *r, int go)
 
 static noreturn void drop_and_fork(struct perm_res *r, int go)
 {
+	struct faultlat_task t;
 	pid_t pid;
+	int fd;
 
+	/* a fault as root: its records are made with uid 0 */
+	fl_prefault_stack();
 	if (fl_drop_to(FL_NOBODY)) {
 		r->step = 1;
 		goto fail;
+	}
+	/* the uid shown is its real uid now, as in /proc/PID/status */
+	r->dropped_thread_err = EBADF;
+	r->dropped_proc_err = EBADF;
+	fd = fl_open();
+	if (fd >= 0) {
+		r->dropped_thread_err = err_of(fl_task(fd, fl_gettid(), false,
+						       &t));
+		r->dropped_thread_uid = t.uid;
+		r->dropped_proc_err = err_of(fl_task(fd, getpid(), true, &t));
+		r->dropped_proc_uid = t.uid;
+		close(fd);
 	}
 	/*
 	 * faultlat records the uid a task had when first seen; this process
@@ -303,6 +325,19 @@ TEST(unprivileged_access)
 		ASSERT_EQ(0, r->tlb_own_err)
 			TH_LOG("TLB_TASK(own): %s", strerror(r->tlb_own_err));
 	}
+
+	/*
+	 * A process that was root when faultlat first saw it, then dropped
+	 * to 65534, is shown as 65534 (and readable: it is its own).
+	 */
+	ASSERT_EQ(0, r->dropped_thread_err)
+		TH_LOG("TASK(own tid, after setuid): %s",
+		       strerror(r->dropped_thread_err));
+	ASSERT_EQ(0, r->dropped_proc_err)
+		TH_LOG("TASK(PROCESS, own, after setuid): %s",
+		       strerror(r->dropped_proc_err));
+	ASSERT_EQ(FL_NOBODY, r->dropped_thread_uid);
+	ASSERT_EQ(FL_NOBODY, r->dropped_proc_uid);
 
 	/* Its own process and thread: readable, and right. */
 	ASSERT_EQ(0, r->own_proc_err)

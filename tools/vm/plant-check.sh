@@ -2,17 +2,19 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Prove that the debug kernel's detectors work and that the rig fails a
-# run that has a bug: build faultlat with each planted bug (module/plant.c,
-# `FAULTLAT_PLANT=leak|oob|lockorder|sleep`) against the debug kernel,
-# boot it in the rig with `selftests/run.sh --no-tests` (load, unload,
-# check the kernel log and kmemleak), and expect the run to fail with that
-# detector's report; the same run of the module as shipped must pass.
+# run that has a bug: build faultlat as shipped and the test module of
+# planted bugs (selftests/faultlat/plant/, faultlat_plant.ko with
+# bug=leak|oob|lockorder|sleep) against the debug kernel, boot the rig
+# with `selftests/run.sh --no-tests` (load, unload, check the kernel log
+# and kmemleak) and the test module loaded beside faultlat with each bug,
+# and expect the run to fail with that detector's report; the same run
+# without the test module must pass.
 #
 #   tools/vm/plant-check.sh [run-guest.sh options]
 #
 # Prints kselftest TAP ending with a "# Totals:" line (so check.sh can
-# count it), one test per variant: "none" (the shipped module: passes, and
-# holds no planted code) then one per bug.  Without the debug flavour
+# count it), one test per variant: "none" (the shipped module alone:
+# passes, and holds no planted code) then one per bug.  Without the debug flavour
 # (tools/vm/kernel.sh --flavour debug) every test is skipped, saying why.
 # Logs: out/plant-check/<variant>/.  Exits 1 if any test failed.
 set -uo pipefail
@@ -27,8 +29,8 @@ mkdir -p "$out"
 variants=(none leak oob lockorder sleep)
 declare -A expect=(
 	[leak]='not ok [0-9]+ kmemleak: nothing of faultlat'
-	[oob]='BUG: KASAN: slab-out-of-bounds in fl_plant'
-	[lockorder]='\(fl_plant_[ab]\)'
+	[oob]='BUG: KASAN: slab-out-of-bounds in plant_oob'
+	[lockorder]='\(plant_lock_[ab]\)'
 	[sleep]='sleeping function called from invalid context'
 )
 
@@ -66,31 +68,42 @@ rm -f "$out.kernel.log"
 eval "$kvars"
 echo "# debug kernel $FL_RELEASE ($FL_KDIR)"
 
+# Private copies (the tree's may be being rebuilt meanwhile), built once:
+# faultlat as shipped and the test module.
+b=$out/build
+rm -rf "$b"
+mkdir -p "$b/src" "$b/plant"
+rsync -a --exclude='*.o' --exclude='*.ko' --exclude='.*.cmd' \
+	--exclude='*.mod' --exclude='*.mod.c' --exclude=modules.order \
+	"$root/Kbuild" "$root/module" "$root/uapi" "$b/src/"
+cp "$root/selftests/faultlat/plant/Kbuild" "$root/selftests/faultlat/plant/plant.c" \
+	"$b/plant/"
+why=
+for m in src plant; do
+	make -C "$FL_KDIR" M="$b/$m" modules >"$b/$m.log" 2>&1 ||
+		why="$b/$m did not build: $b/$m.log: $(tail -n 3 "$b/$m.log")"
+done
+ko=$b/src/module/faultlat.ko
+plant_ko=$b/plant/faultlat_plant.ko
+[ -n "$why" ] || ! nm "$ko" | grep -qi plant ||
+	why="planted code in the module as shipped"
+
 for v in "${variants[@]}"; do
 	d=$out/$v
 	rm -rf "$d"
-	mkdir -p "$d/src"
-	# a private copy: the tree's module/ may be being rebuilt meanwhile
-	rsync -a --exclude='*.o' --exclude='*.ko' --exclude='.*.cmd' \
-		--exclude='*.mod' --exclude='*.mod.c' --exclude=modules.order \
-		"$root/Kbuild" "$root/module" "$root/uapi" "$d/src/"
-	plant=()
-	[ "$v" = none ] || plant=(FAULTLAT_PLANT="$v")
-	if ! make -C "$FL_KDIR" M="$d/src" "${plant[@]}" modules >"$d/build.log" 2>&1; then
-		result "not ok" "$v" "the module did not build: $d/build.log" \
-			"$(tail -n 3 "$d/build.log")"
+	mkdir -p "$d"
+	if [ -n "$why" ]; then
+		result "not ok" "$v" "$why"
 		continue
 	fi
-	ko=$d/src/module/faultlat.ko
-	if [ "$v" = none ] && nm "$ko" | grep -q fl_plant; then
-		result "not ok" "$v" "planted code in the module as shipped"
-		continue
-	fi
+	planted=()
+	[ "$v" = none ] ||
+		planted=(FAULTLAT_PLANT_KO="$plant_ko" FAULTLAT_PLANT_BUG="$v")
 	start=$SECONDS
 	rc=0
-	FAULTLAT_KO=$ko "$vm/run-guest.sh" --single-thread --flavour debug \
-		--out "$d" --timeout 900 "$@" -- "$root/selftests/run.sh" --no-tests \
-		>"$d/run.log" 2>&1 || rc=$?
+	env FAULTLAT_KO="$ko" "${planted[@]}" "$vm/run-guest.sh" --single-thread \
+		--flavour debug --out "$d" --timeout 900 "$@" -- \
+		"$root/selftests/run.sh" --no-tests >"$d/run.log" 2>&1 || rc=$?
 	took="run-guest exit $rc after $((SECONDS - start))s"
 	if [ "$v" = none ]; then
 		if [ "$rc" -eq 0 ]; then

@@ -279,7 +279,8 @@ enum faultlat_tlb_ipi_fn {
  * @used_tasks: records in use (threads and processes)
  * @maxactive: kretprobe instances for handle_mm_fault
  * @probes: bit mask of attached probes, FAULTLAT_PROBE_*
- * @nmissed: faults the kretprobe missed (no free instance, or recursion)
+ * @nmissed: faults the kretprobe missed (no free instance, or recursion);
+ *	0 when handle_mm_fault() is a direct call, which misses none
  * @dropped: handle_mm_fault() calls not attributed to a task because the
  *	table was full; they still count in the global view
  * @reset_count: number of resets since load
@@ -362,7 +363,9 @@ struct faultlat_global {
  * @__reserved: must be 0
  * @pid: out: the tid (thread) or tgid (process)
  * @tgid: out: the process
- * @uid: out: real uid of the task (for one that is gone, as last seen)
+ * @uid: out: the task's real uid, as the caller's user namespace sees it:
+ *	a live task's current one; for a process or thread that is gone, the
+ *	last one seen (a process's record takes its threads' as they exit)
  * @nr_threads: out: live threads counted in @stats (process only; 1 for a
  *	live thread)
  * @comm: out: the task's comm, NUL-padded (16 bytes, as /proc/PID/comm)
@@ -395,7 +398,7 @@ struct faultlat_task {
  * struct faultlat_task_entry - one element of FAULTLAT_IOC_LIST's array
  * @pid: tid (thread) or tgid (process)
  * @tgid: the process
- * @uid: real uid of the task (for one that is gone, as last seen)
+ * @uid: the task's real uid, as struct faultlat_task's
  * @flags: FAULTLAT_TASK_PROCESS for a process record (its exited threads
  *	plus its live ones), FAULTLAT_TASK_EXITED when no thread is live
  * @comm: NUL-padded comm
