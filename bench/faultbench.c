@@ -23,9 +23,13 @@
  *   faultbench munmap ITERS
  *	ITERS times: map one anonymous page, write it (one minor fault) and
  *	unmap it (one flush_tlb_mm_range()).
+ *   faultbench switch ITERS
+ *	Two threads hand a byte back and forth over two pipes ITERS times:
+ *	on one CPU, two voluntary task switches per iteration, no fault.
+ *	What a sched_switch probe costs (faultlat's, in direct mode).
  *
- * Each prints one line of key=value pairs: pages (for mprotect and munmap:
- * the iterations), ns (CLOCK_MONOTONIC around the loop only), minflt and
+ * Each prints one line of key=value pairs: pages (for mprotect, munmap
+ * and switch: the iterations), ns (CLOCK_MONOTONIC around the loop only), minflt and
  * majflt (getrusage of the thread that ran the loop, the same window), and
  * for touch the records faultlat used and had (tasks_used, tasks_max; 0
  * when it is not loaded).
@@ -375,6 +379,57 @@ static int cmd_flush(const char *what, unsigned long iters)
 	return 0;
 }
 
+static int ping[2], pong[2];
+
+static void *switch_peer(void *arg)
+{
+	unsigned long i, iters = *(unsigned long *)arg;
+	char c;
+
+	for (i = 0; i < iters; i++) {
+		if (read(ping[0], &c, 1) != 1 || write(pong[1], &c, 1) != 1)
+			die("switch peer: read/write");
+	}
+	return NULL;
+}
+
+/* The ping-pong: one round untimed, then ITERS timed. */
+static int cmd_switch(unsigned long iters)
+{
+	unsigned long i, all = iters + 1;
+	long min0, maj0, min1, maj1;
+	struct result r;
+	pthread_t th;
+	__u64 t0, t1;
+	char c = 0;
+
+	if (pipe(ping) || pipe(pong))
+		die("pipe");
+	if (pthread_create(&th, NULL, switch_peer, &all))
+		die("pthread_create");
+	if (write(ping[1], &c, 1) != 1 || read(pong[0], &c, 1) != 1)
+		die("switch: read/write");
+	thread_faults(&min0, &maj0);
+	now_ns();
+	thread_faults(&min0, &maj0);
+	t0 = now_ns();
+	for (i = 0; i < iters; i++) {
+		if (write(ping[1], &c, 1) != 1 || read(pong[0], &c, 1) != 1)
+			die("switch: read/write");
+	}
+	t1 = now_ns();
+	thread_faults(&min1, &maj1);
+	pthread_join(th, NULL);
+	r.pages = iters;
+	r.start_ns = t0;
+	r.end_ns = t1;
+	r.minflt = min1 - min0;
+	r.majflt = maj1 - maj0;
+	print_result("switch", &r);
+	putchar('\n');
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -388,7 +443,9 @@ int main(int argc, char **argv)
 	if (argc == 3 && (!strcmp(argv[1], "mprotect") ||
 			  !strcmp(argv[1], "munmap")))
 		return cmd_flush(argv[1], strtoul(argv[2], NULL, 0));
+	if (argc == 3 && !strcmp(argv[1], "switch"))
+		return cmd_switch(strtoul(argv[2], NULL, 0));
 	fprintf(stderr,
-		"usage: faultbench touch PAGES [IDLE|fill] | pair PAGES | file PATH | mprotect ITERS | munmap ITERS\n");
+		"usage: faultbench touch PAGES [IDLE|fill] | pair PAGES | file PATH | mprotect ITERS | munmap ITERS | switch ITERS\n");
 	return 2;
 }

@@ -347,6 +347,20 @@ tlb() {
 	done
 }
 
+# --- task switches: what faultlat's sched_switch probe costs (direct mode
+# only: it holds the module for a thread that blocks in a traced call) ---
+switches() {
+	local row rep
+	for row in none faultlat faultlat_kprobe; do
+		row_start "$row" || continue
+		warm switch "$iters"
+		for ((rep = 1; rep <= reps; rep++)); do
+			measure switch "$row" "$rep" switch "$iters"
+		done
+		row_stop "$row" $((reps + 1))
+	done
+}
+
 # --- tracked tasks: 1, 1000 and max_tasks alive, each holding a record ---
 scale() {
 	local n idle
@@ -459,6 +473,7 @@ case $mode in
 main)
 	rows main "${module_rows[@]}" "${tool_rows[@]}"
 	tlb
+	switches
 	scale
 	memory
 	allocs

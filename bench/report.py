@@ -168,7 +168,7 @@ class Report:
     def check_faults(self, recs, what):
         """Every run took one fault per page, as getrusage counts them."""
         def expected(r):
-            if r["sec"] == "tlb_mprotect":
+            if r["sec"] in ("tlb_mprotect", "switch"):
                 return r["minflt"] == 0
             if r["sec"] == "major":
                 return r["majflt"] == r["pages"]
@@ -541,6 +541,41 @@ class Report:
         self.json["tlb"] = {"rows": res, "flushes_per_iteration": nfl,
                             "tlb_probes_per_flush": per}
 
+    # --- task switches ---
+    def switches(self):
+        base = runs(self.main, "switch", "none")
+        if not base:
+            return
+        n = base[0]["pages"]
+        med = {}
+        for key in ("none", "faultlat", "faultlat_kprobe"):
+            rs = runs(self.main, "switch", key)
+            if rs:
+                med[key] = statistics.median(r["ns"] / r["pages"] / 2
+                                             for r in rs)
+        self.p()
+        self.p(f"task switches: {n} pipe round trips between two threads "
+               "(two voluntary switches each), instructions per switch "
+               "(-icount):")
+        for key, label in (("none", "no instrumentation"),
+                           ("faultlat", "faultlat direct (its sched_switch "
+                                        "probe)"),
+                           ("faultlat_kprobe", "faultlat probe_mode=kprobe "
+                                               "(no sched_switch probe)")):
+            if key not in med:
+                self.p(f"  {label:<52} n/a")
+                continue
+            over = "" if key == "none" else \
+                f" {med[key] - med['none']:+8.1f}"
+            self.p(f"  {label:<52} {med[key]:9.1f}{over}")
+        self.check_faults(runs(self.main, "switch", "none") +
+                          runs(self.main, "switch", "faultlat") +
+                          runs(self.main, "switch", "faultlat_kprobe"),
+                          "switch")
+        self.json["switch"] = {
+            "instructions_per_switch": med,
+            "over_none": {k: v - med["none"] for k, v in med.items()}}
+
     # --- tracked tasks ---
     def scale(self):
         out = []
@@ -874,6 +909,7 @@ def main():
         r.table()
         r.main_goals()
         r.tlb()
+        r.switches()
         r.scale()
         r.smp_section()
         r.memory()
