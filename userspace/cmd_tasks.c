@@ -118,48 +118,26 @@ int cmd_tasks(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "process", no_argument, NULL, 'p' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "pretty", no_argument, NULL, 'P' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
+	};
+	static const struct fl_optspec spec = {
+		.name = "tasks", .longopts = longopts, .help = cmd_tasks_help,
+		.json = true,
 	};
 	struct faultlat_task_entry *e = NULL;
 	struct faultlat_info info, after;
 	__u32 flags = 0, nr = 0;
-	int opt, fd, err;
+	int opt, fd, err, rc;
 
-	while ((opt = getopt_long(argc, argv, "jh", longopts, NULL)) != -1) {
-		switch (opt) {
-		case 'p':
-			flags |= FAULTLAT_TASK_PROCESS;
-			break;
-		case 'j':
-			fl_opts.json = true;
-			break;
-		case 'P':
-			fl_opts.json = true;
-			fl_opts.pretty = true;
-			break;
-		case 'h':
-			cmd_tasks_help(stdout);
-			return FL_EXIT_OK;
-		default:
-			return fl_usage_error("tasks");
-		}
+	while ((opt = fl_getopt(argc, argv, &spec, &rc)) != -1) {
+		if (opt != 'p')		/* FL_OPT_EXIT */
+			return rc;
+		flags |= FAULTLAT_TASK_PROCESS;
 	}
-	if (optind < argc)
-		return fl_extra_args(argv, "tasks");
 
-	fd = fl_dev_open();
+	fd = fl_dev_open_checked(&info);
 	if (fd < 0)
 		return FL_EXIT_ERR;
-	err = fl_dev_info(fd, &info);
-	if (err) {
-		fl_dev_error(fd, FL_OP_INFO, 0, err);
-		goto fail;
-	}
-	if (fl_dev_check_abi(&info))
-		goto fail;
 	err = fl_dev_list(fd, flags, &e, &nr);
 	if (err) {
 		fl_dev_error(fd, FL_OP_LIST, 0, err);

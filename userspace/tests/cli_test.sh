@@ -230,10 +230,19 @@ fake "nmissed=7" "$FL" hist -j
 ok $? "hist -j: JSON values"
 [ "$(wc -l <"$tmp/out")" -eq 1 ]; ok $? "hist -j: one line"
 
-fake "" "$FL" -p hist --minor
+fake "" "$FL" --pretty hist --minor
 [ $rc -eq 0 ] && [ "$(wc -l <"$tmp/out")" -gt 10 ] &&
 json out '"major" not in j["stats"] and "minor" in j["stats"]'
-ok $? "global -p: pretty JSON; --minor leaves major out"
+ok $? "global --pretty: pretty JSON; --minor leaves major out"
+
+# -p is --pid wherever it is taken: never --pretty
+fake "" "$FL" -p hist
+[ $rc -eq 2 ] && [ ! -s "$tmp/out" ] && has err "-p is no global option" &&
+	! [ -s "$tmp/log" ]
+ok $? "global -p: a usage error that points to --pid and --pretty"
+fake "" "$FL" hist -p $$
+[ $rc -eq 0 ] && has out "process $$ (" && ! has out '"view"'
+ok $? "hist -p PID: the process, as text"
 
 fake "" "$FL" hist -p $$ --pretty
 [ $rc -eq 0 ] && json out 'j["view"] == "process" and j["pid"] == '$$' and
