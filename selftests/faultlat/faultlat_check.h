@@ -62,7 +62,7 @@ static inline void fl_check_pct(struct __test_metadata *_metadata,
 				const char *what,
 				const struct faultlat_hist *h)
 {
-	__u64 p50 = fl_hist_pct(h, 500), p99 = fl_hist_pct(h, 990);
+	__u64 p50 = fl_percentile(h, 5000), p99 = fl_percentile(h, 9900);
 
 	fl_check_hist(_metadata, what, h);
 	ASSERT_LT(0, h->min_ns) TH_LOG("%s: min_ns", what);
