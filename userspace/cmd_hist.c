@@ -544,12 +544,6 @@ static int take_reading(const struct hist_req *q, struct reading *r)
 	return err;
 }
 
-static __u64 grew(__u64 before, __u64 after)
-{
-	/* a reset restarts "dropped" from 0 */
-	return after >= before ? after - before : after;
-}
-
 /* What one interval of hist -i shows: the difference of two readings. */
 struct interval {
 	const struct reading *prev, *cur;
@@ -606,8 +600,8 @@ static int print_interval_json(const struct hist_req *q,
 		json_object_object_add(o, "nmissed_delta",
 				       cur->tlb_nmissed_known &&
 				       prev->tlb_nmissed_known ?
-				       fl_json_u64(grew(prev->tg.nmissed,
-							cur->tg.nmissed)) :
+				       fl_json_u64(fl_counter_delta(prev->tg.nmissed,
+								    cur->tg.nmissed)) :
 				       NULL);
 		json_object_object_add(o, "tlb", fl_json_tlb_stats(&v->td));
 		return fl_json_print(stdout, o);
@@ -615,11 +609,11 @@ static int print_interval_json(const struct hist_req *q,
 	json_object_object_add(o, "nmissed", fl_json_u64(cur->info.nmissed));
 	json_object_object_add(o, "dropped", fl_json_u64(cur->info.dropped));
 	json_object_object_add(o, "nmissed_delta",
-			       fl_json_u64(grew(prev->info.nmissed,
-						cur->info.nmissed)));
+			       fl_json_u64(fl_counter_delta(prev->info.nmissed,
+							    cur->info.nmissed)));
 	json_object_object_add(o, "dropped_delta",
-			       fl_json_u64(grew(prev->info.dropped,
-						cur->info.dropped)));
+			       fl_json_u64(fl_counter_delta(prev->info.dropped,
+							    cur->info.dropped)));
 	json_object_object_add(o, "stats",
 			       fl_json_stats(&v->d, v->fallbacks, q->classes));
 	return fl_json_print(stdout, o);
@@ -645,12 +639,12 @@ static int print_interval_text(const struct hist_req *q,
 		fl_print_tlb_stats(stdout, &v->td);
 		if (cur->tlb_nmissed_known && prev->tlb_nmissed_known)
 			printf("nmissed +%llu\n",
-			       grew(prev->tg.nmissed, cur->tg.nmissed));
+			       fl_counter_delta(prev->tg.nmissed, cur->tg.nmissed));
 	} else {
 		fl_print_stats(stdout, &v->d, v->fallbacks, q->classes);
 		printf("nmissed +%llu  dropped +%llu\n",
-		       grew(prev->info.nmissed, cur->info.nmissed),
-		       grew(prev->info.dropped, cur->info.dropped));
+		       fl_counter_delta(prev->info.nmissed, cur->info.nmissed),
+		       fl_counter_delta(prev->info.dropped, cur->info.dropped));
 	}
 	fputc('\n', stdout);
 	if (fflush(stdout)) {

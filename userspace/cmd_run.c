@@ -24,6 +24,7 @@
 #include "cmd.h"
 #include "dev.h"
 #include "hist.h"
+#include "interval.h"
 #include "json.h"
 #include "sample.h"
 #include "util.h"
@@ -117,12 +118,6 @@ struct run_result {
 	struct rusage ru;
 };
 
-static __u64 delta(__u64 before, __u64 after)
-{
-	/* a reset during the run restarts "dropped" from 0 */
-	return after >= before ? after - before : after;
-}
-
 /* The TLB view is shown: measured, and read. */
 static bool tlb_shown(const struct run_result *r)
 {
@@ -186,12 +181,12 @@ static void print_text(FILE *f, char **args, const struct run_result *r)
 	print_tlb(f, r);
 	fprintf(f,
 		"nmissed %llu (+%llu during the run)  dropped %llu (+%llu during the run)",
-		r->after.nmissed, delta(r->before.nmissed, r->after.nmissed),
-		r->after.dropped, delta(r->before.dropped, r->after.dropped));
+		r->after.nmissed, fl_counter_delta(r->before.nmissed, r->after.nmissed),
+		r->after.dropped, fl_counter_delta(r->before.dropped, r->after.dropped));
 	if (r->tlb_nmissed_known)
 		fprintf(f, "  tlb nmissed %llu (+%llu during the run)",
 			r->tlb_nmissed_after,
-			delta(r->tlb_nmissed_before, r->tlb_nmissed_after));
+			fl_counter_delta(r->tlb_nmissed_before, r->tlb_nmissed_after));
 	fputc('\n', f);
 }
 
@@ -223,11 +218,11 @@ static int print_json(FILE *f, char **args, const struct run_result *r)
 	json_object_object_add(o, "nmissed", fl_json_u64(r->after.nmissed));
 	json_object_object_add(o, "dropped", fl_json_u64(r->after.dropped));
 	json_object_object_add(o, "nmissed_delta",
-			       fl_json_u64(delta(r->before.nmissed,
-						 r->after.nmissed)));
+			       fl_json_u64(fl_counter_delta(r->before.nmissed,
+							    r->after.nmissed)));
 	json_object_object_add(o, "dropped_delta",
-			       fl_json_u64(delta(r->before.dropped,
-						 r->after.dropped)));
+			       fl_json_u64(fl_counter_delta(r->before.dropped,
+							    r->after.dropped)));
 	json_object_object_add(o, "stats", r->task_err ? NULL :
 			       fl_json_stats(&r->task.stats,
 					     r->task.fallbacks, FL_CLASS_ALL));
@@ -237,8 +232,8 @@ static int print_json(FILE *f, char **args, const struct run_result *r)
 			       fl_json_u64(r->tlb_nmissed_after));
 	json_object_object_add(o, "tlb_nmissed_delta",
 			       !r->tlb_nmissed_known ? NULL :
-			       fl_json_u64(delta(r->tlb_nmissed_before,
-						 r->tlb_nmissed_after)));
+			       fl_json_u64(fl_counter_delta(r->tlb_nmissed_before,
+							    r->tlb_nmissed_after)));
 	return fl_json_print(f, o);
 }
 

@@ -240,11 +240,6 @@ static int sample(struct top *t, bool baseline)
 	return 0;
 }
 
-static __u64 delta(__u64 before, __u64 after)
-{
-	return after >= before ? after - before : after;
-}
-
 /* "12:00:01" */
 static void fmt_clock(char *buf, size_t len)
 {
@@ -286,8 +281,8 @@ static void print_text(const struct top *t, __u64 elapsed,
 	       when, el, t->nr_rows, t->nr_rows == 1 ? "" : "es",
 	       fl_rate(faults, elapsed), fl_rate(fault_ns, elapsed) / 1e6);
 	printf("; nmissed +%llu dropped +%llu\n",
-	       delta(before->nmissed, t->info.nmissed),
-	       delta(before->dropped, t->info.dropped));
+	       fl_counter_delta(before->nmissed, t->info.nmissed),
+	       fl_counter_delta(before->dropped, t->info.dropped));
 	printf("%7s %-16s %10s %9s %9s %9s %9s\n", "PID", "COMM", "FAULTS/s",
 	       "MAJOR/s", "FLT ms/s", "P99", "MAX");
 	for (i = 0; i < shown; i++) {
@@ -317,11 +312,11 @@ static int print_json(const struct top *t, __u64 elapsed,
 			       fl_json_u64(fl_clock_ns(CLOCK_REALTIME)));
 	json_object_object_add(o, "interval_ns", fl_json_u64(elapsed));
 	json_object_object_add(o, "nmissed_delta",
-			       fl_json_u64(delta(before->nmissed,
-						 t->info.nmissed)));
+			       fl_json_u64(fl_counter_delta(before->nmissed,
+							    t->info.nmissed)));
 	json_object_object_add(o, "dropped_delta",
-			       fl_json_u64(delta(before->dropped,
-						 t->info.dropped)));
+			       fl_json_u64(fl_counter_delta(before->dropped,
+							    t->info.dropped)));
 	for (i = 0; i < t->nr_rows; i++) {
 		const struct row *r = &t->rows[i];
 		struct json_object *e = json_object_new_object();
