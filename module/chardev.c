@@ -159,7 +159,6 @@ static int fl_list_one(const struct fl_view *v, void *priv)
 	struct fl_list_ctx *ctx = priv;
 	struct faultlat_list *l = ctx->l;
 	struct faultlat_task_entry e = {};
-	struct faultlat_hist all;
 
 	l->total++;
 	if (l->nr >= l->capacity)
@@ -176,11 +175,7 @@ static int fl_list_one(const struct fl_view *v, void *priv)
 	e.errors = v->st.errors;
 	e.total_ns = v->st.minor.sum_ns + v->st.major.sum_ns;
 	e.max_ns = fl_max(&v->st);
-
-	/* Percentiles over minor and major faults together. */
-	fl_hist_combine(&all, &v->st.minor, &v->st.major);
-	e.p50_ns = fl_hist_percentile(&all, 500);
-	e.p99_ns = fl_hist_percentile(&all, 990);
+	/* p50_ns, p99_ns: 0, percentiles are the reader's (uapi.rst) */
 
 	if (copy_to_user(ctx->ubuf, &e, min_t(size_t, sizeof(e), l->entry_size)))
 		return -EFAULT;

@@ -6,6 +6,7 @@
  *   summary     probes, counts, nmissed, dropped, table use
  *   tasks       one line per tracked thread and process
  *   histograms  the global minor and major histograms, and the breakdowns
+ *               (counts and buckets: percentiles are the readers' to compute)
  *   tlb         TLB flushes: initiators, IPI waits, receivers per CPU, and
  *               tlb:tlb_flush events by reason
  *   layout      the kernel's private layouts tlb.c assumes, for
@@ -80,37 +81,26 @@ DEFINE_SHOW_ATTRIBUTE(summary);
 static int fl_tasks_line(const struct fl_view *v, void *priv)
 {
 	struct seq_file *m = priv;
-	struct faultlat_hist *all = m->private;
 
-	fl_hist_combine(all, &v->st.minor, &v->st.major);
-
-	seq_printf(m, "%-7u %-7u %-7s %-16s %10llu %8llu %10llu %10llu %10llu\n",
+	seq_printf(m, "%-7u %-7u %-7s %-16s %10llu %8llu %10llu\n",
 		   v->pid, v->tgid,
 		   v->process ? (v->exited ? "exited" : "process") : "thread",
 		   v->comm, v->st.minor.count, v->st.major.count,
-		   fl_hist_percentile(all, 500), fl_hist_percentile(all, 990),
 		   max(v->st.minor.max_ns, v->st.major.max_ns));
 	return 0;
 }
 
 static int tasks_show(struct seq_file *m, void *unused)
 {
-	struct faultlat_hist *all;
-	void *old = m->private;
 	struct fl_view *v;
-	int err = -ENOMEM;
+	int err;
 
 	v = kmalloc(sizeof(*v), GFP_KERNEL);
-	all = kmalloc(sizeof(*all), GFP_KERNEL);
-	m->private = all;
-	if (v && all) {
-		seq_printf(m, "%-7s %-7s %-7s %-16s %10s %8s %10s %10s %10s\n",
-			   "pid", "tgid", "kind", "comm", "minor", "major",
-			   "p50_ns", "p99_ns", "max_ns");
-		err = fl_view_each(false, true, v, fl_tasks_line, m);
-	}
-	kfree(all);
-	m->private = old;
+	if (!v)
+		return -ENOMEM;
+	seq_printf(m, "%-7s %-7s %-7s %-16s %10s %8s %10s\n",
+		   "pid", "tgid", "kind", "comm", "minor", "major", "max_ns");
+	err = fl_view_each(false, true, v, fl_tasks_line, m);
 	kfree(v);
 	return err;
 }
@@ -122,9 +112,8 @@ static void fl_seq_hist(struct seq_file *m, const char *name,
 	unsigned int i, first = 0, last = 0;
 	u64 peak = 0;
 
-	seq_printf(m, "%s: count %llu sum_ns %llu min_ns %llu max_ns %llu p50_ns %llu p99_ns %llu\n",
-		   name, h->count, h->sum_ns, h->min_ns, h->max_ns,
-		   fl_hist_percentile(h, 500), fl_hist_percentile(h, 990));
+	seq_printf(m, "%s: count %llu sum_ns %llu min_ns %llu max_ns %llu\n",
+		   name, h->count, h->sum_ns, h->min_ns, h->max_ns);
 	if (!h->count)
 		return;
 	for (i = 0; i < FAULTLAT_NR_BUCKETS; i++) {
@@ -231,9 +220,8 @@ static int tlb_show(struct seq_file *m, void *unused)
 	seq_puts(m, "\n");
 	for_each_possible_cpu(cpu) {
 		fl_tlb_cpu_read(cpu, c);
-		seq_printf(m, "cpu%d: received remote %llu local %llu p50_ns %llu max_ns %llu\n",
+		seq_printf(m, "cpu%d: received remote %llu local %llu max_ns %llu\n",
 			   cpu, c->received_remote, c->received_local,
-			   fl_hist_percentile(&c->received, 500),
 			   c->received.max_ns);
 	}
 	seq_puts(m, "\ntlb:tlb_flush events since load (count, full, pages):\n");
@@ -265,17 +253,25 @@ static int layout_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(layout);
 
-int fl_debugfs_init(void)
+/**
+ * fl_debugfs_init() - create /sys/kernel/debug/faultlat/
+ *
+ * A convenience only: the device carries everything.  As the kernel asks
+ * of debugfs users, no return value is checked; without debugfs
+ * (CONFIG_DEBUG_FS off, debugfs=off, lockdown) the calls fail and the
+ * module works the same.
+ */
+void fl_debugfs_init(void)
 {
 	fl_dir = debugfs_create_dir("faultlat", NULL);
 	if (IS_ERR(fl_dir))
-		return PTR_ERR(fl_dir);
+		pr_info("faultlat: no debugfs directory (%pe): the device has it all\n",
+			fl_dir);
 	debugfs_create_file("summary", 0444, fl_dir, NULL, &summary_fops);
 	debugfs_create_file("tasks", 0444, fl_dir, NULL, &tasks_fops);
 	debugfs_create_file("histograms", 0444, fl_dir, NULL, &histograms_fops);
 	debugfs_create_file("tlb", 0444, fl_dir, NULL, &tlb_fops);
 	debugfs_create_file("layout", 0444, fl_dir, NULL, &layout_fops);
-	return 0;
 }
 
 void fl_debugfs_exit(void)

@@ -60,14 +60,11 @@ static nokprobe_inline unsigned int fl_bucket(u64 ns)
 	       sub;
 }
 
-u64 fl_hist_percentile(const struct faultlat_hist *h, unsigned int permille);
 void fl_hist_init(struct faultlat_hist *h);
 void fl_thist_init(struct fl_thist *h);
 void fl_hist_add_thist(struct faultlat_hist *dst, const struct fl_thist *src);
 void fl_hist_add_hist(struct faultlat_hist *dst, const struct faultlat_hist *src);
 void fl_hist_finish(struct faultlat_hist *h);
-void fl_hist_combine(struct faultlat_hist *all, const struct faultlat_hist *a,
-		     const struct faultlat_hist *b);
 
 /* Add histogram @from to @to, of either layout each. */
 #define FL_HIST_ADD(to, from)						\
@@ -571,7 +568,7 @@ void fl_tracepoints_exit(void);
 bool fl_tracepoint_attached(const char *name);
 
 /* debugfs.c, chardev.c */
-int fl_debugfs_init(void);
+void fl_debugfs_init(void);
 void fl_debugfs_exit(void);
 int fl_chardev_init(void);
 void fl_chardev_exit(void);

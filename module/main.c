@@ -49,9 +49,7 @@ static int __init fl_init(void)
 	err = fl_attach_init();
 	if (err)
 		goto out_tracepoints;
-	err = fl_debugfs_init();
-	if (err)
-		goto out_attach;
+	fl_debugfs_init();
 	err = fl_chardev_init();
 	if (err)
 		goto out_debugfs;
@@ -62,7 +60,6 @@ static int __init fl_init(void)
 
 out_debugfs:
 	fl_debugfs_exit();
-out_attach:
 	fl_attach_exit();
 out_tracepoints:
 	fl_tracepoints_exit();

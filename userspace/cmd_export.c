@@ -233,18 +233,11 @@ static int run_export(struct export *x)
 {
 	struct faultlat_info info;
 	__u64 n, next;
-	int err, rc = FL_EXIT_ERR;
+	int rc = FL_EXIT_ERR;
 
-	x->fd = fl_dev_open();
+	x->fd = fl_dev_open_checked(&info);
 	if (x->fd < 0)
 		return FL_EXIT_ERR;
-	err = fl_dev_info(x->fd, &info);
-	if (err) {
-		fl_dev_error(x->fd, FL_OP_INFO, 0, err);
-		goto out;
-	}
-	if (fl_dev_check_abi(&info))
-		goto out;
 	if (!x->interval_ns) {
 		rc = export_once(x) ? FL_EXIT_ERR : FL_EXIT_OK;
 		goto out;
@@ -266,17 +259,6 @@ out:
 	return rc;
 }
 
-static int parse_uint(const char *s, unsigned long long max,
-		      unsigned long long *v)
-{
-	char *end;
-
-	errno = 0;
-	*v = strtoull(s, &end, 10);
-	return *s < '0' || *s > '9' || *end || errno || !*v || *v > max ?
-	       -1 : 0;
-}
-
 int cmd_export(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -286,15 +268,17 @@ int cmd_export(int argc, char **argv)
 		{ "count", required_argument, NULL, 'c' },
 		{ "top", required_argument, NULL, 'T' },
 		{ "buckets", required_argument, NULL, 'B' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	static const struct fl_optspec spec = {
+		.name = "export", .shortopts = "o:i:c:", .longopts = longopts,
+		.help = cmd_export_help,
+	};
 	struct export x = { 0 };
-	unsigned long long v;
-	int opt;
+	__u64 v;
+	int opt, rc;
 
-	while ((opt = getopt_long(argc, argv, "o:i:c:h", longopts,
-				  NULL)) != -1) {
+	while ((opt = fl_getopt(argc, argv, &spec, &rc)) != -1) {
 		switch (opt) {
 		case 'F':
 			if (strcmp(optarg, "prometheus")) {
@@ -316,21 +300,15 @@ int cmd_export(int argc, char **argv)
 				return fl_usage_error("export");
 			break;
 		case 'c':
-			if (parse_uint(optarg, ~0ULL, &v)) {
-				fprintf(stderr,
-					"faultlat export: invalid count '%s': expected a positive number\n",
-					optarg);
+			if (fl_parse_count("export", "count", optarg, ~0ULL,
+					   &v))
 				return fl_usage_error("export");
-			}
 			x.count = v;
 			break;
 		case 'T':
-			if (parse_uint(optarg, TOP_MAX, &v)) {
-				fprintf(stderr,
-					"faultlat export: invalid --top '%s': expected a number from 1 to %u\n",
-					optarg, TOP_MAX);
+			if (fl_parse_count("export", "--top", optarg, TOP_MAX,
+					   &v))
 				return fl_usage_error("export");
-			}
 			x.top = v;
 			break;
 		case 'B':
@@ -345,15 +323,10 @@ int cmd_export(int argc, char **argv)
 				return fl_usage_error("export");
 			}
 			break;
-		case 'h':
-			cmd_export_help(stdout);
-			return FL_EXIT_OK;
-		default:
-			return fl_usage_error("export");
+		default:	/* FL_OPT_EXIT */
+			return rc;
 		}
 	}
-	if (optind < argc)
-		return fl_extra_args(argv, "export");
 	if (x.count && !x.interval_ns) {
 		fprintf(stderr, "faultlat export: -c needs -i\n");
 		return fl_usage_error("export");

@@ -197,16 +197,9 @@ static int run_live(struct heatmap *m)
 	char when[64];
 	int fd, err, rc = FL_EXIT_ERR;
 
-	fd = fl_dev_open();
+	fd = fl_dev_open_checked(&info);
 	if (fd < 0)
 		return FL_EXIT_ERR;
-	err = fl_dev_info(fd, &info);
-	if (err) {
-		fl_dev_error(fd, FL_OP_INFO, 0, err);
-		goto out;
-	}
-	if (fl_dev_check_abi(&info))
-		goto out;
 	fl_stop_on_signals();
 	err = take_reading(fd, m, prev);
 	if (err == -ESRCH)
@@ -439,16 +432,18 @@ int cmd_heatmap(int argc, char **argv)
 		{ "duration", required_argument, NULL, 'd' },
 		{ "from", required_argument, NULL, 'F' },
 		{ "output", required_argument, NULL, 'o' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
+	};
+	static const struct fl_optspec spec = {
+		.name = "heatmap", .shortopts = "p:i:d:o:", .longopts = longopts,
+		.help = cmd_heatmap_help,
 	};
 	static struct heatmap m;
 	int opt, rc;
 
 	memset(&m, 0, sizeof(m));
 	m.interval_ns = FL_NSEC_PER_SEC;
-	while ((opt = getopt_long(argc, argv, "p:i:d:o:h", longopts,
-				  NULL)) != -1) {
+	while ((opt = fl_getopt(argc, argv, &spec, &rc)) != -1) {
 		switch (opt) {
 		case 'p':
 			if (fl_parse_id(optarg, "PID", &m.pid))
@@ -473,15 +468,10 @@ int cmd_heatmap(int argc, char **argv)
 		case 'o':
 			m.out = optarg;
 			break;
-		case 'h':
-			cmd_heatmap_help(stdout);
-			return FL_EXIT_OK;
-		default:
-			return fl_usage_error("heatmap");
+		default:	/* FL_OPT_EXIT */
+			return rc;
 		}
 	}
-	if (optind < argc)
-		return fl_extra_args(argv, "heatmap");
 	if (!m.out || !*m.out) {
 		fprintf(stderr, "faultlat heatmap: -o FILE.svg is required\n");
 		return fl_usage_error("heatmap");

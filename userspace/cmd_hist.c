@@ -5,7 +5,6 @@
  */
 #include <errno.h>
 #include <getopt.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +16,7 @@
 #include "hist.h"
 #include "interval.h"
 #include "json.h"
+#include "sample.h"
 #include "util.h"
 
 void cmd_hist_help(FILE *f)
@@ -333,38 +333,59 @@ static int print_tlb_json(FILE *f, const struct tlb_result *r)
 	return fl_json_print(f, o);
 }
 
+/* What hist was asked for: the options, once parsed. */
+struct hist_req {
+	int fd;
+	char view;			/* 'a', 'p' or 't' */
+	unsigned int id;		/* -p, -t */
+	unsigned int classes;
+	bool tlb;
+	__u64 interval_ns;		/* -i; 0: once */
+	__u64 count;			/* -i's COUNT; 0: until a signal */
+};
+
+/* The fl_dev_error() operation of @q's per-task read. */
+static enum fl_op task_op(const struct hist_req *q)
+{
+	if (q->tlb)
+		return q->view == 'p' ? FL_OP_TLB_PROCESS : FL_OP_TLB_THREAD;
+	return q->view == 'p' ? FL_OP_PROCESS : FL_OP_THREAD;
+}
+
+static void warn_tlb_unmeasured(const struct faultlat_info *info)
+{
+	if (!fl_tlb_measured(info))
+		fprintf(stderr,
+			"faultlat: the module's TLB-flush probes are not attached (loaded with tlb=0?): no flush is measured\n");
+}
+
 /* hist --tlb, once the device is open and speaks our ABI. */
-static int hist_tlb(int fd, const struct faultlat_info *info, char view,
-		    unsigned int id)
+static int hist_tlb(const struct hist_req *q, const struct faultlat_info *info)
 {
 	static struct tlb_result r;
-	enum fl_op op;
 	int err;
 
-	r.view = view;
-	if (view == 'a') {
-		err = fl_dev_tlb_global(fd, &r.g, &r.cpus, &r.nr_cpus);
+	r.view = q->view;
+	if (q->view == 'a') {
+		err = fl_dev_tlb_global(q->fd, &r.g, &r.cpus, &r.nr_cpus);
 		if (err) {
-			fl_dev_error(fd, FL_OP_TLB_GLOBAL, 0, err);
+			fl_dev_error(q->fd, FL_OP_TLB_GLOBAL, 0, err);
 			return FL_EXIT_ERR;
 		}
 		r.nmissed_known = true;
 	} else {
-		op = view == 'p' ? FL_OP_TLB_PROCESS : FL_OP_TLB_THREAD;
-		err = fl_dev_tlb_task(fd, id, view == 'p', &r.task);
+		err = fl_dev_tlb_task(q->fd, q->id, q->view == 'p', &r.task);
 		if (err) {
-			fl_dev_error(fd, op, id, err);
+			fl_dev_error(q->fd, task_op(q), q->id, err);
 			return FL_EXIT_ERR;
 		}
 		/* nmissed is only in the privileged command: try it */
-		r.nmissed_known = !fl_dev_tlb_global(fd, &r.g, NULL, NULL);
+		r.nmissed_known = !fl_dev_tlb_global(q->fd, &r.g, NULL, NULL);
 	}
 	/* the IPI functions' calls after the flushes, so they cover them */
-	if (fl_dev_info(fd, &r.info))
+	if (fl_dev_info(q->fd, &r.info))
 		r.info = *info;
-	if (!fl_tlb_measured(&r.info))
-		fprintf(stderr,
-			"faultlat: the module's TLB-flush probes are not attached (loaded with tlb=0?): no flush is measured\n");
+	warn_tlb_unmeasured(&r.info);
 
 	if (fl_opts.json) {
 		err = print_tlb_json(stdout, &r);
@@ -379,23 +400,102 @@ static int hist_tlb(int fd, const struct faultlat_info *info, char view,
 	return err ? FL_EXIT_ERR : FL_EXIT_OK;
 }
 
+/* The fault view of hist, read at once. */
+struct fault_result {
+	struct faultlat_global g;	/* -a */
+	struct faultlat_task t;		/* -p, -t */
+	const struct faultlat_stats *s;	/* in g or t */
+	__u64 fallbacks;
+	__u64 nmissed, dropped;
+};
+
+static int read_faults(const struct hist_req *q, struct fault_result *r)
+{
+	struct faultlat_info info;
+	int err;
+
+	if (q->view == 'a') {
+		err = fl_dev_global(q->fd, &r->g);
+		if (err) {
+			fl_dev_error(q->fd, FL_OP_GLOBAL, 0, err);
+			return err;
+		}
+		r->s = &r->g.stats;
+		r->fallbacks = r->g.fallbacks;
+		r->nmissed = r->g.nmissed;
+		r->dropped = r->g.dropped;
+		return 0;
+	}
+	err = fl_dev_task(q->fd, q->id, q->view == 'p', &r->t);
+	if (err) {
+		fl_dev_error(q->fd, task_op(q), q->id, err);
+		return err;
+	}
+	r->s = &r->t.stats;
+	r->fallbacks = r->t.fallbacks;
+	/* the counters after the task, so they cover it */
+	err = fl_dev_info(q->fd, &info);
+	if (err) {
+		fl_dev_error(q->fd, FL_OP_INFO, 0, err);
+		return err;
+	}
+	r->nmissed = info.nmissed;
+	r->dropped = info.dropped;
+	return 0;
+}
+
+/* The object hist -j starts from: the view, and the task's identity. */
+static struct json_object *view_json(char view, const struct task_ident *t)
+{
+	struct json_object *o;
+
+	if (view != 'a')
+		return task_json(t, view == 'p');
+	o = json_object_new_object();
+	json_object_object_add(o, "view", json_object_new_string("global"));
+	return o;
+}
+
+/* The heading of hist's text: the view, and the task's identity. */
+static void print_view(char view, const struct task_ident *t)
+{
+	if (view == 'a')
+		printf("all tasks, system-wide:\n");
+	else
+		print_task_header(stdout, t, view == 'p');
+}
+
+/* hist without --tlb and -i, once the device is open. */
+static int hist_faults(const struct hist_req *q)
+{
+	static struct fault_result r;
+	struct task_ident ident;
+	struct json_object *o;
+
+	if (read_faults(q, &r))
+		return FL_EXIT_ERR;
+	ident = task_ident(&r.t);
+	if (fl_opts.json) {
+		o = view_json(q->view, &ident);
+		json_object_object_add(o, "nmissed", fl_json_u64(r.nmissed));
+		json_object_object_add(o, "dropped", fl_json_u64(r.dropped));
+		json_object_object_add(o, "stats", fl_json_stats(r.s,
+								 r.fallbacks,
+								 q->classes));
+		return fl_json_print(stdout, o) ? FL_EXIT_ERR : FL_EXIT_OK;
+	}
+	print_view(q->view, &ident);
+	fputc('\n', stdout);
+	fl_print_stats(stdout, r.s, r.fallbacks, q->classes);
+	fl_print_counters(stdout, r.nmissed, r.dropped);
+	if (fflush(stdout)) {
+		perror("faultlat: writing output");
+		return FL_EXIT_ERR;
+	}
+	return FL_EXIT_OK;
+}
+
 /* --- hist -i: interval mode --- */
-
-/* the signal that ends it, or 0; READ_ONCE/WRITE_ONCE only */
-static int stop_signal;
-
-static void on_signal(int sig)
-{
-	WRITE_ONCE(stop_signal, sig);
-}
-
-static __u64 clock_ns(clockid_t id)
-{
-	struct timespec ts;
-
-	clock_gettime(id, &ts);
-	return (__u64)ts.tv_sec * FL_NSEC_PER_SEC + ts.tv_nsec;
-}
 
 /* One read of what hist -i shows. */
 struct reading {
@@ -408,163 +508,143 @@ struct reading {
 	struct faultlat_tlb_task tt;	/* -p, -t --tlb */
 };
 
-struct interval {
-	int fd;
-	char view;			/* 'a', 'p' or 't' */
-	unsigned int id;
-	unsigned int classes;
-	bool tlb;
-	__u64 interval_ns;
-	__u64 count;			/* 0: until a signal */
-};
-
 /*
  * Read @r; on error print why (except for ESRCH, which the caller
  * explains) and return the error.
  */
-static int take_reading(const struct interval *iv, struct reading *r)
+static int take_reading(const struct hist_req *q, struct reading *r)
 {
 	int err;
 
-	if (iv->tlb && iv->view == 'a') {
-		err = fl_dev_tlb_global(iv->fd, &r->tg, NULL, NULL);
+	if (q->tlb && q->view == 'a') {
+		err = fl_dev_tlb_global(q->fd, &r->tg, NULL, NULL);
 		r->tlb_nmissed_known = !err;
 		if (err)
-			fl_dev_error(iv->fd, FL_OP_TLB_GLOBAL, 0, err);
-	} else if (iv->tlb) {
-		err = fl_dev_tlb_task(iv->fd, iv->id, iv->view == 'p', &r->tt);
-		if (err && err != -ESRCH)
-			fl_dev_error(iv->fd, iv->view == 'p' ?
-				     FL_OP_TLB_PROCESS : FL_OP_TLB_THREAD,
-				     iv->id, err);
+			fl_dev_error(q->fd, FL_OP_TLB_GLOBAL, 0, err);
+	} else if (q->tlb) {
+		err = fl_dev_tlb_task(q->fd, q->id, q->view == 'p', &r->tt);
 		if (!err)
 			r->tlb_nmissed_known =
-				!fl_dev_tlb_global(iv->fd, &r->tg, NULL, NULL);
-	} else if (iv->view == 'a') {
-		err = fl_dev_global(iv->fd, &r->g);
+				!fl_dev_tlb_global(q->fd, &r->tg, NULL, NULL);
+	} else if (q->view == 'a') {
+		err = fl_dev_global(q->fd, &r->g);
 		if (err)
-			fl_dev_error(iv->fd, FL_OP_GLOBAL, 0, err);
+			fl_dev_error(q->fd, FL_OP_GLOBAL, 0, err);
 	} else {
-		err = fl_dev_task(iv->fd, iv->id, iv->view == 'p', &r->t);
-		if (err && err != -ESRCH)
-			fl_dev_error(iv->fd, iv->view == 'p' ? FL_OP_PROCESS :
-				     FL_OP_THREAD, iv->id, err);
+		err = fl_dev_task(q->fd, q->id, q->view == 'p', &r->t);
 	}
-	r->at = clock_ns(CLOCK_MONOTONIC);
+	if (err && err != -ESRCH && q->view != 'a')
+		fl_dev_error(q->fd, task_op(q), q->id, err);
+	r->at = fl_clock_ns(CLOCK_MONOTONIC);
 	if (!err) {
-		err = fl_dev_info(iv->fd, &r->info);
+		err = fl_dev_info(q->fd, &r->info);
 		if (err)
-			fl_dev_error(iv->fd, FL_OP_INFO, 0, err);
+			fl_dev_error(q->fd, FL_OP_INFO, 0, err);
 	}
 	return err;
 }
 
-static __u64 grew(__u64 before, __u64 after)
+/* What one interval of hist -i shows: the difference of two readings. */
+struct interval {
+	const struct reading *prev, *cur;
+	bool reset;			/* the statistics were reset between */
+	struct faultlat_stats d;	/* faults */
+	__u64 fallbacks;
+	struct faultlat_tlb_stats td;	/* --tlb */
+	struct task_ident ident;
+};
+
+static void interval_delta(const struct hist_req *q, struct interval *v)
 {
-	/* a reset restarts "dropped" from 0 */
-	return after >= before ? after - before : after;
+	const struct reading *prev = v->prev, *cur = v->cur;
+	const struct faultlat_stats *ps, *cs;
+	const struct faultlat_tlb_stats *pt, *ct;
+	__u64 pfb, cfb;
+
+	v->reset = cur->info.reset_count != prev->info.reset_count;
+	if (q->tlb) {
+		pt = q->view == 'a' ? &prev->tg.stats : &prev->tt.stats;
+		ct = q->view == 'a' ? &cur->tg.stats : &cur->tt.stats;
+		if (v->reset)
+			v->td = *ct;
+		else if (!fl_tlb_stats_delta(pt, ct, &v->td))
+			v->reset = true;
+		v->ident = tlb_task_ident(&cur->tt);
+		return;
+	}
+	ps = q->view == 'a' ? &prev->g.stats : &prev->t.stats;
+	cs = q->view == 'a' ? &cur->g.stats : &cur->t.stats;
+	pfb = q->view == 'a' ? prev->g.fallbacks : prev->t.fallbacks;
+	cfb = q->view == 'a' ? cur->g.fallbacks : cur->t.fallbacks;
+	/* anything that went back means a reset: all since then */
+	if (!v->reset && (!fl_stats_delta(ps, cs, &v->d) || cfb < pfb))
+		v->reset = true;
+	if (v->reset)
+		v->d = *cs;
+	v->fallbacks = v->reset ? cfb : cfb - pfb;
+	v->ident = task_ident(&cur->t);
 }
 
-static int print_interval(const struct interval *iv,
-			  const struct reading *prev,
-			  const struct reading *cur)
+static int print_interval_json(const struct hist_req *q,
+			       const struct interval *v)
 {
-	static struct faultlat_stats d;
-	static struct faultlat_tlb_stats td;
-	__u64 elapsed = cur->at - prev->at;
-	bool reset = cur->info.reset_count != prev->info.reset_count;
-	const struct faultlat_stats *ps, *cs;
-	__u64 pfb, cfb, fb = 0;
-	struct task_ident ident;
-	struct json_object *o;
+	const struct reading *prev = v->prev, *cur = v->cur;
+	struct json_object *o = view_json(q->view, &v->ident);
+
+	json_object_object_add(o, "timestamp_ns",
+			       fl_json_u64(fl_clock_ns(CLOCK_REALTIME)));
+	json_object_object_add(o, "interval_ns",
+			       fl_json_u64(cur->at - prev->at));
+	json_object_object_add(o, "reset", json_object_new_boolean(v->reset));
+	if (q->tlb) {
+		json_object_object_add(o, "nmissed_delta",
+				       cur->tlb_nmissed_known &&
+				       prev->tlb_nmissed_known ?
+				       fl_json_u64(fl_counter_delta(prev->tg.nmissed,
+								    cur->tg.nmissed)) :
+				       NULL);
+		json_object_object_add(o, "tlb", fl_json_tlb_stats(&v->td));
+		return fl_json_print(stdout, o);
+	}
+	json_object_object_add(o, "nmissed", fl_json_u64(cur->info.nmissed));
+	json_object_object_add(o, "dropped", fl_json_u64(cur->info.dropped));
+	json_object_object_add(o, "nmissed_delta",
+			       fl_json_u64(fl_counter_delta(prev->info.nmissed,
+							    cur->info.nmissed)));
+	json_object_object_add(o, "dropped_delta",
+			       fl_json_u64(fl_counter_delta(prev->info.dropped,
+							    cur->info.dropped)));
+	json_object_object_add(o, "stats",
+			       fl_json_stats(&v->d, v->fallbacks, q->classes));
+	return fl_json_print(stdout, o);
+}
+
+static int print_interval_text(const struct hist_req *q,
+			       const struct interval *v)
+{
+	const struct reading *prev = v->prev, *cur = v->cur;
 	char when[16], el[32];
 	struct tm tm;
 	time_t now;
 
-	if (iv->tlb) {
-		const struct faultlat_tlb_stats *pt, *ct;
-
-		pt = iv->view == 'a' ? &prev->tg.stats : &prev->tt.stats;
-		ct = iv->view == 'a' ? &cur->tg.stats : &cur->tt.stats;
-		if (reset)
-			td = *ct;
-		else if (!fl_tlb_stats_delta(pt, ct, &td))
-			reset = true;
-		ident = tlb_task_ident(&cur->tt);
-	} else {
-		ps = iv->view == 'a' ? &prev->g.stats : &prev->t.stats;
-		cs = iv->view == 'a' ? &cur->g.stats : &cur->t.stats;
-		pfb = iv->view == 'a' ? prev->g.fallbacks : prev->t.fallbacks;
-		cfb = iv->view == 'a' ? cur->g.fallbacks : cur->t.fallbacks;
-		/* anything that went back means a reset: all since then */
-		if (!reset && (!fl_stats_delta(ps, cs, &d) || cfb < pfb))
-			reset = true;
-		if (reset)
-			d = *cs;
-		fb = reset ? cfb : cfb - pfb;
-		ident = task_ident(&cur->t);
-	}
-
-	if (fl_opts.json) {
-		if (iv->view == 'a') {
-			o = json_object_new_object();
-			json_object_object_add(o, "view",
-					       json_object_new_string("global"));
-		} else {
-			o = task_json(&ident, iv->view == 'p');
-		}
-		json_object_object_add(o, "timestamp_ns",
-				       fl_json_u64(clock_ns(CLOCK_REALTIME)));
-		json_object_object_add(o, "interval_ns", fl_json_u64(elapsed));
-		json_object_object_add(o, "reset",
-				       json_object_new_boolean(reset));
-		if (iv->tlb) {
-			json_object_object_add(o, "nmissed_delta",
-					       cur->tlb_nmissed_known &&
-					       prev->tlb_nmissed_known ?
-					       fl_json_u64(grew(prev->tg.nmissed,
-								cur->tg.nmissed)) :
-					       NULL);
-			json_object_object_add(o, "tlb", fl_json_tlb_stats(&td));
-		} else {
-			json_object_object_add(o, "nmissed",
-					       fl_json_u64(cur->info.nmissed));
-			json_object_object_add(o, "dropped",
-					       fl_json_u64(cur->info.dropped));
-			json_object_object_add(o, "nmissed_delta",
-					       fl_json_u64(grew(prev->info.nmissed,
-								cur->info.nmissed)));
-			json_object_object_add(o, "dropped_delta",
-					       fl_json_u64(grew(prev->info.dropped,
-								cur->info.dropped)));
-			json_object_object_add(o, "stats",
-					       fl_json_stats(&d, fb,
-							     iv->classes));
-		}
-		return fl_json_print(stdout, o);
-	}
-
 	now = time(NULL);
 	localtime_r(&now, &tm);
 	strftime(when, sizeof(when), "%H:%M:%S", &tm);
-	fl_fmt_ns(el, sizeof(el), elapsed);
+	fl_fmt_ns(el, sizeof(el), cur->at - prev->at);
 	printf("%s  interval %s%s, ", when, el,
-	       reset ? " (the statistics were reset: since then)" : "");
-	if (iv->view == 'a')
-		printf("all tasks, system-wide:\n");
-	else
-		print_task_header(stdout, &ident, iv->view == 'p');
+	       v->reset ? " (the statistics were reset: since then)" : "");
+	print_view(q->view, &v->ident);
 	fputc('\n', stdout);
-	if (iv->tlb) {
-		fl_print_tlb_stats(stdout, &td);
+	if (q->tlb) {
+		fl_print_tlb_stats(stdout, &v->td);
 		if (cur->tlb_nmissed_known && prev->tlb_nmissed_known)
 			printf("nmissed +%llu\n",
-			       grew(prev->tg.nmissed, cur->tg.nmissed));
+			       fl_counter_delta(prev->tg.nmissed, cur->tg.nmissed));
 	} else {
-		fl_print_stats(stdout, &d, fb, iv->classes);
+		fl_print_stats(stdout, &v->d, v->fallbacks, q->classes);
 		printf("nmissed +%llu  dropped +%llu\n",
-		       grew(prev->info.nmissed, cur->info.nmissed),
-		       grew(prev->info.dropped, cur->info.dropped));
+		       fl_counter_delta(prev->info.nmissed, cur->info.nmissed),
+		       fl_counter_delta(prev->info.dropped, cur->info.dropped));
 	}
 	fputc('\n', stdout);
 	if (fflush(stdout)) {
@@ -574,51 +654,49 @@ static int print_interval(const struct interval *iv,
 	return 0;
 }
 
-static int hist_interval(struct interval *iv)
+static int print_interval(const struct hist_req *q,
+			  const struct reading *prev,
+			  const struct reading *cur)
+{
+	static struct interval v;
+
+	v.prev = prev;
+	v.cur = cur;
+	interval_delta(q, &v);
+	return fl_opts.json ? print_interval_json(q, &v) :
+			      print_interval_text(q, &v);
+}
+
+static int hist_interval(const struct hist_req *q)
 {
 	static struct reading r[2];
-	struct sigaction sa = { .sa_handler = on_signal };
 	struct reading *prev = &r[0], *cur = &r[1], *tmp;
-	struct timespec ts;
 	__u64 n, next;
 	int err;
 
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	err = take_reading(iv, prev);
+	fl_stop_on_signals();
+	err = take_reading(q, prev);
 	if (err == -ESRCH)	/* unknown to begin with: say so */
-		fl_dev_error(iv->fd, iv->tlb ?
-			     (iv->view == 'p' ? FL_OP_TLB_PROCESS :
-			      FL_OP_TLB_THREAD) :
-			     (iv->view == 'p' ? FL_OP_PROCESS : FL_OP_THREAD),
-			     iv->id, err);
+		fl_dev_error(q->fd, task_op(q), q->id, err);
 	if (err)
 		return FL_EXIT_ERR;
-	if (iv->tlb && !fl_tlb_measured(&prev->info))
-		fprintf(stderr,
-			"faultlat: the module's TLB-flush probes are not attached (loaded with tlb=0?): no flush is measured\n");
+	if (q->tlb)
+		warn_tlb_unmeasured(&prev->info);
 	next = prev->at;
-	for (n = 0; !iv->count || n < iv->count; n++) {
-		next += iv->interval_ns;
-		ts.tv_sec = next / FL_NSEC_PER_SEC;
-		ts.tv_nsec = next % FL_NSEC_PER_SEC;
-		while (!READ_ONCE(stop_signal) &&
-		       clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts,
-				       NULL) == EINTR)
-			;
-		if (READ_ONCE(stop_signal))
+	for (n = 0; !q->count || n < q->count; n++) {
+		next += q->interval_ns;
+		if (!fl_sleep_until(next))
 			break;
-		err = take_reading(iv, cur);
+		err = take_reading(q, cur);
 		if (err == -ESRCH) {
 			/* the task is gone: that ends it */
 			fprintf(stderr, "faultlat: %s %u is gone\n",
-				iv->view == 'p' ? "process" : "thread", iv->id);
+				q->view == 'p' ? "process" : "thread", q->id);
 			return FL_EXIT_OK;
 		}
 		if (err)
 			return FL_EXIT_ERR;
-		if (print_interval(iv, prev, cur))
+		if (print_interval(q, prev, cur))
 			return FL_EXIT_ERR;
 		tmp = prev;
 		prev = cur;
@@ -627,7 +705,11 @@ static int hist_interval(struct interval *iv)
 	return FL_EXIT_OK;
 }
 
-int cmd_hist(int argc, char **argv)
+/*
+ * Parse hist's options and operands into @q.  Returns -1 to go on, or
+ * the exit code.
+ */
+static int parse_opts(int argc, char **argv, struct hist_req *q)
 {
 	static const struct option longopts[] = {
 		{ "pid", required_argument, NULL, 'p' },
@@ -637,83 +719,51 @@ int cmd_hist(int argc, char **argv)
 		{ "major", no_argument, NULL, 'M' },
 		{ "tlb", no_argument, NULL, 'T' },
 		{ "interval", required_argument, NULL, 'i' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "pretty", no_argument, NULL, 'P' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct faultlat_global g;
-	struct faultlat_task t;
-	struct faultlat_info info;
-	struct task_ident ident;
-	const struct faultlat_stats *s;
-	__u64 fallbacks;
-	struct json_object *o;
-	unsigned int classes = 0, id = 0;
-	__u64 nmissed, dropped;
-	int opt, fd, err, views = 0;
-	struct interval iv = { 0 };
-	bool tlb = false;
-	char view = 'a', *end;
+	static const struct fl_optspec spec = {
+		.name = "hist", .shortopts = "p:t:ai:", .longopts = longopts,
+		.help = cmd_hist_help, .json = true, .operands = true,
+	};
+	int opt, rc, views = 0;
 
-	while ((opt = getopt_long(argc, argv, "p:t:ai:jh", longopts,
-				  NULL)) != -1) {
+	q->view = 'a';
+	while ((opt = fl_getopt(argc, argv, &spec, &rc)) != -1) {
 		switch (opt) {
 		case 'p':
 		case 't':
-			if (fl_parse_id(optarg, opt == 'p' ? "PID" : "TID", &id))
+			if (fl_parse_id(optarg, opt == 'p' ? "PID" : "TID",
+					&q->id))
 				return fl_usage_error("hist");
-			view = opt;
+			q->view = opt;
 			views++;
 			break;
 		case 'a':
-			view = opt;
+			q->view = opt;
 			views++;
 			break;
 		case 'm':
-			classes |= FL_CLASS_MINOR;
+			q->classes |= FL_CLASS_MINOR;
 			break;
 		case 'M':
-			classes |= FL_CLASS_MAJOR;
+			q->classes |= FL_CLASS_MAJOR;
 			break;
 		case 'T':
-			tlb = true;
+			q->tlb = true;
 			break;
 		case 'i':
-			if (fl_parse_duration(optarg, FL_NSEC_PER_SEC,
-					      &iv.interval_ns) ||
-			    iv.interval_ns < 10000000) {
-				fprintf(stderr,
-					"faultlat hist: invalid interval '%s': expected seconds (1, 0.5) or a number and a unit (250ms), 10ms or more\n",
-					optarg);
+			if (fl_parse_interval("hist", optarg, &q->interval_ns))
 				return fl_usage_error("hist");
-			}
 			break;
-		case 'j':
-			fl_opts.json = true;
-			break;
-		case 'P':
-			fl_opts.json = true;
-			fl_opts.pretty = true;
-			break;
-		case 'h':
-			cmd_hist_help(stdout);
-			return FL_EXIT_OK;
-		default:
-			return fl_usage_error("hist");
+		default:	/* FL_OPT_EXIT */
+			return rc;
 		}
 	}
 	/* -i SECONDS [COUNT] */
-	if (iv.interval_ns && optind < argc) {
-		errno = 0;
-		iv.count = strtoull(argv[optind], &end, 10);
-		if (*argv[optind] < '0' || *argv[optind] > '9' || *end ||
-		    errno || !iv.count) {
-			fprintf(stderr,
-				"faultlat hist: invalid count '%s': expected a positive number\n",
-				argv[optind]);
+	if (q->interval_ns && optind < argc) {
+		if (fl_parse_count("hist", "count", argv[optind], ~0ULL,
+				   &q->count))
 			return fl_usage_error("hist");
-		}
 		optind++;
 	}
 	if (optind < argc)
@@ -722,101 +772,33 @@ int cmd_hist(int argc, char **argv)
 		fprintf(stderr, "faultlat hist: -p, -t and -a exclude each other\n");
 		return fl_usage_error("hist");
 	}
-	if (tlb && classes) {
+	if (q->tlb && q->classes) {
 		fprintf(stderr, "faultlat hist: --minor and --major are for faults, not --tlb\n");
 		return fl_usage_error("hist");
 	}
-	if (!classes)
-		classes = FL_CLASS_ALL;
+	if (!q->classes)
+		q->classes = FL_CLASS_ALL;
+	return -1;
+}
 
-	fd = fl_dev_open();
-	if (fd < 0)
+int cmd_hist(int argc, char **argv)
+{
+	struct faultlat_info info;
+	struct hist_req q = { 0 };
+	int rc;
+
+	rc = parse_opts(argc, argv, &q);
+	if (rc >= 0)
+		return rc;
+	q.fd = fl_dev_open_checked(&info);
+	if (q.fd < 0)
 		return FL_EXIT_ERR;
-	err = fl_dev_info(fd, &info);
-	if (err) {
-		fl_dev_error(fd, FL_OP_INFO, 0, err);
-		goto fail;
-	}
-	if (fl_dev_check_abi(&info))
-		goto fail;
-	if (iv.interval_ns) {
-		iv.fd = fd;
-		iv.view = view;
-		iv.id = id;
-		iv.classes = classes;
-		iv.tlb = tlb;
-		err = hist_interval(&iv);
-		close(fd);
-		return err;
-	}
-	if (tlb) {
-		err = hist_tlb(fd, &info, view, id);
-		close(fd);
-		return err;
-	}
-
-	if (view == 'a') {
-		err = fl_dev_global(fd, &g);
-		if (err) {
-			fl_dev_error(fd, FL_OP_GLOBAL, 0, err);
-			goto fail;
-		}
-		s = &g.stats;
-		fallbacks = g.fallbacks;
-		nmissed = g.nmissed;
-		dropped = g.dropped;
-	} else {
-		err = fl_dev_task(fd, id, view == 'p', &t);
-		if (err) {
-			fl_dev_error(fd, view == 'p' ? FL_OP_PROCESS :
-				     FL_OP_THREAD, id, err);
-			goto fail;
-		}
-		s = &t.stats;
-		fallbacks = t.fallbacks;
-		/* the counters after the task, so they cover it */
-		err = fl_dev_info(fd, &info);
-		if (err) {
-			fl_dev_error(fd, FL_OP_INFO, 0, err);
-			goto fail;
-		}
-		nmissed = info.nmissed;
-		dropped = info.dropped;
-	}
-	close(fd);
-
-	if (fl_opts.json) {
-		if (view == 'a') {
-			o = json_object_new_object();
-			json_object_object_add(o, "view",
-					       json_object_new_string("global"));
-		} else {
-			ident = task_ident(&t);
-			o = task_json(&ident, view == 'p');
-		}
-		json_object_object_add(o, "nmissed", fl_json_u64(nmissed));
-		json_object_object_add(o, "dropped", fl_json_u64(dropped));
-		json_object_object_add(o, "stats",
-				       fl_json_stats(s, fallbacks, classes));
-		return fl_json_print(stdout, o) ? FL_EXIT_ERR : FL_EXIT_OK;
-	}
-
-	if (view == 'a') {
-		printf("all tasks, system-wide:\n");
-	} else {
-		ident = task_ident(&t);
-		print_task_header(stdout, &ident, view == 'p');
-	}
-	fputc('\n', stdout);
-	fl_print_stats(stdout, s, fallbacks, classes);
-	fl_print_counters(stdout, nmissed, dropped);
-	if (fflush(stdout)) {
-		perror("faultlat: writing output");
-		return FL_EXIT_ERR;
-	}
-	return FL_EXIT_OK;
-
-fail:
-	close(fd);
-	return FL_EXIT_ERR;
+	if (q.interval_ns)
+		rc = hist_interval(&q);
+	else if (q.tlb)
+		rc = hist_tlb(&q, &info);
+	else
+		rc = hist_faults(&q);
+	close(q.fd);
+	return rc;
 }

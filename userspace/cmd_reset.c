@@ -33,12 +33,14 @@ void cmd_reset_help(FILE *f)
 
 int cmd_reset(int argc, char **argv)
 {
+	static const struct fl_optspec spec = {
+		.name = "reset", .help = cmd_reset_help, .json = true,
+	};
 	struct faultlat_info info;
 	struct json_object *o;
 	int ret, fd, err;
 
-	ret = fl_parse_json_only(argc, argv, "reset", cmd_reset_help);
-	if (ret >= 0)
+	if (fl_getopt(argc, argv, &spec, &ret) != -1)
 		return ret;
 
 	fd = fl_dev_open();

@@ -24,7 +24,9 @@
 #include "cmd.h"
 #include "dev.h"
 #include "hist.h"
+#include "interval.h"
 #include "json.h"
+#include "sample.h"
 #include "util.h"
 
 void cmd_run_help(FILE *f)
@@ -86,14 +88,6 @@ static void forward_signal(int sig, siginfo_t *si, void *ctx)
 		kill(pid, sig);
 }
 
-static __u64 now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (__u64)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
-
 /* "ls -l /", cut short if long */
 static void join_args(char *buf, size_t len, char **args)
 {
@@ -123,12 +117,6 @@ struct run_result {
 	__u64 tlb_nmissed_before, tlb_nmissed_after;
 	struct rusage ru;
 };
-
-static __u64 delta(__u64 before, __u64 after)
-{
-	/* a reset during the run restarts "dropped" from 0 */
-	return after >= before ? after - before : after;
-}
 
 /* The TLB view is shown: measured, and read. */
 static bool tlb_shown(const struct run_result *r)
@@ -193,12 +181,12 @@ static void print_text(FILE *f, char **args, const struct run_result *r)
 	print_tlb(f, r);
 	fprintf(f,
 		"nmissed %llu (+%llu during the run)  dropped %llu (+%llu during the run)",
-		r->after.nmissed, delta(r->before.nmissed, r->after.nmissed),
-		r->after.dropped, delta(r->before.dropped, r->after.dropped));
+		r->after.nmissed, fl_counter_delta(r->before.nmissed, r->after.nmissed),
+		r->after.dropped, fl_counter_delta(r->before.dropped, r->after.dropped));
 	if (r->tlb_nmissed_known)
 		fprintf(f, "  tlb nmissed %llu (+%llu during the run)",
 			r->tlb_nmissed_after,
-			delta(r->tlb_nmissed_before, r->tlb_nmissed_after));
+			fl_counter_delta(r->tlb_nmissed_before, r->tlb_nmissed_after));
 	fputc('\n', f);
 }
 
@@ -230,11 +218,11 @@ static int print_json(FILE *f, char **args, const struct run_result *r)
 	json_object_object_add(o, "nmissed", fl_json_u64(r->after.nmissed));
 	json_object_object_add(o, "dropped", fl_json_u64(r->after.dropped));
 	json_object_object_add(o, "nmissed_delta",
-			       fl_json_u64(delta(r->before.nmissed,
-						 r->after.nmissed)));
+			       fl_json_u64(fl_counter_delta(r->before.nmissed,
+							    r->after.nmissed)));
 	json_object_object_add(o, "dropped_delta",
-			       fl_json_u64(delta(r->before.dropped,
-						 r->after.dropped)));
+			       fl_json_u64(fl_counter_delta(r->before.dropped,
+							    r->after.dropped)));
 	json_object_object_add(o, "stats", r->task_err ? NULL :
 			       fl_json_stats(&r->task.stats,
 					     r->task.fallbacks, FL_CLASS_ALL));
@@ -244,8 +232,8 @@ static int print_json(FILE *f, char **args, const struct run_result *r)
 			       fl_json_u64(r->tlb_nmissed_after));
 	json_object_object_add(o, "tlb_nmissed_delta",
 			       !r->tlb_nmissed_known ? NULL :
-			       fl_json_u64(delta(r->tlb_nmissed_before,
-						 r->tlb_nmissed_after)));
+			       fl_json_u64(fl_counter_delta(r->tlb_nmissed_before,
+							    r->tlb_nmissed_after)));
 	return fl_json_print(f, o);
 }
 
@@ -278,7 +266,7 @@ static int spawn_and_wait(char **args, struct run_result *r)
 	sigaddset(&block, SIGTERM);
 	sigprocmask(SIG_BLOCK, &block, &old);
 
-	r->elapsed_ns = now_ns();
+	r->elapsed_ns = fl_clock_ns(CLOCK_MONOTONIC);
 	pid = fork();
 	if (pid < 0) {
 		perror("faultlat: fork");
@@ -327,7 +315,7 @@ static int spawn_and_wait(char **args, struct run_result *r)
 			return -1;
 		}
 	}
-	r->elapsed_ns = now_ns() - r->elapsed_ns;
+	r->elapsed_ns = fl_clock_ns(CLOCK_MONOTONIC) - r->elapsed_ns;
 	/* a zombie from now on: stop forwarding before it is reaped */
 	WRITE_ONCE(child_pid, 0);
 
@@ -341,41 +329,83 @@ static int spawn_and_wait(char **args, struct run_result *r)
 	return 0;
 }
 
+/*
+ * Open the device before anything runs, check it, and read what the
+ * report compares with: the TLB probes' nmissed (privileged, and absent
+ * from old modules).  Returns the fd, or -1 after printing why.
+ */
+static int open_before(struct run_result *r)
+{
+	static struct faultlat_tlb_global tg;
+	int fd;
+
+	fd = fl_dev_open_checked(&r->before);
+	if (fd < 0)
+		return -1;
+	if (!fl_dev_tlb_global(fd, &tg, NULL, NULL)) {
+		r->tlb_nmissed_known = true;
+		r->tlb_nmissed_before = tg.nmissed;
+	}
+	return fd;
+}
+
+/* Read both views of the zombie r->pid, one right after the other. */
+static void read_after(int fd, struct run_result *r)
+{
+	static struct faultlat_tlb_global tg;
+
+	r->task_err = fl_dev_task(fd, r->pid, true, &r->task);
+	r->tlb_err = fl_dev_tlb_task(fd, r->pid, true, &r->tlb);
+	if (r->task_err && r->task_err != -ESRCH)
+		fl_dev_error(fd, FL_OP_PROCESS, r->pid, r->task_err);
+	if (r->tlb_err && r->tlb_err != -ESRCH && r->tlb_err != -ENOTTY &&
+	    r->tlb_err != r->task_err)
+		fl_dev_error(fd, FL_OP_TLB_PROCESS, r->pid, r->tlb_err);
+	if (fl_dev_info(fd, &r->after))
+		r->after = r->before;
+	if (r->tlb_nmissed_known && !fl_dev_tlb_global(fd, &tg, NULL, NULL))
+		r->tlb_nmissed_after = tg.nmissed;
+	else
+		r->tlb_nmissed_known = false;
+}
+
+/* Print the report to @output (NULL: stdout with -j, else stderr). */
+static void print_report(const char *output, FILE *out, char **args,
+			 const struct run_result *r)
+{
+	int err = 0;
+
+	if (fl_opts.json)
+		err = print_json(out, args, r);
+	else
+		print_text(out, args, r);
+	if ((output && fclose(out)) || (!output && fflush(out)))
+		err = -1;
+	if (err)
+		fprintf(stderr, "faultlat: writing the report failed\n");
+}
+
 int cmd_run(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "pretty", no_argument, NULL, 'P' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	static struct faultlat_tlb_global tg;
+	/* "+": the first non-option is COMMAND; its options are its own */
+	static const struct fl_optspec spec = {
+		.name = "run", .shortopts = "+o:", .longopts = longopts,
+		.help = cmd_run_help, .json = true, .operands = true,
+	};
 	static struct run_result r;
 	const char *output = NULL;
 	FILE *out;
 	char **args;
-	int opt, fd, err, ret;
+	int opt, fd, rc;
 
-	/* "+": the first non-option is COMMAND; its options are its own */
-	while ((opt = getopt_long(argc, argv, "+o:jh", longopts, NULL)) != -1) {
-		switch (opt) {
-		case 'o':
-			output = optarg;
-			break;
-		case 'j':
-			fl_opts.json = true;
-			break;
-		case 'P':
-			fl_opts.json = true;
-			fl_opts.pretty = true;
-			break;
-		case 'h':
-			cmd_run_help(stdout);
-			return FL_EXIT_OK;
-		default:
-			return fl_usage_error("run");
-		}
+	while ((opt = fl_getopt(argc, argv, &spec, &rc)) != -1) {
+		if (opt != 'o')		/* FL_OPT_EXIT */
+			return rc;
+		output = optarg;
 	}
 	if (optind >= argc) {
 		fprintf(stderr, "faultlat run: no command given\n");
@@ -384,24 +414,9 @@ int cmd_run(int argc, char **argv)
 	args = &argv[optind];
 
 	/* fail before running anything if faultlat cannot work */
-	fd = fl_dev_open();
+	fd = open_before(&r);
 	if (fd < 0)
 		return FL_EXIT_ERR;
-	err = fl_dev_info(fd, &r.before);
-	if (err) {
-		fl_dev_error(fd, FL_OP_INFO, 0, err);
-		close(fd);
-		return FL_EXIT_ERR;
-	}
-	if (fl_dev_check_abi(&r.before)) {
-		close(fd);
-		return FL_EXIT_ERR;
-	}
-	/* the TLB probes' nmissed: privileged, and absent from old modules */
-	if (!fl_dev_tlb_global(fd, &tg, NULL, NULL)) {
-		r.tlb_nmissed_known = true;
-		r.tlb_nmissed_before = tg.nmissed;
-	}
 	out = fl_opts.json ? stdout : stderr;
 	if (output) {
 		out = fopen(output, "we");
@@ -415,42 +430,19 @@ int cmd_run(int argc, char **argv)
 	fflush(stdout);
 	fflush(stderr);
 
-	ret = spawn_and_wait(args, &r);
-	if (ret) {
+	rc = spawn_and_wait(args, &r);
+	if (rc) {
 		close(fd);
 		if (output)
 			fclose(out);
-		return ret < 0 ? FL_EXIT_ERR : ret;
+		return rc < 0 ? FL_EXIT_ERR : rc;
 	}
-
-	/* both views of the zombie, one right after the other */
-	r.task_err = fl_dev_task(fd, r.pid, true, &r.task);
-	r.tlb_err = fl_dev_tlb_task(fd, r.pid, true, &r.tlb);
-	if (r.task_err && r.task_err != -ESRCH)
-		fl_dev_error(fd, FL_OP_PROCESS, r.pid, r.task_err);
-	if (r.tlb_err && r.tlb_err != -ESRCH && r.tlb_err != -ENOTTY &&
-	    r.tlb_err != r.task_err)
-		fl_dev_error(fd, FL_OP_TLB_PROCESS, r.pid, r.tlb_err);
-	if (fl_dev_info(fd, &r.after))
-		r.after = r.before;
-	if (r.tlb_nmissed_known && !fl_dev_tlb_global(fd, &tg, NULL, NULL))
-		r.tlb_nmissed_after = tg.nmissed;
-	else
-		r.tlb_nmissed_known = false;
+	read_after(fd, &r);
 	close(fd);
 
 	while (waitpid(r.pid, NULL, 0) < 0 && errno == EINTR)
 		;
 	getrusage(RUSAGE_CHILDREN, &r.ru);
-
-	err = 0;
-	if (fl_opts.json)
-		err = print_json(out, args, &r);
-	else
-		print_text(out, args, &r);
-	if ((output && fclose(out)) || (!output && fflush(out)))
-		err = -1;
-	if (err)
-		fprintf(stderr, "faultlat: writing the report failed\n");
+	print_report(output, out, args, &r);
 	return r.exit_status;
 }

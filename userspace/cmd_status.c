@@ -357,11 +357,13 @@ static void print_text(const struct status *st)
 
 int cmd_status(int argc, char **argv)
 {
+	static const struct fl_optspec spec = {
+		.name = "status", .help = cmd_status_help, .json = true,
+	};
 	static struct status st;
 	int ret, fd, err, abi;
 
-	ret = fl_parse_json_only(argc, argv, "status", cmd_status_help);
-	if (ret >= 0)
+	if (fl_getopt(argc, argv, &spec, &ret) != -1)
 		return ret;
 
 	fd = fl_dev_open();

@@ -20,8 +20,9 @@ void cmd_tasks_help(FILE *f)
 		"List the threads and processes the module has records of, sorted by\n"
 		"process then thread: PID (tid, or tgid for a process record), TGID,\n"
 		"TYPE (proc for a whole process, thread; '*' once no thread of it is\n"
-		"alive), COMM, minor and major fault counts, and the p50, p99 and max\n"
-		"latency of both together (p50 and p99 are bucket upper bounds).\n"
+		"alive), COMM, minor and major fault counts, and the average and max\n"
+		"latency of both together ('faultlat hist -p PID' or '-t TID' shows a\n"
+		"task's histograms and percentiles).\n"
 		"Without CAP_PERFMON or CAP_SYS_ADMIN only your own tasks are listed.\n"
 		"\n"
 		"Options:\n"
@@ -78,8 +79,6 @@ static int print_json(const struct faultlat_task_entry *e, __u32 nr,
 		json_object_object_add(t, "errors", fl_json_u64(e[i].errors));
 		json_object_object_add(t, "total_ns",
 				       fl_json_u64(e[i].total_ns));
-		json_object_object_add(t, "p50_ns", fl_json_u64(e[i].p50_ns));
-		json_object_object_add(t, "p99_ns", fl_json_u64(e[i].p99_ns));
 		json_object_object_add(t, "max_ns", fl_json_u64(e[i].max_ns));
 		json_object_array_add(a, t);
 	}
@@ -92,22 +91,23 @@ static int print_json(const struct faultlat_task_entry *e, __u32 nr,
 static void print_text(const struct faultlat_task_entry *e, __u32 nr,
 		       const struct faultlat_info *info)
 {
-	char comm[FL_COMM_LEN + 1], p50[32], p99[32], max[32], type[8];
+	char comm[FL_COMM_LEN + 1], avg[32], max[32], type[8];
+	__u64 n;
 	__u32 i;
 
-	printf("%7s %7s %-7s %-16s %10s %8s %9s %9s %9s\n", "PID", "TGID",
-	       "TYPE", "COMM", "MINOR", "MAJOR", "P50", "P99", "MAX");
+	printf("%7s %7s %-7s %-16s %10s %8s %9s %9s\n", "PID", "TGID",
+	       "TYPE", "COMM", "MINOR", "MAJOR", "AVG", "MAX");
 	for (i = 0; i < nr; i++) {
 		fl_comm(e[i].comm, comm);
-		fl_fmt_ns(p50, sizeof(p50), e[i].p50_ns);
-		fl_fmt_ns(p99, sizeof(p99), e[i].p99_ns);
+		n = e[i].minor + e[i].major;
+		fl_fmt_ns(avg, sizeof(avg), n ? e[i].total_ns / n : 0);
 		fl_fmt_ns(max, sizeof(max), e[i].max_ns);
 		snprintf(type, sizeof(type), "%s%s",
 			 e[i].flags & FAULTLAT_TASK_PROCESS ? "proc" : "thread",
 			 e[i].flags & FAULTLAT_TASK_EXITED ? "*" : "");
-		printf("%7u %7u %-7s %-16s %10llu %8llu %9s %9s %9s\n",
+		printf("%7u %7u %-7s %-16s %10llu %8llu %9s %9s\n",
 		       e[i].pid, e[i].tgid, type, comm, e[i].minor, e[i].major,
-		       p50, p99, max);
+		       avg, max);
 	}
 	if (!nr)
 		printf("No tasks recorded\n");
@@ -118,48 +118,26 @@ int cmd_tasks(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "process", no_argument, NULL, 'p' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "pretty", no_argument, NULL, 'P' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
+	};
+	static const struct fl_optspec spec = {
+		.name = "tasks", .longopts = longopts, .help = cmd_tasks_help,
+		.json = true,
 	};
 	struct faultlat_task_entry *e = NULL;
 	struct faultlat_info info, after;
 	__u32 flags = 0, nr = 0;
-	int opt, fd, err;
+	int opt, fd, err, rc;
 
-	while ((opt = getopt_long(argc, argv, "jh", longopts, NULL)) != -1) {
-		switch (opt) {
-		case 'p':
-			flags |= FAULTLAT_TASK_PROCESS;
-			break;
-		case 'j':
-			fl_opts.json = true;
-			break;
-		case 'P':
-			fl_opts.json = true;
-			fl_opts.pretty = true;
-			break;
-		case 'h':
-			cmd_tasks_help(stdout);
-			return FL_EXIT_OK;
-		default:
-			return fl_usage_error("tasks");
-		}
+	while ((opt = fl_getopt(argc, argv, &spec, &rc)) != -1) {
+		if (opt != 'p')		/* FL_OPT_EXIT */
+			return rc;
+		flags |= FAULTLAT_TASK_PROCESS;
 	}
-	if (optind < argc)
-		return fl_extra_args(argv, "tasks");
 
-	fd = fl_dev_open();
+	fd = fl_dev_open_checked(&info);
 	if (fd < 0)
 		return FL_EXIT_ERR;
-	err = fl_dev_info(fd, &info);
-	if (err) {
-		fl_dev_error(fd, FL_OP_INFO, 0, err);
-		goto fail;
-	}
-	if (fl_dev_check_abi(&info))
-		goto fail;
 	err = fl_dev_list(fd, flags, &e, &nr);
 	if (err) {
 		fl_dev_error(fd, FL_OP_LIST, 0, err);

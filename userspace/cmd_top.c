@@ -12,7 +12,6 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <getopt.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +24,7 @@
 #include "hist.h"
 #include "interval.h"
 #include "json.h"
+#include "sample.h"
 #include "util.h"
 
 void cmd_top_help(FILE *f)
@@ -98,22 +98,6 @@ struct top {
 	struct faultlat_info info;	/* at the last read */
 	__u64 read_at;			/* CLOCK_MONOTONIC of the last LIST */
 };
-
-/* the signal that ends it, or 0; READ_ONCE/WRITE_ONCE only */
-static int stop_signal;
-
-static void on_signal(int sig)
-{
-	WRITE_ONCE(stop_signal, sig);
-}
-
-static __u64 clock_ns(clockid_t id)
-{
-	struct timespec ts;
-
-	clock_gettime(id, &ts);
-	return (__u64)ts.tv_sec * FL_NSEC_PER_SEC + ts.tv_nsec;
-}
 
 static int cmp_entry_pid(const void *a, const void *b)
 {
@@ -209,7 +193,7 @@ static int sample(struct top *t, bool baseline)
 		fl_dev_error(t->fd, FL_OP_LIST, 0, err);
 		return -1;
 	}
-	t->read_at = clock_ns(CLOCK_MONOTONIC);
+	t->read_at = fl_clock_ns(CLOCK_MONOTONIC);
 	qsort(e, nr, sizeof(*e), cmp_entry_pid);
 	procs = calloc(nr ? nr : 1, sizeof(*procs));
 	free(t->rows);
@@ -256,11 +240,6 @@ static int sample(struct top *t, bool baseline)
 	return 0;
 }
 
-static __u64 delta(__u64 before, __u64 after)
-{
-	return after >= before ? after - before : after;
-}
-
 /* "12:00:01" */
 static void fmt_clock(char *buf, size_t len)
 {
@@ -302,8 +281,8 @@ static void print_text(const struct top *t, __u64 elapsed,
 	       when, el, t->nr_rows, t->nr_rows == 1 ? "" : "es",
 	       fl_rate(faults, elapsed), fl_rate(fault_ns, elapsed) / 1e6);
 	printf("; nmissed +%llu dropped +%llu\n",
-	       delta(before->nmissed, t->info.nmissed),
-	       delta(before->dropped, t->info.dropped));
+	       fl_counter_delta(before->nmissed, t->info.nmissed),
+	       fl_counter_delta(before->dropped, t->info.dropped));
 	printf("%7s %-16s %10s %9s %9s %9s %9s\n", "PID", "COMM", "FAULTS/s",
 	       "MAJOR/s", "FLT ms/s", "P99", "MAX");
 	for (i = 0; i < shown; i++) {
@@ -330,14 +309,14 @@ static int print_json(const struct top *t, __u64 elapsed,
 	__u32 i;
 
 	json_object_object_add(o, "timestamp_ns",
-			       fl_json_u64(clock_ns(CLOCK_REALTIME)));
+			       fl_json_u64(fl_clock_ns(CLOCK_REALTIME)));
 	json_object_object_add(o, "interval_ns", fl_json_u64(elapsed));
 	json_object_object_add(o, "nmissed_delta",
-			       fl_json_u64(delta(before->nmissed,
-						 t->info.nmissed)));
+			       fl_json_u64(fl_counter_delta(before->nmissed,
+							    t->info.nmissed)));
 	json_object_object_add(o, "dropped_delta",
-			       fl_json_u64(delta(before->dropped,
-						 t->info.dropped)));
+			       fl_json_u64(fl_counter_delta(before->dropped,
+							    t->info.dropped)));
 	for (i = 0; i < t->nr_rows; i++) {
 		const struct row *r = &t->rows[i];
 		struct json_object *e = json_object_new_object();
@@ -368,40 +347,16 @@ static int print_json(const struct top *t, __u64 elapsed,
 	return fl_json_print(stdout, o);
 }
 
-/* Sleep until @deadline (CLOCK_MONOTONIC, ns) or a signal. */
-static void sleep_until(__u64 deadline)
-{
-	struct timespec ts = {
-		.tv_sec = deadline / FL_NSEC_PER_SEC,
-		.tv_nsec = deadline % FL_NSEC_PER_SEC,
-	};
-
-	while (!READ_ONCE(stop_signal) &&
-	       clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) ==
-	       EINTR)
-		;
-}
-
 static int run_top(struct top *t)
 {
-	struct sigaction sa = { .sa_handler = on_signal };
 	struct faultlat_info before;
 	__u64 n, prev_at, next;
-	int err, rc = FL_EXIT_ERR;
+	int rc = FL_EXIT_ERR;
 
-	t->fd = fl_dev_open();
+	t->fd = fl_dev_open_checked(&t->info);
 	if (t->fd < 0)
 		return FL_EXIT_ERR;
-	err = fl_dev_info(t->fd, &t->info);
-	if (err) {
-		fl_dev_error(t->fd, FL_OP_INFO, 0, err);
-		goto out;
-	}
-	if (fl_dev_check_abi(&t->info))
-		goto out;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	fl_stop_on_signals();
 	t->tty = isatty(STDOUT_FILENO) && !fl_opts.json;
 
 	if (sample(t, true))
@@ -410,8 +365,7 @@ static int run_top(struct top *t)
 	rc = FL_EXIT_OK;
 	for (n = 0; !t->count || n < t->count; n++) {
 		next += t->interval_ns;
-		sleep_until(next);
-		if (READ_ONCE(stop_signal))
+		if (!fl_sleep_until(next))
 			break;
 		before = t->info;
 		prev_at = t->read_at;
@@ -445,55 +399,31 @@ int cmd_top(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "interval", required_argument, NULL, 'i' },
 		{ "count", required_argument, NULL, 'n' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "pretty", no_argument, NULL, 'P' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	static const struct fl_optspec spec = {
+		.name = "top", .shortopts = "i:n:", .longopts = longopts,
+		.help = cmd_top_help, .json = true,
+	};
 	static struct top t;
-	char *end;
-	int opt;
+	int opt, rc;
 
 	memset(&t, 0, sizeof(t));
 	t.interval_ns = FL_NSEC_PER_SEC;
-	while ((opt = getopt_long(argc, argv, "i:n:jh", longopts, NULL)) != -1) {
+	while ((opt = fl_getopt(argc, argv, &spec, &rc)) != -1) {
 		switch (opt) {
 		case 'i':
-			if (fl_parse_duration(optarg, FL_NSEC_PER_SEC,
-					      &t.interval_ns) ||
-			    t.interval_ns < 10000000) {
-				fprintf(stderr,
-					"faultlat top: invalid interval '%s': expected seconds (1, 0.5) or a number and a unit (250ms), 10ms or more\n",
-					optarg);
+			if (fl_parse_interval("top", optarg, &t.interval_ns))
 				return fl_usage_error("top");
-			}
 			break;
 		case 'n':
-			errno = 0;
-			t.count = strtoull(optarg, &end, 10);
-			if (*optarg < '0' || *optarg > '9' || *end || errno ||
-			    !t.count) {
-				fprintf(stderr,
-					"faultlat top: invalid count '%s': expected a positive number\n",
-					optarg);
+			if (fl_parse_count("top", "count", optarg, ~0ULL,
+					   &t.count))
 				return fl_usage_error("top");
-			}
 			break;
-		case 'j':
-			fl_opts.json = true;
-			break;
-		case 'P':
-			fl_opts.json = true;
-			fl_opts.pretty = true;
-			break;
-		case 'h':
-			cmd_top_help(stdout);
-			return FL_EXIT_OK;
-		default:
-			return fl_usage_error("top");
+		default:	/* FL_OPT_EXIT */
+			return rc;
 		}
 	}
-	if (optind < argc)
-		return fl_extra_args(argv, "top");
 	return run_top(&t);
 }

@@ -31,6 +31,7 @@
 #include "hist.h"
 #include "interval.h"
 #include "json.h"
+#include "sample.h"
 #include "tevent.h"
 #include "util.h"
 
@@ -138,9 +139,6 @@ struct tracer {
 	struct comm_slot comms[COMM_SLOTS];
 };
 
-/* the signal that ends it, or 0; READ_ONCE/WRITE_ONCE only */
-static int stop_signal;
-
 /*
  * Print one JSON object and a newline, and drop it.  Unlike
  * fl_json_print(), no flush and no message: a reader that went away
@@ -156,19 +154,6 @@ static void emit(struct json_object *o)
 	fputs(json_object_to_json_string_ext(o, flags), stdout);
 	putchar('\n');
 	json_object_put(o);
-}
-
-static void on_signal(int sig)
-{
-	WRITE_ONCE(stop_signal, sig);
-}
-
-static __u64 clock_ns(clockid_t id)
-{
-	struct timespec ts;
-
-	clock_gettime(id, &ts);
-	return (__u64)ts.tv_sec * FL_NSEC_PER_SEC + ts.tv_nsec;
 }
 
 /* First line of /proc/@pid/@file into @buf, or "" */
@@ -217,7 +202,7 @@ static const struct comm_slot *task_of(struct tracer *t, __u32 pid,
 				       __u32 tgid)
 {
 	struct comm_slot *s = &t->comms[pid % COMM_SLOTS];
-	__u64 now = clock_ns(CLOCK_MONOTONIC);
+	__u64 now = fl_clock_ns(CLOCK_MONOTONIC);
 	const char *c;
 
 	if (s->pid == pid && now - s->when < COMM_TTL_NS) {
@@ -681,11 +666,14 @@ static struct tep_handle *load_formats(void)
 	return tep;
 }
 
-static int setup_instance(struct tracer *t)
+/*
+ * Find tracefs (mounting it if need be) and read the formats of the
+ * module's events.  Returns 0, or -1 after printing why.
+ */
+static int open_tracefs(struct tracer *t)
 {
-	char name[64], err[256];
-
 	const char *dir = getenv("FAULTLAT_TRACEFS");
+	char err[256];
 
 	if (dir && *dir) {
 		if (tracefs_set_tracing_dir((char *)dir)) {
@@ -722,7 +710,16 @@ static int setup_instance(struct tracer *t)
 			FL_TEV_FAULT : FL_TEV_TLB, tracefs_tracing_dir());
 		return -1;
 	}
+	return 0;
+}
 
+/* Our own instance, its buffers and filters.  Returns 0 or -1. */
+static int setup_instance(struct tracer *t)
+{
+	char name[64];
+
+	if (open_tracefs(t))
+		return -1;
 	snprintf(name, sizeof(name), "faultlat-trace-%d", (int)getpid());
 	t->inst = tracefs_instance_create(name);
 	if (!t->inst) {
@@ -780,7 +777,7 @@ static int enable_events(struct tracer *t)
 			strerror(errno));
 		return -1;
 	}
-	t->wall_off = clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_MONOTONIC);
+	t->wall_off = fl_clock_ns(CLOCK_REALTIME) - fl_clock_ns(CLOCK_MONOTONIC);
 	if (tracefs_trace_on(t->inst)) {
 		fprintf(stderr, "faultlat trace: cannot turn tracing on: %s\n",
 			strerror(errno));
@@ -949,70 +946,65 @@ static int check_pid(unsigned int pid)
 	return 0;
 }
 
-/* The whole run, once the options are known; returns the exit code. */
-static int run_trace(struct tracer *t)
+/* What is traced, on stderr. */
+static void print_banner(const struct tracer *t)
 {
-	struct sigaction sa = { .sa_handler = on_signal };
-	struct faultlat_info info;
-	__u64 start, now, end = 0;
-	long long lost;
 	char buf[32];
-	int err, rc = FL_EXIT_ERR;
 
-	if (t->o.pid && check_pid(t->o.pid))
-		return FL_EXIT_ERR;
-	t->fd = fl_dev_open();
-	if (t->fd < 0)
-		return FL_EXIT_ERR;
-	err = fl_dev_info(t->fd, &info);
-	if (err) {
-		fl_dev_error(t->fd, FL_OP_INFO, 0, err);
-		goto out;
-	}
-	if (fl_dev_check_abi(&info))
-		goto out;
-	if (t->o.tlb && !fl_tlb_measured(&info))
-		fprintf(stderr,
-			"faultlat trace: the module's TLB-flush probes are not attached (loaded with tlb=0?): no faultlat:tlb_flush event will come\n");
-
-	/* from here on, a signal ends the trace cleanly */
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
-
-	if (setup_instance(t) || setup_config(t) || enable_events(t))
-		goto out;
-
-	if (t->o.min_set)
-		fl_fmt_ns(buf, sizeof(buf), t->o.min_ns);
 	fprintf(stderr, "faultlat trace: tracing %s%s%s", t->o.faults ?
 		(t->o.major ? "major faults" : "faults") : "",
 		t->o.faults && t->o.tlb ? " and " : "",
 		t->o.tlb ? "TLB flushes" : "");
 	if (t->o.pid)
 		fprintf(stderr, " of process %u", t->o.pid);
-	if (t->o.min_set)
+	if (t->o.min_set) {
+		fl_fmt_ns(buf, sizeof(buf), t->o.min_ns);
 		fprintf(stderr, " of %s or more", buf);
+	}
 	fprintf(stderr, " (instance %s)... Ctrl-C to end.\n",
 		tracefs_instance_get_name(t->inst));
+}
+
+/* The whole run, once the options are known; returns the exit code. */
+static int run_trace(struct tracer *t)
+{
+	struct faultlat_info info;
+	__u64 start, now, end = 0;
+	long long lost;
+	int rc = FL_EXIT_ERR;
+
+	if (t->o.pid && check_pid(t->o.pid))
+		return FL_EXIT_ERR;
+	t->fd = fl_dev_open_checked(&info);
+	if (t->fd < 0)
+		return FL_EXIT_ERR;
+	if (t->o.tlb && !fl_tlb_measured(&info))
+		fprintf(stderr,
+			"faultlat trace: the module's TLB-flush probes are not attached (loaded with tlb=0?): no faultlat:tlb_flush event will come\n");
+
+	/* from here on, a signal ends the trace cleanly */
+	fl_stop_on_signals();
+	signal(SIGPIPE, SIG_IGN);
+
+	if (setup_instance(t) || setup_config(t) || enable_events(t))
+		goto out;
+	print_banner(t);
 	if (!fl_opts.json) {
 		print_header();
 		fflush(stdout);
 	}
 
-	start = clock_ns(CLOCK_MONOTONIC);
+	start = fl_clock_ns(CLOCK_MONOTONIC);
 	if (t->o.duration_ns)
 		end = start + t->o.duration_ns;
 	rc = FL_EXIT_OK;
-	while (!READ_ONCE(stop_signal) && !t->stop) {
+	while (!fl_stop_signal() && !t->stop) {
 		if (!drain(t)) {
 			rc = FL_EXIT_ERR;
 			break;
 		}
-		now = clock_ns(CLOCK_MONOTONIC);
-		if (t->stop || READ_ONCE(stop_signal) || (end && now >= end))
+		now = fl_clock_ns(CLOCK_MONOTONIC);
+		if (t->stop || fl_stop_signal() || (end && now >= end))
 			break;
 		sleep_ns(end && end - now < POLL_NS ? end - now : POLL_NS);
 	}
@@ -1028,23 +1020,17 @@ static int run_trace(struct tracer *t)
 			strerror(t->out_errno));
 		rc = FL_EXIT_ERR;
 	}
-	print_summary(t, lost, clock_ns(CLOCK_MONOTONIC) - start);
+	print_summary(t, lost, fl_clock_ns(CLOCK_MONOTONIC) - start);
 out:
 	teardown(t);
 	close(t->fd);
 	return rc;
 }
 
-static int parse_count(const char *s, __u64 *v)
-{
-	char *end;
-
-	errno = 0;
-	*v = strtoull(s, &end, 10);
-	return (*s < '0' || *s > '9' || *end || errno || !*v) ? -1 : 0;
-}
-
-int cmd_trace(int argc, char **argv)
+/*
+ * Parse trace's options into @t.  Returns -1 to go on, or the exit code.
+ */
+static int parse_opts(int argc, char **argv, struct tracer *t)
 {
 	static const struct option longopts[] = {
 		{ "pid", required_argument, NULL, 'p' },
@@ -1055,47 +1041,43 @@ int cmd_trace(int argc, char **argv)
 		{ "duration", required_argument, NULL, 'd' },
 		{ "count", required_argument, NULL, 'c' },
 		{ "buffer-size", required_argument, NULL, 'b' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "pretty", no_argument, NULL, 'P' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	static struct tracer t;
-	bool tlb_only = false;
+	static const struct fl_optspec spec = {
+		.name = "trace", .shortopts = "p:d:c:b:", .longopts = longopts,
+		.help = cmd_trace_help, .json = true,
+	};
+	int opt, rc;
 	__u64 v;
-	int opt;
 
-	memset(&t, 0, sizeof(t));
-	t.o.faults = true;
-	while ((opt = getopt_long(argc, argv, "p:d:c:b:jh", longopts,
-				  NULL)) != -1) {
+	while ((opt = fl_getopt(argc, argv, &spec, &rc)) != -1) {
 		switch (opt) {
 		case 'p':
-			if (fl_parse_id(optarg, "PID", &t.o.pid))
+			if (fl_parse_id(optarg, "PID", &t->o.pid))
 				return fl_usage_error("trace");
 			break;
 		case 'L':
-			if (fl_parse_duration(optarg, 1, &t.o.min_ns)) {
+			if (fl_parse_duration(optarg, 1, &t->o.min_ns)) {
 				fprintf(stderr,
 					"faultlat trace: invalid latency '%s': expected a number and a unit (250ns, 500us, 1ms, 0.5s)\n",
 					optarg);
 				return fl_usage_error("trace");
 			}
-			t.o.min_set = true;
+			t->o.min_set = true;
 			break;
 		case 'M':
-			t.o.major = true;
+			t->o.major = true;
 			break;
 		case 'T':
-			t.o.tlb = true;
+			t->o.tlb = true;
 			break;
 		case 'O':
-			tlb_only = true;
+			t->o.faults = false;
 			break;
 		case 'd':
 			if (fl_parse_duration(optarg, FL_NSEC_PER_SEC,
-					      &t.o.duration_ns) ||
-			    !t.o.duration_ns) {
+					      &t->o.duration_ns) ||
+			    !t->o.duration_ns) {
 				fprintf(stderr,
 					"faultlat trace: invalid duration '%s': expected seconds (3, 0.5) or a number and a unit (500ms)\n",
 					optarg);
@@ -1103,46 +1085,38 @@ int cmd_trace(int argc, char **argv)
 			}
 			break;
 		case 'c':
-			if (parse_count(optarg, &t.o.count)) {
-				fprintf(stderr,
-					"faultlat trace: invalid count '%s': expected a positive number\n",
-					optarg);
+			if (fl_parse_count("trace", "count", optarg, ~0ULL,
+					   &t->o.count))
 				return fl_usage_error("trace");
-			}
 			break;
 		case 'b':
-			if (parse_count(optarg, &v) || v > (1ULL << 30)) {
-				fprintf(stderr,
-					"faultlat trace: invalid buffer size '%s': expected KiB, from 1 to 1073741824\n",
-					optarg);
+			if (fl_parse_count("trace", "buffer size", optarg,
+					   1ULL << 30, &v))
 				return fl_usage_error("trace");
-			}
-			t.o.buffer_kb = v;
+			t->o.buffer_kb = v;
 			break;
-		case 'j':
-			fl_opts.json = true;
-			break;
-		case 'P':
-			fl_opts.json = true;
-			fl_opts.pretty = true;
-			break;
-		case 'h':
-			cmd_trace_help(stdout);
-			return FL_EXIT_OK;
-		default:
-			return fl_usage_error("trace");
+		default:	/* FL_OPT_EXIT */
+			return rc;
 		}
 	}
-	if (optind < argc)
-		return fl_extra_args(argv, "trace");
-	if (tlb_only) {
-		if (t.o.major) {
+	if (!t->o.faults) {	/* --tlb-only */
+		if (t->o.major) {
 			fprintf(stderr,
 				"faultlat trace: --major is for faults, not --tlb-only\n");
 			return fl_usage_error("trace");
 		}
-		t.o.faults = false;
-		t.o.tlb = true;
+		t->o.tlb = true;
 	}
-	return run_trace(&t);
+	return -1;
+}
+
+int cmd_trace(int argc, char **argv)
+{
+	static struct tracer t;
+	int rc;
+
+	memset(&t, 0, sizeof(t));
+	t.o.faults = true;
+	rc = parse_opts(argc, argv, &t);
+	return rc >= 0 ? rc : run_trace(&t);
 }

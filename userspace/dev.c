@@ -407,3 +407,20 @@ int fl_dev_check_abi(const struct faultlat_info *info)
 		FAULTLAT_ABI_VERSION, (unsigned int)FAULTLAT_NR_BUCKETS);
 	return -1;
 }
+
+int fl_dev_open_checked(struct faultlat_info *info)
+{
+	int fd, err;
+
+	fd = fl_dev_open();
+	if (fd < 0)
+		return -1;
+	err = fl_dev_info(fd, info);
+	if (err)
+		fl_dev_error(fd, FL_OP_INFO, 0, err);
+	if (err || fl_dev_check_abi(info)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}

@@ -74,6 +74,13 @@ void fl_dev_error(int fd, enum fl_op op, __u32 id, int err);
  */
 int fl_dev_check_abi(const struct faultlat_info *info);
 
+/*
+ * fl_dev_open_checked() - open the device, read FAULTLAT_IOC_INFO into
+ * @info and check the ABI: what every command that reads statistics does
+ * first.  Returns the fd, or -1 after printing why.
+ */
+int fl_dev_open_checked(struct faultlat_info *info);
+
 /* Copy a NUL-padded comm into @buf as a C string. */
 void fl_comm(const __u64 comm[2], char buf[FL_COMM_LEN + 1]);
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * faultlat client: histogram math (percentiles, units, trimming) and text
+ * faultlat client: histogram math (units, trimming; percentile.h) and text
  * output.  The math is pure and unit-tested in tests/hist_test.c.
  */
 #ifndef FAULTLAT_HIST_H
@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <linux/faultlat.h>
 
+#include "percentile.h"
 #include "util.h"
 
 /* Bit masks of enum faultlat_class, to select what to show. */
@@ -49,7 +50,6 @@ const char *fl_tlb_reason_name(unsigned int i, char *buf, size_t len);
 /* "native_flush_tlb_multi", ...: enum faultlat_tlb_ipi_fn */
 extern const char * const fl_tlb_ipi_names[FAULTLAT_TLB_NR_IPI_FNS];
 
-__u64 fl_percentile(const struct faultlat_hist *h, unsigned int per10k);
 bool fl_hist_range(const struct faultlat_hist *h, unsigned int *first,
 		   unsigned int *last);
 const struct fl_unit *fl_table_unit(__u64 smallest);

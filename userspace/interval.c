@@ -220,3 +220,8 @@ double fl_rate(__u64 n, __u64 elapsed_ns)
 		return 0;
 	return (double)n * FL_NSEC_PER_SEC / elapsed_ns;
 }
+
+__u64 fl_counter_delta(__u64 before, __u64 after)
+{
+	return after >= before ? after - before : after;
+}

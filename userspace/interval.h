@@ -61,6 +61,13 @@ bool fl_tlb_stats_delta(const struct faultlat_tlb_stats *prev,
 void fl_hist_merge(const struct faultlat_hist *a, const struct faultlat_hist *b,
 		   struct faultlat_hist *out);
 
+/*
+ * fl_counter_delta() - how much a counter (nmissed, dropped) grew from
+ * @before to @after; @after itself if it went down (a reset restarts
+ * "dropped" from 0).
+ */
+__u64 fl_counter_delta(__u64 before, __u64 after);
+
 /* fl_rate() - @n events in @elapsed_ns, per second (0 if no time passed). */
 double fl_rate(__u64 n, __u64 elapsed_ns);
 

@@ -16,8 +16,6 @@
 #include "cmd.h"
 #include "util.h"
 
-struct fl_opts fl_opts;
-
 struct fl_cmd {
 	const char *name;
 	int (*run)(int argc, char **argv);
@@ -57,72 +55,6 @@ static const struct fl_cmd cmds[] = {
 };
 
 #define NR_CMDS	ARRAY_SIZE(cmds)
-
-int fl_usage_error(const char *name)
-{
-	if (name)
-		fprintf(stderr, "Try 'faultlat %s --help'.\n", name);
-	else
-		fprintf(stderr, "Try 'faultlat --help'.\n");
-	return FL_EXIT_USAGE;
-}
-
-/* argv[optind], an operand after the options of command @name: none is expected. */
-int fl_extra_args(char **argv, const char *name)
-{
-	fprintf(stderr, "faultlat %s: unexpected argument '%s'\n", name,
-		argv[optind]);
-	return fl_usage_error(name);
-}
-
-int fl_parse_json_only(int argc, char **argv, const char *name,
-		       void (*help)(FILE *f))
-{
-	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "pretty", no_argument, NULL, 'P' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int opt;
-
-	while ((opt = getopt_long(argc, argv, "jh", longopts, NULL)) != -1) {
-		switch (opt) {
-		case 'j':
-			fl_opts.json = true;
-			break;
-		case 'P':
-			fl_opts.json = true;
-			fl_opts.pretty = true;
-			break;
-		case 'h':
-			help(stdout);
-			return FL_EXIT_OK;
-		default:
-			return fl_usage_error(name);
-		}
-	}
-	if (optind < argc)
-		return fl_extra_args(argv, name);
-	return -1;
-}
-
-int fl_parse_id(const char *s, const char *what, unsigned int *id)
-{
-	unsigned long v;
-	char *end;
-
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (*s < '0' || *s > '9' || *end || errno || v < 1 || v > 0x7fffffff) {
-		fprintf(stderr,
-			"faultlat: invalid %s '%s': expected a number from 1 to 2147483647\n",
-			what, s);
-		return -1;
-	}
-	*id = v;
-	return 0;
-}
 
 /*
  * The command named @name: an exact match, else the only command @name is
@@ -174,7 +106,7 @@ static void main_help(FILE *f)
 		"\n"
 		"Options:\n"
 		"  -j, --json     print JSON (schema: Documentation/userspace/json.rst)\n"
-		"  -p, --pretty   print pretty JSON (implies --json)\n"
+		"      --pretty   print pretty JSON (implies --json)\n"
 		"  -h, --help     print this help\n"
 		"      --version  print the client's version and ABI\n"
 		"\n"
@@ -194,7 +126,7 @@ static void main_help(FILE *f)
 		"                                  for node_exporter's textfile collector\n"
 		"  sudo faultlat heatmap -d 60 -o faults.svg\n"
 		"                                  a minute of fault latency as a picture\n"
-		"  faultlat -p status              module state as pretty JSON\n"
+		"  faultlat --pretty status        module state as pretty JSON\n"
 		"  faultlat help hist              help on 'hist'\n",
 		FAULTLAT_DEVICE);
 }
@@ -224,36 +156,32 @@ static int cmd_help(int argc, char **argv)
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "pretty", no_argument, NULL, 'p' },
-		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
+	/* "+": stop at the command, whose options are its own */
+	static const struct fl_optspec spec = {
+		.shortopts = "+p", .longopts = longopts, .help = main_help,
+		.json = true, .operands = true,
+	};
 	const struct fl_cmd *c;
 	char name[64];
-	int opt, idx;
+	int opt, idx, rc;
 
-	/* "+": stop at the command, whose options are its own */
-	while ((opt = getopt_long(argc, argv, "+jph", longopts, NULL)) != -1) {
+	while ((opt = fl_getopt(argc, argv, &spec, &rc)) != -1) {
 		switch (opt) {
-		case 'j':
-			fl_opts.json = true;
-			break;
-		case 'p':
-			fl_opts.json = true;
-			fl_opts.pretty = true;
-			break;
-		case 'h':
-			main_help(stdout);
-			return FL_EXIT_OK;
 		case 'V':
 			printf("faultlat %s (ABI %u, %u buckets)\n",
 			       FAULTLAT_CLIENT_VERSION, FAULTLAT_ABI_VERSION,
 			       (unsigned int)FAULTLAT_NR_BUCKETS);
 			return FL_EXIT_OK;
-		default:
+		case 'p':
+			/* -p is the commands' --pid: point there */
+			fprintf(stderr,
+				"faultlat: -p is no global option: it is --pid, after the command (faultlat hist -p PID); pretty JSON is --pretty\n");
 			return fl_usage_error(NULL);
+		default:	/* FL_OPT_EXIT */
+			return rc;
 		}
 	}
 	if (optind >= argc) {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * faultlat client: periodic sampling helpers (see sample.h).
+ * faultlat client: clocks, stopping on a signal and sleeping, for every
+ * command that runs until told to stop (see sample.h).
  */
 #include <errno.h>
 #include <signal.h>
@@ -28,11 +29,14 @@ static void on_stop(int sig)
 
 void fl_stop_on_signals(void)
 {
-	struct sigaction sa = { .sa_handler = on_stop };
+	struct sigaction sa = { .sa_handler = on_stop }, old;
 
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	/* a hangup too, unless ignored (nohup): then it stays ignored */
+	if (!sigaction(SIGHUP, NULL, &old) && old.sa_handler != SIG_IGN)
+		sigaction(SIGHUP, &sa, NULL);
 }
 
 int fl_stop_signal(void)

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * faultlat client: what the commands that sample periodically (export -i,
- * heatmap) share: clocks, a stop flag set by SIGINT and SIGTERM, sleeping
- * to an absolute deadline, and the -i option's parsing.
+ * faultlat client: what the commands that go on until told to stop share
+ * (hist -i, top, trace, export -i, heatmap; run's clock): clocks, a stop
+ * flag set by SIGINT, SIGTERM and SIGHUP, sleeping to an absolute
+ * deadline, and the -i option's parsing.
  */
 #ifndef FAULTLAT_SAMPLE_H
 #define FAULTLAT_SAMPLE_H
@@ -17,7 +18,10 @@
 /* @id's time in nanoseconds. */
 __u64 fl_clock_ns(clockid_t id);
 
-/* From now on SIGINT and SIGTERM set the stop flag instead of killing us. */
+/*
+ * From now on SIGINT, SIGTERM and SIGHUP (unless it is ignored, as under
+ * nohup) set the stop flag instead of killing us.
+ */
 void fl_stop_on_signals(void);
 
 /* The signal that set the stop flag, or 0. */

@@ -553,6 +553,12 @@ TEST_F(dev, list_entries)
 	if (l.nr == l.total)
 		ASSERT_LT(i, l.nr) TH_LOG("own pid not listed");
 
+	/* p50_ns, p99_ns are retired: 0 even for a record with faults */
+	for (i = 0; i < l.nr; i++) {
+		ASSERT_EQ(0, entries[i].p50_ns) TH_LOG("pid %u", entries[i].pid);
+		ASSERT_EQ(0, entries[i].p99_ns) TH_LOG("pid %u", entries[i].pid);
+	}
+
 	/* A bigger entry (a newer caller): entries at its stride. */
 	big = calloc(16, es + 16);
 	ASSERT_NE(NULL, big);

@@ -156,8 +156,8 @@ TEST_F(counts, anon_minor)
 	FL_INFO("anon_minor: %llu minor faults, %d pages, p50 %llu p99 %llu ns\n",
 		(unsigned long long)FL_D(&res->t0, &res->t1, minor.count),
 		ANON_PAGES,
-		(unsigned long long)fl_hist_pct(&res->t1.t.stats.minor, 500),
-		(unsigned long long)fl_hist_pct(&res->t1.t.stats.minor, 990));
+		(unsigned long long)fl_percentile(&res->t1.t.stats.minor, 5000),
+		(unsigned long long)fl_percentile(&res->t1.t.stats.minor, 9900));
 
 	fl_check_delta(_metadata, "thread", &res->t0, &res->t1);
 	fl_check_delta(_metadata, "process", &res->p0, &res->p1);

@@ -219,35 +219,6 @@ int fl_hist_last(const struct faultlat_hist *h)
 	return -1;
 }
 
-/*
- * The sample of rank ceil(count * permille / 1000) lies in bucket i: report
- * the bucket's upper bound, but never more than the largest sample nor
- * less than the smallest one.
- */
-__u64 fl_hist_pct(const struct faultlat_hist *h, unsigned int permille)
-{
-	__u64 rank, cum = 0, v;
-	unsigned int i;
-
-	if (!h->count)
-		return 0;
-	rank = (h->count * permille + 999) / 1000;
-	if (!rank)
-		rank = 1;
-	for (i = 0; i < FAULTLAT_NR_BUCKETS; i++) {
-		cum += h->buckets[i];
-		if (cum < rank)
-			continue;
-		v = faultlat_bucket_hi(i);
-		if (v > h->max_ns)
-			v = h->max_ns;
-		if (v < h->min_ns)
-			v = h->min_ns;
-		return v;
-	}
-	return h->max_ns;
-}
-
 int fl_getrusage(int who, struct fl_ru *ru)
 {
 	struct rusage r;

@@ -59,8 +59,11 @@ unsigned long fl_touch_read(const void *p, size_t pages);
 /* mmap a file, MADV_RANDOM, read one byte per page, unmap. */
 int fl_read_file_pages(const char *path, size_t pages, unsigned long *sum);
 
-/* Percentile (permille 1..1000) from the buckets, clamped to min..max. */
-__u64 fl_hist_pct(const struct faultlat_hist *h, unsigned int permille);
+/*
+ * fl_percentile(): the client's own (userspace/percentile.c), linked in:
+ * one implementation of the math for the client and the tests.
+ */
+#include "../../userspace/percentile.h"
 /* Index of the first (last) non-empty bucket, -1 if there is none. */
 int fl_hist_first(const struct faultlat_hist *h);
 int fl_hist_last(const struct faultlat_hist *h);

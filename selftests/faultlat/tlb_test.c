@@ -343,7 +343,7 @@ static void print_stats(const char *what, const struct faultlat_tlb_stats *s)
 		(unsigned long long)s->ipi_targets);
 	FL_INFO("%s: flush latency min %llu p50 %llu max %llu ns\n", what,
 		(unsigned long long)s->flush.min_ns,
-		(unsigned long long)fl_hist_pct(&s->flush, 500),
+		(unsigned long long)fl_percentile(&s->flush, 5000),
 		(unsigned long long)s->flush.max_ns);
 }
 
@@ -891,7 +891,7 @@ TEST_F_TIMEOUT(tlb, latency, 400)
 		check_stats(_metadata, "remote", &r.t.stats);
 		fl_check_lat(_metadata, "remote flush", &r.t.stats.flush);
 		ASSERT_LT(0, r.t.stats.remote);
-		rp50[i] = fl_hist_pct(&r.t.stats.flush, 500);
+		rp50[i] = fl_percentile(&r.t.stats.flush, 5000);
 		FL_INFO("trial %d remote: flushes %llu remote %llu ipis %llu\n",
 			i + 1, (unsigned long long)r.t.stats.flush.count,
 			(unsigned long long)r.t.stats.remote,
@@ -907,7 +907,7 @@ TEST_F_TIMEOUT(tlb, latency, 400)
 		check_stats(_metadata, "local", &r.t.stats);
 		fl_check_lat(_metadata, "local flush", &r.t.stats.flush);
 		ASSERT_EQ(0, r.t.stats.remote);
-		lp50[i] = fl_hist_pct(&r.t.stats.flush, 500);
+		lp50[i] = fl_percentile(&r.t.stats.flush, 5000);
 		FL_INFO("trial %d local: flushes %llu remote %llu ipis %llu\n",
 			i + 1, (unsigned long long)r.t.stats.flush.count,
 			(unsigned long long)r.t.stats.remote,

@@ -1246,7 +1246,7 @@ TEST_F_TIMEOUT(trace, threshold, 240)
 		all.count += r->rec.stats.major.count;
 		all.min_ns = 0;
 		all.max_ns = ~0ULL;
-		t = fl_hist_pct(&all, 500);
+		t = fl_percentile(&all, 5000);
 	}
 	/* both sides non-empty */
 	ASSERT_LT(0, above) TH_LOG("no fault of T or more");

@@ -406,8 +406,9 @@ struct faultlat_task {
  * @major: completed major faults
  * @errors: faults with a VM_FAULT_ERROR result
  * @total_ns: sum of the latencies of minor and major faults
- * @p50_ns: median latency of minor and major faults (bucket upper bound)
- * @p99_ns: 99th percentile, likewise
+ * @p50_ns: always 0: the module computes no percentile (a reader does,
+ *	from the buckets of FAULTLAT_IOC_TASK; Documentation/uapi.rst)
+ * @p99_ns: always 0, likewise
  * @max_ns: largest latency
  */
 struct faultlat_task_entry {

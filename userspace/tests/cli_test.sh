@@ -230,10 +230,19 @@ fake "nmissed=7" "$FL" hist -j
 ok $? "hist -j: JSON values"
 [ "$(wc -l <"$tmp/out")" -eq 1 ]; ok $? "hist -j: one line"
 
-fake "" "$FL" -p hist --minor
+fake "" "$FL" --pretty hist --minor
 [ $rc -eq 0 ] && [ "$(wc -l <"$tmp/out")" -gt 10 ] &&
 json out '"major" not in j["stats"] and "minor" in j["stats"]'
-ok $? "global -p: pretty JSON; --minor leaves major out"
+ok $? "global --pretty: pretty JSON; --minor leaves major out"
+
+# -p is --pid wherever it is taken: never --pretty
+fake "" "$FL" -p hist
+[ $rc -eq 2 ] && [ ! -s "$tmp/out" ] && has err "-p is no global option" &&
+	! [ -s "$tmp/log" ]
+ok $? "global -p: a usage error that points to --pid and --pretty"
+fake "" "$FL" hist -p $$
+[ $rc -eq 0 ] && has out "process $$ (" && ! has out '"view"'
+ok $? "hist -p PID: the process, as text"
 
 fake "" "$FL" hist -p $$ --pretty
 [ $rc -eq 0 ] && json out 'j["view"] == "process" and j["pid"] == '$$' and
@@ -798,9 +807,9 @@ ok $? "reset -j"
 fake "dropped=1" "$FL" tasks
 [ $rc -eq 0 ] &&
 [ "$(awk 'NR > 1 && $1 ~ /^[0-9]+$/ { printf "%s,", $1 }' "$tmp/out")" = "100,101,200,300," ] &&
-grep -Eq "^ +100 +100 proc +init +1234 +5 +320ns +2.05us +1.50ms$" "$tmp/out" &&
+grep -Eq "^ +100 +100 proc +init +1234 +5 +807ns +1.50ms$" "$tmp/out" &&
 grep -Eq "^ +300 +300 proc\* +true " "$tmp/out" && has out "nmissed 0  dropped 1"
-ok $? "tasks: sorted by process, process record first"
+ok $? "tasks: sorted by process, process record first; AVG is total/faults"
 
 fake "" "$FL" tasks --process
 [ $rc -eq 0 ] &&
@@ -810,8 +819,9 @@ ok $? "tasks --process"
 fake "" "$FL" tasks -j
 [ $rc -eq 0 ] && json out '[t["pid"] for t in j["tasks"]] == [100, 101, 200, 300] and
 	j["tasks"][0]["type"] == "process" and j["tasks"][0]["comm"] == "init" and
-	j["tasks"][3]["exited"] is True and j["tasks"][2]["p99_ns"] == 448'
-ok $? "tasks -j"
+	j["tasks"][3]["exited"] is True and j["tasks"][2]["total_ns"] == 2000 and
+	j["tasks"][2]["max_ns"] == 400 and "p50_ns" not in j["tasks"][2]'
+ok $? "tasks -j: no percentile (the module computes none)"
 
 # --- export on the fake device -----------------------------------------------
 

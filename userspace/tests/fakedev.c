@@ -603,20 +603,17 @@ static int do_list(struct faultlat_list *l)
 {
 	static const struct faultlat_task_entry e[] = {
 		{ .pid = 200, .tgid = 200, .uid = 1000, .comm = { 0x6873 },
-		  .minor = 7, .major = 0, .total_ns = 2000, .p50_ns = 192,
-		  .p99_ns = 448, .max_ns = 400 },
+		  .minor = 7, .major = 0, .total_ns = 2000, .max_ns = 400 },
 		{ .pid = 100, .tgid = 100, .uid = 0,
 		  .flags = FAULTLAT_TASK_PROCESS, .comm = { 0x74696e69 },
 		  .minor = 1234, .major = 5, .total_ns = 999999,
-		  .p50_ns = 320, .p99_ns = 2048, .max_ns = 1500000 },
+		  .max_ns = 1500000 },
 		{ .pid = 101, .tgid = 100, .uid = 0, .comm = { 0x74696e69 },
-		  .minor = 34, .major = 1, .total_ns = 9999, .p50_ns = 256,
-		  .p99_ns = 1024, .max_ns = 3000 },
+		  .minor = 34, .major = 1, .total_ns = 9999, .max_ns = 3000 },
 		{ .pid = 300, .tgid = 300, .uid = 1000,
 		  .flags = FAULTLAT_TASK_PROCESS | FAULTLAT_TASK_EXITED,
 		  .comm = { 0x65757274 }, .minor = 40, .major = 0,
-		  .total_ns = 8000, .p50_ns = 160, .p99_ns = 320,
-		  .max_ns = 310 },
+		  .total_ns = 8000, .max_ns = 310 },
 	};
 	unsigned int i, n = 0;
 

@@ -61,6 +61,13 @@ static void duration_bad(const char *s, int want)
 		printf("#   err %d\n", err);
 }
 
+static void test_counter_delta(void)
+{
+	ok(fl_counter_delta(5, 12) == 7, "counter delta: grew by 7");
+	ok(fl_counter_delta(7, 7) == 0, "counter delta: unchanged");
+	ok(fl_counter_delta(9, 3) == 3, "counter delta: reset in between: since the reset");
+}
+
 static void test_durations(void)
 {
 	duration_ok("250ns", 1, 250);
@@ -315,6 +322,7 @@ int main(void)
 {
 	printf("TAP version 13\n");
 	test_durations();
+	test_counter_delta();
 	test_hist_delta();
 	test_stats_delta();
 	test_tlb_delta();
