@@ -27,10 +27,18 @@
  *	Two threads hand a byte back and forth over two pipes ITERS times:
  *	on one CPU, two voluntary task switches per iteration, no fault.
  *	What a sched_switch probe costs (faultlat's, in direct mode).
+ *   faultbench churn THREADS WAVE
+ *	Thread churn: THREADS short-lived threads, WAVE of them alive at
+ *	once (started together, joined together), each writing one byte to
+ *	each of CHURN_PAGES fresh pages of its own: every thread is a new
+ *	record in faultlat's table, made at its first fault, folded at its
+ *	exit.  pages= is CHURN_PAGES per thread; minflt and majflt are the
+ *	process's (getrusage(RUSAGE_SELF): the threads' faults), at least
+ *	one per page; ns= divided by threads= is the cost of a thread's life.
  *
  * Each prints one line of key=value pairs: pages (for mprotect, munmap
- * and switch: the iterations), ns (CLOCK_MONOTONIC around the loop only), minflt and
- * majflt (getrusage of the thread that ran the loop, the same window), and
+ * and switch: the iterations), ns (CLOCK_MONOTONIC around the loop
+ * only), minflt and majflt (getrusage of the thread that ran the loop, the same window), and
  * for touch the records faultlat used and had (tasks_used, tasks_max; 0
  * when it is not loaded).
  */
@@ -430,6 +438,68 @@ static int cmd_switch(unsigned long iters)
 	return 0;
 }
 
+#define CHURN_PAGES	4
+
+/* One churning thread: a byte to each of its pages of the wave's area. */
+static void *churn_thread(void *arg)
+{
+	char *p = arg;
+	unsigned long i;
+
+	for (i = 0; i < CHURN_PAGES; i++)
+		p[i * PAGE] = 1;
+	return NULL;
+}
+
+static int cmd_churn(unsigned long threads, unsigned long wave)
+{
+	size_t len = wave * CHURN_PAGES * PAGE;
+	struct rusage ru0, ru1;
+	unsigned long done, i, n;
+	pthread_attr_t attr;
+	pthread_t *th;
+	__u64 t0, t1;
+	char *area;
+
+	if (!threads || !wave)
+		die("churn: THREADS and WAVE must not be 0");
+	th = calloc(wave, sizeof(*th));
+	area = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (!th || area == MAP_FAILED)
+		die("churn: memory");
+	if (madvise(area, len, MADV_NOHUGEPAGE))
+		die("madvise(MADV_NOHUGEPAGE)");
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, 64 * 1024);
+	getrusage(RUSAGE_SELF, &ru0);
+	t0 = now_ns();
+	for (done = 0; done < threads; done += n) {
+		n = threads - done < wave ? threads - done : wave;
+		for (i = 0; i < n; i++) {
+			errno = pthread_create(&th[i], &attr, churn_thread,
+					       area + i * CHURN_PAGES * PAGE);
+			if (errno)
+				die("thread %lu of %lu", done + i, threads);
+		}
+		for (i = 0; i < n; i++)
+			pthread_join(th[i], NULL);
+		/* fresh pages for the next wave */
+		if (madvise(area, len, MADV_DONTNEED))
+			die("madvise(MADV_DONTNEED)");
+	}
+	t1 = now_ns();
+	getrusage(RUSAGE_SELF, &ru1);
+	pthread_attr_destroy(&attr);
+	munmap(area, len);
+	free(th);
+	printf("churn pages=%lu ns=%llu minflt=%ld majflt=%ld threads=%lu wave=%lu\n",
+	       threads * CHURN_PAGES, (unsigned long long)(t1 - t0),
+	       ru1.ru_minflt - ru0.ru_minflt, ru1.ru_majflt - ru0.ru_majflt,
+	       threads, wave);
+	return ru1.ru_minflt - ru0.ru_minflt < (long)(threads * CHURN_PAGES);
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -445,7 +515,10 @@ int main(int argc, char **argv)
 		return cmd_flush(argv[1], strtoul(argv[2], NULL, 0));
 	if (argc == 3 && !strcmp(argv[1], "switch"))
 		return cmd_switch(strtoul(argv[2], NULL, 0));
+	if (argc == 4 && !strcmp(argv[1], "churn"))
+		return cmd_churn(strtoul(argv[2], NULL, 0),
+				 strtoul(argv[3], NULL, 0));
 	fprintf(stderr,
-		"usage: faultbench touch PAGES [IDLE|fill] | pair PAGES | file PATH | mprotect ITERS | munmap ITERS | switch ITERS\n");
+		"usage: faultbench touch PAGES [IDLE|fill] | pair PAGES | file PATH | mprotect ITERS | munmap ITERS | switch ITERS | churn THREADS WAVE\n");
 	return 2;
 }

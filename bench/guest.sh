@@ -8,7 +8,8 @@
 #   main  1 vCPU, -icount: the table's rows, TLB flushes, tracked
 #         tasks, memory, allocations in probe context, major faults
 #   wall  1 vCPU, plain TCG: the table's rows again, wall-clock
-#   smp   2 vCPUs, plain TCG: one process faulting, then two at once
+#   smp   2 vCPUs, plain TCG: one process faulting, then two at once;
+#         thread churn
 #
 # After attaching the instrumentation, every row runs the workload once
 # untimed (the first run after a module is loaded or unloaded, or a tool
@@ -28,7 +29,8 @@
 #
 # Environment: FAULTLAT_KO, FL_BENCH_FLOOR (the floor module),
 # FL_BENCH_WORKLOAD (faultbench), FL_BENCH_PAGES (default 50000),
-# FL_BENCH_REPS (runs per row; default 3, wall and smp 5), FL_BENCH_KO_NOTRACE
+# FL_BENCH_REPS (runs per row; default 3, wall and smp 5), FL_BENCH_CHURN
+# (threads of a churn run, default 2000), FL_BENCH_KO_NOTRACE
 # (faultlat built with its trace events compiled out; that row is n/a
 # without it), FL_BENCH_DFLOOR (the direct floor module: empty direct-call
 # trampolines), FL_BENCH_ITERS (iterations of the TLB-flush loops,
@@ -376,6 +378,23 @@ scale() {
 	done
 }
 
+# --- thread churn: short-lived threads, each a new record, made at its
+# first fault and folded at its exit; few and many alive at once ---
+churn_threads=${FL_BENCH_CHURN:-2000}
+churn() {	# SEC
+	local row w rep
+	for row in none faultlat; do
+		row_start "$row" || continue
+		for w in 32 256; do
+			warm churn "$churn_threads" "$w"
+			for ((rep = 1; rep <= reps; rep++)); do
+				measure "$1" "$row" "$rep" churn "$churn_threads" "$w"
+			done
+		done
+		row_stop "$row" $((2 * (reps + 1)))
+	done
+}
+
 # --- memory: what loading takes, at max_tasks=4096 and 65536 ---
 meminfo() {	# FIELD: kB
 	awk -v f="$1:" '$1 == f { print $2 }' /proc/meminfo
@@ -475,6 +494,7 @@ main)
 	tlb
 	switches
 	scale
+	churn churn
 	memory
 	allocs
 	major
@@ -482,6 +502,7 @@ main)
 smp)
 	rounds smp smp_once 4 none floor direct_floor faultlat_notlb faultlat \
 		faultlat_kprobe
+	churn churn_smp
 	;;
 wall)
 	rounds wall touch_once 2 "${module_rows[@]}"

@@ -66,6 +66,7 @@ TRACE_DISABLED_MAX = 5
 BYTES_PER_TASK_MAX = 2048
 GROWTH_MAX = 5          # tracked tasks: "must not grow", instructions
 SMP_GROWTH_MAX = 5      # two processes at once: percentage points
+CHURN_GROWTH_MAX = 2000 # thread churn, 32 -> 256 alive: instructions (runs spread ~1300)
 DETERMINISM_MAX = 0.1   # two runs of a row: % of its figure
 NOISE_MAX = 10          # wall-clock: row 1's spread (%) that still tells
 
@@ -168,6 +169,9 @@ class Report:
     def check_faults(self, recs, what):
         """Every run took one fault per page, as getrusage counts them."""
         def expected(r):
+            if r["sec"].startswith("churn"):
+                # the threads' own faults too (stacks, TLS)
+                return r["minflt"] >= r["pages"]
             if r["sec"] in ("tlb_mprotect", "switch"):
                 return r["minflt"] == 0
             if r["sec"] == "major":
@@ -612,6 +616,50 @@ class Report:
                       "PASS" if g <= GROWTH_MAX else "MISS", round(g, 1),
                       GROWTH_MAX)
 
+    # --- thread churn ---
+    def churn(self):
+        out = {}
+        for sec, recs, what in (("churn", self.main,
+                                 "1 vCPU, -icount: instructions"),
+                                ("churn_smp", self.smp,
+                                 "2 vCPUs, plain TCG: wall-clock ns")):
+            res = {}
+            for row in ("none", "faultlat"):
+                for r in runs(recs, sec, row):
+                    res.setdefault(r["wave"], {}).setdefault(
+                        row, []).append(r["ns"] / r["threads"])
+            rows = []
+            for wave in sorted(res):
+                d = res[wave]
+                if "none" not in d or "faultlat" not in d:
+                    continue
+                no = statistics.median(d["none"])
+                fl = statistics.median(d["faultlat"])
+                rows.append({"wave": wave, "none": no, "faultlat": fl,
+                             "overhead": fl - no})
+            if not rows:
+                continue
+            self.p()
+            self.p(f"thread churn ({what} per thread: started, 4 faults, "
+                   "joined; each a new task record):")
+            self.p(f"  {'threads alive':>13} {'none':>10} {'faultlat':>10} "
+                   f"{'overhead':>10}")
+            for d in rows:
+                self.p(f"  {d['wave']:>13} {d['none']:>10.0f} "
+                       f"{d['faultlat']:>10.0f} {d['overhead']:>+10.0f}")
+            self.check_faults([r for r in recs if r.get("sec") == sec],
+                              sec)
+            out[sec] = rows
+            if sec == "churn" and len(rows) >= 2:
+                g = rows[-1]["overhead"] - rows[0]["overhead"]
+                self.goal(f"faultlat's cost per thread does not grow from "
+                          f"{rows[0]['wave']} to {rows[-1]['wave']} threads "
+                          f"alive at once (instructions, limit "
+                          f"+{CHURN_GROWTH_MAX})",
+                          "PASS" if g <= CHURN_GROWTH_MAX else "MISS",
+                          round(g), CHURN_GROWTH_MAX)
+        self.json["churn"] = out
+
     # --- two processes at once ---
     def smp_section(self):
         if not self.smp:
@@ -911,6 +959,7 @@ def main():
         r.tlb()
         r.switches()
         r.scale()
+        r.churn()
         r.smp_section()
         r.memory()
         r.allocs()

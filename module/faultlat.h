@@ -12,6 +12,7 @@
 #include <linux/uidgid.h>
 #include <linux/sched.h>
 #include <linux/kprobes.h>
+#include <linux/list_nulls.h>
 #include <linux/faultlat.h>
 
 #define FL_VERSION_MAJOR	0
@@ -300,7 +301,20 @@ void fl_tlb_stats_finish(struct faultlat_tlb_stats *st);
  * @comm: comm when first seen
  * @seq: readers retry on it; written by the thread itself (thread records)
  *	or under @lock (process records)
- * @lock: serializes the folds of exiting threads into a process record
+ * @lock: serializes the folds of exiting threads into a process record,
+ *	and its thread list
+ * @hnode: in the index's chain of its key's bucket
+ * @tnode: a thread record: in its process record's @threads
+ * @threads: a process record: its threads' records (whose nulls value is
+ *	this record's index: a walk that ends elsewhere was led astray)
+ * @next_free: a free record: the next one on its CPU's free list
+ * @proc: a thread record: the index of its process's record
+ * @linked: a process record: thread records on @threads; a removed
+ *	process record is freed when the last one leaves
+ * @removed: a process record out of the index (its process was reaped, or
+ *	its tgid taken by another), waiting for its threads to leave
+ * @dead: its task was freed while folds were held off (tasks.c): the
+ *	record is folded by the reader that held them off
  * @retry_start: entry time of the first call of a fault being retried
  * @retry_address: its address, which every call of the fault passes
  * @retry_calls: calls so far of the fault being retried
@@ -329,6 +343,14 @@ struct fl_rec {
 	char comm[TASK_COMM_LEN];
 	seqcount_t seq;
 	raw_spinlock_t lock;
+	struct hlist_nulls_node hnode;
+	struct hlist_nulls_node tnode;
+	struct hlist_nulls_head threads;
+	u32 next_free;
+	u32 proc;
+	u32 linked;
+	bool removed;
+	bool dead;
 	u64 retry_start;
 	unsigned long retry_address;
 	u32 retry_calls;

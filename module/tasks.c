@@ -3,29 +3,43 @@
  * faultlat: the task table.
  *
  * All records are allocated at load time: max_tasks of them, threads and
- * processes alike.  An open-addressing index (twice as many slots, a power
- * of two) maps a key to its record.  Lookups take no lock: a record's
- * fields are written before its index slot is published (release), and a
- * thread looks up only its own key, which nobody else inserts or removes.
- * Inserting and removing take one raw spinlock (allowed on PREEMPT_RT, and
- * taken only when a task is first seen or exits, never per fault).
+ * processes alike, each CPU keeping a free list of its own (a CPU whose
+ * list is empty takes from another's).  The index is a hash table of
+ * chains (as many buckets as records, a power of two), each bucket with a
+ * lock of its own for the writers; lookups walk a chain without a lock.
+ * Records are never freed while the module is loaded, only reused: a
+ * lookup that follows a record moved to another chain meanwhile ends on
+ * that chain's nulls marker, not its own bucket's, and walks again
+ * (include/linux/list_nulls.h).  A record's fields are written before it
+ * is linked in, and a thread looks up only its own key.  Nothing on the
+ * fault path, nor at a thread's exit, takes a lock or writes a counter
+ * that all CPUs share: a thread's first fault takes its process's and its
+ * own bucket's locks and its CPU's free list's.
  *
  * A thread's record is written only by the thread itself, in its probes,
- * under its seqcount.  When the thread exits, it folds its record into its
- * process's record (created together with the first thread record of the
- * process, so the fold never needs a free record) and frees its own.  The
- * process record lives until the process's leader is freed, i.e. after it
- * was reaped, so a parent can read it after waitid(WNOWAIT).
+ * under its seqcount, and is linked on its process record's list of
+ * threads.  When the thread exits, it folds its record into its
+ * process's record and frees its own.  The process record lives until
+ * the process's leader is freed, i.e. after it was reaped, so a parent
+ * can read it after waitid(WNOWAIT); it is freed once its last thread
+ * record has left it.
  *
  * A reset bumps fl_gen; each writer zeroes its own statistics when it sees
  * a new generation, and readers treat stale ones as zero.
  *
  * The global totals are not counted again per fault: they are the sum of
- * every record, of the records that left the table unfolded (fl_gone: a
- * reaped process, a thread whose process record was taken) and of the
- * per-CPU totals of the faults that had no record (table full).  Folds and
- * removals happen under fl_fold_lock, inside fl_fold_seq's write section,
- * so that a global reader sees every fault once: before a fold or after.
+ * every record, of the records that left the table unfolded (each CPU's
+ * fl_fold_pcpu.gone: a reaped process, a thread whose process record was
+ * taken) and of the per-CPU totals of the faults that had no record
+ * (table full).  A fold or a removal moves counts from one place to
+ * another: it happens with interrupts off inside its CPU's
+ * fl_fold_pcpu.seq write section, and a global reader retries until no
+ * CPU's sequence moved during its pass, so that it sees every fault
+ * once, before a fold or after.  A reader that failed twice holds the
+ * folds off (fl_fold_hold): a thread exiting or freed meanwhile leaves its
+ * record in place, marked (@exiting, @dead), where readers still count
+ * it; the reader folds those records when it is done.  Readers do not
+ * keep writers waiting, and writers cannot keep a reader retrying.
  */
 #include <linux/cred.h>
 #include <linux/hash.h>
@@ -35,6 +49,7 @@
 #include <linux/mutex.h>
 #include <linux/percpu.h>
 #include <linux/pid.h>
+#include <linux/rculist_nulls.h>
 #include <linux/rcupdate.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
@@ -52,138 +67,193 @@ u32 fl_gen;
 u32 fl_reset_count;
 struct fl_pcpu __percpu *fl_pcpu;
 
-/*
- * Folds and removals, against global readers (see the top of this file).
- * Its writers take fl_fold_lock, also from an RCU callback (softirq:
- * fl_task_free()), and write a record's seqcount inside, which the fault
- * path writes with interrupts on: to lockdep, one class of seqcount for
- * every record, that looks like an interrupt-unsafe lock under an
- * interrupt-safe one.  A seqcount writer never waits, so there is no
- * deadlock to find: the sections under fl_fold_lock, and the readers
- * that may run under it, use the raw_ (unannotated) seqcount calls.
+/**
+ * struct fl_fold_pcpu - one CPU's folds and removals
+ * @seq: odd while this CPU moves counts between records, or from a record
+ *	to @gone; written with interrupts off (see the top of this file)
+ * @gone_gen: the reset generation of @gone
+ * @gone: the records this CPU removed from the table unfolded
  */
-static DEFINE_RAW_SPINLOCK(fl_fold_lock);
-static seqcount_raw_spinlock_t fl_fold_seq =
-	SEQCNT_RAW_SPINLOCK_ZERO(fl_fold_seq, &fl_fold_lock);
-/* records gone from the table unfolded, of generation fl_gone_gen */
-static struct fl_gstats fl_gone;
-static u32 fl_gone_gen;
+struct fl_fold_pcpu {
+	seqcount_t seq;
+	u32 gone_gen;
+	struct fl_gstats gone;
+};
+
+static struct fl_fold_pcpu __percpu *fl_fold_pcpu;
+/* readers that hold folds off, and records left to fold meanwhile */
+static atomic_t fl_fold_hold = ATOMIC_INIT(0);
+static atomic_t fl_dead = ATOMIC_INIT(0);
 
 /* The record fl_task_current() found last on each CPU: a hint. */
 DEFINE_PER_CPU(struct fl_rec *, fl_last_rec);
 /* the hint before there is one: a record of no task */
 static struct fl_rec fl_no_rec;
 
-#define FL_EMPTY	0ULL
-#define FL_TOMB		(~0ULL)
-#define FL_ENTRY(key, idx)	(((u64)(key) << 32) | ((idx) + 1))
-#define FL_ENTRY_KEY(e)		((u32)((e) >> 32))
-#define FL_ENTRY_IDX(e)		((u32)(e) - 1)
+#define FL_NO_REC	U32_MAX
+
+/**
+ * struct fl_bucket - one chain of the index
+ * @lock: taken to link or unlink a record
+ * @head: the records whose key hashes here; nulls value: the bucket's index
+ */
+struct fl_bucket {
+	raw_spinlock_t lock;
+	struct hlist_nulls_head head;
+};
+
+/**
+ * struct fl_free - one CPU's free records
+ * @lock: taken to push or pop (interrupts off)
+ * @head: the first, or FL_NO_REC; linked through fl_rec.next_free
+ */
+struct fl_free {
+	raw_spinlock_t lock;
+	u32 head;
+};
 
 static struct {
-	raw_spinlock_t lock;	/* index and free list writers */
 	struct fl_rec *recs;
-	u32 *free;		/* stack of free record indexes */
-	u32 nfree;
-	u64 *index;
+	struct fl_bucket *buckets;
+	struct fl_free __percpu *free;
 	u32 bits;
-	u32 max_disp;		/* longest probe sequence ever inserted */
 } fl_tab;
 
-static inline u32 fl_home(u32 key)
+/* records taken minus records given back, by CPU: their sum is in use */
+static DEFINE_PER_CPU(long, fl_used);
+
+static inline u32 fl_rec_idx(const struct fl_rec *r)
 {
-	return hash_32(key, fl_tab.bits);
+	return r - fl_tab.recs;
+}
+
+static inline struct fl_bucket *fl_bucket_of(u32 key)
+{
+	return &fl_tab.buckets[hash_32(key, fl_tab.bits)];
 }
 
 static struct fl_rec *fl_lookup(u32 key)
 {
-	u32 mask = (1U << fl_tab.bits) - 1, h = fl_home(key);
-	u32 d, n = READ_ONCE(fl_tab.max_disp);
+	u32 b = hash_32(key, fl_tab.bits);
+	struct hlist_nulls_node *n;
+	struct fl_rec *r;
 
-	for (d = 0; d <= n; d++) {
-		/* Pairs with fl_index_insert(): the record is ready. */
-		u64 e = smp_load_acquire(&fl_tab.index[(h + d) & mask]);
-
-		if (e == FL_EMPTY)
-			break;
-		if (e != FL_TOMB && FL_ENTRY_KEY(e) == key)
-			return &fl_tab.recs[FL_ENTRY_IDX(e)];
-	}
+again:
+	hlist_nulls_for_each_entry_rcu(r, n, &fl_tab.buckets[b].head, hnode)
+		if (READ_ONCE(r->key) == key)
+			return r;
+	/* ended on another chain: a record we followed was moved */
+	if (get_nulls_value(n) != b)
+		goto again;
 	return NULL;
 }
 
-/* Under fl_tab.lock.  The record must be fully initialised. */
-static void fl_index_insert(u32 key, u32 idx)
+/* Under @b's lock: the record of @key and @start_time in @b, or NULL. */
+static struct fl_rec *fl_chain_find(struct fl_bucket *b, u32 key,
+				    u64 start_time)
 {
-	u32 mask = (1U << fl_tab.bits) - 1, h = fl_home(key), d;
+	struct hlist_nulls_node *n;
+	struct fl_rec *r;
 
-	for (d = 0; ; d++) {
-		u64 *slot = &fl_tab.index[(h + d) & mask];
-
-		if (*slot == FL_EMPTY || *slot == FL_TOMB) {
-			if (d > fl_tab.max_disp)
-				WRITE_ONCE(fl_tab.max_disp, d);
-			/* Publish the record only once it is filled in. */
-			smp_store_release(slot, FL_ENTRY(key, idx));
-			return;
-		}
-	}
+	hlist_nulls_for_each_entry(r, n, &b->head, hnode)
+		if (r->key == key && r->start_time == start_time)
+			return r;
+	return NULL;
 }
 
-/* Under fl_tab.lock. */
-static void fl_index_remove(struct fl_rec *r)
+/* Pop a free record: this CPU's, else another's.  Interrupts off. */
+static struct fl_rec *fl_rec_alloc(void)
 {
-	u32 mask = (1U << fl_tab.bits) - 1, h = fl_home(r->key), d;
-	u32 idx = r - fl_tab.recs;
+	int this = smp_processor_id(), cpu = this;
+	struct fl_rec *r = NULL;
 
-	for (d = 0; d <= fl_tab.max_disp; d++) {
-		u64 *slot = &fl_tab.index[(h + d) & mask];
+	do {
+		struct fl_free *f = per_cpu_ptr(fl_tab.free, cpu);
 
-		if (*slot == FL_ENTRY(r->key, idx)) {
-			WRITE_ONCE(*slot, FL_TOMB);
-			break;
+		if (READ_ONCE(f->head) != FL_NO_REC) {
+			raw_spin_lock(&f->lock);
+			if (f->head != FL_NO_REC) {
+				r = &fl_tab.recs[f->head];
+				f->head = r->next_free;
+			}
+			raw_spin_unlock(&f->lock);
 		}
-	}
-	WRITE_ONCE(r->key, 0);
-	WRITE_ONCE(r->task, NULL);
-	fl_tab.free[fl_tab.nfree++] = idx;
+		cpu = cpumask_next(cpu, cpu_possible_mask);
+		if (cpu >= nr_cpu_ids)
+			cpu = cpumask_first(cpu_possible_mask);
+	} while (!r && cpu != this);
+	if (r)
+		this_cpu_inc(fl_used);
+	return r;
+}
+
+/* Push @r, out of the index and of every list, on this CPU's free list. */
+static void fl_rec_release(struct fl_rec *r)
+{
+	struct fl_free *f;
+	unsigned long flags;
+
+	local_irq_save(flags);
+	f = this_cpu_ptr(fl_tab.free);
+	raw_spin_lock(&f->lock);
+	r->next_free = f->head;
+	f->head = fl_rec_idx(r);
+	raw_spin_unlock(&f->lock);
+	this_cpu_dec(fl_used);
+	local_irq_restore(flags);
 }
 
 /*
- * Record @r leaves the table, or starts anew, without being folded into
- * another: keep its statistics in fl_gone for the global totals.  Under
- * fl_fold_lock, in fl_fold_seq's write section; nobody writes @r (its
- * thread is gone or is current).  A retry still pending is an abandoned
- * fault.
+ * A fold or removal section on this CPU: interrupts off (a task's free
+ * comes in a softirq), inside this CPU's fl_fold_pcpu.seq write section.
  */
-static void fl_gone_add(const struct fl_rec *r)
+static struct fl_fold_pcpu *fl_fold_begin(unsigned long *flags)
+{
+	struct fl_fold_pcpu *fp;
+
+	local_irq_save(*flags);
+	fp = this_cpu_ptr(fl_fold_pcpu);
+	raw_write_seqcount_begin(&fp->seq);
+	return fp;
+}
+
+static void fl_fold_end(struct fl_fold_pcpu *fp, unsigned long flags)
+{
+	raw_write_seqcount_end(&fp->seq);
+	local_irq_restore(flags);
+}
+
+/*
+ * Record @r leaves the table, without being folded into another: keep its
+ * statistics in this CPU's gone totals.  In a fold section; nobody writes
+ * @r (its thread is gone or is current).  A retry still pending is an
+ * abandoned fault.
+ */
+static void fl_gone_add(struct fl_fold_pcpu *fp, const struct fl_rec *r)
 {
 	u32 gen = READ_ONCE(fl_gen);
 
-	if (fl_gone_gen != gen) {
-		fl_gstats_init(&fl_gone);
-		fl_gone_gen = gen;
+	if (fp->gone_gen != gen) {
+		fl_gstats_init(&fp->gone);
+		fp->gone_gen = gen;
 	}
 	if (r->gen != gen)
 		return;
-	fl_gstats_add_tstats(&fl_gone, &r->st);
-	fl_gone.abandoned += r->retry_pending;
+	fl_gstats_add_tstats(&fp->gone, &r->st);
+	fp->gone.abandoned += r->retry_pending;
 }
 
 /*
- * (Re)initialise a record for @t.  Only ever called on a record nobody else
- * writes: a free one (under fl_tab.lock), or the current thread's own.
+ * (Re)initialise a free record for @t.  Nobody else writes it: it is on
+ * no free list and not yet in the index.
  */
 static void fl_rec_fill(struct fl_rec *r, u32 key, struct task_struct *t)
 {
 	const struct cred *cred = current_cred();
 
 	/*
-	 * raw_: no lockdep class for this section.  It runs under
-	 * fl_tab.lock for a free record, while a fold takes fl_tab.lock
-	 * inside a process record's section: one seqcount class for all
-	 * records makes that look circular to lockdep, but a seqcount writer
-	 * never waits (and is never nested in another record's section here).
+	 * raw_: no lockdep class for this section, which runs in the fault
+	 * path and under a bucket's lock; a seqcount writer never waits.
 	 */
 	raw_write_seqcount_begin(&r->seq);
 	r->tgid = t->tgid;
@@ -199,11 +269,115 @@ static void fl_rec_fill(struct fl_rec *r, u32 key, struct task_struct *t)
 	r->dcalls = 0;
 	r->dheld = false;
 	r->exiting = false;
+	r->dead = false;
+	r->removed = false;
+	r->linked = 0;
+	r->proc = FL_NO_REC;
+	INIT_HLIST_NULLS_HEAD(&r->threads, fl_rec_idx(r));
 	fl_tstats_init(&r->st);
 	fl_ttlb_init(&r->tlb);
 	WRITE_ONCE(r->key, key);
 	WRITE_ONCE(r->task, key & FL_KEY_PROC ? NULL : t);
 	raw_write_seqcount_end(&r->seq);
+}
+
+/*
+ * Take process record @p out of the index, into this CPU's gone totals,
+ * under its bucket's lock, in a fold section.  Its thread records stay
+ * linked to it, and fold into the gone totals when they leave.  Returns
+ * true when the caller must free it (no thread record left).
+ */
+static bool fl_proc_unindex(struct fl_fold_pcpu *fp, struct fl_rec *p)
+{
+	bool free;
+
+	raw_spin_lock(&p->lock);
+	raw_write_seqcount_begin(&p->seq);
+	fl_gone_add(fp, p);
+	hlist_nulls_del_init_rcu(&p->hnode);
+	WRITE_ONCE(p->key, 0);
+	p->removed = true;
+	free = !p->linked;
+	raw_write_seqcount_end(&p->seq);
+	raw_spin_unlock(&p->lock);
+	if (p->dead)
+		atomic_dec(&fl_dead);
+	return free;
+}
+
+/**
+ * fl_proc_remove() - a process record leaves the table
+ * @key: its key
+ * @start_time: its leader's start_time; 0: any leader but @keep's
+ * @keep: with @start_time 0, the one leader whose record stays
+ *
+ * In its bucket's lock, so that only one of those who race to remove
+ * the record does.
+ */
+static void fl_proc_remove(u32 key, u64 start_time, u64 keep)
+{
+	struct fl_bucket *b = fl_bucket_of(key);
+	struct hlist_nulls_node *n;
+	struct fl_fold_pcpu *fp;
+	struct fl_rec *p, *gone = NULL;
+	unsigned long flags;
+
+	fp = fl_fold_begin(&flags);
+	raw_spin_lock(&b->lock);
+	hlist_nulls_for_each_entry(p, n, &b->head, hnode) {
+		if (p->key != key ||
+		    (start_time ? p->start_time != start_time :
+				  p->start_time == keep))
+			continue;
+		if (fl_proc_unindex(fp, p))
+			gone = p;
+		break;
+	}
+	raw_spin_unlock(&b->lock);
+	fl_fold_end(fp, flags);
+	if (gone)
+		fl_rec_release(gone);
+}
+
+/*
+ * The current process's record, created if missing, with @r (filled in
+ * for the current thread) linked on its list.  Interrupts off.  Returns
+ * false when there is no free record for it.
+ */
+static bool fl_proc_link(struct fl_rec *r)
+{
+	struct task_struct *leader = current->group_leader;
+	u32 pkey = current->tgid | FL_KEY_PROC;
+	struct fl_bucket *b = fl_bucket_of(pkey);
+	struct fl_rec *p;
+
+	/* A reused tgid whose earlier leader was not freed yet: drop it. */
+	p = fl_lookup(pkey);
+	if (unlikely(p && READ_ONCE(p->start_time) != leader->start_time))
+		fl_proc_remove(pkey, 0, leader->start_time);
+
+	raw_spin_lock(&b->lock);
+	p = fl_chain_find(b, pkey, leader->start_time);
+	if (!p) {
+		p = fl_rec_alloc();
+		if (!p) {
+			raw_spin_unlock(&b->lock);
+			return false;
+		}
+		fl_rec_fill(p, pkey, leader);
+		hlist_nulls_add_head_rcu(&p->hnode, &b->head);
+	}
+	/*
+	 * No write section: a reader's walk that misses a thread linked
+	 * meanwhile read the process before the thread had a fault.
+	 */
+	raw_spin_lock(&p->lock);
+	r->proc = fl_rec_idx(p);
+	p->linked++;
+	hlist_nulls_add_head_rcu(&r->tnode, &p->threads);
+	raw_spin_unlock(&p->lock);
+	raw_spin_unlock(&b->lock);
+	return true;
 }
 
 /*
@@ -214,41 +388,27 @@ static void fl_rec_fill(struct fl_rec *r, u32 key, struct task_struct *t)
  */
 static struct fl_rec *fl_task_create(void)
 {
-	struct task_struct *leader = current->group_leader;
-	u32 pkey = current->tgid | FL_KEY_PROC;
-	struct fl_rec *r = NULL, *p;
-	unsigned long irqflags;
+	struct fl_bucket *b = fl_bucket_of(current->pid);
+	unsigned long flags;
+	struct fl_rec *r;
 
-	if (!READ_ONCE(fl_tab.nfree))
-		return NULL;
-
-	raw_spin_lock_irqsave(&fl_fold_lock, irqflags);
-	raw_write_seqcount_begin(&fl_fold_seq);
-	raw_spin_lock(&fl_tab.lock);
-	p = fl_lookup(pkey);
-	if (p && p->start_time != leader->start_time) {
-		/*
-		 * A reused tgid whose earlier leader was not freed yet: every
-		 * thread of that process is gone, nobody writes its record.
-		 */
-		fl_gone_add(p);
-		fl_index_remove(p);
-		p = NULL;
+	local_irq_save(flags);
+	r = fl_rec_alloc();
+	if (r) {
+		fl_rec_fill(r, current->pid, current);
+		if (fl_proc_link(r)) {
+			raw_spin_lock(&b->lock);
+			hlist_nulls_add_head_rcu(&r->hnode, &b->head);
+			raw_spin_unlock(&b->lock);
+		} else {
+			WRITE_ONCE(r->key, 0);
+			WRITE_ONCE(r->task, NULL);
+			local_irq_restore(flags);
+			fl_rec_release(r);
+			return NULL;
+		}
 	}
-	if (fl_tab.nfree < (p ? 1 : 2))
-		goto out;
-	if (!p) {
-		p = &fl_tab.recs[fl_tab.free[--fl_tab.nfree]];
-		fl_rec_fill(p, pkey, leader);
-		fl_index_insert(pkey, p - fl_tab.recs);
-	}
-	r = &fl_tab.recs[fl_tab.free[--fl_tab.nfree]];
-	fl_rec_fill(r, current->pid, current);
-	fl_index_insert(current->pid, r - fl_tab.recs);
-out:
-	raw_spin_unlock(&fl_tab.lock);
-	raw_write_seqcount_end(&fl_fold_seq);
-	raw_spin_unlock_irqrestore(&fl_fold_lock, irqflags);
+	local_irq_restore(flags);
 	return r;
 }
 
@@ -262,6 +422,9 @@ void fl_pcpu_zero(struct fl_pcpu *pc, u32 gen)
 	raw_write_seqcount_end(&pc->seq);
 }
 
+static void fl_task_remove(u32 key, u64 start_time, bool fold,
+			   struct task_struct *p, const struct cred *cred);
+
 /**
  * fl_task_lookup_current() - fl_task_current()'s slow path
  *
@@ -273,21 +436,19 @@ void fl_pcpu_zero(struct fl_pcpu *pc, u32 gen)
  */
 struct fl_rec *fl_task_lookup_current(void)
 {
-	unsigned long irqflags;
 	struct fl_rec *r;
 
 	if (unlikely(!current->pid))
 		return NULL;
 	r = fl_lookup(current->pid);
-	if (unlikely(r && (r->task != current ||
-			   r->start_time != current->start_time))) {
-		/* Left over from a thread whose exit we missed: start anew. */
-		raw_spin_lock_irqsave(&fl_fold_lock, irqflags);
-		raw_write_seqcount_begin(&fl_fold_seq);
-		fl_gone_add(r);
-		fl_rec_fill(r, current->pid, current);
-		raw_write_seqcount_end(&fl_fold_seq);
-		raw_spin_unlock_irqrestore(&fl_fold_lock, irqflags);
+	if (unlikely(r && READ_ONCE(r->task) != current)) {
+		/*
+		 * Left over from a thread of this pid that is gone (its free
+		 * not seen yet, or held off): it leaves, as at its free.
+		 */
+		fl_task_remove(current->pid, READ_ONCE(r->start_time),
+			       READ_ONCE(r->exiting), NULL, NULL);
+		r = NULL;
 	}
 	if (unlikely(!r)) {
 		r = fl_task_create();
@@ -323,70 +484,105 @@ struct fl_rec *fl_task_find_current(void)
 	return r && r->start_time == current->start_time ? r : NULL;
 }
 
-/*
- * Add record @r of thread @p into its process's record @proc and free it,
- * under fl_fold_lock in fl_fold_seq's write section.  @cred: the thread's
- * credentials, which the process record takes, or NULL (not current).
+/**
+ * fl_task_remove() - a thread record leaves the table
+ * @key: its key (the thread's pid when the record was made)
+ * @start_time: the thread's start_time, to tell it from a later thread's
+ * @fold: fold it into its process's record (else into the gone totals)
+ * @p: the thread, or NULL when it is gone
+ * @cred: the thread's credentials, which the process record takes, or NULL
+ *
+ * Under the record's bucket lock, so that only one of those who race to
+ * remove it does, in a fold section: readers of the process and global
+ * readers see the thread either in the table or folded.  The process
+ * record is freed with it when it was removed and this was its last
+ * thread.
  */
-static void fl_fold_into(struct fl_rec *proc, struct fl_rec *r,
-			 struct task_struct *p, const struct cred *cred)
+static void fl_task_remove(u32 key, u64 start_time, bool fold,
+			   struct task_struct *p, const struct cred *cred)
 {
+	struct fl_bucket *b = fl_bucket_of(key);
+	struct fl_rec *r, *proc, *free_proc = NULL;
+	struct fl_fold_pcpu *fp;
+	unsigned long flags;
 	u32 gen;
 
+	fp = fl_fold_begin(&flags);
+	raw_spin_lock(&b->lock);
+	r = fl_chain_find(b, key, start_time);
+	if (!r) {
+		raw_spin_unlock(&b->lock);
+		fl_fold_end(fp, flags);
+		return;
+	}
+	proc = &fl_tab.recs[r->proc];
 	raw_spin_lock(&proc->lock);
 	raw_write_seqcount_begin(&proc->seq);
 	gen = READ_ONCE(fl_gen);
-	if (proc->gen != gen) {
-		fl_tstats_init(&proc->st);
-		fl_ttlb_init(&proc->tlb);
-		proc->gen = gen;
+	if (!fold || proc->removed) {
+		fl_gone_add(fp, r);
+	} else {
+		if (proc->gen != gen) {
+			fl_tstats_init(&proc->st);
+			fl_ttlb_init(&proc->tlb);
+			proc->gen = gen;
+		}
+		if (r->gen == gen) {
+			fl_tstats_add(&proc->st, &r->st);
+			fl_ttlb_add(&proc->tlb, &r->tlb);
+			/* a retry still pending is an abandoned fault */
+			proc->st.abandoned += r->retry_pending;
+		}
+		if (cred) {
+			proc->uid = cred->uid;
+			proc->euid = cred->euid;
+		}
+		if (p && p->pid == p->tgid)
+			memcpy(proc->comm, p->comm, sizeof(proc->comm) - 1);
 	}
-	if (r->gen == gen) {
-		fl_tstats_add(&proc->st, &r->st);
-		fl_ttlb_add(&proc->tlb, &r->tlb);
-		/* a retry still pending is an abandoned fault */
-		proc->st.abandoned += r->retry_pending;
-	}
-	if (cred) {
-		proc->uid = cred->uid;
-		proc->euid = cred->euid;
-	}
-	if (p->pid == p->tgid)
-		memcpy(proc->comm, p->comm, sizeof(proc->comm) - 1);
-	raw_spin_lock(&fl_tab.lock);
-	fl_index_remove(r);
-	raw_spin_unlock(&fl_tab.lock);
+	hlist_nulls_del_rcu(&r->tnode);
+	if (!--proc->linked && proc->removed)
+		free_proc = proc;
 	raw_write_seqcount_end(&proc->seq);
 	raw_spin_unlock(&proc->lock);
-}
-
-/* Under fl_fold_lock, in fl_fold_seq's write section: @r into fl_gone. */
-static void fl_gone_remove(struct fl_rec *r)
-{
-	fl_gone_add(r);
-	raw_spin_lock(&fl_tab.lock);
-	fl_index_remove(r);
-	raw_spin_unlock(&fl_tab.lock);
+	hlist_nulls_del_rcu(&r->hnode);
+	WRITE_ONCE(r->key, 0);
+	WRITE_ONCE(r->task, NULL);
+	if (r->dead)
+		atomic_dec(&fl_dead);
+	raw_spin_unlock(&b->lock);
+	fl_fold_end(fp, flags);
+	fl_rec_release(r);
+	if (free_proc)
+		fl_rec_release(free_proc);
 }
 
 /*
- * Fold record @r of thread @p (current) into its process's record and free
- * it.  Readers of the process see the thread either live or folded.
+ * Folds are held off: leave record @key of @start_time in place, marked
+ * exiting (a thread record), and dead if its task is gone.  Under its
+ * bucket's lock, so that it is still the record we mean.
  */
-static void fl_task_fold(struct task_struct *p, struct fl_rec *r)
+static void fl_rec_defer(u32 key, u64 start_time, bool dead)
 {
-	struct fl_rec *proc = fl_lookup(p->tgid | FL_KEY_PROC);
-	unsigned long irqflags;
+	struct fl_bucket *b = fl_bucket_of(key);
+	unsigned long flags;
+	struct fl_rec *r;
 
-	raw_spin_lock_irqsave(&fl_fold_lock, irqflags);
-	raw_write_seqcount_begin(&fl_fold_seq);
-	if (proc)
-		fl_fold_into(proc, r, p, current_cred());
-	else
-		/* Only if the process record was taken by a reused tgid. */
-		fl_gone_remove(r);
-	raw_write_seqcount_end(&fl_fold_seq);
-	raw_spin_unlock_irqrestore(&fl_fold_lock, irqflags);
+	raw_spin_lock_irqsave(&b->lock, flags);
+	r = fl_chain_find(b, key, start_time);
+	if (r && !(key & FL_KEY_PROC)) {
+		raw_write_seqcount_begin(&r->seq);
+		r->exiting = true;
+		raw_write_seqcount_end(&r->seq);
+	}
+	if (r && dead) {
+		WRITE_ONCE(r->task, NULL);
+		if (!r->dead) {
+			WRITE_ONCE(r->dead, true);
+			atomic_inc(&fl_dead);
+		}
+	}
+	raw_spin_unlock_irqrestore(&b->lock, flags);
 }
 
 /**
@@ -400,7 +596,8 @@ static void fl_task_fold(struct task_struct *p, struct fl_rec *r)
  * on user memory (clear_child_tid, the robust futex list) and whose
  * unmapping flushes TLBs: the record is only marked exiting, so that those
  * still count in it, and its process no longer counts it as a live thread;
- * sched_process_free folds it (fl_task_free()).
+ * sched_process_free folds it (fl_task_free()).  So it is too while a
+ * reader holds folds off.
  */
 void fl_task_exit(struct task_struct *p)
 {
@@ -408,13 +605,11 @@ void fl_task_exit(struct task_struct *p)
 
 	if (!r || r->start_time != p->start_time)
 		return;
-	if (FL_EXIT_BEFORE_EXIT_MM) {
-		raw_write_seqcount_begin(&r->seq);
-		r->exiting = true;
-		raw_write_seqcount_end(&r->seq);
+	if (FL_EXIT_BEFORE_EXIT_MM || atomic_read(&fl_fold_hold)) {
+		fl_rec_defer(p->pid, p->start_time, false);
 		return;
 	}
-	fl_task_fold(p, r);
+	fl_task_remove(p->pid, p->start_time, true, p, current_cred());
 }
 
 /**
@@ -434,8 +629,13 @@ void fl_task_exec(struct task_struct *p, pid_t old_pid)
 		return;
 	/* de_thread() gave us the leader's start_time: match the tgid. */
 	r = fl_lookup(old_pid);
-	if (r && r->tgid == p->tgid)
-		fl_task_fold(p, r);
+	if (!r || r->tgid != p->tgid)
+		return;
+	if (atomic_read(&fl_fold_hold))
+		fl_rec_defer(old_pid, READ_ONCE(r->start_time), true);
+	else
+		fl_task_remove(old_pid, READ_ONCE(r->start_time), true, p,
+			       current_cred());
 }
 
 /**
@@ -446,39 +646,111 @@ void fl_task_exec(struct task_struct *p, pid_t old_pid)
  * thread's record still there is one marked exiting (folded into its
  * process's record now), or one whose exit was not seen (into the global
  * totals only).  When the group leader goes, the process was reaped: drop
- * its record.
+ * its record.  While a reader holds folds off, both stay, marked dead,
+ * and the reader folds them when it is done.
  */
 void fl_task_free(struct task_struct *p)
 {
-	struct fl_rec *r, *proc;
-	unsigned long irqflags;
+	bool hold = atomic_read(&fl_fold_hold);
+	struct fl_rec *r;
 
-	raw_spin_lock_irqsave(&fl_fold_lock, irqflags);
-	raw_write_seqcount_begin(&fl_fold_seq);
 	r = fl_lookup(p->pid);
 	if (r && r->start_time == p->start_time) {
-		proc = r->exiting ? fl_lookup(p->tgid | FL_KEY_PROC) : NULL;
-		if (proc)
-			fl_fold_into(proc, r, p, NULL);
+		if (hold && r->exiting)
+			fl_rec_defer(p->pid, p->start_time, true);
 		else
-			fl_gone_remove(r);
+			fl_task_remove(p->pid, p->start_time, r->exiting,
+				       NULL, NULL);
 	}
-	raw_spin_lock(&fl_tab.lock);
-	if (p->pid == p->tgid) {
-		r = fl_lookup(p->tgid | FL_KEY_PROC);
-		if (r && r->start_time == p->start_time) {
-			fl_gone_add(r);
-			fl_index_remove(r);
+	if (p->pid != p->tgid)
+		return;
+	r = fl_lookup(p->tgid | FL_KEY_PROC);
+	if (!r || r->start_time != p->start_time)
+		return;
+	if (hold)
+		fl_rec_defer(p->tgid | FL_KEY_PROC, p->start_time, true);
+	else
+		fl_proc_remove(p->tgid | FL_KEY_PROC, p->start_time, 0);
+}
+
+/*
+ * Fold the records left in place while folds were held off, a batch at a
+ * time (process context).
+ */
+static void fl_fold_dead(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < fl_max_tasks && atomic_read(&fl_dead); i++) {
+		struct fl_rec *r = &fl_tab.recs[i];
+		u32 key = READ_ONCE(r->key);
+
+		if (key && READ_ONCE(r->dead)) {
+			if (key & FL_KEY_PROC)
+				fl_proc_remove(key, READ_ONCE(r->start_time), 0);
+			else
+				fl_task_remove(key, READ_ONCE(r->start_time),
+					       READ_ONCE(r->exiting), NULL,
+					       NULL);
 		}
+		if (!(i % 256))
+			cond_resched();
 	}
-	raw_spin_unlock(&fl_tab.lock);
-	raw_write_seqcount_end(&fl_fold_seq);
-	raw_spin_unlock_irqrestore(&fl_fold_lock, irqflags);
+}
+
+/* A reader that retried twice: hold folds off, until fl_fold_release(). */
+static void fl_fold_hold_off(void)
+{
+	atomic_inc(&fl_fold_hold);
+	/* folds that start from now on see it */
+	smp_mb__after_atomic();
+}
+
+static void fl_fold_release(void)
+{
+	if (atomic_dec_and_test(&fl_fold_hold))
+		fl_fold_dead();
+}
+
+/*
+ * The sum of every CPU's fold sequence, and whether one of them is in a
+ * fold section.  A reader that takes it before and after a pass, equal
+ * and with none in a section, saw no fold: the sequences only grow.
+ */
+static unsigned long fl_fold_seq_sum(bool *busy)
+{
+	unsigned long sum = 0;
+	int cpu;
+
+	*busy = false;
+	for_each_possible_cpu(cpu) {
+		unsigned int s;
+
+		s = raw_read_seqcount(&per_cpu_ptr(fl_fold_pcpu, cpu)->seq);
+		*busy |= s & 1;
+		sum += s;
+	}
+	/* raw_read_seqcount() orders the pass after these reads */
+	return sum;
+}
+
+static bool fl_fold_seq_same(unsigned long sum)
+{
+	bool busy;
+
+	/* the pass's reads before these: pairs with the writers' smp_wmb() */
+	smp_rmb();
+	return fl_fold_seq_sum(&busy) == sum;
 }
 
 unsigned int fl_tasks_used(void)
 {
-	return fl_max_tasks - READ_ONCE(fl_tab.nfree);
+	long n = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		n += per_cpu(fl_used, cpu);
+	return clamp_t(long, n, 0, fl_max_tasks);
 }
 
 /* Direct-traced calls in flight in threads with a record (direct.c). */
@@ -577,44 +849,59 @@ static bool fl_rec_snapshot(struct fl_rec *r, struct fl_rec *snap)
 static void fl_global_pass(struct faultlat_stats *st, u64 *fallbacks,
 			   struct fl_rec *tmp)
 {
+	u32 gen = READ_ONCE(fl_gen);
 	unsigned int i;
+	int cpu;
 
 	fl_stats_init(st);
 	*fallbacks = 0;
 	for (i = 0; i < fl_max_tasks; i++) {
 		struct fl_rec *r = &fl_tab.recs[i];
 
+		if (!(i % 256))
+			cond_resched();
 		if (!READ_ONCE(r->key) || !fl_rec_snapshot(r, tmp))
 			continue;
 		fl_stats_add_tstats(st, &tmp->st);
 		*fallbacks += tmp->st.fallbacks;
 	}
-	if (fl_gone_gen == READ_ONCE(fl_gen)) {
-		fl_stats_add_gstats(st, &fl_gone);
-		*fallbacks += fl_gone.fallbacks;
+	for_each_possible_cpu(cpu) {
+		struct fl_fold_pcpu *fp = per_cpu_ptr(fl_fold_pcpu, cpu);
+
+		if (READ_ONCE(fp->gone_gen) != gen)
+			continue;
+		fl_stats_add_gstats(st, &fp->gone);
+		*fallbacks += fp->gone.fallbacks;
 	}
 }
 
 /*
- * The faults of every task that had a record: the records and fl_gone,
- * consistent against folds and removals by fl_fold_seq.
+ * The faults of every task that had a record: the records and the gone
+ * totals, in a pass that no fold overlapped (see the top of this file).
+ * Preemptible; after two passes spoilt by folds, folds are held off
+ * until the pass is done, and the next one that starts when no fold is
+ * under way is the last.
  */
 static void fl_global_records(struct faultlat_stats *st, u64 *fallbacks,
 			      struct fl_rec *tmp)
 {
-	unsigned long irqflags;
-	unsigned int seq, tries;
+	unsigned int tries = 0;
+	unsigned long sum;
+	bool busy;
 
-	for (tries = 0; tries < 4; tries++) {
-		seq = raw_read_seqcount_begin(&fl_fold_seq);
-		fl_global_pass(st, fallbacks, tmp);
-		if (!read_seqcount_retry(&fl_fold_seq, seq))
-			return;
+	for (;;) {
+		sum = fl_fold_seq_sum(&busy);
+		if (!busy) {
+			fl_global_pass(st, fallbacks, tmp);
+			if (fl_fold_seq_same(sum))
+				break;
+		}
+		if (++tries == 2)
+			fl_fold_hold_off();
+		cond_resched();
 	}
-	/* Threads keep exiting: hold their folds off for one pass. */
-	raw_spin_lock_irqsave(&fl_fold_lock, irqflags);
-	fl_global_pass(st, fallbacks, tmp);
-	raw_spin_unlock_irqrestore(&fl_fold_lock, irqflags);
+	if (tries >= 2)
+		fl_fold_release();
 }
 
 /**
@@ -688,12 +975,18 @@ static void fl_view_thread(struct fl_view *v, const struct fl_rec *snap)
 	v->exited = false;
 }
 
-/* One pass over a process: its record plus its live threads. */
-static void fl_view_process_pass(struct fl_rec *proc, struct fl_rec *tmp,
+/*
+ * One pass over a process: its record plus its threads' (its live
+ * threads, and those past their exit tracepoint whose records were not
+ * folded yet).  False when the walk of its thread list was led onto
+ * another's by a record that moved meanwhile.
+ */
+static bool fl_view_process_pass(struct fl_rec *proc, struct fl_rec *tmp,
 				 struct fl_view *v)
 {
-	u32 tgid = proc->tgid;
-	unsigned int i;
+	u32 tgid = proc->tgid, idx = fl_rec_idx(proc);
+	struct hlist_nulls_node *n;
+	struct fl_rec *r;
 
 	fl_stats_init(&v->st);
 	v->fallbacks = 0;
@@ -705,8 +998,7 @@ static void fl_view_process_pass(struct fl_rec *proc, struct fl_rec *tmp,
 		v->fallbacks += tmp->st.fallbacks;
 		fl_tlb_stats_add_ttlb(&v->tlb, &tmp->tlb);
 	}
-	for (i = 0; i < fl_max_tasks; i++) {
-		struct fl_rec *r = &fl_tab.recs[i];
+	hlist_nulls_for_each_entry_rcu(r, n, &proc->threads, tnode) {
 		u32 key = READ_ONCE(r->key);
 
 		if (!key || (key & FL_KEY_PROC) || READ_ONCE(r->tgid) != tgid)
@@ -719,31 +1011,33 @@ static void fl_view_process_pass(struct fl_rec *proc, struct fl_rec *tmp,
 		/* a thread past its exit tracepoint counts, but is not live */
 		v->nr_threads += !tmp->exiting;
 	}
+	return get_nulls_value(n) == idx;
 }
 
 /*
- * A process's view: its record (exited threads) plus its live threads,
- * consistent against folds by the process record's seqcount.  @tmp is
- * scratch space.
+ * A process's view: its record (exited threads) plus its threads',
+ * consistent against folds by the process record's seqcount (a fold
+ * unlinks the thread in the same write section as it adds it).
+ * Preemptible, without a lock: O(its threads) a pass.  After two spoilt
+ * passes, folds are held off until it is done.  @tmp is scratch space.
  */
 static void fl_view_process(struct fl_rec *proc, struct fl_rec *tmp,
 			    struct fl_view *v)
 {
-	unsigned long irqflags;
 	unsigned int seq, tries;
-	bool done = false;
+	bool done;
 
-	for (tries = 0; tries < 4 && !done; tries++) {
-		seq = read_seqcount_begin(&proc->seq);
-		fl_view_process_pass(proc, tmp, v);
-		done = !read_seqcount_retry(&proc->seq, seq);
+	for (tries = 0; ; tries++) {
+		seq = raw_read_seqcount_begin(&proc->seq);
+		done = fl_view_process_pass(proc, tmp, v);
+		if (done && !read_seqcount_retry(&proc->seq, seq))
+			break;
+		if (tries == 1)
+			fl_fold_hold_off();
+		cond_resched();
 	}
-	if (!done) {
-		/* Threads keep exiting: hold their folds off for one pass. */
-		raw_spin_lock_irqsave(&proc->lock, irqflags);
-		fl_view_process_pass(proc, tmp, v);
-		raw_spin_unlock_irqrestore(&proc->lock, irqflags);
-	}
+	if (tries >= 2)
+		fl_fold_release();
 	v->exited = !v->nr_threads;
 	fl_stats_finish(&v->st);
 	fl_tlb_stats_finish(&v->tlb);
@@ -852,40 +1146,64 @@ int fl_view_each(bool processes_only, bool privileged, struct fl_view *v,
 int fl_tasks_init(void)
 {
 	size_t recs = array_size(fl_max_tasks, sizeof(*fl_tab.recs));
-	unsigned int i;
+	unsigned int i, nb;
+	int cpu;
 
 	if (recs > (totalram_pages() << PAGE_SHIFT) / 2) {
 		pr_err("max_tasks=%u needs %zu MiB, over half the memory\n",
 		       fl_max_tasks, recs >> 20);
 		return -ENOMEM;
 	}
-	raw_spin_lock_init(&fl_tab.lock);
-	fl_tab.bits = ilog2(roundup_pow_of_two(2 * fl_max_tasks));
+	fl_tab.bits = ilog2(roundup_pow_of_two(fl_max_tasks));
+	nb = 1U << fl_tab.bits;
 	fl_tab.recs = __vmalloc(recs, GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN);
-	fl_tab.free = kvcalloc(fl_max_tasks, sizeof(u32),
-			       GFP_KERNEL | __GFP_NOWARN);
-	fl_tab.index = kvcalloc(1U << fl_tab.bits, sizeof(u64),
-				GFP_KERNEL | __GFP_NOWARN);
+	fl_tab.buckets = kvcalloc(nb, sizeof(*fl_tab.buckets),
+				  GFP_KERNEL | __GFP_NOWARN);
+	fl_tab.free = alloc_percpu(struct fl_free);
+	fl_fold_pcpu = alloc_percpu(struct fl_fold_pcpu);
 	fl_pcpu = alloc_percpu(struct fl_pcpu);
-	if (!fl_tab.recs || !fl_tab.free || !fl_tab.index || !fl_pcpu) {
+	if (!fl_tab.recs || !fl_tab.buckets || !fl_tab.free || !fl_fold_pcpu ||
+	    !fl_pcpu) {
 		fl_tasks_exit();
 		return -ENOMEM;
 	}
+	for (i = 0; i < nb; i++) {
+		raw_spin_lock_init(&fl_tab.buckets[i].lock);
+		INIT_HLIST_NULLS_HEAD(&fl_tab.buckets[i].head, i);
+	}
+	for_each_possible_cpu(cpu) {
+		struct fl_free *f = per_cpu_ptr(fl_tab.free, cpu);
+
+		raw_spin_lock_init(&f->lock);
+		f->head = FL_NO_REC;
+	}
+	/* the records dealt out to the CPUs' free lists in turn */
+	cpu = cpumask_first(cpu_possible_mask);
 	for (i = 0; i < fl_max_tasks; i++) {
 		struct fl_rec *r = &fl_tab.recs[i];
+		struct fl_free *f = per_cpu_ptr(fl_tab.free, cpu);
 
 		seqcount_init(&r->seq);
 		raw_spin_lock_init(&r->lock);
-		fl_tab.free[i] = fl_max_tasks - 1 - i;
+		r->next_free = f->head;
+		f->head = i;
+		cpu = cpumask_next(cpu, cpu_possible_mask);
+		if (cpu >= nr_cpu_ids)
+			cpu = cpumask_first(cpu_possible_mask);
 	}
-	fl_tab.nfree = fl_max_tasks;
-	for_each_possible_cpu(i)
-		per_cpu(fl_last_rec, i) = &fl_no_rec;
-	fl_gstats_init(&fl_gone);
-	fl_gone_gen = READ_ONCE(fl_gen);
-	for_each_possible_cpu(i) {
-		struct fl_pcpu *pc = per_cpu_ptr(fl_pcpu, i);
+	for_each_possible_cpu(cpu)
+		per_cpu(fl_used, cpu) = 0;
+	atomic_set(&fl_fold_hold, 0);
+	atomic_set(&fl_dead, 0);
+	for_each_possible_cpu(cpu)
+		per_cpu(fl_last_rec, cpu) = &fl_no_rec;
+	for_each_possible_cpu(cpu) {
+		struct fl_fold_pcpu *fp = per_cpu_ptr(fl_fold_pcpu, cpu);
+		struct fl_pcpu *pc = per_cpu_ptr(fl_pcpu, cpu);
 
+		seqcount_init(&fp->seq);
+		fl_gstats_init(&fp->gone);
+		fp->gone_gen = READ_ONCE(fl_gen);
 		seqcount_init(&pc->seq);
 		fl_gstats_init(&pc->st);
 	}
@@ -896,11 +1214,13 @@ void fl_tasks_exit(void)
 {
 	free_percpu(fl_pcpu);
 	fl_pcpu = NULL;
-	kvfree(fl_tab.index);
-	kvfree(fl_tab.free);
-	vfree(fl_tab.recs);
-	fl_tab.index = NULL;
+	free_percpu(fl_fold_pcpu);
+	fl_fold_pcpu = NULL;
+	free_percpu(fl_tab.free);
 	fl_tab.free = NULL;
+	kvfree(fl_tab.buckets);
+	fl_tab.buckets = NULL;
+	vfree(fl_tab.recs);
 	fl_tab.recs = NULL;
 }
 
@@ -908,6 +1228,8 @@ void fl_tasks_exit(void)
 size_t fl_tasks_bytes(void)
 {
 	return array_size(fl_max_tasks, sizeof(struct fl_rec)) +
-	       fl_max_tasks * sizeof(u32) + (sizeof(u64) << fl_tab.bits) +
-	       num_possible_cpus() * sizeof(struct fl_pcpu);
+	       (sizeof(struct fl_bucket) << fl_tab.bits) +
+	       num_possible_cpus() * (sizeof(struct fl_pcpu) +
+				      sizeof(struct fl_fold_pcpu) +
+				      sizeof(struct fl_free));
 }
