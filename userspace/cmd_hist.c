@@ -606,14 +606,7 @@ static int print_interval_json(const struct hist_req *q,
 		json_object_object_add(o, "tlb", fl_json_tlb_stats(&v->td));
 		return fl_json_print(stdout, o);
 	}
-	json_object_object_add(o, "nmissed", fl_json_u64(cur->info.nmissed));
-	json_object_object_add(o, "dropped", fl_json_u64(cur->info.dropped));
-	json_object_object_add(o, "nmissed_delta",
-			       fl_json_u64(fl_counter_delta(prev->info.nmissed,
-							    cur->info.nmissed)));
-	json_object_object_add(o, "dropped_delta",
-			       fl_json_u64(fl_counter_delta(prev->info.dropped,
-							    cur->info.dropped)));
+	fl_json_add_losses(o, &prev->info, &cur->info);
 	json_object_object_add(o, "stats",
 			       fl_json_stats(&v->d, v->fallbacks, q->classes));
 	return fl_json_print(stdout, o);

@@ -215,14 +215,7 @@ static int print_json(FILE *f, char **args, const struct run_result *r)
 	json_object_object_add(ru, "majflt",
 			       json_object_new_int64(r->ru.ru_majflt));
 	json_object_object_add(o, "getrusage", ru);
-	json_object_object_add(o, "nmissed", fl_json_u64(r->after.nmissed));
-	json_object_object_add(o, "dropped", fl_json_u64(r->after.dropped));
-	json_object_object_add(o, "nmissed_delta",
-			       fl_json_u64(fl_counter_delta(r->before.nmissed,
-							    r->after.nmissed)));
-	json_object_object_add(o, "dropped_delta",
-			       fl_json_u64(fl_counter_delta(r->before.dropped,
-							    r->after.dropped)));
+	fl_json_add_losses(o, &r->before, &r->after);
 	json_object_object_add(o, "stats", r->task_err ? NULL :
 			       fl_json_stats(&r->task.stats,
 					     r->task.fallbacks, FL_CLASS_ALL));

@@ -5,12 +5,27 @@
 #include "cmd.h"
 #include "dev.h"
 #include "hist.h"
+#include "interval.h"
 #include "util.h"
 #include "json.h"
 
 struct json_object *fl_json_u64(__u64 v)
 {
 	return json_object_new_uint64(v);
+}
+
+void fl_json_add_losses(struct json_object *o,
+			const struct faultlat_info *before,
+			const struct faultlat_info *after)
+{
+	json_object_object_add(o, "nmissed", fl_json_u64(after->nmissed));
+	json_object_object_add(o, "dropped", fl_json_u64(after->dropped));
+	json_object_object_add(o, "nmissed_delta",
+			       fl_json_u64(fl_counter_delta(before->nmissed,
+							    after->nmissed)));
+	json_object_object_add(o, "dropped_delta",
+			       fl_json_u64(fl_counter_delta(before->dropped,
+							    after->dropped)));
 }
 
 struct json_object *fl_json_comm(const __u64 comm[2])

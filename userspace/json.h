@@ -29,6 +29,13 @@ struct json_object *fl_json_tlb_stats(const struct faultlat_tlb_stats *s);
  */
 struct json_object *fl_json_tlb_ipi(const struct faultlat_info *info);
 struct json_object *fl_json_u64(__u64 v);
+/*
+ * Add "nmissed", "dropped" (@after's) and "nmissed_delta",
+ * "dropped_delta" (since @before) to @o.
+ */
+void fl_json_add_losses(struct json_object *o,
+			const struct faultlat_info *before,
+			const struct faultlat_info *after);
 /* A NUL-padded comm as a JSON string. */
 struct json_object *fl_json_comm(const __u64 comm[2]);
 /*
