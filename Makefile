@@ -130,7 +130,7 @@ uninstall:
 # dkms add, build and install for KRELEASE
 DKMS_FILES := Kbuild dkms.conf uapi/linux/faultlat.h module/Kbuild \
 	$(filter-out %.mod.c,$(wildcard module/*.c)) $(wildcard module/*.h) \
-	$(wildcard module/*.S)
+	$(wildcard module/*.S) $(wildcard module/*.inc)
 
 dkms-src:
 	rm -rf $(DESTDIR)$(DKMS_SRC)

@@ -109,7 +109,7 @@ build_for() {
 	# compat.h beside it for the direct floor's trampolines (the build
 	# root sees the build's directory only)
 	mkdir -p "$dir/build/floor"
-	cp bench/floor/Kbuild bench/floor/*.[chS] module/compat.h \
+	cp bench/floor/Kbuild bench/floor/*.[chS] module/compat.h module/tramp.inc \
 		"$dir/build/floor/"
 	kbuild floor -- || return 1
 	env+=("FL_BENCH_FLOOR=$dir/build/floor/faultlat_floor.ko")

@@ -45,23 +45,8 @@
  * Only functions of at most six register arguments (no stack arguments)
  * may be traced this way; direct.c checks that from their prototypes.
  */
-#include <linux/cfi_types.h>
-#include <linux/linkage.h>
-#include <asm/nospec-branch.h>
-#include <asm/unwind_hints.h>
-
 #include "compat.h"
-
-.macro FL_TRAMP name:req, half:req
-SYM_TYPED_FUNC_START(\name)
-	CALL_DEPTH_ACCOUNT
-	call	\half
-	/* the body's return address: it has run */
-	addq	$8, %rsp
-	UNWIND_HINT_FUNC
-	RET
-SYM_FUNC_END(\name)
-.endm
+#include "tramp.inc"
 
 FL_TRAMP fl_tramp_fault, fl_dcall_fault
 FL_TRAMP fl_tramp_tlb_range, fl_dcall_range
