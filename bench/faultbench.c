@@ -329,6 +329,19 @@ static int cmd_file(const char *path)
 	return r.majflt < (long)pages;
 }
 
+/* A loop's line: ITERS iterations from T0 to T1, the thread's faults */
+static void print_loop(const char *what, unsigned long iters, __u64 t0,
+		       __u64 t1, long minflt, long majflt)
+{
+	struct result r = {
+		.pages = iters, .start_ns = t0, .end_ns = t1,
+		.minflt = minflt, .majflt = majflt,
+	};
+
+	print_result(what, &r);
+	putchar('\n');
+}
+
 /* A store the compiler must emit: the asm may read the page. */
 static void write_page(char *p)
 {
@@ -341,7 +354,6 @@ static int cmd_flush(const char *what, unsigned long iters)
 {
 	long min0, maj0, min1, maj1;
 	bool prot = !strcmp(what, "mprotect");
-	struct result r;
 	char *p = NULL;
 	unsigned long i;
 	__u64 t0, t1;
@@ -377,13 +389,7 @@ static int cmd_flush(const char *what, unsigned long iters)
 	thread_faults(&min1, &maj1);
 	if (prot)
 		munmap(p, PAGE);
-	r.pages = iters;
-	r.start_ns = t0;
-	r.end_ns = t1;
-	r.minflt = min1 - min0;
-	r.majflt = maj1 - maj0;
-	print_result(what, &r);
-	putchar('\n');
+	print_loop(what, iters, t0, t1, min1 - min0, maj1 - maj0);
 	return 0;
 }
 
@@ -406,7 +412,6 @@ static int cmd_switch(unsigned long iters)
 {
 	unsigned long i, all = iters + 1;
 	long min0, maj0, min1, maj1;
-	struct result r;
 	pthread_t th;
 	__u64 t0, t1;
 	char c = 0;
@@ -428,13 +433,7 @@ static int cmd_switch(unsigned long iters)
 	t1 = now_ns();
 	thread_faults(&min1, &maj1);
 	pthread_join(th, NULL);
-	r.pages = iters;
-	r.start_ns = t0;
-	r.end_ns = t1;
-	r.minflt = min1 - min0;
-	r.majflt = maj1 - maj0;
-	print_result("switch", &r);
-	putchar('\n');
+	print_loop("switch", iters, t0, t1, min1 - min0, maj1 - maj0);
 	return 0;
 }
 
