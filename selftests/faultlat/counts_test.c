@@ -642,6 +642,21 @@ static void uffd_on_signal(int sig)
 	atomic_fetch_add(&uffd_handled, sig == SIGUSR1);
 }
 
+/* The next message of @uffd, which must be a page fault: 0, else -errno. */
+static int uffd_read_fault(int uffd, struct uffd_msg *msg)
+{
+	ssize_t n;
+
+	do {
+		n = read(uffd, msg, sizeof(*msg));
+	} while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -errno;
+	if (n != sizeof(*msg) || msg->event != UFFD_EVENT_PAGEFAULT)
+		return -EIO;
+	return 0;
+}
+
 static void *uffd_serve_signal(void *arg)
 {
 	struct uffd_signaller *g = arg;
@@ -649,15 +664,12 @@ static void *uffd_serve_signal(void *arg)
 	unsigned long ps = fl_page_size();
 	struct uffdio_copy copy;
 	struct uffd_msg msg;
-	ssize_t n;
 	int i;
 
 	/* the warm-up page: served at once */
-	do {
-		n = read(s->uffd, &msg, sizeof(msg));
-	} while (n < 0 && errno == EINTR);
-	if (n != sizeof(msg) || msg.event != UFFD_EVENT_PAGEFAULT)
-		goto fail;
+	s->err = -uffd_read_fault(s->uffd, &msg);
+	if (s->err)
+		return NULL;
 	memset(&copy, 0, sizeof(copy));
 	copy.dst = msg.arg.pagefault.address & ~(ps - 1);
 	copy.src = (unsigned long)s->src;
@@ -666,11 +678,9 @@ static void *uffd_serve_signal(void *arg)
 		goto fail;
 
 	/* the measured page: a signal while the thread waits for it */
-	do {
-		n = read(s->uffd, &msg, sizeof(msg));
-	} while (n < 0 && errno == EINTR);
-	if (n != sizeof(msg) || msg.event != UFFD_EVENT_PAGEFAULT)
-		goto fail;
+	s->err = -uffd_read_fault(s->uffd, &msg);
+	if (s->err)
+		return NULL;
 	if (syscall(SYS_tgkill, getpid(), g->tid, SIGUSR1))
 		goto fail;
 	g->signalled++;
