@@ -12,7 +12,6 @@
  */
 #include <linux/clocksource.h>
 #include <linux/jump_label.h>
-#include <linux/math64.h>
 #include <linux/time64.h>
 #include <asm/cpufeature.h>
 #include <asm/tsc.h>
@@ -37,12 +36,6 @@ void fl_clock_init(void)
 	clocks_calc_mult_shift(&fl_tsc_mult, &fl_tsc_shift, tsc_khz,
 			       NSEC_PER_MSEC, 0);
 	static_branch_enable(&fl_clock_tsc);
-}
-
-/* fl_elapsed() of 2^32 cycles or more */
-u64 fl_tsc_to_ns_long(u64 cycles)
-{
-	return mul_u64_u32_shr(cycles, fl_tsc_mult, fl_tsc_shift);
 }
 
 const char *fl_clock_name(void)

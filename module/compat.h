@@ -71,23 +71,26 @@ static nokprobe_inline u64 fl_now(void)
 	return local_clock();
 }
 
-u64 fl_tsc_to_ns_long(u64 cycles);
-
 /*
  * Nanoseconds from @start to @end; 0 if the clocks of two CPUs disagree.
- * A difference below 2^32 cycles (a second or more) converts in 64 bits;
- * a longer one out of line, in 128 (whose 16-byte-aligned temporary would
- * make every caller realign its stack).
+ * TSC cycles convert as mul_u64_u32_shr() does, (cycles * mult) >> shift
+ * in 128 bits, but in the two instructions that take: C's unsigned
+ * __int128 makes the compiler test the shift against 64 and, spilled,
+ * realign the caller's stack for its 16-byte temporary.  The product's
+ * high half holds what a difference above 2^32 cycles needs; the CPU
+ * masks the shift (clocks_calc_mult_shift() keeps it below 32).
  */
 static nokprobe_inline u64 fl_elapsed(u64 start, u64 end)
 {
-	u64 d = end > start ? end - start : 0;
+	u64 d = end > start ? end - start : 0, hi;
 
 	if (!static_branch_likely(&fl_clock_tsc))
 		return d;
-	if (likely(d <= U32_MAX))
-		return (d * fl_tsc_mult) >> fl_tsc_shift;
-	return fl_tsc_to_ns_long(d);
+	asm ("mulq %[mult]\n\tshrdq %%cl, %%rdx, %%rax"
+	     : "+a" (d), "=&d" (hi)
+	     : [mult] "rm" ((u64)fl_tsc_mult), "c" (fl_tsc_shift)
+	     : "cc");
+	return d;
 }
 
 /* The six argument registers of the x86-64 calling convention. */
