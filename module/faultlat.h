@@ -48,17 +48,21 @@ struct fl_thist {
  */
 static nokprobe_inline unsigned int fl_bucket(u64 ns)
 {
-	unsigned int octave, sub;
+	/*
+	 * One compare for the common case; and, both ends bounded, the
+	 * compiler sees the shift and the index in range (no UBSAN checks
+	 * where the kernel has UBSAN_SHIFT and UBSAN_BOUNDS).
+	 */
+	int octave = fls64(ns) - 1;
+	unsigned int step = octave - FAULTLAT_BUCKET_MIN_SHIFT, sub;
 
-	if (ns < (1ULL << FAULTLAT_BUCKET_MIN_SHIFT))
-		return 0;
-	octave = fls64(ns) - 1;
-	if (unlikely(octave >= FAULTLAT_BUCKET_MAX_SHIFT))
-		return FAULTLAT_NR_BUCKETS - 1;
-	sub = (ns >> (octave - FAULTLAT_BUCKET_SUB_SHIFT)) &
-	      (FAULTLAT_BUCKET_SUB - 1);
-	return 1 + (octave - FAULTLAT_BUCKET_MIN_SHIFT) * FAULTLAT_BUCKET_SUB +
-	       sub;
+	if (unlikely(step >= FAULTLAT_BUCKET_MAX_SHIFT -
+			    FAULTLAT_BUCKET_MIN_SHIFT))
+		return octave < FAULTLAT_BUCKET_MIN_SHIFT ?
+		       0 : FAULTLAT_NR_BUCKETS - 1;
+	sub = (ns >> (step + FAULTLAT_BUCKET_MIN_SHIFT -
+		      FAULTLAT_BUCKET_SUB_SHIFT)) & (FAULTLAT_BUCKET_SUB - 1);
+	return 1 + step * FAULTLAT_BUCKET_SUB + sub;
 }
 
 void fl_hist_init(struct faultlat_hist *h);

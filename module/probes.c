@@ -50,10 +50,11 @@ static nokprobe_inline u8 fl_kind(struct vm_area_struct *vma)
 {
 	struct file *file = vma->vm_file;
 
-	if (is_vm_hugetlb_page(vma))
-		return FAULTLAT_KIND_HUGETLB;
+	/* hugetlb mappings, MAP_HUGETLB ones too, have a hugetlbfs file */
 	if (!file)
 		return FAULTLAT_KIND_ANON;
+	if (is_vm_hugetlb_page(vma))
+		return FAULTLAT_KIND_HUGETLB;
 	if (file->f_mapping && shmem_mapping(file->f_mapping))
 		return FAULTLAT_KIND_SHMEM;
 	return FAULTLAT_KIND_FILE;
