@@ -96,6 +96,21 @@ void fl_direct_on_switch(bool preempt, unsigned int prev_state)
 		r->dheld = true;
 }
 
+/*
+ * The exit half of a direct-traced call of a thread that holds the module
+ * (above): the last of its calls in flight lets go.  Out of line: the
+ * common exit tests the flag alone.
+ */
+notrace void fl_direct_unhold(struct fl_rec *r)
+{
+	if (!r->dcalls) {
+		r->dheld = false;
+		module_put(THIS_MODULE);
+	}
+}
+
+NOKPROBE_SYMBOL(fl_direct_unhold);
+
 bool fl_direct_wanted(void)
 {
 	return FL_HAVE_DIRECT && fl_probe_mode != FL_MODE_KPROBE;

@@ -59,6 +59,8 @@ DECLARE_STATIC_CALL(fl_body_ipi3, fl_body_fn);
 vm_fault_t fl_dcall_fault(struct vm_area_struct *vma, unsigned long address,
 			  unsigned int flags, struct pt_regs *regs);
 
+void fl_direct_unhold(struct fl_rec *r);
+
 /**
  * fl_dcall_enter() - the entry half of a direct-traced call
  * @s: the site
@@ -123,10 +125,9 @@ fl_dcall_exit(struct fl_site *s, typeof_member(struct fl_site, leave) leave,
 		leave(s, data, ret, r);
 	if (likely(r)) {
 		/* see direct.c: a thread that blocked in the call holds the module */
-		if (!--r->dcalls && unlikely(r->dheld)) {
-			r->dheld = false;
-			module_put(THIS_MODULE);
-		}
+		r->dcalls--;
+		if (unlikely(r->dheld))
+			fl_direct_unhold(r);
 	} else {
 		if (unlikely(track & FL_DC_HELD))
 			module_put(THIS_MODULE);
