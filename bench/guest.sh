@@ -274,17 +274,24 @@ module_rows=(none floor direct_floor faultlat_notlb faultlat_notrace faultlat_tr
 	faultlat faultlat_kprobe_notlb faultlat_kprobe)
 tool_rows=(bpftrace_kprobe bpftrace_kfunc perf_ftrace)
 
-rows() {	# SEC ROW...: each row attached once, the workload run $reps times
-	local sec=$1 row rep
-	shift
+workload_rows() {	# SEC WORK ARG ROW...: each row attached once, WORK ARG
+			# run $reps times
+	local sec=$1 work=$2 arg=$3 row rep
+	shift 3
 	for row in "$@"; do
 		row_start "$row" || continue
-		warm touch "$pages"
+		warm "$work" "$arg"
 		for ((rep = 1; rep <= reps; rep++)); do
-			measure "$sec" "$row" "$rep" touch "$pages"
+			measure "$sec" "$row" "$rep" "$work" "$arg"
 		done
 		row_stop "$row" $((reps + 1))
 	done
+}
+
+rows() {	# SEC ROW...: the fault loop's rows
+	local sec=$1
+	shift
+	workload_rows "$sec" touch "$pages" "$@"
 }
 
 touch_once() {	# SEC ROW REP
@@ -352,15 +359,7 @@ tlb() {
 # --- task switches: what faultlat's sched_switch probe costs (direct mode
 # only: it holds the module for a thread that blocks in a traced call) ---
 switches() {
-	local row rep
-	for row in none faultlat faultlat_kprobe; do
-		row_start "$row" || continue
-		warm switch "$iters"
-		for ((rep = 1; rep <= reps; rep++)); do
-			measure switch "$row" "$rep" switch "$iters"
-		done
-		row_stop "$row" $((reps + 1))
-	done
+	workload_rows switch switch "$iters" none faultlat faultlat_kprobe
 }
 
 # --- tracked tasks: 1, 1000 and max_tasks alive, each holding a record ---
@@ -447,7 +446,7 @@ allocs() {
 
 # --- the slow path: major faults on a file of a brd ramdisk ---
 major() {
-	local mnt=$work/mnt row rep
+	local mnt=$work/mnt
 	modprobe brd rd_nr=1 rd_size=65536
 	modprobe ext4
 	mkfs.ext4 -q -F /dev/ram0
@@ -455,15 +454,8 @@ major() {
 	mount /dev/ram0 "$mnt"
 	dd if=/dev/urandom of="$mnt/data" bs=1M count=32 status=none
 	sync
-	for row in none floor direct_floor faultlat_notlb faultlat \
-		faultlat_kprobe; do
-		row_start "$row" || continue
-		warm file "$mnt/data"
-		for ((rep = 1; rep <= reps; rep++)); do
-			measure major "$row" "$rep" file "$mnt/data"
-		done
-		row_stop "$row" $((reps + 1))
-	done
+	workload_rows major file "$mnt/data" none floor direct_floor \
+		faultlat_notlb faultlat faultlat_kprobe
 	umount "$mnt"
 	rmmod brd
 }
