@@ -274,15 +274,15 @@ module_rows=(none floor direct_floor faultlat_notlb faultlat_notrace faultlat_tr
 	faultlat faultlat_kprobe_notlb faultlat_kprobe)
 tool_rows=(bpftrace_kprobe bpftrace_kfunc perf_ftrace)
 
-workload_rows() {	# SEC WORK ARG ROW...: each row attached once, WORK ARG
-			# run $reps times
-	local sec=$1 work=$2 arg=$3 row rep
+workload_rows() {	# SEC RUN ARG ROW...: each row attached once, RUN ARG
+			# (a faultbench command) $reps times
+	local sec=$1 run=$2 arg=$3 row rep
 	shift 3
 	for row in "$@"; do
 		row_start "$row" || continue
-		warm "$work" "$arg"
+		warm "$run" "$arg"
 		for ((rep = 1; rep <= reps; rep++)); do
-			measure "$sec" "$row" "$rep" "$work" "$arg"
+			measure "$sec" "$row" "$rep" "$run" "$arg"
 		done
 		row_stop "$row" $((reps + 1))
 	done
