@@ -7,7 +7,8 @@
 #                       (PAGES=N to touch fewer than 1048576 pages;
 #                       KERNEL=6.1, 6.12 or 7.3, or a kernel.sh flavour
 #                       such as 6.12-rt-amd64)
-#   make check          run the selftests in QEMU on Debian's 6.1, 6.12
+#   make check          run the selftests and, in the same guests, the
+#                       client's guest tests in QEMU on Debian's 6.1, 6.12
 #                       (generic and PREEMPT_RT) and 7.x kernels and on the
 #                       debug kernel (KASAN, lockdep, ...; built the first
 #                       time), then the packaging tests; prints

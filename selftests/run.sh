@@ -4,18 +4,28 @@
 # Run the faultlat selftests; in the VM rig's guest, as root.
 #
 #   FAULTLAT_KO=/abs/module/faultlat.ko FAULTLAT_CLIENT=/abs/userspace/faultlat \
-#       selftests/run.sh [--no-tests | TEST...]
+#       selftests/run.sh [--no-tests | --client | TEST...]
 #
-# Loads the module, runs each test program (default: all of them; none
-# with --no-tests) under a timeout, unloads the module and checks that
+# Loads the module, runs each test program (default: all of them, the
+# selftests then the client's; none with --no-tests; the client's alone
+# with --client) under a timeout, unloads the module and checks that
 # nothing of it is left: on a kernel with kmemleak, no leaked object of
 # faultlat's either.  With FAULTLAT_PLANT_KO (tools/vm/plant-check.sh),
 # the test module of planted bugs is loaded after faultlat with
 # bug=$FAULTLAT_PLANT_BUG and left loaded; what it leaks counts as
-# faultlat's.  Every
-# program prints kselftest TAP ending with a "# Totals:" line; so do the
-# runner's own checks (as the programs "load" and "unload"), and a program
-# that died before printing its Totals gets one line of failure in its name.
+# faultlat's.
+#
+# The selftests (selftests/faultlat/) test the kernel side: the module, its
+# ABI, its numbers against the kernel's own accounting.  The client's
+# tests against the module (userspace/tests/: $client_tests below, built
+# by make -C userspace guest-tests) run after them in the same boot, the
+# module still loaded; a TEST of theirs is named as they are.  Each
+# program's output starts with "# selftests: faultlat: NAME" or, for the
+# client's, "# client: faultlat: NAME" (make check counts them in rows of
+# their own), and ends with a kselftest "# Totals:" line; so do the
+# runner's own checks (as the selftests "load" and "unload"), and a
+# program that died before printing its Totals gets one line of failure
+# in its name.
 # Exits 0 if everything passed (or was skipped), 1 otherwise.
 # shellcheck disable=SC2317 # the check functions are called through check()
 set -u
@@ -30,15 +40,18 @@ kprobes=$debugfs/kprobes/list
 # what the rig calls a kernel problem
 oops='Oops|BUG:|WARNING:|Call Trace|general protection fault|Kernel panic'
 
+client=$(cd "$here/../userspace/tests" && pwd)
 all_tests=(counts_test abi_test perm_test client_test reload_test tlb_test trace_test
-	export_test heatmap_test fuzz_test hostile_test oom_test stress_test churn_test direct_test
-	layout_test)
+	fuzz_test hostile_test oom_test stress_test churn_test direct_test layout_test)
+client_tests=(export_guest_test heatmap_guest_test guest_test.sh)
 if [ "${1:-}" = --no-tests ]; then
 	tests=()
+elif [ "${1:-}" = --client ]; then
+	tests=("${client_tests[@]}")
 elif [ $# -gt 0 ]; then
 	tests=("$@")
 else
-	tests=("${all_tests[@]}")
+	tests=("${all_tests[@]}" "${client_tests[@]}")
 fi
 
 timeout=$(sed -n 's/^timeout=\([0-9]\+\)$/\1/p' "$dir/settings" 2>/dev/null)
@@ -149,6 +162,7 @@ problems0=$(kernel_problems)
 
 nchecks=5
 [ -z "${FAULTLAT_PLANT_KO:-}" ] || nchecks=6
+echo "# selftests: faultlat: load"
 tap_begin load $nchecks
 if [ "$(id -u)" -ne 0 ]; then
 	not_ok "running as root" "uid $(id -u)"
@@ -188,14 +202,18 @@ tap_end
 export FAULTLAT_KO FAULTLAT_CLIENT
 log=$(mktemp /tmp/faultlat-selftest.XXXXXX)
 for t in "${tests[@]}"; do
-	echo "# selftests: faultlat: $t"
-	if [ ! -x "$dir/$t" ]; then
+	prog=$dir/$t kind=selftests build="make -C selftests/faultlat"
+	if [[ " ${client_tests[*]} " == *" $t "* ]]; then
+		prog=$client/$t kind=client build="make -C userspace guest-tests"
+	fi
+	echo "# $kind: faultlat: $t"
+	if [ ! -x "$prog" ]; then
 		tap_begin "$t" 1
-		not_ok "$t" "$dir/$t not built (make -C selftests/faultlat)"
+		not_ok "$t" "$prog not built ($build)"
 		tap_end
 		continue
 	fi
-	timeout -k 10 "$timeout" "$dir/$t" 2>&1 | tee "$log"
+	timeout -k 10 "$timeout" "$prog" 2>&1 | tee "$log"
 	rc=${PIPESTATUS[0]}
 	if ! grep -q '^# Totals:' "$log"; then
 		# crashed or timed out before its own Totals
@@ -216,6 +234,7 @@ rm -f "$log"
 # --- unload, and nothing left ---
 nchecks=6
 [ ! -w "$kmemleak" ] || nchecks=7
+echo "# selftests: faultlat: unload"
 tap_begin unload $nchecks
 if loaded; then
 	# where it is, for kmemleak's backtraces after it is gone

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Running other programs from the faultlat selftests that drive whole
- * tools (export_test, heatmap_test): the client, curl, promtool,
+ * Running other programs from the tests that drive whole tools (the
+ * selftests' direct_test; the client's export_guest_test and
+ * heatmap_guest_test, in userspace/tests/): the client, curl, promtool,
  * rsvg-convert, daemons in the background.  Header-only: each test
  * program includes it once.
  */

@@ -2,11 +2,13 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # make check: install what is missing, build the module (against each
-# kernel, in a copy of its own under out/build-<flavour>), the client
-# and the selftests, run the selftests in the VM rig
+# kernel, in a copy of its own under out/build-<flavour>), the client,
+# its guest tests and the selftests, run the selftests in the VM rig
 # (selftests/run-modes.sh: run.sh once per probe mode, direct calls and
-# kretprobes on the generic kernel) and count the kselftest "# Totals:"
-# lines of its output.
+# kretprobes on the generic kernel; after the selftests, in the same
+# boot, the client's tests against the module: userspace/tests/'s
+# *_guest_test and guest_test.sh) and count the kselftest "# Totals:"
+# lines of its output, the client's tests in a row of their own.
 #
 #   tools/vm/check.sh [run-guest.sh options]
 #   FAULTLAT_FLAVOURS="amd64 debug" tools/vm/check.sh
@@ -36,9 +38,11 @@
 # minutes), was tainted or ended non-zero without a failure counted, or
 # printed no Totals line at all, counts as one failure; so does a kernel
 # that could not be fetched or built, or a module that did not build
-# against it.  Before the closing line, a
-# table: one line per kernel.  Exits 1 if anything failed.  Each kernel's
-# logs are in out/check-<flavour>/.
+# against it; so do a guest's client tests that printed no Totals line
+# when its selftests failed nothing.  Before the closing line, a table:
+# two lines per kernel, its selftests' and its client tests' (their
+# counts apart, in the same guest).  Exits 1 if anything failed.  Each
+# kernel's logs are in out/check-<flavour>/.
 
 set -euo pipefail
 
@@ -68,6 +72,7 @@ trap '[ -n "$finished" ] || { echo "check: stopped early" >&2; summary "0 passed
 "$vm/deps.sh"
 ksft=$("$vm/kselftest.sh")
 make -s userspace
+make -s -C userspace guest-tests KSFT_INC="$ksft"
 make -s selftests KSFT_INC="$ksft"
 
 # the OOM killer's reports that oom_test provokes are no kernel problem
@@ -95,12 +100,30 @@ result() {
 	} >"$res/$item"
 }
 
-# FILE: "PASS FAIL SKIP N" summed over its kselftest Totals lines
+# ITEM NAME LABEL PASS FAIL SKIP: one more row for ITEM, whose counts
+# are added to its first line's
+result_row() {
+	local item=$1 p f s
+	read -r p f s <"$res/$item"
+	{
+		echo "$((p + $4)) $((f + $5)) $((s + $6))"
+		tail -n +2 "$res/$item"
+		# shellcheck disable=SC2059
+		printf "$fmt\n" "$2" "$3" "$4" "$5" "$6" - - - ''
+	} >"$res/$item.new"
+	mv "$res/$item.new" "$res/$item"
+}
+
+# FILE [KIND]: "PASS FAIL SKIP N" summed over its kselftest Totals lines
 # (pass:N fail:N xfail:N xpass:N skip:N error:N), N of them; 0 0 0 0 if
-# FILE cannot be read.
+# FILE cannot be read.  With KIND (selftests or client), only those of the
+# programs selftests/run.sh announced as such ("# KIND: faultlat: NAME");
+# a Totals line before any announcement is the selftests'.
 totals() {
-	awk '
-		/^# Totals: / {
+	awk -v want="${2:-}" '
+		BEGIN { kind = "selftests" }
+		/^# (selftests|client): faultlat: / { kind = substr($2, 1, length($2) - 1) }
+		/^# Totals: / && (want == "" || want == kind) {
 			for (i = 3; i <= NF; i++) { split($i, kv, ":"); c[kv[1]] += kv[2] }
 			n++
 		}
@@ -183,10 +206,17 @@ kernel_suite() {
 		"$vm/run-guest.sh" --single-thread --flavour "$flavour" --out "$out" \
 		--timeout "$tmo" "${filter[@]}" "$@" -- "$root/selftests/run-modes.sh" || rc=$?
 
-	read -r pass fail skip n < <(totals "$out/output.log")
+	# the selftests' row, and the client's tests' (run by run.sh in the
+	# same guest, after the selftests) in a row of their own
+	read -r pass fail skip n < <(totals "$out/output.log" selftests)
+	read -r cpass cfail cskip cn < <(totals "$out/output.log" client)
 	if [ "$n" -eq 0 ]; then
 		echo "check: $flavour: no kselftest totals in $out/output.log" >&2
 		[ "$fail" -gt 0 ] || fail=1
+	fi
+	if [ "$cn" -eq 0 ] && [ "$fail" -eq 0 ]; then
+		echo "check: $flavour: no totals of the client's tests in $out/output.log" >&2
+		cfail=1
 	fi
 	if [ "$rc" -ne 0 ] && [ "$fail" -eq 0 ]; then
 		echo "check: $flavour: guest run failed (exit $rc), counted as a failure" >&2
@@ -194,9 +224,11 @@ kernel_suite() {
 	fi
 	# boot: the guest's uptime when CMD started
 	boot=$(awk '{ printf "%.1fs", $1 }' "$out/started" 2>/dev/null || echo -)
-	echo "check: $flavour: pass $pass fail $fail skip $skip rc $rc $((SECONDS - start))s"
+	echo "check: $flavour: pass $pass fail $fail skip $skip rc $rc $((SECONDS - start))s;" \
+		"client: pass $cpass fail $cfail skip $cskip"
 	result "$item" "$flavour" "$FL_RELEASE" "$pass" "$fail" "$skip" "$rc" "$boot" \
 		"$((SECONDS - start))s"
+	result_row "$item" "$flavour" "(client tests)" "$cpass" "$cfail" "$cskip"
 }
 
 # The parts, in the table's order: first, that deps.sh installs every
@@ -300,6 +332,9 @@ total_pass=0 total_fail=0 total_skip=0 table=()
 for i in "${!parts[@]}"; do
 	if { read -r pass fail skip && IFS= read -r line; } 2>/dev/null <"$res/$i"; then
 		table+=("$line")
+		# more rows: the client's tests of a kernel's guest
+		mapfile -t -s 2 rows <"$res/$i"
+		table+=("${rows[@]}")
 	else
 		# a lane ended before this part gave a result
 		pass=0 fail=1 skip=0

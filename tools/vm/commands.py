@@ -19,7 +19,8 @@ it is a literal.  Makefiles: the first word of each recipe line.
   tools/vm/commands.py [--packages FILE] [--tap] [FILE...]
 
 Without FILEs, the scripts git tracks under tools/, selftests/, bench/,
-demo/ and .ci/, and the Makefiles.  --packages reads the package list
+demo/, .ci/ and userspace/tests/ (the client's guest tests run in make
+check's guests), and the Makefiles.  --packages reads the package list
 from FILE (one name a line) instead of deps.sh --list.  --tap prints
 kselftest-style TAP with a "# Totals:" line (make check).  Exits 1 when
 a command is not provided.
@@ -35,7 +36,7 @@ import subprocess
 import sys
 
 TOP = os.path.realpath(os.path.join(os.path.dirname(__file__), '..', '..'))
-DIRS = ('tools', 'selftests', 'bench', 'demo', '.ci')
+DIRS = ('tools', 'selftests', 'bench', 'demo', '.ci', 'userspace/tests')
 
 # bash's builtins and keywords (compgen -b, compgen -k): not external
 BUILTINS = set(subprocess.run(['bash', '-c', 'compgen -b; compgen -k'],

@@ -2,18 +2,25 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Tests of the faultlat client against the real module, as root in a
-# throw-away guest (it loads, resets and unloads the module):
+# throw-away guest (it resets the module's counts, unloads it and loads it
+# again with tlb=0): run by selftests/run.sh after the selftests, in the
+# same guest (make check), or alone:
 #
-#   tools/vm/run-guest.sh -- userspace/tests/guest_test.sh
 #   make -C userspace check-guest
+#   FAULTLAT_KO=... FAULTLAT_CLIENT=... tools/vm/run-guest.sh -- \
+#       selftests/run.sh guest_test.sh
 #
-# Run from the repository's top directory, after `make module userspace`.
-# Plain TAP on stdout.
+# $FAULTLAT_CLIENT and $FAULTLAT_KO (default: the tree's userspace/faultlat
+# and module/faultlat.ko), loaded with $FAULTLAT_MODPARAMS; a module that
+# was loaded when it started is loaded again at the end.  TAP on stdout,
+# ending with kselftest's "# Totals:" line.
 set -u
 
 cd "$(dirname "$0")/../.." || exit 1
-FL=$PWD/userspace/faultlat
-KO=$PWD/module/faultlat.ko
+FL=${FAULTLAT_CLIENT:-$PWD/userspace/faultlat}
+KO=${FAULTLAT_KO:-$PWD/module/faultlat.ko}
+# shellcheck disable=SC2206 # a list of parameters
+params=(${FAULTLAT_MODPARAMS:-})
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 nobody=(setpriv --reuid=65534 --regid=65534 --clear-groups)
@@ -92,16 +99,30 @@ for i in range(int(sys.argv[1])):
 stop.set()
 t.join()'
 
+# the plan last, kselftest's Totals line for selftests/run.sh and make check
+totals() {	# SKIPPED
+	echo "1..$n"
+	echo "# $((n - failed)) passed, $failed failed"
+	echo "# Totals: pass:$((n - failed)) fail:$failed xfail:0 xpass:0 skip:$1 error:0"
+}
+
 if [ "$(id -u)" -ne 0 ] || [ ! -x "$FL" ] || [ ! -f "$KO" ]; then
 	echo "1..0 # SKIP needs root, $FL and $KO (run it in the guest)"
+	echo "# Totals: pass:0 fail:0 xfail:0 xpass:0 skip:1 error:0"
 	exit 0
 fi
-if ! grep -q '^faultlat ' /proc/modules; then
-	insmod "$KO" || { echo "Bail out! insmod $KO failed"; exit 1; }
+was_loaded=0
+if grep -q '^faultlat ' /proc/modules; then
+	was_loaded=1
+else
+	insmod "$KO" "${params[@]}" || { echo "Bail out! insmod $KO failed"; exit 1; }
 fi
 
+# each function probe: "(direct)", or "(kretprobe...)" and why not direct
+how='\((direct|kretprobe[^)]*)\)'
+
 run "$FL" status
-[ $rc -eq 0 ] && has out "probes:     handle_mm_fault kretprobe"
+[ $rc -eq 0 ] && grep -Eq "^probes: +handle_mm_fault $how" "$tmp/out"
 ok $? "status: the fault probe is attached"
 
 run "$FL" reset
@@ -178,7 +199,7 @@ ok $? "hist -p of an unknown pid: ESRCH message"
 
 run "$FL" status
 [ $rc -eq 0 ] &&
-has out "tlb probes: flush_tlb_mm_range kretprobe, flush_tlb_func kretprobe, tlb:tlb_flush tracepoint, native_flush_tlb_multi kretprobe" &&
+grep -Eq "^tlb probes: flush_tlb_mm_range $how, flush_tlb_func $how, tlb:tlb_flush tracepoint, native_flush_tlb_multi $how" "$tmp/out" &&
 grep -q "^tlb ipi:    " "$tmp/out" && grep -q "^tlb:        flushes [0-9]" "$tmp/out"
 ok $? "status: the TLB probes, the IPI function, the TLB counts"
 
@@ -611,7 +632,8 @@ rmmod faultlat
 # --- tlb=0 -------------------------------------------------------------------
 
 # (a module without the parameter would load, warning that it ignores it)
-insmod "$KO" tlb=0 2>/dev/null
+skipped=0
+insmod "$KO" "${params[@]}" tlb=0 2>/dev/null
 if [ -e /sys/module/faultlat/parameters/tlb ]; then
 	run "$FL" status
 	[ $rc -eq 0 ] && has out "tlb probes: none: TLB flushes are not being measured" &&
@@ -627,6 +649,7 @@ if [ -e /sys/module/faultlat/parameters/tlb ]; then
 	ok $? "tlb=0: hist --tlb says the probes are not attached"
 else
 	echo "# SKIP tlb=0: the module has no parameter tlb"
+	skipped=1
 fi
 grep -q '^faultlat ' /proc/modules && rmmod faultlat
 
@@ -634,6 +657,10 @@ run "$FL" status
 [ $rc -eq 1 ] && has err "the faultlat module is not loaded"
 ok $? "after rmmod: 'module is not loaded'"
 
-echo "1..$n"
-echo "# $((n - failed)) passed, $failed failed"
+# as it was found: selftests/run.sh's unload checks follow
+if [ $was_loaded = 1 ] && ! insmod "$KO" "${params[@]}"; then
+	n=$((n + 1)) failed=$((failed + 1))
+	echo "not ok $n - insmod $KO ${params[*]} again, as it was loaded at the start"
+fi
+totals $skipped
 [ $failed -eq 0 ]
