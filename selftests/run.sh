@@ -32,7 +32,7 @@ oops='Oops|BUG:|WARNING:|Call Trace|general protection fault|Kernel panic'
 
 all_tests=(counts_test abi_test perm_test client_test reload_test tlb_test trace_test
 	export_test heatmap_test fuzz_test hostile_test oom_test stress_test churn_test direct_test
-	layout_test)
+	layout_test tree_test)
 if [ "${1:-}" = --no-tests ]; then
 	tests=()
 elif [ $# -gt 0 ]; then

@@ -212,11 +212,12 @@ static struct json_object *json_tree(const struct run_result *r)
 	for (i = 0; i < n; i++) {
 		const struct faultlat_tree_entry *e = &r->procs[i];
 		struct json_object *p = json_object_new_object();
+		bool exited = e->flags & FAULTLAT_TASK_EXITED;
 
 		json_object_object_add(p, "pid", json_object_new_int64(e->pid));
 		json_object_object_add(p, "comm", fl_json_comm(e->comm));
-		json_object_object_add(p, "exited", json_object_new_boolean(
-				       e->flags & FAULTLAT_TASK_EXITED));
+		json_object_object_add(p, "exited",
+				       json_object_new_boolean(exited));
 		json_object_object_add(p, "minor", fl_json_u64(e->minor));
 		json_object_object_add(p, "major", fl_json_u64(e->major));
 		json_object_object_add(p, "total_ns", fl_json_u64(e->total_ns));
