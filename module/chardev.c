@@ -17,9 +17,6 @@
 
 #include "faultlat.h"
 
-/* The largest struct size we look at before calling it too big. */
-#define FL_MAX_USIZE	PAGE_SIZE
-
 static bool fl_privileged(void)
 {
 	return perfmon_capable();
@@ -275,6 +272,11 @@ static int fl_cmd_config(void *arg)
 	return 0;
 }
 
+static int fl_cmd_tree(struct file *file, void *arg)
+{
+	return fl_tree_cmd(file, arg, fl_privileged());
+}
+
 static int fl_cmd_reset(void *arg)
 {
 	struct faultlat_reset *r = arg;
@@ -292,12 +294,14 @@ static int fl_cmd_reset(void *arg)
  * @size: the kernel's struct size
  * @min_size: the first version's size; smaller is EINVAL
  * @fn: the handler, on a kernel copy of the struct
+ * @file_fn: or this one, which is told the open file too
  * @in_only: nothing to copy back
  */
 struct fl_cmd {
 	size_t size;
 	size_t min_size;
 	int (*fn)(void *arg);
+	int (*file_fn)(struct file *file, void *arg);
 	bool in_only;
 };
 
@@ -320,6 +324,9 @@ static const struct fl_cmd fl_cmds[] = {
 	       fl_cmd_tlb_task),
 	FL_CMD(FAULTLAT_CMD_CONFIG, faultlat_config, min_latency_ns,
 	       fl_cmd_config),
+	[FAULTLAT_CMD_TREE] = { .size = sizeof(struct faultlat_tree),
+				.min_size = sizeof(struct faultlat_tree),
+				.file_fn = fl_cmd_tree },
 };
 
 static long fl_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
@@ -335,7 +342,8 @@ static long fl_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	    _IOC_SIZE(cmd))
 		return -ENOTTY;
 	nr = _IOC_NR(cmd);
-	if (nr >= ARRAY_SIZE(fl_cmds) || !fl_cmds[nr].fn)
+	if (nr >= ARRAY_SIZE(fl_cmds) ||
+	    (!fl_cmds[nr].fn && !fl_cmds[nr].file_fn))
 		return -ENOTTY;
 	op = &fl_cmds[nr];
 
@@ -352,7 +360,7 @@ static long fl_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return -ENOMEM;
 	err = copy_struct_from_user(karg, op->size, uarg, usize);
 	if (!err)
-		err = op->fn(karg);
+		err = op->fn ? op->fn(karg) : op->file_fn(file, karg);
 	if (!err && !op->in_only &&
 	    copy_to_user(uarg, karg, min_t(size_t, usize, op->size)))
 		err = -EFAULT;
@@ -360,8 +368,16 @@ static long fl_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	return err;
 }
 
+/* A tree belongs to the open file that opened it (tree.c). */
+static int fl_release(struct inode *inode, struct file *file)
+{
+	fl_tree_release_file(file);
+	return 0;
+}
+
 static const struct file_operations fl_fops = {
 	.owner = THIS_MODULE,
+	.release = fl_release,
 	.unlocked_ioctl = fl_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
 	.llseek = noop_llseek,

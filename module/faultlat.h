@@ -234,6 +234,8 @@ void fl_stats_add_tstats(struct faultlat_stats *dst,
 void fl_stats_add_gstats(struct faultlat_stats *dst,
 			 const struct fl_gstats *src);
 void fl_stats_finish(struct faultlat_stats *st);
+void fl_stats_add_finished(struct faultlat_stats *dst,
+			   const struct faultlat_stats *src);
 
 static_assert(U8_MAX + 1 >= FAULTLAT_NR_BUCKETS);
 static_assert(U8_MAX + 1 >= FL_NR_DIMS);
@@ -285,10 +287,14 @@ void fl_tlb_stats_add_ttlb(struct faultlat_tlb_stats *dst,
 void fl_tlb_stats_add(struct faultlat_tlb_stats *dst,
 		      const struct faultlat_tlb_stats *src);
 void fl_tlb_stats_finish(struct faultlat_tlb_stats *st);
+void fl_tlb_stats_add_finished(struct faultlat_tlb_stats *dst,
+			       const struct faultlat_tlb_stats *src);
 
 /* tasks.c: the task table */
 
 #define FL_KEY_PROC	BIT(31)		/* key of a process record: tgid | this */
+/* a process record kept for its tree after its reap, out of the index */
+#define FL_KEY_KEPT	BIT(30)
 
 /**
  * struct fl_rec - one tracked thread or process
@@ -329,6 +335,9 @@ void fl_tlb_stats_finish(struct faultlat_tlb_stats *st);
  * @tlb_ipi_targets: the other CPUs it targeted
  * @dcalls: direct-traced calls the thread is inside (direct.c)
  * @dheld: the thread blocked inside one: it holds a module reference
+ * @tree: a process record: the id of the tree it belongs to (tree.c), or
+ *	0; written at fork (or by FAULTLAT_TREE_OPEN for the root), cleared
+ *	when the tree is closed
  * @exiting: the thread passed its sched_process_exit tracepoint, which
  *	comes before exit_mm() since 6.16: the record stays, counted with its
  *	process but not as a live thread, until sched_process_free folds it
@@ -365,6 +374,7 @@ struct fl_rec {
 	u32 dcalls;
 	bool dheld;
 	bool exiting;
+	u32 tree;
 	struct fl_tstats st;
 	struct fl_ttlb tlb;
 };
@@ -401,6 +411,7 @@ void fl_task_zero(struct fl_rec *r, u32 gen);
 void fl_task_exit(struct task_struct *p);
 void fl_task_exec(struct task_struct *p, pid_t old_pid);
 void fl_task_free(struct task_struct *p);
+void fl_task_fork(struct task_struct *parent, struct task_struct *child);
 unsigned int fl_tasks_used(void);
 long fl_tasks_dcalls(void);
 size_t fl_tasks_bytes(void);
@@ -493,6 +504,18 @@ int fl_view_task(u32 id, bool process, bool privileged, struct fl_view *v);
 typedef int (*fl_view_fn)(const struct fl_view *v, void *priv);
 int fl_view_each(bool processes_only, bool privileged, struct fl_view *v,
 		 fl_view_fn fn, void *priv);
+
+/* tasks.c: the records of process trees; tree.c: the trees */
+int fl_tree_tag_root(u32 pid, u32 tree, bool privileged);
+void fl_tree_untag(u32 tree);
+/* fl_tree_each()'s count of members the caller may not read */
+int fl_tree_each(u32 tree, bool privileged, struct fl_view *v,
+		 fl_view_fn fn, void *priv, u32 *hidden);
+bool fl_tree_live(u32 tree);
+void fl_tree_dropped(u32 tree);
+struct file;
+int fl_tree_cmd(struct file *file, struct faultlat_tree *t, bool privileged);
+void fl_tree_release_file(struct file *file);
 
 /* clock.c */
 void fl_clock_init(void);
@@ -594,6 +617,10 @@ void fl_tracepoints_exit(void);
 bool fl_tracepoint_attached(const char *name);
 
 /* debugfs.c, chardev.c */
+
+/* The largest struct size an ioctl looks at before calling it too big. */
+#define FL_MAX_USIZE	PAGE_SIZE
+
 void fl_debugfs_init(void);
 void fl_debugfs_exit(void);
 int fl_chardev_init(void);

@@ -131,6 +131,30 @@ void fl_stats_finish(struct faultlat_stats *st)
 		    st->retries;
 }
 
+/*
+ * Add finished statistics @src (a reader's snapshot) to @dst, to be
+ * finished again: an empty histogram's zeroed min adds nothing.
+ */
+void fl_stats_add_finished(struct faultlat_stats *dst,
+			   const struct faultlat_stats *src)
+{
+	unsigned int c, i;
+
+	if (src->minor.count)
+		fl_hist_add_hist(&dst->minor, &src->minor);
+	if (src->major.count)
+		fl_hist_add_hist(&dst->major, &src->major);
+	FL_ADD_COUNTERS(dst, src);
+	for (c = 0; c < FAULTLAT_NR_CLASSES; c++) {
+		for (i = 0; i < FAULTLAT_NR_MODES; i++)
+			dst->by_mode[c][i] += src->by_mode[c][i];
+		for (i = 0; i < FAULTLAT_NR_KINDS; i++)
+			dst->by_kind[c][i] += src->by_kind[c][i];
+		for (i = 0; i < FAULTLAT_NR_ACCESS; i++)
+			dst->by_access[c][i] += src->by_access[c][i];
+	}
+}
+
 void fl_ttlb_init(struct fl_ttlb *t)
 {
 	memset(t, 0, sizeof(*t));
@@ -175,6 +199,15 @@ void fl_tlb_stats_add(struct faultlat_tlb_stats *dst,
 		      const struct faultlat_tlb_stats *src)
 {
 	fl_hist_add_hist(&dst->flush, &src->flush);
+	FL_TLB_ADD_COUNTERS(dst, src);
+}
+
+/* fl_stats_add_finished()'s for TLB flushes */
+void fl_tlb_stats_add_finished(struct faultlat_tlb_stats *dst,
+			       const struct faultlat_tlb_stats *src)
+{
+	if (src->flush.count)
+		fl_hist_add_hist(&dst->flush, &src->flush);
 	FL_TLB_ADD_COUNTERS(dst, src);
 }
 

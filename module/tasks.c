@@ -244,13 +244,12 @@ static void fl_gone_add(struct fl_fold_pcpu *fp, const struct fl_rec *r)
 }
 
 /*
- * (Re)initialise a free record for @t.  Nobody else writes it: it is on
- * no free list and not yet in the index.
+ * (Re)initialise a free record for @t, whose credentials are @cred.
+ * Nobody else writes it: it is on no free list and not yet in the index.
  */
-static void fl_rec_fill(struct fl_rec *r, u32 key, struct task_struct *t)
+static void fl_rec_fill(struct fl_rec *r, u32 key, struct task_struct *t,
+			const struct cred *cred)
 {
-	const struct cred *cred = current_cred();
-
 	/*
 	 * raw_: no lockdep class for this section, which runs in the fault
 	 * path and under a bucket's lock; a seqcount writer never waits.
@@ -273,6 +272,7 @@ static void fl_rec_fill(struct fl_rec *r, u32 key, struct task_struct *t)
 	r->removed = false;
 	r->linked = 0;
 	r->proc = FL_NO_REC;
+	r->tree = 0;
 	INIT_HLIST_NULLS_HEAD(&r->threads, fl_rec_idx(r));
 	fl_tstats_init(&r->st);
 	fl_ttlb_init(&r->tlb);
@@ -282,26 +282,45 @@ static void fl_rec_fill(struct fl_rec *r, u32 key, struct task_struct *t)
 }
 
 /*
- * Take process record @p out of the index, into this CPU's gone totals,
- * under its bucket's lock, in a fold section.  Its thread records stay
- * linked to it, and fold into the gone totals when they leave.  Returns
- * true when the caller must free it (no thread record left).
+ * Process record @p leaves the table: into this CPU's gone totals, and
+ * marked removed.  Its thread records stay linked to it, and fold into
+ * the gone totals when they leave.  Under its lock, in a fold section.
+ * Returns true when the caller must free it (no thread record left).
+ */
+static bool fl_proc_drop(struct fl_fold_pcpu *fp, struct fl_rec *p)
+{
+	fl_gone_add(fp, p);
+	WRITE_ONCE(p->key, 0);
+	p->removed = true;
+	return !p->linked;
+}
+
+/*
+ * Take process record @p out of the index, under its bucket's lock, in a
+ * fold section: it leaves the table (fl_proc_drop()), unless its tree is
+ * open, which keeps it, out of the index, with its statistics, until the
+ * tree is closed (fl_tree_untag()): nothing moves, and the global
+ * readers go on counting it where it is.  Returns true when the caller
+ * must free it.
  */
 static bool fl_proc_unindex(struct fl_fold_pcpu *fp, struct fl_rec *p)
 {
-	bool free;
+	bool free = false;
 
 	raw_spin_lock(&p->lock);
 	raw_write_seqcount_begin(&p->seq);
-	fl_gone_add(fp, p);
 	hlist_nulls_del_init_rcu(&p->hnode);
-	WRITE_ONCE(p->key, 0);
-	p->removed = true;
-	free = !p->linked;
+	if (p->tree && fl_tree_live(p->tree))
+		WRITE_ONCE(p->key, p->key | FL_KEY_KEPT);
+	else
+		free = fl_proc_drop(fp, p);
 	raw_write_seqcount_end(&p->seq);
 	raw_spin_unlock(&p->lock);
-	if (p->dead)
+	if (p->dead) {
 		atomic_dec(&fl_dead);
+		/* a kept record is no longer the held-off reader's to fold */
+		WRITE_ONCE(p->dead, false);
+	}
 	return free;
 }
 
@@ -340,14 +359,14 @@ static void fl_proc_remove(u32 key, u64 start_time, u64 keep)
 }
 
 /*
- * The current process's record, created if missing, with @r (filled in
- * for the current thread) linked on its list.  Interrupts off.  Returns
- * false when there is no free record for it.
+ * The record of the process @leader leads, whose credentials are @cred,
+ * created if missing; returned with its bucket's lock held (NULL, and
+ * not held, when there is no free record).  Interrupts off.
  */
-static bool fl_proc_link(struct fl_rec *r)
+static struct fl_rec *fl_proc_get(struct task_struct *leader,
+				  const struct cred *cred)
 {
-	struct task_struct *leader = current->group_leader;
-	u32 pkey = current->tgid | FL_KEY_PROC;
+	u32 pkey = leader->tgid | FL_KEY_PROC;
 	struct fl_bucket *b = fl_bucket_of(pkey);
 	struct fl_rec *p;
 
@@ -362,11 +381,27 @@ static bool fl_proc_link(struct fl_rec *r)
 		p = fl_rec_alloc();
 		if (!p) {
 			raw_spin_unlock(&b->lock);
-			return false;
+			return NULL;
 		}
-		fl_rec_fill(p, pkey, leader);
+		fl_rec_fill(p, pkey, leader, cred);
 		hlist_nulls_add_head_rcu(&p->hnode, &b->head);
 	}
+	return p;
+}
+
+/*
+ * The current process's record, created if missing, with @r (filled in
+ * for the current thread) linked on its list.  Interrupts off.  Returns
+ * false when there is no free record for it.
+ */
+static bool fl_proc_link(struct fl_rec *r)
+{
+	struct fl_bucket *b = fl_bucket_of(current->tgid | FL_KEY_PROC);
+	struct fl_rec *p;
+
+	p = fl_proc_get(current->group_leader, current_cred());
+	if (!p)
+		return false;
 	/*
 	 * No write section: a reader's walk that misses a thread linked
 	 * meanwhile read the process before the thread had a fault.
@@ -395,7 +430,7 @@ static struct fl_rec *fl_task_create(void)
 	local_irq_save(flags);
 	r = fl_rec_alloc();
 	if (r) {
-		fl_rec_fill(r, current->pid, current);
+		fl_rec_fill(r, current->pid, current, current_cred());
 		if (fl_proc_link(r)) {
 			raw_spin_lock(&b->lock);
 			hlist_nulls_add_head_rcu(&r->hnode, &b->head);
@@ -1112,7 +1147,9 @@ int fl_view_each(bool processes_only, bool privileged, struct fl_view *v,
 		u32 key = READ_ONCE(r->key);
 		bool process = key & FL_KEY_PROC;
 
-		if (!key || (processes_only && !process))
+		/* a record kept for a tree: its process was reaped */
+		if (!key || (processes_only && !process) ||
+		    (key & FL_KEY_KEPT))
 			continue;
 		if (!fl_rec_snapshot(r, tmp) || tmp->key != key)
 			continue;
@@ -1128,6 +1165,197 @@ int fl_view_each(bool processes_only, bool privileged, struct fl_view *v,
 		fl_view_ident(v, comm, uid);
 		ret = fn(v, priv);
 		cond_resched();
+	}
+	kfree(tmp);
+	return ret;
+}
+
+/* Process trees (tree.c has the trees themselves) */
+
+/**
+ * fl_task_fork() - a process of an open tree forks: its child joins it
+ * @parent: the forking task (current)
+ * @child: the new task, not yet woken
+ *
+ * Called from the sched_process_fork tracepoint, before the child runs.
+ * A new process (not a thread) whose parent's record belongs to an open
+ * tree gets its own record now, of the same tree; when the table is full,
+ * the tree counts it as dropped.  Cost: one lookup per fork.
+ */
+void fl_task_fork(struct task_struct *parent, struct task_struct *child)
+{
+	u32 pkey = parent->tgid | FL_KEY_PROC;
+	unsigned long flags;
+	struct fl_rec *r;
+	u32 tree;
+
+	if (child->pid != child->tgid)
+		return;
+	r = fl_lookup(pkey);
+	if (!r)
+		return;
+	tree = READ_ONCE(r->tree);
+	if (!tree || READ_ONCE(r->key) != pkey ||
+	    READ_ONCE(r->start_time) != parent->group_leader->start_time ||
+	    !fl_tree_live(tree))
+		return;
+	local_irq_save(flags);
+	rcu_read_lock();
+	r = fl_proc_get(child, __task_cred(child));
+	rcu_read_unlock();
+	if (r) {
+		WRITE_ONCE(r->tree, tree);
+		raw_spin_unlock(&fl_bucket_of(child->tgid | FL_KEY_PROC)->lock);
+	}
+	local_irq_restore(flags);
+	if (!r)
+		fl_tree_dropped(tree);
+}
+
+/**
+ * fl_tree_tag_root() - make a live process the root of tree @tree
+ * @pid: its tgid (initial pid namespace)
+ * @tree: the tree's id
+ * @privileged: the caller may read every task
+ *
+ * Its record is created if it has none yet.
+ *
+ * Return: 0, -ESRCH (no such live process), -EACCES (another user's),
+ * -EBUSY (in an open tree already) or -ENOSPC (the table is full).
+ */
+int fl_tree_tag_root(u32 pid, u32 tree, bool privileged)
+{
+	kuid_t me = current_uid();
+	const struct cred *tc;
+	struct task_struct *t;
+	unsigned long flags;
+	struct fl_rec *p;
+	int ret = 0;
+
+	rcu_read_lock();
+	t = pid_task(find_pid_ns(pid, &init_pid_ns), PIDTYPE_PID);
+	if (!t || t->pid != t->tgid || (t->flags & PF_EXITING)) {
+		ret = -ESRCH;
+		goto out;
+	}
+	tc = __task_cred(t);
+	if (!privileged && !(uid_eq(me, tc->uid) && uid_eq(me, tc->euid) &&
+			     uid_eq(me, tc->suid))) {
+		ret = -EACCES;
+		goto out;
+	}
+	local_irq_save(flags);
+	p = fl_proc_get(t, tc);
+	if (p) {
+		if (p->tree && fl_tree_live(p->tree))
+			ret = -EBUSY;
+		else
+			WRITE_ONCE(p->tree, tree);
+		raw_spin_unlock(&fl_bucket_of(t->tgid | FL_KEY_PROC)->lock);
+	} else {
+		ret = -ENOSPC;
+	}
+	local_irq_restore(flags);
+out:
+	rcu_read_unlock();
+	return ret;
+}
+
+/*
+ * Record @p leaves tree @tree, closed: if kept, it leaves the table as
+ * its reap would have taken it out (fl_proc_drop()).
+ */
+static void fl_tree_unkeep(struct fl_rec *p, u32 tree)
+{
+	struct fl_fold_pcpu *fp;
+	unsigned long flags;
+	bool free = false;
+
+	fp = fl_fold_begin(&flags);
+	raw_spin_lock(&p->lock);
+	if (p->tree == tree) {
+		if (p->key & FL_KEY_KEPT) {
+			raw_write_seqcount_begin(&p->seq);
+			free = fl_proc_drop(fp, p);
+			raw_write_seqcount_end(&p->seq);
+		}
+		WRITE_ONCE(p->tree, 0);
+	}
+	raw_spin_unlock(&p->lock);
+	fl_fold_end(fp, flags);
+	if (free)
+		fl_rec_release(p);
+}
+
+/**
+ * fl_tree_untag() - the records of a closed tree leave it
+ * @tree: its id, no longer live (fl_tree_live()), after an RCU grace
+ *	period: no probe tags a record with it any more, nor keeps one
+ *
+ * Its kept records leave the table, its live ones stay, of no tree.
+ * Preemptible: a record at a time, O(max_tasks).
+ */
+void fl_tree_untag(u32 tree)
+{
+	unsigned int i;
+
+	for (i = 0; i < fl_max_tasks; i++) {
+		struct fl_rec *r = &fl_tab.recs[i];
+
+		if (!(i % 256))
+			cond_resched();
+		if (READ_ONCE(r->tree) == tree)
+			fl_tree_unkeep(r, tree);
+	}
+}
+
+/**
+ * fl_tree_each() - call @fn on a view of every process of tree @tree
+ * @tree: its id
+ * @privileged: the caller may read every task
+ * @v: scratch space for the views
+ * @fn: called for each process the caller may read; a non-zero return
+ *	stops the walk and is returned
+ * @priv: passed to @fn
+ * @hidden: incremented for each process the caller may not read
+ *
+ * The tree's owner calls it, which cannot close the tree meanwhile: its
+ * kept records stay.  Preemptible, O(max_tasks).
+ *
+ * Return: 0, -ENOMEM, or what @fn returned.
+ */
+int fl_tree_each(u32 tree, bool privileged, struct fl_view *v,
+		 fl_view_fn fn, void *priv, u32 *hidden)
+{
+	char comm[TASK_COMM_LEN];
+	struct fl_rec *tmp;
+	unsigned int i;
+	kuid_t uid;
+	int ret = 0;
+
+	tmp = kmalloc(sizeof(*tmp), GFP_KERNEL);
+	if (!tmp)
+		return -ENOMEM;
+	for (i = 0; i < fl_max_tasks && !ret; i++) {
+		struct fl_rec *r = &fl_tab.recs[i];
+		u32 key = READ_ONCE(r->key);
+
+		if (!(i % 256))
+			cond_resched();
+		if (!(key & FL_KEY_PROC) || READ_ONCE(r->tree) != tree)
+			continue;
+		if (!fl_rec_snapshot(r, tmp) ||
+		    (tmp->key | FL_KEY_KEPT) != (key | FL_KEY_KEPT))
+			continue;
+		if (!fl_may_read(tmp, tmp->tgid, privileged)) {
+			(*hidden)++;
+			continue;
+		}
+		memcpy(comm, tmp->comm, sizeof(comm));
+		uid = tmp->uid;
+		fl_view_process(r, tmp, v);
+		fl_view_ident(v, comm, uid);
+		ret = fn(v, priv);
 	}
 	kfree(tmp);
 	return ret;

@@ -5,9 +5,11 @@
  * sched_process_exit tells us a thread is done (fold its record into its
  * process's); sched_process_free that a task is gone for good (drop the
  * process record once its leader was reaped); sched_process_exec that a
- * thread may have taken its leader's pid; tlb:tlb_flush counts TLB
- * flushes by reason; sched_switch (with direct calls only) that a thread
- * blocks inside a direct-traced function (direct.c).  None is exported, so we find them with
+ * thread may have taken its leader's pid; sched_process_fork that a
+ * process of a tree has a child, which joins the tree (tree.c);
+ * tlb:tlb_flush counts TLB flushes by reason; sched_switch (with direct
+ * calls only) that a thread blocks inside a direct-traced function
+ * (direct.c).  None is exported, so we find them with
  * for_each_kernel_tracepoint() and attach with tracepoint_probe_register().
  * Their probes run with preemption disabled.
  */
@@ -29,6 +31,13 @@ static void fl_on_exit(void *data, FL_TP_PROTO_SCHED_PROCESS_EXIT)
 static void fl_on_free(void *data, struct task_struct *p)
 {
 	fl_task_free(p);
+}
+
+/* Same prototype in 6.1, 6.12 and 7.3: FL_TP_CHECK() below checks it. */
+static void fl_on_fork(void *data, struct task_struct *parent,
+		       struct task_struct *child)
+{
+	fl_task_fork(parent, child);
 }
 
 static void fl_on_exec(void *data, struct task_struct *p, pid_t old_pid,
@@ -59,6 +68,7 @@ static void fl_on_tlb_flush(void *data, int reason, unsigned long pages)
 FL_TP_CHECK(sched_process_exit, fl_on_exit);
 FL_TP_CHECK(sched_process_free, fl_on_free);
 FL_TP_CHECK(sched_process_exec, fl_on_exec);
+FL_TP_CHECK(sched_process_fork, fl_on_fork);
 FL_TP_CHECK(sched_switch, fl_on_switch);
 FL_TP_CHECK(tlb_flush, fl_on_tlb_flush);
 
@@ -84,6 +94,7 @@ static struct fl_tp fl_tps[] = {
 	{ .name = "sched_process_exit", .probe = fl_on_exit },
 	{ .name = "sched_process_free", .probe = fl_on_free },
 	{ .name = "sched_process_exec", .probe = fl_on_exec },
+	{ .name = "sched_process_fork", .probe = fl_on_fork },
 	{ .name = "tlb_flush", .probe = fl_on_tlb_flush, .optional = true,
 	  .wanted = fl_tlb_wanted },
 	{ .name = "sched_switch", .probe = fl_on_switch,

@@ -3,10 +3,14 @@
  * faultlat run: run a command and print its page-fault latency, as
  * time(1) prints its times.
  *
- * The module keeps a process's record until the process is reaped, so the
- * parent waits with waitid(WEXITED | WNOWAIT), which leaves the child a
- * zombie, reads the process views (faults, then TLB flushes), and only
- * then reaps it.
+ * By default it follows the command's whole process tree: the child
+ * waits on a pipe until the module was asked to follow it
+ * (FAULTLAT_TREE_OPEN), and every process it starts joins the tree at
+ * fork.  The module keeps a process's record until the process is
+ * reaped (a tree's, until the tree is closed), so the parent waits with
+ * waitid(WEXITED | WNOWAIT), which leaves the child a zombie, reads the
+ * tree and the process views (faults, then TLB flushes), and only then
+ * reaps it.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -26,26 +30,34 @@
 #include "hist.h"
 #include "interval.h"
 #include "json.h"
+#include "percentile.h"
 #include "sample.h"
 #include "util.h"
 
 void cmd_run_help(FILE *f)
 {
 	fprintf(f,
-		"Usage: faultlat run [-j] [--pretty] [-o FILE] [--] COMMAND [ARGS...]\n"
+		"Usage: faultlat run [-i] [-n N] [-j] [--pretty] [-o FILE] [--] COMMAND [ARGS...]\n"
 		"\n"
 		"Run COMMAND, wait for it, then print the latency histograms of the\n"
-		"page faults of its process (every thread, from fork to exit), next\n"
-		"to the kernel's own counts from getrusage(RUSAGE_CHILDREN), then the\n"
-		"TLB flushes the process initiated (the flush_tlb_mm_range() latency\n"
-		"histogram if there were any, and the flushes by kind, as 'faultlat\n"
-		"hist --tlb' shows them), and the module's nmissed and dropped\n"
-		"counters with their change during the run (and the TLB probes'\n"
-		"nmissed, for CAP_PERFMON or CAP_SYS_ADMIN). Text goes to stderr, as\n"
-		"time(1) does, JSON to stdout (where COMMAND's own output goes too:\n"
-		"use -o to keep them apart).\n"
+		"page faults of its process and of every process it starts, and\n"
+		"theirs, from fork to exit (as time(1) and perf stat count children),\n"
+		"next to the kernel's own counts from getrusage(RUSAGE_CHILDREN); the\n"
+		"processes that spent the most time in faults (PID, COMM, minor and\n"
+		"major faults, total fault time, p99); then the TLB flushes those\n"
+		"processes initiated (the flush_tlb_mm_range() latency histogram if\n"
+		"there were any, and the flushes by kind, as 'faultlat hist --tlb'\n"
+		"shows them), and the module's nmissed and dropped counters with their\n"
+		"change during the run (and the TLB probes' nmissed, for CAP_PERFMON\n"
+		"or CAP_SYS_ADMIN). Text goes to stderr, as time(1) does, JSON to\n"
+		"stdout (where COMMAND's own output goes too: use -o to keep them\n"
+		"apart).\n"
 		"\n"
 		"Options:\n"
+		"  -i, --no-inherit   COMMAND's own process only, not the processes it\n"
+		"                     starts (perf stat's option of the same name)\n"
+		"  -n, --top N        list the N processes with the most fault time\n"
+		"                     (default 10; 0: none)\n"
 		"  -o, --output FILE  write the report (text or JSON) to FILE\n"
 		"  -j, --json         print JSON\n"
 		"      --pretty       print pretty JSON (implies --json)\n"
@@ -56,14 +68,20 @@ void cmd_run_help(FILE *f)
 		"126 otherwise. SIGINT and SIGTERM sent to faultlat are passed on to\n"
 		"COMMAND (a ^C from the terminal reaches both already).\n"
 		"\n"
-		"The process view counts COMMAND's own process only: faults and\n"
-		"flushes of the processes it starts are not in it (their faults are\n"
-		"in getrusage's counts). The few faults between fork() and exec()\n"
-		"are in both.\n"
+		"The minor and major counts equal getrusage's when every process\n"
+		"COMMAND started was reaped by its parent (or by one of the tree)\n"
+		"before COMMAND exited; not so for a process still running, one\n"
+		"reaped by init after its parent died, or when the module's task\n"
+		"table was full (the report says so). The few faults between fork()\n"
+		"and exec() are in both. With --no-inherit, the view counts\n"
+		"COMMAND's own process only (the processes it starts are in\n"
+		"getrusage's counts, not in it).\n"
 		"\n"
 		"EXAMPLES\n"
 		"  faultlat run -- ls -l /\n"
 		"  faultlat run -o lat.txt -- make -j2\n"
+		"  faultlat run -n 3 -- sh -c 'sort big.txt | uniq -c > counts.txt'\n"
+		"  faultlat run --no-inherit -- make -j2\n"
 		"  faultlat run -j -- python3 -c 'bytearray(1 << 30)' | jq .stats.minor.p99_ns\n"
 		"  faultlat run -j -o lat.json -- ./server; jq .tlb.flush.p99_ns lat.json\n");
 }
@@ -116,12 +134,111 @@ struct run_result {
 	bool tlb_nmissed_known;
 	__u64 tlb_nmissed_before, tlb_nmissed_after;
 	struct rusage ru;
+	/* the tree: followed unless --no-inherit */
+	bool follow;
+	int tree_err;		/* 0, or -errno from FAULTLAT_IOC_TREE */
+	__u32 tree_id;
+	struct faultlat_tree tree;
+	struct faultlat_tree_entry *procs;	/* sorted by fault time */
+	__u32 nr_procs;
+	unsigned int top;	/* lines to print */
 };
+
+/* The tree's sums are shown: followed and read. */
+static bool tree_shown(const struct run_result *r)
+{
+	return r->follow && !r->tree_err;
+}
+
+static int cmp_fault_time(const void *a, const void *b)
+{
+	const struct faultlat_tree_entry *x = a, *y = b;
+
+	if (x->total_ns != y->total_ns)
+		return x->total_ns < y->total_ns ? 1 : -1;
+	return x->pid < y->pid ? -1 : x->pid > y->pid;
+}
+
+/* p99 of one process's faults, minor and major together */
+static __u64 proc_p99(const struct faultlat_tree_entry *e)
+{
+	static struct faultlat_hist h;
+
+	memset(&h, 0, sizeof(h));
+	h.count = e->minor + e->major;
+	h.sum_ns = e->total_ns;
+	h.min_ns = e->min_ns;
+	h.max_ns = e->max_ns;
+	memcpy(h.buckets, e->buckets, sizeof(h.buckets));
+	return fl_percentile(&h, 9900);
+}
+
+static void print_tree(FILE *f, const struct run_result *r)
+{
+	const struct faultlat_tree *t = &r->tree;
+	unsigned int i, n = r->top < r->nr_procs ? r->top : r->nr_procs;
+	char total[32], p99[32], comm[FL_COMM_LEN + 1];
+
+	fprintf(f,
+		"processes: %u followed, %u still running, %u dropped (task table full), %u hidden (another user's)\n",
+		t->members, t->live, t->dropped, t->hidden);
+	if (!n)
+		return;
+	fprintf(f, "top %u by fault time:\n", n);
+	fprintf(f, "%8s %-16s %10s %8s %12s %10s\n", "PID", "COMM", "MINOR",
+		"MAJOR", "TOTAL", "P99");
+	for (i = 0; i < n; i++) {
+		const struct faultlat_tree_entry *e = &r->procs[i];
+
+		fl_comm(e->comm, comm);
+		fl_fmt_ns(total, sizeof(total), e->total_ns);
+		fl_fmt_ns(p99, sizeof(p99), proc_p99(e));
+		fprintf(f, "%8u %-16s %10llu %8llu %12s %10s\n", e->pid, comm,
+			e->minor, e->major, total, p99);
+	}
+}
+
+static struct json_object *json_tree(const struct run_result *r)
+{
+	const struct faultlat_tree *t = &r->tree;
+	struct json_object *o = json_object_new_object();
+	struct json_object *top = json_object_new_array();
+	unsigned int i, n = r->top < r->nr_procs ? r->top : r->nr_procs;
+
+	json_object_object_add(o, "followed", json_object_new_int64(t->members));
+	json_object_object_add(o, "live", json_object_new_int64(t->live));
+	json_object_object_add(o, "dropped", json_object_new_int64(t->dropped));
+	json_object_object_add(o, "hidden", json_object_new_int64(t->hidden));
+	for (i = 0; i < n; i++) {
+		const struct faultlat_tree_entry *e = &r->procs[i];
+		struct json_object *p = json_object_new_object();
+		bool exited = e->flags & FAULTLAT_TASK_EXITED;
+
+		json_object_object_add(p, "pid", json_object_new_int64(e->pid));
+		json_object_object_add(p, "comm", fl_json_comm(e->comm));
+		json_object_object_add(p, "exited",
+				       json_object_new_boolean(exited));
+		json_object_object_add(p, "minor", fl_json_u64(e->minor));
+		json_object_object_add(p, "major", fl_json_u64(e->major));
+		json_object_object_add(p, "total_ns", fl_json_u64(e->total_ns));
+		json_object_object_add(p, "p99_ns", fl_json_u64(proc_p99(e)));
+		json_object_object_add(p, "max_ns", fl_json_u64(e->max_ns));
+		json_object_array_add(top, p);
+	}
+	json_object_object_add(o, "top", top);
+	return o;
+}
 
 /* The TLB view is shown: measured, and read. */
 static bool tlb_shown(const struct run_result *r)
 {
 	return !r->tlb_err && fl_tlb_measured(&r->after);
+}
+
+/* The TLB flushes shown: the tree's, or the process's. */
+static const struct faultlat_tlb_stats *tlb_stats(const struct run_result *r)
+{
+	return tree_shown(r) ? &r->tree.tlb : &r->tlb.stats;
 }
 
 static void print_tlb(FILE *f, const struct run_result *r)
@@ -138,13 +255,32 @@ static void print_tlb(FILE *f, const struct run_result *r)
 		fprintf(f, "TLB flushes: reading PID %d failed: %s\n", r->pid,
 			strerror(-r->tlb_err));
 	else
-		fl_print_tlb_stats(f, &r->tlb.stats);
+		fl_print_tlb_stats(f, tlb_stats(r));
+}
+
+/* Why the processes COMMAND started are not in the report. */
+static void print_not_followed(FILE *f, const struct run_result *r)
+{
+	if (!r->follow || !r->tree_err)
+		return;
+	if (r->tree_err == -ENOTTY)
+		fprintf(f,
+			"processes: not followed, the module cannot (no FAULTLAT_IOC_TREE): COMMAND's own process only\n");
+	else if (r->tree_err == -EBUSY)
+		fprintf(f,
+			"processes: not followed, another 'faultlat run' follows COMMAND already: COMMAND's own process only\n");
+	else
+		fprintf(f,
+			"processes: not followed (%s): COMMAND's own process only\n",
+			strerror(-r->tree_err));
 }
 
 static void print_text(FILE *f, char **args, const struct run_result *r)
 {
 	char cmd[256], el[32];
-	const struct faultlat_stats *s = &r->task.stats;
+	const struct faultlat_stats *s = tree_shown(r) ? &r->tree.stats :
+				       &r->task.stats;
+	__u64 fallbacks = tree_shown(r) ? r->tree.fallbacks : r->task.fallbacks;
 
 	join_args(cmd, sizeof(cmd), args);
 	fl_fmt_ns(el, sizeof(el), r->elapsed_ns);
@@ -159,12 +295,16 @@ static void print_text(FILE *f, char **args, const struct run_result *r)
 			cmd, r->pid, r->exit_status, el);
 	fputc('\n', f);
 
-	if (!r->task_err) {
-		fl_print_stats(f, s, r->task.fallbacks, FL_CLASS_ALL);
+	if (tree_shown(r) || !r->task_err) {
+		fl_print_stats(f, s, fallbacks, FL_CLASS_ALL);
 		fprintf(f,
 			"getrusage: minflt %ld majflt %ld (faultlat: minor %llu major %llu)\n",
 			r->ru.ru_minflt, r->ru.ru_majflt, s->minor.count,
 			s->major.count);
+		if (tree_shown(r))
+			print_tree(f, r);
+		else
+			print_not_followed(f, r);
 	} else {
 		if (r->task_err == -ESRCH)
 			fprintf(f,
@@ -176,6 +316,7 @@ static void print_text(FILE *f, char **args, const struct run_result *r)
 				r->pid, strerror(-r->task_err));
 		fprintf(f, "getrusage: minflt %ld majflt %ld\n",
 			r->ru.ru_minflt, r->ru.ru_majflt);
+		print_not_followed(f, r);
 	}
 	fputc('\n', f);
 	print_tlb(f, r);
@@ -207,7 +348,10 @@ static int print_json(FILE *f, char **args, const struct run_result *r)
 			       json_object_new_int(r->signal) : NULL);
 	json_object_object_add(o, "elapsed_ns", fl_json_u64(r->elapsed_ns));
 	json_object_object_add(o, "tracked",
-			       json_object_new_boolean(!r->task_err));
+			       json_object_new_boolean(!r->task_err ||
+						       tree_shown(r)));
+	json_object_object_add(o, "children",
+			       json_object_new_boolean(tree_shown(r)));
 	json_object_object_add(o, "comm", r->task_err ? NULL :
 			       fl_json_comm(r->task.comm));
 	json_object_object_add(ru, "minflt",
@@ -216,11 +360,20 @@ static int print_json(FILE *f, char **args, const struct run_result *r)
 			       json_object_new_int64(r->ru.ru_majflt));
 	json_object_object_add(o, "getrusage", ru);
 	fl_json_add_losses(o, &r->before, &r->after);
-	json_object_object_add(o, "stats", r->task_err ? NULL :
-			       fl_json_stats(&r->task.stats,
-					     r->task.fallbacks, FL_CLASS_ALL));
+	if (tree_shown(r))
+		json_object_object_add(o, "stats",
+				       fl_json_stats(&r->tree.stats,
+						     r->tree.fallbacks,
+						     FL_CLASS_ALL));
+	else
+		json_object_object_add(o, "stats", r->task_err ? NULL :
+				       fl_json_stats(&r->task.stats,
+						     r->task.fallbacks,
+						     FL_CLASS_ALL));
+	json_object_object_add(o, "processes",
+			       tree_shown(r) ? json_tree(r) : NULL);
 	json_object_object_add(o, "tlb", !tlb_shown(r) ? NULL :
-			       fl_json_tlb_stats(&r->tlb.stats));
+			       fl_json_tlb_stats(tlb_stats(r)));
 	json_object_object_add(o, "tlb_nmissed", !r->tlb_nmissed_known ? NULL :
 			       fl_json_u64(r->tlb_nmissed_after));
 	json_object_object_add(o, "tlb_nmissed_delta",
@@ -231,22 +384,41 @@ static int print_json(FILE *f, char **args, const struct run_result *r)
 }
 
 /*
- * Fork and exec @args; wait for the child to exit without reaping it.
- * Returns 0 with r->pid a zombie, or the exit code for an exec failure
- * (the child reaped), or -1 on a fork/pipe failure.
+ * Ask the module to follow the child's tree; the child waits for it.
+ * Without it (an older module, nested runs, no room), the report says
+ * why and shows the child's own process only.
  */
-static int spawn_and_wait(char **args, struct run_result *r)
+static void follow_child(int fd, struct run_result *r)
+{
+	r->tree_err = fl_dev_tree_open(fd, r->pid, &r->tree_id);
+}
+
+/*
+ * Fork and exec @args, the child's tree followed first (r->follow); wait
+ * for the child to exit without reaping it.  Returns 0 with r->pid a
+ * zombie, or the exit code for an exec failure (the child reaped), or -1
+ * on a fork/pipe failure.
+ */
+static int spawn_and_wait(int fd, char **args, struct run_result *r)
 {
 	struct sigaction sa = { .sa_sigaction = forward_signal,
 				.sa_flags = SA_SIGINFO | SA_RESTART };
 	sigset_t block, old;
 	siginfo_t si;
-	int pfd[2], child_errno = 0;
+	int pfd[2], gfd[2], child_errno = 0;
 	ssize_t n;
 	pid_t pid;
+	char c;
 
 	if (pipe2(pfd, O_CLOEXEC)) {
 		perror("faultlat: pipe");
+		return -1;
+	}
+	/* the child waits for EOF on gfd[0]: its tree is followed then */
+	if (pipe2(gfd, O_CLOEXEC)) {
+		perror("faultlat: pipe");
+		close(pfd[0]);
+		close(pfd[1]);
 		return -1;
 	}
 	sigemptyset(&sa.sa_mask);
@@ -266,6 +438,8 @@ static int spawn_and_wait(char **args, struct run_result *r)
 		sigprocmask(SIG_SETMASK, &old, NULL);
 		close(pfd[0]);
 		close(pfd[1]);
+		close(gfd[0]);
+		close(gfd[1]);
 		return -1;
 	}
 	if (pid == 0) {
@@ -273,6 +447,10 @@ static int spawn_and_wait(char **args, struct run_result *r)
 		signal(SIGTERM, SIG_DFL);
 		sigprocmask(SIG_SETMASK, &old, NULL);
 		close(pfd[0]);
+		close(gfd[1]);
+		while (read(gfd[0], &c, 1) < 0 && errno == EINTR)
+			;
+		close(gfd[0]);
 		execvp(args[0], args);
 		child_errno = errno;
 		if (write(pfd[1], &child_errno, sizeof(child_errno)) < 0)
@@ -282,6 +460,10 @@ static int spawn_and_wait(char **args, struct run_result *r)
 	}
 	WRITE_ONCE(child_pid, pid);
 	r->pid = pid;
+	close(gfd[0]);
+	if (r->follow)
+		follow_child(fd, r);
+	close(gfd[1]);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	close(pfd[1]);
 
@@ -347,6 +529,14 @@ static void read_after(int fd, struct run_result *r)
 {
 	static struct faultlat_tlb_global tg;
 
+	if (r->follow && !r->tree_err) {
+		r->tree_err = fl_dev_tree_read(fd, r->tree_id, &r->tree,
+					       &r->procs, &r->nr_procs);
+		if (!r->tree_err)
+			qsort(r->procs, r->nr_procs, sizeof(*r->procs),
+			      cmp_fault_time);
+		fl_dev_tree_close(fd, r->tree_id);
+	}
 	r->task_err = fl_dev_task(fd, r->pid, true, &r->task);
 	r->tlb_err = fl_dev_tlb_task(fd, r->pid, true, &r->tlb);
 	if (r->task_err && r->task_err != -ESRCH)
@@ -382,11 +572,13 @@ int cmd_run(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
+		{ "no-inherit", no_argument, NULL, 'i' },
+		{ "top", required_argument, NULL, 'n' },
 		{ NULL, 0, NULL, 0 },
 	};
 	/* "+": the first non-option is COMMAND; its options are its own */
 	static const struct fl_optspec spec = {
-		.name = "run", .shortopts = "+o:", .longopts = longopts,
+		.name = "run", .shortopts = "+o:in:", .longopts = longopts,
 		.help = cmd_run_help, .json = true, .operands = true,
 	};
 	static struct run_result r;
@@ -395,10 +587,31 @@ int cmd_run(int argc, char **argv)
 	char **args;
 	int opt, fd, rc;
 
+	r.follow = true;
+	r.top = 10;
 	while ((opt = fl_getopt(argc, argv, &spec, &rc)) != -1) {
-		if (opt != 'o')		/* FL_OPT_EXIT */
+		switch (opt) {
+		case 'o':
+			output = optarg;
+			break;
+		case 'i':
+			r.follow = false;
+			break;
+		case 'n':
+			if (!strcmp(optarg, "0")) {
+				r.top = 0;
+			} else {
+				__u64 v;
+
+				if (fl_parse_count("run", "--top", optarg,
+						   100000, &v))
+					return fl_usage_error("run");
+				r.top = v;
+			}
+			break;
+		default:		/* FL_OPT_EXIT */
 			return rc;
-		output = optarg;
+		}
 	}
 	if (optind >= argc) {
 		fprintf(stderr, "faultlat run: no command given\n");
@@ -423,7 +636,7 @@ int cmd_run(int argc, char **argv)
 	fflush(stdout);
 	fflush(stderr);
 
-	rc = spawn_and_wait(args, &r);
+	rc = spawn_and_wait(fd, args, &r);
 	if (rc) {
 		close(fd);
 		if (output)
@@ -437,5 +650,6 @@ int cmd_run(int argc, char **argv)
 		;
 	getrusage(RUSAGE_CHILDREN, &r.ru);
 	print_report(output, out, args, &r);
+	free(r.procs);
 	return r.exit_status;
 }

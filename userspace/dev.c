@@ -112,6 +112,70 @@ int fl_dev_config(int fd, bool set, struct faultlat_config *c)
 	return fl_ioctl(fd, FAULTLAT_IOC_CONFIG, c);
 }
 
+int fl_dev_tree_open(int fd, __u32 pid, __u32 *tree)
+{
+	struct faultlat_tree t = {
+		.size = sizeof(t), .op = FAULTLAT_TREE_OPEN, .pid = pid,
+	};
+	int err = fl_ioctl(fd, FAULTLAT_IOC_TREE, &t);
+
+	if (!err)
+		*tree = t.tree;
+	return err;
+}
+
+int fl_dev_tree_read(int fd, __u32 tree, struct faultlat_tree *t,
+		     struct faultlat_tree_entry **entries, __u32 *nr)
+{
+	struct faultlat_tree_entry *buf = NULL, *nbuf;
+	__u32 cap = 64;
+	int tries, err;
+
+	/* Processes come and go between calls: grow a few times, then give up. */
+	for (tries = 0; tries < 8; tries++) {
+		nbuf = realloc(buf, (size_t)cap * sizeof(*buf));
+		if (!nbuf) {
+			free(buf);
+			return -ENOMEM;
+		}
+		buf = nbuf;
+		memset(buf, 0, (size_t)cap * sizeof(*buf));
+		memset(t, 0, sizeof(*t));
+		t->size = sizeof(*t);
+		t->op = FAULTLAT_TREE_READ;
+		t->tree = tree;
+		t->entry_size = sizeof(*buf);
+		t->capacity = cap;
+		t->entries = (__u64)(uintptr_t)buf;
+		err = fl_ioctl(fd, FAULTLAT_IOC_TREE, t);
+		if (err) {
+			free(buf);
+			return err;
+		}
+		if (t->members <= t->nr) {
+			*entries = buf;
+			*nr = t->nr;
+			return 0;
+		}
+		if (t->members > UINT32_MAX / 2 - 64) {
+			free(buf);
+			return -EOVERFLOW;
+		}
+		cap = t->members + t->members / 8 + 16;
+	}
+	free(buf);
+	return -EAGAIN;
+}
+
+int fl_dev_tree_close(int fd, __u32 tree)
+{
+	struct faultlat_tree t = {
+		.size = sizeof(t), .op = FAULTLAT_TREE_CLOSE, .tree = tree,
+	};
+
+	return fl_ioctl(fd, FAULTLAT_IOC_TREE, &t);
+}
+
 /* Possible CPUs, from the highest id in /sys/devices/system/cpu/possible. */
 static __u32 possible_cpus(void)
 {

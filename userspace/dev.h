@@ -56,6 +56,16 @@ int fl_dev_tlb_global(int fd, struct faultlat_tlb_global *g,
 		      struct faultlat_tlb_cpu **cpus, __u32 *nr);
 
 /*
+ * FAULTLAT_IOC_TREE: follow @pid and its descendants (*@tree: the id),
+ * read the tree (*@entries: a malloc()ed array of *@nr processes that the
+ * caller frees; @t: the sums), close it.
+ */
+int fl_dev_tree_open(int fd, __u32 pid, __u32 *tree);
+int fl_dev_tree_read(int fd, __u32 tree, struct faultlat_tree *t,
+		     struct faultlat_tree_entry **entries, __u32 *nr);
+int fl_dev_tree_close(int fd, __u32 tree);
+
+/*
  * List records (@flags: 0 or FAULTLAT_TASK_PROCESS).  On success *@entries
  * is a malloc()ed array of *@nr entries that the caller frees.
  */

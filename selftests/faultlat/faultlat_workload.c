@@ -4,12 +4,13 @@
  *
  *   faultlat_workload PAGES STATUS REPORT
  *
- * client_test's, under `faultlat run`: write once to each of PAGES
- * anonymous pages, write its own getrusage() fault counts to REPORT, exit
- * with STATUS.  Nothing after the getrusage() call faults (the buffers are
- * pre-faulted, the code is mapped by mlockall(MCL_CURRENT), which needs
- * root or RLIMIT_MEMLOCK, the exit path touches nothing new), so the
- * report holds the process's final counts.
+ * client_test's and tree_test's, under `faultlat run`: write once to
+ * each of PAGES anonymous pages, write its own getrusage() fault counts
+ * and its pid to REPORT ("minflt N majflt N pid N"), exit with STATUS.
+ * Nothing after the getrusage() call faults (the buffers are pre-faulted,
+ * the code is mapped by mlockall(MCL_CURRENT), which needs root or
+ * RLIMIT_MEMLOCK, the exit path touches nothing new), so the report holds
+ * the process's final counts.
  *
  *   faultlat_workload tlb LOOPERS SPINNERS ROUNDS REPORT
  *
@@ -67,7 +68,8 @@ static int fault_workload(int argc, char **argv)
 	fl_prefault(&ru, sizeof(ru));
 	fl_prefault_stack();
 	/* snprintf() once before: whatever it sets up on first use */
-	snprintf(buf, sizeof(buf), "minflt %llu majflt %llu\n", 0ULL, 0ULL);
+	snprintf(buf, sizeof(buf), "minflt %llu majflt %llu pid %d\n", 0ULL,
+		 0ULL, 0);
 	/*
 	 * Map every page mapped so far, libc's code included: the first
 	 * call of write(), close() or _exit() would fault on its code.
@@ -85,9 +87,9 @@ static int fault_workload(int argc, char **argv)
 	fl_touch_write(mem, pages);
 	if (fl_getrusage(RUSAGE_SELF, &ru))
 		_exit(2);
-	n = snprintf(buf, sizeof(buf), "minflt %llu majflt %llu\n",
+	n = snprintf(buf, sizeof(buf), "minflt %llu majflt %llu pid %d\n",
 		     (unsigned long long)ru.minflt,
-		     (unsigned long long)ru.majflt);
+		     (unsigned long long)ru.majflt, (int)getpid());
 	if (write(fd, buf, n) != n)
 		_exit(2);
 	close(fd);

@@ -187,6 +187,9 @@ struct faultlat_stats {
  * - ESRCH: no record of that task (it never faulted nor flushed a TLB
  *   since load, not tracked because the table was full, or reaped).
  *
+ * FAULTLAT_IOC_TREE has errors of its own, listed with struct
+ * faultlat_tree.
+ *
  * A command fails as a whole, except FAULTLAT_IOC_LIST, which may have
  * written some entries when it fails with EFAULT.  FAULTLAT_IOC_RESET
  * copies nothing back.
@@ -203,6 +206,7 @@ enum {
 	FAULTLAT_CMD_TLB_GLOBAL,
 	FAULTLAT_CMD_TLB_TASK,
 	FAULTLAT_CMD_CONFIG,
+	FAULTLAT_CMD_TREE,
 	FAULTLAT_CMD_LAST,
 };
 
@@ -676,5 +680,119 @@ struct faultlat_config {
 };
 
 #define FAULTLAT_IOC_CONFIG	_IO(FAULTLAT_TYPE, FAULTLAT_CMD_CONFIG)
+
+/* struct faultlat_tree.op */
+#define FAULTLAT_TREE_OPEN	1	/* follow @pid and its descendants */
+#define FAULTLAT_TREE_READ	2	/* read the tree */
+#define FAULTLAT_TREE_CLOSE	3	/* stop following it, drop its records */
+
+/**
+ * struct faultlat_tree_entry - one process of a tree, FAULTLAT_TREE_READ
+ * @pid: its tgid
+ * @uid: its real uid, as struct faultlat_task's
+ * @flags: FAULTLAT_TASK_PROCESS, and FAULTLAT_TASK_EXITED when no thread
+ *	of it is live
+ * @nr_threads: its live threads
+ * @comm: NUL-padded comm (the last one seen)
+ * @minor: completed minor faults
+ * @major: completed major faults
+ * @errors: faults with a VM_FAULT_ERROR result
+ * @total_ns: sum of the latencies of its minor and major faults
+ * @min_ns: smallest of those latencies (0 when there is none)
+ * @max_ns: largest
+ * @buckets: the minor and major faults' latencies together, in the
+ *	layout of "Histogram buckets": a reader computes percentiles from
+ *	them (the module computes none)
+ */
+struct faultlat_tree_entry {
+	__u32 pid;
+	__u32 uid;
+	__u32 flags;
+	__u32 nr_threads;
+	__u64 comm[2];
+	__u64 minor;
+	__u64 major;
+	__u64 errors;
+	__u64 total_ns;
+	__u64 min_ns;
+	__u64 max_ns;
+	__u64 buckets[FAULTLAT_NR_BUCKETS];
+};
+
+/**
+ * struct faultlat_tree - FAULTLAT_IOC_TREE: follow a process and every
+ *	process it starts, and their descendants, to their exit
+ * @size: sizeof(struct faultlat_tree)
+ * @flags: must be 0
+ * @op: FAULTLAT_TREE_OPEN, FAULTLAT_TREE_READ or FAULTLAT_TREE_CLOSE
+ * @pid: OPEN, in: the root, a live process (tgid, initial pid namespace);
+ *	else must be 0
+ * @tree: OPEN, out: the tree's id; READ and CLOSE, in: the id OPEN gave
+ * @members: READ, out: processes of the tree the caller may read, live or
+ *	exited
+ * @live: READ, out: of those, processes with a live thread
+ * @dropped: READ, out: processes started in the tree that have no record
+ *	(the task table was full when they were forked): in none of the
+ *	numbers here
+ * @hidden: READ, out: processes of the tree the caller may not read (they
+ *	changed uid: setuid programs); in none of the numbers here
+ * @entry_size: READ, in: sizeof(struct faultlat_tree_entry) as the caller
+ *	knows it (at least the first version's), or 0 when @capacity is 0
+ * @capacity: READ, in: entries @entries has room for
+ * @nr: READ, out: entries written, the smaller of @capacity and @members
+ * @entries: READ, in: user pointer to an array of @capacity entries of
+ *	@entry_size bytes, or 0
+ * @stats: READ, out: the faults of every process in @members, from the
+ *	root's first fault, or its children's fork, to their exit
+ * @fallbacks: READ, out: those faults' fallbacks (struct faultlat_global)
+ * @tlb: READ, out: the TLB flushes those processes initiated
+ *
+ * OPEN tags the root's record (created if the root has none yet) with a
+ * new tree; from then on every process that a process of the tree forks
+ * (fork, vfork, clone without CLONE_THREAD) gets a record of the same
+ * tree at fork.  A record of the tree outlives its process's reap: it is
+ * kept, out of the index (FAULTLAT_IOC_TASK no longer finds it), until
+ * CLOSE, so that READ lists processes that are gone.  A tree belongs to
+ * the open file that opened it: only calls on that file may READ or CLOSE
+ * it, and closing the file closes its trees.  Its kept records take room
+ * in the task table (max_tasks) until then.
+ *
+ * READ adds up the processes of the tree one after the other: while some
+ * of them run, the sum is of moments a little apart.  Once every process
+ * of the tree has exited and been reaped by a process of the tree (by
+ * its parent, or by the caller for the root), @stats' minor and major
+ * counts equal what getrusage(RUSAGE_CHILDREN) of the root's parent adds
+ * when it reaps the root.
+ *
+ * Errors besides the common ones (EFAULT, EINVAL, E2BIG):
+ *
+ * - ESRCH: OPEN: @pid is no live process (or a thread, not a tgid);
+ * - EACCES: OPEN: @pid belongs to another user (the rule of struct
+ *   faultlat_task) and the caller lacks CAP_PERFMON and CAP_SYS_ADMIN;
+ * - EBUSY: OPEN: @pid is in a tree already (a tree does not nest);
+ * - ENOSPC: OPEN: every tree is in use (64 at a time), or the task table
+ *   has no free record for the root;
+ * - ENOENT: READ, CLOSE: no such tree open on this file.
+ */
+struct faultlat_tree {
+	__u32 size;
+	__u32 flags;
+	__u32 op;
+	__u32 pid;
+	__u32 tree;
+	__u32 members;
+	__u32 live;
+	__u32 dropped;
+	__u32 hidden;
+	__u32 entry_size;
+	__u32 capacity;
+	__u32 nr;
+	__u64 entries;
+	struct faultlat_stats stats;
+	__u64 fallbacks;
+	struct faultlat_tlb_stats tlb;
+};
+
+#define FAULTLAT_IOC_TREE	_IO(FAULTLAT_TYPE, FAULTLAT_CMD_TREE)
 
 #endif /* _UAPI_LINUX_FAULTLAT_H */

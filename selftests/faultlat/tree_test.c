@@ -1,0 +1,555 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Process trees: `faultlat run` (and FAULTLAT_IOC_TREE directly) against
+ * the kernel's own accounting.  The tree's minor and major counts must
+ * equal getrusage(RUSAGE_CHILDREN) of the process that reaped the root
+ * (the kernel adds, at each reap, the child's own counts and those of the
+ * children it reaped), and each process's line what that process read of
+ * itself with getrusage(RUSAGE_SELF) at its end (faultlat_workload's
+ * report, or a pipe).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <json-c/json.h>
+
+#include "kselftest_harness.h"
+#include "faultlat_check.h"
+#include "faultlat_spawn.h"
+
+#define REPORTS_MAX	8
+#define TIMEOUT_MS	(600 * 1000)
+
+/* what check_run() needs of the fixture */
+struct tree_paths {
+	const char *client;
+	char workload[PATH_MAX + 32];
+	char dir[64];
+	char json[96];
+};
+
+FIXTURE(tree) {
+	struct tree_paths p;
+};
+
+FIXTURE_SETUP(tree)
+{
+	char self_dir[PATH_MAX];
+	int fd;
+
+	fd = fl_open();
+	if (fd < 0)
+		SKIP(return, "%s: %s (is faultlat loaded?)", FAULTLAT_DEVICE,
+		     strerror(errno));
+	close(fd);
+	self->p.client = getenv("FAULTLAT_CLIENT");
+	ASSERT_EQ(0, fl_self_dir(self_dir));
+	snprintf(self->p.workload, sizeof(self->p.workload),
+		 "%s/faultlat_workload", self_dir);
+	ASSERT_EQ(0, access(self->p.workload, X_OK));
+	strcpy(self->p.dir, "/tmp/faultlat-tree.XXXXXX");
+	ASSERT_NE(NULL, mkdtemp(self->p.dir));
+	snprintf(self->p.json, sizeof(self->p.json), "%s/report.json", self->p.dir);
+}
+
+FIXTURE_TEARDOWN(tree)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", self->p.dir);
+	fl_system(cmd);
+}
+
+/* faultlat_workload's report: "minflt N majflt N pid N" */
+struct report {
+	__u64 minflt, majflt;
+	int pid;
+};
+
+static int read_report(const char *path, struct report *r)
+{
+	unsigned long long minflt, majflt;
+	char buf[128];
+	int fd, pid;
+	ssize_t n;
+
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	if (sscanf(buf, "minflt %llu majflt %llu pid %d", &minflt, &majflt,
+		   &pid) != 3)
+		return -1;
+	r->minflt = minflt;
+	r->majflt = majflt;
+	r->pid = pid;
+	return 0;
+}
+
+static bool json_u64(struct json_object *o, const char *path, __u64 *v)
+{
+	char buf[128], *save = NULL, *key;
+
+	snprintf(buf, sizeof(buf), "%s", path);
+	for (key = strtok_r(buf, ".", &save); key;
+	     key = strtok_r(NULL, ".", &save))
+		if (!json_object_object_get_ex(o, key, &o))
+			return false;
+	if (!json_object_is_type(o, json_type_int))
+		return false;
+	*v = json_object_get_uint64(o);
+	return true;
+}
+
+/* processes.top's line of @pid, or NULL */
+static struct json_object *json_proc(struct json_object *o, int pid)
+{
+	struct json_object *top, *p;
+	size_t i;
+	__u64 v;
+
+	if (!json_object_object_get_ex(o, "processes", &o) ||
+	    !json_object_object_get_ex(o, "top", &top))
+		return NULL;
+	for (i = 0; i < json_object_array_length(top); i++) {
+		p = json_object_array_get_idx(top, i);
+		if (json_u64(p, "pid", &v) && v == (__u64)pid)
+			return p;
+	}
+	return NULL;
+}
+
+/*
+ * `faultlat run -j -n 1000 -o DIR/report.json -- sh -c CMD`, then its
+ * report: the tree's counts equal the client's RUSAGE_CHILDREN, and the
+ * line of each of the @nreports workloads (DIR/r1 ...) what it read of
+ * itself.  Returns the followed processes.
+ */
+static __u64 check_run(struct __test_metadata *_metadata,
+		       const struct tree_paths *self, const char *name,
+		       const char *cmd, unsigned int nreports)
+{
+	__u64 minor, major, minflt, majflt, followed, live, dropped, v;
+	struct json_object *o, *p;
+	char path[128];
+	struct report rep;
+	unsigned int i;
+	int rc;
+
+	rc = fl_runl(NULL, 0, NULL, TIMEOUT_MS, self->client, "run", "-j",
+		     "-n", "1000", "-o", self->json, "--", "sh", "-c", cmd,
+		     NULL);
+	ASSERT_EQ(0, rc) TH_LOG("faultlat run -- sh -c '%s'", cmd);
+	o = json_object_from_file(self->json);
+	ASSERT_NE(NULL, o) TH_LOG("no JSON in %s", self->json);
+	ASSERT_TRUE(json_u64(o, "stats.minor.count", &minor));
+	ASSERT_TRUE(json_u64(o, "stats.major.count", &major));
+	ASSERT_TRUE(json_u64(o, "getrusage.minflt", &minflt));
+	ASSERT_TRUE(json_u64(o, "getrusage.majflt", &majflt));
+	ASSERT_TRUE(json_u64(o, "processes.followed", &followed))
+		TH_LOG("no processes in the report: tree not followed");
+	ASSERT_TRUE(json_u64(o, "processes.live", &live));
+	ASSERT_TRUE(json_u64(o, "processes.dropped", &dropped));
+	ASSERT_EQ(0, live);
+	ASSERT_EQ(0, dropped);
+	FL_INFO("%s: %llu processes, minor %llu major %llu, getrusage %llu %llu\n",
+		name, followed, minor, major, minflt, majflt);
+	ASSERT_EQ(minflt, minor) TH_LOG("RUSAGE_CHILDREN vs the tree's minor");
+	ASSERT_EQ(majflt, major) TH_LOG("RUSAGE_CHILDREN vs the tree's major");
+
+	for (i = 1; i <= nreports; i++) {
+		snprintf(path, sizeof(path), "%s/r%u", self->dir, i);
+		ASSERT_EQ(0, read_report(path, &rep)) TH_LOG("%s", path);
+		p = json_proc(o, rep.pid);
+		ASSERT_NE(NULL, p) TH_LOG("no line of pid %d", rep.pid);
+		ASSERT_TRUE(json_u64(p, "minor", &v));
+		ASSERT_EQ(rep.minflt, v) TH_LOG("pid %d: RUSAGE_SELF vs its line",
+						rep.pid);
+		ASSERT_TRUE(json_u64(p, "major", &v));
+		ASSERT_EQ(rep.majflt, v);
+		ASSERT_TRUE(json_u64(p, "total_ns", &v));
+		ASSERT_LT(0, v);
+		ASSERT_TRUE(json_u64(p, "p99_ns", &v));
+		ASSERT_LT(0, v);
+	}
+	json_object_put(o);
+	return followed;
+}
+
+/* A pipeline and a list: every process of sh's is in the tree. */
+TEST_F(tree, sh_pipeline)
+{
+	static char cmd[16384];
+	const char *w = self->p.workload, *d = self->p.dir;
+
+	if (!self->p.client)
+		SKIP(return, "FAULTLAT_CLIENT is not set");
+	snprintf(cmd, sizeof(cmd),
+		 "%s 300 0 %s/r1 | %s 500 0 %s/r2; %s 700 0 %s/r3 | cat; "
+		 "echo x | tr x y | sort | uniq -c >/dev/null",
+		 w, d, w, d, w, d);
+	ASSERT_LE(8, check_run(_metadata, &self->p, "sh pipeline", cmd, 3));
+}
+
+/* A child's children exit, and are reaped, before it does. */
+TEST_F(tree, grandchildren_exit_first)
+{
+	static char cmd[16384];
+	const char *w = self->p.workload, *d = self->p.dir;
+
+	if (!self->p.client)
+		SKIP(return, "FAULTLAT_CLIENT is not set");
+	snprintf(cmd, sizeof(cmd),
+		 "sh -c '%s 200 0 %s/r1 & %s 400 0 %s/r2 & wait'; "
+		 "(%s 600 0 %s/r3; true); sleep 0.1", w, d, w, d, w, d);
+	ASSERT_LE(5, check_run(_metadata, &self->p, "grandchildren", cmd, 3));
+}
+
+/* make -j2 builds a small C project: make, sh, gcc, cc1, as, collect2, ld. */
+TEST_F(tree, make_j2)
+{
+	char path[128], cmd[256];
+	unsigned int i;
+	FILE *f;
+
+	if (!self->p.client)
+		SKIP(return, "FAULTLAT_CLIENT is not set");
+	if (!fl_have("make") || !fl_have("gcc"))
+		SKIP(return, "no make or gcc");
+	for (i = 0; i < 4; i++) {
+		snprintf(path, sizeof(path), "%s/f%u.c", self->p.dir, i);
+		f = fopen(path, "w");
+		ASSERT_NE(NULL, f);
+		fprintf(f, "int f%u(int x);\nint f%u(int x) { return x * %u; }\n",
+			i, i, i + 2);
+		if (!i)
+			fprintf(f, "int main(void) { return f0(0); }\n");
+		fclose(f);
+	}
+	snprintf(path, sizeof(path), "%s/Makefile", self->p.dir);
+	f = fopen(path, "w");
+	ASSERT_NE(NULL, f);
+	fprintf(f, "prog: f0.o f1.o f2.o f3.o\n\t$(CC) -o $@ $^\n"
+		   "%%.o: %%.c\n\t$(CC) -O1 -c -o $@ $<\n");
+	fclose(f);
+	snprintf(cmd, sizeof(cmd), "make -s -j2 -C %s CC=gcc && %s/prog",
+		 self->p.dir, self->p.dir);
+	ASSERT_LE(10, check_run(_metadata, &self->p, "make -j2", cmd, 0));
+}
+
+/* python3's multiprocessing: a pool of forked workers, joined. */
+TEST_F(tree, python_multiprocessing)
+{
+	static const char prog[] =
+		"import multiprocessing as mp\n"
+		"ctx = mp.get_context('fork')\n"
+		"with ctx.Pool(2) as p:\n"
+		"    s = sum(p.map(len, [bytearray(1 << 20)] * 8))\n"
+		"    p.close()\n"
+		"    p.join()\n"
+		"assert s == 8 << 20\n";
+	char path[128], cmd[256];
+	FILE *f;
+
+	if (!self->p.client)
+		SKIP(return, "FAULTLAT_CLIENT is not set");
+	if (!fl_have("python3"))
+		SKIP(return, "no python3");
+	snprintf(path, sizeof(path), "%s/pool.py", self->p.dir);
+	f = fopen(path, "w");
+	ASSERT_NE(NULL, f);
+	fputs(prog, f);
+	fclose(f);
+	snprintf(cmd, sizeof(cmd), "python3 %s", path);
+	ASSERT_LE(3, check_run(_metadata, &self->p, "python3 Pool(2)", cmd, 0));
+}
+
+/* --no-inherit: the command's own process, as before. */
+TEST_F(tree, no_inherit)
+{
+	static char cmd[16384];
+	char path[128];
+	struct json_object *o, *v;
+	struct report rep;
+	__u64 minor;
+	int rc;
+
+	if (!self->p.client)
+		SKIP(return, "FAULTLAT_CLIENT is not set");
+	snprintf(path, sizeof(path), "%s/r1", self->p.dir);
+	rc = fl_runl(NULL, 0, NULL, TIMEOUT_MS, self->p.client, "run", "-j",
+		     "--no-inherit", "-o", self->p.json, "--", self->p.workload,
+		     "300", "0", path, NULL);
+	ASSERT_EQ(0, rc);
+	o = json_object_from_file(self->p.json);
+	ASSERT_NE(NULL, o);
+	ASSERT_TRUE(json_object_object_get_ex(o, "processes", &v));
+	ASSERT_EQ(NULL, v);
+	ASSERT_TRUE(json_u64(o, "stats.minor.count", &minor));
+	ASSERT_EQ(0, read_report(path, &rep));
+	ASSERT_EQ(rep.minflt, minor);
+	json_object_put(o);
+	snprintf(cmd, sizeof(cmd), "%s 300 0 %s/r2 && %s 300 0 %s/r3",
+		 self->p.workload, self->p.dir, self->p.workload, self->p.dir);
+	rc = fl_runl(NULL, 0, NULL, TIMEOUT_MS, self->p.client, "run", "-j",
+		     "-i", "-o", self->p.json, "--", "sh", "-c", cmd, NULL);
+	ASSERT_EQ(0, rc);
+	o = json_object_from_file(self->p.json);
+	ASSERT_NE(NULL, o);
+	ASSERT_TRUE(json_u64(o, "stats.minor.count", &minor));
+	/* sh's own faults only: fewer than one workload's pages */
+	ASSERT_GT(300, minor);
+	json_object_put(o);
+}
+
+static int tree_ioctl(int fd, struct faultlat_tree *t, __u32 op, __u32 pid,
+		      __u32 tree)
+{
+	memset(t, 0, sizeof(*t));
+	t->size = sizeof(*t);
+	t->op = op;
+	t->pid = pid;
+	t->tree = tree;
+	return ioctl(fd, FAULTLAT_IOC_TREE, t);
+}
+
+/* What a process of touch_tree() read of itself, through a pipe. */
+struct self_ru {
+	pid_t pid;
+	struct fl_ru ru;
+};
+
+/*
+ * Write to @pages pages, send our RUSAGE_SELF on @wfd, exit: with every
+ * page mapped so far locked (libc's code too), nothing after getrusage()
+ * faults.
+ */
+static void touch_and_report(int wfd, size_t pages)
+{
+	struct self_ru s = { .pid = getpid() };
+	void *p;
+
+	fl_prefault_stack();
+	if (mlockall(MCL_CURRENT))
+		_exit(3);
+	p = fl_map_anon(pages);
+	if (!p)
+		_exit(2);
+	fl_touch_write(p, pages);
+	if (fl_getrusage(RUSAGE_SELF, &s.ru))
+		_exit(2);
+	if (write(wfd, &s, sizeof(s)) != sizeof(s))
+		_exit(2);
+	_exit(0);
+}
+
+/*
+ * The root: waits for @go to close, forks two children that fault and
+ * exit, reaps them, faults, reports, exits.
+ */
+static void root_proc(int go, int wfd)
+{
+	char c;
+	int i;
+
+	while (read(go, &c, 1) < 0 && errno == EINTR)
+		;
+	for (i = 0; i < 2; i++) {
+		pid_t pid = fork();
+
+		if (pid < 0)
+			_exit(2);
+		if (!pid)
+			touch_and_report(wfd, 100 * (i + 1));
+	}
+	while (wait(NULL) > 0)
+		;
+	touch_and_report(wfd, 50);
+}
+
+/* The ioctl by itself: sums, per-process lines, records after the reap. */
+TEST_F(tree, ioctl_tree)
+{
+	struct faultlat_tree_entry e[8];
+	struct self_ru got[3];
+	struct faultlat_tree t;
+	struct faultlat_info before, after;
+	struct fl_ru ch0, ch1;
+	int fd, go[2], res[2], i, j;
+	__u64 minor = 0, major = 0;
+	long long deadline;
+	siginfo_t si;
+	__u32 id;
+	pid_t root;
+
+	fd = fl_open();
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, fl_info(fd, &before));
+	ASSERT_EQ(0, fl_getrusage(RUSAGE_CHILDREN, &ch0));
+	ASSERT_EQ(0, pipe(go));
+	ASSERT_EQ(0, pipe(res));
+	root = fork();
+	ASSERT_LE(0, root);
+	if (!root) {
+		close(go[1]);
+		close(res[0]);
+		root_proc(go[0], res[1]);
+	}
+	close(go[0]);
+	close(res[1]);
+	ASSERT_EQ(0, tree_ioctl(fd, &t, FAULTLAT_TREE_OPEN, root, 0))
+		TH_LOG("OPEN: %s", strerror(errno));
+	id = t.tree;
+	ASSERT_NE(0, id);
+	/* a process of an open tree joins no other */
+	ASSERT_EQ(-1, tree_ioctl(fd, &t, FAULTLAT_TREE_OPEN, root, 0));
+	ASSERT_EQ(EBUSY, errno);
+	close(go[1]);
+	for (i = 0; i < 3; i++)
+		ASSERT_EQ(sizeof(got[i]), read(res[0], &got[i], sizeof(got[i])));
+	close(res[0]);
+	ASSERT_EQ(0, waitid(P_PID, root, &si, WEXITED | WNOWAIT));
+
+	memset(e, 0, sizeof(e));
+	ASSERT_EQ(0, tree_ioctl(fd, &t, FAULTLAT_TREE_READ, 0, id));
+	ASSERT_EQ(3, t.members);
+	ASSERT_EQ(0, t.nr);
+	t.entry_size = sizeof(e[0]);
+	t.capacity = 8;
+	t.entries = (__u64)(uintptr_t)e;
+	ASSERT_EQ(0, ioctl(fd, FAULTLAT_IOC_TREE, &t));
+	ASSERT_EQ(3, t.nr);
+	ASSERT_EQ(0, t.live);
+	ASSERT_EQ(0, t.dropped);
+	ASSERT_EQ(0, t.hidden);
+	for (i = 0; i < 3; i++) {
+		for (j = 0; j < 3 && (pid_t)e[j].pid != got[i].pid; j++)
+			;
+		ASSERT_GT(3, j) TH_LOG("no entry of pid %d", got[i].pid);
+		ASSERT_EQ(got[i].ru.minflt, e[j].minor) TH_LOG("pid %d", got[i].pid);
+		ASSERT_EQ(got[i].ru.majflt, e[j].major);
+		ASSERT_TRUE(e[j].flags & FAULTLAT_TASK_EXITED);
+		minor += e[j].minor;
+		major += e[j].major;
+	}
+	ASSERT_EQ(minor, t.stats.minor.count);
+	ASSERT_EQ(major, t.stats.major.count);
+
+	/* the root reaped: the kernel's sum, and the records stay */
+	ASSERT_EQ(root, waitpid(root, NULL, 0));
+	ASSERT_EQ(0, fl_getrusage(RUSAGE_CHILDREN, &ch1));
+	ASSERT_EQ(ch1.minflt - ch0.minflt, t.stats.minor.count);
+	ASSERT_EQ(ch1.majflt - ch0.majflt, t.stats.major.count);
+	usleep(200 * 1000);
+	ASSERT_EQ(0, tree_ioctl(fd, &t, FAULTLAT_TREE_READ, 0, id));
+	ASSERT_EQ(3, t.members);
+	ASSERT_EQ(minor, t.stats.minor.count);
+	/* no record of the reaped root for FAULTLAT_IOC_TASK */
+	ASSERT_EQ(0, tree_ioctl(fd, &t, FAULTLAT_TREE_CLOSE, 0, id));
+	ASSERT_EQ(-1, tree_ioctl(fd, &t, FAULTLAT_TREE_READ, 0, id));
+	ASSERT_EQ(ENOENT, errno);
+	ASSERT_EQ(-1, tree_ioctl(fd, &t, FAULTLAT_TREE_CLOSE, 0, id));
+	ASSERT_EQ(ENOENT, errno);
+	/* the kept records left the table */
+	deadline = fl_ms() + 5000;
+	do {
+		ASSERT_EQ(0, fl_info(fd, &after));
+		if (after.used_tasks <= before.used_tasks)
+			break;
+		usleep(50 * 1000);
+	} while (fl_ms() < deadline);
+	ASSERT_GE(before.used_tasks, after.used_tasks);
+	close(fd);
+}
+
+/* Closing the file closes its trees; another file cannot read them. */
+TEST_F(tree, ioctl_owner_and_errors)
+{
+	struct faultlat_tree t;
+	int fd, fd2, go[2];
+	pid_t child;
+	__u32 id;
+
+	/* before the files are open: the child holds none of them */
+	ASSERT_EQ(0, pipe(go));
+	child = fork();
+	ASSERT_LE(0, child);
+	if (!child) {
+		char c;
+
+		close(go[1]);
+		while (read(go[0], &c, 1) < 0 && errno == EINTR)
+			;
+		_exit(0);
+	}
+	close(go[0]);
+	fd = fl_open();
+	fd2 = fl_open();
+	ASSERT_LE(0, fd);
+	ASSERT_LE(0, fd2);
+	ASSERT_EQ(-1, tree_ioctl(fd, &t, FAULTLAT_TREE_OPEN, 0, 0));
+	ASSERT_EQ(EINVAL, errno);
+	ASSERT_EQ(-1, tree_ioctl(fd, &t, 0, 0, 0));
+	ASSERT_EQ(EINVAL, errno);
+	ASSERT_EQ(-1, tree_ioctl(fd, &t, FAULTLAT_TREE_OPEN, 0x3ffffff0, 0));
+	ASSERT_EQ(ESRCH, errno);
+	ASSERT_EQ(-1, tree_ioctl(fd, &t, FAULTLAT_TREE_READ, 0, 12345));
+	ASSERT_EQ(ENOENT, errno);
+	tree_ioctl(fd, &t, FAULTLAT_TREE_READ, 0, 1);
+	t.flags = 1;
+	ASSERT_EQ(-1, ioctl(fd, FAULTLAT_IOC_TREE, &t));
+	ASSERT_EQ(EINVAL, errno);
+
+	ASSERT_EQ(0, tree_ioctl(fd, &t, FAULTLAT_TREE_OPEN, child, 0));
+	id = t.tree;
+	ASSERT_EQ(-1, tree_ioctl(fd2, &t, FAULTLAT_TREE_READ, 0, id));
+	ASSERT_EQ(ENOENT, errno);
+	/* closing the file closes the tree: the child is free to join one */
+	close(fd);
+	ASSERT_EQ(0, tree_ioctl(fd2, &t, FAULTLAT_TREE_OPEN, child, 0));
+	ASSERT_EQ(0, tree_ioctl(fd2, &t, FAULTLAT_TREE_CLOSE, 0, t.tree));
+
+	/* another user's process: EACCES; one's own: fine */
+	if (!geteuid()) {
+		pid_t u = fork(), root = child;
+
+		ASSERT_LE(0, u);
+		if (!u) {
+			int ufd, err;
+
+			if (setgid(FL_NOBODY) || setuid(FL_NOBODY))
+				_exit(10);
+			ufd = fl_open();
+			if (ufd < 0)
+				_exit(11);
+			if (!tree_ioctl(ufd, &t, FAULTLAT_TREE_OPEN, root, 0))
+				_exit(12);
+			err = errno;
+			if (err != EACCES)
+				_exit(13);
+			if (tree_ioctl(ufd, &t, FAULTLAT_TREE_OPEN, getpid(), 0))
+				_exit(14);
+			_exit(0);
+		}
+		ASSERT_EQ(0, fl_wait(u, 10000));
+	}
+	close(go[1]);
+	ASSERT_EQ(0, fl_wait(child, 10000));
+	close(fd2);
+}
+
+TEST_HARNESS_MAIN
