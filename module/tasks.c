@@ -359,30 +359,33 @@ static void fl_proc_remove(u32 key, u64 start_time, u64 keep)
 }
 
 /*
- * The record of the process @leader leads, whose credentials are @cred,
- * created if missing; returned with its bucket's lock held (NULL, and
- * not held, when there is no free record).  Interrupts off.
+ * Before taking the bucket's lock of process key @pkey, whose leader is
+ * @leader: a reused tgid whose earlier leader was not freed yet has its
+ * record dropped.  Interrupts off.
  */
-static struct fl_rec *fl_proc_get(struct task_struct *leader,
-				  const struct cred *cred)
+static void fl_proc_unstale(u32 pkey, struct task_struct *leader)
 {
-	u32 pkey = leader->tgid | FL_KEY_PROC;
-	struct fl_bucket *b = fl_bucket_of(pkey);
-	struct fl_rec *p;
+	struct fl_rec *p = fl_lookup(pkey);
 
-	/* A reused tgid whose earlier leader was not freed yet: drop it. */
-	p = fl_lookup(pkey);
 	if (unlikely(p && READ_ONCE(p->start_time) != leader->start_time))
 		fl_proc_remove(pkey, 0, leader->start_time);
+}
 
-	raw_spin_lock(&b->lock);
-	p = fl_chain_find(b, pkey, leader->start_time);
+/*
+ * Under @b's lock, the bucket of process key @pkey: the record of the
+ * process @leader leads, whose credentials are @cred, created if missing;
+ * NULL when there is no free record.  Interrupts off.
+ */
+static struct fl_rec *fl_proc_get_locked(struct fl_bucket *b, u32 pkey,
+					 struct task_struct *leader,
+					 const struct cred *cred)
+{
+	struct fl_rec *p = fl_chain_find(b, pkey, leader->start_time);
+
 	if (!p) {
 		p = fl_rec_alloc();
-		if (!p) {
-			raw_spin_unlock(&b->lock);
+		if (!p)
 			return NULL;
-		}
 		fl_rec_fill(p, pkey, leader, cred);
 		hlist_nulls_add_head_rcu(&p->hnode, &b->head);
 	}
@@ -396,23 +399,27 @@ static struct fl_rec *fl_proc_get(struct task_struct *leader,
  */
 static bool fl_proc_link(struct fl_rec *r)
 {
-	struct fl_bucket *b = fl_bucket_of(current->tgid | FL_KEY_PROC);
+	u32 pkey = current->tgid | FL_KEY_PROC;
+	struct fl_bucket *b = fl_bucket_of(pkey);
 	struct fl_rec *p;
 
-	p = fl_proc_get(current->group_leader, current_cred());
-	if (!p)
-		return false;
-	/*
-	 * No write section: a reader's walk that misses a thread linked
-	 * meanwhile read the process before the thread had a fault.
-	 */
-	raw_spin_lock(&p->lock);
-	r->proc = fl_rec_idx(p);
-	p->linked++;
-	hlist_nulls_add_head_rcu(&r->tnode, &p->threads);
-	raw_spin_unlock(&p->lock);
+	fl_proc_unstale(pkey, current->group_leader);
+	raw_spin_lock(&b->lock);
+	p = fl_proc_get_locked(b, pkey, current->group_leader, current_cred());
+	if (p) {
+		/*
+		 * No write section: a reader's walk that misses a thread
+		 * linked meanwhile read the process before the thread had a
+		 * fault.
+		 */
+		raw_spin_lock(&p->lock);
+		r->proc = fl_rec_idx(p);
+		p->linked++;
+		hlist_nulls_add_head_rcu(&r->tnode, &p->threads);
+		raw_spin_unlock(&p->lock);
+	}
 	raw_spin_unlock(&b->lock);
-	return true;
+	return p;
 }
 
 /*
@@ -1184,7 +1191,8 @@ int fl_view_each(bool processes_only, bool privileged, struct fl_view *v,
  */
 void fl_task_fork(struct task_struct *parent, struct task_struct *child)
 {
-	u32 pkey = parent->tgid | FL_KEY_PROC;
+	u32 pkey = parent->tgid | FL_KEY_PROC, ckey;
+	struct fl_bucket *b;
 	unsigned long flags;
 	struct fl_rec *r;
 	u32 tree;
@@ -1199,14 +1207,17 @@ void fl_task_fork(struct task_struct *parent, struct task_struct *child)
 	    READ_ONCE(r->start_time) != parent->group_leader->start_time ||
 	    !fl_tree_live(tree))
 		return;
+	ckey = child->tgid | FL_KEY_PROC;
+	b = fl_bucket_of(ckey);
 	local_irq_save(flags);
+	fl_proc_unstale(ckey, child);
+	raw_spin_lock(&b->lock);
 	rcu_read_lock();
-	r = fl_proc_get(child, __task_cred(child));
+	r = fl_proc_get_locked(b, ckey, child, __task_cred(child));
 	rcu_read_unlock();
-	if (r) {
+	if (r)
 		WRITE_ONCE(r->tree, tree);
-		raw_spin_unlock(&fl_bucket_of(child->tgid | FL_KEY_PROC)->lock);
-	}
+	raw_spin_unlock(&b->lock);
 	local_irq_restore(flags);
 	if (!r)
 		fl_tree_dropped(tree);
@@ -1228,9 +1239,11 @@ int fl_tree_tag_root(u32 pid, u32 tree, bool privileged)
 	kuid_t me = current_uid();
 	const struct cred *tc;
 	struct task_struct *t;
+	struct fl_bucket *b;
 	unsigned long flags;
 	struct fl_rec *p;
 	int ret = 0;
+	u32 pkey;
 
 	rcu_read_lock();
 	t = pid_task(find_pid_ns(pid, &init_pid_ns), PIDTYPE_PID);
@@ -1244,17 +1257,19 @@ int fl_tree_tag_root(u32 pid, u32 tree, bool privileged)
 		ret = -EACCES;
 		goto out;
 	}
+	pkey = t->tgid | FL_KEY_PROC;
+	b = fl_bucket_of(pkey);
 	local_irq_save(flags);
-	p = fl_proc_get(t, tc);
-	if (p) {
-		if (p->tree && fl_tree_live(p->tree))
-			ret = -EBUSY;
-		else
-			WRITE_ONCE(p->tree, tree);
-		raw_spin_unlock(&fl_bucket_of(t->tgid | FL_KEY_PROC)->lock);
-	} else {
+	fl_proc_unstale(pkey, t);
+	raw_spin_lock(&b->lock);
+	p = fl_proc_get_locked(b, pkey, t, tc);
+	if (!p)
 		ret = -ENOSPC;
-	}
+	else if (p->tree && fl_tree_live(p->tree))
+		ret = -EBUSY;
+	else
+		WRITE_ONCE(p->tree, tree);
+	raw_spin_unlock(&b->lock);
 	local_irq_restore(flags);
 out:
 	rcu_read_unlock();
