@@ -326,7 +326,16 @@ static int cmd_file(const char *path)
 	close(fd);
 	print_result("file", &r);
 	putchar('\n');
-	return r.majflt < (long)pages;
+	/*
+	 * A page DONTNEED could not evict (still in a per-CPU LRU batch, or
+	 * under writeback) faults minor: the line says how many were major,
+	 * and the report checks them; the run is no failure of the
+	 * benchmark, which goes on.
+	 */
+	if (r.majflt < (long)pages)
+		fprintf(stderr, "faultbench: file: %ld of %lu faults major\n",
+			r.majflt, pages);
+	return 0;
 }
 
 /* A loop's line: ITERS iterations from T0 to T1, the thread's faults */
