@@ -191,7 +191,7 @@ static __u64 check_run(struct __test_metadata *_metadata,
 }
 
 /* A pipeline and a list: every process of sh's is in the tree. */
-TEST_F(tree, sh_pipeline)
+TEST_F_TIMEOUT(tree, sh_pipeline, 600)
 {
 	static char cmd[16384];
 	const char *w = self->p.workload, *d = self->p.dir;
@@ -206,7 +206,7 @@ TEST_F(tree, sh_pipeline)
 }
 
 /* A child's children exit, and are reaped, before it does. */
-TEST_F(tree, grandchildren_exit_first)
+TEST_F_TIMEOUT(tree, grandchildren_exit_first, 600)
 {
 	static char cmd[16384];
 	const char *w = self->p.workload, *d = self->p.dir;
@@ -220,7 +220,7 @@ TEST_F(tree, grandchildren_exit_first)
 }
 
 /* make -j2 builds a small C project: make, sh, gcc, cc1, as, collect2, ld. */
-TEST_F(tree, make_j2)
+TEST_F_TIMEOUT(tree, make_j2, 600)
 {
 	char path[128], cmd[256];
 	unsigned int i;
@@ -252,7 +252,7 @@ TEST_F(tree, make_j2)
 }
 
 /* python3's multiprocessing: a pool of forked workers, joined. */
-TEST_F(tree, python_multiprocessing)
+TEST_F_TIMEOUT(tree, python_multiprocessing, 600)
 {
 	static const char prog[] =
 		"import multiprocessing as mp\n"
@@ -279,7 +279,7 @@ TEST_F(tree, python_multiprocessing)
 }
 
 /* --no-inherit: the command's own process, as before. */
-TEST_F(tree, no_inherit)
+TEST_F_TIMEOUT(tree, no_inherit, 600)
 {
 	static char cmd[16384];
 	char path[128];
