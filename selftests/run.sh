@@ -4,11 +4,11 @@
 # Run the faultlat selftests; in the VM rig's guest, as root.
 #
 #   FAULTLAT_KO=/abs/module/faultlat.ko FAULTLAT_CLIENT=/abs/userspace/faultlat \
-#       selftests/run.sh [--no-tests | --client | TEST...]
+#       selftests/run.sh [--no-tests | --client | --selftests | TEST...]
 #
 # Loads the module, runs each test program (default: all of them, the
 # selftests then the client's; none with --no-tests; the client's alone
-# with --client) under a timeout, unloads the module and checks that
+# with --client, the selftests alone with --selftests) under a timeout, unloads the module and checks that
 # nothing of it is left: on a kernel with kmemleak, no leaked object of
 # faultlat's either.  With FAULTLAT_PLANT_KO (tools/vm/plant-check.sh),
 # the test module of planted bugs is loaded after faultlat with
@@ -48,6 +48,8 @@ if [ "${1:-}" = --no-tests ]; then
 	tests=()
 elif [ "${1:-}" = --client ]; then
 	tests=("${client_tests[@]}")
+elif [ "${1:-}" = --selftests ]; then
+	tests=("${all_tests[@]}")
 elif [ $# -gt 0 ]; then
 	tests=("$@")
 else
