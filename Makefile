@@ -26,6 +26,9 @@
 #   make uninstall      remove what make install installed
 #   make dkms-install   the module's sources into /usr/src/faultlat-VERSION
 #                       and dkms install (make dkms-uninstall undoes it)
+#   make deb            the Debian packages faultlat-dkms, faultlat and
+#                       faultlat-dev (debian/, dpkg-buildpackage -us -uc in
+#                       a copy of the sources), into out/deb/
 #   make man            the faultlat(8) man page, from its reStructuredText
 #   make htmldocs       the documentation (Sphinx, warnings are errors)
 #
@@ -142,6 +145,11 @@ dkms-src:
 dkms-install: dkms-src
 	$(if $(DESTDIR),,dkms install faultlat/$(VERSION) -k $(KRELEASE))
 
+# Debian packages: tools/pkg/deb.sh, into DEB_O
+DEB_O ?= out/deb
+deb:
+	tools/pkg/deb.sh $(DEB_O)
+
 dkms-uninstall:
 	$(if $(DESTDIR),,-dkms remove faultlat/$(VERSION) --all)
 	rm -rf $(DESTDIR)$(DKMS_SRC)
@@ -154,4 +162,4 @@ clean:
 	rm -rf $(DOCS_O)
 
 .PHONY: all module userspace selftests sparse style check check-all demo deps bench clean \
-	man htmldocs install uninstall dkms-src dkms-install dkms-uninstall
+	man htmldocs install uninstall dkms-src dkms-install dkms-uninstall deb

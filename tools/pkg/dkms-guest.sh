@@ -3,20 +3,23 @@
 #
 # In the VM rig's guest, as root: load a faultlat.ko that DKMS built and
 # check it (modinfo, insmod, the device, rmmod; then modprobe from a module
-# tree laid out as dkms install lays it out, with depmod -b), printing
-# kselftest TAP with a "# Totals:" line.  Run by
-# tools/pkg/test.sh (make check); by hand:
+# tree laid out as dkms install lays it out, with depmod -b, and with
+# CLIENT, CLIENT run -- true while it is loaded), printing kselftest TAP
+# with a "# Totals:" line.  Run by tools/pkg/test.sh (make check); by hand:
 #
 #   tools/vm/run-guest.sh --single-thread --out DIR -- \
-#       tools/pkg/dkms-guest.sh KO VERSION
+#       tools/pkg/dkms-guest.sh KO VERSION [CLIENT]
 #
-# KO is the DKMS-built module, at a path the guest sees (not under the
-# host's /tmp, which the guest covers; /results is DIR), VERSION the one
-# dkms.conf gives.
+# KO is the DKMS-built module (faultlat.ko, or .ko.xz or .ko.zst as dkms
+# compresses it for a kernel whose modules are), at a path the guest sees
+# (not under the host's /tmp, which the guest covers; /results is DIR),
+# VERSION the one dkms.conf gives, CLIENT a faultlat command (the one of
+# the faultlat package).
 set -euo pipefail
 
 ko=${1:?usage: dkms-guest.sh KO VERSION}
 version=${2:?usage: dkms-guest.sh KO VERSION}
+client=${3:-}
 export PATH=$PATH:/usr/local/sbin:/usr/sbin:/sbin
 
 n=0 pass=0 fail=0
@@ -50,16 +53,18 @@ rel=$(uname -r)
 depmod_finds_it() {
 	rm -rf "$tree"
 	mkdir -p "$tree/lib/modules/$rel/updates/dkms"
-	cp "$ko" "$tree/lib/modules/$rel/updates/dkms/faultlat.ko"
+	cp "$ko" "$tree/lib/modules/$rel/updates/dkms/${ko##*/}"
 	# the files a kernel's package has (and depmod warns without)
 	touch "$tree/lib/modules/$rel/"modules.{order,builtin,builtin.modinfo}
 	depmod -b "$tree" "$rel" &&
-		grep -q '^updates/dkms/faultlat.ko:' "$tree/lib/modules/$rel/modules.dep"
+		grep -q "^updates/dkms/${ko##*/}:" "$tree/lib/modules/$rel/modules.dep"
 }
 
+checks=11
+[ -z "$client" ] || checks=12
 echo "TAP version 13"
-echo "1..11"
-echo "# Starting 11 checks of dkms-guest ($ko, $(uname -r))"
+echo "1..$checks"
+echo "# Starting $checks checks of dkms-guest ($ko, $(uname -r))"
 [ -d /sys/module/faultlat ] && rmmod faultlat
 check "modinfo: vermagic is this kernel's ($(uname -r))" \
 	test "$(modinfo_field vermagic | cut -d' ' -f1)" = "$(uname -r)"
@@ -83,6 +88,14 @@ if out=$(modprobe -d "$tree" faultlat 2>&1) && [ -c /dev/faultlat ]; then
 else
 	echo "# $out"
 	not_ok "modprobe faultlat (from that tree) creates /dev/faultlat"
+fi
+if [ -n "$client" ]; then
+	if out=$("$client" run -- true 2>&1); then
+		ok "faultlat run -- true ($client)"
+	else
+		printf '%s\n' "$out" | sed 's/^/# /'
+		not_ok "faultlat run -- true ($client)"
+	fi
 fi
 if out=$(modprobe -r -d "$tree" faultlat 2>&1) && [ ! -e /sys/module/faultlat ]; then
 	ok "modprobe -r faultlat"

@@ -29,6 +29,18 @@
 #   dkms-root dkms add + build, as on a trixie machine, in the trixie build
 #             root against each of FAULTLAT_PKG_KERNELS' headers (default
 #             6.12-amd64 7.3-amd64): the module is built for that release
+#   deb       make deb (once), lintian (no error, no warning); then, for
+#             each of FAULTLAT_DEB_KERNELS (default 6.1-amd64 6.12-amd64
+#             7.3-amd64), in a throwaway overlay of its release's build
+#             root (bookworm for 6.1, trixie for the others;
+#             tools/vm/buildroot.sh overlay): apt-get install the .debs,
+#             dkms built and installed the module for the release of the
+#             first kernel of a root (the package's postinst) and of the
+#             others (their headers' postinst, as when new headers come),
+#             apt-get purge leaves nothing; unless --no-guest, boots a
+#             kernel (each one with FAULTLAT_ALL=1, else the first) with
+#             the module the package installed and runs
+#             faultlat run -- true there with the packaged client
 #
 # Builds happen in a copy of the sources in a temporary directory: other
 # builds in the checkout (make check) are left alone.  Needs root only
@@ -50,10 +62,10 @@ while [ $# -gt 0 ]; do
 	esac
 done
 groups=("$@")
-[ ${#groups[@]} -gt 0 ] || groups=(kconfig modinfo install man completion docs dkms dkms-root)
+[ ${#groups[@]} -gt 0 ] || groups=(kconfig modinfo install man completion docs dkms dkms-root deb)
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/faultlat-pkg.XXXXXX")
-guest_log=
+guest_logs=()
 trap 'rm -rf "$tmp"' EXIT
 
 # --- TAP ---
@@ -89,7 +101,7 @@ kdir=$FL_KDIR
 # A copy of the sources, without build products
 src=$tmp/src
 mkdir -p "$src"
-srcs=(Makefile Kbuild dkms.conf module uapi userspace Documentation udev tools)
+srcs=(Makefile Kbuild dkms.conf module uapi userspace Documentation udev tools debian contrib)
 if [ -n "$head" ]; then
 	git archive HEAD "${srcs[@]}" | tar -C "$src" -xf -
 else
@@ -532,7 +544,7 @@ group_dkms() {
 	if grep -q '^# Totals:' "$out/output.log" 2>/dev/null &&
 		{ [ "$rc" -eq 0 ] || [ "$rc" -eq 1 ]; }; then
 		ok "dkms: the guest booted and ran its checks (TAP below)"
-		guest_log=$out/output.log
+		guest_logs+=("$out/output.log")
 	else
 		not_ok "dkms: the guest booted and ran its checks" \
 			"run-guest.sh exited with $rc:" "$(tail -n 20 "$tmp/guest.log")"
@@ -571,6 +583,210 @@ group_dkms-root() {
 	done
 }
 
+# --- deb ---
+# The .debs of make deb, installed with apt-get in an overlay of a build
+# root (its writes in $tmp: the cached root stays as it was, the host is
+# not touched), for a kernel whose headers the root has.
+debs=$tmp/deb
+deb_built=
+build_debs() {	# once
+	[ -z "$deb_built" ] || return 0
+	# deb.sh builds from the checkout's tracked files (--head: the last
+	# commit's), not from $src.  nocheck: the client's unit tests are not what this group checks,
+	# and make deb runs them
+	DEB_BUILD_OPTIONS=nocheck tools/pkg/deb.sh ${head:+--head} "$debs" >/dev/null ||
+		return 1
+	deb_built=1
+}
+lintian_clean() {	# no error, no warning (overrides: debian/*.lintian-overrides)
+	local out
+	out=$(lintian --fail-on error,warning "$debs"/faultlat_"$version"_amd64.changes 2>&1) &&
+		! grep -q '^[EW]: ' <<<"$out" || { echo "$out"; return 1; }
+}
+deb_has() {	# DEB PATH...: the package holds each PATH
+	local deb=$1 list p missing=
+	shift
+	list=$(dpkg-deb -c "$debs/$deb" | awk '{ print $6 }' | sed 's,^\.,,;s,/$,,')
+	for p in "$@"; do
+		grep -qxF "$p" <<<"$list" || missing+=" $p"
+	done
+	[ -z "$missing" ] || { echo "not in $deb:$missing"; return 1; }
+}
+changelog_version() {
+	dpkg-parsechangelog -l "$src/debian/changelog" -S Version
+}
+# CMD... in the overlay of RELEASE's root (with $debs as the cwd)
+in_overlay() {	# RELEASE CMD...
+	local r=$1
+	shift
+	tools/vm/buildroot.sh "$r" overlay "$tmp/overlay-$r" "$debs" "$@"
+}
+deb_install() {	# RELEASE
+	in_overlay "$1" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+		--no-install-recommends ./faultlat-dkms_"$version"_all.deb \
+		./faultlat_"$version"_amd64.deb ./faultlat-dev_"$version"_all.deb
+}
+# dkms status says installed, and the module is in updates/dkms, for KREL;
+# that module and the packaged client go to out/check-pkg-deb-FLAVOUR/,
+# for the guest
+deb_module_installed() {	# RELEASE KREL FLAVOUR
+	local out=$root/out/check-pkg-deb-$3
+	in_overlay "$1" sh -c '
+		dkms status -m faultlat -v "$1" -k "$2"
+		dkms status -m faultlat -v "$1" -k "$2" | grep -q "$2, x86_64: installed" &&
+		ko=$(ls /lib/modules/"$2"/updates/dkms/faultlat.ko*) &&
+		modinfo -F vermagic "$ko" | grep -q "^$2 " &&
+		modinfo -F version "$ko" | grep -qx "$1" &&
+		mkdir -p "$3" && cp "$ko" "$3/"' _ "$version" "$2" "$debs/ko-$2" || return 1
+	rm -rf "$out"
+	mkdir -p "$out"
+	cp "$debs/ko-$2"/faultlat.ko* "$out/" &&
+		dpkg-deb -x "$debs/faultlat_${version}_amd64.deb" "$tmp/client" &&
+		cp "$tmp/client/usr/bin/faultlat" "$out/faultlat"
+}
+# What the linux-headers package's postinst does: its hooks, dkms's
+# among them, for that release
+deb_new_headers() {	# RELEASE KREL
+	in_overlay "$1" sh -c 'mv /lib/modules/"$1"/build.hidden /lib/modules/"$1"/build &&
+		/var/lib/dpkg/info/linux-headers-"$1".postinst configure' _ "$2"
+}
+# The kernels of the root other than KREL have no headers, as far as
+# dkms can tell: their build link is moved aside
+deb_only_headers() {	# RELEASE KREL
+	in_overlay "$1" sh -c 'for b in /lib/modules/*/build; do
+		[ "$b" = /lib/modules/"$1"/build ] || mv "$b" "$b.hidden" || exit 1
+	done' _ "$2"
+}
+deb_units_disabled() {	# RELEASE
+	in_overlay "$1" sh -c 'ls /lib/systemd/system/faultlat-export.service \
+		/lib/systemd/system/faultlat-export.timer \
+		/lib/systemd/system/faultlat-export-loop.service >/dev/null &&
+		! grep -rs /usr/local /lib/systemd/system/faultlat* &&
+		! ls /etc/systemd/system/*/faultlat* 2>/dev/null'
+}
+deb_purge() {	# RELEASE: purges, after keeping the packages' file lists
+	in_overlay "$1" sh -c 'dpkg -L faultlat-dkms faultlat faultlat-dev >files &&
+		find /lib/modules /var/lib/dkms -path "*faultlat*" >>files &&
+		DEBIAN_FRONTEND=noninteractive apt-get purge -y -q \
+			faultlat-dkms faultlat faultlat-dev'
+}
+deb_nothing_left() {	# RELEASE
+	in_overlay "$1" sh -c 'left=
+		while read -r f; do
+			if [ -d "$f" ]; then	# (/lib: a link to usr/lib)
+				case $f in *faultlat*) left="$left $f" ;; esac
+			elif [ -e "$f" ] || [ -L "$f" ]; then
+				left="$left $f"
+			fi
+		done <files
+		for f in /usr/src/faultlat-* /var/lib/dkms/faultlat \
+			/lib/modules/*/updates/dkms/faultlat.ko*; do
+			[ ! -e "$f" ] || left="$left $f"
+		done
+		if dpkg -l "faultlat*" 2>/dev/null | grep "^[a-z][a-z] "; then
+			left="$left (dpkg -l)"
+		fi
+		[ -z "$left" ] || { echo "left:$left"; exit 1; }'
+}
+deb_guest() {	# FLAVOUR KREL: boots it with the installed module
+	local out=$root/out/check-pkg-deb-$1 ko rc=0
+	ko=$(find "$out" -maxdepth 1 -name 'faultlat.ko*' | head -n1)
+	if [ -z "$ko" ] || [ ! -x "$out/faultlat" ]; then
+		not_ok "deb: $1: the guest booted with the installed module" "nothing in $out"
+		return
+	fi
+	echo "# booting $2 with the module faultlat-dkms installed (output: $out)"
+	tools/vm/run-guest.sh --single-thread --flavour "$1" --out "$out" --timeout 600 -- \
+		tools/pkg/dkms-guest.sh "/results/${ko##*/}" "$version" /results/faultlat \
+		>"$tmp/guest-$1.log" 2>&1 || rc=$?
+	if grep -q '^# Totals:' "$out/output.log" 2>/dev/null &&
+		{ [ "$rc" -eq 0 ] || [ "$rc" -eq 1 ]; }; then
+		ok "deb: $1: the guest booted with the installed module and ran its checks"
+		guest_logs+=("$out/output.log")
+	else
+		not_ok "deb: $1: the guest booted with the installed module and ran its checks" \
+			"run-guest.sh exited with $rc:" "$(tail -n 20 "$tmp/guest-$1.log")"
+	fi
+}
+
+group_deb() {
+	local f k kv r krel booted="" roots=()
+	check "deb: debian/changelog's version is $version (module/faultlat.h)" \
+		test "$(changelog_version)" = "$version"
+	if ! build_debs; then
+		not_ok "deb: make deb builds the packages" "$(tail -n 30 "$debs/build.log")"
+		return
+	fi
+	ok "deb: make deb builds faultlat-dkms, faultlat, faultlat-dev"
+	check "deb: lintian: no error, no warning" lintian_clean
+	check "deb: faultlat-dkms holds the sources, dkms.conf, the udev rule" \
+		deb_has "faultlat-dkms_${version}_all.deb" /usr/src/faultlat-"$version"/dkms.conf \
+		/usr/src/faultlat-"$version"/module/Kbuild /lib/udev/rules.d/60-faultlat.rules
+	check "deb: faultlat holds the client, man page, completion, units" \
+		deb_has "faultlat_${version}_amd64.deb" /usr/bin/faultlat \
+		/usr/share/man/man8/faultlat.8.gz \
+		/usr/share/bash-completion/completions/faultlat \
+		/lib/systemd/system/faultlat-export.timer
+	check "deb: faultlat-dev holds <linux/faultlat.h>" \
+		deb_has "faultlat-dev_${version}_all.deb" /usr/include/linux/faultlat.h
+	# the kernels, by root: the first of each is there when the packages
+	# are installed, the others come later
+	declare -A first_of=()
+	local kernels=()
+	for f in ${FAULTLAT_DEB_KERNELS:-6.1-amd64 6.12-amd64 7.3-amd64}; do
+		if ! kv=$(tools/vm/kernel.sh --flavour "$f"); then
+			not_ok "deb: kernel $f"
+			continue
+		fi
+		eval "$kv"
+		r=${FL_BUILDROOT:-bookworm}
+		if [ -z "${first_of[$r]:-}" ]; then
+			first_of[$r]=$FL_RELEASE
+			roots+=("$r")
+		fi
+		kernels+=("$f:$r:$FL_RELEASE")
+		check "deb: $r root: linux-headers-$FL_RELEASE" \
+			tools/vm/buildroot.sh "$r" headers "$FL_RELEASE"
+	done
+	for r in "${roots[@]}"; do
+		rm -rf "$tmp/overlay-$r"
+		# dkms, and what the client needs: in the root itself, once
+		check "deb: $r root: dkms and the client's libraries" \
+			tools/vm/buildroot.sh "$r" install dkms libjson-c5 \
+			libtraceevent1 libtracefs1
+		check "deb: $r: only ${first_of[$r]}'s headers to start with" \
+			deb_only_headers "$r" "${first_of[$r]}"
+		check "deb: $r: apt-get install the three packages" deb_install "$r"
+		for k in "${kernels[@]}"; do
+			[ "${k#*:}" != "$r:${k##*:}" ] && continue
+			krel=${k##*:}
+			if [ "$krel" != "${first_of[$r]}" ]; then
+				check "deb: $r: new headers, $krel: their postinst builds it" \
+					deb_new_headers "$r" "$krel"
+			fi
+			check "deb: $r: dkms installed faultlat/$version for $krel" \
+				deb_module_installed "$r" "$krel" "${k%%:*}"
+		done
+		check "deb: $r: faultlat runs (its libraries are there)" \
+			in_overlay "$r" faultlat --version
+		check "deb: $r: the systemd units are there (/usr/bin), none enabled" \
+			deb_units_disabled "$r"
+		check "deb: $r: apt-get purge" deb_purge "$r"
+		check "deb: $r: nothing left (dpkg -L, /usr/src, updates/dkms)" \
+			deb_nothing_left "$r"
+		rm -rf "$tmp/overlay-$r"
+	done
+	if [ -z "$guest" ]; then
+		skip "deb: boot with the installed module (--no-guest)"
+		return
+	fi
+	for k in "${kernels[@]}"; do
+		[ "${FAULTLAT_ALL:-0}" = 1 ] || [ -z "$booted" ] || break
+		deb_guest "${k%%:*}" "${k##*:}"
+		booted=1
+	done
+}
+
 for g in "${groups[@]}"; do
 	if ! declare -F "group_$g" >/dev/null; then
 		not_ok "unknown group $g"
@@ -584,11 +800,11 @@ done
 echo "1..$n"
 echo "# Totals: pass:$pass fail:$fail xfail:0 xpass:0 skip:$skip error:0"
 guest_failed=0
-if [ -n "$guest_log" ]; then
-	echo "# selftests: faultlat-pkg: dkms-guest"
-	cat "$guest_log"
-	grep -q '^# Totals: pass:[0-9]* fail:0 ' "$guest_log" || guest_failed=1
-fi
+for l in "${guest_logs[@]}"; do
+	echo "# selftests: faultlat-pkg: dkms-guest ($(basename "$(dirname "$l")"))"
+	cat "$l"
+	grep -q '^# Totals: pass:[0-9]* fail:0 ' "$l" || guest_failed=1
+done
 [ "$fail" -eq 0 ] && [ "$guest_failed" -eq 0 ]
 exit
 }

@@ -13,20 +13,27 @@
 #   tools/vm/buildroot.sh RELEASE run DIR CMD... CMD in the root, with DIR (a
 #                                                directory of the host, not /)
 #                                                at the same path, as its cwd
+#   tools/vm/buildroot.sh RELEASE overlay UPPER DIR CMD...
+#                                                the same in a throwaway copy:
+#                                                an overlay of the root whose
+#                                                writes go to UPPER (kept from
+#                                                one call to the next), the
+#                                                root itself left as it was
 #
 # The root is $FAULTLAT_CACHE/roots/RELEASE, made with mmdebstrap from the
 # archive and sources that tools/vm/apt.sh uses; apt-get inside it
 # installs the headers, so the kernel's own dependencies (its gcc, its
 # kbuild) come with them.  The root is made again when its recipe changes
 # (.recipe), and brought up to date once a day (apt-get update, the
-# headers of each new ABI as asked).  Only RELEASE=trixie for now.
+# headers of each new ABI as asked).  RELEASE is trixie or bookworm (the
+# host's release: packages are installed there, not on the host).
 set -euo pipefail
 
 release=${1:?usage: $0 RELEASE root|headers KREL|run DIR CMD...}
-cmd=${2:?usage: $0 RELEASE root|headers KREL|run DIR CMD...}
+cmd=${2:?usage: $0 RELEASE root|headers KREL|install PKG...|run DIR CMD...|overlay UPPER DIR CMD...}
 shift 2
 case $release in
-trixie) ;;
+trixie | bookworm) ;;
 *) echo "buildroot.sh: unknown release '$release'" >&2; exit 2 ;;
 esac
 vm=$(cd "$(dirname "$0")" && pwd)
@@ -54,12 +61,19 @@ make_root() {
 
 # CMD... inside the root, with /proc, /dev and DIR (if any) mounted in a
 # mount namespace of its own: nothing is left mounted when it ends.
+# With $upper set, the root is an overlay of it whose writes go to $upper.
+upper=
 in_root() {
 	local dir=$1
 	shift
 	unshare -m --propagation private /bin/bash -euc '
-		root=$1 dir=$2
-		shift 2
+		root=$1 dir=$2 upper=$3
+		shift 3
+		if [ -n "$upper" ]; then
+			mount -t overlay overlay -o "lowerdir=$root,upperdir=$upper/upper,workdir=$upper/work" \
+				"$upper/merged"
+			root=$upper/merged
+		fi
 		mount -t proc proc "$root/proc"
 		mount --rbind /dev "$root/dev"
 		if [ -n "$dir" ]; then
@@ -68,7 +82,7 @@ in_root() {
 		fi
 		exec chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
 			HOME=/root LANG=C.UTF-8 /bin/sh -c "cd \"\${1:-/}\" && shift && exec \"\$@\"" \
-			sh "$dir" "$@"' _ "$root" "$dir" "$@"
+			sh "$dir" "$@"' _ "$root" "$dir" "$upper" "$@"
 }
 
 update_root() {
@@ -117,6 +131,17 @@ run)
 	dir=$(cd "$dir" && pwd)
 	# the host's / mounted over the root's would run CMD on the host
 	[ "$dir" != / ] || { echo "buildroot.sh: run DIR: not /" >&2; exit 2; }
+	flock -u 9
+	in_root "$dir" "$@"
+	;;
+overlay)
+	upper=${1:?usage: $0 RELEASE overlay UPPER DIR CMD...}
+	dir=${2:?usage: $0 RELEASE overlay UPPER DIR CMD...}
+	shift 2
+	mkdir -p "$upper/upper" "$upper/work" "$upper/merged"
+	upper=$(cd "$upper" && pwd)
+	dir=$(cd "$dir" && pwd)
+	[ "$dir" != / ] || { echo "buildroot.sh: overlay DIR: not /" >&2; exit 2; }
 	flock -u 9
 	in_root "$dir" "$@"
 	;;

@@ -31,6 +31,9 @@ pkgs=(
 	# packaging: DKMS, the docs and the man page (Sphinx, docutils' rst2man;
 	# groff and man render it in the tests), bash completion
 	dkms python3-sphinx python3-docutils groff-base man-db bash-completion
+	# make deb: the Debian packages (debian/control's Build-Depends) and
+	# lintian, which make check runs on them
+	build-essential dpkg-dev debhelper dh-dkms lintian
 	# make bench: the tools it compares faultlat with
 	bpftrace linux-perf trace-cmd
 	# faultlat export's and heatmap's tests: the real Prometheus stack,
