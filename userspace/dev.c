@@ -51,6 +51,22 @@ int fl_dev_open(void)
 	return -1;
 }
 
+/*
+ * @buf, of @n elements of @size, grown (or shrunk) and zeroed for an
+ * ioctl to fill; NULL, and @buf freed, when out of memory.
+ */
+static void *zrealloc(void *buf, size_t n, size_t size)
+{
+	void *nbuf = realloc(buf, n * size);
+
+	if (!nbuf) {
+		free(buf);
+		return NULL;
+	}
+	memset(nbuf, 0, n * size);
+	return nbuf;
+}
+
 /* All commands take a size-first struct; the kernel reads @size first. */
 static int fl_ioctl(int fd, unsigned long cmd, void *arg)
 {
@@ -127,19 +143,15 @@ int fl_dev_tree_open(int fd, __u32 pid, __u32 *tree)
 int fl_dev_tree_read(int fd, __u32 tree, struct faultlat_tree *t,
 		     struct faultlat_tree_entry **entries, __u32 *nr)
 {
-	struct faultlat_tree_entry *buf = NULL, *nbuf;
+	struct faultlat_tree_entry *buf = NULL;
 	__u32 cap = 64;
 	int tries, err;
 
 	/* Processes come and go between calls: grow a few times, then give up. */
 	for (tries = 0; tries < 8; tries++) {
-		nbuf = realloc(buf, (size_t)cap * sizeof(*buf));
-		if (!nbuf) {
-			free(buf);
+		buf = zrealloc(buf, cap, sizeof(*buf));
+		if (!buf)
 			return -ENOMEM;
-		}
-		buf = nbuf;
-		memset(buf, 0, (size_t)cap * sizeof(*buf));
 		memset(t, 0, sizeof(*t));
 		t->size = sizeof(*t);
 		t->op = FAULTLAT_TREE_READ;
@@ -209,7 +221,7 @@ static __u32 possible_cpus(void)
 int fl_dev_tlb_global(int fd, struct faultlat_tlb_global *g,
 		      struct faultlat_tlb_cpu **cpus, __u32 *nr)
 {
-	struct faultlat_tlb_cpu *buf = NULL, *nbuf;
+	struct faultlat_tlb_cpu *buf = NULL;
 	bool sized = false;	/* cap is the kernel's own answer */
 	__u32 cap;
 	int err;
@@ -228,13 +240,9 @@ int fl_dev_tlb_global(int fd, struct faultlat_tlb_global *g,
 	 */
 	for (cap = possible_cpus() + 1; cap <= 1U << 20;
 	     cap = sized ? g->nr_cpus : 2 * cap) {
-		nbuf = realloc(buf, (size_t)cap * sizeof(*buf));
-		if (!nbuf) {
-			free(buf);
+		buf = zrealloc(buf, cap, sizeof(*buf));
+		if (!buf)
 			return -ENOMEM;
-		}
-		buf = nbuf;
-		memset(buf, 0, (size_t)cap * sizeof(*buf));
 		memset(g, 0, sizeof(*g));
 		g->size = sizeof(*g);
 		g->cpu_size = sizeof(*buf);
@@ -270,15 +278,10 @@ int fl_dev_list(int fd, __u32 flags, struct faultlat_task_entry **entries,
 			.flags = flags,
 			.entry_size = sizeof(*buf),
 		};
-		struct faultlat_task_entry *nbuf;
 
-		nbuf = realloc(buf, (size_t)cap * sizeof(*buf));
-		if (!nbuf) {
-			free(buf);
+		buf = zrealloc(buf, cap, sizeof(*buf));
+		if (!buf)
 			return -ENOMEM;
-		}
-		buf = nbuf;
-		memset(buf, 0, (size_t)cap * sizeof(*buf));
 		l.capacity = cap;
 		l.entries = (__u64)(uintptr_t)buf;
 		err = fl_ioctl(fd, FAULTLAT_IOC_LIST, &l);
