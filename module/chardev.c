@@ -137,6 +137,27 @@ static int fl_cmd_tlb_task(void *arg)
 }
 
 /**
+ * fl_copy_elem_to_user() - one element of a caller's array, size-first
+ * @dst: the element's place in the caller's array
+ * @src: the kernel's element
+ * @ksize: its size
+ * @usize: the caller's element size: the kernel's element is cut to it,
+ *	or zeroes fill what the caller's has beyond it
+ *
+ * Return: 0 or -EFAULT.
+ */
+int fl_copy_elem_to_user(void __user *dst, const void *src, size_t ksize,
+			 size_t usize)
+{
+	if (copy_to_user(dst, src, min(ksize, usize)))
+		return -EFAULT;
+	if (usize > ksize &&
+	    clear_user((u8 __user *)dst + ksize, usize - ksize))
+		return -EFAULT;
+	return 0;
+}
+
+/**
  * struct fl_list_ctx - FAULTLAT_IOC_LIST's walk
  * @l: the caller's struct
  * @ubuf: where the next entry goes
@@ -174,10 +195,7 @@ static int fl_list_one(const struct fl_view *v, void *priv)
 	e.max_ns = fl_max(&v->st);
 	/* p50_ns, p99_ns: 0, percentiles are the reader's (uapi.rst) */
 
-	if (copy_to_user(ctx->ubuf, &e, min_t(size_t, sizeof(e), l->entry_size)))
-		return -EFAULT;
-	if (l->entry_size > sizeof(e) &&
-	    clear_user(ctx->ubuf + sizeof(e), l->entry_size - sizeof(e)))
+	if (fl_copy_elem_to_user(ctx->ubuf, &e, sizeof(e), l->entry_size))
 		return -EFAULT;
 	ctx->ubuf += l->entry_size;
 	l->nr++;
@@ -242,8 +260,7 @@ static int fl_cmd_tlb_global(void *arg)
 		if (n >= g->nr_cpus)
 			break;
 		fl_tlb_cpu_read(cpu, c);
-		if (copy_to_user(ubuf, c, sizeof(*c)) ||
-		    clear_user(ubuf + sizeof(*c), g->cpu_size - sizeof(*c))) {
+		if (fl_copy_elem_to_user(ubuf, c, sizeof(*c), g->cpu_size)) {
 			kfree(c);
 			return -EFAULT;
 		}

@@ -514,6 +514,8 @@ int fl_tree_each(u32 tree, bool privileged, struct fl_view *v,
 bool fl_tree_live(u32 tree);
 void fl_tree_dropped(u32 tree);
 struct file;
+int fl_copy_elem_to_user(void __user *dst, const void *src, size_t ksize,
+			 size_t usize);
 int fl_tree_cmd(struct file *file, struct faultlat_tree *t, bool privileged);
 void fl_tree_release_file(struct file *file);
 

@@ -164,10 +164,7 @@ static int fl_tree_one(const struct fl_view *v, void *priv)
 	for (i = 0; i < FAULTLAT_NR_BUCKETS; i++)
 		e->buckets[i] = st->minor.buckets[i] + st->major.buckets[i];
 
-	if (copy_to_user(ctx->ubuf, e, min_t(size_t, sizeof(*e), t->entry_size)))
-		return -EFAULT;
-	if (t->entry_size > sizeof(*e) &&
-	    clear_user(ctx->ubuf + sizeof(*e), t->entry_size - sizeof(*e)))
+	if (fl_copy_elem_to_user(ctx->ubuf, e, sizeof(*e), t->entry_size))
 		return -EFAULT;
 	ctx->ubuf += t->entry_size;
 	t->nr++;
