@@ -207,6 +207,8 @@ enum {
 	FAULTLAT_CMD_TLB_TASK,
 	FAULTLAT_CMD_CONFIG,
 	FAULTLAT_CMD_TREE,
+	FAULTLAT_CMD_CGROUP,
+	FAULTLAT_CMD_CGROUP_LIST,
 	FAULTLAT_CMD_LAST,
 };
 
@@ -298,10 +300,16 @@ enum faultlat_tlb_ipi_fn {
  * @direct_errno: by FAULTLAT_PROBE_* bit number, why that function probe
  *	is not a direct call (see "Why a function is not traced by a direct
  *	call"); 0 when it is, or for a bit that is no function probe
+ * @max_cgroups: size of the cgroup table (module parameter max_cgroups)
+ * @used_cgroups: cgroup records in use
+ * @cgroup_dropped: faults no cgroup record counts: the cgroup table was
+ *	full when they happened, or when the cgroup they were counted in was
+ *	removed and its counts were to go to its parent's record
  *
  * Anyone who may open the device may call it.  (@probe_mode, @direct and
- * @direct_errno came with version 0.2; an older module leaves them as the
- * caller passed them: pass zeroes and check @version_minor.)
+ * @direct_errno came with version 0.2, the cgroup fields with 0.4; an
+ * older module leaves them as the caller passed them: pass zeroes and
+ * check @version_minor.)
  */
 struct faultlat_info {
 	__u32 size;
@@ -323,6 +331,9 @@ struct faultlat_info {
 	__u32 probe_mode;
 	__u32 direct;
 	__u32 direct_errno[FAULTLAT_PROBE_NR_BITS];
+	__u32 max_cgroups;
+	__u32 used_cgroups;
+	__u64 cgroup_dropped;
 };
 
 #define FAULTLAT_IOC_INFO	_IO(FAULTLAT_TYPE, FAULTLAT_CMD_INFO)
@@ -794,5 +805,117 @@ struct faultlat_tree {
 };
 
 #define FAULTLAT_IOC_TREE	_IO(FAULTLAT_TYPE, FAULTLAT_CMD_TREE)
+
+/* struct faultlat_cgroup.flags */
+#define FAULTLAT_CGROUP_OWN	_BITUL(0)	/* in: leave the descendants out */
+
+/**
+ * struct faultlat_cgroup - FAULTLAT_IOC_CGROUP: the faults of a cgroup (v2)
+ *	and, unless told otherwise, of its descendants
+ * @size: sizeof(struct faultlat_cgroup)
+ * @flags: 0, or FAULTLAT_CGROUP_OWN for the faults of the cgroup's own
+ *	tasks only
+ * @fd: in: a file descriptor open on the cgroup's directory in the cgroup2
+ *	file system (open(2) with O_RDONLY | O_DIRECTORY), as the caller's
+ *	mount and cgroup namespace show it
+ * @__reserved: must be 0
+ * @id: out: the cgroup's id, the inode number of its directory (what
+ *	name_to_handle_at() and BPF call the cgroup id)
+ * @level: out: its depth, 0 for the root cgroup
+ * @nr_records: out: cgroup records added up: the cgroup's and its
+ *	descendants' that saw a fault (a removed cgroup's faults are in its
+ *	parent's record)
+ * @stats: out: the faults of the tasks in those cgroups, each counted in
+ *	the cgroup its task was in when the fault ended, since load or the
+ *	last reset
+ * @fallbacks: out: those faults' fallbacks (struct faultlat_global)
+ *
+ * Anyone who owns the cgroup's directory (a delegated cgroup) may read
+ * it; any other cgroup needs CAP_PERFMON or CAP_SYS_ADMIN.  Errors besides
+ * the common ones (EFAULT, EINVAL, E2BIG):
+ *
+ * - EBADF: @fd is not open, or not on a cgroup2 directory;
+ * - EACCES: the caller does not own the cgroup and lacks CAP_PERFMON and
+ *   CAP_SYS_ADMIN;
+ * - EOPNOTSUPP: the cgroup is deeper than FAULTLAT_CGROUP_MAX_LEVEL: its
+ *   faults are counted in its ancestor at that level.
+ */
+struct faultlat_cgroup {
+	__u32 size;
+	__u32 flags;
+	__u32 fd;
+	__u32 __reserved;
+	__u64 id;
+	__u32 level;
+	__u32 nr_records;
+	struct faultlat_stats stats;
+	__u64 fallbacks;
+};
+
+#define FAULTLAT_IOC_CGROUP	_IO(FAULTLAT_TYPE, FAULTLAT_CMD_CGROUP)
+
+/* cgroups deeper than this are counted in their ancestor at this depth */
+#define FAULTLAT_CGROUP_MAX_LEVEL	15
+
+/**
+ * struct faultlat_cgroup_entry - one record of FAULTLAT_IOC_CGROUP_LIST
+ * @id: the cgroup's id (struct faultlat_cgroup)
+ * @parent_id: its parent's id; 0 for the root cgroup
+ * @level: its depth, 0 for the root cgroup
+ * @__reserved: 0
+ * @minor: completed minor faults of its own tasks (and of its removed
+ *	descendants'), not of its live descendants', which have records of
+ *	their own
+ * @major: completed major faults, likewise
+ * @errors: faults with a VM_FAULT_ERROR result
+ * @retries: handle_mm_fault() calls that returned VM_FAULT_RETRY
+ * @total_ns: sum of the latencies of the minor and major faults
+ * @min_ns: smallest of those latencies (0 when there is none)
+ * @max_ns: largest
+ * @buckets: the minor and major faults' latencies together, in the layout
+ *	of "Histogram buckets"
+ */
+struct faultlat_cgroup_entry {
+	__u64 id;
+	__u64 parent_id;
+	__u32 level;
+	__u32 __reserved;
+	__u64 minor;
+	__u64 major;
+	__u64 errors;
+	__u64 retries;
+	__u64 total_ns;
+	__u64 min_ns;
+	__u64 max_ns;
+	__u64 buckets[FAULTLAT_NR_BUCKETS];
+};
+
+/**
+ * struct faultlat_cgroup_list - FAULTLAT_IOC_CGROUP_LIST: every cgroup
+ *	record, each with its own faults (a reader adds up descendants)
+ * @size: sizeof(struct faultlat_cgroup_list)
+ * @flags: must be 0
+ * @entry_size: in: sizeof(struct faultlat_cgroup_entry) as the caller
+ *	knows it (at least the first version's), or 0 when @capacity is 0
+ * @capacity: in: entries @entries has room for
+ * @nr: out: entries written, the smaller of @capacity and @total
+ * @total: out: records in use
+ * @entries: in: user pointer to an array of @capacity entries of
+ *	@entry_size bytes, or 0
+ *
+ * Needs CAP_PERFMON or CAP_SYS_ADMIN (EPERM otherwise): the ids name
+ * every cgroup that saw a fault.
+ */
+struct faultlat_cgroup_list {
+	__u32 size;
+	__u32 flags;
+	__u32 entry_size;
+	__u32 capacity;
+	__u32 nr;
+	__u32 total;
+	__u64 entries;
+};
+
+#define FAULTLAT_IOC_CGROUP_LIST	_IO(FAULTLAT_TYPE, FAULTLAT_CMD_CGROUP_LIST)
 
 #endif /* _UAPI_LINUX_FAULTLAT_H */
