@@ -81,7 +81,7 @@ struct fl_cg {
 };
 
 /**
- * struct fl_cg_drop - one CPU's faults no cgroup record counts
+ * struct fl_cg_drop - faults no cgroup record counts
  * @gen: reset generation of @n
  * @n: the count
  */
@@ -100,7 +100,8 @@ static DEFINE_RAW_SPINLOCK(fl_cg_lock);
 /* readers of the statistics against the folds */
 static DEFINE_MUTEX(fl_cg_mutex);
 static LLIST_HEAD(fl_cg_dead);
-static DEFINE_PER_CPU(struct fl_cg_drop, fl_cg_drops);
+/* each CPU's share of the faults of no record: dropped */
+static DEFINE_PER_CPU(struct fl_cg_cpu, fl_cg_none);
 /* faults of removed cgroups whose ancestors had no room (fl_cg_mutex) */
 static struct fl_cg_drop fl_cg_fold_drops;
 
@@ -165,8 +166,7 @@ static struct fl_cg *fl_cg_get_locked(struct cgroup *cgrp)
 
 NOKPROBE_SYMBOL(fl_cg_get_locked);
 
-static nokprobe_inline void fl_cg_drop_one(struct fl_cg_drop *d, u64 n,
-					   u32 gen)
+static void fl_cg_drop(struct fl_cg_drop *d, u64 n, u32 gen)
 {
 	if (d->gen != gen) {
 		d->gen = gen;
@@ -176,18 +176,21 @@ static nokprobe_inline void fl_cg_drop_one(struct fl_cg_drop *d, u64 n,
 }
 
 /**
- * fl_cg_lookup() - fl_cg_get()'s slow path: the current task's cgroup
- *	record, made if missing
- * @r: the thread's record (its cache is refreshed), or NULL
+ * fl_cg_lookup() - fl_cg_get()'s slow path: this CPU's share of the
+ *	current task's cgroup record, made if missing
+ * @r: the thread's record, whose cache is refreshed; or NULL
  * @id: the task's cgroup's id
  *
- * Return: the record's per-CPU statistics, or NULL (counted as dropped).
+ * Return: the share, zeroed if a reset happened since its last write; or
+ * this CPU's share of the faults of no record (the table is full).
  */
-struct fl_cg_cpu __percpu *fl_cg_lookup(struct fl_rec *r, u64 id)
+struct fl_cg_cpu *fl_cg_lookup(struct fl_rec *r, u64 id)
 {
 	struct cgroup *cgrp = rcu_dereference_sched(current->cgroups)->dfl_cgrp;
-	struct fl_cg *g;
+	u32 gen = READ_ONCE(fl_gen);
+	struct fl_cg_cpu *cc;
 	unsigned long flags;
+	struct fl_cg *g;
 
 	cgrp = fl_cg_counted(cgrp);
 	g = fl_cg_find(cgroup_id(cgrp));
@@ -197,15 +200,14 @@ struct fl_cg_cpu __percpu *fl_cg_lookup(struct fl_rec *r, u64 id)
 		raw_spin_unlock_irqrestore(&fl_cg_lock, flags);
 	}
 	if (r) {
-		/* a thread of no record retries at its next fault */
+		/* a thread of no record looks again at its next fault */
 		r->cg_id = g ? id : 0;
 		r->cg_pcpu = g ? g->pcpu : NULL;
 	}
-	if (!g) {
-		fl_cg_drop_one(this_cpu_ptr(&fl_cg_drops), 1, READ_ONCE(fl_gen));
-		return NULL;
-	}
-	return g->pcpu;
+	cc = g ? this_cpu_ptr(g->pcpu) : this_cpu_ptr(&fl_cg_none);
+	if (cc->gen != gen)
+		fl_cg_zero(cc, gen);
+	return cc;
 }
 
 NOKPROBE_SYMBOL(fl_cg_lookup);
@@ -228,13 +230,11 @@ NOKPROBE_SYMBOL(fl_cg_zero);
  * @fallback: see @retry
  * @abandoned: faults this call tells were given up
  */
-void fl_cg_count(struct fl_rec *r, const struct fl_sample *s, bool error,
+void fl_cg_count(struct fl_rec *r, const struct fl_sample s, bool error,
 		 bool retry, bool fallback, unsigned int abandoned)
 {
-	struct fl_cg_cpu *cc = fl_cg_get(r);
+	struct fl_cg_cpu *cc = r ? fl_cg_get(r) : fl_cg_lookup(NULL, 0);
 
-	if (!cc)
-		return;
 	raw_write_seqcount_begin(&cc->seq);
 	cc->st.abandoned += abandoned;
 	if (retry) {
@@ -243,7 +243,7 @@ void fl_cg_count(struct fl_rec *r, const struct fl_sample *s, bool error,
 	} else if (error) {
 		cc->st.errors++;
 	} else {
-		FL_STATS_RECORD(&cc->st, s);
+		FL_STATS_RECORD(&cc->st, &s);
 	}
 	raw_write_seqcount_end(&cc->seq);
 }
@@ -330,7 +330,7 @@ static void fl_cg_fold(struct fl_cg *g, struct fl_gstats *st,
 		}
 		fl_gstats_add(&to->folded, st);
 	} else {
-		fl_cg_drop_one(&fl_cg_fold_drops, fl_gstats_faults(st), gen);
+		fl_cg_drop(&fl_cg_fold_drops, fl_gstats_faults(st), gen);
 	}
 
 	/* Nobody writes @g any more: the grace period is over. */
@@ -393,10 +393,15 @@ u64 fl_cgroups_dropped(void)
 	int cpu;
 
 	for_each_possible_cpu(cpu) {
-		struct fl_cg_drop *d = per_cpu_ptr(&fl_cg_drops, cpu);
+		struct fl_cg_cpu *cc = per_cpu_ptr(&fl_cg_none, cpu);
+		unsigned int seq;
+		u64 m;
 
-		if (READ_ONCE(d->gen) == gen)
-			n += READ_ONCE(d->n);
+		do {
+			seq = raw_read_seqcount_begin(&cc->seq);
+			m = cc->gen == gen ? fl_gstats_faults(&cc->st) : 0;
+		} while (read_seqcount_retry(&cc->seq, seq));
+		n += m;
 	}
 	mutex_lock(&fl_cg_mutex);
 	if (fl_cg_fold_drops.gen == gen)
@@ -626,6 +631,12 @@ int fl_cgroups_init(void)
 		g->folded_gen = gen;
 		INIT_HLIST_NODE(&g->hnode);
 		g->next_free = i + 1 < fl_max_cgroups ? i + 1 : FL_CG_NONE;
+	}
+	for_each_possible_cpu(cpu) {
+		struct fl_cg_cpu *cc = per_cpu_ptr(&fl_cg_none, cpu);
+
+		seqcount_init(&cc->seq);
+		fl_cg_zero(cc, gen);
 	}
 	fl_cg_free_head = 0;
 	return 0;

@@ -32,9 +32,9 @@ unsigned int fl_cgroups_used(void);
 u64 fl_cgroups_dropped(void);
 size_t fl_cgroups_bytes(void);
 void fl_cgroup_on_rmdir(struct cgroup *cgrp);
-struct fl_cg_cpu __percpu *fl_cg_lookup(struct fl_rec *r, u64 id);
+struct fl_cg_cpu *fl_cg_lookup(struct fl_rec *r, u64 id);
 void fl_cg_zero(struct fl_cg_cpu *cc, u32 gen);
-void fl_cg_count(struct fl_rec *r, const struct fl_sample *s, bool error,
+void fl_cg_count(struct fl_rec *r, const struct fl_sample s, bool error,
 		 bool retry, bool fallback, unsigned int abandoned);
 struct faultlat_cgroup;
 struct faultlat_cgroup_list;
@@ -53,29 +53,25 @@ static nokprobe_inline u64 fl_cg_current_id(void)
 
 /**
  * fl_cg_get() - this CPU's share of the current task's cgroup record
- * @r: the thread's record, or NULL (the task table was full)
+ * @r: the thread's record
  *
  * The record caches its thread's cgroup: a thread that was not moved
- * since its last fault pays one id comparison.  The record is zeroed
- * first if a reset happened since this CPU last wrote it.
+ * since its last fault pays one id comparison (an id is never reused, and
+ * while the thread is in the cgroup, its record stays).  The share is
+ * zeroed first if a reset happened since this CPU last wrote it.
  *
- * Return: the share, or NULL when the cgroup has no record (the cgroup
- * table was full: the fault is counted as dropped).
+ * Return: the share; when the cgroup has no record (the table was full),
+ * this CPU's share of the faults of none, which count as dropped.
  */
 static nokprobe_inline struct fl_cg_cpu *fl_cg_get(struct fl_rec *r)
 {
 	u64 id = fl_cg_current_id();
-	struct fl_cg_cpu __percpu *pc;
 	struct fl_cg_cpu *cc;
 	u32 gen;
 
-	if (likely(r && id == r->cg_id))
-		pc = r->cg_pcpu;
-	else
-		pc = fl_cg_lookup(r, id);
-	if (unlikely(!pc))
-		return NULL;
-	cc = this_cpu_ptr(pc);
+	if (unlikely(id != r->cg_id))
+		return fl_cg_lookup(r, id);
+	cc = this_cpu_ptr(r->cg_pcpu);
 	gen = READ_ONCE(fl_gen);
 	if (unlikely(cc->gen != gen))
 		fl_cg_zero(cc, gen);

@@ -203,11 +203,9 @@ static nokprobe_inline void fl_fault_record(const struct fl_site *site,
 		write_seqcount_end(&r->seq);
 		/* and in its cgroup's record (cgroups.c) */
 		cc = fl_cg_get(r);
-		if (likely(cc)) {
-			raw_write_seqcount_begin(&cc->seq);
-			FL_STATS_RECORD(&cc->st, &c->s);
-			raw_write_seqcount_end(&cc->seq);
-		}
+		raw_write_seqcount_begin(&cc->seq);
+		FL_STATS_RECORD(&cc->st, &c->s);
+		raw_write_seqcount_end(&cc->seq);
 		return;
 	}
 
@@ -258,7 +256,7 @@ static nokprobe_inline void fl_fault_record(const struct fl_site *site,
 		}
 		r->st.abandoned += abandoned;
 		write_seqcount_end(&r->seq);
-		fl_cg_count(r, &c->s, outcome == ERROR, outcome == RETRY,
+		fl_cg_count(r, c->s, outcome == ERROR, outcome == RETRY,
 			    fallback, abandoned);
 		return;
 	}
@@ -283,7 +281,7 @@ static nokprobe_inline void fl_fault_record(const struct fl_site *site,
 		pc->st.fallbacks += fallback;
 	}
 	raw_write_seqcount_end(&pc->seq);
-	fl_cg_count(NULL, &c->s, outcome == ERROR, outcome == RETRY, fallback,
+	fl_cg_count(NULL, c->s, outcome == ERROR, outcome == RETRY, fallback,
 		    0);
 }
 
