@@ -47,6 +47,14 @@ module_param_named(max_cgroups, fl_max_cgroups, uint, 0444);
 MODULE_PARM_DESC(max_cgroups,
 		 "cgroup records: cgroups whose faults are counted at once (16-65536, default 128)");
 
+static bool fl_cg_enable = true;
+module_param_named(cgroups, fl_cg_enable, bool, 0444);
+MODULE_PARM_DESC(cgroups,
+		 "count every fault in its cgroup's record too (default 1)");
+
+/* cgroups=0 leaves the return hook a no-op jump instead of the record */
+DEFINE_STATIC_KEY_TRUE(fl_cg_on);
+
 #define FL_CG_LEVELS	(FAULTLAT_CGROUP_MAX_LEVEL + 1)
 #define FL_CG_NONE	U32_MAX
 
@@ -233,8 +241,11 @@ NOKPROBE_SYMBOL(fl_cg_zero);
 void fl_cg_count(struct fl_rec *r, const struct fl_sample s, bool error,
 		 bool retry, bool fallback, unsigned int abandoned)
 {
-	struct fl_cg_cpu *cc = r ? fl_cg_get(r) : fl_cg_lookup(NULL, 0);
+	struct fl_cg_cpu *cc;
 
+	if (!static_branch_likely(&fl_cg_on))
+		return;
+	cc = r ? fl_cg_get(r) : fl_cg_lookup(NULL, 0);
 	raw_write_seqcount_begin(&cc->seq);
 	cc->st.abandoned += abandoned;
 	if (retry) {
@@ -380,6 +391,11 @@ static void fl_cg_fold_work(struct work_struct *work)
 	kfree(st);
 }
 
+bool fl_cgroups_wanted(void)
+{
+	return fl_cg_enable;
+}
+
 unsigned int fl_cgroups_used(void)
 {
 	return READ_ONCE(fl_cg_nr_used);
@@ -440,6 +456,8 @@ int fl_cgroup_read(struct faultlat_cgroup *c, bool privileged)
 
 	if ((c->flags & ~FAULTLAT_CGROUP_OWN) || c->__reserved)
 		return -EINVAL;
+	if (!fl_cg_enable)
+		return -ENODEV;
 	f = fget_raw(c->fd);
 	if (!f)
 		return -EBADF;
@@ -544,6 +562,8 @@ int fl_cgroup_list(struct faultlat_cgroup_list *l)
 
 	if (l->flags)
 		return -EINVAL;
+	if (!fl_cg_enable)
+		return -ENODEV;
 	if (l->capacity &&
 	    (l->entry_size < sizeof(*e) || l->entry_size > FL_MAX_USIZE ||
 	     l->entry_size % 8 || !l->entries))
@@ -592,6 +612,8 @@ out:
 
 size_t fl_cgroups_bytes(void)
 {
+	if (!fl_cg_enable)
+		return 0;
 	return (size_t)fl_max_cgroups *
 	       (sizeof(struct fl_cg) +
 		num_possible_cpus() * sizeof(struct fl_cg_cpu)) +
@@ -608,6 +630,10 @@ int fl_cgroups_init(void)
 		pr_err("max_cgroups=%u out of range (16-65536)\n",
 		       fl_max_cgroups);
 		return -EINVAL;
+	}
+	if (!fl_cg_enable) {
+		static_branch_disable(&fl_cg_on);
+		return 0;
 	}
 	fl_cg_hash_bits = ilog2(roundup_pow_of_two(fl_max_cgroups));
 	fl_cg_hash = kcalloc(1U << fl_cg_hash_bits, sizeof(*fl_cg_hash),

@@ -7,6 +7,7 @@
 #define _FAULTLAT_CGROUPS_H
 
 #include <linux/cgroup.h>
+#include <linux/jump_label.h>
 #include <linux/percpu.h>
 #include <linux/rcupdate.h>
 
@@ -25,6 +26,9 @@ struct fl_cg_cpu {
 };
 
 extern unsigned int fl_max_cgroups;
+DECLARE_STATIC_KEY_TRUE(fl_cg_on);
+
+bool fl_cgroups_wanted(void);
 
 int fl_cgroups_init(void);
 void fl_cgroups_exit(void);

@@ -48,7 +48,7 @@ static int fl_cmd_info(void *arg)
 	fl_attach_direct_errno(info->direct_errno);
 	info->reset_count = READ_ONCE(fl_reset_count);
 	fl_global_read(NULL, NULL, &info->dropped);
-	info->max_cgroups = fl_max_cgroups;
+	info->max_cgroups = fl_cgroups_wanted() ? fl_max_cgroups : 0;
 	info->used_cgroups = fl_cgroups_used();
 	info->cgroup_dropped = fl_cgroups_dropped();
 	return 0;

@@ -202,10 +202,12 @@ static nokprobe_inline void fl_fault_record(const struct fl_site *site,
 		FL_STATS_RECORD(&r->st, &c->s);
 		write_seqcount_end(&r->seq);
 		/* and in its cgroup's record (cgroups.c) */
-		cc = fl_cg_get(r);
-		raw_write_seqcount_begin(&cc->seq);
-		FL_STATS_RECORD(&cc->st, &c->s);
-		raw_write_seqcount_end(&cc->seq);
+		if (static_branch_likely(&fl_cg_on)) {
+			cc = fl_cg_get(r);
+			raw_write_seqcount_begin(&cc->seq);
+			FL_STATS_RECORD(&cc->st, &c->s);
+			raw_write_seqcount_end(&cc->seq);
+		}
 		return;
 	}
 
