@@ -375,7 +375,8 @@ struct faultlat_global {
  * @size: sizeof(struct faultlat_task)
  * @flags: in: 0 for a thread (@id is a tid) or FAULTLAT_TASK_PROCESS for a
  *	process (@id is a tgid); out: also FAULTLAT_TASK_EXITED
- * @id: tid or tgid, as seen from the initial pid namespace
+ * @id: tid or tgid, as the caller's pid namespace numbers it (so are
+ *	@pid and @tgid; and so is every pid of the other commands)
  * @__reserved: must be 0
  * @pid: out: the tid (thread) or tgid (process)
  * @tgid: out: the process
@@ -737,7 +738,8 @@ struct faultlat_tree_entry {
  * @size: sizeof(struct faultlat_tree)
  * @flags: must be 0
  * @op: FAULTLAT_TREE_OPEN, FAULTLAT_TREE_READ or FAULTLAT_TREE_CLOSE
- * @pid: OPEN, in: the root, a live process (tgid, initial pid namespace);
+ * @pid: OPEN, in: the root, a live process (tgid, in the caller's pid
+ *	namespace: the tree's entries are numbered in it too);
  *	else must be 0
  * @tree: OPEN, out: the tree's id; READ and CLOSE, in: the id OPEN gave
  * @members: READ, out: processes of the tree the caller may read, live or
