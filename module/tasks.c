@@ -1353,6 +1353,7 @@ int fl_tree_each(u32 tree, bool privileged, struct fl_view *v,
 	char comm[TASK_COMM_LEN];
 	struct fl_rec *tmp;
 	unsigned int i;
+	u32 tree_pid;
 	kuid_t uid;
 	int ret = 0;
 
@@ -1376,9 +1377,11 @@ int fl_tree_each(u32 tree, bool privileged, struct fl_view *v,
 		}
 		memcpy(comm, tmp->comm, sizeof(comm));
 		uid = tmp->uid;
+		tree_pid = tmp->tree_pid;
+		/* which takes @tmp for its threads' snapshots */
 		fl_view_process(r, tmp, v);
 		fl_view_ident(v, comm, uid);
-		v->pid = tmp->tree_pid;
+		v->pid = tree_pid;
 		ret = fn(v, priv);
 	}
 	kfree(tmp);
