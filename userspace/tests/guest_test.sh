@@ -166,7 +166,9 @@ run "$FL" run -- /nonexistent/cmd
 [ $rc -eq 127 ] && has err "cannot run '/nonexistent/cmd'"
 ok $? "run: missing command gives 127"
 
-sleep 1000 &
+# Long enough for the slowest guest (the debug kernel takes over 1000 s
+# to reach the unprivileged tests, which read it too).
+sleep 100000 &
 sleeper=$!
 sleep 0.2
 run "$FL" hist -p $sleeper
