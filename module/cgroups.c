@@ -529,7 +529,8 @@ int fl_cgroup_read(struct faultlat_cgroup *c, bool privileged)
 	cgrp = cgroup_get_from_fd(c->fd);
 	if (IS_ERR(cgrp)) {
 		fput(f);
-		return -EBADF;
+		/* a removed cgroup's directory says ENOENT */
+		return PTR_ERR(cgrp) == -ENOENT ? -ENOENT : -EBADF;
 	}
 	/* The same directory both times: the fd may have been replaced. */
 	if (file_inode(f)->i_private != cgrp->kn) {

@@ -841,6 +841,7 @@ struct faultlat_tree {
  * the common ones (EFAULT, EINVAL, E2BIG):
  *
  * - EBADF: @fd is not open, or not on a cgroup2 directory;
+ * - ENOENT: the cgroup was removed (its directory is still open);
  * - EACCES: the caller does not own the cgroup and lacks CAP_PERFMON and
  *   CAP_SYS_ADMIN;
  * - EOPNOTSUPP: the cgroup is deeper than FAULTLAT_CGROUP_MAX_LEVEL: its
