@@ -26,6 +26,7 @@ ROWS = [
     ("direct_floor", "2d", "direct floor: empty trampolines, tlb=0"),
     ("faultlat_notlb", "3", "faultlat direct tlb=0, trace events off"),
     ("faultlat_notrace", "3b", "faultlat direct tlb=0, events compiled out"),
+    ("faultlat_nocg", "3c", "faultlat direct tlb=0 cgroups=0"),
     ("faultlat_trace", "4", "faultlat direct tlb=0, fault event on, read"),
     ("faultlat", "5", "faultlat default: direct, fault + TLB probes"),
     ("faultlat_kprobe_notlb", "3k", "faultlat probe_mode=kprobe tlb=0"),
@@ -48,7 +49,8 @@ LABEL = {k: label for k, _, label in ROWS}
 LABEL.update({k: label for k, label in TLB_ROWS if k not in LABEL})
 NUM = {k: n for k, n, _ in ROWS}
 # The rows measured against the direct floor: those that attach directly.
-DIRECT_ROWS = ("faultlat_notlb", "faultlat_notrace", "faultlat_trace",
+DIRECT_ROWS = ("faultlat_notlb", "faultlat_notrace", "faultlat_nocg",
+               "faultlat_trace",
                "faultlat")
 # Rows whose tool has a process reading its events while the workload
 # runs: when that reader wakes up is not the same from run to run.
@@ -63,6 +65,7 @@ BPFTRACE_FRACTION = 4
 DIRECT_MAX = 150        # issue 7: direct, all features, trace off
 KFUNC_RATIO_MIN = 13    # issue 7: times cheaper than bpftrace kfunc
 TRACE_DISABLED_MAX = 5
+CGROUP_MAX = 20         # issue 17: the cgroup attribution, per minor fault
 BYTES_PER_TASK_MAX = 2048
 GROWTH_MAX = 5          # tracked tasks: "must not grow", instructions
 SMP_GROWTH_MAX = 5      # two processes at once: percentage points
@@ -427,6 +430,21 @@ class Report:
                       "vs compiled out (rows 3 - 3b, direct)",
                       "PASS" if d <= TRACE_DISABLED_MAX else "MISS",
                       round(d, 1), TRACE_DISABLED_MAX)
+        # Issue 17's: what counting each fault in its cgroup costs.
+        on = rows["faultlat_notlb"].get("instructions_per_fault")
+        off = rows["faultlat_nocg"].get("instructions_per_fault")
+        if on is None or off is None:
+            why = rows["faultlat_nocg"].get("na") or \
+                rows["faultlat_notlb"].get("na")
+            self.goal(f"cgroup attribution <= +{CGROUP_MAX} instructions "
+                      f"per fault (rows 3 - 3c; {why})", "n/a", None,
+                      CGROUP_MAX)
+        else:
+            d = on - off
+            self.goal(f"cgroup attribution <= +{CGROUP_MAX} instructions "
+                      "per fault (rows 3 - 3c, direct)",
+                      "PASS" if d <= CGROUP_MAX else "MISS", round(d, 1),
+                      CGROUP_MAX)
         # Issue 7's.
         on = rows["faultlat"].get("over_none")
         self.goal(f"row 5, direct mode, all features on, trace events off: "

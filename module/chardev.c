@@ -15,6 +15,7 @@
 #include <linux/string.h>
 #include <linux/uaccess.h>
 
+#include "cgroups.h"
 #include "faultlat.h"
 
 static bool fl_privileged(void)
@@ -47,6 +48,9 @@ static int fl_cmd_info(void *arg)
 	fl_attach_direct_errno(info->direct_errno);
 	info->reset_count = READ_ONCE(fl_reset_count);
 	fl_global_read(NULL, NULL, &info->dropped);
+	info->max_cgroups = fl_cgroups_wanted() ? fl_max_cgroups : 0;
+	info->used_cgroups = fl_cgroups_used();
+	info->cgroup_dropped = fl_cgroups_dropped();
 	return 0;
 }
 
@@ -294,6 +298,18 @@ static int fl_cmd_tree(struct file *file, void *arg)
 	return fl_tree_cmd(file, arg, fl_privileged());
 }
 
+static int fl_cmd_cgroup(void *arg)
+{
+	return fl_cgroup_read(arg, fl_privileged());
+}
+
+static int fl_cmd_cgroup_list(void *arg)
+{
+	if (!fl_privileged())
+		return -EPERM;
+	return fl_cgroup_list(arg);
+}
+
 static int fl_cmd_reset(void *arg)
 {
 	struct faultlat_reset *r = arg;
@@ -344,6 +360,9 @@ static const struct fl_cmd fl_cmds[] = {
 	[FAULTLAT_CMD_TREE] = { .size = sizeof(struct faultlat_tree),
 				.min_size = sizeof(struct faultlat_tree),
 				.file_fn = fl_cmd_tree },
+	FL_CMD(FAULTLAT_CMD_CGROUP, faultlat_cgroup, fallbacks, fl_cmd_cgroup),
+	FL_CMD(FAULTLAT_CMD_CGROUP_LIST, faultlat_cgroup_list, entries,
+	       fl_cmd_cgroup_list),
 };
 
 static long fl_ioctl(struct file *file, unsigned int cmd, unsigned long arg)

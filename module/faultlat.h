@@ -16,7 +16,7 @@
 #include <linux/faultlat.h>
 
 #define FL_VERSION_MAJOR	0
-#define FL_VERSION_MINOR	3
+#define FL_VERSION_MINOR	4
 
 /* hist.c: histogram math */
 
@@ -228,6 +228,7 @@ void fl_tstats_init(struct fl_tstats *st);
 void fl_tstats_add(struct fl_tstats *dst, const struct fl_tstats *src);
 void fl_gstats_init(struct fl_gstats *st);
 void fl_gstats_add_tstats(struct fl_gstats *dst, const struct fl_tstats *src);
+void fl_gstats_add(struct fl_gstats *dst, const struct fl_gstats *src);
 void fl_stats_init(struct faultlat_stats *st);
 void fl_stats_add_tstats(struct faultlat_stats *dst,
 			 const struct fl_tstats *src);
@@ -292,6 +293,8 @@ void fl_tlb_stats_add_finished(struct faultlat_tlb_stats *dst,
 
 /* tasks.c: the task table */
 
+struct fl_cg_cpu;
+
 #define FL_KEY_PROC	BIT(31)		/* key of a process record: tgid | this */
 /* a process record kept for its tree after its reap, out of the index */
 #define FL_KEY_KEPT	BIT(30)
@@ -342,6 +345,9 @@ void fl_tlb_stats_add_finished(struct faultlat_tlb_stats *dst,
  *	comes before exit_mm() since 6.16: the record stays, counted with its
  *	process but not as a live thread, until sched_process_free folds it
  *	(FL_EXIT_BEFORE_EXIT_MM)
+ * @cg_id: a thread record: the cgroup its thread was in at its last fault
+ *	(0: none yet), whose record is @cg_pcpu (cgroups.h)
+ * @cg_pcpu: that cgroup's record's per-CPU statistics
  * @st: the fault statistics
  * @tlb: the TLB-flush statistics
  */
@@ -375,6 +381,8 @@ struct fl_rec {
 	bool dheld;
 	bool exiting;
 	u32 tree;
+	u64 cg_id;
+	struct fl_cg_cpu __percpu *cg_pcpu;
 	struct fl_tstats st;
 	struct fl_ttlb tlb;
 };

@@ -12,6 +12,7 @@
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 
+#include "cgroups.h"
 #include "faultlat.h"
 
 static int __init fl_check_params(void)
@@ -40,9 +41,12 @@ static int __init fl_init(void)
 	err = fl_tasks_init();
 	if (err)
 		return err;
-	err = fl_tlb_alloc();
+	err = fl_cgroups_init();
 	if (err)
 		goto out_tasks;
+	err = fl_tlb_alloc();
+	if (err)
+		goto out_cgroups;
 	err = fl_tracepoints_init();
 	if (err)
 		goto out_tlb_free;
@@ -53,9 +57,10 @@ static int __init fl_init(void)
 	err = fl_chardev_init();
 	if (err)
 		goto out_debugfs;
-	pr_info("%u.%u loaded, max_tasks=%u maxactive=%u (%zu KiB)\n",
-		FL_VERSION_MAJOR, FL_VERSION_MINOR, fl_max_tasks, fl_maxactive,
-		fl_tasks_bytes() >> 10);
+	pr_info("%u.%u loaded, max_tasks=%u max_cgroups=%u maxactive=%u (%zu KiB)\n",
+		FL_VERSION_MAJOR, FL_VERSION_MINOR, fl_max_tasks,
+		fl_max_cgroups, fl_maxactive,
+		(fl_tasks_bytes() + fl_cgroups_bytes()) >> 10);
 	return 0;
 
 out_debugfs:
@@ -65,6 +70,8 @@ out_tracepoints:
 	fl_tracepoints_exit();
 out_tlb_free:
 	fl_tlb_free();
+out_cgroups:
+	fl_cgroups_exit();
 out_tasks:
 	fl_tasks_exit();
 	return err;
@@ -77,6 +84,7 @@ static void __exit fl_exit(void)
 	fl_attach_exit();
 	fl_tracepoints_exit();
 	fl_tlb_free();
+	fl_cgroups_exit();
 	fl_tasks_exit();
 }
 

@@ -19,6 +19,7 @@
 #include <linux/shmem_fs.h>
 #include <linux/moduleparam.h>
 
+#include "cgroups.h"
 #include "compat.h"
 #include "direct.h"
 #include "faultlat.h"
@@ -182,8 +183,10 @@ static nokprobe_inline void fl_fault_record(const struct fl_site *site,
 	struct fl_call *c = data;
 	vm_fault_t ret = (__force vm_fault_t)retval;
 	u64 now = fl_now(), start = c->start;
+	struct fl_cg_cpu *cc;
 	struct fl_pcpu *pc;
 	enum { DONE, RETRY, ERROR } outcome;
+	unsigned int abandoned = 0;
 	bool fallback;
 
 	/* As mm_account_fault(): a retried fault that completes is major. */
@@ -198,6 +201,13 @@ static nokprobe_inline void fl_fault_record(const struct fl_site *site,
 		c->s.bucket = fl_bucket(c->s.lat_ns);
 		FL_STATS_RECORD(&r->st, &c->s);
 		write_seqcount_end(&r->seq);
+		/* and in its cgroup's record (cgroups.c) */
+		if (static_branch_likely(&fl_cg_on)) {
+			cc = fl_cg_get(r);
+			raw_write_seqcount_begin(&cc->seq);
+			FL_STATS_RECORD(&cc->st, &c->s);
+			raw_write_seqcount_end(&cc->seq);
+		}
 		return;
 	}
 
@@ -221,13 +231,13 @@ static nokprobe_inline void fl_fault_record(const struct fl_site *site,
 				start = r->retry_start;
 				c->attempts += r->retry_calls;
 			} else {
-				r->st.abandoned++;
+				abandoned++;
 			}
 			r->retry_pending = false;
 		}
 		if (outcome == RETRY) {
 			if (fl_fault_given_up(c)) {
-				r->st.abandoned++;
+				abandoned++;
 			} else {
 				r->retry_pending = true;
 				r->retry_vma = fallback;
@@ -246,7 +256,10 @@ static nokprobe_inline void fl_fault_record(const struct fl_site *site,
 			r->st.retries++;
 			r->st.fallbacks += fallback;
 		}
+		r->st.abandoned += abandoned;
 		write_seqcount_end(&r->seq);
+		fl_cg_count(r, c->s, outcome == ERROR, outcome == RETRY,
+			    fallback, abandoned);
 		return;
 	}
 
@@ -270,6 +283,8 @@ static nokprobe_inline void fl_fault_record(const struct fl_site *site,
 		pc->st.fallbacks += fallback;
 	}
 	raw_write_seqcount_end(&pc->seq);
+	fl_cg_count(NULL, c->s, outcome == ERROR, outcome == RETRY, fallback,
+		    0);
 }
 
 static void fl_fault_leave(const struct fl_site *site, void *data,

@@ -84,6 +84,12 @@ void fl_gstats_add_tstats(struct fl_gstats *dst, const struct fl_tstats *src)
 	FL_STATS_ADD(dst, src);
 }
 
+/* Fold one wide set into another (a removed cgroup's, cgroups.c). */
+void fl_gstats_add(struct fl_gstats *dst, const struct fl_gstats *src)
+{
+	FL_STATS_ADD(dst, src);
+}
+
 #define FL_STATS_INIT(stats)						\
 	do {								\
 		typeof(stats) st__ = (stats);				\

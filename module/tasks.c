@@ -273,6 +273,8 @@ static void fl_rec_fill(struct fl_rec *r, u32 key, struct task_struct *t,
 	r->linked = 0;
 	r->proc = FL_NO_REC;
 	r->tree = 0;
+	r->cg_id = 0;
+	r->cg_pcpu = NULL;
 	INIT_HLIST_NULLS_HEAD(&r->threads, fl_rec_idx(r));
 	fl_tstats_init(&r->st);
 	fl_ttlb_init(&r->tlb);

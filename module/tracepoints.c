@@ -9,7 +9,8 @@
  * process of a tree has a child, which joins the tree (tree.c);
  * tlb:tlb_flush counts TLB flushes by reason; sched_switch (with direct
  * calls only) that a thread blocks inside a direct-traced function
- * (direct.c).  None is exported, so we find them with
+ * (direct.c); cgroup_rmdir that a cgroup is gone, its record to be folded
+ * into its parent's (cgroups.c).  None is exported, so we find them with
  * for_each_kernel_tracepoint() and attach with tracepoint_probe_register().
  * Their probes run with preemption disabled.
  */
@@ -19,7 +20,9 @@
 #include <linux/tracepoint.h>
 #include <trace/events/sched.h>
 #include <trace/events/tlb.h>
+#include <trace/events/cgroup.h>
 
+#include "cgroups.h"
 #include "compat.h"
 #include "faultlat.h"
 
@@ -52,6 +55,11 @@ static void fl_on_switch(void *data, bool preempt, struct task_struct *prev,
 	fl_direct_on_switch(preempt, prev_state);
 }
 
+static void fl_on_rmdir(void *data, struct cgroup *cgrp, const char *path)
+{
+	fl_cgroup_on_rmdir(cgrp);
+}
+
 static void fl_on_tlb_flush(void *data, int reason, unsigned long pages)
 {
 	fl_tlb_on_flush_event(reason, pages);
@@ -71,6 +79,7 @@ FL_TP_CHECK(sched_process_exec, fl_on_exec);
 FL_TP_CHECK(sched_process_fork, fl_on_fork);
 FL_TP_CHECK(sched_switch, fl_on_switch);
 FL_TP_CHECK(tlb_flush, fl_on_tlb_flush);
+FL_TP_CHECK(cgroup_rmdir, fl_on_rmdir);
 
 /**
  * struct fl_tp - a kernel tracepoint we attach to
@@ -95,6 +104,8 @@ static struct fl_tp fl_tps[] = {
 	{ .name = "sched_process_free", .probe = fl_on_free },
 	{ .name = "sched_process_exec", .probe = fl_on_exec },
 	{ .name = "sched_process_fork", .probe = fl_on_fork },
+	{ .name = "cgroup_rmdir", .probe = fl_on_rmdir,
+	  .wanted = fl_cgroups_wanted },
 	{ .name = "tlb_flush", .probe = fl_on_tlb_flush, .optional = true,
 	  .wanted = fl_tlb_wanted },
 	{ .name = "sched_switch", .probe = fl_on_switch,

@@ -300,7 +300,8 @@ enum faultlat_tlb_ipi_fn {
  * @direct_errno: by FAULTLAT_PROBE_* bit number, why that function probe
  *	is not a direct call (see "Why a function is not traced by a direct
  *	call"); 0 when it is, or for a bit that is no function probe
- * @max_cgroups: size of the cgroup table (module parameter max_cgroups)
+ * @max_cgroups: size of the cgroup table (module parameter max_cgroups);
+ *	0 when the module counts no cgroup (module parameter cgroups=0)
  * @used_cgroups: cgroup records in use
  * @cgroup_dropped: faults no cgroup record counts: the cgroup table was
  *	full when they happened, or when the cgroup they were counted in was
@@ -838,7 +839,8 @@ struct faultlat_tree {
  * - EACCES: the caller does not own the cgroup and lacks CAP_PERFMON and
  *   CAP_SYS_ADMIN;
  * - EOPNOTSUPP: the cgroup is deeper than FAULTLAT_CGROUP_MAX_LEVEL: its
- *   faults are counted in its ancestor at that level.
+ *   faults are counted in its ancestor at that level;
+ * - ENODEV: the module counts no cgroup (loaded with cgroups=0).
  */
 struct faultlat_cgroup {
 	__u32 size;
@@ -904,7 +906,7 @@ struct faultlat_cgroup_entry {
  *	@entry_size bytes, or 0
  *
  * Needs CAP_PERFMON or CAP_SYS_ADMIN (EPERM otherwise): the ids name
- * every cgroup that saw a fault.
+ * every cgroup that saw a fault.  ENODEV: loaded with cgroups=0.
  */
 struct faultlat_cgroup_list {
 	__u32 size;
