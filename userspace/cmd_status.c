@@ -334,7 +334,9 @@ static void print_text(const struct status *st)
 	printf("maxactive:  %u\n", info->maxactive);
 	printf("nmissed:    %llu\n", info->nmissed);
 	printf("dropped:    %llu\n", info->dropped);
-	if (fl_dev_has_cgroups(info))
+	if (fl_dev_has_cgroups(info) && !info->max_cgroups)
+		printf("cgroups:    not counted (module parameter cgroups=0)\n");
+	else if (fl_dev_has_cgroups(info))
 		printf("cgroups:    %u/%u records, %llu dropped fault%s\n",
 		       info->used_cgroups, info->max_cgroups,
 		       info->cgroup_dropped,

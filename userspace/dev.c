@@ -480,6 +480,13 @@ void fl_dev_error(int fd, enum fl_op op, __u32 id, int err)
 	case E2BIG:
 		abi_error(fd, op, err);
 		return;
+	case ENODEV:
+		if (op == FL_OP_CGROUP || op == FL_OP_CGROUP_LIST) {
+			fprintf(stderr,
+				"faultlat: this faultlat module counts no cgroup: it was loaded with cgroups=0 (load it without to count them)\n");
+			return;
+		}
+		break;
 	case EPERM:
 		if (op == FL_OP_RESET)
 			fprintf(stderr,

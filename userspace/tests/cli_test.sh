@@ -830,9 +830,19 @@ fake "nocgroup=1" "$FL" top --cgroups -n 1 -i 0.1
 [ $rc -eq 1 ] && has err "faultlat: this faultlat module has no cgroup statistics (version 0.3); load 0.4 or later"
 ok $? "top --cgroups on a module before 0.4: names its version"
 
+fake "cgroups_off=1" "$FL" hist -G cron
+[ $rc -eq 1 ] && has err "faultlat: this faultlat module counts no cgroup: it was loaded with cgroups=0 (load it without to count them)"
+ok $? "hist -G, module loaded with cgroups=0 (ENODEV): says so"
+fake "cgroups_off=1" "$FL" top --cgroups -n 1 -i 0.1
+[ $rc -eq 1 ] && has err "it was loaded with cgroups=0"
+ok $? "top --cgroups, module loaded with cgroups=0 (ENODEV): says so"
+
 fake "cgroup_dropped=1" "$FL" status
 [ $rc -eq 0 ] && has out "cgroups:    5/1024 records, 1 dropped fault"
 ok $? "status: the cgroup records and dropped faults"
+fake "cgroups_off=1" "$FL" status
+[ $rc -eq 0 ] && has out "cgroups:    not counted (module parameter cgroups=0)"
+ok $? "status, module loaded with cgroups=0: says so"
 fake "nocgroup=1" "$FL" status
 [ $rc -eq 0 ] && ! has out "cgroups:" && has out "faultlat 0.3,"
 ok $? "status, module before 0.4: no cgroup line"

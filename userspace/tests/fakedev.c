@@ -36,6 +36,8 @@
  *                         FAULTLAT_CONFIG_SET changes it for the process
  *   nocgroup=1            a module 0.3: no cgroup commands (ENOTTY), the
  *                         cgroup fields of FAULTLAT_IOC_INFO left alone
+ *   cgroups_off=1         loaded with cgroups=0: max_cgroups 0, the cgroup
+ *                         commands fail with ENODEV
  *   cgroup_dropped=N      FAULTLAT_IOC_INFO's cgroup_dropped (0)
  *   info_err=E, global_err=E, task_err=E, list_err=E, reset_err=E,
  *   tlb_global_err=E, tlb_task_err=E, config_err=E, config_set_err=E,
@@ -367,8 +369,8 @@ static int do_info(struct faultlat_info *i)
 	i->version_major = num("nocgroup", 0) ? 0 : 1;
 	i->version_minor = num("nocgroup", 0) ? 3 : 0;
 	if (!num("nocgroup", 0)) {
-		i->max_cgroups = 1024;
-		i->used_cgroups = fake_cgroups(cg);
+		i->max_cgroups = num("cgroups_off", 0) ? 0 : 1024;
+		i->used_cgroups = num("cgroups_off", 0) ? 0 : fake_cgroups(cg);
 		i->cgroup_dropped = num("cgroup_dropped", 0);
 	}
 	i->max_tasks = 4096;
@@ -814,10 +816,12 @@ int ioctl(int fd, unsigned long req, ...)
 		break;
 	case FAULTLAT_IOC_CGROUP:
 		err = num("nocgroup", 0) ? -ENOTTY :
+		      num("cgroups_off", 0) ? -ENODEV :
 		      err_of("cgroup_err") ?: do_cgroup(arg);
 		break;
 	case FAULTLAT_IOC_CGROUP_LIST:
 		err = num("nocgroup", 0) ? -ENOTTY :
+		      num("cgroups_off", 0) ? -ENODEV :
 		      err_of("cgroup_list_err") ?: do_cgroup_list(arg);
 		break;
 	default:
