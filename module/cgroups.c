@@ -73,7 +73,7 @@ DEFINE_STATIC_KEY_TRUE(fl_cg_on);
  * @cgrp: that cgroup, referenced until then
  * @pcpu: the per-CPU statistics
  * @folded_gen: reset generation of @folded
- * @folded: the counts of removed descendants (fl_cg_mutex)
+ * @folded: the statistics of removed descendants (fl_cg_mutex)
  */
 struct fl_cg {
 	u64 id;
@@ -85,7 +85,7 @@ struct fl_cg {
 	struct cgroup *cgrp;
 	struct fl_cg_cpu __percpu *pcpu;
 	u32 folded_gen;
-	struct fl_gstats folded;
+	struct fl_cg_stats folded;
 };
 
 /**
@@ -220,9 +220,22 @@ struct fl_cg_cpu *fl_cg_lookup(struct fl_rec *r, u64 id)
 
 NOKPROBE_SYMBOL(fl_cg_lookup);
 
+static void fl_cg_stats_init(struct fl_cg_stats *s)
+{
+	fl_gstats_init(&s->st);
+	fl_tlb_stats_init(&s->tlb);
+}
+
+static void fl_cg_stats_add(struct fl_cg_stats *dst,
+			    const struct fl_cg_stats *src)
+{
+	fl_gstats_add(&dst->st, &src->st);
+	fl_tlb_stats_add(&dst->tlb, &src->tlb);
+}
+
 void fl_cg_zero(struct fl_cg_cpu *cc, u32 gen)
 {
-	fl_gstats_init(&cc->st);
+	fl_cg_stats_init(&cc->s);
 	cc->gen = gen;
 }
 
@@ -247,19 +260,71 @@ void fl_cg_count(struct fl_rec *r, const struct fl_sample s, bool error,
 		return;
 	cc = r ? fl_cg_get(r) : fl_cg_lookup(NULL, 0);
 	raw_write_seqcount_begin(&cc->seq);
-	cc->st.abandoned += abandoned;
+	cc->s.st.abandoned += abandoned;
 	if (retry) {
-		cc->st.retries++;
-		cc->st.fallbacks += fallback;
+		cc->s.st.retries++;
+		cc->s.st.fallbacks += fallback;
 	} else if (error) {
-		cc->st.errors++;
+		cc->s.st.errors++;
 	} else {
-		FL_STATS_RECORD(&cc->st, &s);
+		FL_STATS_RECORD(&cc->s.st, &s);
 	}
 	raw_write_seqcount_end(&cc->seq);
 }
 
 NOKPROBE_SYMBOL(fl_cg_count);
+
+/**
+ * fl_cg_tlb_flush() - count a flush_tlb_mm_range() call in its cgroup
+ * @r: the thread's record, or NULL
+ * @ns: its latency
+ * @full: a flush of the whole address space
+ * @pages: else, the pages of the range
+ * @remote: it sent IPIs
+ */
+void fl_cg_tlb_flush(struct fl_rec *r, u64 ns, bool full, u64 pages,
+		     bool remote)
+{
+	struct fl_cg_cpu *cc;
+
+	if (!static_branch_likely(&fl_cg_on))
+		return;
+	cc = r ? fl_cg_get(r) : fl_cg_lookup(NULL, 0);
+	raw_write_seqcount_begin(&cc->seq);
+	FL_HIST_RECORD(&cc->s.tlb.flush, ns);
+	if (full)
+		cc->s.tlb.full++;
+	else
+		cc->s.tlb.ranged++;
+	cc->s.tlb.pages += full ? 0 : pages;
+	if (remote)
+		cc->s.tlb.remote++;
+	else
+		cc->s.tlb.local_only++;
+	raw_write_seqcount_end(&cc->seq);
+}
+
+NOKPROBE_SYMBOL(fl_cg_tlb_flush);
+
+/**
+ * fl_cg_tlb_ipi() - count an IPI function call in its cgroup
+ * @r: the thread's record, or NULL
+ * @targets: the other CPUs it targeted
+ */
+void fl_cg_tlb_ipi(struct fl_rec *r, u32 targets)
+{
+	struct fl_cg_cpu *cc;
+
+	if (!static_branch_likely(&fl_cg_on))
+		return;
+	cc = r ? fl_cg_get(r) : fl_cg_lookup(NULL, 0);
+	raw_write_seqcount_begin(&cc->seq);
+	cc->s.tlb.ipis++;
+	cc->s.tlb.ipi_targets += targets;
+	raw_write_seqcount_end(&cc->seq);
+}
+
+NOKPROBE_SYMBOL(fl_cg_tlb_ipi);
 
 /**
  * fl_cgroup_on_rmdir() - the cgroup_rmdir tracepoint's work: @cgrp, just
@@ -288,21 +353,21 @@ void fl_cgroup_on_rmdir(struct cgroup *cgrp)
 		queue_work(system_unbound_wq, &fl_cg_work);
 }
 
-/* Add record @g's statistics, as of now, to @st (fl_cg_mutex). */
-static void fl_cg_sum(struct fl_cg *g, struct fl_gstats *st,
+/* Add record @g's statistics, as of now, to @sum (fl_cg_mutex). */
+static void fl_cg_sum(struct fl_cg *g, struct fl_cg_stats *sum,
 		      struct fl_cg_cpu *tmp, u32 gen)
 {
 	int cpu;
 
 	lockdep_assert_held(&fl_cg_mutex);
 	if (g->folded_gen == gen)
-		fl_gstats_add(st, &g->folded);
+		fl_cg_stats_add(sum, &g->folded);
 	for_each_possible_cpu(cpu) {
 		struct fl_cg_cpu *cc = per_cpu_ptr(g->pcpu, cpu);
 
 		fl_seq_copy(&cc->seq, tmp, cc, sizeof(*tmp));
 		if (tmp->gen == gen)
-			fl_gstats_add(st, &tmp->st);
+			fl_cg_stats_add(sum, &tmp->s);
 	}
 }
 
@@ -318,7 +383,7 @@ static u64 fl_gstats_faults(const struct fl_gstats *st)
 }
 
 /* Fold the removed cgroup @g into its nearest live ancestor, free it. */
-static void fl_cg_fold(struct fl_cg *g, struct fl_gstats *st,
+static void fl_cg_fold(struct fl_cg *g, struct fl_cg_stats *sum,
 		       struct fl_cg_cpu *tmp)
 {
 	u32 gen = READ_ONCE(fl_gen);
@@ -327,8 +392,8 @@ static void fl_cg_fold(struct fl_cg *g, struct fl_gstats *st,
 	unsigned long flags;
 	int cpu;
 
-	fl_gstats_init(st);
-	fl_cg_sum(g, st, tmp, gen);
+	fl_cg_stats_init(sum);
+	fl_cg_sum(g, sum, tmp, gen);
 
 	raw_spin_lock_irqsave(&fl_cg_lock, flags);
 	for (p = cgroup_parent(g->cgrp); p && !to; p = cgroup_parent(p))
@@ -336,18 +401,18 @@ static void fl_cg_fold(struct fl_cg *g, struct fl_gstats *st,
 	raw_spin_unlock_irqrestore(&fl_cg_lock, flags);
 	if (to) {
 		if (to->folded_gen != gen) {
-			fl_gstats_init(&to->folded);
+			fl_cg_stats_init(&to->folded);
 			to->folded_gen = gen;
 		}
-		fl_gstats_add(&to->folded, st);
+		fl_cg_stats_add(&to->folded, sum);
 	} else {
-		fl_cg_drop(&fl_cg_fold_drops, fl_gstats_faults(st), gen);
+		fl_cg_drop(&fl_cg_fold_drops, fl_gstats_faults(&sum->st), gen);
 	}
 
 	/* Nobody writes @g any more: the grace period is over. */
 	for_each_possible_cpu(cpu)
 		fl_cg_zero(per_cpu_ptr(g->pcpu, cpu), gen);
-	fl_gstats_init(&g->folded);
+	fl_cg_stats_init(&g->folded);
 	g->folded_gen = gen;
 	cgroup_put(g->cgrp);
 	g->cgrp = NULL;
@@ -364,31 +429,31 @@ static void fl_cg_fold_work(struct work_struct *work)
 {
 	struct llist_node *list = llist_del_all(&fl_cg_dead);
 	struct fl_cg *g, *next;
-	struct fl_gstats *st;
+	struct fl_cg_stats *sum;
 	struct fl_cg_cpu *tmp;
 
 	if (!list)
 		return;
 	/* return hooks that saw the cgroup before its tasks left */
 	synchronize_rcu();
-	st = kmalloc(sizeof(*st), GFP_KERNEL);
+	sum = kmalloc(sizeof(*sum), GFP_KERNEL);
 	tmp = kmalloc(sizeof(*tmp), GFP_KERNEL);
 	mutex_lock(&fl_cg_mutex);
 	/* Children before parents: a parent's rmdir comes after theirs. */
 	list = llist_reverse_order(list);
 	llist_for_each_entry_safe(g, next, list, dead) {
-		if (st && tmp) {
-			fl_cg_fold(g, st, tmp);
+		if (sum && tmp) {
+			fl_cg_fold(g, sum, tmp);
 			continue;
 		}
 		/* No memory: try again later, nothing is lost meanwhile. */
 		llist_add(&g->dead, &fl_cg_dead);
 	}
 	mutex_unlock(&fl_cg_mutex);
-	if (!st || !tmp)
+	if (!sum || !tmp)
 		queue_work(system_unbound_wq, &fl_cg_work);
 	kfree(tmp);
-	kfree(st);
+	kfree(sum);
 }
 
 bool fl_cgroups_wanted(void)
@@ -415,7 +480,7 @@ u64 fl_cgroups_dropped(void)
 
 		do {
 			seq = raw_read_seqcount_begin(&cc->seq);
-			m = cc->gen == gen ? fl_gstats_faults(&cc->st) : 0;
+			m = cc->gen == gen ? fl_gstats_faults(&cc->s.st) : 0;
 		} while (read_seqcount_retry(&cc->seq, seq));
 		n += m;
 	}
@@ -447,7 +512,7 @@ int fl_cgroup_read(struct faultlat_cgroup *c, bool privileged)
 	bool own = c->flags & FAULTLAT_CGROUP_OWN;
 	u32 gen = READ_ONCE(fl_gen);
 	struct fl_cg_cpu *tmp = NULL;
-	struct fl_gstats *st = NULL;
+	struct fl_cg_stats *sum = NULL;
 	struct cgroup *cgrp;
 	struct file *f;
 	unsigned int i, level;
@@ -481,13 +546,13 @@ int fl_cgroup_read(struct faultlat_cgroup *c, bool privileged)
 		err = -EOPNOTSUPP;
 		goto out;
 	}
-	st = kmalloc(sizeof(*st), GFP_KERNEL);
+	sum = kmalloc(sizeof(*sum), GFP_KERNEL);
 	tmp = kmalloc(sizeof(*tmp), GFP_KERNEL);
-	if (!st || !tmp) {
+	if (!sum || !tmp) {
 		err = -ENOMEM;
 		goto out;
 	}
-	fl_gstats_init(st);
+	fl_cg_stats_init(sum);
 	c->id = id;
 	c->level = level;
 	c->nr_records = 0;
@@ -504,18 +569,21 @@ int fl_cgroup_read(struct faultlat_cgroup *c, bool privileged)
 		if (own ? g->id != id :
 			  g->level < level || g->anc[level] != id)
 			continue;
-		fl_cg_sum(g, st, tmp, gen);
+		fl_cg_sum(g, sum, tmp, gen);
 		c->nr_records++;
 		cond_resched();
 	}
 	mutex_unlock(&fl_cg_mutex);
 	fl_stats_init(&c->stats);
-	fl_stats_add_gstats(&c->stats, st);
+	fl_stats_add_gstats(&c->stats, &sum->st);
 	fl_stats_finish(&c->stats);
-	c->fallbacks = st->fallbacks;
+	c->fallbacks = sum->st.fallbacks;
+	fl_tlb_stats_init(&c->tlb);
+	fl_tlb_stats_add(&c->tlb, &sum->tlb);
+	fl_tlb_stats_finish(&c->tlb);
 out:
 	kfree(tmp);
-	kfree(st);
+	kfree(sum);
 	cgroup_put(cgrp);
 	fput(f);
 	return err;
@@ -523,8 +591,10 @@ out:
 
 /* One record's own counts as a list entry. */
 static void fl_cg_entry(struct faultlat_cgroup_entry *e, const struct fl_cg *g,
-			const struct fl_gstats *st)
+			const struct fl_cg_stats *sum)
 {
+	const struct fl_gstats *st = &sum->st;
+	const struct faultlat_tlb_stats *tlb = &sum->tlb;
 	unsigned int i;
 
 	memset(e, 0, sizeof(*e));
@@ -542,6 +612,11 @@ static void fl_cg_entry(struct faultlat_cgroup_entry *e, const struct fl_cg *g,
 	if (e->minor + e->major)
 		e->min_ns = min(st->minor.min_ns, st->major.min_ns);
 	e->max_ns = max(st->minor.max_ns, st->major.max_ns);
+	for (i = 0; i < FAULTLAT_NR_BUCKETS; i++)
+		e->tlb_flushes += tlb->flush.buckets[i];
+	e->tlb_flush_ns = tlb->flush.sum_ns;
+	e->tlb_remote = tlb->remote;
+	e->tlb_ipis = tlb->ipis;
 }
 
 /**
@@ -554,8 +629,8 @@ int fl_cgroup_list(struct faultlat_cgroup_list *l)
 {
 	u32 gen = READ_ONCE(fl_gen);
 	struct faultlat_cgroup_entry *e;
+	struct fl_cg_stats *sum;
 	struct fl_cg_cpu *tmp;
-	struct fl_gstats *st;
 	u8 __user *ubuf;
 	unsigned int i;
 	int err = 0;
@@ -575,10 +650,10 @@ int fl_cgroup_list(struct faultlat_cgroup_list *l)
 	    !access_ok(ubuf, (size_t)l->capacity * l->entry_size))
 		return -EFAULT;
 
-	st = kmalloc(sizeof(*st), GFP_KERNEL);
+	sum = kmalloc(sizeof(*sum), GFP_KERNEL);
 	tmp = kmalloc(sizeof(*tmp), GFP_KERNEL);
 	e = kmalloc(sizeof(*e), GFP_KERNEL);
-	if (!st || !tmp || !e) {
+	if (!sum || !tmp || !e) {
 		err = -ENOMEM;
 		goto out;
 	}
@@ -594,9 +669,9 @@ int fl_cgroup_list(struct faultlat_cgroup_list *l)
 		l->total++;
 		if (l->nr >= l->capacity)
 			continue;
-		fl_gstats_init(st);
-		fl_cg_sum(g, st, tmp, gen);
-		fl_cg_entry(e, g, st);
+		fl_cg_stats_init(sum);
+		fl_cg_sum(g, sum, tmp, gen);
+		fl_cg_entry(e, g, sum);
 		err = fl_copy_elem_to_user(ubuf, e, sizeof(*e), l->entry_size);
 		ubuf += l->entry_size;
 		l->nr++;
@@ -606,7 +681,7 @@ int fl_cgroup_list(struct faultlat_cgroup_list *l)
 out:
 	kfree(e);
 	kfree(tmp);
-	kfree(st);
+	kfree(sum);
 	return err;
 }
 
@@ -653,7 +728,7 @@ int fl_cgroups_init(void)
 			seqcount_init(&cc->seq);
 			fl_cg_zero(cc, gen);
 		}
-		fl_gstats_init(&g->folded);
+		fl_cg_stats_init(&g->folded);
 		g->folded_gen = gen;
 		INIT_HLIST_NODE(&g->hnode);
 		g->next_free = i + 1 < fl_max_cgroups ? i + 1 : FL_CG_NONE;

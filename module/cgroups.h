@@ -14,15 +14,25 @@
 #include "faultlat.h"
 
 /**
+ * struct fl_cg_stats - a cgroup record's statistics (or a share of them)
+ * @st: the faults
+ * @tlb: the TLB flushes, in the uapi layout (64-bit, counts unset)
+ */
+struct fl_cg_stats {
+	struct fl_gstats st;
+	struct faultlat_tlb_stats tlb;
+};
+
+/**
  * struct fl_cg_cpu - one CPU's share of a cgroup record's statistics
  * @seq: readers retry on it; written by its CPU only, preemption disabled
- * @gen: reset generation of @st; stale means zero
- * @st: the faults of the cgroup's tasks on this CPU
+ * @gen: reset generation of @s; stale means zero
+ * @s: the faults and TLB flushes of the cgroup's tasks on this CPU
  */
 struct fl_cg_cpu {
 	seqcount_t seq;
 	u32 gen;
-	struct fl_gstats st;
+	struct fl_cg_stats s;
 };
 
 extern unsigned int fl_max_cgroups;
@@ -40,6 +50,9 @@ struct fl_cg_cpu *fl_cg_lookup(struct fl_rec *r, u64 id);
 void fl_cg_zero(struct fl_cg_cpu *cc, u32 gen);
 void fl_cg_count(struct fl_rec *r, const struct fl_sample s, bool error,
 		 bool retry, bool fallback, unsigned int abandoned);
+void fl_cg_tlb_flush(struct fl_rec *r, u64 ns, bool full, u64 pages,
+		     bool remote);
+void fl_cg_tlb_ipi(struct fl_rec *r, u32 targets);
 struct faultlat_cgroup;
 struct faultlat_cgroup_list;
 int fl_cgroup_read(struct faultlat_cgroup *c, bool privileged);

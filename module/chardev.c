@@ -87,8 +87,8 @@ static void fl_view_comm(__u64 comm[2], const struct fl_view *v)
 		    !t__->__reserved && t__->id)			\
 			v__ = fl_task_view(t__->id, t__->flags);	\
 		if (!IS_ERR(v__)) {					\
-			t__->pid = v__->pid;				\
-			t__->tgid = v__->tgid;				\
+			t__->pid = fl_pid_to_caller(v__->pid);		\
+			t__->tgid = fl_pid_to_caller(v__->tgid);	\
 			t__->uid = v__->uid;				\
 			t__->nr_threads = v__->nr_threads;		\
 			if (v__->exited)				\
@@ -106,8 +106,8 @@ static struct fl_view *fl_task_view(u32 id, u32 flags)
 	v = kmalloc(sizeof(*v), GFP_KERNEL);
 	if (!v)
 		return ERR_PTR(-ENOMEM);
-	err = fl_view_task(id, flags & FAULTLAT_TASK_PROCESS, fl_privileged(),
-			   v);
+	err = fl_view_task(fl_pid_from_caller(id), flags & FAULTLAT_TASK_PROCESS,
+			   fl_privileged(), v);
 	if (err) {
 		kfree(v);
 		return ERR_PTR(err);
@@ -182,12 +182,15 @@ static int fl_list_one(const struct fl_view *v, void *priv)
 	struct faultlat_list *l = ctx->l;
 	struct faultlat_task_entry e = {};
 
+	/* a task the caller's pid namespace cannot see is not listed */
+	e.pid = fl_pid_to_caller(v->pid);
+	e.tgid = fl_pid_to_caller(v->tgid);
+	if (!e.pid)
+		return 0;
 	l->total++;
 	if (l->nr >= l->capacity)
 		return 0;
 
-	e.pid = v->pid;
-	e.tgid = v->tgid;
 	e.uid = v->uid;
 	e.flags = (v->process ? FAULTLAT_TASK_PROCESS : 0) |
 		  (v->exited ? FAULTLAT_TASK_EXITED : 0);

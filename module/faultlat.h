@@ -345,6 +345,8 @@ struct fl_cg_cpu;
  *	comes before exit_mm() since 6.16: the record stays, counted with its
  *	process but not as a live thread, until sched_process_free folds it
  *	(FL_EXIT_BEFORE_EXIT_MM)
+ * @tree_pid: a process record of a tree: its pid as the tree's opener's
+ *	pid namespace numbers it (tree.c)
  * @cg_id: a thread record: the cgroup its thread was in at its last fault
  *	(0: none yet), whose record is @cg_pcpu (cgroups.h)
  * @cg_pcpu: that cgroup's record's per-CPU statistics
@@ -381,6 +383,7 @@ struct fl_rec {
 	bool dheld;
 	bool exiting;
 	u32 tree;
+	u32 tree_pid;
 	u64 cg_id;
 	struct fl_cg_cpu __percpu *cg_pcpu;
 	struct fl_tstats st;
@@ -514,7 +517,8 @@ int fl_view_each(bool processes_only, bool privileged, struct fl_view *v,
 		 fl_view_fn fn, void *priv);
 
 /* tasks.c: the records of process trees; tree.c: the trees */
-int fl_tree_tag_root(u32 pid, u32 tree, bool privileged);
+int fl_tree_tag_root(u32 pid, u32 tree, u32 tree_pid, bool privileged);
+u32 fl_tree_pid(u32 tree, struct task_struct *t);
 void fl_tree_untag(u32 tree);
 /* fl_tree_each()'s count of members the caller may not read */
 int fl_tree_each(u32 tree, bool privileged, struct fl_view *v,
@@ -526,6 +530,10 @@ int fl_copy_elem_to_user(void __user *dst, const void *src, size_t ksize,
 			 size_t usize);
 int fl_tree_cmd(struct file *file, struct faultlat_tree *t, bool privileged);
 void fl_tree_release_file(struct file *file);
+
+/* pidns.c: pids as the caller's pid namespace numbers them */
+u32 fl_pid_from_caller(u32 nr);
+u32 fl_pid_to_caller(u32 nr);
 
 /* clock.c */
 void fl_clock_init(void);

@@ -205,7 +205,7 @@ static nokprobe_inline void fl_fault_record(const struct fl_site *site,
 		if (static_branch_likely(&fl_cg_on)) {
 			cc = fl_cg_get(r);
 			raw_write_seqcount_begin(&cc->seq);
-			FL_STATS_RECORD(&cc->st, &c->s);
+			FL_STATS_RECORD(&cc->s.st, &c->s);
 			raw_write_seqcount_end(&cc->seq);
 		}
 		return;

@@ -878,6 +878,7 @@ static bool fl_rec_snapshot(struct fl_rec *r, struct fl_rec *snap)
 		snap->euid = r->euid;
 		snap->start_time = r->start_time;
 		snap->exiting = r->exiting;
+		snap->tree_pid = r->tree_pid;
 		memcpy(snap->comm, r->comm, sizeof(snap->comm));
 		memcpy(&snap->st, &r->st, sizeof(snap->st));
 		memcpy(&snap->tlb, &r->tlb, sizeof(snap->tlb));
@@ -1217,8 +1218,10 @@ void fl_task_fork(struct task_struct *parent, struct task_struct *child)
 	rcu_read_lock();
 	r = fl_proc_get_locked(b, ckey, child, __task_cred(child));
 	rcu_read_unlock();
-	if (r)
+	if (r) {
+		r->tree_pid = fl_tree_pid(tree, child);
 		WRITE_ONCE(r->tree, tree);
+	}
 	raw_spin_unlock(&b->lock);
 	local_irq_restore(flags);
 	if (!r)
@@ -1229,6 +1232,7 @@ void fl_task_fork(struct task_struct *parent, struct task_struct *child)
  * fl_tree_tag_root() - make a live process the root of tree @tree
  * @pid: its tgid (initial pid namespace)
  * @tree: the tree's id
+ * @tree_pid: its tgid as the tree's opener knows it
  * @privileged: the caller may read every task
  *
  * Its record is created if it has none yet.
@@ -1236,7 +1240,7 @@ void fl_task_fork(struct task_struct *parent, struct task_struct *child)
  * Return: 0, -ESRCH (no such live process), -EACCES (another user's),
  * -EBUSY (in an open tree already) or -ENOSPC (the table is full).
  */
-int fl_tree_tag_root(u32 pid, u32 tree, bool privileged)
+int fl_tree_tag_root(u32 pid, u32 tree, u32 tree_pid, bool privileged)
 {
 	kuid_t me = current_uid();
 	const struct cred *tc;
@@ -1265,12 +1269,14 @@ int fl_tree_tag_root(u32 pid, u32 tree, bool privileged)
 	fl_proc_unstale(pkey, t);
 	raw_spin_lock(&b->lock);
 	p = fl_proc_get_locked(b, pkey, t, tc);
-	if (!p)
+	if (!p) {
 		ret = -ENOSPC;
-	else if (p->tree && fl_tree_live(p->tree))
+	} else if (p->tree && fl_tree_live(p->tree)) {
 		ret = -EBUSY;
-	else
+	} else {
+		p->tree_pid = tree_pid;
 		WRITE_ONCE(p->tree, tree);
+	}
 	raw_spin_unlock(&b->lock);
 	local_irq_restore(flags);
 out:
@@ -1372,6 +1378,7 @@ int fl_tree_each(u32 tree, bool privileged, struct fl_view *v,
 		uid = tmp->uid;
 		fl_view_process(r, tmp, v);
 		fl_view_ident(v, comm, uid);
+		v->pid = tmp->tree_pid;
 		ret = fn(v, priv);
 	}
 	kfree(tmp);

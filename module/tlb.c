@@ -48,6 +48,7 @@
 #include <linux/seqlock.h>
 #include <asm/tlbflush.h>
 
+#include "cgroups.h"
 #include "compat.h"
 #include "direct.h"
 #include "faultlat.h"
@@ -216,11 +217,14 @@ static void fl_range_leave(const struct fl_site *site, void *data,
 		else
 			r->tlb.local_only++;
 		write_seqcount_end(&r->seq);
+		fl_cg_tlb_flush(r, ns, c->full, c->pages, remote);
 	} else if (pc->ipi_task == current) {
 		/* No record: the IPI call this CPU saw last was ours. */
 		remote = true;
 		targets = pc->ipi_targets;
 	}
+	if (!r)
+		fl_cg_tlb_flush(NULL, ns, c->full, c->pages, remote);
 	pc->ipi_task = NULL;
 	fl_tlb_flush_begin(pc);
 	FL_HIST_RECORD(&pc->f.st.flush, ns);
@@ -301,6 +305,9 @@ static void fl_ipi_leave(const struct fl_site *site, void *data,
 		r->tlb.ipis++;
 		r->tlb.ipi_targets += c->targets;
 		write_seqcount_end(&r->seq);
+		fl_cg_tlb_ipi(r, c->targets);
+	} else {
+		fl_cg_tlb_ipi(NULL, c->targets);
 	}
 	fl_tlb_flush_begin(pc);
 	FL_HIST_RECORD(&pc->f.ipi, ns);

@@ -21,6 +21,7 @@
  */
 #include <linux/fs.h>
 #include <linux/mutex.h>
+#include <linux/pid_namespace.h>
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
@@ -35,11 +36,13 @@
  * @id: the open tree's id (its slot is @id % FL_MAX_TREES), 0 when free
  * @owner: the open file that opened it
  * @dropped: processes of the tree that had no record (table full)
+ * @ns: the pid namespace of its opener, which numbers its processes
  */
 struct fl_tree {
 	u32 id;
 	struct file *owner;
 	atomic_t dropped;
+	struct pid_namespace *ns;
 };
 
 static struct fl_tree fl_trees[FL_MAX_TREES];
@@ -64,6 +67,21 @@ void fl_tree_dropped(u32 tree)
 	atomic_inc(&fl_trees[tree % FL_MAX_TREES].dropped);
 }
 
+/**
+ * fl_tree_pid() - a process's number in the pid namespace of tree @tree
+ * @tree: an open tree (from a probe: live when looked at, and the probe
+ *	runs before the grace period fl_tree_close() waits for ends)
+ * @t: the process, which is joining the tree
+ *
+ * Return: its tgid there, or 0 when that namespace cannot see it.
+ */
+u32 fl_tree_pid(u32 tree, struct task_struct *t)
+{
+	struct pid_namespace *ns = READ_ONCE(fl_trees[tree % FL_MAX_TREES].ns);
+
+	return ns ? pid_nr_ns(task_tgid(t), ns) : 0;
+}
+
 /* Under fl_tree_mutex: the open tree @id of @file, or NULL. */
 static struct fl_tree *fl_tree_find(struct file *file, u32 id)
 {
@@ -82,6 +100,8 @@ static void fl_tree_close(struct fl_tree *t)
 	synchronize_rcu();
 	fl_tree_untag(id);
 	t->owner = NULL;
+	put_pid_ns(t->ns);
+	WRITE_ONCE(t->ns, NULL);
 }
 
 static int fl_tree_open(struct file *file, struct faultlat_tree *ft,
@@ -106,8 +126,10 @@ static int fl_tree_open(struct file *file, struct faultlat_tree *ft,
 	} while (!id);
 	atomic_set(&t->dropped, 0);
 	t->owner = file;
+	WRITE_ONCE(t->ns, get_pid_ns(task_active_pid_ns(current)));
 	WRITE_ONCE(t->id, id);
-	err = fl_tree_tag_root(ft->pid, id, privileged);
+	err = fl_tree_tag_root(fl_pid_from_caller(ft->pid), id, ft->pid,
+			       privileged);
 	if (err) {
 		fl_tree_close(t);
 		return err;

@@ -10,6 +10,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <sched.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
@@ -550,6 +551,156 @@ TEST_F(tree, ioctl_owner_and_errors)
 	close(go[1]);
 	ASSERT_EQ(0, fl_wait(child, 10000));
 	close(fd2);
+}
+
+/*
+ * In a new pid namespace, as a container's init (pid 1 there): ids go in
+ * and come out as this namespace numbers them.  The ground truth is what
+ * each process read of itself (getpid(), getrusage()).  Returns NULL, or
+ * what went wrong.
+ */
+static const char *pidns_init(pid_t outside, char *why, size_t len)
+{
+	struct faultlat_task_entry e[64];
+	struct faultlat_tree_entry te[8];
+	struct faultlat_task t;
+	struct faultlat_tree tr;
+	struct self_ru got[3], gc;
+	int fd, res[2], go[2], i, j;
+	__u32 nr, total, id;
+	siginfo_t si;
+	pid_t kid, root;
+
+/* what went wrong, in @why */
+#define PIDNS_WHY(...)	(snprintf(why, len, __VA_ARGS__), why)
+
+	if (getpid() != 1)
+		return PIDNS_WHY("not pid 1 but %d", getpid());
+	fd = fl_open();
+	if (fd < 0)
+		return PIDNS_WHY("open: %s", strerror(errno));
+	if (pipe(res) || pipe(go))
+		return PIDNS_WHY("pipe");
+
+	/* a process the namespace knows as kid: one fault count, exact */
+	kid = fork();
+	if (kid < 0)
+		return PIDNS_WHY("fork");
+	if (!kid)
+		touch_and_report(res[1], 100);
+	if (read(res[0], &gc, sizeof(gc)) != sizeof(gc))
+		return PIDNS_WHY("read");
+	if (gc.pid != kid)
+		return PIDNS_WHY("child says pid %d, fork said %d", gc.pid,
+				 kid);
+	if (waitid(P_PID, kid, &si, WEXITED | WNOWAIT))
+		return PIDNS_WHY("waitid");
+	if (fl_task(fd, kid, true, &t))
+		return PIDNS_WHY("TASK %d: %s", kid, strerror(errno));
+	if (t.pid != (__u32)kid || t.tgid != (__u32)kid)
+		return PIDNS_WHY("TASK %d answered pid %u tgid %u", kid, t.pid,
+				 t.tgid);
+	if (t.stats.minor.count != gc.ru.minflt ||
+	    t.stats.major.count != gc.ru.majflt)
+		return PIDNS_WHY("TASK %d: minor %llu major %llu, getrusage %llu %llu",
+				 kid, (unsigned long long)t.stats.minor.count,
+				 (unsigned long long)t.stats.major.count,
+				 (unsigned long long)gc.ru.minflt,
+				 (unsigned long long)gc.ru.majflt);
+
+	/* the test's process, outside: no pid here, cannot be named */
+	if (!fl_task(fd, outside, true, &t) || errno != ESRCH)
+		return PIDNS_WHY("TASK %d (outside, no such pid here): %s",
+				 outside, strerror(errno));
+
+	/* a list has this namespace's processes only, by their pids here */
+	if (fl_list(fd, FAULTLAT_TASK_PROCESS, e, 64, &nr, &total))
+		return PIDNS_WHY("LIST: %s", strerror(errno));
+	for (i = 0, j = 0; i < (int)nr; i++) {
+		if (e[i].pid != 1 && e[i].pid != (__u32)kid)
+			return PIDNS_WHY("LIST has pid %u: not a process of this namespace",
+					 e[i].pid);
+		j += e[i].pid == (__u32)kid;
+	}
+	if (j != 1)
+		return PIDNS_WHY("LIST: %d entries of pid %d (%u listed)", j,
+				 kid, nr);
+	if (waitpid(kid, NULL, 0) != kid)
+		return PIDNS_WHY("waitpid");
+
+	/* a tree numbers its processes here, those reaped too */
+	root = fork();
+	if (root < 0)
+		return PIDNS_WHY("fork");
+	if (!root) {
+		close(go[1]);
+		root_proc(go[0], res[1]);
+	}
+	close(go[0]);
+	if (tree_ioctl(fd, &tr, FAULTLAT_TREE_OPEN, root, 0))
+		return PIDNS_WHY("OPEN %d: %s", root, strerror(errno));
+	id = tr.tree;
+	close(go[1]);
+	for (i = 0; i < 3; i++)
+		if (read(res[0], &got[i], sizeof(got[i])) != sizeof(got[i]))
+			return PIDNS_WHY("read");
+	if (waitpid(root, NULL, 0) != root)
+		return PIDNS_WHY("waitpid");
+	memset(te, 0, sizeof(te));
+	if (tree_ioctl(fd, &tr, FAULTLAT_TREE_READ, 0, id))
+		return PIDNS_WHY("READ");
+	tr.entry_size = sizeof(te[0]);
+	tr.capacity = 8;
+	tr.entries = (__u64)(uintptr_t)te;
+	if (ioctl(fd, FAULTLAT_IOC_TREE, &tr))
+		return PIDNS_WHY("READ: %s", strerror(errno));
+	if (tr.nr != 3)
+		return PIDNS_WHY("READ: %u entries", tr.nr);
+	for (i = 0; i < 3; i++) {
+		for (j = 0; j < 3 && (pid_t)te[j].pid != got[i].pid; j++)
+			;
+		if (j >= 3)
+			return PIDNS_WHY("no tree entry of pid %d (%u %u %u)",
+					 got[i].pid, te[0].pid, te[1].pid,
+					 te[2].pid);
+		if (te[j].minor != got[i].ru.minflt)
+			return PIDNS_WHY("pid %d: minor %llu, getrusage %llu",
+					 got[i].pid,
+					 (unsigned long long)te[j].minor,
+					 (unsigned long long)got[i].ru.minflt);
+	}
+	tree_ioctl(fd, &tr, FAULTLAT_TREE_CLOSE, 0, id);
+	close(fd);
+	return NULL;
+#undef PIDNS_WHY
+}
+
+/* The same ids from inside a pid namespace, as a container sees them. */
+TEST_F(tree, pid_namespace)
+{
+	pid_t outside = getpid(), init;
+	char why[256] = "";
+	int msg[2], status;
+	ssize_t n;
+
+	ASSERT_EQ(0, pipe(msg));
+	if (unshare(CLONE_NEWPID))
+		SKIP(return, "unshare(CLONE_NEWPID): %s", strerror(errno));
+	init = fork();
+	ASSERT_LE(0, init);
+	if (!init) {
+		const char *err = pidns_init(outside, why, sizeof(why));
+
+		close(msg[0]);
+		if (err && write(msg[1], err, strlen(err)) < 0)
+			_exit(2);
+		_exit(err ? 1 : 0);
+	}
+	close(msg[1]);
+	n = read(msg[0], why, sizeof(why) - 1);
+	why[n > 0 ? n : 0] = '\0';
+	ASSERT_EQ(init, waitpid(init, &status, 0));
+	ASSERT_EQ(0, status) TH_LOG("in the pid namespace: %s", why);
 }
 
 TEST_HARNESS_MAIN

@@ -375,7 +375,8 @@ struct faultlat_global {
  * @size: sizeof(struct faultlat_task)
  * @flags: in: 0 for a thread (@id is a tid) or FAULTLAT_TASK_PROCESS for a
  *	process (@id is a tgid); out: also FAULTLAT_TASK_EXITED
- * @id: tid or tgid, as seen from the initial pid namespace
+ * @id: tid or tgid, as the caller's pid namespace numbers it (so are
+ *	@pid and @tgid; and so is every pid of the other commands)
  * @__reserved: must be 0
  * @pid: out: the tid (thread) or tgid (process)
  * @tgid: out: the process
@@ -737,7 +738,8 @@ struct faultlat_tree_entry {
  * @size: sizeof(struct faultlat_tree)
  * @flags: must be 0
  * @op: FAULTLAT_TREE_OPEN, FAULTLAT_TREE_READ or FAULTLAT_TREE_CLOSE
- * @pid: OPEN, in: the root, a live process (tgid, initial pid namespace);
+ * @pid: OPEN, in: the root, a live process (tgid, in the caller's pid
+ *	namespace: the tree's entries are numbered in it too);
  *	else must be 0
  * @tree: OPEN, out: the tree's id; READ and CLOSE, in: the id OPEN gave
  * @members: READ, out: processes of the tree the caller may read, live or
@@ -830,6 +832,9 @@ struct faultlat_tree {
  *	the cgroup its task was in when the fault ended, since load or the
  *	last reset
  * @fallbacks: out: those faults' fallbacks (struct faultlat_global)
+ * @tlb: out: the TLB flushes those tasks initiated (struct
+ *	faultlat_tlb_task's), each counted in the cgroup its task was in when
+ *	the flush (or the IPI call) ended
  *
  * Anyone who owns the cgroup's directory (a delegated cgroup) may read
  * it; any other cgroup needs CAP_PERFMON or CAP_SYS_ADMIN.  Errors besides
@@ -852,6 +857,7 @@ struct faultlat_cgroup {
 	__u32 nr_records;
 	struct faultlat_stats stats;
 	__u64 fallbacks;
+	struct faultlat_tlb_stats tlb;
 };
 
 #define FAULTLAT_IOC_CGROUP	_IO(FAULTLAT_TYPE, FAULTLAT_CMD_CGROUP)
@@ -876,6 +882,10 @@ struct faultlat_cgroup {
  * @max_ns: largest
  * @buckets: the minor and major faults' latencies together, in the layout
  *	of "Histogram buckets"
+ * @tlb_flushes: flush_tlb_mm_range() calls of its own tasks
+ * @tlb_flush_ns: the sum of their latencies
+ * @tlb_remote: of those, the flushes that sent IPIs
+ * @tlb_ipis: IPI function calls of its tasks
  */
 struct faultlat_cgroup_entry {
 	__u64 id;
@@ -890,6 +900,10 @@ struct faultlat_cgroup_entry {
 	__u64 min_ns;
 	__u64 max_ns;
 	__u64 buckets[FAULTLAT_NR_BUCKETS];
+	__u64 tlb_flushes;
+	__u64 tlb_flush_ns;
+	__u64 tlb_remote;
+	__u64 tlb_ipis;
 };
 
 /**
