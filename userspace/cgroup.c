@@ -541,6 +541,10 @@ static void add_record(struct fl_cgroup_sum *s,
 	s->major += e->major;
 	s->errors += e->errors;
 	s->retries += e->retries;
+	s->tlb_flushes += e->tlb_flushes;
+	s->tlb_flush_ns += e->tlb_flush_ns;
+	s->tlb_remote += e->tlb_remote;
+	s->tlb_ipis += e->tlb_ipis;
 	if (!n)
 		return;
 	if (!h->count || e->min_ns < h->min_ns)

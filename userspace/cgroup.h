@@ -117,6 +117,10 @@ struct fl_cgroup_sum {
 	__u64 errors;
 	__u64 retries;
 	struct faultlat_hist all;	/* minor and major faults' latency */
+	__u64 tlb_flushes;		/* TLB flushes its tasks initiated */
+	__u64 tlb_flush_ns;
+	__u64 tlb_remote;
+	__u64 tlb_ipis;
 };
 
 /*

@@ -26,7 +26,7 @@ void cmd_hist_help(FILE *f)
 	fprintf(f,
 		"Usage: faultlat hist [-p PID | -t TID | -a] [--minor|--major] [-j] [--pretty]\n"
 		"       faultlat hist -G CGROUP [--own] [--minor|--major] [-j] [--pretty]\n"
-		"       faultlat hist --tlb [-p PID | -t TID | -a] [-j] [--pretty]\n"
+		"       faultlat hist --tlb [-p PID | -t TID | -a | -G CGROUP [--own]] [-j]\n"
 		"       faultlat hist -i SECONDS [OPTIONS] [COUNT]\n"
 		"\n"
 		"Print the page-fault latency histograms (minor faults, then major\n"
@@ -46,7 +46,8 @@ void cmd_hist_help(FILE *f)
 		"ssh for ssh.service). The cgroup2 mount is found in\n"
 		"/proc/self/mountinfo, or taken from $FAULTLAT_CGROUPFS. The module\n"
 		"counts 15 levels below the root: a deeper cgroup's faults are in its\n"
-		"ancestor at level 15.\n"
+		"ancestor at level 15. With --tlb, the TLB flushes of the cgroup's\n"
+		"tasks, each counted in the cgroup its task was in when it ended.\n"
 		"\n"
 		"With --tlb, print the TLB flushes instead: the latency of\n"
 		"flush_tlb_mm_range() as the initiating thread sees it (waiting for the\n"
@@ -102,6 +103,7 @@ void cmd_hist_help(FILE *f)
 		"  faultlat hist -i 5 -p 1234 --major -j\n"
 		"  sudo faultlat hist -G ssh.service           a systemd unit's cgroup\n"
 		"  sudo faultlat hist -G system.slice --own    its own tasks, not its units'\n"
+		"  sudo faultlat hist -G user.slice --tlb      the TLB flushes of a slice\n"
 		"  faultlat hist -G /sys/fs/cgroup/user.slice/user-$(id -u).slice/user@$(id -u).service -j\n"
 		"  sudo faultlat hist -i 1 -G $(sed -n 's/^0:://p' /proc/1234/cgroup)\n"
 		"                                   process 1234's cgroup, every second\n");
@@ -168,11 +170,59 @@ static struct json_object *task_json(const struct task_ident *t,
 	return o;
 }
 
+/* What hist was asked for: the options, once parsed. */
+struct hist_req {
+	int fd;
+	char view;			/* 'a', 'p', 't' or 'c' (-G) */
+	unsigned int id;		/* -p, -t */
+	const char *cgroup;		/* -G, as given */
+	struct fl_cgroup_dir cg;	/* -G, found */
+	int cgfd;			/* -G: open on cg.dir */
+	__u32 cgflags;			/* -G: FAULTLAT_CGROUP_OWN with --own */
+	unsigned int classes;
+	bool tlb;
+	__u64 interval_ns;		/* -i; 0: once */
+	__u64 count;			/* -i's COUNT; 0: until a signal */
+};
+
+/* The view of -G: the cgroup, as found and as the module answered. */
+static struct json_object *cgroup_json(const struct hist_req *q,
+				       const struct faultlat_cgroup *c)
+{
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "view", json_object_new_string("cgroup"));
+	json_object_object_add(o, "path",
+			       json_object_new_string(fl_cgroup_dir_name(&q->cg)));
+	json_object_object_add(o, "dir", json_object_new_string(q->cg.dir));
+	json_object_object_add(o, "id", fl_json_u64(c->id));
+	json_object_object_add(o, "level", json_object_new_int64(c->level));
+	json_object_object_add(o, "own",
+			       json_object_new_boolean(q->cgflags &
+						       FAULTLAT_CGROUP_OWN));
+	json_object_object_add(o, "records",
+			       json_object_new_int64(c->nr_records));
+	return o;
+}
+
+/* The heading of -G's text: the cgroup, as found and as the module answered. */
+static void print_cgroup_header(FILE *f, const struct hist_req *q,
+				const struct faultlat_cgroup *c)
+{
+	fprintf(f, "cgroup %s (id %llu, level %u)%s: %u record%s\n",
+		fl_cgroup_dir_name(&q->cg), c->id, c->level,
+		q->cgflags & FAULTLAT_CGROUP_OWN ?
+		", its own tasks only" : " and its descendants",
+		c->nr_records, c->nr_records == 1 ? "" : "s");
+}
+
 /* The TLB-flush view of hist --tlb, read at once. */
 struct tlb_result {
-	char view;			/* 'a', 'p' or 't' */
+	const struct hist_req *q;
+	char view;			/* 'a', 'p', 't' or 'c' */
 	struct faultlat_info info;	/* after the reads */
 	struct faultlat_tlb_task task;	/* -p, -t */
+	struct faultlat_cgroup c;	/* -G */
 	struct faultlat_tlb_global g;	/* -a; else for nmissed only */
 	bool nmissed_known;		/* g.nmissed is valid */
 	struct faultlat_tlb_cpu *cpus;	/* -a */
@@ -243,6 +293,13 @@ static void print_tlb_text(FILE *f, const struct tlb_result *r)
 {
 	const struct faultlat_tlb_global *g = &r->g;
 
+	if (r->view == 'c') {
+		print_cgroup_header(f, r->q, &r->c);
+		fputc('\n', f);
+		fl_print_tlb_stats(f, &r->c.tlb);
+		print_tlb_nmissed(f, r);
+		return;
+	}
 	if (r->view != 'a') {
 		struct task_ident ident = tlb_task_ident(&r->task);
 
@@ -333,6 +390,13 @@ static int print_tlb_json(FILE *f, const struct tlb_result *r)
 	const struct faultlat_tlb_global *g = &r->g;
 	struct json_object *o;
 
+	if (r->view == 'c') {
+		o = cgroup_json(r->q, &r->c);
+		json_object_object_add(o, "nmissed", r->nmissed_known ?
+				       fl_json_u64(g->nmissed) : NULL);
+		json_object_object_add(o, "tlb", fl_json_tlb_stats(&r->c.tlb));
+		return fl_json_print(f, o);
+	}
 	if (r->view != 'a') {
 		struct task_ident ident = tlb_task_ident(&r->task);
 
@@ -359,21 +423,6 @@ static int print_tlb_json(FILE *f, const struct tlb_result *r)
 	return fl_json_print(f, o);
 }
 
-/* What hist was asked for: the options, once parsed. */
-struct hist_req {
-	int fd;
-	char view;			/* 'a', 'p', 't' or 'c' (-G) */
-	unsigned int id;		/* -p, -t */
-	const char *cgroup;		/* -G, as given */
-	struct fl_cgroup_dir cg;	/* -G, found */
-	int cgfd;			/* -G: open on cg.dir */
-	__u32 cgflags;			/* -G: FAULTLAT_CGROUP_OWN with --own */
-	unsigned int classes;
-	bool tlb;
-	__u64 interval_ns;		/* -i; 0: once */
-	__u64 count;			/* -i's COUNT; 0: until a signal */
-};
-
 /* The fl_dev_error() operation of @q's per-task read. */
 static enum fl_op task_op(const struct hist_req *q)
 {
@@ -395,6 +444,7 @@ static int hist_tlb(const struct hist_req *q, const struct faultlat_info *info)
 	static struct tlb_result r;
 	int err;
 
+	r.q = q;
 	r.view = q->view;
 	if (q->view == 'a') {
 		err = fl_dev_tlb_global(q->fd, &r.g, &r.cpus, &r.nr_cpus);
@@ -403,6 +453,13 @@ static int hist_tlb(const struct hist_req *q, const struct faultlat_info *info)
 			return FL_EXIT_ERR;
 		}
 		r.nmissed_known = true;
+	} else if (q->view == 'c') {
+		err = fl_dev_cgroup(q->fd, q->cgfd, q->cgflags, &r.c);
+		if (err) {
+			fl_dev_cgroup_error(q->fd, &q->cg, q->cgfd, err);
+			return FL_EXIT_ERR;
+		}
+		r.nmissed_known = !fl_dev_tlb_global(q->fd, &r.g, NULL, NULL);
 	} else {
 		err = fl_dev_tlb_task(q->fd, q->id, q->view == 'p', &r.task);
 		if (err) {
@@ -487,26 +544,6 @@ static int read_faults(const struct hist_req *q, struct fault_result *r)
 	return 0;
 }
 
-/* The view of -G: the cgroup, as found and as the module answered. */
-static struct json_object *cgroup_json(const struct hist_req *q,
-				       const struct faultlat_cgroup *c)
-{
-	struct json_object *o = json_object_new_object();
-
-	json_object_object_add(o, "view", json_object_new_string("cgroup"));
-	json_object_object_add(o, "path",
-			       json_object_new_string(fl_cgroup_dir_name(&q->cg)));
-	json_object_object_add(o, "dir", json_object_new_string(q->cg.dir));
-	json_object_object_add(o, "id", fl_json_u64(c->id));
-	json_object_object_add(o, "level", json_object_new_int64(c->level));
-	json_object_object_add(o, "own",
-			       json_object_new_boolean(q->cgflags &
-						       FAULTLAT_CGROUP_OWN));
-	json_object_object_add(o, "records",
-			       json_object_new_int64(c->nr_records));
-	return o;
-}
-
 /*
  * The object hist -j starts from: the view, and the identity of the task
  * (@t) or the cgroup (@c).
@@ -533,11 +570,7 @@ static void print_view(const struct hist_req *q, const struct task_ident *t,
 	if (q->view == 'a')
 		printf("all tasks, system-wide:\n");
 	else if (q->view == 'c')
-		printf("cgroup %s (id %llu, level %u)%s: %u record%s\n",
-		       fl_cgroup_dir_name(&q->cg), c->id, c->level,
-		       q->cgflags & FAULTLAT_CGROUP_OWN ?
-		       ", its own tasks only" : " and its descendants",
-		       c->nr_records, c->nr_records == 1 ? "" : "s");
+		print_cgroup_header(stdout, q, c);
 	else
 		print_task_header(stdout, t, q->view == 'p');
 }
@@ -624,15 +657,6 @@ static int take_reading(const struct hist_req *q, struct reading *r)
 		r->tlb_nmissed_known = !err;
 		if (err)
 			fl_dev_error(q->fd, FL_OP_TLB_GLOBAL, 0, err);
-	} else if (q->tlb) {
-		err = fl_dev_tlb_task(q->fd, q->id, q->view == 'p', &r->tt);
-		if (!err)
-			r->tlb_nmissed_known =
-				!fl_dev_tlb_global(q->fd, &r->tg, NULL, NULL);
-	} else if (q->view == 'a') {
-		err = fl_dev_global(q->fd, &r->g);
-		if (err)
-			fl_dev_error(q->fd, FL_OP_GLOBAL, 0, err);
 	} else if (q->view == 'c') {
 		err = fl_dev_cgroup(q->fd, q->cgfd, q->cgflags, &r->c);
 		/* removed (the module cannot get it): the caller says so */
@@ -640,6 +664,20 @@ static int take_reading(const struct hist_req *q, struct reading *r)
 			err = -ENOENT;
 		else if (err)
 			fl_dev_cgroup_error(q->fd, &q->cg, q->cgfd, err);
+		if (!err && q->tlb)
+			r->tlb_nmissed_known =
+				!fl_dev_tlb_global(q->fd, &r->tg, NULL, NULL);
+	} else if (q->tlb) {
+		err = fl_dev_tlb_task(q->fd, q->id, q->view == 'p', &r->tt);
+		if (!err)
+			r->tlb_nmissed_known =
+				!fl_dev_tlb_global(q->fd, &r->tg, NULL, NULL);
+		else if (err != -ESRCH)
+			fl_dev_error(q->fd, task_op(q), q->id, err);
+	} else if (q->view == 'a') {
+		err = fl_dev_global(q->fd, &r->g);
+		if (err)
+			fl_dev_error(q->fd, FL_OP_GLOBAL, 0, err);
 	} else {
 		err = fl_dev_task(q->fd, q->id, q->view == 'p', &r->t);
 		if (err && err != -ESRCH)
@@ -673,8 +711,10 @@ static void interval_delta(const struct hist_req *q, struct interval *v)
 
 	v->reset = cur->info.reset_count != prev->info.reset_count;
 	if (q->tlb) {
-		pt = q->view == 'a' ? &prev->tg.stats : &prev->tt.stats;
-		ct = q->view == 'a' ? &cur->tg.stats : &cur->tt.stats;
+		pt = q->view == 'a' ? &prev->tg.stats :
+		     q->view == 'c' ? &prev->c.tlb : &prev->tt.stats;
+		ct = q->view == 'a' ? &cur->tg.stats :
+		     q->view == 'c' ? &cur->c.tlb : &cur->tt.stats;
 		if (v->reset)
 			v->td = *ct;
 		else if (!fl_tlb_stats_delta(pt, ct, &v->td))
@@ -907,11 +947,6 @@ static int parse_opts(int argc, char **argv, struct hist_req *q)
 	}
 	if (q->cgflags && q->view != 'c') {
 		fprintf(stderr, "faultlat hist: --own is for -G/--cgroup\n");
-		return fl_usage_error("hist");
-	}
-	if (q->tlb && q->view == 'c') {
-		fprintf(stderr,
-			"faultlat hist: --tlb has no cgroup view: the module counts faults per cgroup, not TLB flushes\n");
 		return fl_usage_error("hist");
 	}
 	if (q->tlb && q->classes) {

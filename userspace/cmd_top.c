@@ -120,6 +120,10 @@ struct cg_row {
 	__u64 fault_ns;			/* time in the minor and major ones */
 	__u64 p99_ns;
 	__u64 max_ns;
+	__u64 tlb_flushes;		/* TLB flushes its tasks initiated */
+	__u64 tlb_flush_ns;
+	__u64 tlb_remote;
+	__u64 tlb_ipis;
 };
 
 /* Every record's own faults added up: the interval's totals. */
@@ -437,7 +441,9 @@ static bool cg_delta(const struct fl_cgroup_sum *p,
 	if (!p)
 		p = &zero;
 	if (c->minor < p->minor || c->major < p->major ||
-	    c->errors < p->errors || !fl_hist_delta(&p->all, &c->all, &d))
+	    c->errors < p->errors || c->tlb_flushes < p->tlb_flushes ||
+	    c->tlb_flush_ns < p->tlb_flush_ns || c->tlb_remote < p->tlb_remote ||
+	    c->tlb_ipis < p->tlb_ipis || !fl_hist_delta(&p->all, &c->all, &d))
 		return false;
 	memset(r, 0, sizeof(*r));
 	r->id = c->id;
@@ -449,6 +455,10 @@ static bool cg_delta(const struct fl_cgroup_sum *p,
 	r->fault_ns = d.sum_ns;
 	r->p99_ns = fl_percentile(&d, 9900);
 	r->max_ns = d.max_ns;
+	r->tlb_flushes = c->tlb_flushes - p->tlb_flushes;
+	r->tlb_flush_ns = c->tlb_flush_ns - p->tlb_flush_ns;
+	r->tlb_remote = c->tlb_remote - p->tlb_remote;
+	r->tlb_ipis = c->tlb_ipis - p->tlb_ipis;
 	return r->minor || r->major || r->errors;
 }
 
@@ -639,6 +649,12 @@ static int cg_print_json(const struct top *t, __u64 elapsed,
 								      elapsed) / 1e6));
 		json_object_object_add(e, "p99_ns", fl_json_u64(r->p99_ns));
 		json_object_object_add(e, "max_ns", fl_json_u64(r->max_ns));
+		json_object_object_add(e, "tlb_flushes",
+				       fl_json_u64(r->tlb_flushes));
+		json_object_object_add(e, "tlb_flush_ns",
+				       fl_json_u64(r->tlb_flush_ns));
+		json_object_object_add(e, "tlb_remote", fl_json_u64(r->tlb_remote));
+		json_object_object_add(e, "tlb_ipis", fl_json_u64(r->tlb_ipis));
 		json_object_array_add(a, e);
 	}
 	json_object_object_add(o, "cgroups", a);

@@ -227,6 +227,10 @@ static struct faultlat_cgroup_entry entry(__u64 id, __u64 parent, __u32 level,
 	e.buckets[5] = minor;		/* [128, 160) */
 	e.buckets[17] = major;		/* [1024, 1280) */
 	e.total_ns = minor * 150 + major * 1100;
+	e.tlb_flushes = minor;
+	e.tlb_flush_ns = minor * 1000;
+	e.tlb_remote = major;
+	e.tlb_ipis = 2 * major;
 	return e;
 }
 
@@ -255,6 +259,9 @@ static void test_sums(void)
 	ok(x && x->records == 4 && x->minor == 36 && x->major == 6 &&
 	   x->errors == 4 && x->retries == 8 && x->own && x->level == 0,
 	   "sums: the root adds up every record");
+	ok(x && x->tlb_flushes == 36 && x->tlb_flush_ns == 36000 &&
+	   x->tlb_remote == 6 && x->tlb_ipis == 12,
+	   "sums: the root adds up every record's TLB flushes");
 	ok(x && x->all.count == 42 && x->all.buckets[5] == 36 &&
 	   x->all.buckets[17] == 6 && x->all.min_ns == 130 &&
 	   x->all.max_ns == 1200 &&

@@ -92,7 +92,7 @@ has out "  trace    print faults" && has out "  top      the processes that spen
 ok $? "help: main help, trace and top listed"
 
 run "$FL" hist --help
-[ $rc -eq 0 ] && has out "faultlat hist --tlb [-p PID | -t TID | -a]" &&
+[ $rc -eq 0 ] && has out "faultlat hist --tlb [-p PID | -t TID | -a | -G CGROUP [--own]]" &&
 has out "      --tlb       TLB flushes instead of faults" && has out "sudo faultlat hist --tlb "
 ok $? "hist --help: --tlb, its usage and examples"
 
@@ -657,8 +657,6 @@ run "$FL" hist -G x -p 1
 [ $rc -eq 2 ] && has err "faultlat hist: -p, -t, -a and -G exclude each other"; ok $? "hist -G -p: usage error"
 run "$FL" hist --own
 [ $rc -eq 2 ] && has err "--own is for -G/--cgroup"; ok $? "hist --own without -G: usage error"
-run "$FL" hist --cgroup x --tlb
-[ $rc -eq 2 ] && has err "--tlb has no cgroup view"; ok $? "hist -G --tlb: usage error"
 run "$FL" hist -G
 [ $rc -eq 2 ]; ok $? "hist -G without CGROUP: usage error"
 
@@ -758,6 +756,27 @@ for line in open(sys.argv[1]):
 [ "$(grep -c "^CGROUP id=$cron_id " "$tmp/log")" -eq 3 ]
 ok $? "hist -i -G -j: the cgroup's intervals, cgroup_dropped_delta"
 
+fake "tlb_nmissed=4" "$FL" hist -G cron --tlb
+[ $rc -eq 0 ] && has out "cgroup /system.slice/cron.service (id $cron_id, level 2) and its descendants: 1 record" &&
+has out "count 40  avg 1.60us  p50 320ns  p90 5.12us  p99 9.00us  p99.9 9.00us  max 9.00us" &&
+has out "full 4  ranged 36  pages 100  remote 10  local_only 30  ipis 12  ipi_targets 12" &&
+[ "$(tail -n1 "$tmp/out")" = "nmissed 4" ] && ! has out "minor faults"
+ok $? "hist -G --tlb: the cgroup's TLB flushes"
+
+fake "tlb_global_err=EPERM" "$FL" hist -G cron --tlb --own -j
+[ $rc -eq 0 ] && json out 'j["view"] == "cgroup" and j["own"] is True and j["nmissed"] is None and
+	j["tlb"]["flush"]["count"] == 40 and j["tlb"]["remote"] == 10 and "stats" not in j'
+ok $? "hist -G --tlb -j without CAP_PERFMON: the flushes, nmissed null"
+
+fake "grow=1" "$FL" hist -i 0.1 -G cron --tlb -j 1
+[ $rc -eq 0 ] && json out 'j["view"] == "cgroup" and j["tlb"]["flush"]["count"] == 40 and
+	j["nmissed_delta"] == 0 and j["reset"] is False'
+ok $? "hist -i -G --tlb -j: the interval's flushes"
+
+fake "tlb_task_err=EACCES" "$FL" hist -i 0.1 --tlb -p $$ 1
+[ $rc -eq 1 ] && has err "faultlat: permission denied reading process $$ ("
+ok $? "hist -i --tlb -p, EACCES: says so"
+
 fake "grow=1" "$FL" hist -i 0.1 -G cron 1
 [ $rc -eq 0 ] && grep -Eq "^[0-9:]{8}  interval [0-9.]+ms, cgroup /system.slice/cron.service \(id $cron_id, level 2\) and its descendants: 1 record$" "$tmp/out" &&
 has out "nmissed +0  dropped +0  cgroup_dropped +0"
@@ -800,7 +819,10 @@ for line in open(sys.argv[1]):
     c = j["cgroups"][1]
     s = j["interval_ns"] / 1e9
     assert abs(c["minor_per_s"] - 155 / s) < 0.01 and abs(c["major_per_s"] - 3 / s) < 0.01
-    assert abs(c["errors_per_s"] - 1 / s) < 0.01 and abs(c["fault_ms_per_s"] - 3.62325 / s) < 0.001' \
+    assert abs(c["errors_per_s"] - 1 / s) < 0.01 and abs(c["fault_ms_per_s"] - 3.62325 / s) < 0.001
+    tlb = [(c["tlb_flushes"], c["tlb_flush_ns"], c["tlb_remote"], c["tlb_ipis"]) for c in j["cgroups"]]
+    assert tlb == [(116, 232000, 57, 57), (15, 30000, 7, 7), (0, 0, 0, 0), (10, 20000, 5, 5),
+                   (100, 200000, 50, 50), (100, 200000, 50, 50), (5, 10000, 2, 2)], tlb' \
 	"$tmp/out" "$root_id" "$sys_id" "$ssh_id" "$cron_id" "$user_id" "$u1_id" &&
 [ "$(grep -c "^CGROUP_LIST " "$tmp/log")" -eq 3 ]
 ok $? "top --cgroups -j: each record added to its ancestors, by time in faults; a removed one by id"

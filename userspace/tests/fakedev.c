@@ -47,11 +47,13 @@
  *                         or a number)
  * FAKE_FAULTLAT_CGROUPS holds the cgroup records, space-separated, each
  * "ID:PARENT_ID:LEVEL:MINOR:MAJOR:ERRORS": FAULTLAT_IOC_CGROUP_LIST answers
- * them (each minor fault took 150 ns, each major one 1.2 ms; with grow=1
- * the Nth list answers N times the counts).  FAULTLAT_IOC_CGROUP answers
- * the inode number of the directory its fd is open on as the id (EBADF
- * for a file that is no directory), the level and the number of records
- * of its subtree from FAKE_FAULTLAT_CGROUPS, and the canned statistics.
+ * them (each minor fault took 150 ns, each major one 1.2 ms; a tenth of
+ * the minor faults' count is TLB flushes of 2 us, a twentieth remote
+ * flushes with an IPI each; with grow=1 the Nth list answers N times the counts).
+ * FAULTLAT_IOC_CGROUP answers the inode number of the directory its fd is
+ * open on as the id (EBADF for a file that is no directory, or a removed
+ * one), the level and the number of records of its subtree from
+ * FAKE_FAULTLAT_CGROUPS, and the canned statistics and TLB flushes.
  * FAKE_FAULTLAT_LOG names a file to which each call appends a line, e.g.
  * "TASK id=42 flags=1 state=Z": state is the task's state in /proc/ID/stat
  * at the time of the call ('-' if there is none).
@@ -731,9 +733,11 @@ static int do_cgroup(struct faultlat_cgroup *c)
 			c->nr_records++;
 	}
 	fill_stats(&c->stats);
+	fill_tlb_stats(&c->tlb);
 	c->fallbacks = 1;
 	if (num("grow", 0)) {
 		scale_stats(&c->stats, ++gen);
+		scale_tlb_stats(&c->tlb, gen);
 		c->fallbacks *= gen;
 	}
 	return 0;
@@ -764,6 +768,10 @@ static int do_cgroup_list(struct faultlat_cgroup_list *l)
 		e.total_ns = e.minor * 150 + e.major * 1200000;
 		e.min_ns = e.minor ? 150 : e.major ? 1200000 : 0;
 		e.max_ns = e.major ? 1200000 : e.minor ? 150 : 0;
+		e.tlb_flushes = cg[i].minor / 10 * mult;
+		e.tlb_flush_ns = e.tlb_flushes * 2000;
+		e.tlb_remote = cg[i].minor / 20 * mult;
+		e.tlb_ipis = e.tlb_remote;
 		memcpy((char *)(uintptr_t)l->entries +
 		       (size_t)i * l->entry_size, &e, sizeof(e));
 	}
