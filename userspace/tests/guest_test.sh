@@ -749,6 +749,26 @@ print("minor", s["minor"]["count"], "major", s["major"]["count"], "errors", s["e
 		j["cgroup_dropped"] == 0'
 	ok $? "status -j: used_cgroups, max_cgroups, cgroup_dropped"
 
+	# TLB flushes: a workload's munmaps, in the cgroup its task is in
+	tlbcg=$cg/fl-cli-tlb.scope
+	mkdir "$tlbcg"
+	# shellcheck disable=SC2016 # $$ and $1 are the child shell's
+	run "$FL" run -j -- sh -c 'echo $$ >"$1/cgroup.procs" && exec "$2" -c "$3"' \
+		sh "$tlbcg" "$py" "$tlb_single"
+	cp "$tmp/out" "$tmp/tlbrun.json"
+	run "$FL" hist -G fl-cli-tlb.scope --tlb -j
+	cp "$tmp/out" "$tmp/cgtlb.json"
+	[ $rc -eq 0 ] && check '(lambda c, r: 50 <= c["flush"]["count"] <= r["flush"]["count"] and
+		c["full"] + c["ranged"] == c["flush"]["count"] and
+		c["remote"] + c["local_only"] == c["flush"]["count"] and
+		c["flush"]["sum_ns"] <= r["flush"]["sum_ns"])(J("cgtlb.json")["tlb"], J("tlbrun.json")["tlb"])'
+	ok $? "hist -G --tlb: the workload's flushes, at most what faultlat run counted from its fork"
+	echo "# fl-cli-tlb.scope: $(python3 -c 'import json, sys
+c, r = (json.load(open(f))["tlb"] for f in sys.argv[1:])
+print("flushes", c["flush"]["count"], "(full", c["full"], "ranged", c["ranged"], "remote", c["remote"],
+      "); faultlat run of its process, from fork:", r["flush"]["count"])' "$tmp/cgtlb.json" "$tmp/tlbrun.json")"
+	rmdir "$tlbcg"
+
 	# top --cgroups while the unit faults
 	sh -c 'echo $$ >"$1/cgroup.procs" && exec "$2" -c "$3" 60' sh "$unit" "$py" "$fault_loop" &
 	busy=$!
