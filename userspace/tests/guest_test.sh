@@ -767,7 +767,8 @@ print("minor", s["minor"]["count"], "major", s["major"]["count"], "errors", s["e
 c, r = (json.load(open(f))["tlb"] for f in sys.argv[1:])
 print("flushes", c["flush"]["count"], "(full", c["full"], "ranged", c["ranged"], "remote", c["remote"],
       "); faultlat run of its process, from fork:", r["flush"]["count"])' "$tmp/cgtlb.json" "$tmp/tlbrun.json")"
-	rmdir "$tlbcg"
+	# (removed at the end: its counts would go to fl-cli-test's own
+	# record, which the removal below checks)
 
 	# top --cgroups while the unit faults
 	sh -c 'echo $$ >"$1/cgroup.procs" && exec "$2" -c "$3" 60' sh "$unit" "$py" "$fault_loop" &
@@ -871,7 +872,7 @@ print("calls", j[0]["stats"]["calls"], "; fl-cli-test --own after the removal: r
 		echo "# /dev/faultlat is not readable by nobody: no unprivileged cgroup checks"
 	fi
 
-	rmdir "$unit" "$cg"
+	rmdir "$tlbcg" "$unit" "$cg"
 fi
 [ -n "$cg_mounted" ] && umount "$cgroot"
 
