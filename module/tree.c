@@ -79,7 +79,16 @@ u32 fl_tree_pid(u32 tree, struct task_struct *t)
 {
 	struct pid_namespace *ns = READ_ONCE(fl_trees[tree % FL_MAX_TREES].ns);
 
-	return ns ? pid_nr_ns(task_tgid(t), ns) : 0;
+	/*
+	 * By its number, as the record's key is: in 7.3's fork tracepoint
+	 * task_tgid() of the child gave no pid (tree_test's entries had
+	 * pid 0 there), its tgid is set, and alloc_pid() has published it.
+	 */
+	if (!ns)
+		return 0;
+	if (ns == &init_pid_ns)
+		return t->tgid;
+	return pid_nr_ns(find_pid_ns(t->tgid, &init_pid_ns), ns);
 }
 
 /* Under fl_tree_mutex: the open tree @id of @file, or NULL. */
