@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * faultlat hist: latency histograms, system-wide or of one process or
- * thread.
+ * faultlat hist: latency histograms, system-wide or of one process, thread
+ * or cgroup.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cgroup.h"
 #include "cmd.h"
 #include "dev.h"
 #include "hist.h"
@@ -23,13 +25,29 @@ void cmd_hist_help(FILE *f)
 {
 	fprintf(f,
 		"Usage: faultlat hist [-p PID | -t TID | -a] [--minor|--major] [-j] [--pretty]\n"
-		"       faultlat hist --tlb [-p PID | -t TID | -a] [-j] [--pretty]\n"
+		"       faultlat hist -G CGROUP [--own] [--minor|--major] [-j] [--pretty]\n"
+		"       faultlat hist --tlb [-p PID | -t TID | -a | -G CGROUP [--own]] [-j]\n"
 		"       faultlat hist -i SECONDS [OPTIONS] [COUNT]\n"
 		"\n"
 		"Print the page-fault latency histograms (minor faults, then major\n"
 		"faults) recorded since the module was loaded or last reset, with\n"
 		"count, average, p50, p90, p99, p99.9 and max, the faults by mode,\n"
 		"kind and access, and the module's nmissed and dropped counters.\n"
+		"\n"
+		"With -G, those of the tasks of a cgroup (v2) and of its descendants,\n"
+		"or, with --own, of its own tasks only: each fault counted in the cgroup\n"
+		"its task was in when it ended, since the module was loaded or reset (a\n"
+		"task that moves takes none of its past faults along; a cgroup that is\n"
+		"removed leaves its faults to its parent). CGROUP is a directory of the\n"
+		"cgroup2 file system (/sys/fs/cgroup/system.slice/ssh.service), its path\n"
+		"below the mount (system.slice/ssh.service, or /system.slice/ssh.service\n"
+		"as /proc/PID/cgroup shows it; / is the root), or the name of one\n"
+		"cgroup of the tree, such as a systemd unit (ssh.service, user.slice;\n"
+		"ssh for ssh.service). The cgroup2 mount is found in\n"
+		"/proc/self/mountinfo, or taken from $FAULTLAT_CGROUPFS. The module\n"
+		"counts 15 levels below the root: a deeper cgroup's faults are in its\n"
+		"ancestor at level 15. With --tlb, the TLB flushes of the cgroup's\n"
+		"tasks, each counted in the cgroup its task was in when it ended.\n"
 		"\n"
 		"With --tlb, print the TLB flushes instead: the latency of\n"
 		"flush_tlb_mm_range() as the initiating thread sees it (waiting for the\n"
@@ -57,6 +75,9 @@ void cmd_hist_help(FILE *f)
 		"  -t, --tid TID   one thread\n"
 		"  -a, --all       every fault (or flush) on every CPU (the default;\n"
 		"                  needs CAP_PERFMON or CAP_SYS_ADMIN)\n"
+		"  -G, --cgroup CGROUP\n"
+		"                  the tasks of cgroup CGROUP and of its descendants\n"
+		"      --own       with -G, the cgroup's own tasks only\n"
 		"      --minor     only minor faults\n"
 		"      --major     only major faults\n"
 		"      --tlb       TLB flushes instead of faults\n"
@@ -69,7 +90,8 @@ void cmd_hist_help(FILE *f)
 		"\n"
 		"Rows are \"lo -> hi\": a fault of lo or more and less than hi. Percentiles\n"
 		"are the upper bound of the bucket holding them, clamped to [min, max].\n"
-		"Anyone may read their own processes; other users' need CAP_PERFMON.\n"
+		"Anyone may read their own processes, and the cgroups whose directory\n"
+		"they own (delegated to them); other users' need CAP_PERFMON.\n"
 		"\n"
 		"EXAMPLES\n"
 		"  sudo faultlat hist               system-wide, minor and major\n"
@@ -78,7 +100,13 @@ void cmd_hist_help(FILE *f)
 		"  sudo faultlat hist --tlb         TLB flushes, IPIs and receivers, system-wide\n"
 		"  faultlat hist --tlb -p 1234      TLB flushes process 1234 initiated\n"
 		"  sudo faultlat hist -i 1 10       the last second's faults, 10 times\n"
-		"  faultlat hist -i 5 -p 1234 --major -j\n");
+		"  faultlat hist -i 5 -p 1234 --major -j\n"
+		"  sudo faultlat hist -G ssh.service           a systemd unit's cgroup\n"
+		"  sudo faultlat hist -G system.slice --own    its own tasks, not its units'\n"
+		"  sudo faultlat hist -G user.slice --tlb      the TLB flushes of a slice\n"
+		"  faultlat hist -G /sys/fs/cgroup/user.slice/user-$(id -u).slice/user@$(id -u).service -j\n"
+		"  sudo faultlat hist -i 1 -G $(sed -n 's/^0:://p' /proc/1234/cgroup)\n"
+		"                                   process 1234's cgroup, every second\n");
 }
 
 /* What FAULTLAT_IOC_TASK and FAULTLAT_IOC_TLB_TASK both say of a task. */
@@ -142,11 +170,59 @@ static struct json_object *task_json(const struct task_ident *t,
 	return o;
 }
 
+/* What hist was asked for: the options, once parsed. */
+struct hist_req {
+	int fd;
+	char view;			/* 'a', 'p', 't' or 'c' (-G) */
+	unsigned int id;		/* -p, -t */
+	const char *cgroup;		/* -G, as given */
+	struct fl_cgroup_dir cg;	/* -G, found */
+	int cgfd;			/* -G: open on cg.dir */
+	__u32 cgflags;			/* -G: FAULTLAT_CGROUP_OWN with --own */
+	unsigned int classes;
+	bool tlb;
+	__u64 interval_ns;		/* -i; 0: once */
+	__u64 count;			/* -i's COUNT; 0: until a signal */
+};
+
+/* The view of -G: the cgroup, as found and as the module answered. */
+static struct json_object *cgroup_json(const struct hist_req *q,
+				       const struct faultlat_cgroup *c)
+{
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "view", json_object_new_string("cgroup"));
+	json_object_object_add(o, "path",
+			       json_object_new_string(fl_cgroup_dir_name(&q->cg)));
+	json_object_object_add(o, "dir", json_object_new_string(q->cg.dir));
+	json_object_object_add(o, "id", fl_json_u64(c->id));
+	json_object_object_add(o, "level", json_object_new_int64(c->level));
+	json_object_object_add(o, "own",
+			       json_object_new_boolean(q->cgflags &
+						       FAULTLAT_CGROUP_OWN));
+	json_object_object_add(o, "records",
+			       json_object_new_int64(c->nr_records));
+	return o;
+}
+
+/* The heading of -G's text: the cgroup, as found and as the module answered. */
+static void print_cgroup_header(FILE *f, const struct hist_req *q,
+				const struct faultlat_cgroup *c)
+{
+	fprintf(f, "cgroup %s (id %llu, level %u)%s: %u record%s\n",
+		fl_cgroup_dir_name(&q->cg), c->id, c->level,
+		q->cgflags & FAULTLAT_CGROUP_OWN ?
+		", its own tasks only" : " and its descendants",
+		c->nr_records, c->nr_records == 1 ? "" : "s");
+}
+
 /* The TLB-flush view of hist --tlb, read at once. */
 struct tlb_result {
-	char view;			/* 'a', 'p' or 't' */
+	const struct hist_req *q;
+	char view;			/* 'a', 'p', 't' or 'c' */
 	struct faultlat_info info;	/* after the reads */
 	struct faultlat_tlb_task task;	/* -p, -t */
+	struct faultlat_cgroup c;	/* -G */
 	struct faultlat_tlb_global g;	/* -a; else for nmissed only */
 	bool nmissed_known;		/* g.nmissed is valid */
 	struct faultlat_tlb_cpu *cpus;	/* -a */
@@ -217,6 +293,13 @@ static void print_tlb_text(FILE *f, const struct tlb_result *r)
 {
 	const struct faultlat_tlb_global *g = &r->g;
 
+	if (r->view == 'c') {
+		print_cgroup_header(f, r->q, &r->c);
+		fputc('\n', f);
+		fl_print_tlb_stats(f, &r->c.tlb);
+		print_tlb_nmissed(f, r);
+		return;
+	}
 	if (r->view != 'a') {
 		struct task_ident ident = tlb_task_ident(&r->task);
 
@@ -307,6 +390,13 @@ static int print_tlb_json(FILE *f, const struct tlb_result *r)
 	const struct faultlat_tlb_global *g = &r->g;
 	struct json_object *o;
 
+	if (r->view == 'c') {
+		o = cgroup_json(r->q, &r->c);
+		json_object_object_add(o, "nmissed", r->nmissed_known ?
+				       fl_json_u64(g->nmissed) : NULL);
+		json_object_object_add(o, "tlb", fl_json_tlb_stats(&r->c.tlb));
+		return fl_json_print(f, o);
+	}
 	if (r->view != 'a') {
 		struct task_ident ident = tlb_task_ident(&r->task);
 
@@ -333,17 +423,6 @@ static int print_tlb_json(FILE *f, const struct tlb_result *r)
 	return fl_json_print(f, o);
 }
 
-/* What hist was asked for: the options, once parsed. */
-struct hist_req {
-	int fd;
-	char view;			/* 'a', 'p' or 't' */
-	unsigned int id;		/* -p, -t */
-	unsigned int classes;
-	bool tlb;
-	__u64 interval_ns;		/* -i; 0: once */
-	__u64 count;			/* -i's COUNT; 0: until a signal */
-};
-
 /* The fl_dev_error() operation of @q's per-task read. */
 static enum fl_op task_op(const struct hist_req *q)
 {
@@ -365,6 +444,7 @@ static int hist_tlb(const struct hist_req *q, const struct faultlat_info *info)
 	static struct tlb_result r;
 	int err;
 
+	r.q = q;
 	r.view = q->view;
 	if (q->view == 'a') {
 		err = fl_dev_tlb_global(q->fd, &r.g, &r.cpus, &r.nr_cpus);
@@ -373,6 +453,13 @@ static int hist_tlb(const struct hist_req *q, const struct faultlat_info *info)
 			return FL_EXIT_ERR;
 		}
 		r.nmissed_known = true;
+	} else if (q->view == 'c') {
+		err = fl_dev_cgroup(q->fd, q->cgfd, q->cgflags, &r.c);
+		if (err) {
+			fl_dev_cgroup_error(q->fd, &q->cg, q->cgfd, err);
+			return FL_EXIT_ERR;
+		}
+		r.nmissed_known = !fl_dev_tlb_global(q->fd, &r.g, NULL, NULL);
 	} else {
 		err = fl_dev_tlb_task(q->fd, q->id, q->view == 'p', &r.task);
 		if (err) {
@@ -404,9 +491,11 @@ static int hist_tlb(const struct hist_req *q, const struct faultlat_info *info)
 struct fault_result {
 	struct faultlat_global g;	/* -a */
 	struct faultlat_task t;		/* -p, -t */
-	const struct faultlat_stats *s;	/* in g or t */
+	struct faultlat_cgroup c;	/* -G */
+	const struct faultlat_stats *s;	/* in g, t or c */
 	__u64 fallbacks;
 	__u64 nmissed, dropped;
+	__u64 cgroup_dropped;
 };
 
 static int read_faults(const struct hist_req *q, struct fault_result *r)
@@ -426,14 +515,24 @@ static int read_faults(const struct hist_req *q, struct fault_result *r)
 		r->dropped = r->g.dropped;
 		return 0;
 	}
-	err = fl_dev_task(q->fd, q->id, q->view == 'p', &r->t);
-	if (err) {
-		fl_dev_error(q->fd, task_op(q), q->id, err);
-		return err;
+	if (q->view == 'c') {
+		err = fl_dev_cgroup(q->fd, q->cgfd, q->cgflags, &r->c);
+		if (err) {
+			fl_dev_cgroup_error(q->fd, &q->cg, q->cgfd, err);
+			return err;
+		}
+		r->s = &r->c.stats;
+		r->fallbacks = r->c.fallbacks;
+	} else {
+		err = fl_dev_task(q->fd, q->id, q->view == 'p', &r->t);
+		if (err) {
+			fl_dev_error(q->fd, task_op(q), q->id, err);
+			return err;
+		}
+		r->s = &r->t.stats;
+		r->fallbacks = r->t.fallbacks;
 	}
-	r->s = &r->t.stats;
-	r->fallbacks = r->t.fallbacks;
-	/* the counters after the task, so they cover it */
+	/* the counters after the statistics, so they cover them */
 	err = fl_dev_info(q->fd, &info);
 	if (err) {
 		fl_dev_error(q->fd, FL_OP_INFO, 0, err);
@@ -441,28 +540,39 @@ static int read_faults(const struct hist_req *q, struct fault_result *r)
 	}
 	r->nmissed = info.nmissed;
 	r->dropped = info.dropped;
+	r->cgroup_dropped = info.cgroup_dropped;
 	return 0;
 }
 
-/* The object hist -j starts from: the view, and the task's identity. */
-static struct json_object *view_json(char view, const struct task_ident *t)
+/*
+ * The object hist -j starts from: the view, and the identity of the task
+ * (@t) or the cgroup (@c).
+ */
+static struct json_object *view_json(const struct hist_req *q,
+				     const struct task_ident *t,
+				     const struct faultlat_cgroup *c)
 {
 	struct json_object *o;
 
-	if (view != 'a')
-		return task_json(t, view == 'p');
+	if (q->view == 'c')
+		return cgroup_json(q, c);
+	if (q->view != 'a')
+		return task_json(t, q->view == 'p');
 	o = json_object_new_object();
 	json_object_object_add(o, "view", json_object_new_string("global"));
 	return o;
 }
 
-/* The heading of hist's text: the view, and the task's identity. */
-static void print_view(char view, const struct task_ident *t)
+/* The heading of hist's text: the view, and the task's or cgroup's identity. */
+static void print_view(const struct hist_req *q, const struct task_ident *t,
+		       const struct faultlat_cgroup *c)
 {
-	if (view == 'a')
+	if (q->view == 'a')
 		printf("all tasks, system-wide:\n");
+	else if (q->view == 'c')
+		print_cgroup_header(stdout, q, c);
 	else
-		print_task_header(stdout, t, view == 'p');
+		print_task_header(stdout, t, q->view == 'p');
 }
 
 /* hist without --tlb and -i, once the device is open. */
@@ -476,18 +586,25 @@ static int hist_faults(const struct hist_req *q)
 		return FL_EXIT_ERR;
 	ident = task_ident(&r.t);
 	if (fl_opts.json) {
-		o = view_json(q->view, &ident);
+		o = view_json(q, &ident, &r.c);
 		json_object_object_add(o, "nmissed", fl_json_u64(r.nmissed));
 		json_object_object_add(o, "dropped", fl_json_u64(r.dropped));
+		if (q->view == 'c')
+			json_object_object_add(o, "cgroup_dropped",
+					       fl_json_u64(r.cgroup_dropped));
 		json_object_object_add(o, "stats", fl_json_stats(r.s,
 								 r.fallbacks,
 								 q->classes));
 		return fl_json_print(stdout, o) ? FL_EXIT_ERR : FL_EXIT_OK;
 	}
-	print_view(q->view, &ident);
+	print_view(q, &ident, &r.c);
 	fputc('\n', stdout);
 	fl_print_stats(stdout, r.s, r.fallbacks, q->classes);
-	fl_print_counters(stdout, r.nmissed, r.dropped);
+	if (q->view == 'c')
+		printf("nmissed %llu  dropped %llu  cgroup_dropped %llu\n",
+		       r.nmissed, r.dropped, r.cgroup_dropped);
+	else
+		fl_print_counters(stdout, r.nmissed, r.dropped);
 	if (fflush(stdout)) {
 		perror("faultlat: writing output");
 		return FL_EXIT_ERR;
@@ -503,14 +620,33 @@ struct reading {
 	struct faultlat_info info;	/* after the statistics */
 	struct faultlat_global g;	/* -a: faults */
 	struct faultlat_task t;		/* -p, -t: faults */
+	struct faultlat_cgroup c;	/* -G */
 	struct faultlat_tlb_global tg;	/* -a --tlb; else nmissed only */
 	bool tlb_nmissed_known;
 	struct faultlat_tlb_task tt;	/* -p, -t --tlb */
 };
 
+/* The fault statistics of @r, and their fallbacks in *@fallbacks. */
+static const struct faultlat_stats *
+reading_stats(const struct hist_req *q, const struct reading *r,
+	      __u64 *fallbacks)
+{
+	switch (q->view) {
+	case 'a':
+		*fallbacks = r->g.fallbacks;
+		return &r->g.stats;
+	case 'c':
+		*fallbacks = r->c.fallbacks;
+		return &r->c.stats;
+	default:
+		*fallbacks = r->t.fallbacks;
+		return &r->t.stats;
+	}
+}
+
 /*
- * Read @r; on error print why (except for ESRCH, which the caller
- * explains) and return the error.
+ * Read @r; on error print why (except for a task's ESRCH, which the
+ * caller explains) and return the error.
  */
 static int take_reading(const struct hist_req *q, struct reading *r)
 {
@@ -521,20 +657,32 @@ static int take_reading(const struct hist_req *q, struct reading *r)
 		r->tlb_nmissed_known = !err;
 		if (err)
 			fl_dev_error(q->fd, FL_OP_TLB_GLOBAL, 0, err);
+	} else if (q->view == 'c') {
+		err = fl_dev_cgroup(q->fd, q->cgfd, q->cgflags, &r->c);
+		/* removed (the module cannot get it): the caller says so */
+		if (err == -EBADF && fl_cgroup_gone(&q->cg, q->cgfd))
+			err = -ENOENT;
+		else if (err)
+			fl_dev_cgroup_error(q->fd, &q->cg, q->cgfd, err);
+		if (!err && q->tlb)
+			r->tlb_nmissed_known =
+				!fl_dev_tlb_global(q->fd, &r->tg, NULL, NULL);
 	} else if (q->tlb) {
 		err = fl_dev_tlb_task(q->fd, q->id, q->view == 'p', &r->tt);
 		if (!err)
 			r->tlb_nmissed_known =
 				!fl_dev_tlb_global(q->fd, &r->tg, NULL, NULL);
+		else if (err != -ESRCH)
+			fl_dev_error(q->fd, task_op(q), q->id, err);
 	} else if (q->view == 'a') {
 		err = fl_dev_global(q->fd, &r->g);
 		if (err)
 			fl_dev_error(q->fd, FL_OP_GLOBAL, 0, err);
 	} else {
 		err = fl_dev_task(q->fd, q->id, q->view == 'p', &r->t);
+		if (err && err != -ESRCH)
+			fl_dev_error(q->fd, task_op(q), q->id, err);
 	}
-	if (err && err != -ESRCH && q->view != 'a')
-		fl_dev_error(q->fd, task_op(q), q->id, err);
 	r->at = fl_clock_ns(CLOCK_MONOTONIC);
 	if (!err) {
 		err = fl_dev_info(q->fd, &r->info);
@@ -563,8 +711,10 @@ static void interval_delta(const struct hist_req *q, struct interval *v)
 
 	v->reset = cur->info.reset_count != prev->info.reset_count;
 	if (q->tlb) {
-		pt = q->view == 'a' ? &prev->tg.stats : &prev->tt.stats;
-		ct = q->view == 'a' ? &cur->tg.stats : &cur->tt.stats;
+		pt = q->view == 'a' ? &prev->tg.stats :
+		     q->view == 'c' ? &prev->c.tlb : &prev->tt.stats;
+		ct = q->view == 'a' ? &cur->tg.stats :
+		     q->view == 'c' ? &cur->c.tlb : &cur->tt.stats;
 		if (v->reset)
 			v->td = *ct;
 		else if (!fl_tlb_stats_delta(pt, ct, &v->td))
@@ -572,10 +722,8 @@ static void interval_delta(const struct hist_req *q, struct interval *v)
 		v->ident = tlb_task_ident(&cur->tt);
 		return;
 	}
-	ps = q->view == 'a' ? &prev->g.stats : &prev->t.stats;
-	cs = q->view == 'a' ? &cur->g.stats : &cur->t.stats;
-	pfb = q->view == 'a' ? prev->g.fallbacks : prev->t.fallbacks;
-	cfb = q->view == 'a' ? cur->g.fallbacks : cur->t.fallbacks;
+	ps = reading_stats(q, prev, &pfb);
+	cs = reading_stats(q, cur, &cfb);
 	/* anything that went back means a reset: all since then */
 	if (!v->reset && (!fl_stats_delta(ps, cs, &v->d) || cfb < pfb))
 		v->reset = true;
@@ -589,7 +737,7 @@ static int print_interval_json(const struct hist_req *q,
 			       const struct interval *v)
 {
 	const struct reading *prev = v->prev, *cur = v->cur;
-	struct json_object *o = view_json(q->view, &v->ident);
+	struct json_object *o = view_json(q, &v->ident, &cur->c);
 
 	json_object_object_add(o, "timestamp_ns",
 			       fl_json_u64(fl_clock_ns(CLOCK_REALTIME)));
@@ -607,6 +755,13 @@ static int print_interval_json(const struct hist_req *q,
 		return fl_json_print(stdout, o);
 	}
 	fl_json_add_losses(o, &prev->info, &cur->info);
+	if (q->view == 'c') {
+		json_object_object_add(o, "cgroup_dropped",
+				       fl_json_u64(cur->info.cgroup_dropped));
+		json_object_object_add(o, "cgroup_dropped_delta",
+				       fl_json_u64(fl_counter_delta(prev->info.cgroup_dropped,
+								    cur->info.cgroup_dropped)));
+	}
 	json_object_object_add(o, "stats",
 			       fl_json_stats(&v->d, v->fallbacks, q->classes));
 	return fl_json_print(stdout, o);
@@ -626,7 +781,7 @@ static int print_interval_text(const struct hist_req *q,
 	fl_fmt_ns(el, sizeof(el), cur->at - prev->at);
 	printf("%s  interval %s%s, ", when, el,
 	       v->reset ? " (the statistics were reset: since then)" : "");
-	print_view(q->view, &v->ident);
+	print_view(q, &v->ident, &cur->c);
 	fputc('\n', stdout);
 	if (q->tlb) {
 		fl_print_tlb_stats(stdout, &v->td);
@@ -635,9 +790,14 @@ static int print_interval_text(const struct hist_req *q,
 			       fl_counter_delta(prev->tg.nmissed, cur->tg.nmissed));
 	} else {
 		fl_print_stats(stdout, &v->d, v->fallbacks, q->classes);
-		printf("nmissed +%llu  dropped +%llu\n",
+		printf("nmissed +%llu  dropped +%llu",
 		       fl_counter_delta(prev->info.nmissed, cur->info.nmissed),
 		       fl_counter_delta(prev->info.dropped, cur->info.dropped));
+		if (q->view == 'c')
+			printf("  cgroup_dropped +%llu",
+			       fl_counter_delta(prev->info.cgroup_dropped,
+						cur->info.cgroup_dropped));
+		putchar('\n');
 	}
 	fputc('\n', stdout);
 	if (fflush(stdout)) {
@@ -669,8 +829,12 @@ static int hist_interval(const struct hist_req *q)
 
 	fl_stop_on_signals();
 	err = take_reading(q, prev);
-	if (err == -ESRCH)	/* unknown to begin with: say so */
+	/* a task unknown, or a cgroup removed, to begin with: say so */
+	if (err == -ESRCH && (q->view == 'p' || q->view == 't'))
 		fl_dev_error(q->fd, task_op(q), q->id, err);
+	if (err == -ENOENT && q->view == 'c')
+		fprintf(stderr, "faultlat: cgroup %s was removed\n",
+			fl_cgroup_dir_name(&q->cg));
 	if (err)
 		return FL_EXIT_ERR;
 	if (q->tlb)
@@ -681,10 +845,16 @@ static int hist_interval(const struct hist_req *q)
 		if (!fl_sleep_until(next))
 			break;
 		err = take_reading(q, cur);
-		if (err == -ESRCH) {
+		if (err == -ESRCH && (q->view == 'p' || q->view == 't')) {
 			/* the task is gone: that ends it */
 			fprintf(stderr, "faultlat: %s %u is gone\n",
 				q->view == 'p' ? "process" : "thread", q->id);
+			return FL_EXIT_OK;
+		}
+		if (err == -ENOENT && q->view == 'c') {
+			/* the cgroup was removed: that ends it */
+			fprintf(stderr, "faultlat: cgroup %s is gone\n",
+				fl_cgroup_dir_name(&q->cg));
 			return FL_EXIT_OK;
 		}
 		if (err)
@@ -712,10 +882,12 @@ static int parse_opts(int argc, char **argv, struct hist_req *q)
 		{ "major", no_argument, NULL, 'M' },
 		{ "tlb", no_argument, NULL, 'T' },
 		{ "interval", required_argument, NULL, 'i' },
+		{ "cgroup", required_argument, NULL, 'G' },
+		{ "own", no_argument, NULL, 'O' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static const struct fl_optspec spec = {
-		.name = "hist", .shortopts = "p:t:ai:", .longopts = longopts,
+		.name = "hist", .shortopts = "p:t:ai:G:", .longopts = longopts,
 		.help = cmd_hist_help, .json = true, .operands = true,
 	};
 	int opt, rc, views = 0;
@@ -734,6 +906,14 @@ static int parse_opts(int argc, char **argv, struct hist_req *q)
 		case 'a':
 			q->view = opt;
 			views++;
+			break;
+		case 'G':
+			q->cgroup = optarg;
+			q->view = 'c';
+			views++;
+			break;
+		case 'O':
+			q->cgflags |= FAULTLAT_CGROUP_OWN;
 			break;
 		case 'm':
 			q->classes |= FL_CLASS_MINOR;
@@ -762,7 +942,11 @@ static int parse_opts(int argc, char **argv, struct hist_req *q)
 	if (optind < argc)
 		return fl_extra_args(argv, "hist");
 	if (views > 1) {
-		fprintf(stderr, "faultlat hist: -p, -t and -a exclude each other\n");
+		fprintf(stderr, "faultlat hist: -p, -t, -a and -G exclude each other\n");
+		return fl_usage_error("hist");
+	}
+	if (q->cgflags && q->view != 'c') {
+		fprintf(stderr, "faultlat hist: --own is for -G/--cgroup\n");
 		return fl_usage_error("hist");
 	}
 	if (q->tlb && q->classes) {
@@ -774,6 +958,21 @@ static int parse_opts(int argc, char **argv, struct hist_req *q)
 	return -1;
 }
 
+/* -G: find the cgroup's directory and open it.  Returns 0 or -1. */
+static int open_cgroup(struct hist_req *q)
+{
+	if (fl_cgroup_find("faultlat hist", q->cgroup, &q->cg))
+		return -1;
+	q->cgfd = open(q->cg.dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (q->cgfd < 0) {
+		fprintf(stderr, "faultlat hist: cannot open cgroup %s: %s\n",
+			q->cg.dir, strerror(errno));
+		fl_cgroup_dir_free(&q->cg);
+		return -1;
+	}
+	return 0;
+}
+
 int cmd_hist(int argc, char **argv)
 {
 	struct faultlat_info info;
@@ -783,9 +982,14 @@ int cmd_hist(int argc, char **argv)
 	rc = parse_opts(argc, argv, &q);
 	if (rc >= 0)
 		return rc;
-	q.fd = fl_dev_open_checked(&info);
-	if (q.fd < 0)
+	q.cgfd = -1;
+	if (q.view == 'c' && open_cgroup(&q))
 		return FL_EXIT_ERR;
+	q.fd = fl_dev_open_checked(&info);
+	if (q.fd < 0) {
+		rc = FL_EXIT_ERR;
+		goto out;
+	}
 	if (q.interval_ns)
 		rc = hist_interval(&q);
 	else if (q.tlb)
@@ -793,5 +997,9 @@ int cmd_hist(int argc, char **argv)
 	else
 		rc = hist_faults(&q);
 	close(q.fd);
+out:
+	if (q.cgfd >= 0)
+		close(q.cgfd);
+	fl_cgroup_dir_free(&q.cg);
 	return rc;
 }

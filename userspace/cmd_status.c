@@ -25,10 +25,12 @@ void cmd_status_help(FILE *f)
 		"parameter probe_mode), the IPI function this kernel sends TLB\n"
 		"shootdowns with (the attached one that was called), the size and use\n"
 		"of its task table, its kretprobe maxactive, the faults it missed\n"
-		"(nmissed) or could not attribute to a task (dropped), the number of\n"
-		"resets, the min_latency_ns below which no trace event is emitted\n"
-		"(see 'faultlat trace'), and, for CAP_PERFMON or CAP_SYS_ADMIN, the\n"
-		"system-wide minor and major fault counts and TLB-flush counts.\n"
+		"(nmissed) or could not attribute to a task (dropped), the size and use\n"
+		"of its cgroup table and the faults no cgroup record counts because it\n"
+		"was full (module 0.4 and later), the number of resets, the\n"
+		"min_latency_ns below which no trace event is emitted (see 'faultlat\n"
+		"trace'), and, for CAP_PERFMON or CAP_SYS_ADMIN, the system-wide minor\n"
+		"and major fault counts and TLB-flush counts.\n"
 		"\n"
 		"Options:\n"
 		"  -j, --json    print JSON\n"
@@ -281,6 +283,12 @@ static int print_json(const struct status *st)
 	json_object_object_add(o, "dropped", fl_json_u64(info->dropped));
 	json_object_object_add(o, "reset_count",
 			       json_object_new_int64(info->reset_count));
+	json_object_object_add(o, "max_cgroups", fl_dev_has_cgroups(info) ?
+			       json_object_new_int64(info->max_cgroups) : NULL);
+	json_object_object_add(o, "used_cgroups", fl_dev_has_cgroups(info) ?
+			       json_object_new_int64(info->used_cgroups) : NULL);
+	json_object_object_add(o, "cgroup_dropped", fl_dev_has_cgroups(info) ?
+			       fl_json_u64(info->cgroup_dropped) : NULL);
 	json_object_object_add(o, "min_latency_ns", st->cerr ? NULL :
 			       fl_json_u64(st->config.min_latency_ns));
 	if (!st->gerr) {
@@ -326,6 +334,13 @@ static void print_text(const struct status *st)
 	printf("maxactive:  %u\n", info->maxactive);
 	printf("nmissed:    %llu\n", info->nmissed);
 	printf("dropped:    %llu\n", info->dropped);
+	if (fl_dev_has_cgroups(info) && !info->max_cgroups)
+		printf("cgroups:    not counted (module parameter cgroups=0)\n");
+	else if (fl_dev_has_cgroups(info))
+		printf("cgroups:    %u/%u records, %llu dropped fault%s\n",
+		       info->used_cgroups, info->max_cgroups,
+		       info->cgroup_dropped,
+		       info->cgroup_dropped == 1 ? "" : "s");
 	printf("resets:     %u\n", info->reset_count);
 	if (!st->cerr && !st->config.min_latency_ns) {
 		printf("events:     faultlat:fault, faultlat:tlb_flush for every fault and flush");

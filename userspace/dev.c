@@ -11,6 +11,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "cgroup.h"
 #include "cmd.h"
 #include "dev.h"
 
@@ -188,6 +189,59 @@ int fl_dev_tree_close(int fd, __u32 tree)
 	return fl_ioctl(fd, FAULTLAT_IOC_TREE, &t);
 }
 
+int fl_dev_cgroup(int fd, int cgfd, __u32 flags, struct faultlat_cgroup *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->size = sizeof(*c);
+	c->flags = flags;
+	c->fd = cgfd;
+	return fl_ioctl(fd, FAULTLAT_IOC_CGROUP, c);
+}
+
+int fl_dev_cgroup_list(int fd, struct faultlat_cgroup_entry **entries,
+		       __u32 *nr)
+{
+	struct faultlat_cgroup_entry *buf = NULL;
+	__u32 cap = 64;
+	int tries, err;
+
+	/* Cgroups come and go between calls: grow a few times, then give up. */
+	for (tries = 0; tries < 8; tries++) {
+		struct faultlat_cgroup_list l = {
+			.size = sizeof(l),
+			.entry_size = sizeof(*buf),
+		};
+
+		buf = zrealloc(buf, cap, sizeof(*buf));
+		if (!buf)
+			return -ENOMEM;
+		l.capacity = cap;
+		l.entries = (__u64)(uintptr_t)buf;
+		err = fl_ioctl(fd, FAULTLAT_IOC_CGROUP_LIST, &l);
+		if (err) {
+			free(buf);
+			return err;
+		}
+		if (l.total <= l.nr) {
+			*entries = buf;
+			*nr = l.nr;
+			return 0;
+		}
+		if (l.total > UINT32_MAX / 2 - 64) {
+			free(buf);
+			return -EOVERFLOW;
+		}
+		cap = l.total + l.total / 8 + 16;
+	}
+	free(buf);
+	return -EAGAIN;
+}
+
+bool fl_dev_has_cgroups(const struct faultlat_info *info)
+{
+	return info->version_major > 0 || info->version_minor >= 4;
+}
+
 /* Possible CPUs, from the highest id in /sys/devices/system/cpu/possible. */
 static __u32 possible_cpus(void)
 {
@@ -351,6 +405,10 @@ static const char *op_name(enum fl_op op)
 	case FL_OP_CONFIG:
 	case FL_OP_CONFIG_SET:
 		return "FAULTLAT_IOC_CONFIG";
+	case FL_OP_CGROUP:
+		return "FAULTLAT_IOC_CGROUP";
+	case FL_OP_CGROUP_LIST:
+		return "FAULTLAT_IOC_CGROUP_LIST";
 	}
 	return "ioctl";
 }
@@ -403,12 +461,32 @@ void fl_dev_error(int fd, enum fl_op op, __u32 id, int err)
 				"faultlat: this faultlat module has no settings (FAULTLAT_IOC_CONFIG is unknown to it): load a newer module\n");
 			return;
 		}
+		if (op == FL_OP_CGROUP || op == FL_OP_CGROUP_LIST) {
+			struct faultlat_info info;
+
+			if (fl_dev_info(fd, &info))
+				fprintf(stderr,
+					"faultlat: this faultlat module has no cgroup statistics (%s is unknown to it); load 0.4 or later\n",
+					op_name(op));
+			else
+				fprintf(stderr,
+					"faultlat: this faultlat module has no cgroup statistics (version %u.%u); load 0.4 or later\n",
+					info.version_major, info.version_minor);
+			return;
+		}
 		abi_error(fd, op, err);
 		return;
 	case EINVAL:
 	case E2BIG:
 		abi_error(fd, op, err);
 		return;
+	case ENODEV:
+		if (op == FL_OP_CGROUP || op == FL_OP_CGROUP_LIST) {
+			fprintf(stderr,
+				"faultlat: this faultlat module counts no cgroup: it was loaded with cgroups=0 (load it without to count them)\n");
+			return;
+		}
+		break;
 	case EPERM:
 		if (op == FL_OP_RESET)
 			fprintf(stderr,
@@ -422,6 +500,9 @@ void fl_dev_error(int fd, enum fl_op op, __u32 id, int err)
 		else if (op == FL_OP_TLB_GLOBAL)
 			fprintf(stderr,
 				"faultlat: permission denied: system-wide TLB-flush statistics need CAP_PERFMON or CAP_SYS_ADMIN (run as root, or look at your own processes with 'faultlat hist --tlb -p PID')\n");
+		else if (op == FL_OP_CGROUP_LIST)
+			fprintf(stderr,
+				"faultlat: permission denied: listing cgroups needs CAP_PERFMON or CAP_SYS_ADMIN; read one cgroup you own with hist --cgroup\n");
 		else
 			fprintf(stderr,
 				"faultlat: permission denied (%s): needs CAP_PERFMON or CAP_SYS_ADMIN\n",
@@ -460,6 +541,32 @@ void fl_dev_error(int fd, enum fl_op op, __u32 id, int err)
 	}
 	fprintf(stderr, "faultlat: %s on %s failed: %s\n", op_name(op),
 		fl_dev_path(), strerror(-err));
+}
+
+void fl_dev_cgroup_error(int fd, const struct fl_cgroup_dir *cg, int cgfd,
+			 int err)
+{
+	const char *name = fl_cgroup_dir_name(cg);
+
+	switch (-err) {
+	case EACCES:
+		fprintf(stderr,
+			"faultlat: permission denied reading cgroup %s: it belongs to another user; run as root or with CAP_PERFMON\n",
+			name);
+		return;
+	case EBADF:
+		fl_cgroup_explain_ebadf("faultlat", cg, cgfd);
+		return;
+	case EOPNOTSUPP:
+		fprintf(stderr,
+			"faultlat: cgroup %s is more than %u levels deep: the module counts its faults in its ancestor at level %u\n",
+			name, FAULTLAT_CGROUP_MAX_LEVEL,
+			FAULTLAT_CGROUP_MAX_LEVEL);
+		return;
+	default:
+		fl_dev_error(fd, FL_OP_CGROUP, 0, err);
+		return;
+	}
 }
 
 int fl_dev_check_abi(const struct faultlat_info *info)

@@ -26,6 +26,8 @@ enum fl_op {
 	FL_OP_TLB_PROCESS,
 	FL_OP_CONFIG,		/* reading the settings */
 	FL_OP_CONFIG_SET,	/* changing them */
+	FL_OP_CGROUP,
+	FL_OP_CGROUP_LIST,
 };
 
 /* $FAULTLAT_DEVICE if set and not empty, else FAULTLAT_DEVICE. */
@@ -73,10 +75,35 @@ int fl_dev_list(int fd, __u32 flags, struct faultlat_task_entry **entries,
 		__u32 *nr);
 
 /*
+ * FAULTLAT_IOC_CGROUP of the cgroup whose directory @cgfd is open on
+ * (@flags: 0 or FAULTLAT_CGROUP_OWN).
+ */
+int fl_dev_cgroup(int fd, int cgfd, __u32 flags, struct faultlat_cgroup *c);
+
+/*
+ * FAULTLAT_IOC_CGROUP_LIST: on success *@entries is a malloc()ed array of
+ * the *@nr records, which the caller frees.
+ */
+int fl_dev_cgroup_list(int fd, struct faultlat_cgroup_entry **entries,
+		       __u32 *nr);
+
+/* The module has cgroup statistics (version 0.4 or later). */
+bool fl_dev_has_cgroups(const struct faultlat_info *info);
+
+/*
  * Print a message for @err (a negative errno from an fl_dev_*() call) on
  * @fd about @op; @id is the pid or tid for FL_OP_THREAD and FL_OP_PROCESS.
  */
 void fl_dev_error(int fd, enum fl_op op, __u32 id, int err);
+
+struct fl_cgroup_dir;
+
+/*
+ * The same for FAULTLAT_IOC_CGROUP of @cg, whose directory @cgfd is open
+ * on: the messages name the cgroup.
+ */
+void fl_dev_cgroup_error(int fd, const struct fl_cgroup_dir *cg, int cgfd,
+			 int err);
 
 /*
  * Check that the module speaks our ABI (version and number of buckets);

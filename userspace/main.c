@@ -29,12 +29,13 @@ static void main_help(FILE *f);
 static const struct fl_cmd cmds[] = {
 	{ "hist", cmd_hist, cmd_hist_help,
 	  "fault (or, with --tlb, TLB-flush) latency histograms: system-wide,\n"
-	  "           of a process or of a thread" },
+	  "           of a process, of a thread or of a cgroup" },
 	{ "run", cmd_run, cmd_run_help,
 	  "run a command, then print its fault and TLB-flush latency (like\n"
 	  "           time(1))" },
 	{ "status", cmd_status, cmd_status_help,
-	  "module version, probes, IPI function, task table and counters" },
+	  "module version, probes, IPI function, task and cgroup tables,\n"
+	  "           counters" },
 	{ "reset", cmd_reset, cmd_reset_help,
 	  "zero every statistic" },
 	{ "tasks", cmd_tasks, cmd_tasks_help,
@@ -43,7 +44,8 @@ static const struct fl_cmd cmds[] = {
 	  "print faults (and TLB flushes) live, one line each, from the\n"
 	  "           module's trace events" },
 	{ "top", cmd_top, cmd_top_help,
-	  "the processes that spend the most time in page faults, refreshed" },
+	  "the processes that spend the most time in page faults, refreshed;\n"
+	  "           with --cgroups, the cgroups" },
 	{ "export", cmd_export, cmd_export_help,
 	  "the statistics in Prometheus' text format, for node_exporter's\n"
 	  "           textfile collector" },
@@ -122,6 +124,9 @@ static void main_help(FILE *f)
 		"  faultlat hist -p 1234 --major   major faults of process 1234\n"
 		"  faultlat hist --tlb             TLB flushes, IPIs and shootdowns per CPU\n"
 		"                                  (needs CAP_PERFMON)\n"
+		"  sudo faultlat hist -G ssh.service\n"
+		"                                  the faults of a systemd unit's cgroup\n"
+		"  sudo faultlat top --cgroups     the cgroups that spend the most time in faults\n"
 		"  sudo faultlat export -o /var/lib/prometheus/node-exporter/faultlat.prom\n"
 		"                                  for node_exporter's textfile collector\n"
 		"  sudo faultlat heatmap -d 60 -o faults.svg\n"

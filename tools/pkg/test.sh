@@ -434,6 +434,16 @@ group_completion() {
 		grep -qx "$$" <<<"$(complete_words faultlat hist -p "$$")"
 	check "completion: run -o completes a file" \
 		grep -qx "$src/dkms.conf" <<<"$(complete_words faultlat run -o "$src/dkms.c")"
+	mkdir -p "$tmp/cg/system.slice/ssh.service" "$tmp/cg/user.slice"
+	check "completion: hist -G completes paths below the cgroup2 mount, and names" \
+		same_set "$(FAULTLAT_CGROUPFS=$tmp/cg complete_words faultlat hist -G s)" \
+		$'system.slice/\nssh.service'
+	check "completion: hist -G completes below a cgroup" \
+		same_set "$(FAULTLAT_CGROUPFS=$tmp/cg complete_words faultlat hist -G system.slice/)" \
+		"system.slice/ssh.service/"
+	check "completion: hist -G completes a cgroup's name (a unit's)" \
+		same_set "$(FAULTLAT_CGROUPFS=$tmp/cg complete_words faultlat hist -G ss)" \
+		"ssh.service"
 	check "completion: help completes the commands" \
 		same_set "$(complete_words faultlat help '')" "$(help_commands)"
 }

@@ -92,7 +92,7 @@ has out "  trace    print faults" && has out "  top      the processes that spen
 ok $? "help: main help, trace and top listed"
 
 run "$FL" hist --help
-[ $rc -eq 0 ] && has out "faultlat hist --tlb [-p PID | -t TID | -a]" &&
+[ $rc -eq 0 ] && has out "faultlat hist --tlb [-p PID | -t TID | -a | -G CGROUP [--own]]" &&
 has out "      --tlb       TLB flushes instead of faults" && has out "sudo faultlat hist --tlb "
 ok $? "hist --help: --tlb, its usage and examples"
 
@@ -642,6 +642,239 @@ fi
 fake "grow=1,list_err=EPERM" "$FL" top -n 1 -i 0.1
 [ $rc -eq 1 ] && has err "FAULTLAT_IOC_LIST"
 ok $? "top: LIST fails: message, exit 1"
+
+# --- cgroups ---------------------------------------------------------------------
+
+run "$FL" hist --help
+[ $rc -eq 0 ] && has out "  -G, --cgroup CGROUP" && has out "      --own       with -G" &&
+has out "faultlat hist -G CGROUP [--own]"
+ok $? "hist --help: -G/--cgroup, --own"
+run "$FL" top --help
+[ $rc -eq 0 ] && has out "      --cgroups           one row per cgroup" && has out "faultlat top --cgroups"
+ok $? "top --help: --cgroups"
+
+run "$FL" hist -G x -p 1
+[ $rc -eq 2 ] && has err "faultlat hist: -p, -t, -a and -G exclude each other"; ok $? "hist -G -p: usage error"
+run "$FL" hist --own
+[ $rc -eq 2 ] && has err "--own is for -G/--cgroup"; ok $? "hist --own without -G: usage error"
+run "$FL" hist -G
+[ $rc -eq 2 ]; ok $? "hist -G without CGROUP: usage error"
+
+# a cgroup2 tree of plain directories; the fake answers their inodes as ids
+cgfs=$tmp/cg
+mkdir -p "$cgfs/system.slice/ssh.service" "$cgfs/system.slice/cron.service" \
+	"$cgfs/user.slice/user-1000.slice/ssh.service" "$cgfs/init.scope"
+touch "$cgfs/system.slice/cgroup.procs"
+ino() { stat -c %i "$cgfs/$1"; }
+root_id=$(ino .) sys_id=$(ino system.slice) ssh_id=$(ino system.slice/ssh.service)
+cron_id=$(ino system.slice/cron.service) user_id=$(ino user.slice)
+u1_id=$(ino user.slice/user-1000.slice)
+export FAULTLAT_CGROUPFS=$cgfs
+# ID:PARENT:LEVEL:MINOR:MAJOR:ERRORS; system.slice has no record, 999999
+# is a removed cgroup the module still keeps
+export FAKE_FAULTLAT_CGROUPS="$root_id:0:0:10:0:0 $ssh_id:$sys_id:2:100:1:0 $cron_id:$sys_id:2:50:0:1 $u1_id:$user_id:2:1000:0:0 999999:$sys_id:2:5:2:0"
+
+fake "" "$FL" hist -G system.slice/ssh.service
+[ $rc -eq 0 ] && has out "cgroup /system.slice/ssh.service (id $ssh_id, level 2) and its descendants: 1 record" &&
+has out "count 100  avg 250ns  p50 160ns  p90 320ns  p99 640ns  p99.9 1.10us  max 1.10us" &&
+has out "nmissed 0  dropped 0  cgroup_dropped 0" && grep -q "^CGROUP id=$ssh_id flags=0$" "$tmp/log"
+ok $? "hist -G PATH below the mount: the cgroup's header, histograms, cgroup_dropped"
+
+fake "cgroup_dropped=3" "$FL" hist --cgroup cron.service --own -j
+[ $rc -eq 0 ] && json out 'j["view"] == "cgroup" and j["path"] == "/system.slice/cron.service" and
+	j["dir"] == "'"$cgfs"'/system.slice/cron.service" and j["id"] == '"$cron_id"' and
+	j["level"] == 2 and j["own"] is True and j["records"] == 1 and j["cgroup_dropped"] == 3 and
+	j["nmissed"] == 0 and j["dropped"] == 0 and j["stats"]["minor"]["count"] == 100 and
+	j["stats"]["fallbacks"] == 1' && grep -q "^CGROUP id=$cron_id flags=1$" "$tmp/log"
+ok $? "hist --cgroup NAME --own -j: found by name, FAULTLAT_CGROUP_OWN"
+
+fake "" "$FL" hist -G cron -j
+[ $rc -eq 0 ] && json out 'j["path"] == "/system.slice/cron.service" and j["own"] is False'
+ok $? "hist -G NAME without a suffix: NAME.service"
+
+fake "" "$FL" hist -G /system.slice -j
+[ $rc -eq 0 ] && json out 'j["path"] == "/system.slice" and j["id"] == '"$sys_id"' and j["records"] == 3'
+ok $? "hist -G /PATH as /proc/PID/cgroup shows it: below the mount"
+
+fake "" "$FL" hist -G / -j
+[ $rc -eq 0 ] && json out 'j["path"] == "/" and j["id"] == '"$root_id"
+ok $? "hist -G /: the root cgroup"
+
+fake "" "$FL" hist -G "$cgfs/user.slice/" -j
+[ $rc -eq 0 ] && json out 'j["path"] == "/user.slice" and j["id"] == '"$user_id"
+ok $? "hist -G DIR: an absolute directory"
+
+(cd "$cgfs/user.slice" && fake "" "$FL" hist -G ./user-1000.slice -j)
+[ $rc -eq 0 ] && json out 'j["path"] == "/user.slice/user-1000.slice"'
+ok $? "hist -G ./DIR: relative to the working directory"
+
+fake "" "$FL" hist -G ssh.service
+[ $rc -eq 1 ] && has err "faultlat hist: 'ssh.service' is ambiguous: 2 cgroups are named ssh.service: /system.slice/ssh.service /user.slice/user-1000.slice/ssh.service; give its path" &&
+! [ -s "$tmp/log" ]
+ok $? "hist -G of an ambiguous name: 1, lists the cgroups, asks nothing of the module"
+
+fake "" "$FL" hist -G nope
+[ $rc -eq 1 ] && has err "faultlat hist: no cgroup 'nope': no directory $cgfs/nope, and no cgroup named nope or nope.service below it"
+ok $? "hist -G of an unknown name: 1, says where it looked"
+
+fake "" "$FL" hist -G system.slice/nope
+[ $rc -eq 1 ] && has err "faultlat hist: no cgroup 'system.slice/nope': no directory $cgfs/system.slice/nope"
+ok $? "hist -G of a missing path: 1"
+
+fake "" "$FL" hist -G system.slice/cgroup.procs
+[ $rc -eq 1 ] && has err "'system.slice/cgroup.procs' is no cgroup: $cgfs/system.slice/cgroup.procs is not a directory"
+ok $? "hist -G of a file: 1"
+
+fake "cgroup_err=EACCES" "$FL" hist -G cron
+[ $rc -eq 1 ] && has err "faultlat: permission denied reading cgroup /system.slice/cron.service: it belongs to another user; run as root or with CAP_PERFMON"
+ok $? "hist -G, EACCES: another user's cgroup"
+
+fake "cgroup_err=EBADF" "$FL" hist -G "$tmp"
+[ $rc -eq 1 ] && has err "faultlat: $tmp is not a cgroup: not a directory of the cgroup2 file system (the cgroup2 file system is mounted on $cgfs)"
+ok $? "hist -G, EBADF: not a cgroup2 directory, where the mount is"
+
+fake "cgroup_err=EOPNOTSUPP" "$FL" hist -G cron
+[ $rc -eq 1 ] && has err "faultlat: cgroup /system.slice/cron.service is more than 15 levels deep: the module counts its faults in its ancestor at level 15"
+ok $? "hist -G, EOPNOTSUPP: too deep"
+
+fake "nocgroup=1" "$FL" hist -G cron
+[ $rc -eq 1 ] && has err "faultlat: this faultlat module has no cgroup statistics (version 0.3); load 0.4 or later" &&
+! has err "ABI versions differ"
+ok $? "hist -G on a module before 0.4 (ENOTTY): names its version"
+
+FAULTLAT_DEVICE=$tmp/nonexistent run "$FL" hist -G cron
+[ $rc -eq 1 ] && has err "module is not loaded"; ok $? "hist -G without the device: 1"
+
+fake "grow=1" "$FL" hist -i 0.1 -G cron -j 2
+[ $rc -eq 0 ] && [ "$(wc -l <"$tmp/out")" -eq 2 ] &&
+python3 -c 'import json, sys
+for line in open(sys.argv[1]):
+    j = json.loads(line)
+    assert j["view"] == "cgroup" and j["path"] == "/system.slice/cron.service"
+    assert j["reset"] is False and j["cgroup_dropped"] == 0 and j["cgroup_dropped_delta"] == 0
+    assert j["stats"]["minor"]["count"] == 100 and j["stats"]["fallbacks"] == 1' "$tmp/out" &&
+[ "$(grep -c "^CGROUP id=$cron_id " "$tmp/log")" -eq 3 ]
+ok $? "hist -i -G -j: the cgroup's intervals, cgroup_dropped_delta"
+
+fake "tlb_nmissed=4" "$FL" hist -G cron --tlb
+[ $rc -eq 0 ] && has out "cgroup /system.slice/cron.service (id $cron_id, level 2) and its descendants: 1 record" &&
+has out "count 40  avg 1.60us  p50 320ns  p90 5.12us  p99 9.00us  p99.9 9.00us  max 9.00us" &&
+has out "full 4  ranged 36  pages 100  remote 10  local_only 30  ipis 12  ipi_targets 12" &&
+[ "$(tail -n1 "$tmp/out")" = "nmissed 4" ] && ! has out "minor faults"
+ok $? "hist -G --tlb: the cgroup's TLB flushes"
+
+fake "tlb_global_err=EPERM" "$FL" hist -G cron --tlb --own -j
+[ $rc -eq 0 ] && json out 'j["view"] == "cgroup" and j["own"] is True and j["nmissed"] is None and
+	j["tlb"]["flush"]["count"] == 40 and j["tlb"]["remote"] == 10 and "stats" not in j'
+ok $? "hist -G --tlb -j without CAP_PERFMON: the flushes, nmissed null"
+
+fake "grow=1" "$FL" hist -i 0.1 -G cron --tlb -j 1
+[ $rc -eq 0 ] && json out 'j["view"] == "cgroup" and j["tlb"]["flush"]["count"] == 40 and
+	j["nmissed_delta"] == 0 and j["reset"] is False'
+ok $? "hist -i -G --tlb -j: the interval's flushes"
+
+fake "tlb_task_err=EACCES" "$FL" hist -i 0.1 --tlb -p $$ 1
+[ $rc -eq 1 ] && has err "faultlat: permission denied reading process $$ ("
+ok $? "hist -i --tlb -p, EACCES: says so"
+
+fake "grow=1" "$FL" hist -i 0.1 -G cron 1
+[ $rc -eq 0 ] && grep -Eq "^[0-9:]{8}  interval [0-9.]+ms, cgroup /system.slice/cron.service \(id $cron_id, level 2\) and its descendants: 1 record$" "$tmp/out" &&
+has out "nmissed +0  dropped +0  cgroup_dropped +0"
+ok $? "hist -i -G, text"
+
+mkdir "$cgfs/gone.scope"
+env FAULTLAT_DEVICE=/dev/null LD_PRELOAD="$FAKE" FAKE_FAULTLAT=grow=1 \
+	"$FL" hist -i 0.1 -G gone.scope -j >"$tmp/out" 2>"$tmp/err" &
+pid=$!
+for _ in $(seq 50); do
+	[ -s "$tmp/out" ] && break
+	sleep 0.1
+done
+rmdir "$cgfs/gone.scope"
+wait $pid
+rc=$?
+[ $rc -eq 0 ] && has err "faultlat: cgroup /gone.scope is gone"
+ok $? "hist -i -G: the cgroup is removed (EBADF, its directory gone): says so, exit 0"
+
+fake "grow=1" "$FL" top --cgroups -n 2 -i 0.1 -j
+[ $rc -eq 0 ] && [ "$(wc -l <"$tmp/out")" -eq 2 ] &&
+python3 -c 'import json, sys
+ids = dict(zip(("root", "sys", "ssh", "cron", "user", "u1"), map(int, sys.argv[2:])))
+for line in open(sys.argv[1]):
+    j = json.loads(line)
+    assert 50000000 < j["interval_ns"] < 2000000000 and j["nmissed_delta"] == 0
+    assert j["cgroup_dropped_delta"] == 0
+    assert (j["faults"], j["errors"], j["fault_ns"]) == (1168, 1, 3774750), j
+    rows = [(c["path"], c["id"], c["level"], c["records"], c["minor"], c["major"], c["errors"],
+             c["fault_ns"], c["p99_ns"], c["max_ns"]) for c in j["cgroups"]]
+    assert rows == [
+        ("/", ids["root"], 0, 5, 1165, 3, 1, 3774750, 160, 1200000),
+        ("/system.slice", ids["sys"], 1, 3, 155, 3, 1, 3623250, 1200000, 1200000),
+        (None, 999999, 2, 1, 5, 2, 0, 2400750, 1200000, 1200000),
+        ("/system.slice/ssh.service", ids["ssh"], 2, 1, 100, 1, 0, 1215000, 160, 1200000),
+        ("/user.slice", ids["user"], 1, 1, 1000, 0, 0, 150000, 150, 150),
+        ("/user.slice/user-1000.slice", ids["u1"], 2, 1, 1000, 0, 0, 150000, 150, 150),
+        ("/system.slice/cron.service", ids["cron"], 2, 1, 50, 0, 1, 7500, 150, 150),
+    ], rows
+    c = j["cgroups"][1]
+    s = j["interval_ns"] / 1e9
+    assert abs(c["minor_per_s"] - 155 / s) < 0.01 and abs(c["major_per_s"] - 3 / s) < 0.01
+    assert abs(c["errors_per_s"] - 1 / s) < 0.01 and abs(c["fault_ms_per_s"] - 3.62325 / s) < 0.001
+    tlb = [(c["tlb_flushes"], c["tlb_flush_ns"], c["tlb_remote"], c["tlb_ipis"]) for c in j["cgroups"]]
+    assert tlb == [(116, 232000, 57, 57), (15, 30000, 7, 7), (0, 0, 0, 0), (10, 20000, 5, 5),
+                   (100, 200000, 50, 50), (100, 200000, 50, 50), (5, 10000, 2, 2)], tlb' \
+	"$tmp/out" "$root_id" "$sys_id" "$ssh_id" "$cron_id" "$user_id" "$u1_id" &&
+[ "$(grep -c "^CGROUP_LIST " "$tmp/log")" -eq 3 ]
+ok $? "top --cgroups -j: each record added to its ancestors, by time in faults; a removed one by id"
+
+fake "grow=1" "$FL" top --cgroups -n 2 -i 0.1
+[ $rc -eq 0 ] &&
+[ "$(grep -cE '^[0-9]{2}:[0-9]{2}:[0-9]{2}  interval [0-9.]+ms: 7 cgroups faulted, [0-9]+ faults/s, [0-9.]+ ms/s in faults; nmissed \+0 cgroup_dropped \+0$' "$tmp/out")" -eq 2 ] &&
+[ "$(grep -cE '^  MINOR/s   MAJOR/s  ERRORS/s  FLT ms/s       P99       MAX  CGROUP$' "$tmp/out")" -eq 2 ] &&
+[ "$(grep -cE '^ +[0-9.]+ +[0-9.]+ +0\.0 +[0-9.]+ +160ns +1\.20ms  /system.slice/ssh.service$' "$tmp/out")" -eq 2 ] &&
+[ "$(grep -cE '^ +[0-9.]+ +[0-9.]+ +0\.0 +[0-9.]+ +1\.20ms +1\.20ms  \(id 999999\)$' "$tmp/out")" -eq 2 ] &&
+[ "$(awk '$NF ~ /^\// { printf "%s,", $NF }' "$tmp/out")" = "/,/system.slice,/system.slice/ssh.service,/user.slice,/user.slice/user-1000.slice,/system.slice/cron.service,/,/system.slice,/system.slice/ssh.service,/user.slice,/user.slice/user-1000.slice,/system.slice/cron.service," ]
+ok $? "top --cgroups, text: rows by time in faults, the path last, a removed cgroup's id"
+
+fake "" "$FL" top --cgroups -n 1 -i 0.1 -j
+[ $rc -eq 0 ] && json out 'j["cgroups"] == [] and j["faults"] == 0'
+ok $? "top --cgroups, nothing faulted: no row"
+
+FAULTLAT_CGROUPFS=$tmp/nonexistent fake "grow=1" "$FL" top --cgroups -n 1 -i 0.1 -j
+[ $rc -eq 0 ] && json out 'len(j["cgroups"]) == 5 and all(c["path"] is None for c in j["cgroups"])'
+ok $? "top --cgroups, no cgroup2 tree to read: the records by id"
+
+fake "cgroup_list_err=EPERM" "$FL" top --cgroups -n 1 -i 0.1
+[ $rc -eq 1 ] && has err "faultlat: permission denied: listing cgroups needs CAP_PERFMON or CAP_SYS_ADMIN; read one cgroup you own with hist --cgroup"
+ok $? "top --cgroups, EPERM: what to do instead"
+
+fake "nocgroup=1" "$FL" top --cgroups -n 1 -i 0.1
+[ $rc -eq 1 ] && has err "faultlat: this faultlat module has no cgroup statistics (version 0.3); load 0.4 or later"
+ok $? "top --cgroups on a module before 0.4: names its version"
+
+fake "cgroups_off=1" "$FL" hist -G cron
+[ $rc -eq 1 ] && has err "faultlat: this faultlat module counts no cgroup: it was loaded with cgroups=0 (load it without to count them)"
+ok $? "hist -G, module loaded with cgroups=0 (ENODEV): says so"
+fake "cgroups_off=1" "$FL" top --cgroups -n 1 -i 0.1
+[ $rc -eq 1 ] && has err "it was loaded with cgroups=0"
+ok $? "top --cgroups, module loaded with cgroups=0 (ENODEV): says so"
+
+fake "cgroup_dropped=1" "$FL" status
+[ $rc -eq 0 ] && has out "cgroups:    5/1024 records, 1 dropped fault"
+ok $? "status: the cgroup records and dropped faults"
+fake "cgroups_off=1" "$FL" status
+[ $rc -eq 0 ] && has out "cgroups:    not counted (module parameter cgroups=0)"
+ok $? "status, module loaded with cgroups=0: says so"
+fake "nocgroup=1" "$FL" status
+[ $rc -eq 0 ] && ! has out "cgroups:" && has out "faultlat 0.3,"
+ok $? "status, module before 0.4: no cgroup line"
+fake "cgroup_dropped=7" "$FL" status -j
+[ $rc -eq 0 ] && json out 'j["max_cgroups"] == 1024 and j["used_cgroups"] == 5 and j["cgroup_dropped"] == 7'
+ok $? "status -j: max_cgroups, used_cgroups, cgroup_dropped"
+fake "nocgroup=1" "$FL" status -j
+[ $rc -eq 0 ] && json out 'j["max_cgroups"] is None and j["used_cgroups"] is None and j["cgroup_dropped"] is None'
+ok $? "status -j, module before 0.4: the cgroup members null"
+unset FAULTLAT_CGROUPFS FAKE_FAULTLAT_CGROUPS
 
 # --- trace (no tracefs events here: everything but the tracing) -----------------
 

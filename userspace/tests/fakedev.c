@@ -34,10 +34,26 @@
  *                         FAULTLAT_IOC_TASK answers what the last LIST said
  *   min=N                 min_latency_ns of FAULTLAT_IOC_CONFIG (0); a
  *                         FAULTLAT_CONFIG_SET changes it for the process
+ *   nocgroup=1            a module 0.3: no cgroup commands (ENOTTY), the
+ *                         cgroup fields of FAULTLAT_IOC_INFO left alone
+ *   cgroups_off=1         loaded with cgroups=0: max_cgroups 0, the cgroup
+ *                         commands fail with ENODEV
+ *   cgroup_dropped=N      FAULTLAT_IOC_INFO's cgroup_dropped (0)
  *   info_err=E, global_err=E, task_err=E, list_err=E, reset_err=E,
- *   tlb_global_err=E, tlb_task_err=E, config_err=E, config_set_err=E
+ *   tlb_global_err=E, tlb_task_err=E, config_err=E, config_set_err=E,
+ *   cgroup_err=E, cgroup_list_err=E
  *                         fail that command with errno E (EPERM, EACCES,
- *                         ESRCH, ENOTTY, EINVAL, E2BIG or a number)
+ *                         ESRCH, ENOTTY, EINVAL, E2BIG, EBADF, EOPNOTSUPP
+ *                         or a number)
+ * FAKE_FAULTLAT_CGROUPS holds the cgroup records, space-separated, each
+ * "ID:PARENT_ID:LEVEL:MINOR:MAJOR:ERRORS": FAULTLAT_IOC_CGROUP_LIST answers
+ * them (each minor fault took 150 ns, each major one 1.2 ms; a tenth of
+ * the minor faults' count is TLB flushes of 2 us, a twentieth remote
+ * flushes with an IPI each; with grow=1 the Nth list answers N times the counts).
+ * FAULTLAT_IOC_CGROUP answers the inode number of the directory its fd is
+ * open on as the id (EBADF for a file that is no directory, or a removed
+ * one), the level and the number of records of its subtree from
+ * FAKE_FAULTLAT_CGROUPS, and the canned statistics and TLB flushes.
  * FAKE_FAULTLAT_LOG names a file to which each call appends a line, e.g.
  * "TASK id=42 flags=1 state=Z": state is the task's state in /proc/ID/stat
  * at the time of the call ('-' if there is none).
@@ -57,6 +73,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 
 #include <linux/faultlat.h>
 
@@ -103,7 +120,8 @@ static int err_of(const char *key)
 	} names[] = {
 		{ "EPERM", EPERM }, { "EACCES", EACCES }, { "ESRCH", ESRCH },
 		{ "ENOTTY", ENOTTY }, { "EINVAL", EINVAL }, { "E2BIG", E2BIG },
-		{ "EFAULT", EFAULT }, { "ENOENT", ENOENT },
+		{ "EFAULT", EFAULT }, { "ENOENT", ENOENT }, { "EBADF", EBADF },
+		{ "EOPNOTSUPP", EOPNOTSUPP },
 	};
 	const char *v = setting(key);
 	unsigned int i;
@@ -314,14 +332,49 @@ static void grow_stats(const struct grow_proc *p, unsigned int gen,
 	scale_stats(s, p->idle ? 1 : (__u64)gen * p->mult);
 }
 
+/* FAKE_FAULTLAT_CGROUPS, parsed */
+struct fake_cgroup {
+	__u64 id, parent_id;
+	__u32 level;
+	__u64 minor, major, errors;
+};
+
+#define MAX_FAKE_CGROUPS	64
+
+static unsigned int fake_cgroups(struct fake_cgroup *c)
+{
+	const char *p = getenv("FAKE_FAULTLAT_CGROUPS");
+	unsigned int n = 0;
+	int used;
+
+	while (p && *p && n < MAX_FAKE_CGROUPS) {
+		struct fake_cgroup *f = &c[n];
+
+		if (sscanf(p, " %llu:%llu:%u:%llu:%llu:%llu%n", &f->id,
+			   &f->parent_id, &f->level, &f->minor, &f->major,
+			   &f->errors, &used) != 6)
+			break;
+		n++;
+		p += used;
+	}
+	return n;
+}
+
 static int do_info(struct faultlat_info *i)
 {
+	struct fake_cgroup cg[MAX_FAKE_CGROUPS];
+
 	if (i->size != sizeof(*i) || i->flags || i->__reserved)
 		return -EINVAL;
 	i->abi_version = num("abi", FAULTLAT_ABI_VERSION);
 	i->nr_buckets = num("buckets", FAULTLAT_NR_BUCKETS);
-	i->version_major = 1;
-	i->version_minor = 0;
+	i->version_major = num("nocgroup", 0) ? 0 : 1;
+	i->version_minor = num("nocgroup", 0) ? 3 : 0;
+	if (!num("nocgroup", 0)) {
+		i->max_cgroups = num("cgroups_off", 0) ? 0 : 1024;
+		i->used_cgroups = num("cgroups_off", 0) ? 0 : fake_cgroups(cg);
+		i->cgroup_dropped = num("cgroup_dropped", 0);
+	}
 	i->max_tasks = 4096;
 	i->used_tasks = 3;
 	i->maxactive = 64;
@@ -637,6 +690,96 @@ static int do_list(struct faultlat_list *l)
 	return 0;
 }
 
+/* @id is @top or below it, as FAKE_FAULTLAT_CGROUPS' parents say */
+static bool cgroup_below(const struct fake_cgroup *c, unsigned int n,
+			 __u64 id, __u64 top)
+{
+	unsigned int i, up;
+
+	for (up = 0; up <= n; up++) {
+		if (id == top)
+			return true;
+		for (i = 0; i < n && c[i].id != id; i++)
+			;
+		if (i == n)
+			return false;
+		id = c[i].parent_id;
+	}
+	return false;
+}
+
+static int do_cgroup(struct faultlat_cgroup *c)
+{
+	struct fake_cgroup cg[MAX_FAKE_CGROUPS];
+	unsigned int n = fake_cgroups(cg), i;
+	static unsigned int gen;
+	struct stat st;
+
+	if (c->size != sizeof(*c) || (c->flags & ~FAULTLAT_CGROUP_OWN) ||
+	    c->__reserved)
+		return -EINVAL;
+	/* a removed directory too, as cgroup_get_from_fd() refuses it */
+	if (fstat(c->fd, &st) || !S_ISDIR(st.st_mode) || !st.st_nlink)
+		return -EBADF;
+	c->id = st.st_ino;
+	fake_log("CGROUP id=%llu flags=%u\n", c->id, c->flags);
+	c->level = 0;
+	c->nr_records = 0;
+	for (i = 0; i < n; i++) {
+		if (cg[i].id == c->id)
+			c->level = cg[i].level;
+		if ((c->flags & FAULTLAT_CGROUP_OWN) ? cg[i].id == c->id :
+		    cgroup_below(cg, n, cg[i].id, c->id))
+			c->nr_records++;
+	}
+	fill_stats(&c->stats);
+	fill_tlb_stats(&c->tlb);
+	c->fallbacks = 1;
+	if (num("grow", 0)) {
+		scale_stats(&c->stats, ++gen);
+		scale_tlb_stats(&c->tlb, gen);
+		c->fallbacks *= gen;
+	}
+	return 0;
+}
+
+static int do_cgroup_list(struct faultlat_cgroup_list *l)
+{
+	struct fake_cgroup cg[MAX_FAKE_CGROUPS];
+	unsigned int n = fake_cgroups(cg), i;
+	static unsigned int gen;
+	__u64 mult;
+
+	if (l->size != sizeof(*l) || l->flags ||
+	    (l->capacity && l->entry_size < sizeof(struct faultlat_cgroup_entry)))
+		return -EINVAL;
+	mult = num("grow", 0) ? ++gen : 1;
+	fake_log("CGROUP_LIST capacity=%u\n", l->capacity);
+	for (i = 0; i < n && i < l->capacity; i++) {
+		struct faultlat_cgroup_entry e = {
+			.id = cg[i].id, .parent_id = cg[i].parent_id,
+			.level = cg[i].level, .minor = cg[i].minor * mult,
+			.major = cg[i].major * mult,
+			.errors = cg[i].errors * mult,
+		};
+
+		e.buckets[5] = e.minor;		/* [128, 160) */
+		e.buckets[57] = e.major;	/* [2^20, 1310720) */
+		e.total_ns = e.minor * 150 + e.major * 1200000;
+		e.min_ns = e.minor ? 150 : e.major ? 1200000 : 0;
+		e.max_ns = e.major ? 1200000 : e.minor ? 150 : 0;
+		e.tlb_flushes = cg[i].minor / 10 * mult;
+		e.tlb_flush_ns = e.tlb_flushes * 2000;
+		e.tlb_remote = cg[i].minor / 20 * mult;
+		e.tlb_ipis = e.tlb_remote;
+		memcpy((char *)(uintptr_t)l->entries +
+		       (size_t)i * l->entry_size, &e, sizeof(e));
+	}
+	l->total = n;
+	l->nr = i;
+	return 0;
+}
+
 int ioctl(int fd, unsigned long req, ...)
 {
 	static int (*real)(int, unsigned long, ...);
@@ -678,6 +821,16 @@ int ioctl(int fd, unsigned long req, ...)
 		break;
 	case FAULTLAT_IOC_CONFIG:
 		err = err_of("config_err") ?: do_config(arg);
+		break;
+	case FAULTLAT_IOC_CGROUP:
+		err = num("nocgroup", 0) ? -ENOTTY :
+		      num("cgroups_off", 0) ? -ENODEV :
+		      err_of("cgroup_err") ?: do_cgroup(arg);
+		break;
+	case FAULTLAT_IOC_CGROUP_LIST:
+		err = num("nocgroup", 0) ? -ENOTTY :
+		      num("cgroups_off", 0) ? -ENODEV :
+		      err_of("cgroup_list_err") ?: do_cgroup_list(arg);
 		break;
 	default:
 		err = -ENOTTY;

@@ -639,6 +639,255 @@ else
 	ok $? "nobody: top works, with its own processes only"
 fi
 
+# --- cgroups -------------------------------------------------------------------
+
+# the cgroup2 mount: its field after mountinfo's " - " separator
+cgroup2_mount() {
+	awk '{ for (i = 7; i < NF; i++) if ($i == "-") { if ($(i + 1) == "cgroup2") { print $5; exit } break } }' \
+		/proc/self/mountinfo
+}
+
+# memory.stat's pgfault of cgroup directory $1
+pgfault() {
+	awk '$1 == "pgfault" { print $2 }' "$1/memory.stat"
+}
+
+cg_skipped=0
+cgroot=$(cgroup2_mount)
+cg_mounted=
+if [ -z "$cgroot" ] && mount -t cgroup2 none /sys/fs/cgroup 2>/dev/null; then
+	cgroot=/sys/fs/cgroup
+	cg_mounted=1
+fi
+run "$FL" status -j
+if [ -z "$cgroot" ]; then
+	echo "# SKIP cgroups: no cgroup2 file system, and none could be mounted"
+	cg_skipped=1
+elif ! json out 'j["used_cgroups"] is not None'; then
+	echo "# SKIP cgroups: the module has no cgroup statistics (version $(sed -n 's/.*"version":"\([^"]*\)".*/\1/p' "$tmp/out"))"
+	cg_skipped=1
+elif json out 'j["max_cgroups"] == 0'; then
+	echo "# SKIP cgroups: the module was loaded with cgroups=0"
+	cg_skipped=1
+else
+	# kernels before 6.4 count pgfault at every handle_mm_fault() call,
+	# later ones once a fault, errors included (counts_test's Test 5)
+	kv=$(uname -r | awk -F. '{ print $1 * 1000 + $2 }')
+	has_memory=0
+	grep -qw memory "$cgroot/cgroup.controllers" &&
+		echo +memory >"$cgroot/cgroup.subtree_control" 2>/dev/null &&
+		has_memory=1
+	cg=$cgroot/fl-cli-test
+	unit=$cg/fl-cli-unit.service
+	mkdir -p "$unit"
+	echo "# cgroup2 on $cgroot$([ -n "$cg_mounted" ] && echo " (mounted here)"), memory controller: $has_memory, kernel $(uname -r)"
+
+	# a child that moves itself into the unit, then faults there
+	sh -c 'echo $$ >"$1/cgroup.procs" && exec dd if=/dev/zero of=/dev/null bs=8M count=4 2>/dev/null' \
+		sh "$unit"
+	ok $? "cgroups: a dd ran in $unit"
+
+	# memory.stat is flushed lazily: ask again for up to 10 s
+	want='J("cg.json")["stats"]["calls"]'
+	[ "$kv" -ge 6004 ] &&
+		want='(lambda s: s["minor"]["count"] + s["major"]["count"] + s["errors"])(J("cg.json")["stats"])'
+	for _ in $(seq 50); do
+		run "$FL" hist --cgroup "$cg" -j
+		cp "$tmp/out" "$tmp/cg.json"
+		[ $has_memory = 1 ] || break
+		pgfault "$cg" >"$tmp/pgfault"
+		check "$want == int(T('pgfault'))" && break
+		sleep 0.2
+	done
+	[ $rc -eq 0 ] && json cg.json 'j["view"] == "cgroup" and j["path"] == "/fl-cli-test" and
+		j["id"] == '"$(stat -c %i "$cg")"' and j["level"] == 1 and j["own"] is False and
+		j["records"] == 1 and j["stats"]["minor"]["count"] > 100 and
+		j["stats"]["by_mode"]["minor"]["kernel"] > 0'
+	ok $? "hist --cgroup DIR -j: the cgroup's id, level, its unit's record, dd's faults"
+	echo "# fl-cli-test: $(python3 -c 'import json, sys
+s = json.load(open(sys.argv[1]))["stats"]
+print("minor", s["minor"]["count"], "major", s["major"]["count"], "errors", s["errors"],
+      "retries", s["retries"], "calls", s["calls"])' "$tmp/cg.json"); memory.stat pgfault $(cat "$tmp/pgfault" 2>/dev/null)"
+	if [ $has_memory = 1 ]; then
+		check "$want == int(T('pgfault'))"
+		ok $? "hist --cgroup: its faults are memory.stat's pgfault ($([ "$kv" -ge 6004 ] && echo "minor + major + errors" || echo calls))"
+	else
+		echo "ok $((n += 1)) # SKIP no memory controller: no memory.stat to compare with"
+	fi
+
+	# the same cgroup below the mount, and its unit by name
+	run "$FL" hist -G fl-cli-test -j
+	cp "$tmp/out" "$tmp/rel.json"
+	[ $rc -eq 0 ] && check 'J("rel.json")["id"] == J("cg.json")["id"] and
+		J("rel.json")["stats"]["minor"] == J("cg.json")["stats"]["minor"] and
+		J("rel.json")["stats"]["calls"] == J("cg.json")["stats"]["calls"]'
+	ok $? "hist -G fl-cli-test: the path below the mount, the same cgroup and counts"
+
+	run "$FL" hist -G fl-cli-unit.service -j
+	cp "$tmp/out" "$tmp/unit.json"
+	[ $rc -eq 0 ] && check 'J("unit.json")["path"] == "/fl-cli-test/fl-cli-unit.service" and
+		J("unit.json")["level"] == 2 and J("unit.json")["records"] == 1 and
+		J("unit.json")["stats"]["calls"] == J("cg.json")["stats"]["calls"]'
+	ok $? "hist -G fl-cli-unit.service: found by name, all of the slice's faults"
+
+	run "$FL" hist -G fl-cli-unit --major -j
+	[ $rc -eq 0 ] && json out 'j["path"] == "/fl-cli-test/fl-cli-unit.service" and
+		"minor" not in j["stats"]'
+	ok $? "hist -G fl-cli-unit: NAME.service, as systemctl takes it"
+
+	run "$FL" hist -G /fl-cli-test --own -j
+	[ $rc -eq 0 ] && json out 'j["own"] is True and j["records"] == 0 and
+		j["stats"]["minor"]["count"] == 0 and j["stats"]["calls"] == 0'
+	ok $? "hist -G /fl-cli-test --own: /proc/PID/cgroup's form; no task of its own, no fault"
+
+	run "$FL" hist -G fl-cli-test
+	[ $rc -eq 0 ] && has out "cgroup /fl-cli-test (id $(stat -c %i "$cg"), level 1) and its descendants: 1 record" &&
+	has out "minor faults:" && grep -q "^nmissed [0-9]*  dropped [0-9]*  cgroup_dropped [0-9]*$" "$tmp/out"
+	ok $? "hist -G, text: the cgroup's header, histograms, cgroup_dropped"
+
+	run "$FL" hist -G no-such-cgroup-here
+	[ $rc -eq 1 ] && has err "faultlat hist: no cgroup 'no-such-cgroup-here': no directory $cgroot/no-such-cgroup-here"
+	ok $? "hist -G of no cgroup: says so"
+
+	run "$FL" hist -G /proc
+	[ $rc -eq 1 ] && has err "/proc is not a cgroup: not a directory of the cgroup2 file system (the cgroup2 file system is mounted on $cgroot)"
+	ok $? "hist -G /proc: EBADF, not a cgroup2 directory"
+
+	run "$FL" status
+	[ $rc -eq 0 ] && grep -Eq "^cgroups:    [0-9]+/[0-9]+ records, [0-9]+ dropped faults?$" "$tmp/out"
+	ok $? "status: the cgroup records and dropped faults"
+	run "$FL" status -j
+	[ $rc -eq 0 ] && json out 'j["used_cgroups"] >= 2 and j["used_cgroups"] <= j["max_cgroups"] and
+		j["cgroup_dropped"] == 0'
+	ok $? "status -j: used_cgroups, max_cgroups, cgroup_dropped"
+
+	# TLB flushes: a workload's munmaps, in the cgroup its task is in
+	tlbcg=$cg/fl-cli-tlb.scope
+	mkdir "$tlbcg"
+	# shellcheck disable=SC2016 # $$ and $1 are the child shell's
+	run "$FL" run -j -- sh -c 'echo $$ >"$1/cgroup.procs" && exec "$2" -c "$3"' \
+		sh "$tlbcg" "$py" "$tlb_single"
+	cp "$tmp/out" "$tmp/tlbrun.json"
+	run "$FL" hist -G fl-cli-tlb.scope --tlb -j
+	cp "$tmp/out" "$tmp/cgtlb.json"
+	[ $rc -eq 0 ] && check '(lambda c, r: 50 <= c["flush"]["count"] <= r["flush"]["count"] and
+		c["full"] + c["ranged"] == c["flush"]["count"] and
+		c["remote"] + c["local_only"] == c["flush"]["count"] and
+		c["flush"]["sum_ns"] <= r["flush"]["sum_ns"])(J("cgtlb.json")["tlb"], J("tlbrun.json")["tlb"])'
+	ok $? "hist -G --tlb: the workload's flushes, at most what faultlat run counted from its fork"
+	echo "# fl-cli-tlb.scope: $(python3 -c 'import json, sys
+c, r = (json.load(open(f))["tlb"] for f in sys.argv[1:])
+print("flushes", c["flush"]["count"], "(full", c["full"], "ranged", c["ranged"], "remote", c["remote"],
+      "); faultlat run of its process, from fork:", r["flush"]["count"])' "$tmp/cgtlb.json" "$tmp/tlbrun.json")"
+	# (removed at the end: its counts would go to fl-cli-test's own
+	# record, which the removal below checks)
+
+	# top --cgroups while the unit faults
+	sh -c 'echo $$ >"$1/cgroup.procs" && exec "$2" -c "$3" 60' sh "$unit" "$py" "$fault_loop" &
+	busy=$!
+	sleep 1
+	run "$FL" top --cgroups -n 1 -i 1 -j
+	cp "$tmp/out" "$tmp/cgtop.json"
+	[ $rc -eq 0 ] && json cgtop.json '(lambda rows: (lambda u, p, r: u["minor"] > 100 and
+		u["level"] == 2 and u["id"] == '"$(stat -c %i "$unit")"' and
+		p["minor"] >= u["minor"] and r["minor"] >= p["minor"] and
+		p["fault_ns"] >= u["fault_ns"] and u["p99_ns"] <= u["max_ns"] and
+		u["minor_per_s"] > 100)(
+		rows["/fl-cli-test/fl-cli-unit.service"], rows["/fl-cli-test"], rows["/"]))(
+		{c["path"]: c for c in j["cgroups"]}) and
+		j["cgroups"] == sorted(j["cgroups"], key=lambda c: -c["fault_ns"])'
+	ok $? "top --cgroups -j: the unit, its slice and the root, each with its descendants"
+
+	json cgtop.json '(lambda rows: all(c["minor"] <= rows[c["path"].rsplit("/", 1)[0] or "/"]["minor"]
+		for c in j["cgroups"] if c["path"] not in (None, "/") and
+		(c["path"].rsplit("/", 1)[0] or "/") in rows))({c["path"]: c for c in j["cgroups"]})'
+	ok $? "top --cgroups -j: no row counts more than its parent's"
+
+	run "$FL" top --cgroups -n 1 -i 0.5
+	[ $rc -eq 0 ] &&
+	grep -Eq '^[0-9]{2}:[0-9]{2}:[0-9]{2}  interval [0-9.]+(ms|s): [0-9]+ cgroups? faulted, [0-9]+ faults/s, [0-9.]+ ms/s in faults; nmissed \+[0-9]+ cgroup_dropped \+[0-9]+$' "$tmp/out" &&
+	grep -Eq '^ +MINOR/s +MAJOR/s +ERRORS/s +FLT ms/s +P99 +MAX  CGROUP$' "$tmp/out" &&
+	grep -Eq '^ +[0-9]+\.[0-9] +[0-9]+\.[0-9] +[0-9]+\.[0-9] +[0-9]+\.[0-9]{2} +[0-9.]+(ns|us|ms|s) +[0-9.]+(ns|us|ms|s)  /fl-cli-test/fl-cli-unit.service$' "$tmp/out"
+	ok $? "top --cgroups: text, the unit's row"
+	sed -n '1,6p' "$tmp/out" | sed 's/^/# /'
+	kill $busy 2>/dev/null
+	wait $busy 2>/dev/null
+
+	# hist -i of a cgroup that is removed: it ends; its faults stay in its parent
+	gone=$cg/fl-cli-gone
+	mkdir "$gone"
+	sh -c 'echo $$ >"$1/cgroup.procs" && exec dd if=/dev/zero of=/dev/null bs=4M count=2 2>/dev/null' \
+		sh "$gone"
+	run "$FL" hist -G "$cg" -j
+	cp "$tmp/out" "$tmp/before.json"
+	run "$FL" hist -G "$gone" -j
+	cp "$tmp/out" "$tmp/gone0.json"
+	"$FL" hist -G "$gone" -i 0.2 -j >"$tmp/gone.json" 2>"$tmp/gone.err" &
+	hpid=$!
+	for _ in $(seq 100); do
+		[ -s "$tmp/gone.json" ] && break
+		sleep 0.1
+	done
+	rmdir "$gone"
+	wait $hpid
+	rc=$?
+	cp "$tmp/gone.err" "$tmp/err"
+	cp "$tmp/gone.json" "$tmp/out"
+	[ $rc -eq 0 ] && has err "faultlat: cgroup /fl-cli-test/fl-cli-gone is gone" &&
+	[ "$(wc -l <"$tmp/gone.json")" -ge 1 ]
+	ok $? "hist -i -G: the cgroup is removed: says so, exit 0"
+	# the module moves a removed cgroup's counts to its parent's record
+	# after a grace period
+	for _ in $(seq 50); do
+		run "$FL" hist -G "$cg" --own -j
+		cp "$tmp/out" "$tmp/own.json"
+		check 'J("own.json")["stats"]["calls"] == J("gone0.json")["stats"]["calls"]' && break
+		sleep 0.1
+	done
+	run "$FL" hist -G "$cg" -j
+	cp "$tmp/out" "$tmp/after.json"
+	check 'J("gone0.json")["stats"]["calls"] > 0 and J("own.json")["records"] == 1 and
+		all(J("own.json")["stats"][k] == J("gone0.json")["stats"][k] and
+		    J("after.json")["stats"][k] == J("before.json")["stats"][k]
+		    for k in ("minor", "major", "errors", "retries", "calls"))'
+	ok $? "a removed cgroup's faults go to its parent's own record; the parent's sum stays"
+	echo "# fl-cli-gone: $(python3 -c 'import json, sys
+j = [json.load(open(f)) for f in sys.argv[1:]]
+print("calls", j[0]["stats"]["calls"], "; fl-cli-test --own after the removal: records",
+      j[1]["records"], "calls", j[1]["stats"]["calls"], "; its sum: records", j[2]["records"], "->",
+      j[3]["records"], "calls", j[2]["stats"]["calls"], "->", j[3]["stats"]["calls"])' \
+		"$tmp/gone0.json" "$tmp/own.json" "$tmp/before.json" "$tmp/after.json")"
+
+	# an unprivileged user: no list; a cgroup of its own, not another's
+	if "${nobody[@]}" "$FL" status >/dev/null 2>&1; then
+		run "${nobody[@]}" "$FL" top --cgroups -n 1 -i 0.2
+		[ $rc -eq 1 ] &&
+		has err "listing cgroups needs CAP_PERFMON or CAP_SYS_ADMIN; read one cgroup you own with hist --cgroup"
+		ok $? "nobody: top --cgroups is EPERM, says what to do"
+
+		run "${nobody[@]}" "$FL" hist -G fl-cli-test
+		[ $rc -eq 1 ] &&
+		has err "permission denied reading cgroup /fl-cli-test: it belongs to another user; run as root or with CAP_PERFMON"
+		ok $? "nobody: hist -G of root's cgroup is EACCES"
+
+		mine=$cgroot/fl-cli-nobody
+		mkdir -p "$mine"
+		chown 65534:65534 "$mine" "$mine/cgroup.procs"
+		sh -c 'echo $$ >"$1/cgroup.procs" && shift && exec "$@"' sh "$mine" \
+			"${nobody[@]}" dd if=/dev/zero of=/dev/null bs=4M count=2 2>/dev/null
+		run "${nobody[@]}" "$FL" hist -G fl-cli-nobody -j
+		[ $rc -eq 0 ] && json out 'j["path"] == "/fl-cli-nobody" and
+			j["stats"]["minor"]["count"] > 500'
+		ok $? "nobody: hist -G of a cgroup it owns (delegated)"
+		rmdir "$mine"
+	else
+		echo "# /dev/faultlat is not readable by nobody: no unprivileged cgroup checks"
+	fi
+
+	rmdir "$tlbcg" "$unit" "$cg"
+fi
+[ -n "$cg_mounted" ] && umount "$cgroot"
+
 kill $sleeper 2>/dev/null
 wait $sleeper 2>/dev/null
 
@@ -677,5 +926,5 @@ if [ $was_loaded = 1 ] && ! insmod "$KO" "${params[@]}"; then
 	n=$((n + 1)) failed=$((failed + 1))
 	echo "not ok $n - insmod $KO ${params[*]} again, as it was loaded at the start"
 fi
-totals $skipped
+totals $((skipped + cg_skipped))
 [ $failed -eq 0 ]
