@@ -8,13 +8,15 @@
  * writable memory (the rest of the struct in a guard page).
  *
  * Every call must return success or an errno of the table in
- * <linux/faultlat.h> (ENOTTY EFAULT EINVAL E2BIG EPERM EACCES ESRCH), and
- * some exactly: ENOTTY for a command not ours, EFAULT for a struct pointer
+ * <linux/faultlat.h> (ENOTTY EFAULT EINVAL E2BIG EPERM EACCES ESRCH, and
+ * those a command documents for itself: its cmd_errnos), and some
+ * exactly: ENOTTY for a command not ours, EFAULT for a struct pointer
  * that cannot be read, never EPERM or EACCES for root, never success for
  * the privileged commands as uid 65534.  The seed is printed; set
  * FAULTLAT_FUZZ_SEED to replay a run.
  */
 #define _GNU_SOURCE
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <setjmp.h>
@@ -38,17 +40,38 @@
 /* The errnos of the ABI's table, and a slot for anything else. */
 static const int documented[] = {
 	0, ENOTTY, EFAULT, EINVAL, E2BIG, EPERM, EACCES, ESRCH,
+	EBADF, ENOENT, EOPNOTSUPP, ENODEV, EBUSY, ENOSPC,
 };
+
+/* The errnos from EBADF on: only for the commands that document them. */
+#define FIRST_OWN	8
+
+static bool cmd_errno(int nr, int err)
+{
+	switch (nr) {
+	case FAULTLAT_CMD_TREE:
+		return err == ENOENT || err == EBUSY || err == ENOSPC;
+	case FAULTLAT_CMD_CGROUP:
+		return err == EBADF || err == ENOENT || err == EOPNOTSUPP ||
+		       err == ENODEV;
+	case FAULTLAT_CMD_CGROUP_LIST:
+		return err == ENODEV;
+	}
+	return false;
+}
 
 #define NR_DOC		(ARRAY_SIZE(documented))
 #define SLOT_OTHER	NR_DOC
 #define NR_SLOTS	(NR_DOC + 1)
 #define CMD_OTHER	NR_CMDS		/* histogram row of foreign commands */
 
-static const char * const cmd_names[NR_CMDS + 1] = {
+static const char * const cmd_names[] = {
 	"INFO", "GLOBAL", "TASK", "LIST", "RESET", "TLB_GLOBAL", "TLB_TASK",
-	"CONFIG", "(not ours)",
+	"CONFIG", "TREE", "CGROUP", "CGROUP_LIST", "(not ours)",
 };
+
+static_assert(ARRAY_SIZE(cmd_names) == NR_CMDS + 1,
+	      "a command without a name here");
 
 /* Results, in memory shared with the unprivileged child. */
 struct fuzz_res {
@@ -115,6 +138,8 @@ static const size_t cmd_size[NR_CMDS] = {
 	sizeof(struct faultlat_task), sizeof(struct faultlat_list),
 	sizeof(struct faultlat_reset), sizeof(struct faultlat_tlb_global),
 	sizeof(struct faultlat_tlb_task), sizeof(struct faultlat_config),
+	sizeof(struct faultlat_tree), sizeof(struct faultlat_cgroup),
+	sizeof(struct faultlat_cgroup_list),
 };
 
 /* A pointer that cannot be read at all. */
@@ -313,6 +338,7 @@ static bool privileged_only(int nr, __u64 arg_flags)
 {
 	return nr == FAULTLAT_CMD_GLOBAL || nr == FAULTLAT_CMD_RESET ||
 	       nr == FAULTLAT_CMD_TLB_GLOBAL ||
+	       nr == FAULTLAT_CMD_CGROUP_LIST ||
 	       (nr == FAULTLAT_CMD_CONFIG && (arg_flags & FAULTLAT_CONFIG_SET));
 }
 
@@ -360,7 +386,8 @@ static void fuzz(int fd, unsigned long calls, bool root, struct fuzz_res *r)
 		r->hist[nr][slot_of(err)]++;
 		r->calls++;
 
-		if (slot_of(err) == SLOT_OTHER)
+		if (slot_of(err) == SLOT_OTHER ||
+		    (slot_of(err) >= FIRST_OWN && !cmd_errno(nr, err)))
 			violation(r, i, cmd, arg, size, err, "undocumented errno");
 		else if (nr == CMD_OTHER && err != ENOTTY)
 			violation(r, i, cmd, arg, size, err, "not ours: ENOTTY expected");
@@ -389,7 +416,8 @@ static void print_hist(const struct fuzz_res *r)
 {
 	static const char * const names[NR_SLOTS] = {
 		"ok", "ENOTTY", "EFAULT", "EINVAL", "E2BIG", "EPERM",
-		"EACCES", "ESRCH", "other",
+		"EACCES", "ESRCH", "EBADF", "ENOENT", "EOPNOTSUPP", "ENODEV",
+		"EBUSY", "ENOSPC", "other",
 	};
 	char line[256];
 	int c, s, n;
