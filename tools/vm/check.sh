@@ -218,7 +218,8 @@ kernel_suite() {
 		echo "check: $flavour: no totals of the client's tests in $out/output.log" >&2
 		cfail=1
 	fi
-	if [ "$rc" -ne 0 ] && [ "$fail" -eq 0 ]; then
+	# (a failed test fails the run: counted once, where it failed)
+	if [ "$rc" -ne 0 ] && [ "$fail" -eq 0 ] && [ "$cfail" -eq 0 ]; then
 		echo "check: $flavour: guest run failed (exit $rc), counted as a failure" >&2
 		fail=1
 	fi
