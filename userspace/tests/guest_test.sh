@@ -545,7 +545,7 @@ ok $? "trace -b 8, text: LOST lines, lost in the summary"
 
 # --- top and hist -i ----------------------------------------------------------------
 
-"$py" -c "$fault_loop" 30 &
+"$py" -c "$fault_loop" 600 &
 busy=$!
 sleep 0.5
 run "$FL" top -n 2 -i 1
@@ -568,7 +568,7 @@ ok $? "top -j: the busy process, rows by time in faults"
 kill $busy 2>/dev/null
 wait $busy 2>/dev/null
 
-"$py" -c "$fault_loop" 30 2>"$tmp/busy.err" &
+"$py" -c "$fault_loop" 600 2>"$tmp/busy.err" &
 busy=$!
 sleep 0.5
 run "$FL" hist -i 1 -p $busy -j 2
@@ -783,7 +783,7 @@ print("flushes", c["flush"]["count"], "(full", c["full"], "ranged", c["ranged"],
 	# record, which the removal below checks)
 
 	# top --cgroups while the unit faults
-	sh -c 'echo $$ >"$1/cgroup.procs" && exec "$2" -c "$3" 60' sh "$unit" "$py" "$fault_loop" &
+	sh -c 'echo $$ >"$1/cgroup.procs" && exec "$2" -c "$3" 600' sh "$unit" "$py" "$fault_loop" &
 	busy=$!
 	sleep 1
 	run "$FL" top --cgroups -n 1 -i 1 -j
