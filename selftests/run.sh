@@ -216,8 +216,11 @@ for t in "${tests[@]}"; do
 		tap_end
 		continue
 	fi
+	tstart=$SECONDS
 	timeout -k 10 "$timeout" "$prog" 2>&1 | tee "$log"
 	rc=${PIPESTATUS[0]}
+	# where a run's time goes (make check's budget)
+	echo "# $t: $((SECONDS - tstart))s"
 	if ! grep -q '^# Totals:' "$log"; then
 		# crashed or timed out before its own Totals
 		tap_begin "$t" 1
