@@ -185,6 +185,21 @@ row_start() {
 		consumer_pid=$!
 		sleep 1
 		;;
+	faultlat_tracef)
+		fl_load "$1" direct "$ko" tlb=0 || return 1
+		if [ ! -d $tracing/events/faultlat/fault ]; then
+			rmmod faultlat
+			na "$1" "trace events not implemented yet"
+			return 1
+		fi
+		# A reader's threshold that no fault reaches, as faultlat
+		# trace --min-latency 1s sets it: every event written and
+		# thrown away by the instance's filter
+		mkdir $tracing/instances/faultlat-bench
+		echo 'latency_ns >= 1000000000' \
+			>$tracing/instances/faultlat-bench/events/faultlat/fault/filter
+		echo 1 >$tracing/instances/faultlat-bench/events/faultlat/fault/enable
+		;;
 	faultlat) fl_load "$1" direct "$ko" ;;
 	faultlat_kprobe) fl_load "$1" kretprobe "$ko" probe_mode=kprobe ;;
 	faultlat_kprobe_notlb)
@@ -248,6 +263,13 @@ row_stop() {	# ROW RUNS
 		echo 0 >$tracing/events/faultlat/fault/enable
 		rmmod faultlat
 		;;
+	faultlat_tracef)
+		rec "E sec=$mode row=$1 runs=$runs events=$(grep -vc '^#' \
+			$tracing/instances/faultlat-bench/trace || true)"
+		echo 0 >$tracing/instances/faultlat-bench/events/faultlat/fault/enable
+		rmdir $tracing/instances/faultlat-bench
+		rmmod faultlat
+		;;
 	bpftrace_* | perf_ftrace)
 		kill -INT "$tool_pid"
 		wait "$tool_pid" || true
@@ -272,7 +294,7 @@ warm() {	# ARGS...: an untimed run
 }
 
 module_rows=(none floor direct_floor faultlat_notlb faultlat_notrace faultlat_nocg faultlat_trace
-	faultlat faultlat_kprobe_notlb faultlat_kprobe)
+	faultlat_tracef faultlat faultlat_kprobe_notlb faultlat_kprobe)
 tool_rows=(bpftrace_kprobe bpftrace_kfunc perf_ftrace)
 
 workload_rows() {	# SEC RUN ARG ROW...: each row attached once, RUN ARG

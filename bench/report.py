@@ -28,6 +28,7 @@ ROWS = [
     ("faultlat_notrace", "3b", "faultlat direct tlb=0, events compiled out"),
     ("faultlat_nocg", "3c", "faultlat direct tlb=0 cgroups=0"),
     ("faultlat_trace", "4", "faultlat direct tlb=0, fault event on, read"),
+    ("faultlat_tracef", "4f", "faultlat direct tlb=0, event filtered out"),
     ("faultlat", "5", "faultlat default: direct, fault + TLB probes"),
     ("faultlat_kprobe_notlb", "3k", "faultlat probe_mode=kprobe tlb=0"),
     ("faultlat_kprobe", "5k", "faultlat probe_mode=kprobe, fault + TLB"),
@@ -50,7 +51,7 @@ LABEL.update({k: label for k, label in TLB_ROWS if k not in LABEL})
 NUM = {k: n for k, n, _ in ROWS}
 # The rows measured against the direct floor: those that attach directly.
 DIRECT_ROWS = ("faultlat_notlb", "faultlat_notrace", "faultlat_nocg",
-               "faultlat_trace",
+               "faultlat_trace", "faultlat_tracef",
                "faultlat")
 # Rows whose tool has a process reading its events while the workload
 # runs: when that reader wakes up is not the same from run to run.

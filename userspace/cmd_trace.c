@@ -10,8 +10,12 @@
  * here and printed.  Filters by process, class and latency are also set
  * on the events in the kernel, so what we do not want is never recorded.
  *
- * On every way out but SIGKILL, the instance is removed and the module's
- * min_latency_ns, if --min-latency changed it, is put back.
+ * --min-latency is this trace's own: a filter on its instance's events,
+ * applied by the kernel as each event is written (an event below it is
+ * discarded before it reaches the ring buffer).  Nothing global changes,
+ * so traces with different thresholds can overlap, and one that dies
+ * leaves nothing behind but, after SIGKILL, its instance.  On every other
+ * way out, the instance is removed.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -62,12 +66,9 @@ void cmd_trace_help(FILE *f)
 		"  -p, --pid PID          only the threads of process PID (filtered in the\n"
 		"                         kernel)\n"
 		"      --min-latency T    only faults and flushes that took at least T\n"
-		"                         (250ns, 500us, 1ms, 0.5s; a bare number is in ns).\n"
-		"                         This sets the module's min_latency_ns (needs\n"
-		"                         CAP_PERFMON or CAP_SYS_ADMIN) for as long as the\n"
-		"                         trace runs, then puts the old value back. It is\n"
-		"                         global: while it is set, faster faults emit no\n"
-		"                         event for anyone (perf, other traces) either.\n"
+		"                         (250ns, 500us, 1ms, 0.5s; a bare number is in ns),\n"
+		"                         filtered in the kernel for this trace only: other\n"
+		"                         traces and perf keep their own thresholds\n"
 		"      --major            only major faults\n"
 		"      --tlb              TLB flushes as well as faults\n"
 		"      --tlb-only         TLB flushes only\n"
@@ -124,8 +125,6 @@ struct tracer {
 	struct fl_decoder dec;
 	bool mono;			/* trace clock is CLOCK_MONOTONIC */
 	__u64 wall_off;			/* CLOCK_REALTIME - CLOCK_MONOTONIC */
-	bool config_set;		/* we changed min_latency_ns */
-	__u64 old_min;			/* to put back */
 	__u64 events, faults, flushes;
 	__u64 skipped;			/* read, but filtered out here */
 	__u64 bad;			/* records too short to decode */
@@ -786,69 +785,28 @@ static int enable_events(struct tracer *t)
 	return 0;
 }
 
-/* min_latency_ns: read it, warn if it hides events, set it if asked */
-static int setup_config(struct tracer *t)
+/*
+ * The module's min_latency_ns is a floor under every reader's threshold
+ * (an administrator's, set with FAULTLAT_IOC_CONFIG): say so if it hides
+ * events this trace asked for.  Only read, never changed.
+ */
+static void check_config(struct tracer *t)
 {
 	struct faultlat_config c;
 	char buf[32];
-	int err;
 
-	err = fl_dev_config(t->fd, false, &c);
-	if (err) {
-		if (!t->o.min_set && err == -ENOTTY)
-			return 0;	/* an older module: nothing to say */
-		fl_dev_error(t->fd, FL_OP_CONFIG, 0, err);
-		return -1;
-	}
-	if (!t->o.min_set) {
-		if (c.min_latency_ns) {
-			fl_fmt_ns(buf, sizeof(buf), c.min_latency_ns);
-			fprintf(stderr,
-				"faultlat trace: the module's min_latency_ns is %llu: faults and flushes faster than %s emit no event\n",
-				c.min_latency_ns, buf);
-		}
-		return 0;
-	}
-	t->old_min = c.min_latency_ns;
-	c.min_latency_ns = t->o.min_ns;
-	err = fl_dev_config(t->fd, true, &c);
-	if (err) {
-		fl_dev_error(t->fd, FL_OP_CONFIG_SET, 0, err);
-		return -1;
-	}
-	t->config_set = true;
-	return 0;
-}
-
-/* Put min_latency_ns back, unless someone changed it meanwhile. */
-static void restore_config(struct tracer *t)
-{
-	struct faultlat_config c;
-	int err;
-
-	if (!t->config_set)
+	if (fl_dev_config(t->fd, false, &c))
+		return;	/* an older module: it has no floor */
+	if (c.min_latency_ns <= (t->o.min_set ? t->o.min_ns : 0))
 		return;
-	t->config_set = false;
-	err = fl_dev_config(t->fd, false, &c);
-	if (!err && c.min_latency_ns != t->o.min_ns) {
-		fprintf(stderr,
-			"faultlat trace: min_latency_ns was changed to %llu while tracing: left as it is (it was %llu before)\n",
-			c.min_latency_ns, t->old_min);
-		return;
-	}
-	c.min_latency_ns = t->old_min;
-	err = fl_dev_config(t->fd, true, &c);
-	if (err) {
-		fprintf(stderr,
-			"faultlat trace: cannot put min_latency_ns back to %llu:\n",
-			t->old_min);
-		fl_dev_error(t->fd, FL_OP_CONFIG_SET, 0, err);
-	}
+	fl_fmt_ns(buf, sizeof(buf), c.min_latency_ns);
+	fprintf(stderr,
+		"faultlat trace: the module's min_latency_ns is %llu: faults and flushes faster than %s emit no event\n",
+		c.min_latency_ns, buf);
 }
 
 static void teardown(struct tracer *t)
 {
-	restore_config(t);
 	if (t->inst) {
 		tracefs_trace_off(t->inst);
 		if (tracefs_instance_destroy(t->inst))
@@ -986,8 +944,9 @@ static int run_trace(struct tracer *t)
 	fl_stop_on_signals();
 	signal(SIGPIPE, SIG_IGN);
 
-	if (setup_instance(t) || setup_config(t) || enable_events(t))
+	if (setup_instance(t) || enable_events(t))
 		goto out;
+	check_config(t);
 	print_banner(t);
 	if (!fl_opts.json) {
 		print_header();
@@ -1013,7 +972,6 @@ static int run_trace(struct tracer *t)
 	if (!t->stop && rc == FL_EXIT_OK && !drain(t))
 		rc = FL_EXIT_ERR;
 	lost = ring_lost(t);
-	restore_config(t);
 	/* a reader that went away (| head) ends the trace, not an error */
 	if (t->out_err && t->out_errno != EPIPE) {
 		fprintf(stderr, "faultlat trace: writing output: %s\n",
