@@ -891,6 +891,95 @@ print("calls", j[0]["stats"]["calls"], "; fl-cli-test --own after the removal: r
 			j["stats"]["minor"]["count"] > 500'
 		ok $? "nobody: hist -G of a cgroup it owns (delegated)"
 		rmdir "$mine"
+
+		# a container, as a runtime makes one for an unprivileged
+		# user: its delegated cgroup, then new user, mount, pid and
+		# cgroup namespaces, cgroup2 and /proc mounted inside
+		ctr=$cgroot/fl-cli-ctr
+		mkdir -p "$ctr"
+		chown 65534:65534 "$ctr" "$ctr/cgroup.procs"
+		ct=$(mktemp -d /tmp/fl-ctr.XXXXXX)
+		chmod 0777 "$ct"
+		# shellcheck disable=SC2016 # expanded inside the container
+		ctr_script='fl=$1 py=$2 d=$3
+mount -t cgroup2 none /sys/fs/cgroup 2>"$d/mount.err" || exit 3
+cat /proc/self/cgroup >"$d/selfcg"
+"$py" -c "import mmap, os, sys, time
+m = mmap.mmap(-1, 4 << 20)
+m[::4096] = b\"x\" * 1024
+open(sys.argv[1] + \".tmp\", \"w\").write(str(os.getpid()))
+os.rename(sys.argv[1] + \".tmp\", sys.argv[1])
+time.sleep(120)" "$d/wpid" &
+w=$!
+echo $w >"$d/wshell"
+for _ in $(seq 100); do [ -s "$d/wpid" ] && break; sleep 0.1; done
+# asleep: its counts no longer move
+for _ in $(seq 50); do
+	a=$(cut -d" " -f10,12 /proc/$w/stat); sleep 0.2
+	[ "$a" = "$(cut -d" " -f10,12 /proc/$w/stat)" ] && break
+done
+cut -d" " -f10,12 /proc/$w/stat >"$d/wstat"
+"$fl" hist -p "$w" -j >"$d/hist.json" 2>"$d/hist.err"; echo $? >"$d/hist.rc"
+"$fl" tasks -j >"$d/tasks.json" 2>"$d/tasks.err"; echo $? >"$d/tasks.rc"
+"$fl" run -j -- "$py" -c "import os, sys; open(sys.argv[1], \"w\").write(str(os.getpid()))" \
+	"$d/runpid" >"$d/run.json" 2>"$d/run.err"; echo $? >"$d/run.rc"
+"$fl" hist -G / -j >"$d/cg.json" 2>"$d/cg.err"; echo $? >"$d/cg.rc"
+"$fl" top --cgroups -n 1 -i 0.2 >/dev/null 2>"$d/top.err"; echo $? >"$d/top.rc"
+kill $w; wait $w
+exit 0'
+		sh -c 'echo $$ >"$1/cgroup.procs" && shift && exec "$@"' sh "$ctr" \
+			"${nobody[@]}" unshare -U -r -m -p -f -C --mount-proc \
+			sh -c "$ctr_script" sh "$FL" "$py" "$ct" >"$tmp/ctr.log" 2>&1
+		crc=$?
+		if [ $crc -ne 0 ] && [ ! -e "$ct/selfcg" ]; then
+			echo "# SKIP a container: nobody cannot make one here (exit $crc): $(head -c 300 "$tmp/ctr.log" "$ct/mount.err" 2>/dev/null)"
+		else
+			[ $crc -eq 0 ] && [ "$(cat "$ct/selfcg")" = "0::/" ]
+			ok $? "container: made (exit $crc), its /proc/self/cgroup is 0::/"
+			for f in hist tasks run cg; do
+				cp "$ct/$f.json" "$tmp/ctr-$f.json" 2>/dev/null
+			done
+			# the pid the container knows, the one faultlat shows
+			# there, and the kernel's counts of that process
+			wpid=$(cat "$ct/wpid")
+			[ "$(cat "$ct/hist.rc")" = 0 ] && [ "$wpid" = "$(cat "$ct/wshell")" ] &&
+			[ "$wpid" -lt 20 ] &&
+			json ctr-hist.json 'j["pid"] == '"$wpid"' and [j["stats"]["minor"]["count"],
+				j["stats"]["major"]["count"]] == [int(x) for x in open("'"$ct"'/wstat").read().split()]'
+			ok $? "container: hist -p with its pid ($wpid): that process, its /proc/PID/stat minflt and majflt"
+			[ "$(cat "$ct/tasks.rc")" = 0 ] &&
+			json ctr-tasks.json '"'"$wpid"'" in [str(t["pid"]) for t in j["tasks"]] and
+				all(t["pid"] < 20 for t in j["tasks"])'
+			ok $? "container: tasks lists its processes by its pids, none from outside"
+			runpid=$(cat "$ct/runpid" 2>/dev/null)
+			[ "$(cat "$ct/run.rc")" = 0 ] && [ -n "$runpid" ] &&
+			json ctr-run.json 'j["pid"] == '"$runpid"' and j["children"] and
+				j["processes"]["top"][0]["pid"] == '"$runpid"' and
+				[j["stats"]["minor"]["count"], j["stats"]["major"]["count"]] ==
+				[j["getrusage"]["minflt"], j["getrusage"]["majflt"]]'
+			ok $? "container: run shows its pid ($runpid), counts equal RUSAGE_CHILDREN"
+			[ "$(cat "$ct/cg.rc")" = 0 ] &&
+			json ctr-cg.json 'j["path"] == "/" and j["id"] == '"$(stat -c %i "$ctr")"' and
+				j["stats"]["minor"]["count"] > 1000'
+			ok $? "container: hist -G / is its own cgroup, as its namespace names it"
+			[ "$(cat "$ct/top.rc")" = 1 ] &&
+			grep -q "listing cgroups needs CAP_PERFMON or CAP_SYS_ADMIN" "$ct/top.err"
+			ok $? "container: top --cgroups is EPERM (root there is nobody here)"
+			# all done: the container's cgroup against its memory.stat
+			if [ $has_memory = 1 ]; then
+				for _ in $(seq 50); do
+					run "$FL" hist -G "$ctr" -j
+					cp "$tmp/out" "$tmp/ctr.json"
+					pgfault "$ctr" >"$tmp/pgfault"
+					check "${want//cg.json/ctr.json} == int(T('pgfault'))" && break
+					sleep 0.2
+				done
+				check "${want//cg.json/ctr.json} == int(T('pgfault'))"
+				ok $? "container: its cgroup's faults, read from outside, are memory.stat's pgfault ($(cat "$tmp/pgfault"))"
+			fi
+		fi
+		rm -rf "$ct"
+		rmdir "$ctr"
 	else
 		echo "# /dev/faultlat is not readable by nobody: no unprivileged cgroup checks"
 	fi
