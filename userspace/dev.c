@@ -68,6 +68,51 @@ static void *zrealloc(void *buf, size_t n, size_t size)
 	return nbuf;
 }
 
+/*
+ * One call of a list command that fills up to @cap entries of @esize at
+ * @buf: how many it wrote (@nr), how many there were (@total).
+ */
+typedef int (*fill_fn)(int fd, void *buf, __u32 cap, __u32 *nr,
+		       __u32 *total, void *arg);
+
+/*
+ * A list whose length changes between calls (tasks, processes, cgroups
+ * come and go): call @fill with a buffer grown to what the last call
+ * counted, a few times, then give up (-EAGAIN).  *@entries is malloc'd.
+ */
+static int fill_list(int fd, size_t esize, __u32 cap, fill_fn fill,
+		     void *arg, void **entries, __u32 *nr)
+{
+	__u32 got, total;
+	void *buf = NULL;
+	int tries, err;
+
+	for (tries = 0; tries < 8; tries++) {
+		buf = zrealloc(buf, cap, esize);
+		if (!buf)
+			return -ENOMEM;
+		err = fill(fd, buf, cap, &got, &total, arg);
+		if (err) {
+			free(buf);
+			return err;
+		}
+		/* all of it, or all there was room for and nothing left out */
+		if (total <= got || got < cap) {
+			*entries = buf;
+			*nr = got;
+			return 0;
+		}
+		if (total > UINT32_MAX / 2 - 64) {
+			free(buf);
+			return -EOVERFLOW;
+		}
+		cap = total + total / 8 + 16;
+	}
+	/* The table kept growing faster than we could follow. */
+	free(buf);
+	return -EAGAIN;
+}
+
 /* All commands take a size-first struct; the kernel reads @size first. */
 static int fl_ioctl(int fd, unsigned long cmd, void *arg)
 {
@@ -141,43 +186,38 @@ int fl_dev_tree_open(int fd, __u32 pid, __u32 *tree)
 	return err;
 }
 
+struct tree_arg {
+	__u32 tree;
+	struct faultlat_tree *t;
+};
+
+static int tree_fill(int fd, void *buf, __u32 cap, __u32 *nr, __u32 *total,
+		     void *arg)
+{
+	struct tree_arg *ta = arg;
+	struct faultlat_tree *t = ta->t;
+	int err;
+
+	memset(t, 0, sizeof(*t));
+	t->size = sizeof(*t);
+	t->op = FAULTLAT_TREE_READ;
+	t->tree = ta->tree;
+	t->entry_size = sizeof(struct faultlat_tree_entry);
+	t->capacity = cap;
+	t->entries = (__u64)(uintptr_t)buf;
+	err = fl_ioctl(fd, FAULTLAT_IOC_TREE, t);
+	*nr = t->nr;
+	*total = t->members;
+	return err;
+}
+
 int fl_dev_tree_read(int fd, __u32 tree, struct faultlat_tree *t,
 		     struct faultlat_tree_entry **entries, __u32 *nr)
 {
-	struct faultlat_tree_entry *buf = NULL;
-	__u32 cap = 64;
-	int tries, err;
+	struct tree_arg ta = { .tree = tree, .t = t };
 
-	/* Processes come and go between calls: grow a few times, then give up. */
-	for (tries = 0; tries < 8; tries++) {
-		buf = zrealloc(buf, cap, sizeof(*buf));
-		if (!buf)
-			return -ENOMEM;
-		memset(t, 0, sizeof(*t));
-		t->size = sizeof(*t);
-		t->op = FAULTLAT_TREE_READ;
-		t->tree = tree;
-		t->entry_size = sizeof(*buf);
-		t->capacity = cap;
-		t->entries = (__u64)(uintptr_t)buf;
-		err = fl_ioctl(fd, FAULTLAT_IOC_TREE, t);
-		if (err) {
-			free(buf);
-			return err;
-		}
-		if (t->members <= t->nr) {
-			*entries = buf;
-			*nr = t->nr;
-			return 0;
-		}
-		if (t->members > UINT32_MAX / 2 - 64) {
-			free(buf);
-			return -EOVERFLOW;
-		}
-		cap = t->members + t->members / 8 + 16;
-	}
-	free(buf);
-	return -EAGAIN;
+	return fill_list(fd, sizeof(**entries), 64, tree_fill, &ta,
+			 (void **)entries, nr);
 }
 
 int fl_dev_tree_close(int fd, __u32 tree)
@@ -198,43 +238,29 @@ int fl_dev_cgroup(int fd, int cgfd, __u32 flags, struct faultlat_cgroup *c)
 	return fl_ioctl(fd, FAULTLAT_IOC_CGROUP, c);
 }
 
+static int cgroup_list_fill(int fd, void *buf, __u32 cap, __u32 *nr,
+			    __u32 *total, void *arg)
+{
+	struct faultlat_cgroup_list l = {
+		.size = sizeof(l),
+		.entry_size = sizeof(struct faultlat_cgroup_entry),
+		.capacity = cap,
+		.entries = (__u64)(uintptr_t)buf,
+	};
+	int err;
+
+	(void)arg;	/* no options */
+	err = fl_ioctl(fd, FAULTLAT_IOC_CGROUP_LIST, &l);
+	*nr = l.nr;
+	*total = l.total;
+	return err;
+}
+
 int fl_dev_cgroup_list(int fd, struct faultlat_cgroup_entry **entries,
 		       __u32 *nr)
 {
-	struct faultlat_cgroup_entry *buf = NULL;
-	__u32 cap = 64;
-	int tries, err;
-
-	/* Cgroups come and go between calls: grow a few times, then give up. */
-	for (tries = 0; tries < 8; tries++) {
-		struct faultlat_cgroup_list l = {
-			.size = sizeof(l),
-			.entry_size = sizeof(*buf),
-		};
-
-		buf = zrealloc(buf, cap, sizeof(*buf));
-		if (!buf)
-			return -ENOMEM;
-		l.capacity = cap;
-		l.entries = (__u64)(uintptr_t)buf;
-		err = fl_ioctl(fd, FAULTLAT_IOC_CGROUP_LIST, &l);
-		if (err) {
-			free(buf);
-			return err;
-		}
-		if (l.total <= l.nr) {
-			*entries = buf;
-			*nr = l.nr;
-			return 0;
-		}
-		if (l.total > UINT32_MAX / 2 - 64) {
-			free(buf);
-			return -EOVERFLOW;
-		}
-		cap = l.total + l.total / 8 + 16;
-	}
-	free(buf);
-	return -EAGAIN;
+	return fill_list(fd, sizeof(**entries), 64, cgroup_list_fill, NULL,
+			 (void **)entries, nr);
 }
 
 bool fl_dev_has_cgroups(const struct faultlat_info *info)
@@ -318,45 +344,28 @@ int fl_dev_tlb_global(int fd, struct faultlat_tlb_global *g,
 	return -EOVERFLOW;
 }
 
+static int list_fill(int fd, void *buf, __u32 cap, __u32 *nr, __u32 *total,
+		     void *arg)
+{
+	struct faultlat_list l = {
+		.size = sizeof(l),
+		.flags = *(__u32 *)arg,
+		.entry_size = sizeof(struct faultlat_task_entry),
+		.capacity = cap,
+		.entries = (__u64)(uintptr_t)buf,
+	};
+	int err = fl_ioctl(fd, FAULTLAT_IOC_LIST, &l);
+
+	*nr = l.nr;
+	*total = l.total;
+	return err;
+}
+
 int fl_dev_list(int fd, __u32 flags, struct faultlat_task_entry **entries,
 		__u32 *nr)
 {
-	struct faultlat_task_entry *buf = NULL;
-	__u32 cap = 256;
-	int tries, err;
-
-	/* Records come and go between calls: grow a few times, then give up. */
-	for (tries = 0; tries < 8; tries++) {
-		struct faultlat_list l = {
-			.size = sizeof(l),
-			.flags = flags,
-			.entry_size = sizeof(*buf),
-		};
-
-		buf = zrealloc(buf, cap, sizeof(*buf));
-		if (!buf)
-			return -ENOMEM;
-		l.capacity = cap;
-		l.entries = (__u64)(uintptr_t)buf;
-		err = fl_ioctl(fd, FAULTLAT_IOC_LIST, &l);
-		if (err) {
-			free(buf);
-			return err;
-		}
-		if (l.total <= l.nr || l.nr < cap) {
-			*entries = buf;
-			*nr = l.nr;
-			return 0;
-		}
-		if (l.total > UINT32_MAX / 2 - 64) {
-			free(buf);
-			return -EOVERFLOW;
-		}
-		cap = l.total + l.total / 8 + 16;
-	}
-	/* The table kept growing faster than we could follow. */
-	free(buf);
-	return -EAGAIN;
+	return fill_list(fd, sizeof(**entries), 256, list_fill, &flags,
+			 (void **)entries, nr);
 }
 
 void fl_comm(const __u64 comm[2], char buf[FL_COMM_LEN + 1])
