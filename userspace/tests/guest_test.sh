@@ -462,12 +462,14 @@ check 'all(e["latency_ns"] >= 100000 for e in map(json.loads, T("inner.json").sp
        sum(1 for e in map(json.loads, T("outer.json").splitlines()) if e["type"] == "fault" and e["latency_ns"] < 100000) > 0'
 ok $? "--min-latency: every event at least its own trace's threshold; the 20us one has faster ones"
 # both read the same faults: the slow ones of the inner trace, while the
-# outer one was reading, are in the outer one's output
+# outer one was reading, are in the outer one's output (each instance
+# stamps its copy of an event with its own clock read: matched by
+# thread, address and latency)
 check '(lambda o, i, s: s[0]["lost"] == 0 and s[1]["lost"] == 0 and len(i) > 0 and i <= o or
 	print("# lost", [x["lost"] for x in s], "inner", len(i), "not in outer", len(i - o), sorted(i - o)[:3],
 	      "outer", len(o), file=sys.stderr))(
-	{(e["ts_ns"], e["pid"], e["address"]) for e in map(json.loads, T("outer.json").splitlines()) if e["type"] == "fault"},
-	{(e["ts_ns"], e["pid"], e["address"]) for e in map(json.loads, T("inner.json").splitlines())
+	{(e["pid"], e["address"], e["latency_ns"]) for e in map(json.loads, T("outer.json").splitlines()) if e["type"] == "fault"},
+	{(e["pid"], e["address"], e["latency_ns"]) for e in map(json.loads, T("inner.json").splitlines())
 	 if e["type"] == "fault" and e["ts_ns"] < '"$mark"'},
 	[[e for e in map(json.loads, T(f).splitlines()) if e["type"] == "summary"][0] for f in ("outer.json", "inner.json")])'
 ok $? "overlapping traces: the 0.1ms one's faults are the 20us one's of 0.1ms or more, none lost"
