@@ -898,7 +898,8 @@ print("calls", j[0]["stats"]["calls"], "; fl-cli-test --own after the removal: r
 
 		# a container, as a runtime makes one for an unprivileged
 		# user: its delegated cgroup, then new user, mount, pid and
-		# cgroup namespaces, cgroup2 and /proc mounted inside
+		# cgroup namespaces, cgroup2 and /proc mounted inside (the
+		# system's python3: $py may be in root's home)
 		ctr=$cgroot/fl-cli-ctr
 		mkdir -p "$ctr"
 		chown 65534:65534 "$ctr" "$ctr/cgroup.procs"
@@ -936,7 +937,7 @@ kill $w; wait $w
 exit 0'
 		sh -c 'echo $$ >"$1/cgroup.procs" && shift && exec "$@"' sh "$ctr" \
 			"${nobody[@]}" unshare -U -r -m -p -f -C --mount-proc \
-			sh -c "$ctr_script" sh "$FL" "$py" "$ct" >"$tmp/ctr.log" 2>&1
+			sh -c "$ctr_script" sh "$FL" /usr/bin/python3 "$ct" >"$tmp/ctr.log" 2>&1
 		crc=$?
 		if [ $crc -ne 0 ] && [ ! -e "$ct/selfcg" ]; then
 			echo "# SKIP a container: nobody cannot make one here (exit $crc): $(head -c 300 "$tmp/ctr.log" "$ct/mount.err" 2>/dev/null)"
