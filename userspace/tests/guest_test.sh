@@ -27,10 +27,15 @@ nobody=(setpriv --reuid=65534 --regid=65534 --clear-groups)
 
 n=0
 failed=0
+last_ok=$SECONDS
 echo "TAP version 13"
 
 ok() {
 	n=$((n + 1))
+	# where make check's time goes: the checks that took long
+	[ $((SECONDS - last_ok)) -lt 15 ] ||
+		echo "# (the next check took $((SECONDS - last_ok))s)"
+	last_ok=$SECONDS
 	if [ "$1" -eq 0 ]; then
 		echo "ok $n - $2"
 	else
