@@ -3,6 +3,8 @@
  * Unload and load faultlat again and again while another process faults
  * as fast as it can; afterwards the counts start cleanly.  Needs
  * FAULTLAT_KO, the module file; leaves the module loaded.
+ *
+ *   FAULTLAT_RELOAD_CYCLES    cycles per variant (default 20)
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -22,7 +24,7 @@
 #include "kselftest_harness.h"
 #include "faultlat_check.h"
 
-#define CYCLES		20
+#define CYCLES		20	/* FAULTLAT_RELOAD_CYCLES */
 #define CHURN_PAGES	64
 #define FRESH_PAGES	2000
 
@@ -158,9 +160,10 @@ fail:
  */
 TEST_F_TIMEOUT(reload, cycles_under_load, 420)
 {
+	unsigned long i, cycles = fl_env_ul("FAULTLAT_RELOAD_CYCLES", CYCLES);
 	struct faultlat_info info;
 	struct fresh_res *res;
-	int i, status, fd;
+	int status, fd;
 	pid_t pid;
 
 	if (variant->other_cpu && sysconf(_SC_NPROCESSORS_ONLN) < 2)
@@ -193,25 +196,26 @@ TEST_F_TIMEOUT(reload, cycles_under_load, 420)
 		churn();
 	}
 
-	for (i = 1; i <= CYCLES; i++) {
+	ASSERT_LT(0, cycles) TH_LOG("FAULTLAT_RELOAD_CYCLES=0");
+	for (i = 1; i <= cycles; i++) {
 		ASSERT_EQ(0, fl_mod_unload())
-			TH_LOG("cycle %d: delete_module: %s", i,
+			TH_LOG("cycle %lu: delete_module: %s", i,
 			       strerror(errno));
-		ASSERT_FALSE(fl_mod_loaded()) TH_LOG("cycle %d", i);
+		ASSERT_FALSE(fl_mod_loaded()) TH_LOG("cycle %lu", i);
 		ASSERT_NE(0, access(FAULTLAT_DEVICE, F_OK))
-			TH_LOG("cycle %d: %s left after unload", i,
+			TH_LOG("cycle %lu: %s left after unload", i,
 			       FAULTLAT_DEVICE);
 		usleep(10000);
 		ASSERT_EQ(0, fl_mod_load(self->kofd, variant->params))
-			TH_LOG("cycle %d: finit_module(\"%s\"): %s", i,
+			TH_LOG("cycle %lu: finit_module(\"%s\"): %s", i,
 			       variant->params, strerror(errno));
 		ASSERT_TRUE(fl_mod_loaded());
 		ASSERT_EQ(0, access(FAULTLAT_DEVICE, F_OK))
-			TH_LOG("cycle %d: no %s after load", i,
+			TH_LOG("cycle %lu: no %s after load", i,
 			       FAULTLAT_DEVICE);
 		/* the workload faulted all along */
 		ASSERT_EQ(0, waitpid(self->churn, &status, WNOHANG))
-			TH_LOG("cycle %d: the workload died", i);
+			TH_LOG("cycle %lu: the workload died", i);
 		usleep(10000);
 	}
 	kill(self->churn, SIGKILL);

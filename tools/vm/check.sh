@@ -21,9 +21,10 @@
 # planted bugs (tools/vm/plant-check.sh); last, the packaging tests
 # (tools/pkg/test.sh).  `make check-all` (FAULTLAT_ALL=1) runs
 # $all_flavours: every flavour of the three series, both probe modes on
-# every generic kernel, and the stress test's 200 load/unload cycles on
-# each, which make check cuts to FAULTLAT_STRESS_CYCLES (default
-# $stress_cycles).
+# every generic kernel, the stress test's 200 load/unload cycles on each
+# and the reload test's 20 per variant, which make check cuts to
+# FAULTLAT_STRESS_CYCLES (default $stress_cycles) and
+# FAULTLAT_RELOAD_CYCLES (default $reload_cycles).
 #
 # Two lanes, one per CPU (a guest runs in one QEMU thread): the debug
 # kernel's build (nice 19), its suite, the planted bugs and the 7.x
@@ -50,10 +51,12 @@ default_flavours="amd64 6.12-amd64 6.12-rt-amd64 7.3-amd64 debug"
 all_flavours="amd64 rt-amd64 cloud-amd64 6.12-amd64 6.12-rt-amd64 6.12-cloud-amd64"
 all_flavours+=" 7.3-amd64 7.3-rt-amd64 debug"
 stress_cycles=30
+reload_cycles=5
 if [ "${FAULTLAT_ALL:-0}" = 1 ]; then
 	default_flavours=$all_flavours
 else
 	export FAULTLAT_STRESS_CYCLES=${FAULTLAT_STRESS_CYCLES:-$stress_cycles}
+	export FAULTLAT_RELOAD_CYCLES=${FAULTLAT_RELOAD_CYCLES:-$reload_cycles}
 fi
 
 cd "$(dirname "$0")/../.."
