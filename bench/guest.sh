@@ -172,25 +172,20 @@ row_start() {
 		fi
 		fl_load "$1" direct "$ko_notrace" tlb=0
 		;;
-	faultlat_trace)
+	faultlat_trace | faultlat_tracef)
 		fl_load "$1" direct "$ko" tlb=0 || return 1
 		if [ ! -d $tracing/events/faultlat/fault ]; then
 			rmmod faultlat
 			na "$1" "trace events not implemented yet"
 			return 1
 		fi
-		# Enabled and consumed, as a user of the event would.
-		echo 1 >$tracing/events/faultlat/fault/enable
-		cat $tracing/trace_pipe >"$work/trace.out" &
-		consumer_pid=$!
-		sleep 1
-		;;
-	faultlat_tracef)
-		fl_load "$1" direct "$ko" tlb=0 || return 1
-		if [ ! -d $tracing/events/faultlat/fault ]; then
-			rmmod faultlat
-			na "$1" "trace events not implemented yet"
-			return 1
+		if [ "$1" = faultlat_trace ]; then
+			# Enabled and consumed, as a user of the event would.
+			echo 1 >$tracing/events/faultlat/fault/enable
+			cat $tracing/trace_pipe >"$work/trace.out" &
+			consumer_pid=$!
+			sleep 1
+			return 0
 		fi
 		# A reader's threshold that no fault reaches, as faultlat
 		# trace --min-latency 1s sets it: every event written and
