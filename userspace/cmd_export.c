@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cgroup.h"
 #include "cmd.h"
 #include "dev.h"
 #include "hist.h"
@@ -30,7 +31,7 @@ void cmd_export_help(FILE *f)
 {
 	fprintf(f,
 		"Usage: faultlat export [--format prometheus] [-o FILE] [-i SECONDS [-c COUNT]]\n"
-		"                       [--top N] [--buckets fine|octave]\n"
+		"                       [--top N] [--top-cgroups N] [--buckets fine|octave]\n"
 		"\n"
 		"Write the system-wide statistics in the Prometheus text exposition\n"
 		"format: faults by type and mode, the fault latency histograms (in\n"
@@ -56,6 +57,10 @@ void cmd_export_help(FILE *f)
 		"                         spent the most time in faults since they started\n"
 		"                         (1 to %u), the others summed as comm=\"other\";\n"
 		"                         4 series per process, 4 for \"other\"\n"
+		"      --top-cgroups N    also per-cgroup series: the N cgroups (v2) that\n"
+		"                         spent the most time in faults, each with its\n"
+		"                         descendants (1 to %u), named by their path\n"
+		"                         below the cgroup2 mount; 4 series per cgroup\n"
 		"      --buckets fine     one le bucket per bucket of the module, 114 a\n"
 		"                         histogram (the default)\n"
 		"      --buckets octave   one le bucket per power of two, 30 a histogram,\n"
@@ -63,16 +68,19 @@ void cmd_export_help(FILE *f)
 		"  -h, --help             print this help\n"
 		"\n"
 		"Series: 246 (fine) or 78 (octave) without the TLB flushes, 603 or 183\n"
-		"with them, and 4 * (N + 1) more with --top N.\n"
+		"with them, 4 * (N + 1) more with --top N, 4 * N more with --top-cgroups N.\n"
+		"A cgroup's counts include its descendants': summing the cgroup series\n"
+		"counts a nested cgroup's faults again in each of its ancestors.\n"
 		"\n"
 		"EXAMPLES\n"
 		"  sudo faultlat export | less\n"
 		"  sudo faultlat export -o /var/lib/prometheus/node-exporter/faultlat.prom\n"
 		"  sudo faultlat export -i 15 --top 10 \\\n"
 		"       -o /var/lib/prometheus/node-exporter/faultlat.prom\n"
+		"  sudo faultlat export --top-cgroups 20 | grep '^faultlat_cgroup_'\n"
 		"  sudo faultlat export | promtool check metrics\n"
 		"  (contrib/systemd/ has a service and a timer that keep the file fresh)\n",
-		TOP_MAX);
+		TOP_MAX, TOP_MAX);
 }
 
 struct export {
@@ -80,15 +88,58 @@ struct export {
 	__u64 interval_ns;		/* 0: once */
 	__u64 count;			/* 0: no limit */
 	unsigned int top;		/* 0: no per-process series */
+	unsigned int top_cgroups;	/* 0: no per-cgroup series */
+	const char *cgroot;		/* with top_cgroups: the cgroup2 mount */
 	bool octaves;
 	int fd;
 	bool tlb_tried;			/* TLB_GLOBAL answered ENOTTY once */
 	bool no_tlb;
 };
 
-/* Read everything at once into @s; @rows is the per-process table. */
+/*
+ * The per-cgroup rows: the records, then the cgroup2 tree for their paths
+ * (@tree, which the rows point into).
+ */
+static int snapshot_cgroups(struct export *x, struct fl_prom_snap *s,
+			    struct fl_prom_cgroup **rows,
+			    struct fl_cgroup_tree *tree)
+{
+	struct faultlat_cgroup_entry *e = NULL;
+	__u32 nr = 0;
+	int err;
+
+	err = fl_dev_cgroup_list(x->fd, &e, &nr);
+	if (err) {
+		fl_dev_error(x->fd, FL_OP_CGROUP_LIST, 0, err);
+		return -1;
+	}
+	err = fl_cgroup_walk(x->cgroot, tree);
+	if (err) {
+		free(e);
+		fprintf(stderr,
+			"faultlat export: reading the cgroup2 tree at %s: %s\n",
+			x->cgroot, strerror(-err));
+		return -1;
+	}
+	err = fl_prom_top_cgroups(e, nr, tree, x->top_cgroups, rows,
+				  &s->nr_cgroups);
+	free(e);
+	if (err) {
+		fprintf(stderr, "faultlat export: out of memory\n");
+		return -1;
+	}
+	s->cgroups = *rows;
+	s->cgroups_on = true;
+	return 0;
+}
+
+/*
+ * Read everything at once into @s; @rows is the per-process table,
+ * @cgrows the per-cgroup one, whose paths point into @tree.
+ */
 static int snapshot(struct export *x, struct fl_prom_snap *s,
-		    struct fl_prom_proc **rows)
+		    struct fl_prom_proc **rows, struct fl_prom_cgroup **cgrows,
+		    struct fl_cgroup_tree *tree)
 {
 	struct faultlat_task_entry *e = NULL;
 	__u32 nr = 0;
@@ -130,6 +181,8 @@ static int snapshot(struct export *x, struct fl_prom_snap *s,
 		s->procs = *rows;
 		s->procs_on = true;
 	}
+	if (x->top_cgroups && snapshot_cgroups(x, s, cgrows, tree))
+		return -1;
 	return 0;
 }
 
@@ -196,6 +249,8 @@ fail:
 /* One exposition: read, format, write. */
 static int export_once(struct export *x)
 {
+	struct fl_cgroup_tree tree = { 0 };
+	struct fl_prom_cgroup *cgrows = NULL;
 	struct fl_prom_proc *rows = NULL;
 	struct fl_prom_snap s;
 	char *buf = NULL;
@@ -203,7 +258,7 @@ static int export_once(struct export *x)
 	FILE *m;
 	int err = -1;
 
-	if (snapshot(x, &s, &rows))
+	if (snapshot(x, &s, &rows, &cgrows, &tree))
 		goto out;
 	m = open_memstream(&buf, &len);
 	if (!m) {
@@ -226,6 +281,8 @@ static int export_once(struct export *x)
 out:
 	free(buf);
 	free(rows);
+	free(cgrows);
+	fl_cgroup_tree_free(&tree);
 	return err ? -1 : 0;
 }
 
@@ -238,6 +295,19 @@ static int run_export(struct export *x)
 	x->fd = fl_dev_open_checked(&info);
 	if (x->fd < 0)
 		return FL_EXIT_ERR;
+	if (x->top_cgroups && !fl_dev_has_cgroups(&info)) {
+		/* before 0.4: no cgroup commands; name its version */
+		fl_dev_error(x->fd, FL_OP_CGROUP_LIST, 0, -ENOTTY);
+		goto out;
+	}
+	if (x->top_cgroups) {
+		x->cgroot = fl_cgroup_root();
+		if (!x->cgroot) {
+			fprintf(stderr,
+				"faultlat export: no cgroup2 file system is mounted: --top-cgroups names the cgroups by their path in it\n");
+			goto out;
+		}
+	}
 	if (!x->interval_ns) {
 		rc = export_once(x) ? FL_EXIT_ERR : FL_EXIT_OK;
 		goto out;
@@ -267,6 +337,7 @@ int cmd_export(int argc, char **argv)
 		{ "interval", required_argument, NULL, 'i' },
 		{ "count", required_argument, NULL, 'c' },
 		{ "top", required_argument, NULL, 'T' },
+		{ "top-cgroups", required_argument, NULL, 'C' },
 		{ "buckets", required_argument, NULL, 'B' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -310,6 +381,12 @@ int cmd_export(int argc, char **argv)
 					   &v))
 				return fl_usage_error("export");
 			x.top = v;
+			break;
+		case 'C':
+			if (fl_parse_count("export", "--top-cgroups", optarg,
+					   TOP_MAX, &v))
+				return fl_usage_error("export");
+			x.top_cgroups = v;
 			break;
 		case 'B':
 			if (!strcmp(optarg, "octave")) {

@@ -73,6 +73,77 @@ int fl_prom_top(const struct faultlat_task_entry *e, unsigned int nr,
 	return 0;
 }
 
+/* Time in faults, then faults, then the lower id. */
+static int cmp_cgroup(const void *a, const void *b)
+{
+	const struct fl_prom_cgroup *x = a, *y = b;
+	__u64 fx = x->minor + x->major, fy = y->minor + y->major;
+
+	if (x->fault_ns != y->fault_ns)
+		return x->fault_ns > y->fault_ns ? -1 : 1;
+	if (fx != fy)
+		return fx > fy ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* What fl_prom_label() makes of byte @c, its escapes' backslash aside. */
+static unsigned char label_byte(unsigned char c)
+{
+	return (c < 0x20 && c != '\n') || c >= 0x7f ? '?' : c;
+}
+
+/* @a and @b make the same label value. */
+static bool same_label(const char *a, const char *b)
+{
+	for (; *a && *b; a++, b++)
+		if (label_byte(*a) != label_byte(*b))
+			return false;
+	return !*a && !*b;
+}
+
+int fl_prom_top_cgroups(const struct faultlat_cgroup_entry *e, __u32 nr,
+			const struct fl_cgroup_tree *t, unsigned int top,
+			struct fl_prom_cgroup **rows, unsigned int *nr_rows)
+{
+	const struct fl_cgroup_node *node;
+	struct fl_cgroup_sum *sums;
+	struct fl_prom_cgroup *r;
+	unsigned int n = 0, taken = 0, i, k;
+	__u32 nr_sums, j;
+	int err;
+
+	err = fl_cgroup_sums(e, nr, t, &sums, &nr_sums);
+	if (err)
+		return err;
+	r = calloc(nr_sums ? nr_sums : 1, sizeof(*r));
+	if (!r) {
+		free(sums);
+		return -ENOMEM;
+	}
+	for (j = 0; j < nr_sums; j++) {
+		node = fl_cgroup_lookup(t, sums[j].id);
+		if (!node)
+			continue;	/* removed since, or not below the mount */
+		r[n++] = (struct fl_prom_cgroup){
+			.path = node->path, .id = sums[j].id,
+			.minor = sums[j].minor, .major = sums[j].major,
+			.errors = sums[j].errors, .fault_ns = sums[j].all.sum_ns,
+		};
+	}
+	free(sums);
+	qsort(r, n, sizeof(*r), cmp_cgroup);
+	for (i = 0; i < n && taken < top; i++) {
+		for (k = 0; k < taken; k++)
+			if (same_label(r[k].path, r[i].path))
+				break;
+		if (k == taken)
+			r[taken++] = r[i];
+	}
+	*rows = r;
+	*nr_rows = taken;
+	return 0;
+}
+
 int fl_prom_seconds(char *buf, size_t len, __u64 ns)
 {
 	char frac[16];
@@ -358,13 +429,74 @@ static void write_procs(FILE *f, const struct fl_prom_snap *s)
 	}
 }
 
+/* cgroup="PATH" of each row, escaped: a malloc()ed array of them. */
+static char **cgroup_labels(const struct fl_prom_snap *s)
+{
+	char **l = calloc(s->nr_cgroups ? s->nr_cgroups : 1, sizeof(*l));
+	unsigned int i;
+	size_t len;
+
+	for (i = 0; l && i < s->nr_cgroups; i++) {
+		/* every byte escaped at most into two */
+		len = 2 * strlen(s->cgroups[i].path) + 16;
+		l[i] = malloc(len);
+		if (!l[i])
+			goto fail;
+		strcpy(l[i], "cgroup=\"");
+		fl_prom_label(l[i] + 8, len - 9, s->cgroups[i].path);
+		strcat(l[i], "\"");
+	}
+	return l;
+fail:
+	while (i--)
+		free(l[i]);
+	free(l);
+	return NULL;
+}
+
+static int write_cgroups(FILE *f, const struct fl_prom_snap *s)
+{
+	static const char * const types[] = { "minor", "major", "error" };
+	char **labels = cgroup_labels(s);
+	unsigned int i, t;
+	char secs[32];
+
+	if (!labels)
+		return -1;
+	family(f, "faultlat_cgroup_faults_total", "counter",
+	       "Page faults of the tasks of a cgroup (v2) and of its descendants, by type (minor, major, error), for the top cgroups by time in faults; a removed cgroup's stay counted in its ancestors.");
+	for (i = 0; i < s->nr_cgroups; i++) {
+		const struct fl_prom_cgroup *c = &s->cgroups[i];
+		__u64 v[] = { c->minor, c->major, c->errors };
+
+		for (t = 0; t < ARRAY_SIZE(types); t++)
+			fprintf(f, "faultlat_cgroup_faults_total{%s,type=\"%s\"} %llu\n",
+				labels[i], types[t], v[t]);
+	}
+	family(f, "faultlat_cgroup_fault_seconds_total", "counter",
+	       "Time the tasks of a cgroup (v2) and of its descendants spent in minor and major faults, for the same cgroups.");
+	for (i = 0; i < s->nr_cgroups; i++) {
+		fl_prom_seconds(secs, sizeof(secs), s->cgroups[i].fault_ns);
+		fprintf(f, "faultlat_cgroup_fault_seconds_total{%s} %s\n",
+			labels[i], secs);
+	}
+	for (i = 0; i < s->nr_cgroups; i++)
+		free(labels[i]);
+	free(labels);
+	return 0;
+}
+
 int fl_prom_write(FILE *f, const struct fl_prom_snap *s, bool octaves)
 {
+	int err = 0;
+
 	write_faults(f, s, octaves);
 	write_module(f, s);
 	if (s->tlb)
 		write_tlb(f, s, octaves);
 	if (s->procs_on)
 		write_procs(f, s);
-	return ferror(f) ? -1 : 0;
+	if (s->cgroups_on)
+		err = write_cgroups(f, s);
+	return err || ferror(f) ? -1 : 0;
 }

@@ -671,8 +671,9 @@ cron_id=$(ino system.slice/cron.service) user_id=$(ino user.slice)
 u1_id=$(ino user.slice/user-1000.slice)
 export FAULTLAT_CGROUPFS=$cgfs
 # ID:PARENT:LEVEL:MINOR:MAJOR:ERRORS; system.slice has no record, 999999
-# is a removed cgroup the module still keeps
-export FAKE_FAULTLAT_CGROUPS="$root_id:0:0:10:0:0 $ssh_id:$sys_id:2:100:1:0 $cron_id:$sys_id:2:50:0:1 $u1_id:$user_id:2:1000:0:0 999999:$sys_id:2:5:2:0"
+# is a removed cgroup the module still keeps (export's tests use them too)
+cg_records="$root_id:0:0:10:0:0 $ssh_id:$sys_id:2:100:1:0 $cron_id:$sys_id:2:50:0:1 $u1_id:$user_id:2:1000:0:0 999999:$sys_id:2:5:2:0"
+export FAKE_FAULTLAT_CGROUPS=$cg_records
 
 fake "" "$FL" hist -G system.slice/ssh.service
 [ $rc -eq 0 ] && has out "cgroup /system.slice/ssh.service (id $ssh_id, level 2) and its descendants: 1 record" &&
@@ -1061,14 +1062,17 @@ ok $? "tasks -j: no percentile (the module computes none)"
 
 run "$FL" export --help
 [ $rc -eq 0 ] && has out "Usage: faultlat export" && has out EXAMPLES &&
-has out "--top N" && has out "Series: 246 (fine) or 78 (octave)"
+has out "--top N" && has out "Series: 246 (fine) or 78 (octave)" &&
+has out "      --top-cgroups N    also per-cgroup series" &&
+has out "4 * N more with --top-cgroups N" && has out "faultlat export --top-cgroups 20"
 ok $? "export --help: usage, series counts, examples"
 
 run "$FL" export --format json
 [ $rc -eq 2 ] && has err "unknown format 'json': the only one is prometheus"
 ok $? "export --format json: 2"
 
-for a in "-i 5ms" "-c 3" "--top 0" "--top 1001" "--top x" "--buckets coarse" "extra"; do
+for a in "-i 5ms" "-c 3" "--top 0" "--top 1001" "--top x" "--top-cgroups 0" \
+	"--top-cgroups 1001" "--top-cgroups x" "--top-cgroups" "--buckets coarse" "extra"; do
 	# shellcheck disable=SC2086
 	run "$FL" export $a
 	[ $rc -eq 2 ] && has err "Try 'faultlat export --help'."
@@ -1099,10 +1103,12 @@ if command -v promtool >/dev/null; then
 	promtool check metrics <"$tmp/fine.prom" >"$tmp/out" 2>"$tmp/err"
 	rc=$?
 	[ $rc -eq 0 ]; ok $? "promtool check metrics accepts export's output"
-	fake "grow=1" "$FL" export --top 2 --buckets octave
-	promtool check metrics <"$tmp/out" >"$tmp/err" 2>&1
+	FAULTLAT_CGROUPFS=$cgfs FAKE_FAULTLAT_CGROUPS=$cg_records \
+		fake "grow=1" "$FL" export --top 2 --top-cgroups 1000 --buckets octave
+	grep -q '^faultlat_cgroup_' "$tmp/out" &&
+		promtool check metrics <"$tmp/out" >"$tmp/err" 2>&1
 	rc=$?
-	[ $rc -eq 0 ]; ok $? "promtool check metrics accepts --top and --buckets octave"
+	[ $rc -eq 0 ]; ok $? "promtool check metrics accepts --top, --top-cgroups and --buckets octave"
 else
 	echo "ok $((n += 1)) # SKIP promtool not installed (tools/vm/deps.sh)"
 	echo "ok $((n += 1)) # SKIP promtool not installed (tools/vm/deps.sh)"
@@ -1118,6 +1124,84 @@ fake "grow=1" "$FL" export --top 1
 has out 'faultlat_process_faults{pid="",comm="other",type="minor"}' &&
 [ "$(grep -c '^faultlat_process_' "$tmp/out")" -eq 8 ]
 ok $? "export --top 1: one process and other, 8 series"
+
+# the cgroups of the cgroups section, their sums as top --cgroups shows
+# them; 999999, removed, has no directory
+export FAULTLAT_CGROUPFS=$cgfs FAKE_FAULTLAT_CGROUPS=$cg_records
+fake "" "$FL" export --top-cgroups 3
+[ $rc -eq 0 ] && has out '# TYPE faultlat_cgroup_faults_total counter' &&
+has out '# TYPE faultlat_cgroup_fault_seconds_total counter' &&
+[ "$(grep '^faultlat_cgroup_' "$tmp/out")" = 'faultlat_cgroup_faults_total{cgroup="/",type="minor"} 1165
+faultlat_cgroup_faults_total{cgroup="/",type="major"} 3
+faultlat_cgroup_faults_total{cgroup="/",type="error"} 1
+faultlat_cgroup_faults_total{cgroup="/system.slice",type="minor"} 155
+faultlat_cgroup_faults_total{cgroup="/system.slice",type="major"} 3
+faultlat_cgroup_faults_total{cgroup="/system.slice",type="error"} 1
+faultlat_cgroup_faults_total{cgroup="/system.slice/ssh.service",type="minor"} 100
+faultlat_cgroup_faults_total{cgroup="/system.slice/ssh.service",type="major"} 1
+faultlat_cgroup_faults_total{cgroup="/system.slice/ssh.service",type="error"} 0
+faultlat_cgroup_fault_seconds_total{cgroup="/"} 0.00377475
+faultlat_cgroup_fault_seconds_total{cgroup="/system.slice"} 0.00362325
+faultlat_cgroup_fault_seconds_total{cgroup="/system.slice/ssh.service"} 0.001215' ] &&
+[ "$(grep -vc '^#' "$tmp/out")" -eq $((604 + 4 * 3)) ] &&
+[ "$(grep -c '^CGROUP_LIST ' "$tmp/log")" -eq 1 ]
+ok $? "export --top-cgroups 3: the 3 with the most fault time, their descendants in; 616 series"
+
+fake "" "$FL" export --top-cgroups 1000
+[ $rc -eq 0 ] && [ "$(grep -c '^faultlat_cgroup_' "$tmp/out")" -eq $((4 * 6)) ] &&
+[ "$(sed -n 's/^faultlat_cgroup_fault_seconds_total{cgroup="\([^"]*\)"} .*/\1/p' "$tmp/out" | paste -sd ,)" = \
+	"/,/system.slice,/system.slice/ssh.service,/user.slice,/user.slice/user-1000.slice,/system.slice/cron.service" ] &&
+has out 'faultlat_cgroup_faults_total{cgroup="/user.slice",type="minor"} 1000' &&
+has out 'faultlat_cgroup_faults_total{cgroup="/system.slice/cron.service",type="error"} 1' &&
+! grep -q 999999 "$tmp/out"
+ok $? "export --top-cgroups 1000: every cgroup with a directory, by fault time; no removed one"
+
+mkdir "$cgfs/we\"ird\\.scope" "$cgfs/other.scope"
+weird_id=$(ino 'we"ird\.scope') other_id=$(ino other.scope)
+FAKE_FAULTLAT_CGROUPS="$root_id:0:0:10:0:0 $weird_id:$root_id:1:20:0:0 $other_id:$root_id:1:20:0:0" \
+	fake "" "$FL" export --top-cgroups 2
+[ $rc -eq 0 ] && [ "$(grep -c '^faultlat_cgroup_' "$tmp/out")" -eq 8 ] &&
+has out 'faultlat_cgroup_faults_total{cgroup="/",type="minor"} 50' &&
+if [ "$weird_id" -lt "$other_id" ]; then
+	has out 'faultlat_cgroup_faults_total{cgroup="/we\"ird\\.scope",type="minor"} 20' &&
+		! has out other.scope
+else
+	has out 'faultlat_cgroup_faults_total{cgroup="/other.scope",type="minor"} 20' &&
+		! has out 'ird'
+fi
+ok $? "export --top-cgroups: a path's quote and backslash escaped; a tie goes to the lower id"
+rmdir "$cgfs/we\"ird\\.scope" "$cgfs/other.scope"
+
+fake "grow=1" "$FL" export --top-cgroups 2 -o "$tmp/cg.prom" -i 10ms -c 3
+[ $rc -eq 0 ] && [ "$(grep -c '^CGROUP_LIST ' "$tmp/log")" -eq 3 ] &&
+grep -q '^faultlat_cgroup_faults_total{cgroup="/",type="minor"} 3495$' "$tmp/cg.prom" &&
+grep -q '^faultlat_cgroup_fault_seconds_total{cgroup="/system.slice"} 0.01086975$' "$tmp/cg.prom"
+ok $? "export -i -c 3 --top-cgroups: one CGROUP_LIST an exposition, the last one's counts"
+
+fake "nocgroup=1" "$FL" export --top-cgroups 5
+[ $rc -eq 1 ] && [ ! -s "$tmp/out" ] &&
+has err "faultlat: this faultlat module has no cgroup statistics (version 0.3); load 0.4 or later" &&
+! grep -q '^CGROUP_LIST' "$tmp/log"
+ok $? "export --top-cgroups on a module before 0.4: 1, names its version, nothing written"
+
+fake "cgroups_off=1" "$FL" export --top-cgroups 5
+[ $rc -eq 1 ] && [ ! -s "$tmp/out" ] && has err "it was loaded with cgroups=0"
+ok $? "export --top-cgroups, module loaded with cgroups=0 (ENODEV): 1, says so"
+
+fake "cgroup_list_err=EPERM" "$FL" export --top-cgroups 5
+[ $rc -eq 1 ] && [ ! -s "$tmp/out" ] && has err "listing cgroups needs CAP_PERFMON or CAP_SYS_ADMIN"
+ok $? "export --top-cgroups, CGROUP_LIST EPERM: 1, nothing written"
+
+fake "cgroup_list_err=EINVAL" "$FL" export --top-cgroups 5
+[ $rc -eq 1 ] && [ ! -s "$tmp/out" ] &&
+has err "FAULTLAT_IOC_CGROUP_LIST on /dev/null failed: Invalid argument"
+ok $? "export --top-cgroups, CGROUP_LIST EINVAL: 1, the ABI message"
+
+FAULTLAT_CGROUPFS=$tmp/nonexistent fake "" "$FL" export --top-cgroups 5
+[ $rc -eq 1 ] && [ ! -s "$tmp/out" ] &&
+has err "faultlat export: reading the cgroup2 tree at $tmp/nonexistent: No such file or directory"
+ok $? "export --top-cgroups, no cgroup2 tree to read: 1, says where it looked"
+unset FAULTLAT_CGROUPFS FAKE_FAULTLAT_CGROUPS
 
 fake "global_err=EPERM" "$FL" export
 [ $rc -eq 1 ] && has err "CAP_PERFMON or CAP_SYS_ADMIN" && [ ! -s "$tmp/out" ]

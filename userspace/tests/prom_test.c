@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Unit tests of faultlat export's exposition formatter (prom.c): seconds,
- * label escaping, the per-process top and fold, and the exposition's
+ * label escaping, the per-process top and fold, the per-cgroup top (sums
+ * along the tree, ranking, removed cgroups, labels), and the exposition's
  * families, histograms and series counts.  Plain TAP on stdout.
  *
  * Bucket bounds as in hist_test.c: bucket 5 = [128, 160), 9 = [256, 320),
@@ -13,6 +14,7 @@
 #include <string.h>
 
 #include "../prom.h"
+#include "../util.h"
 #include "tap.h"
 
 static void test_seconds(void)
@@ -94,6 +96,105 @@ static void test_top(void)
 	ok(!fl_prom_top(NULL, 0, 3, &r, &n) && n == 1 && r[0].pid == 0,
 	   "no process: other alone");
 	free(r);
+}
+
+static struct faultlat_cgroup_entry cg_entry(__u64 id, __u64 parent,
+					     __u32 level, __u64 minor,
+					     __u64 major, __u64 errors, __u64 ns)
+{
+	struct faultlat_cgroup_entry e;
+
+	memset(&e, 0, sizeof(e));
+	e.id = id;
+	e.parent_id = parent;
+	e.level = level;
+	e.minor = minor;
+	e.major = major;
+	e.errors = errors;
+	e.total_ns = ns;
+	return e;
+}
+
+/*
+ * The cgroup2 tree by id: /a has no record of its own, 99 (a child of /a)
+ * was removed; "/e\xc3\xa9" and "/e??" make the same label.
+ */
+static struct fl_cgroup_node cg_nodes[] = {
+	{ .id = 1, .path = "/" },
+	{ .id = 2, .parent_id = 1, .depth = 1, .path = "/a" },
+	{ .id = 3, .parent_id = 2, .depth = 2, .path = "/a/b" },
+	{ .id = 4, .parent_id = 1, .depth = 1, .path = "/c" },
+	{ .id = 5, .parent_id = 1, .depth = 1, .path = "/d\"q\\" },
+	{ .id = 6, .parent_id = 1, .depth = 1, .path = "/e\xc3\xa9" },
+	{ .id = 7, .parent_id = 1, .depth = 1, .path = "/e??" },
+};
+
+static const struct fl_cgroup_tree cg_tree = {
+	.nodes = cg_nodes, .nr = ARRAY_SIZE(cg_nodes),
+};
+
+static void cg_records(struct faultlat_cgroup_entry e[8])
+{
+	e[0] = cg_entry(1, 0, 0, 10, 0, 0, 1000);
+	e[1] = cg_entry(3, 2, 2, 100, 1, 2, 50000);
+	e[2] = cg_entry(99, 2, 2, 5, 0, 0, 7000);
+	e[3] = cg_entry(4, 1, 1, 20, 0, 0, 9000);
+	e[4] = cg_entry(5, 1, 1, 30, 0, 0, 9000);	/* more faults than /c */
+	e[5] = cg_entry(6, 1, 1, 20, 0, 0, 9000);	/* as /c, higher id */
+	e[6] = cg_entry(7, 1, 1, 1, 0, 0, 8000);	/* the label of 6's */
+	e[7] = cg_entry(8, 1, 1, 1, 0, 0, 100);	/* no directory */
+}
+
+static void test_top_cgroups(void)
+{
+	struct faultlat_cgroup_entry e[8];
+	struct fl_prom_cgroup *r = NULL;
+	unsigned int n = 0, i;
+	bool found = false;
+
+	cg_records(e);
+	ok(!fl_prom_top_cgroups(e, 8, &cg_tree, 10, &r, &n) && n == 6,
+	   "top 10 of 8 records: 6 rows (a duplicate label, no directory)");
+	ok(n > 0 && r[0].id == 1 && !strcmp(r[0].path, "/") &&
+	   r[0].minor == 10 + 100 + 5 + 20 + 30 + 20 + 1 + 1 &&
+	   r[0].major == 1 && r[0].errors == 2 &&
+	   r[0].fault_ns == 1000 + 50000 + 7000 + 3 * 9000 + 8000 + 100,
+	   "first: the root, every record added up");
+	ok(n > 1 && r[1].id == 2 && !strcmp(r[1].path, "/a") &&
+	   r[1].minor == 105 && r[1].major == 1 && r[1].errors == 2 &&
+	   r[1].fault_ns == 57000,
+	   "a cgroup without a record: its child's and its removed child's");
+	ok(n > 2 && r[2].id == 3 && r[2].minor == 100 && r[2].fault_ns == 50000,
+	   "then its child, its own record");
+	ok(n > 5 && r[3].id == 5 && r[4].id == 4 && r[5].id == 6,
+	   "tie on time: more faults, then the lower id");
+	for (i = 0; i < n; i++)
+		found |= r[i].id == 99 || r[i].id == 8 || r[i].id == 7;
+	ok(!found,
+	   "no row without a directory, nor for the lower of two same labels");
+	free(r);
+
+	ok(!fl_prom_top_cgroups(e, 8, &cg_tree, 2, &r, &n) && n == 2 &&
+	   r[0].id == 1 && r[1].id == 2, "top 2: the first two, no other row");
+	free(r);
+
+	ok(!fl_prom_top_cgroups(e, 8, NULL, 5, &r, &n) && n == 0,
+	   "no tree: no path, no row");
+	free(r);
+
+	ok(!fl_prom_top_cgroups(NULL, 0, &cg_tree, 5, &r, &n) && n == 0,
+	   "no record: no row");
+	free(r);
+}
+
+/* The first line of @text starting with @prefix; NULL if none. */
+static const char *line_of(const char *text, const char *prefix)
+{
+	const char *p = strstr(text, prefix);
+
+	while (p && p != text && p[-1] != '\n')
+		p = strstr(p + 1, prefix);
+	return p;
 }
 
 /* Minor: 50 in [128,160), 40 in [256,320), 1 in [2^34, inf). */
@@ -217,7 +318,61 @@ static void test_write(void)
 	    "time in faults, seconds");
 	ok(count_lines(out, "faultlat_") == 604 + 4 * 2,
 	   "604 series with the TLB, 4 per process row");
+	ok(!strstr(out, "faultlat_cgroup_"),
+	   "no per-cgroup series without --top-cgroups");
 	free(out);
+	free(s);
+}
+
+static void test_write_cgroups(void)
+{
+	struct fl_prom_snap *s = calloc(1, sizeof(*s));
+	struct faultlat_cgroup_entry e[8];
+	struct fl_prom_cgroup *r = NULL;
+	const char *a, *b;
+	char *out;
+
+	fill(s);
+	s->cgroups_on = true;
+	out = expose(s, false);
+	has(out, "# TYPE faultlat_cgroup_faults_total counter\n",
+	    "no cgroup: the families still");
+	ok(count_lines(out, "faultlat_cgroup_") == 0, "no cgroup: no series");
+	free(out);
+
+	cg_records(e);
+	fl_prom_top_cgroups(e, 8, &cg_tree, 10, &r, &s->nr_cgroups);
+	s->cgroups = r;
+	out = expose(s, false);
+	has(out, "# HELP faultlat_cgroup_faults_total ", "HELP of cgroup faults");
+	has(out, "# TYPE faultlat_cgroup_faults_total counter\n",
+	    "cgroup faults: a counter");
+	has(out, "# TYPE faultlat_cgroup_fault_seconds_total counter\n",
+	    "cgroup fault time: a counter");
+	has(out, "\nfaultlat_cgroup_faults_total{cgroup=\"/\",type=\"minor\"} 187\n",
+	    "the root's minor faults, everyone's");
+	has(out, "\nfaultlat_cgroup_faults_total{cgroup=\"/a\",type=\"major\"} 1\n",
+	    "a cgroup's major faults, its descendants'");
+	has(out, "\nfaultlat_cgroup_faults_total{cgroup=\"/a\",type=\"error\"} 2\n",
+	    "errors");
+	has(out, "\nfaultlat_cgroup_fault_seconds_total{cgroup=\"/a\"} 0.000057\n",
+	    "time in faults, seconds");
+	has(out, "\nfaultlat_cgroup_faults_total{cgroup=\"/d\\\"q\\\\\",type=\"minor\"} 30\n",
+	    "a path's quote and backslash escaped");
+	has(out, "\nfaultlat_cgroup_fault_seconds_total{cgroup=\"/e??\"} 0.000009\n",
+	    "non-ASCII bytes become '?': the higher ranked of the two");
+	ok(count_lines(out, "faultlat_cgroup_fault_seconds_total{cgroup=\"/e??\"}") == 1,
+	   "one series of that label");
+	ok(count_lines(out, "faultlat_cgroup_") == 4 * 6, "4 series a cgroup");
+	a = line_of(out, "faultlat_cgroup_faults_total{cgroup=\"/d");
+	b = line_of(out, "faultlat_cgroup_faults_total{cgroup=\"/c\"");
+	ok(a && b && a < b && line_of(out, "faultlat_cgroup_faults_total{") ==
+	   line_of(out, "faultlat_cgroup_faults_total{cgroup=\"/\""),
+	   "the rows in their order: the root first");
+	ok(count_lines(out, "faultlat_") == 247 + 4 * 6,
+	   "247 series without the TLB, and 4 per cgroup");
+	free(out);
+	free(r);
 	free(s);
 }
 
@@ -227,6 +382,8 @@ int main(void)
 	test_seconds();
 	test_label();
 	test_top();
+	test_top_cgroups();
 	test_write();
+	test_write_cgroups();
 	return tap_done();
 }
