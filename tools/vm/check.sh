@@ -27,8 +27,8 @@
 # FAULTLAT_RELOAD_CYCLES (default $reload_cycles).
 #
 # Two lanes, one per CPU (a guest runs in one QEMU thread): the debug
-# kernel's build (nice 19), its suite and the 7.x kernels in the second,
-# the rest in the first (see in_lane2 below); the first lane's output
+# kernel's build (nice 19), its suite, the planted bugs and the 7.x
+# kernels in the second, the rest in the first; the first lane's output
 # is shown live, the second's after it (and in out/check-lane2.log
 # meanwhile).  FAULTLAT_LANES=1 runs one after the other.  The measured
 # times are in Documentation/testing.rst and the README.
@@ -277,19 +277,16 @@ run_part() {
 }
 
 # Two lanes, one per CPU (QEMU runs a guest in one thread): the debug
-# kernel (built at nice 19, then its suite) and the 7.x kernels in the
-# second, everything else in the first, in order.  The planted bugs
-# (which boot the debug kernel, waiting for its build if need be) end
-# make check's first lane, which is the shorter without them (the debug
-# kernel's cold build is about 22 minutes of the second).  make
-# check-all puts them and the cloud kernels in the second: its first
-# lane's 6.1 and 6.12, each in both probe modes and with an rt kernel,
-# take the longest.
+# kernel (built at nice 19, then its suite), the planted bugs (which boot
+# it) and the 7.x kernels in the second, everything else in the first,
+# in order.  make check-all also puts the cloud kernels in the second:
+# its first lane's 6.1 and 6.12, each in both probe modes and with an
+# rt kernel, take the longest.
 # FAULTLAT_LANES=1 runs everything in one lane, in the table's order.
 in_lane2() {
 	case $1 in
-	"kernel debug" | "kernel 7."*) return 0 ;;
-	plant | "kernel "*cloud*) [ "${FAULTLAT_ALL:-0}" = 1 ] && return 0 ;;
+	"kernel debug" | plant | "kernel 7."*) return 0 ;;
+	"kernel "*cloud*) [ "${FAULTLAT_ALL:-0}" = 1 ] && return 0 ;;
 	esac
 	return 1
 }
@@ -319,8 +316,7 @@ run_lane() {
 lane2_pid=
 lane2_log=$root/out/check-lane2.log
 if [ ${#lane2[@]} -gt 0 ]; then
-	echo "check: lane 2 (the debug kernel, the 7.x kernels$([ "${FAULTLAT_ALL:-0}" = 1 ] &&
-		echo ", the planted bugs, the cloud kernels")) runs beside" \
+	echo "check: lane 2 (the debug kernel, the planted bugs, the 7.x kernels) runs beside" \
 		"this one; its output follows this lane's (live in out/check-lane2.log)"
 	# its own process group, so that an early stop ends the whole lane
 	set -m
