@@ -400,7 +400,7 @@ int cmd_status(int argc, char **argv)
 	if (st.terr && st.terr != -EPERM && st.terr != -ENOTTY)
 		fl_dev_error(fd, FL_OP_TLB_GLOBAL, 0, st.terr);
 	/* ENOTTY: a module from before the trace events */
-	st.cerr = abi ? -ENOTTY : fl_dev_config(fd, false, &st.config);
+	st.cerr = abi ? -ENOTTY : fl_dev_config(fd, &st.config);
 	if (st.cerr && st.cerr != -ENOTTY)
 		fl_dev_error(fd, FL_OP_CONFIG, 0, st.cerr);
 	close(fd);

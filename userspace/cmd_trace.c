@@ -795,7 +795,7 @@ static void check_config(struct tracer *t)
 	struct faultlat_config c;
 	char buf[32];
 
-	if (fl_dev_config(t->fd, false, &c))
+	if (fl_dev_config(t->fd, &c))
 		return;	/* an older module: it has no floor */
 	if (c.min_latency_ns <= (t->o.min_set ? t->o.min_ns : 0))
 		return;

@@ -161,16 +161,10 @@ int fl_dev_tlb_task(int fd, __u32 id, bool process,
 	return fl_ioctl(fd, FAULTLAT_IOC_TLB_TASK, t);
 }
 
-int fl_dev_config(int fd, bool set, struct faultlat_config *c)
+int fl_dev_config(int fd, struct faultlat_config *c)
 {
-	__u64 min = c->min_latency_ns;
-
 	memset(c, 0, sizeof(*c));
 	c->size = sizeof(*c);
-	if (set) {
-		c->flags = FAULTLAT_CONFIG_SET;
-		c->min_latency_ns = min;
-	}
 	return fl_ioctl(fd, FAULTLAT_IOC_CONFIG, c);
 }
 
@@ -412,7 +406,6 @@ static const char *op_name(enum fl_op op)
 	case FL_OP_TLB_PROCESS:
 		return "FAULTLAT_IOC_TLB_TASK";
 	case FL_OP_CONFIG:
-	case FL_OP_CONFIG_SET:
 		return "FAULTLAT_IOC_CONFIG";
 	case FL_OP_CGROUP:
 		return "FAULTLAT_IOC_CGROUP";
@@ -465,7 +458,7 @@ void fl_dev_error(int fd, enum fl_op op, __u32 id, int err)
 				op_name(op));
 			return;
 		}
-		if (op == FL_OP_CONFIG || op == FL_OP_CONFIG_SET) {
+		if (op == FL_OP_CONFIG) {
 			fprintf(stderr,
 				"faultlat: this faultlat module has no settings (FAULTLAT_IOC_CONFIG is unknown to it): load a newer module\n");
 			return;
@@ -503,9 +496,6 @@ void fl_dev_error(int fd, enum fl_op op, __u32 id, int err)
 		else if (op == FL_OP_GLOBAL)
 			fprintf(stderr,
 				"faultlat: permission denied: system-wide statistics need CAP_PERFMON or CAP_SYS_ADMIN (run as root, or look at your own processes with 'faultlat hist -p PID')\n");
-		else if (op == FL_OP_CONFIG_SET)
-			fprintf(stderr,
-				"faultlat: permission denied: changing the module's min_latency_ns needs CAP_PERFMON or CAP_SYS_ADMIN (run as root)\n");
 		else if (op == FL_OP_TLB_GLOBAL)
 			fprintf(stderr,
 				"faultlat: permission denied: system-wide TLB-flush statistics need CAP_PERFMON or CAP_SYS_ADMIN (run as root, or look at your own processes with 'faultlat hist --tlb -p PID')\n");

@@ -25,7 +25,6 @@ enum fl_op {
 	FL_OP_TLB_THREAD,
 	FL_OP_TLB_PROCESS,
 	FL_OP_CONFIG,		/* reading the settings */
-	FL_OP_CONFIG_SET,	/* changing them */
 	FL_OP_CGROUP,
 	FL_OP_CGROUP_LIST,
 };
@@ -47,7 +46,7 @@ int fl_dev_tlb_task(int fd, __u32 id, bool process,
  * FAULTLAT_IOC_CONFIG: read the settings into @c, or, with @set, change
  * them to @c's first (then @c holds the settings in force).
  */
-int fl_dev_config(int fd, bool set, struct faultlat_config *c);
+int fl_dev_config(int fd, struct faultlat_config *c);
 
 /*
  * FAULTLAT_IOC_TLB_GLOBAL.  With @cpus NULL, no per-CPU array is asked
