@@ -10,7 +10,7 @@
 # MISS is a finding: the exit code is 0 unless the benchmark itself
 # failed.
 #
-#   bench/bench.sh [--quick] [--kernels "FLAVOUR..."]
+#   bench/bench.sh [--quick] [--kernels "FLAVOUR..."] [--rows "ROW..."]
 #
 # FLAVOUR is tools/vm/kernel.sh's (a bare series such as 6.12 means its
 # generic kernel); default "amd64 6.12-amd64 7.3-amd64".  For each
@@ -18,7 +18,10 @@
 # empty kretprobe, empty direct-call trampolines) are built against it,
 # each in a directory of its own
 # under out/bench/FLAVOUR/build/ (tools/vm/kmake.sh: in the trixie build
-# root for 6.12 and 7.x).
+# root for 6.12 and 7.x).  --rows runs only those rows of the fault
+# loop (bench/guest.sh's names: none direct_floor faultlat
+# faultlat_nocg ...) in the main boots, for a quick look at the fast
+# path's cost; it implies --quick.
 #
 # The builds for the next kernel run while the guest of the one before
 # runs its -icount boot: a busy host slows such a boot down but does not
@@ -57,6 +60,8 @@ while [ $# -gt 0 ]; do
 	--quick) quick=1; shift ;;
 	--kernels) [ $# -ge 2 ] || usage; kernels=$2; shift 2 ;;
 	--kernels=*) kernels=${1#*=}; shift ;;
+	--rows) [ $# -ge 2 ] || usage; export FL_BENCH_ROWS=$2; quick=1; shift 2 ;;
+	--rows=*) export FL_BENCH_ROWS=${1#*=}; quick=1; shift ;;
 	*) usage ;;
 	esac
 done

@@ -34,7 +34,8 @@
 # (faultlat built with its trace events compiled out; that row is n/a
 # without it), FL_BENCH_DFLOOR (the direct floor module: empty direct-call
 # trampolines), FL_BENCH_ITERS (iterations of the TLB-flush loops,
-# default 20000).
+# default 20000), FL_BENCH_ROWS (main mode: only these rows of the fault
+# loop, as bench.sh --rows gives them).
 #
 # The faultlat rows say how handle_mm_fault() must be attached: the
 # default (probe_mode=auto) and the notrace build directly, the *_kprobe
@@ -500,6 +501,13 @@ trap cleanup EXIT
 environment
 case $mode in
 main)
+	if [ -n "${FL_BENCH_ROWS:-}" ]; then
+		# bench.sh --rows: those rows of the fault loop, nothing else
+		read -ra only <<<"$FL_BENCH_ROWS"
+		rows main "${only[@]}"
+		log "done"
+		exit 0
+	fi
 	rows main "${module_rows[@]}" "${tool_rows[@]}"
 	tlb
 	switches

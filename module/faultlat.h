@@ -20,6 +20,17 @@
 
 /* hist.c: histogram math */
 
+/*
+ * A fact the compiler cannot see, such as an index's range: no code, and
+ * none of the bounds checks UBSAN_BOUNDS would add.  Not unreachable(),
+ * whose barrier keeps the test and its branch.
+ */
+#define fl_assume(cond)						\
+	do {								\
+		if (!(cond))						\
+			__builtin_unreachable();			\
+	} while (0)
+
 /**
  * struct fl_thist - a compact latency histogram, for one task record
  * @sum_ns: sum of the samples
@@ -250,12 +261,16 @@ static_assert(U8_MAX + 1 >= FL_NR_DIMS);
 		typeof(stats) st__ = (stats);				\
 		const struct fl_sample *s__ = (sample);			\
 		unsigned int c__ = s__->class;				\
+		unsigned int b__ = s__->bucket, d__ = s__->dims;	\
 									\
+		/* in range by construction: no bounds checks (UBSAN) */ \
+		fl_assume(b__ < FAULTLAT_NR_BUCKETS && d__ < FL_NR_DIMS && \
+			  c__ < FAULTLAT_NR_CLASSES);			\
 		FL_HIST_RECORD_IN(c__ == FAULTLAT_MAJOR ?		\
 				  &st__->major : &st__->minor,		\
-				  s__->bucket, s__->lat_ns);		\
+				  b__, s__->lat_ns);			\
 		st__->no_regs[c__] += s__->no_regs;			\
-		st__->by_dims[c__][s__->dims]++;			\
+		st__->by_dims[c__][d__]++;				\
 	} while (0)
 
 /**
@@ -475,6 +490,8 @@ static nokprobe_inline struct fl_rec *fl_task_current(void)
 {
 	struct fl_rec *r = this_cpu_read(fl_last_rec);
 
+	/* never NULL: the callers' tests of the result fold away */
+	fl_assume(r);
 	if (unlikely(READ_ONCE(r->task) != current)) {
 		r = fl_task_lookup_current();
 		if (!r)
@@ -537,6 +554,7 @@ u32 fl_pid_to_caller(u32 nr);
 
 /* clock.c */
 void fl_clock_init(void);
+void fl_probes_init(void);
 const char *fl_clock_name(void);
 
 /* attach.c: the traced functions (sites) and how each is attached */

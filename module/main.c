@@ -38,6 +38,7 @@ static int __init fl_init(void)
 	if (err)
 		return err;
 	fl_clock_init();
+	fl_probes_init();
 	err = fl_tasks_init();
 	if (err)
 		return err;

@@ -47,6 +47,34 @@ struct fl_call {
 	struct fl_sample s;
 };
 
+/*
+ * fl_dims() of a kind-0 fault by the flags that give its mode and access:
+ * one load where the tests and branches that find them cost a dozen
+ * instructions a fault (the kind is added in units of FAULTLAT_NR_ACCESS:
+ * fl_dims() has it between the two).
+ */
+#define FL_DIMS_FLAGS	(FAULT_FLAG_USER | FAULT_FLAG_WRITE | \
+			 FAULT_FLAG_INSTRUCTION)
+static_assert(FL_DIMS_FLAGS < 1024);
+static u8 fl_flag_dims[FL_DIMS_FLAGS + 1] __read_mostly;
+
+void __init fl_probes_init(void)
+{
+	unsigned int f, mode, access;
+
+	for (f = 0; f <= FL_DIMS_FLAGS; f++) {
+		mode = (f & FAULT_FLAG_USER) ? FAULTLAT_MODE_USER :
+					       FAULTLAT_MODE_KERNEL;
+		if (f & FAULT_FLAG_INSTRUCTION)
+			access = FAULTLAT_ACCESS_EXEC;
+		else if (f & FAULT_FLAG_WRITE)
+			access = FAULTLAT_ACCESS_WRITE;
+		else
+			access = FAULTLAT_ACCESS_READ;
+		fl_flag_dims[f] = fl_dims(mode, 0, access);
+	}
+}
+
 static nokprobe_inline u8 fl_kind(struct vm_area_struct *vma)
 {
 	struct file *file = vma->vm_file;
@@ -72,19 +100,12 @@ static nokprobe_inline bool fl_fault_begin(const struct fl_site *site,
 {
 	struct fl_call *c = data;
 	struct vm_area_struct *vma = (struct vm_area_struct *)args[0];
-	unsigned int flags = args[2], mode, access;
+	unsigned int flags = args[2];
 
 	c->flags = flags;
 	c->address = args[1];
-	mode = (flags & FAULT_FLAG_USER) ? FAULTLAT_MODE_USER :
-					   FAULTLAT_MODE_KERNEL;
-	if (flags & FAULT_FLAG_INSTRUCTION)
-		access = FAULTLAT_ACCESS_EXEC;
-	else if (flags & FAULT_FLAG_WRITE)
-		access = FAULTLAT_ACCESS_WRITE;
-	else
-		access = FAULTLAT_ACCESS_READ;
-	c->s.dims = fl_dims(mode, fl_kind(vma), access);
+	c->s.dims = fl_flag_dims[flags & FL_DIMS_FLAGS] +
+		    fl_kind(vma) * FAULTLAT_NR_ACCESS;
 	c->s.no_regs = !args[3];
 	c->attempts = 1;
 	c->start = fl_now();
