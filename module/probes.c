@@ -123,25 +123,26 @@ NOKPROBE_SYMBOL(fl_fault_enter);
 
 /*
  * The faultlat:fault event, out of line: with the event disabled, all the
- * return hook pays for it is the static branch.  The call's data comes by
- * value: the direct hooks' copy then never has its address taken, and
- * stays in registers (no stack protector, no zeroing of the stack).
+ * return hook pays for it is the static branch.  The call's data comes as
+ * the values the event needs: the direct hooks' copy then never has its
+ * address taken, stays in registers (no stack protector, no zeroing of
+ * the stack), and what the event does not need (the bucket) is never
+ * stored for it.
  */
-static noinline void fl_fault_trace(const struct fl_call call, vm_fault_t ret)
+static noinline void fl_fault_trace(unsigned long address, u64 lat_ns,
+				    u32 attempts, unsigned int class,
+				    unsigned int dims, vm_fault_t ret)
 {
-	const struct fl_call *c = &call;
-
-	if ((ret & VM_FAULT_RETRY) ||
-	    c->s.lat_ns < READ_ONCE(fl_min_latency_ns))
+	if ((ret & VM_FAULT_RETRY) || lat_ns < READ_ONCE(fl_min_latency_ns))
 		return;
 	trace_fault(current->pid, current->tgid,
-		    c->address < TASK_SIZE_MAX ? c->address & PAGE_MASK : 0,
-		    c->s.lat_ns, (__force u32)ret, c->attempts,
+		    address < TASK_SIZE_MAX ? address & PAGE_MASK : 0,
+		    lat_ns, (__force u32)ret, attempts,
 		    ret & VM_FAULT_ERROR ? FAULTLAT_EVENT_ERROR :
-		    c->s.class == FAULTLAT_MAJOR ? FAULTLAT_EVENT_MAJOR :
+		    class == FAULTLAT_MAJOR ? FAULTLAT_EVENT_MAJOR :
 		    FAULTLAT_EVENT_MINOR,
-		    fl_dims_mode(c->s.dims), fl_dims_kind(c->s.dims),
-		    fl_dims_access(c->s.dims));
+		    fl_dims_mode(dims), fl_dims_kind(dims),
+		    fl_dims_access(dims));
 }
 
 NOKPROBE_SYMBOL(fl_fault_trace);
@@ -311,9 +312,12 @@ static nokprobe_inline void fl_fault_record(const struct fl_site *site,
 static void fl_fault_leave(const struct fl_site *site, void *data,
 			   unsigned long retval, struct fl_rec *r)
 {
+	struct fl_call *c = data;
+
 	fl_fault_record(site, data, retval, r);
 	if (trace_fault_enabled())
-		fl_fault_trace(*(struct fl_call *)data,
+		fl_fault_trace(c->address, c->s.lat_ns, c->attempts,
+			       c->s.class, c->s.dims,
 			       (__force vm_fault_t)retval);
 }
 
@@ -368,6 +372,7 @@ notrace vm_fault_t fl_dcall_fault(struct vm_area_struct *vma,
 	fl_dcall_exit(&fl_site_fault, fl_fault_record, &c,
 		      (__force unsigned long)ret, r, track);
 	if (trace_fault_enabled() && (track & FL_DC_TRACK))
-		fl_fault_trace(c, ret);
+		fl_fault_trace(c.address, c.s.lat_ns, c.attempts, c.s.class,
+			       c.s.dims, ret);
 	return ret;
 }
