@@ -498,6 +498,12 @@ cleanup() {
 trap cleanup EXIT
 
 : >"$results"
+# A fixed size for the per-CPU page lists: since 6.7 the kernel tunes it
+# as it goes, so the allocator's work per fault (its refills from the
+# zone) drifts with the runs before, by up to 10 instructions a fault
+# between rows of one 7.3 boot; 6.1 has the sysctl too.
+pcp=/proc/sys/vm/percpu_pagelist_high_fraction
+[ ! -w $pcp ] || echo 8 >$pcp
 environment
 case $mode in
 main)
