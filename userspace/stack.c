@@ -76,7 +76,7 @@ static bool tracing_frame(const char *name)
 		"trace_event_raw_event_", "perf_trace_", "fl_", "faultlat_",
 		"__kretprobe", "kretprobe", "__rethook", "rethook",
 		"arch_rethook", "pre_handler_kretprobe", "ftrace_",
-		"__ftrace_", "trace_",
+		"__ftrace_", "trace_", "__traceiter_", "__trace_",
 	};
 	unsigned int i;
 
@@ -91,7 +91,16 @@ unsigned int fl_kstack_skip(struct fl_syms *syms, const struct fl_stack *s)
 	struct fl_frame f;
 	unsigned int i;
 
-	/* the frames up to handle_mm_fault(), whose end we hook */
+	/*
+	 * The frames above handle_mm_fault(), whose return the module
+	 * traces: its own, the tracepoint's (6.1 shows __traceiter_fault,
+	 * 6.12 trace_event_raw_event_fault) and the probe machinery's
+	 */
+	for (i = 0; i < s->n; i++) {
+		fl_syms_kernel(syms, s->ip[i], &f);
+		if (f.sym && !strcmp(f.sym, "handle_mm_fault"))
+			return i;
+	}
 	for (i = 0; i < s->n; i++) {
 		fl_syms_kernel(syms, s->ip[i], &f);
 		if (!f.sym || !tracing_frame(f.sym))
