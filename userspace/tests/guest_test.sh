@@ -10,6 +10,7 @@
 #   FAULTLAT_KO=... FAULTLAT_CLIENT=... tools/vm/run-guest.sh -- \
 #       selftests/run.sh guest_test.sh
 #
+# FL_GUEST_ONLY=stack runs the checks of record and report alone.
 # $FAULTLAT_CLIENT and $FAULTLAT_KO (default: the tree's userspace/faultlat
 # and module/faultlat.ko), loaded with $FAULTLAT_MODPARAMS; a module that
 # was loaded when it started is loaded again at the end.  TAP on stdout,
