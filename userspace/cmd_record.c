@@ -87,7 +87,7 @@ int cmd_record(int argc, char **argv)
 		.name = "record", .shortopts = "+o:p:d:b:",
 		.longopts = longopts, .help = cmd_record_help, .operands = true,
 	};
-	struct trace_opts o = { .faults = true, .stack = true };
+	struct trace_opts o = { .faults = true, .stack = true, .name = "record" };
 	const char *path = DEFAULT_OUT;
 	int opt, rc;
 	__u64 v;

@@ -163,6 +163,7 @@ struct tracer {
  * (EPIPE) shows in drain()'s fflush().
  */
 static FILE *out;	/* stdout, or record's file */
+static const char *cmd_name = "trace";	/* for messages: or "record" */
 
 static void emit(struct json_object *o)
 {
@@ -693,7 +694,7 @@ static int set_filter(struct tracer *t, struct tep_event *ev, bool fault)
 		err = -1;
 	if (err)
 		fprintf(stderr,
-			"faultlat trace: cannot set the filter '%s' on %s:%s: %s\n",
+			"faultlat %s: cannot set the filter '%s' on %s:%s: %s\n", cmd_name,
 			filter ? filter : "", ev->system, ev->name,
 			strerror(errno));
 	free(filter);
@@ -791,41 +792,44 @@ static int open_tracefs(struct tracer *t)
 	if (dir && *dir) {
 		if (tracefs_set_tracing_dir((char *)dir)) {
 			fprintf(stderr,
-				"faultlat trace: cannot use %s as tracefs: %s\n",
+				"faultlat %s: cannot use %s as tracefs: %s\n", cmd_name,
 				dir, strerror(errno));
 			return -1;
 		}
 	} else if (tracefs_tracing_dir_is_mounted(true, NULL) < 0 ||
 		   !tracefs_tracing_dir()) {
 		fprintf(stderr,
-			"faultlat trace: tracefs is not mounted and could not be (mount -t tracefs nodev /sys/kernel/tracing)\n");
+			"faultlat %s: tracefs is not mounted and could not be (mount -t tracefs nodev /sys/kernel/tracing)\n",
+			cmd_name);
 		return -1;
 	}
 	errno = 0;
 	t->tep = load_formats(t->o.stack);
 	if (!t->tep) {
 		fprintf(stderr,
-			"faultlat trace: cannot read the event formats in %s: %s%s\n",
+			"faultlat %s: cannot read the event formats in %s: %s%s\n", cmd_name,
 			tracefs_tracing_dir(), strerror(errno ? errno : EIO),
 			errno == EACCES || errno == EPERM ?
 			" (tracing needs root)" : "");
 		return -1;
 	}
 	if (fl_decoder_init(&t->dec, t->tep, err, sizeof(err))) {
-		fprintf(stderr, "faultlat trace: %s: this client cannot read it\n",
+		fprintf(stderr, "faultlat %s: %s: this client cannot read it\n", cmd_name,
 			err);
 		return -1;
 	}
 	if (t->o.stack && (fl_stack_decoder_init(&t->sdec, t->tep) ||
 			   !t->sdec.kstack || !t->sdec.ustack)) {
 		fprintf(stderr,
-			"faultlat trace: no usable ftrace:kernel_stack and ftrace:user_stack formats in %s/events/ftrace: this kernel cannot give stacks\n",
+			"faultlat %s: no usable ftrace:kernel_stack and ftrace:user_stack formats in %s/events/ftrace: this kernel cannot give stacks\n",
+			cmd_name,
 			tracefs_tracing_dir());
 		return -1;
 	}
 	if ((t->o.faults && !t->dec.fault) || (t->o.tlb && !t->dec.tlb)) {
 		fprintf(stderr,
-			"faultlat trace: no trace event %s:%s in %s/events: the faultlat module loaded has no trace events (load a newer one)\n",
+			"faultlat %s: no trace event %s:%s in %s/events: the faultlat module loaded has no trace events (load a newer one)\n",
+			cmd_name,
 			FL_TEV_SYSTEM, t->o.faults && !t->dec.fault ?
 			FL_TEV_FAULT : FL_TEV_TLB, tracefs_tracing_dir());
 		return -1;
@@ -844,13 +848,14 @@ static int setup_stacks(struct tracer *t)
 		t->npend = 1;
 	t->pend = calloc(t->npend, sizeof(*t->pend));
 	if (!t->pend || fl_syms_init(&t->syms)) {
-		fprintf(stderr, "faultlat trace: out of memory\n");
+		fprintf(stderr, "faultlat %s: out of memory\n", cmd_name);
 		return -1;
 	}
 	if (tracefs_option_enable(t->inst, TRACEFS_OPTION_STACKTRACE) ||
 	    tracefs_option_enable(t->inst, TRACEFS_OPTION_USERSTACKTRACE)) {
 		fprintf(stderr,
-			"faultlat trace: cannot set the instance's stacktrace and userstacktrace options: %s\n",
+			"faultlat %s: cannot set the instance's stacktrace and userstacktrace options: %s\n",
+			cmd_name,
 			strerror(errno));
 		return -1;
 	}
@@ -871,14 +876,15 @@ static int setup_instance(struct tracer *t)
 	t->inst = tracefs_instance_create(name);
 	if (!t->inst) {
 		fprintf(stderr,
-			"faultlat trace: cannot create the tracefs instance %s: %s\n",
+			"faultlat %s: cannot create the tracefs instance %s: %s\n", cmd_name,
 			name, strerror(errno));
 		return -1;
 	}
 	if (!tracefs_instance_is_new(t->inst)) {
 		/* not ours: leave it be */
 		fprintf(stderr,
-			"faultlat trace: the tracefs instance %s exists already: remove it (rmdir %s/instances/%s)\n",
+			"faultlat %s: the tracefs instance %s exists already: remove it (rmdir %s/instances/%s)\n",
+			cmd_name,
 			name, tracefs_tracing_dir(), name);
 		tracefs_instance_free(t->inst);
 		t->inst = NULL;
@@ -890,7 +896,7 @@ static int setup_instance(struct tracer *t)
 	if (t->o.buffer_kb &&
 	    tracefs_instance_set_buffer_size(t->inst, t->o.buffer_kb, -1)) {
 		fprintf(stderr,
-			"faultlat trace: cannot make the ring buffers %lu KiB: %s\n",
+			"faultlat %s: cannot make the ring buffers %lu KiB: %s\n", cmd_name,
 			t->o.buffer_kb, strerror(errno));
 		return -1;
 	}
@@ -900,14 +906,14 @@ static int setup_instance(struct tracer *t)
 		return -1;
 	if (t->o.tlb && t->o.pid && set_event_pids(t)) {
 		fprintf(stderr,
-			"faultlat trace: cannot trace only the threads of process %u: %s\n",
+			"faultlat %s: cannot trace only the threads of process %u: %s\n", cmd_name,
 			t->o.pid, strerror(errno));
 		return -1;
 	}
 	if (t->o.stack && setup_stacks(t))
 		return -1;
 	if (tracefs_follow_missed_events(t->inst, on_missed, t)) {
-		fprintf(stderr, "faultlat trace: tracefs_follow_missed_events: %s\n",
+		fprintf(stderr, "faultlat %s: tracefs_follow_missed_events: %s\n", cmd_name,
 			strerror(errno));
 		return -1;
 	}
@@ -922,13 +928,13 @@ static int enable_events(struct tracer *t)
 	    (t->o.tlb && tracefs_event_file_write(t->inst, FL_TEV_SYSTEM,
 						  FL_TEV_TLB, "enable",
 						  "1") < 0)) {
-		fprintf(stderr, "faultlat trace: cannot enable the events: %s\n",
+		fprintf(stderr, "faultlat %s: cannot enable the events: %s\n", cmd_name,
 			strerror(errno));
 		return -1;
 	}
 	t->wall_off = fl_clock_ns(CLOCK_REALTIME) - fl_clock_ns(CLOCK_MONOTONIC);
 	if (tracefs_trace_on(t->inst)) {
-		fprintf(stderr, "faultlat trace: cannot turn tracing on: %s\n",
+		fprintf(stderr, "faultlat %s: cannot turn tracing on: %s\n", cmd_name,
 			strerror(errno));
 		return -1;
 	}
@@ -951,7 +957,8 @@ static void check_config(struct tracer *t)
 		return;
 	fl_fmt_ns(buf, sizeof(buf), c.min_latency_ns);
 	fprintf(stderr,
-		"faultlat trace: the module's min_latency_ns is %llu: faults and flushes faster than %s emit no event\n",
+		"faultlat %s: the module's min_latency_ns is %llu: faults and flushes faster than %s emit no event\n",
+		cmd_name,
 		c.min_latency_ns, buf);
 }
 
@@ -961,7 +968,8 @@ static void teardown(struct tracer *t)
 		tracefs_trace_off(t->inst);
 		if (tracefs_instance_destroy(t->inst))
 			fprintf(stderr,
-				"faultlat trace: cannot remove the tracefs instance %s: %s\n",
+				"faultlat %s: cannot remove the tracefs instance %s: %s\n",
+				cmd_name,
 				tracefs_instance_get_name(t->inst),
 				strerror(errno));
 		tracefs_instance_free(t->inst);
@@ -982,7 +990,7 @@ static bool drain(struct tracer *t)
 {
 	if (tracefs_iterate_raw_events(t->tep, t->inst, NULL, 0, on_record,
 				       t) < 0) {
-		fprintf(stderr, "faultlat trace: reading the ring buffers: %s\n",
+		fprintf(stderr, "faultlat %s: reading the ring buffers: %s\n", cmd_name,
 			strerror(errno));
 		return false;
 	}
@@ -1033,8 +1041,9 @@ static void print_summary(struct tracer *t, long long lost, __u64 elapsed)
 		return;
 	}
 	fl_fmt_ns(el, sizeof(el), elapsed);
-	fprintf(stderr, "faultlat trace: %llu events (%llu faults, %llu TLB flushes) in %s, ",
-		t->events, t->faults, t->flushes, el);
+	fprintf(stderr,
+		"faultlat %s: %llu events (%llu faults, %llu TLB flushes) in %s, ",
+		cmd_name, t->events, t->faults, t->flushes, el);
 	if (lost < 0)
 		fprintf(stderr, "lost unknown");
 	else
@@ -1050,12 +1059,12 @@ static int check_pid(unsigned int pid)
 	__u32 tgid = proc_tgid(pid);
 
 	if (!tgid) {
-		fprintf(stderr, "faultlat trace: no process %u\n", pid);
+		fprintf(stderr, "faultlat %s: no process %u\n", cmd_name, pid);
 		return -1;
 	}
 	if (tgid != pid) {
 		fprintf(stderr,
-			"faultlat trace: %u is a thread of process %u: use -p %u\n",
+			"faultlat %s: %u is a thread of process %u: use -p %u\n", cmd_name,
 			pid, tgid, tgid);
 		return -1;
 	}
@@ -1067,7 +1076,7 @@ static void print_banner(const struct tracer *t)
 {
 	char buf[32];
 
-	fprintf(stderr, "faultlat trace: tracing %s%s%s", t->o.faults ?
+	fprintf(stderr, "faultlat %s: tracing %s%s%s", cmd_name, t->o.faults ?
 		(t->o.major ? "major faults" : "faults") : "",
 		t->o.faults && t->o.tlb ? " and " : "",
 		t->o.tlb ? "TLB flushes" : "");
@@ -1175,6 +1184,7 @@ static int run_trace(struct tracer *t)
 	int rc = FL_EXIT_ERR, go = -1;
 
 	out = t->o.out ? t->o.out : stdout;
+	cmd_name = t->o.name ? t->o.name : "trace";
 	if (!t->o.cmd && t->o.pid && check_pid(t->o.pid))
 		return FL_EXIT_ERR;
 	t->fd = fl_dev_open_checked(&info);
@@ -1189,7 +1199,8 @@ static int run_trace(struct tracer *t)
 	}
 	if (t->o.tlb && !fl_tlb_measured(&info))
 		fprintf(stderr,
-			"faultlat trace: the module's TLB-flush probes are not attached (loaded with tlb=0?): no faultlat:tlb_flush event will come\n");
+			"faultlat %s: the module's TLB-flush probes are not attached (loaded with tlb=0?): no faultlat:tlb_flush event will come\n",
+			cmd_name);
 
 	/* from here on, a signal ends the trace cleanly */
 	fl_stop_on_signals();
@@ -1232,7 +1243,7 @@ static int run_trace(struct tracer *t)
 	lost = ring_lost(t);
 	/* a reader that went away (| head) ends the trace, not an error */
 	if (t->out_err && t->out_errno != EPIPE) {
-		fprintf(stderr, "faultlat trace: writing output: %s\n",
+		fprintf(stderr, "faultlat %s: writing output: %s\n", cmd_name,
 			strerror(t->out_errno));
 		rc = FL_EXIT_ERR;
 	}
@@ -1285,7 +1296,8 @@ static int parse_opts(int argc, char **argv, struct tracer *t)
 		case 'L':
 			if (fl_parse_duration(optarg, 1, &t->o.min_ns)) {
 				fprintf(stderr,
-					"faultlat trace: invalid latency '%s': expected a number and a unit (250ns, 500us, 1ms, 0.5s)\n",
+					"faultlat %s: invalid latency '%s': expected a number and a unit (250ns, 500us, 1ms, 0.5s)\n",
+					cmd_name,
 					optarg);
 				return fl_usage_error("trace");
 			}
@@ -1308,7 +1320,8 @@ static int parse_opts(int argc, char **argv, struct tracer *t)
 					      &t->o.duration_ns) ||
 			    !t->o.duration_ns) {
 				fprintf(stderr,
-					"faultlat trace: invalid duration '%s': expected seconds (3, 0.5) or a number and a unit (500ms)\n",
+					"faultlat %s: invalid duration '%s': expected seconds (3, 0.5) or a number and a unit (500ms)\n",
+					cmd_name,
 					optarg);
 				return fl_usage_error("trace");
 			}
@@ -1331,7 +1344,7 @@ static int parse_opts(int argc, char **argv, struct tracer *t)
 	if (!t->o.faults) {	/* --tlb-only */
 		if (t->o.major) {
 			fprintf(stderr,
-				"faultlat trace: --major is for faults, not --tlb-only\n");
+				"faultlat %s: --major is for faults, not --tlb-only\n", cmd_name);
 			return fl_usage_error("trace");
 		}
 		t->o.tlb = true;
@@ -1363,7 +1376,7 @@ int cmd_trace(int argc, char **argv)
 		return rc;
 	if (t.o.stack && !t.o.faults) {
 		fprintf(stderr,
-			"faultlat trace: --stack is for faults, not --tlb-only\n");
+			"faultlat %s: --stack is for faults, not --tlb-only\n", cmd_name);
 		return fl_usage_error("trace");
 	}
 	return fl_trace_run(&t.o);
