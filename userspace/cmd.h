@@ -38,6 +38,8 @@ int cmd_trace(int argc, char **argv);
 int cmd_top(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_heatmap(int argc, char **argv);
+int cmd_record(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 
 void cmd_hist_help(FILE *f);
 void cmd_run_help(FILE *f);
@@ -48,6 +50,8 @@ void cmd_trace_help(FILE *f);
 void cmd_top_help(FILE *f);
 void cmd_export_help(FILE *f);
 void cmd_heatmap_help(FILE *f);
+void cmd_record_help(FILE *f);
+void cmd_report_help(FILE *f);
 
 /* Print "Try 'faultlat NAME --help'." and return FL_EXIT_USAGE. */
 int fl_usage_error(const char *name);

@@ -27,6 +27,9 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <fcntl.h>
+#include <sys/ptrace.h>
+#include <sys/wait.h>
 
 #include <tracefs.h>
 
@@ -36,10 +39,14 @@
 #include "interval.h"
 #include "json.h"
 #include "sample.h"
+#include "stack.h"
+#include "sym.h"
 #include "tevent.h"
+#include "trace.h"
 #include "util.h"
 
 #define POLL_NS		(100 * 1000000ULL)	/* between reads */
+#define CMD_POLL_NS	(20 * 1000000ULL)	/* ... with a command */
 #define COMM_SLOTS	1024			/* comm cache, by pid */
 #define COMM_TTL_NS	(250 * 1000000ULL)	/* then read /proc again */
 
@@ -77,6 +84,12 @@ void cmd_trace_help(FILE *f)
 		"  -c, --count COUNT      stop after COUNT events\n"
 		"  -b, --buffer-size KB   ring buffer per CPU, in KiB (the kernel's default\n"
 		"                         if not given)\n"
+		"      --stack            under each fault, the mapping of its address\n"
+		"                         (file+offset, [heap], [stack], [anon], ...),\n"
+		"                         its user stack and its kernel stack, symbolized\n"
+		"                         (user stacks need frame pointers in the traced\n"
+		"                         program, and have at most 8 frames); to keep\n"
+		"                         them for faultlat report, use faultlat record\n"
 		"  -j, --json             one JSON object per line (events, losses, then a\n"
 		"                         summary) on stdout\n"
 		"      --pretty           pretty JSON (implies --json)\n"
@@ -94,27 +107,26 @@ void cmd_trace_help(FILE *f)
 		"  sudo faultlat trace                       every fault, live\n"
 		"  sudo faultlat trace -p $(pidof -s mysqld) --min-latency 100us\n"
 		"  sudo faultlat trace --major -d 10         major faults for 10 s\n"
+		"  sudo faultlat trace --stack -p 1234 --min-latency 1ms\n"
+		"                                            slow faults, where they came from\n"
 		"  sudo faultlat trace --tlb-only            TLB flushes\n"
 		"  sudo faultlat trace -j -c 1000 | jq -s 'max_by(.latency_ns // 0)'\n");
 }
-
-struct trace_opts {
-	unsigned int pid;	/* 0: every process */
-	bool min_set;
-	__u64 min_ns;
-	bool major;
-	bool faults;		/* faultlat:fault */
-	bool tlb;		/* faultlat:tlb_flush */
-	__u64 duration_ns;	/* 0: until a signal */
-	__u64 count;		/* 0: no limit */
-	unsigned long buffer_kb;	/* 0: the kernel's default */
-};
 
 struct comm_slot {
 	__u32 pid;
 	__u32 tgid;		/* 0: unknown */
 	__u64 when;		/* CLOCK_MONOTONIC of the read */
 	char comm[FL_COMM_LEN + 1];
+};
+
+/* A fault event waiting for the stacks that follow it on its CPU */
+struct pending {
+	bool used;
+	__u64 ts;
+	int cpu;
+	struct fl_fault_event e;
+	struct fl_fault_stacks st;
 };
 
 struct tracer {
@@ -134,7 +146,14 @@ struct tracer {
 	bool stop;			/* -c reached, or output failed */
 	bool out_err;
 	int out_errno;
+	pid_t child;			/* record -- CMD */
+	bool child_done;
 	__u64 cmdlines_at;		/* last tracefs_load_cmdlines() */
+	struct fl_stack_decoder sdec;	/* --stack */
+	struct fl_syms syms;
+	struct pending *pend;		/* per CPU */
+	int npend;
+	__u64 orphans;			/* stacks with no fault before them */
 	struct comm_slot comms[COMM_SLOTS];
 };
 
@@ -143,6 +162,9 @@ struct tracer {
  * fl_json_print(), no flush and no message: a reader that went away
  * (EPIPE) shows in drain()'s fflush().
  */
+static FILE *out;	/* stdout, or record's file */
+static const char *cmd_name = "trace";	/* for messages: or "record" */
+
 static void emit(struct json_object *o)
 {
 	int flags = JSON_C_TO_STRING_NOSLASHESCAPE;
@@ -150,8 +172,8 @@ static void emit(struct json_object *o)
 	flags |= fl_opts.pretty ? JSON_C_TO_STRING_PRETTY |
 				  JSON_C_TO_STRING_SPACED :
 				  JSON_C_TO_STRING_PLAIN;
-	fputs(json_object_to_json_string_ext(o, flags), stdout);
-	putchar('\n');
+	fputs(json_object_to_json_string_ext(o, flags), out);
+	fputc('\n', out);
 	json_object_put(o);
 }
 
@@ -333,13 +355,14 @@ static void fmt_time(const struct tracer *t, __u64 ts, char *buf, size_t len)
 
 static void print_header(void)
 {
-	printf("%-15s %-22s %-5s %-14s %9s %3s %-7s %-6s %-6s %s\n", "TIME",
-	       "COMM/TID", "TYPE", "ADDRESS", "LATENCY", "ATT", "KIND",
-	       "ACCESS", "MODE", "RESULT");
+	fprintf(out, "%-15s %-22s %-5s %-14s %9s %3s %-7s %-6s %-6s %s\n", "TIME",
+		"COMM/TID", "TYPE", "ADDRESS", "LATENCY", "ATT", "KIND",
+		"ACCESS", "MODE", "RESULT");
 }
 
-static void print_fault(struct tracer *t, const struct tep_record *rec,
-			const struct fl_fault_event *e)
+static void print_fault(struct tracer *t, __u64 ts, int cpu,
+			const struct fl_fault_event *e,
+			const struct fl_fault_stacks *st)
 {
 	const struct comm_slot *task = task_of(t, e->pid, e->tgid);
 	char when[32], who[48], lat[32], res[128], b1[8], b2[8], b3[8], b4[8];
@@ -355,19 +378,21 @@ static void print_fault(struct tracer *t, const struct tep_record *rec,
 	mode = name_of(fl_mode_names, FAULTLAT_NR_MODES, e->mode, b4,
 		       sizeof(b4));
 	if (!fl_opts.json) {
-		fmt_time(t, rec->ts, when, sizeof(when));
+		fmt_time(t, ts, when, sizeof(when));
 		snprintf(who, sizeof(who), "%s/%u", task->comm, e->pid);
 		fl_fmt_ns(lat, sizeof(lat), e->latency_ns);
 		fmt_result(e->result, res, sizeof(res));
-		printf("%-15s %-22s %-5s 0x%012llx %9s %3u %-7s %-6s %-6s %s\n",
-		       when, who, outcome, e->address, lat, e->attempts, kind,
-		       access, mode, res);
+		fprintf(out, "%-15s %-22s %-5s 0x%012llx %9s %3u %-7s %-6s %-6s %s\n",
+			when, who, outcome, e->address, lat, e->attempts, kind,
+			access, mode, res);
+		if (st)
+			fl_stacks_print(out, &t->syms, st);
 		return;
 	}
 	o = json_object_new_object();
 	json_object_object_add(o, "type", json_object_new_string("fault"));
-	json_object_object_add(o, "ts_ns", fl_json_u64(rec->ts));
-	json_object_object_add(o, "cpu", json_object_new_int(rec->cpu));
+	json_object_object_add(o, "ts_ns", fl_json_u64(ts));
+	json_object_object_add(o, "cpu", json_object_new_int(cpu));
 	json_object_object_add(o, "pid", json_object_new_int64(e->pid));
 	json_object_object_add(o, "tgid", json_object_new_int64(e->tgid));
 	json_object_object_add(o, "comm", json_object_new_string(task->comm));
@@ -381,6 +406,8 @@ static void print_fault(struct tracer *t, const struct tep_record *rec,
 	json_object_object_add(o, "mode", json_object_new_string(mode));
 	json_object_object_add(o, "kind", json_object_new_string(kind));
 	json_object_object_add(o, "access", json_object_new_string(access));
+	if (st)
+		fl_stacks_json(o, &t->syms, st);
 	emit(o);
 }
 
@@ -401,9 +428,10 @@ static void print_tlb(struct tracer *t, const struct tep_record *rec,
 			snprintf(end, sizeof(end), "all");
 		else
 			snprintf(end, sizeof(end), "0x%llx", e->end);
-		printf("%-15s %-22s %-5s 0x%012llx %9s     %s pages=%llu remote_cpus=%u end=%s\n",
-		       when, who, "tlb", e->start, lat, reason, e->pages,
-		       e->remote_cpus, end);
+		fprintf(out,
+			"%-15s %-22s %-5s 0x%012llx %9s     %s pages=%llu remote_cpus=%u end=%s\n",
+			when, who, "tlb", e->start, lat, reason, e->pages,
+			e->remote_cpus, end);
 		return;
 	}
 	o = json_object_new_object();
@@ -451,11 +479,11 @@ static int on_missed(struct tep_event *ev, struct tep_record *rec, int cpu,
 	}
 	fmt_time(t, rec->ts, when, sizeof(when));
 	if (rec->missed_events > 0)
-		printf("%-15s LOST %lld events on CPU %d (the ring buffer was full)\n",
-		       when, rec->missed_events, cpu);
+		fprintf(out, "%-15s LOST %lld events on CPU %d (the ring buffer was full)\n",
+			when, rec->missed_events, cpu);
 	else
-		printf("%-15s LOST events on CPU %d (the ring buffer was full)\n",
-		       when, cpu);
+		fprintf(out, "%-15s LOST events on CPU %d (the ring buffer was full)\n",
+			when, cpu);
 	return 0;
 }
 
@@ -471,6 +499,72 @@ static bool want_fault(const struct tracer *t, const struct fl_fault_event *e)
 	return !t->o.min_set || e->latency_ns >= t->o.min_ns;
 }
 
+/* A fault counted and printed; false once -c is reached. */
+static bool count_event(struct tracer *t)
+{
+	t->events++;
+	if (t->o.count && t->events >= t->o.count) {
+		t->stop = true;
+		return false;
+	}
+	return true;
+}
+
+/* Print the fault waiting on @p's CPU, with its stacks. */
+static bool flush_pending(struct tracer *t, struct pending *p)
+{
+	if (!p->used)
+		return true;
+	p->used = false;
+	if (t->stop)
+		return false;
+	print_fault(t, p->ts, p->cpu, &p->e, &p->st);
+	t->faults++;
+	return count_event(t);
+}
+
+static bool flush_all_pending(struct tracer *t)
+{
+	int i;
+
+	for (i = 0; i < t->npend; i++)
+		if (!flush_pending(t, &t->pend[i]))
+			return false;
+	return true;
+}
+
+/*
+ * --stack: the fault waits for the stack records that ftrace writes
+ * after it on its CPU (by the same thread); the next other record there,
+ * or the end of the trace, prints it.
+ */
+static int on_stack_record(struct tracer *t, struct tep_event *ev,
+			   struct tep_record *rec, int cpu)
+{
+	struct pending *p = cpu >= 0 && cpu < t->npend ? &t->pend[cpu] : NULL;
+	bool kernel = ev == t->sdec.kstack;
+	struct fl_stack *s;
+
+	if (!p || !p->used || tep_data_pid(t->tep, rec) != (int)p->e.pid ||
+	    (kernel ? p->st.has_kstack : p->st.has_ustack)) {
+		t->orphans++;
+		return 0;
+	}
+	s = kernel ? &p->st.kstack : &p->st.ustack;
+	if (fl_stack_decode(&t->sdec, ev, rec, s)) {
+		t->bad++;
+		return 0;
+	}
+	if (kernel)
+		p->st.has_kstack = true;
+	else
+		p->st.has_ustack = true;
+	/* the user stack comes last */
+	if (!kernel && !flush_pending(t, p))
+		return 1;
+	return 0;
+}
+
 static int on_record(struct tep_event *ev, struct tep_record *rec, int cpu,
 		     void *data)
 {
@@ -478,8 +572,13 @@ static int on_record(struct tep_event *ev, struct tep_record *rec, int cpu,
 	const struct comm_slot *task;
 	struct fl_fault_event fe;
 	struct fl_tlb_event te;
+	struct pending *p;
 
-	(void)cpu;
+	if (t->o.stack && ev && (ev == t->sdec.kstack || ev == t->sdec.ustack))
+		return on_stack_record(t, ev, rec, cpu);
+	if (t->o.stack && cpu >= 0 && cpu < t->npend &&
+	    !flush_pending(t, &t->pend[cpu]))
+		return 1;
 	if (ev == t->dec.fault) {
 		if (fl_decode_fault(&t->dec, rec, &fe)) {
 			t->bad++;
@@ -489,7 +588,20 @@ static int on_record(struct tep_event *ev, struct tep_record *rec, int cpu,
 			t->skipped++;
 			return 0;
 		}
-		print_fault(t, rec, &fe);
+		if (t->o.stack && cpu >= 0 && cpu < t->npend) {
+			/* its maps, while it may still live */
+			fl_syms_see(&t->syms, fe.tgid);
+			p = &t->pend[cpu];
+			memset(p, 0, sizeof(*p));
+			p->used = true;
+			p->ts = rec->ts;
+			p->cpu = cpu;
+			p->e = fe;
+			p->st.tgid = fe.tgid;
+			p->st.address = fe.address;
+			return 0;
+		}
+		print_fault(t, rec->ts, cpu, &fe, NULL);
 		t->faults++;
 	} else if (ev == t->dec.tlb) {
 		if (fl_decode_tlb(&t->dec, rec, &te)) {
@@ -513,12 +625,7 @@ static int on_record(struct tep_event *ev, struct tep_record *rec, int cpu,
 		t->skipped++;
 		return 0;
 	}
-	t->events++;
-	if (t->o.count && t->events >= t->o.count) {
-		t->stop = true;
-		return 1;
-	}
-	return 0;
+	return count_event(t) ? 0 : 1;
 }
 
 /*
@@ -587,7 +694,7 @@ static int set_filter(struct tracer *t, struct tep_event *ev, bool fault)
 		err = -1;
 	if (err)
 		fprintf(stderr,
-			"faultlat trace: cannot set the filter '%s' on %s:%s: %s\n",
+			"faultlat %s: cannot set the filter '%s' on %s:%s: %s\n", cmd_name,
 			filter ? filter : "", ev->system, ev->name,
 			strerror(errno));
 	free(filter);
@@ -634,9 +741,10 @@ static int set_event_pids(struct tracer *t)
  * /proc/kallsyms and every printk format, which we never need (and which
  * takes seconds on a slow machine).
  */
-static struct tep_handle *load_formats(void)
+static struct tep_handle *load_formats(bool stack)
 {
 	static const char * const names[] = { FL_TEV_FAULT, FL_TEV_TLB };
+	static const char * const stacks[] = { FL_TEV_KSTACK, FL_TEV_USTACK };
 	struct tep_handle *tep = tep_alloc();
 	unsigned int i;
 	char *buf;
@@ -659,6 +767,13 @@ static struct tep_handle *load_formats(void)
 			tep_parse_event(tep, buf, len, FL_TEV_SYSTEM);
 		free(buf);
 	}
+	for (i = 0; stack && i < ARRAY_SIZE(stacks); i++) {
+		buf = tracefs_event_file_read(NULL, FL_TEV_FTRACE, stacks[i],
+					      "format", &len);
+		if (buf && len > 0)
+			tep_parse_event(tep, buf, len, FL_TEV_FTRACE);
+		free(buf);
+	}
 	tep_set_long_size(tep, tep_get_header_page_size(tep));
 	tep_set_page_size(tep, getpagesize());
 	tep_set_cpus(tep, sysconf(_SC_NPROCESSORS_CONF));
@@ -677,38 +792,76 @@ static int open_tracefs(struct tracer *t)
 	if (dir && *dir) {
 		if (tracefs_set_tracing_dir((char *)dir)) {
 			fprintf(stderr,
-				"faultlat trace: cannot use %s as tracefs: %s\n",
+				"faultlat %s: cannot use %s as tracefs: %s\n", cmd_name,
 				dir, strerror(errno));
 			return -1;
 		}
 	} else if (tracefs_tracing_dir_is_mounted(true, NULL) < 0 ||
 		   !tracefs_tracing_dir()) {
 		fprintf(stderr,
-			"faultlat trace: tracefs is not mounted and could not be (mount -t tracefs nodev /sys/kernel/tracing)\n");
+			"faultlat %s: tracefs is not mounted and could not be (mount -t tracefs nodev /sys/kernel/tracing)\n",
+			cmd_name);
 		return -1;
 	}
 	errno = 0;
-	t->tep = load_formats();
+	t->tep = load_formats(t->o.stack);
 	if (!t->tep) {
 		fprintf(stderr,
-			"faultlat trace: cannot read the event formats in %s: %s%s\n",
+			"faultlat %s: cannot read the event formats in %s: %s%s\n", cmd_name,
 			tracefs_tracing_dir(), strerror(errno ? errno : EIO),
 			errno == EACCES || errno == EPERM ?
 			" (tracing needs root)" : "");
 		return -1;
 	}
 	if (fl_decoder_init(&t->dec, t->tep, err, sizeof(err))) {
-		fprintf(stderr, "faultlat trace: %s: this client cannot read it\n",
+		fprintf(stderr, "faultlat %s: %s: this client cannot read it\n", cmd_name,
 			err);
+		return -1;
+	}
+	if (t->o.stack && (fl_stack_decoder_init(&t->sdec, t->tep) ||
+			   !t->sdec.kstack || !t->sdec.ustack)) {
+		fprintf(stderr,
+			"faultlat %s: no usable ftrace:kernel_stack and ftrace:user_stack formats in %s/events/ftrace: this kernel cannot give stacks\n",
+			cmd_name,
+			tracefs_tracing_dir());
 		return -1;
 	}
 	if ((t->o.faults && !t->dec.fault) || (t->o.tlb && !t->dec.tlb)) {
 		fprintf(stderr,
-			"faultlat trace: no trace event %s:%s in %s/events: the faultlat module loaded has no trace events (load a newer one)\n",
+			"faultlat %s: no trace event %s:%s in %s/events: the faultlat module loaded has no trace events (load a newer one)\n",
+			cmd_name,
 			FL_TEV_SYSTEM, t->o.faults && !t->dec.fault ?
 			FL_TEV_FAULT : FL_TEV_TLB, tracefs_tracing_dir());
 		return -1;
 	}
+	return 0;
+}
+
+/*
+ * --stack: ftrace writes a kernel stack and a user stack after each event
+ * this instance keeps (its options, not the global ones).
+ */
+static int setup_stacks(struct tracer *t)
+{
+	t->npend = sysconf(_SC_NPROCESSORS_CONF);
+	if (t->npend < 1)
+		t->npend = 1;
+	t->pend = calloc(t->npend, sizeof(*t->pend));
+	if (!t->pend || fl_syms_init(&t->syms)) {
+		fprintf(stderr, "faultlat %s: out of memory\n", cmd_name);
+		return -1;
+	}
+	if (tracefs_option_enable(t->inst, TRACEFS_OPTION_STACKTRACE) ||
+	    tracefs_option_enable(t->inst, TRACEFS_OPTION_USERSTACKTRACE)) {
+		fprintf(stderr,
+			"faultlat %s: cannot set the instance's stacktrace and userstacktrace options: %s\n",
+			cmd_name,
+			strerror(errno));
+		return -1;
+	}
+	/* the kernel's symbols now, not in the middle of the first drain */
+	if (t->o.pid)
+		fl_syms_see(&t->syms, t->o.pid);
 	return 0;
 }
 
@@ -723,14 +876,15 @@ static int setup_instance(struct tracer *t)
 	t->inst = tracefs_instance_create(name);
 	if (!t->inst) {
 		fprintf(stderr,
-			"faultlat trace: cannot create the tracefs instance %s: %s\n",
+			"faultlat %s: cannot create the tracefs instance %s: %s\n", cmd_name,
 			name, strerror(errno));
 		return -1;
 	}
 	if (!tracefs_instance_is_new(t->inst)) {
 		/* not ours: leave it be */
 		fprintf(stderr,
-			"faultlat trace: the tracefs instance %s exists already: remove it (rmdir %s/instances/%s)\n",
+			"faultlat %s: the tracefs instance %s exists already: remove it (rmdir %s/instances/%s)\n",
+			cmd_name,
 			name, tracefs_tracing_dir(), name);
 		tracefs_instance_free(t->inst);
 		t->inst = NULL;
@@ -742,7 +896,7 @@ static int setup_instance(struct tracer *t)
 	if (t->o.buffer_kb &&
 	    tracefs_instance_set_buffer_size(t->inst, t->o.buffer_kb, -1)) {
 		fprintf(stderr,
-			"faultlat trace: cannot make the ring buffers %lu KiB: %s\n",
+			"faultlat %s: cannot make the ring buffers %lu KiB: %s\n", cmd_name,
 			t->o.buffer_kb, strerror(errno));
 		return -1;
 	}
@@ -752,12 +906,14 @@ static int setup_instance(struct tracer *t)
 		return -1;
 	if (t->o.tlb && t->o.pid && set_event_pids(t)) {
 		fprintf(stderr,
-			"faultlat trace: cannot trace only the threads of process %u: %s\n",
+			"faultlat %s: cannot trace only the threads of process %u: %s\n", cmd_name,
 			t->o.pid, strerror(errno));
 		return -1;
 	}
+	if (t->o.stack && setup_stacks(t))
+		return -1;
 	if (tracefs_follow_missed_events(t->inst, on_missed, t)) {
-		fprintf(stderr, "faultlat trace: tracefs_follow_missed_events: %s\n",
+		fprintf(stderr, "faultlat %s: tracefs_follow_missed_events: %s\n", cmd_name,
 			strerror(errno));
 		return -1;
 	}
@@ -772,13 +928,13 @@ static int enable_events(struct tracer *t)
 	    (t->o.tlb && tracefs_event_file_write(t->inst, FL_TEV_SYSTEM,
 						  FL_TEV_TLB, "enable",
 						  "1") < 0)) {
-		fprintf(stderr, "faultlat trace: cannot enable the events: %s\n",
+		fprintf(stderr, "faultlat %s: cannot enable the events: %s\n", cmd_name,
 			strerror(errno));
 		return -1;
 	}
 	t->wall_off = fl_clock_ns(CLOCK_REALTIME) - fl_clock_ns(CLOCK_MONOTONIC);
 	if (tracefs_trace_on(t->inst)) {
-		fprintf(stderr, "faultlat trace: cannot turn tracing on: %s\n",
+		fprintf(stderr, "faultlat %s: cannot turn tracing on: %s\n", cmd_name,
 			strerror(errno));
 		return -1;
 	}
@@ -801,7 +957,8 @@ static void check_config(struct tracer *t)
 		return;
 	fl_fmt_ns(buf, sizeof(buf), c.min_latency_ns);
 	fprintf(stderr,
-		"faultlat trace: the module's min_latency_ns is %llu: faults and flushes faster than %s emit no event\n",
+		"faultlat %s: the module's min_latency_ns is %llu: faults and flushes faster than %s emit no event\n",
+		cmd_name,
 		c.min_latency_ns, buf);
 }
 
@@ -811,7 +968,8 @@ static void teardown(struct tracer *t)
 		tracefs_trace_off(t->inst);
 		if (tracefs_instance_destroy(t->inst))
 			fprintf(stderr,
-				"faultlat trace: cannot remove the tracefs instance %s: %s\n",
+				"faultlat %s: cannot remove the tracefs instance %s: %s\n",
+				cmd_name,
 				tracefs_instance_get_name(t->inst),
 				strerror(errno));
 		tracefs_instance_free(t->inst);
@@ -820,6 +978,11 @@ static void teardown(struct tracer *t)
 	if (t->tep)
 		tep_free(t->tep);
 	t->tep = NULL;
+	if (t->pend)
+		fl_syms_free(&t->syms);
+	free(t->pend);
+	t->pend = NULL;
+	t->npend = 0;
 }
 
 /* Read what the ring buffers hold; false on an error. */
@@ -827,11 +990,11 @@ static bool drain(struct tracer *t)
 {
 	if (tracefs_iterate_raw_events(t->tep, t->inst, NULL, 0, on_record,
 				       t) < 0) {
-		fprintf(stderr, "faultlat trace: reading the ring buffers: %s\n",
+		fprintf(stderr, "faultlat %s: reading the ring buffers: %s\n", cmd_name,
 			strerror(errno));
 		return false;
 	}
-	if (!t->out_err && (fflush(stdout) || ferror(stdout))) {
+	if (!t->out_err && (fflush(out) || ferror(out))) {
 		t->out_err = true;
 		t->out_errno = errno;
 	}
@@ -869,14 +1032,18 @@ static void print_summary(struct tracer *t, long long lost, __u64 elapsed)
 				       fl_json_u64(t->lost_counted));
 		json_object_object_add(o, "filtered", fl_json_u64(t->skipped));
 		json_object_object_add(o, "undecodable", fl_json_u64(t->bad));
+		if (t->o.stack)
+			json_object_object_add(o, "stacks_unmatched",
+					       fl_json_u64(t->orphans));
 		json_object_object_add(o, "elapsed_ns", fl_json_u64(elapsed));
 		emit(o);
-		fflush(stdout);
+		fflush(out);
 		return;
 	}
 	fl_fmt_ns(el, sizeof(el), elapsed);
-	fprintf(stderr, "faultlat trace: %llu events (%llu faults, %llu TLB flushes) in %s, ",
-		t->events, t->faults, t->flushes, el);
+	fprintf(stderr,
+		"faultlat %s: %llu events (%llu faults, %llu TLB flushes) in %s, ",
+		cmd_name, t->events, t->faults, t->flushes, el);
 	if (lost < 0)
 		fprintf(stderr, "lost unknown");
 	else
@@ -892,12 +1059,12 @@ static int check_pid(unsigned int pid)
 	__u32 tgid = proc_tgid(pid);
 
 	if (!tgid) {
-		fprintf(stderr, "faultlat trace: no process %u\n", pid);
+		fprintf(stderr, "faultlat %s: no process %u\n", cmd_name, pid);
 		return -1;
 	}
 	if (tgid != pid) {
 		fprintf(stderr,
-			"faultlat trace: %u is a thread of process %u: use -p %u\n",
+			"faultlat %s: %u is a thread of process %u: use -p %u\n", cmd_name,
 			pid, tgid, tgid);
 		return -1;
 	}
@@ -909,7 +1076,7 @@ static void print_banner(const struct tracer *t)
 {
 	char buf[32];
 
-	fprintf(stderr, "faultlat trace: tracing %s%s%s", t->o.faults ?
+	fprintf(stderr, "faultlat %s: tracing %s%s%s", cmd_name, t->o.faults ?
 		(t->o.major ? "major faults" : "faults") : "",
 		t->o.faults && t->o.tlb ? " and " : "",
 		t->o.tlb ? "TLB flushes" : "");
@@ -923,22 +1090,117 @@ static void print_banner(const struct tracer *t)
 		tracefs_instance_get_name(t->inst));
 }
 
+/*
+ * record -- CMD: the command is forked at once, to be traced by its pid,
+ * and waits on a pipe until the trace is on.
+ */
+static int fork_cmd(struct tracer *t, int *go)
+{
+	int p[2];
+	pid_t pid;
+	char c;
+
+	if (pipe2(p, O_CLOEXEC)) {
+		perror("faultlat record: pipe");
+		return -1;
+	}
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		perror("faultlat record: fork");
+		close(p[0]);
+		close(p[1]);
+		return -1;
+	}
+	if (!pid) {
+		close(p[1]);
+		if (read(p[0], &c, 1) != 1)
+			_exit(127);	/* the trace could not start */
+		execvp(t->o.cmd[0], t->o.cmd);
+		fprintf(stderr, "faultlat record: cannot run '%s': %s\n",
+			t->o.cmd[0], strerror(errno));
+		_exit(127);
+	}
+	close(p[0]);
+	*go = p[1];
+	t->child = pid;
+	t->o.pid = pid;
+	return 0;
+}
+
+/*
+ * Let the command run, traced with ptrace for one thing only: its exit,
+ * where it stops while its memory is still there, so that its maps are
+ * read (for the stacks of its last faults) before they are gone.
+ */
+static void release_cmd(struct tracer *t, int go)
+{
+	if (t->o.stack &&
+	    ptrace(PTRACE_SEIZE, t->child, 0,
+		   PTRACE_O_TRACEEXIT | PTRACE_O_EXITKILL))
+		fprintf(stderr,
+			"faultlat record: cannot ptrace the command (%s): the stacks of the faults it takes just before it exits may lack their symbols\n",
+			strerror(errno));
+	if (write(go, "g", 1) != 1)
+		perror("faultlat record: starting the command");
+	close(go);
+}
+
+/* Reap what the command did; true once it has ended. */
+static bool check_cmd(struct tracer *t)
+{
+	int st, ev;
+	pid_t r;
+
+	while ((r = waitpid(t->child, &st, WNOHANG | __WALL)) > 0) {
+		if (WIFEXITED(st) || WIFSIGNALED(st)) {
+			t->o.cmd_status = st;
+			t->child_done = true;
+			break;
+		}
+		if (!WIFSTOPPED(st))
+			continue;
+		ev = st >> 16;
+		if (ev == PTRACE_EVENT_EXIT) {
+			drain(t);
+			fl_syms_refresh(&t->syms, t->child);
+			ptrace(PTRACE_CONT, t->child, 0, 0);
+		} else if (ev == PTRACE_EVENT_STOP) {
+			ptrace(PTRACE_LISTEN, t->child, 0, 0);
+		} else {
+			/* a signal for it: let it have it */
+			ptrace(PTRACE_CONT, t->child, 0, WSTOPSIG(st));
+		}
+	}
+	return t->child_done;
+}
+
 /* The whole run, once the options are known; returns the exit code. */
 static int run_trace(struct tracer *t)
 {
 	struct faultlat_info info;
-	__u64 start, now, end = 0;
+	__u64 start, now, end = 0, poll = POLL_NS;
 	long long lost;
-	int rc = FL_EXIT_ERR;
+	int rc = FL_EXIT_ERR, go = -1;
 
-	if (t->o.pid && check_pid(t->o.pid))
+	out = t->o.out ? t->o.out : stdout;
+	cmd_name = t->o.name ? t->o.name : "trace";
+	if (!t->o.cmd && t->o.pid && check_pid(t->o.pid))
 		return FL_EXIT_ERR;
 	t->fd = fl_dev_open_checked(&info);
 	if (t->fd < 0)
 		return FL_EXIT_ERR;
+	if (t->o.cmd) {
+		if (fork_cmd(t, &go)) {
+			close(t->fd);
+			return FL_EXIT_ERR;
+		}
+		poll = CMD_POLL_NS;
+	}
 	if (t->o.tlb && !fl_tlb_measured(&info))
 		fprintf(stderr,
-			"faultlat trace: the module's TLB-flush probes are not attached (loaded with tlb=0?): no faultlat:tlb_flush event will come\n");
+			"faultlat %s: the module's TLB-flush probes are not attached (loaded with tlb=0?): no faultlat:tlb_flush event will come\n",
+			cmd_name);
 
 	/* from here on, a signal ends the trace cleanly */
 	fl_stop_on_signals();
@@ -948,9 +1210,13 @@ static int run_trace(struct tracer *t)
 		goto out;
 	check_config(t);
 	print_banner(t);
+	if (go >= 0) {
+		release_cmd(t, go);
+		go = -1;
+	}
 	if (!fl_opts.json) {
 		print_header();
-		fflush(stdout);
+		fflush(out);
 	}
 
 	start = fl_clock_ns(CLOCK_MONOTONIC);
@@ -963,23 +1229,35 @@ static int run_trace(struct tracer *t)
 			break;
 		}
 		now = fl_clock_ns(CLOCK_MONOTONIC);
-		if (t->stop || fl_stop_signal() || (end && now >= end))
+		if (t->stop || fl_stop_signal() || (end && now >= end) ||
+		    (t->child && check_cmd(t)))
 			break;
-		sleep_ns(end && end - now < POLL_NS ? end - now : POLL_NS);
+		sleep_ns(end && end - now < poll ? end - now : poll);
 	}
 	/* stop recording, then print what is left */
 	tracefs_trace_off(t->inst);
 	if (!t->stop && rc == FL_EXIT_OK && !drain(t))
 		rc = FL_EXIT_ERR;
+	if (t->o.stack && rc == FL_EXIT_OK)
+		flush_all_pending(t);
 	lost = ring_lost(t);
 	/* a reader that went away (| head) ends the trace, not an error */
 	if (t->out_err && t->out_errno != EPIPE) {
-		fprintf(stderr, "faultlat trace: writing output: %s\n",
+		fprintf(stderr, "faultlat %s: writing output: %s\n", cmd_name,
 			strerror(t->out_errno));
 		rc = FL_EXIT_ERR;
 	}
 	print_summary(t, lost, fl_clock_ns(CLOCK_MONOTONIC) - start);
 out:
+	if (go >= 0)
+		close(go);	/* the command never starts */
+	if (t->child && !t->child_done) {
+		/* ended by a signal or -d: so does the command */
+		kill(t->child, SIGTERM);
+		while (waitpid(t->child, &t->o.cmd_status, __WALL) < 0 &&
+		       errno == EINTR)
+			;
+	}
 	teardown(t);
 	close(t->fd);
 	return rc;
@@ -999,6 +1277,7 @@ static int parse_opts(int argc, char **argv, struct tracer *t)
 		{ "duration", required_argument, NULL, 'd' },
 		{ "count", required_argument, NULL, 'c' },
 		{ "buffer-size", required_argument, NULL, 'b' },
+		{ "stack", no_argument, NULL, 'S' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static const struct fl_optspec spec = {
@@ -1017,7 +1296,8 @@ static int parse_opts(int argc, char **argv, struct tracer *t)
 		case 'L':
 			if (fl_parse_duration(optarg, 1, &t->o.min_ns)) {
 				fprintf(stderr,
-					"faultlat trace: invalid latency '%s': expected a number and a unit (250ns, 500us, 1ms, 0.5s)\n",
+					"faultlat %s: invalid latency '%s': expected a number and a unit (250ns, 500us, 1ms, 0.5s)\n",
+					cmd_name,
 					optarg);
 				return fl_usage_error("trace");
 			}
@@ -1029,6 +1309,9 @@ static int parse_opts(int argc, char **argv, struct tracer *t)
 		case 'T':
 			t->o.tlb = true;
 			break;
+		case 'S':
+			t->o.stack = true;
+			break;
 		case 'O':
 			t->o.faults = false;
 			break;
@@ -1037,7 +1320,8 @@ static int parse_opts(int argc, char **argv, struct tracer *t)
 					      &t->o.duration_ns) ||
 			    !t->o.duration_ns) {
 				fprintf(stderr,
-					"faultlat trace: invalid duration '%s': expected seconds (3, 0.5) or a number and a unit (500ms)\n",
+					"faultlat %s: invalid duration '%s': expected seconds (3, 0.5) or a number and a unit (500ms)\n",
+					cmd_name,
 					optarg);
 				return fl_usage_error("trace");
 			}
@@ -1060,12 +1344,24 @@ static int parse_opts(int argc, char **argv, struct tracer *t)
 	if (!t->o.faults) {	/* --tlb-only */
 		if (t->o.major) {
 			fprintf(stderr,
-				"faultlat trace: --major is for faults, not --tlb-only\n");
+				"faultlat %s: --major is for faults, not --tlb-only\n", cmd_name);
 			return fl_usage_error("trace");
 		}
 		t->o.tlb = true;
 	}
 	return -1;
+}
+
+int fl_trace_run(struct trace_opts *o)
+{
+	static struct tracer t;
+	int rc;
+
+	memset(&t, 0, sizeof(t));
+	t.o = *o;
+	rc = run_trace(&t);
+	o->cmd_status = t.o.cmd_status;
+	return rc;
 }
 
 int cmd_trace(int argc, char **argv)
@@ -1076,5 +1372,12 @@ int cmd_trace(int argc, char **argv)
 	memset(&t, 0, sizeof(t));
 	t.o.faults = true;
 	rc = parse_opts(argc, argv, &t);
-	return rc >= 0 ? rc : run_trace(&t);
+	if (rc >= 0)
+		return rc;
+	if (t.o.stack && !t.o.faults) {
+		fprintf(stderr,
+			"faultlat %s: --stack is for faults, not --tlb-only\n", cmd_name);
+		return fl_usage_error("trace");
+	}
+	return fl_trace_run(&t.o);
 }

@@ -52,6 +52,12 @@ static const struct fl_cmd cmds[] = {
 	{ "heatmap", cmd_heatmap, cmd_heatmap_help,
 	  "fault latency over time as an SVG heatmap (live, or a trace -j\n"
 	  "           recording)" },
+	{ "record", cmd_record, cmd_record_help,
+	  "record slow faults with their stacks and mappings into a file\n"
+	  "           (trace --stack -j), for report" },
+	{ "report", cmd_report, cmd_report_help,
+	  "where a recording's fault time went: by call site, by mapping,\n"
+	  "           flame graphs (folded stacks, SVG)" },
 	{ "help", cmd_help, NULL,
 	  "help on faultlat or on a command" },
 };

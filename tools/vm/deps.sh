@@ -13,7 +13,7 @@ pkgs=(
 	# build: module (kbuild comes with linux-headers, see kernel.sh),
 	# client and selftests
 	gcc make libc6-dev pkg-config libelf-dev
-	libjson-c-dev libtraceevent-dev libtracefs-dev sparse
+	libjson-c-dev libtraceevent-dev libtracefs-dev libdw-dev sparse
 	# selftests' layout_test reads the kernel's BTF
 	libbpf-dev
 	# VM rig: kernel package handling, initramfs, guest tools

@@ -20,8 +20,24 @@ else
 fi
 [ ${#files[@]} -gt 0 ] || { echo "style: no files" >&2; exit 1; }
 
-if perl "$checkpatch" --strict --no-tree --quiet --show-types --no-summary-file \
-	-f "${files[@]}"; then
+# elfutils' libdwfl spells its types in CamelCase (Dwfl, Dwfl_Module,
+# GElf_Sym): they are not ours to rename, in the one file that uses them
+camel=(userspace/sym.c)
+rest=() lib=()
+for f in "${files[@]}"; do
+	case " ${camel[*]} " in
+	*" $f "*) lib+=("$f") ;;
+	*) rest+=("$f") ;;
+	esac
+done
+run_checkpatch() {
+	perl "$checkpatch" --strict --no-tree --quiet --show-types \
+		--no-summary-file "$@"
+}
+ok=1
+[ ${#rest[@]} -eq 0 ] || run_checkpatch -f "${rest[@]}" || ok=0
+[ ${#lib[@]} -eq 0 ] || run_checkpatch --ignore CAMELCASE -f "${lib[@]}" || ok=0
+if [ $ok = 1 ]; then
 	echo "style: ${#files[@]} files, no problems"
 else
 	echo "style: checkpatch found problems (see above)" >&2

@@ -1309,6 +1309,60 @@ run "$FL" heatmap --from "$tmp/long.jsonl" -i 10ms -o "$tmp/replay.svg"
 [ $rc -eq 1 ] && has err "spans more than 20000 intervals"
 ok $? "heatmap --from, too many intervals: 1, says what to do"
 
+# --- record and report (the recording is written here) ---
+
+run "$FL" record
+[ $rc -eq 2 ] && has err "give a command to run (after --) or -p PID"
+ok $? "record without a command or -p: usage error"
+
+run "$FL" record -p 1 -- /bin/true
+[ $rc -eq 2 ] && has err "not both"
+ok $? "record with both a command and -p: usage error"
+
+run "$FL" report -i "$tmp/missing"
+[ $rc -eq 1 ] && has err "cannot read $tmp/missing"
+ok $? "report -i a missing file: 1"
+
+run "$FL" report -i "$tmp/garbage"
+[ $rc -eq 1 ] && has err "is not a recording"
+ok $? "report -i garbage: 1, no crash"
+
+run "$FL" report -i "$tmp/long.jsonl" --folded - --svg -
+[ $rc -eq 2 ] && has err "cannot both go to stdout"
+ok $? "report: --folded and --svg both on stdout: usage error"
+
+# a fault without stacks (trace -j without --stack), one with, a loss
+{
+	echo '{"type":"fault","tgid":7,"comm":"a","latency_ns":100}'
+	echo '{"type":"fault","tgid":8,"comm":"b","latency_ns":300,"mapping":{"name":"[heap]","offset":0,"file":false},"user_stack":[{"addr":1,"sym":"work","dso":"/bin/b","src":"b.c","line":9}],"kernel_stack":[{"addr":2,"sym":"handle_mm_fault"}]}'
+	echo '{"type":"lost","ts_ns":1,"cpu":0,"count":5}'
+} >"$tmp/rec.jsonl"
+run "$FL" report -i "$tmp/rec.jsonl"
+[ $rc -eq 0 ] && has out "2 faults, 400ns in faults" && has out "lost: 5 events" &&
+has out "1 user stacks of one frame" && has out "1 faults recorded without stacks" &&
+grep -Eq '^ 75.00% +300ns +1  work +b +b.c:9$' "$tmp/out" &&
+grep -Eq '^ 75.00% +300ns +1  \[heap\]$' "$tmp/out"
+ok $? "report: text, the losses and the one-frame stacks said"
+
+run "$FL" report -i - -p 8 --folded - <"$tmp/rec.jsonl"
+[ $rc -eq 0 ] && [ "$(cat "$tmp/out")" = "b;work;handle_mm_fault_[k] 300" ]
+ok $? "report -i - -p --folded -: one process's folded stacks"
+
+run "$FL" report -i "$tmp/rec.jsonl" -j -n 1
+[ $rc -eq 0 ] && json out 'j["faults"] == 2 and j["time_ns"] == 400 and j["lost"] == 5 and
+	j["sites"][0]["sym"] == "work" and j["sites"][0]["faults"] == 1 and
+	j["mappings"][0]["mapping"] == "[heap]"'
+ok $? "report -j"
+
+run "$FL" report -i "$tmp/rec.jsonl" --svg "$tmp/flame.svg" --title "t & t"
+[ $rc -eq 0 ] && grep -q '<title>work (300ns, 1 faults, 75.00%)</title>' "$tmp/flame.svg" &&
+grep -q 't &amp; t' "$tmp/flame.svg"
+ok $? "report --svg --title"
+if command -v xmllint >/dev/null; then
+	xmllint --noout "$tmp/flame.svg" 2>"$tmp/err"
+	ok $? "xmllint accepts the flame graph"
+fi
+
 echo "1..$n"
 echo "# $((n - failed)) passed, $failed failed"
 [ $failed -eq 0 ]

@@ -10,6 +10,7 @@
 #   FAULTLAT_KO=... FAULTLAT_CLIENT=... tools/vm/run-guest.sh -- \
 #       selftests/run.sh guest_test.sh
 #
+# FL_GUEST_ONLY=stack runs the checks of record and report alone.
 # $FAULTLAT_CLIENT and $FAULTLAT_KO (default: the tree's userspace/faultlat
 # and module/faultlat.ko), loaded with $FAULTLAT_MODPARAMS; a module that
 # was loaded when it started is loaded again at the end.  TAP on stdout,
@@ -325,6 +326,155 @@ for i in range(50):
     m[::4096] = b"x" * 16
     m.close()'
 
+# --- record and report: which code took the faults ---------------------------
+
+# tests/stack_workload faults in fault_in_main_a() (in the program: fresh
+# anonymous pages) and in fault_in_lib_b() (in its shared library: a
+# shared file mapping), and prints getrusage's counts around each call:
+# the report must give those functions, in those modules, as many faults
+# as getrusage counted, and their mappings
+stack_checks() {
+	local wl=$PWD/userspace/tests/stack_workload src=$PWD/userspace/tests
+	local la lb
+
+	run "$FL" record -o "$tmp/rec.jsonl" --min-latency 0 -b 4096 -- \
+		"$wl" "$tmp/wfile" 300 200
+	cp "$tmp/out" "$tmp/wl.json"
+	[ $rc -eq 0 ] && has err "exited with status 0" &&
+	check 'J("wl.json")["fault_in_main_a"]["minflt"] >= 300 and
+		J("wl.json")["fault_in_lib_b"]["minflt"] >= 200'
+	ok $? "record -- stack_workload: it ran, getrusage counted its faults"
+
+	# the recording itself: every fault of the workload's process has
+	# both stacks and a mapping, and nothing was lost
+	check 'all(e["tgid"] == J("wl.json")["pid"] and
+		e["user_stack"] and e["kernel_stack"] is not None and e["mapping"]
+		for e in map(json.loads, T("rec.jsonl").splitlines())
+		if e["type"] == "fault") and
+		[json.loads(l) for l in T("rec.jsonl").splitlines()][-1]["lost"] == 0'
+	ok $? "record: every fault of the command with its stacks and mapping, none lost"
+
+	run "$FL" report -i "$tmp/rec.jsonl" -j
+	cp "$tmp/out" "$tmp/rep.json"
+	# the faults of each function: as many as getrusage counted around
+	# its call, in the right module
+	[ $rc -eq 0 ] && check 'sum(s["faults"] for s in J("rep.json")["sites"]
+		if s["sym"] == "fault_in_main_a" and s["dso"].endswith("/stack_workload")) ==
+		J("wl.json")["fault_in_main_a"]["minflt"] + J("wl.json")["fault_in_main_a"]["majflt"]'
+	ok $? "report: fault_in_main_a (main program) has as many faults as getrusage counted"
+
+	check 'sum(s["faults"] for s in J("rep.json")["sites"]
+		if s["sym"] == "fault_in_lib_b" and
+		s["dso"].endswith("/libfaultlat_stacklib.so")) ==
+		J("wl.json")["fault_in_lib_b"]["minflt"] + J("wl.json")["fault_in_lib_b"]["majflt"]'
+	ok $? "report: fault_in_lib_b (shared library) has as many faults as getrusage counted"
+	python3 -c 'import json, sys
+w, r = (json.load(open(sys.argv[1] + n)) for n in ("/wl.json", "/rep.json"))
+for f in "fault_in_main_a", "fault_in_lib_b":
+    s = [x for x in r["sites"] if x["sym"] == f]
+    print("# %s: getrusage minflt %d majflt %d; report %d faults, %d ns" % (f,
+          w[f]["minflt"], w[f]["majflt"], sum(x["faults"] for x in s),
+          sum(x["time_ns"] for x in s)))' "$tmp" 2>/dev/null
+
+	# their time: the sum of their faults' latencies in the recording,
+	# added up here from the events
+	check 'all(sum(s["time_ns"] for s in J("rep.json")["sites"] if s["sym"] == f) ==
+		sum(e["latency_ns"] for e in map(json.loads, T("rec.jsonl").splitlines())
+		    if e["type"] == "fault" and e["user_stack"][0]["sym"] == f) > 0
+		for f in ("fault_in_main_a", "fault_in_lib_b")) and
+		J("rep.json")["time_ns"] == sum(e["latency_ns"]
+		for e in map(json.loads, T("rec.jsonl").splitlines()) if e["type"] == "fault")'
+	ok $? "report: their time is the sum of their faults' latencies"
+
+	# debuginfo: the source line of the store that faults
+	la=$(grep -n 'p\[i \* 4096\] = 1;' "$src/stack_workload.c" | cut -d: -f1)
+	lb=$(grep -n 'p\[i \* 4096\] = 2;' "$src/stack_lib.c" | cut -d: -f1)
+	check 'any(s["sym"] == "fault_in_main_a" and s["src"].endswith("stack_workload.c") and
+		s["line"] == '"$la"' for s in J("rep.json")["sites"]) and
+		any(s["sym"] == "fault_in_lib_b" and s["src"].endswith("stack_lib.c") and
+		s["line"] == '"$lb"' for s in J("rep.json")["sites"])'
+	ok $? "report: the faulting store's file:line, from debuginfo"
+
+	# by mapping: the data file took fault_in_lib_b's faults; anonymous
+	# memory at least fault_in_main_a's
+	check 'sum(m["faults"] for m in J("rep.json")["mappings"]
+		if m["mapping"] == "'"$tmp/wfile"'" and m["file"]) ==
+		J("wl.json")["fault_in_lib_b"]["minflt"] and
+		sum(m["faults"] for m in J("rep.json")["mappings"] if m["mapping"] == "[anon]") >=
+		J("wl.json")["fault_in_main_a"]["minflt"]'
+	ok $? "report: by mapping, the data file and [anon]"
+
+	run "$FL" report -i "$tmp/rec.jsonl" --folded -
+	cp "$tmp/out" "$tmp/folded"
+	# folded: the callers too (frame pointers): main called each
+	# function for as many faults as getrusage counted (the warm-up
+	# calls' faults in their first instruction, before their frame is
+	# made, have main's caller instead), with those faults' time
+	[ $rc -eq 0 ] && check 'all(re.match(r"^[^; ][^;]*;.* [0-9]+$", l)
+		for l in T("folded").splitlines()) and
+		all(sum(int(l.rsplit(" ", 1)[1]) for l in T("folded").splitlines()
+		    if ";main;" + f + ";" in l) ==
+		sum(e["latency_ns"] for e in evs if e["user_stack"][0]["sym"] == f and
+		    e["user_stack"][1]["sym"] == "main") > 0 and
+		len([e for e in evs if e["user_stack"][0]["sym"] == f and
+		    e["user_stack"][1]["sym"] == "main"]) ==
+		J("wl.json")[f]["minflt"] + J("wl.json")[f]["majflt"]
+		for evs in [[e for e in map(json.loads, T("rec.jsonl").splitlines())
+		    if e["type"] == "fault" and len(e["user_stack"]) > 1]]
+		for f in ("fault_in_main_a", "fault_in_lib_b"))'
+	ok $? "report --folded: main;fault_in_main_a and main;fault_in_lib_b, their faults and time"
+
+	run "$FL" report -i "$tmp/rec.jsonl" --svg "$tmp/flame.svg"
+	[ $rc -eq 0 ] && xmllint --noout "$tmp/flame.svg" &&
+	grep -q '<title>fault_in_main_a (' "$tmp/flame.svg" &&
+	grep -q '<title>fault_in_lib_b (' "$tmp/flame.svg"
+	ok $? "report --svg: a well-formed flame graph with both functions"
+
+	run "$FL" report -i "$tmp/rec.jsonl"
+	[ $rc -eq 0 ] && grep -Eq ' fault_in_main_a +stack_workload +.*stack_workload.c:[0-9]+$' "$tmp/out" &&
+	grep -Eq ' fault_in_lib_b +libfaultlat_stacklib.so ' "$tmp/out" &&
+	grep -q "By mapping of the faulting address" "$tmp/out"
+	ok $? "report: text tables by call site and by mapping"
+
+	# a program without frame pointers (Debian's dd): stacks of one
+	# frame, and the report says so
+	run "$FL" record -o "$tmp/dd.jsonl" -- dd if=/dev/zero of=/dev/null bs=1M count=2
+	run "$FL" report -i "$tmp/dd.jsonl"
+	[ $rc -eq 0 ] && has out "user stacks of one frame: no frame pointers?"
+	ok $? "report: user stacks of one frame are said (no frame pointers)"
+
+	# a ring buffer too small: the lost events are counted and said
+	run "$FL" record -o "$tmp/lost.jsonl" -b 8 -- "$wl" "$tmp/wfile2" 20000 1
+	run "$FL" report -i "$tmp/lost.jsonl" -j
+	cp "$tmp/out" "$tmp/lost.json"
+	run "$FL" report -i "$tmp/lost.jsonl"
+	[ $rc -eq 0 ] && has out "lost: " &&
+	check 'J("lost.json")["lost"] > 0 and J("lost.json")["faults"] < 20000'
+	ok $? "report: events lost while recording are counted and said"
+
+	# trace --stack: live, the mapping and both stacks under each fault
+	"$FL" trace --stack -c 20 >"$tmp/out" 2>"$tmp/err" &
+	local tp=$!
+	wait_ready "$tmp/err"
+	"$wl" "$tmp/wfile3" 10 10 >/dev/null &
+	wait $tp
+	rc=$?
+	[ $rc -eq 0 ] && has out "    mapping: " && has out "    user stack:" &&
+	has out "    kernel stack:" && has out "handle_mm_fault+0x"
+	ok $? "trace --stack: the mapping and both stacks under each fault"
+}
+
+# FL_GUEST_ONLY=stack: the stack checks alone (while working on them)
+if [ "${FL_GUEST_ONLY:-}" = stack ]; then
+	kill $sleeper 2>/dev/null
+	wait $sleeper 2>/dev/null
+	stack_checks
+	[ $was_loaded = 1 ] || rmmod faultlat
+	totals 0
+	[ $failed -eq 0 ]
+	exit
+fi
+
 run "$FL" status -j
 json out 'j["min_latency_ns"] == 0'
 ok $? "status -j: min_latency_ns 0 by default"
@@ -562,6 +712,8 @@ rc=$?
 [ $rc -eq 0 ] && grep -Eq "^[0-9:.]{15} LOST [0-9]+ events on CPU [0-9]+ \(the ring buffer was full\)$" "$tmp/out" &&
 grep -Eq "^faultlat trace: [0-9]+ events \([0-9]+ faults, 0 TLB flushes\) in [0-9.]+s, [1-9][0-9]* lost$" "$tmp/err"
 ok $? "trace -b 8, text: LOST lines, lost in the summary"
+
+stack_checks
 
 # --- top and hist -i ----------------------------------------------------------------
 
