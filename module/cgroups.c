@@ -2,27 +2,68 @@
 /*
  * faultlat: the cgroup records.
  *
- * Every fault is also counted in the record of the cgroup (v2) its task is
- * in when the fault ends.  A record holds the cgroup's id, its ancestors'
- * ids (a query on a cgroup adds up its descendants' records without
- * walking the kernel's cgroups) and per-CPU statistics (struct fl_cg_cpu),
- * each written by its own CPU in the return hook.  Records are
- * preallocated (max_cgroups) and found by id in a hash of RCU lists; the
- * first fault of a cgroup without one takes a free one under fl_cg_lock:
- * a hash insertion and a walk up at most FAULTLAT_CGROUP_MAX_LEVEL
- * parents, whatever the number of tasks or cgroups.  A thread's record
- * caches its cgroup's (cgroups.h), so most faults look nothing up.
+ * Every fault (and TLB flush) is also counted for the cgroup (v2) its
+ * task is in when the fault ends.  A record holds the cgroup's id, its
+ * ancestors' ids (a query on a cgroup adds up its descendants' records
+ * without walking the kernel's cgroups), per-CPU statistics (struct
+ * fl_cg_cpu) and folded ones.  Records are preallocated (max_cgroups)
+ * and found by id in a hash of RCU lists; the first fault of a cgroup
+ * without one takes a free one under fl_cg_lock: a hash insertion and a
+ * walk up at most FAULTLAT_CGROUP_MAX_LEVEL parents, whatever the number
+ * of tasks or cgroups.
+ *
+ * Lazy attribution.  The fault path does not count a fault twice: a
+ * thread record attaches to the record of the cgroup its thread faults
+ * in (fl_rec.cg, and fl_rec.cg_id that cgroup's id), which counts the
+ * thread record's statistics as its own for as long as it is attached.
+ * A fault checks, before it is counted in the thread record, that the
+ * thread is still in that cgroup (fl_cg_share(): an id comparison); only
+ * when it is not (fl_cg_switch()) does anything happen for the cgroup:
+ *  - the thread record's counts (current reset generation) are folded
+ *    into its cgroup record's @folded and it detaches, inside a fold
+ *    section of tasks.c (fl_fold_begin()): a reader's stable pass
+ *    (fl_stable_pass()) sees the thread either attached or folded;
+ *  - a record that counts nothing yet attaches to the current cgroup's
+ *    record;
+ *  - one that counts something (its thread was moved after it faulted)
+ *    cannot: its counts are other cgroups'.  Its thread is eager: every
+ *    fault of it comes here (cg_id stays 0) and is counted in this CPU's
+ *    share of its cgroup's record too, as threads of no record are.
+ *    Its children start empty, and a reset empties it.
+ * A thread record that leaves the table (exit, exec, tasks.c's
+ * fl_task_remove()) is folded into its cgroup record the same way.
+ * Invariants: fl_rec.cg_id is 0 exactly when fl_rec.cg is NULL; a
+ * fault of a thread with a record is counted for cgroups either in its
+ * record while attached, or in a per-CPU share, never both; @refs counts
+ * the attached thread records.  @folded is written from atomic context
+ * (a fault, a task's free): under the record's raw spinlock.
+ *
+ * So a cgroup's figure is its records' folded statistics, their per-CPU
+ * shares and the current statistics of every thread record attached to
+ * them, summed in a stable pass over the task table (fl_cgroup_read(),
+ * fl_cgroup_list()).  A thread that detaches during the pass spoils it;
+ * folds held off by a reader that retried twice (tasks.c) do not hold a
+ * thread's detaching off: a thread detaches once per move between
+ * cgroups, which is what can keep a reader retrying.
  *
  * A removed cgroup (the cgroup_rmdir tracepoint: it has no task left)
  * leaves the hash at once.  A work item then waits for an RCU grace
- * period, for a return hook that read the cgroup before its last task
- * left, and moves the record's counts to the record of the nearest live
- * ancestor, as memcg's statistics stay in the parent of a removed cgroup:
- * a query on an ancestor keeps counting them.  Readers and that work
- * serialize on fl_cg_mutex, so that a reader sees the counts once, before
- * or after the move.  A reset bumps fl_gen, as for the task records:
- * writers zero their own share when they see it, readers take stale
- * shares for zero.
+ * period, for a probe that found the record in the hash before (to
+ * count in a share, or to attach), and drops the cgroup's reference: at
+ * zero, it moves the record's counts to the record of the nearest live
+ * ancestor, as memcg's statistics stay in the parent of a removed
+ * cgroup, and frees the record.  The one unusual case: a thread that
+ * left the cgroup without faulting since is still attached to its
+ * record, which then stays, dead (out of the hash, its id and ancestors
+ * kept: queries on its ancestors count it, and its attached threads,
+ * as before), until the last such thread faults elsewhere or exits;
+ * that thread's fl_cg_put() queues it for the work again (the reference
+ * count queues a record once: it is on the work's list only before the
+ * cgroup's reference is dropped, or after the last one is).  Readers
+ * and the work serialize on fl_cg_mutex, so that a reader sees the
+ * counts once, before or after the move.  A reset bumps fl_gen, as for
+ * the task records: writers zero their own share when they see it,
+ * readers take stale shares for zero.
  */
 #include <linux/cgroup.h>
 #include <linux/cred.h>
@@ -71,9 +112,17 @@ DEFINE_STATIC_KEY_TRUE(fl_cg_on);
  * @next_free: a free record: the index of the next free one
  * @dead: a removed cgroup's record, on fl_cg_dead until the work folds it
  * @cgrp: that cgroup, referenced until then
+ * @refs: the thread records attached to it, plus one while the cgroup
+ *	lives (dropped by the fold work): the record is folded and freed
+ *	when it reaches zero
+ * @orphan: on fl_cg_dead again, put there by its last attached thread:
+ *	the work has dropped the cgroup's reference already
  * @pcpu: the per-CPU statistics
+ * @lock: serializes @folded's writers (the work, and attached threads that
+ *	leave, in atomic context) and readers
  * @folded_gen: reset generation of @folded
- * @folded: the statistics of removed descendants (fl_cg_mutex)
+ * @folded: the statistics of removed descendants and of attached thread
+ *	records that left it
  */
 struct fl_cg {
 	u64 id;
@@ -83,7 +132,10 @@ struct fl_cg {
 	u32 next_free;
 	struct llist_node dead;
 	struct cgroup *cgrp;
+	atomic_t refs;
+	bool orphan;
 	struct fl_cg_cpu __percpu *pcpu;
+	raw_spinlock_t lock;
 	u32 folded_gen;
 	struct fl_cg_stats folded;
 };
@@ -162,6 +214,8 @@ static struct fl_cg *fl_cg_get_locked(struct cgroup *cgrp)
 		return NULL;
 	g = &fl_cgs[fl_cg_free_head];
 	fl_cg_free_head = g->next_free;
+	atomic_set(&g->refs, 1);
+	g->orphan = false;
 	g->level = cgrp->level;
 	for (c = cgrp; c; c = cgroup_parent(c))
 		g->anc[c->level] = cgroup_id(c);
@@ -183,43 +237,6 @@ static void fl_cg_drop(struct fl_cg_drop *d, u64 n, u32 gen)
 	d->n += n;
 }
 
-/**
- * fl_cg_lookup() - fl_cg_get()'s slow path: this CPU's share of the
- *	current task's cgroup record, made if missing
- * @r: the thread's record, whose cache is refreshed; or NULL
- * @id: the task's cgroup's id
- *
- * Return: the share, zeroed if a reset happened since its last write; or
- * this CPU's share of the faults of no record (the table is full).
- */
-struct fl_cg_cpu *fl_cg_lookup(struct fl_rec *r, u64 id)
-{
-	struct cgroup *cgrp = rcu_dereference_sched(current->cgroups)->dfl_cgrp;
-	u32 gen = READ_ONCE(fl_gen);
-	struct fl_cg_cpu *cc;
-	unsigned long flags;
-	struct fl_cg *g;
-
-	cgrp = fl_cg_counted(cgrp);
-	g = fl_cg_find(cgroup_id(cgrp));
-	if (!g) {
-		raw_spin_lock_irqsave(&fl_cg_lock, flags);
-		g = fl_cg_get_locked(cgrp);
-		raw_spin_unlock_irqrestore(&fl_cg_lock, flags);
-	}
-	if (r) {
-		/* a thread of no record looks again at its next fault */
-		r->cg_id = g ? id : 0;
-		r->cg_pcpu = g ? g->pcpu : NULL;
-	}
-	cc = g ? this_cpu_ptr(g->pcpu) : this_cpu_ptr(&fl_cg_none);
-	if (cc->gen != gen)
-		fl_cg_zero(cc, gen);
-	return cc;
-}
-
-NOKPROBE_SYMBOL(fl_cg_lookup);
-
 static void fl_cg_stats_init(struct fl_cg_stats *s)
 {
 	fl_gstats_init(&s->st);
@@ -233,7 +250,7 @@ static void fl_cg_stats_add(struct fl_cg_stats *dst,
 	fl_tlb_stats_add(&dst->tlb, &src->tlb);
 }
 
-void fl_cg_zero(struct fl_cg_cpu *cc, u32 gen)
+static void fl_cg_zero(struct fl_cg_cpu *cc, u32 gen)
 {
 	fl_cg_stats_init(&cc->s);
 	cc->gen = gen;
@@ -241,24 +258,212 @@ void fl_cg_zero(struct fl_cg_cpu *cc, u32 gen)
 
 NOKPROBE_SYMBOL(fl_cg_zero);
 
+/*
+ * The record counting the faults of @cgrp, found or made; NULL when the
+ * table is full (or the cgroup is being removed).  In a probe.
+ */
+static struct fl_cg *fl_cg_record(struct cgroup *cgrp)
+{
+	unsigned long flags;
+	struct fl_cg *g;
+
+	cgrp = fl_cg_counted(cgrp);
+	g = fl_cg_find(cgroup_id(cgrp));
+	if (!g) {
+		raw_spin_lock_irqsave(&fl_cg_lock, flags);
+		g = fl_cg_get_locked(cgrp);
+		raw_spin_unlock_irqrestore(&fl_cg_lock, flags);
+	}
+	return g;
+}
+
+NOKPROBE_SYMBOL(fl_cg_record);
+
+/* This CPU's share of @g (of no record: dropped), zeroed if stale. */
+static struct fl_cg_cpu *fl_cg_cpu_share(struct fl_cg *g)
+{
+	struct fl_cg_cpu *cc = g ? this_cpu_ptr(g->pcpu) :
+				   this_cpu_ptr(&fl_cg_none);
+	u32 gen = READ_ONCE(fl_gen);
+
+	if (unlikely(cc->gen != gen))
+		fl_cg_zero(cc, gen);
+	return cc;
+}
+
+NOKPROBE_SYMBOL(fl_cg_cpu_share);
+
 /**
- * fl_cg_count() - count a fault in its cgroup, out of line: for the
- *	return hook's less common cases
- * @r: the thread's record, or NULL
+ * fl_cg_share_current() - fl_cg_share() for a thread of no record
+ *
+ * Return: this CPU's share of the current cgroup's record, made if
+ * missing, or of the faults of none.
+ */
+struct fl_cg_cpu *fl_cg_share_current(void)
+{
+	struct cgroup *cgrp = rcu_dereference_sched(current->cgroups)->dfl_cgrp;
+
+	return fl_cg_cpu_share(fl_cg_record(cgrp));
+}
+
+NOKPROBE_SYMBOL(fl_cg_share_current);
+
+/*
+ * Does @r count nothing, in the current generation?  Every fault adds to
+ * a latency sum or to bucket 0 (a zero latency), or is an error, a retry
+ * or an abandoned one; every TLB flush is full or ranged.
+ */
+static bool fl_rec_empty(const struct fl_rec *r)
+{
+	const struct fl_tstats *st = &r->st;
+
+	if (r->gen != READ_ONCE(fl_gen))
+		return true;
+	return !(st->minor.sum_ns | st->major.sum_ns |
+		 st->minor.buckets[0] | st->major.buckets[0] |
+		 st->errors | st->retries | st->abandoned |
+		 r->tlb.full | r->tlb.ranged | r->tlb.ipis);
+}
+
+NOKPROBE_SYMBOL(fl_rec_empty);
+
+/*
+ * Fold @r's current statistics into its cgroup record and detach it; in
+ * a fold section (fl_fold_begin()), by the thread itself or when nobody
+ * writes @r any more.  A fault still being retried is not counted as
+ * abandoned here (a cgroup's share of an eager thread never counts it).
+ */
+static void fl_cg_detach(struct fl_rec *r)
+{
+	struct fl_cg *g = r->cg;
+	u32 gen = READ_ONCE(fl_gen);
+
+	raw_spin_lock(&g->lock);
+	if (g->folded_gen != gen) {
+		fl_cg_stats_init(&g->folded);
+		g->folded_gen = gen;
+	}
+	if (r->gen == gen) {
+		fl_gstats_add_tstats(&g->folded.st, &r->st);
+		fl_tlb_stats_add_ttlb(&g->folded.tlb, &r->tlb);
+	}
+	raw_spin_unlock(&g->lock);
+	raw_write_seqcount_begin(&r->seq);
+	r->cg = NULL;
+	r->cg_id = 0;
+	raw_write_seqcount_end(&r->seq);
+}
+
+NOKPROBE_SYMBOL(fl_cg_detach);
+
+/**
+ * fl_cg_leave() - a thread record leaves the table: fold it into its
+ *	cgroup record, if attached
+ * @r: the record, which nobody writes any more (its thread is gone, or is
+ *	current, in exit or exec)
+ *
+ * In the caller's fold section (tasks.c), with interrupts off.
+ *
+ * Return: the cgroup record @r was attached to, for fl_cg_put() once out
+ * of the section; or NULL.
+ */
+struct fl_cg *fl_cg_leave(struct fl_rec *r)
+{
+	struct fl_cg *g = r->cg;
+
+	if (g)
+		fl_cg_detach(r);
+	return g;
+}
+
+NOKPROBE_SYMBOL(fl_cg_leave);
+
+/**
+ * fl_cg_put() - drop an attached thread's reference on a cgroup record
+ * @g: the record, or NULL
+ *
+ * The last one of a removed cgroup's record, which the fold work left
+ * because threads were attached to it, queues it to be folded again: the
+ * work dropped the cgroup's own reference already, so the record is on
+ * no list (the reference count, not a flag, keeps it from being queued
+ * twice).  Any context.
+ */
+void fl_cg_put(struct fl_cg *g)
+{
+	if (!g || !atomic_dec_and_test(&g->refs))
+		return;
+	g->orphan = true;
+	llist_add(&g->dead, &fl_cg_dead);
+	queue_work(system_unbound_wq, &fl_cg_work);
+}
+
+NOKPROBE_SYMBOL(fl_cg_put);
+
+/**
+ * fl_cg_switch() - fl_cg_share()'s slow path: the current thread faults
+ *	(or flushes) in another cgroup than its record's attachment says
+ * @r: the thread's record, before the event is counted in it
+ *
+ * If @r is attached to a cgroup record, its counts move there (folded)
+ * and it detaches.  Then a record that counts nothing yet attaches to
+ * the record of the cgroup the thread is in: the event and the next ones
+ * are counted in @r only.  A record that counts something already (a
+ * thread moved after it faulted) cannot: its counts belong to other
+ * cgroups.  Its thread is eager until a reset empties its record: every
+ * event of it comes here and is counted in a CPU's share of its cgroup's
+ * record as well.  Preemption disabled.
+ *
+ * Return: NULL when attached; else the share to count the event in.
+ */
+struct fl_cg_cpu *fl_cg_switch(struct fl_rec *r)
+{
+	struct cgroup *cgrp = rcu_dereference_sched(current->cgroups)->dfl_cgrp;
+	struct fl_cg *old = r->cg, *g = fl_cg_record(cgrp);
+	struct fl_fold_pcpu *fp;
+	unsigned long flags;
+
+	if (old && old == g) {
+		/* one record counts both cgroups (deeper than records go) */
+		raw_write_seqcount_begin(&r->seq);
+		r->cg_id = cgroup_id(cgrp);
+		raw_write_seqcount_end(&r->seq);
+		return NULL;
+	}
+	if (old) {
+		fp = fl_fold_begin(&flags);
+		fl_cg_detach(r);
+		fl_fold_end(fp, flags);
+		fl_cg_put(old);
+	}
+	if (g && fl_rec_empty(r)) {
+		/*
+		 * @g was in the hash when this probe found it: the fold
+		 * work, a grace period after it left the hash, sees this.
+		 */
+		atomic_inc(&g->refs);
+		raw_write_seqcount_begin(&r->seq);
+		r->cg = g;
+		r->cg_id = cgroup_id(cgrp);
+		raw_write_seqcount_end(&r->seq);
+		return NULL;
+	}
+	return fl_cg_cpu_share(g);
+}
+
+NOKPROBE_SYMBOL(fl_cg_switch);
+
+/**
+ * fl_cg_count() - count a fault in a CPU's share of a cgroup record
+ * @cc: the share (fl_cg_share())
  * @s: the fault, if it completed
  * @error: it ended in an error
  * @retry: the call returned VM_FAULT_RETRY (@fallback: under the VMA lock)
  * @fallback: see @retry
  * @abandoned: faults this call tells were given up
  */
-void fl_cg_count(struct fl_rec *r, const struct fl_sample s, bool error,
+void fl_cg_count(struct fl_cg_cpu *cc, const struct fl_sample s, bool error,
 		 bool retry, bool fallback, unsigned int abandoned)
 {
-	struct fl_cg_cpu *cc;
-
-	if (!static_branch_likely(&fl_cg_on))
-		return;
-	cc = r ? fl_cg_get(r) : fl_cg_lookup(NULL, 0);
 	raw_write_seqcount_begin(&cc->seq);
 	cc->s.st.abandoned += abandoned;
 	if (retry) {
@@ -275,21 +480,17 @@ void fl_cg_count(struct fl_rec *r, const struct fl_sample s, bool error,
 NOKPROBE_SYMBOL(fl_cg_count);
 
 /**
- * fl_cg_tlb_flush() - count a flush_tlb_mm_range() call in its cgroup
- * @r: the thread's record, or NULL
+ * fl_cg_tlb_flush() - count a flush_tlb_mm_range() call in a CPU's share
+ *	of a cgroup record
+ * @cc: the share (fl_cg_share())
  * @ns: its latency
  * @full: a flush of the whole address space
  * @pages: else, the pages of the range
  * @remote: it sent IPIs
  */
-void fl_cg_tlb_flush(struct fl_rec *r, u64 ns, bool full, u64 pages,
+void fl_cg_tlb_flush(struct fl_cg_cpu *cc, u64 ns, bool full, u64 pages,
 		     bool remote)
 {
-	struct fl_cg_cpu *cc;
-
-	if (!static_branch_likely(&fl_cg_on))
-		return;
-	cc = r ? fl_cg_get(r) : fl_cg_lookup(NULL, 0);
 	raw_write_seqcount_begin(&cc->seq);
 	FL_HIST_RECORD(&cc->s.tlb.flush, ns);
 	if (full)
@@ -307,17 +508,13 @@ void fl_cg_tlb_flush(struct fl_rec *r, u64 ns, bool full, u64 pages,
 NOKPROBE_SYMBOL(fl_cg_tlb_flush);
 
 /**
- * fl_cg_tlb_ipi() - count an IPI function call in its cgroup
- * @r: the thread's record, or NULL
+ * fl_cg_tlb_ipi() - count an IPI function call in a CPU's share of a
+ *	cgroup record
+ * @cc: the share (fl_cg_share())
  * @targets: the other CPUs it targeted
  */
-void fl_cg_tlb_ipi(struct fl_rec *r, u32 targets)
+void fl_cg_tlb_ipi(struct fl_cg_cpu *cc, u32 targets)
 {
-	struct fl_cg_cpu *cc;
-
-	if (!static_branch_likely(&fl_cg_on))
-		return;
-	cc = r ? fl_cg_get(r) : fl_cg_lookup(NULL, 0);
 	raw_write_seqcount_begin(&cc->seq);
 	cc->s.tlb.ipis++;
 	cc->s.tlb.ipi_targets += targets;
@@ -353,15 +550,21 @@ void fl_cgroup_on_rmdir(struct cgroup *cgrp)
 		queue_work(system_unbound_wq, &fl_cg_work);
 }
 
-/* Add record @g's statistics, as of now, to @sum (fl_cg_mutex). */
+/*
+ * Add record @g's own statistics, as of now, to @sum (fl_cg_mutex): its
+ * folded ones and its per-CPU shares, not its attached threads' records.
+ */
 static void fl_cg_sum(struct fl_cg *g, struct fl_cg_stats *sum,
 		      struct fl_cg_cpu *tmp, u32 gen)
 {
+	unsigned long flags;
 	int cpu;
 
 	lockdep_assert_held(&fl_cg_mutex);
+	raw_spin_lock_irqsave(&g->lock, flags);
 	if (g->folded_gen == gen)
 		fl_cg_stats_add(sum, &g->folded);
+	raw_spin_unlock_irqrestore(&g->lock, flags);
 	for_each_possible_cpu(cpu) {
 		struct fl_cg_cpu *cc = per_cpu_ptr(g->pcpu, cpu);
 
@@ -400,22 +603,28 @@ static void fl_cg_fold(struct fl_cg *g, struct fl_cg_stats *sum,
 		to = fl_cg_get_locked(p);
 	raw_spin_unlock_irqrestore(&fl_cg_lock, flags);
 	if (to) {
+		raw_spin_lock_irqsave(&to->lock, flags);
 		if (to->folded_gen != gen) {
 			fl_cg_stats_init(&to->folded);
 			to->folded_gen = gen;
 		}
 		fl_cg_stats_add(&to->folded, sum);
+		raw_spin_unlock_irqrestore(&to->lock, flags);
 	} else {
 		fl_cg_drop(&fl_cg_fold_drops, fl_gstats_faults(&sum->st), gen);
 	}
 
-	/* Nobody writes @g any more: the grace period is over. */
+	/*
+	 * Nobody writes @g any more: the grace period is over, and no thread
+	 * is attached to it.
+	 */
 	for_each_possible_cpu(cpu)
 		fl_cg_zero(per_cpu_ptr(g->pcpu, cpu), gen);
 	fl_cg_stats_init(&g->folded);
 	g->folded_gen = gen;
 	cgroup_put(g->cgrp);
 	g->cgrp = NULL;
+	g->orphan = false;
 
 	raw_spin_lock_irqsave(&fl_cg_lock, flags);
 	WRITE_ONCE(g->id, 0);
@@ -442,12 +651,19 @@ static void fl_cg_fold_work(struct work_struct *work)
 	/* Children before parents: a parent's rmdir comes after theirs. */
 	list = llist_reverse_order(list);
 	llist_for_each_entry_safe(g, next, list, dead) {
-		if (sum && tmp) {
-			fl_cg_fold(g, sum, tmp);
+		if (!sum || !tmp) {
+			/* No memory: try again later, nothing is lost. */
+			llist_add(&g->dead, &fl_cg_dead);
 			continue;
 		}
-		/* No memory: try again later, nothing is lost meanwhile. */
-		llist_add(&g->dead, &fl_cg_dead);
+		/*
+		 * Threads still attached keep the record, out of the hash,
+		 * counted through its ancestors: the last one to leave
+		 * queues it again (fl_cg_put()), an orphan.
+		 */
+		if (!g->orphan && !atomic_dec_and_test(&g->refs))
+			continue;
+		fl_cg_fold(g, sum, tmp);
 	}
 	mutex_unlock(&fl_cg_mutex);
 	if (!sum || !tmp)
@@ -501,6 +717,77 @@ static bool fl_cg_may_read(struct file *f, bool privileged)
 }
 
 /**
+ * struct fl_cg_read_ctx - one FAULTLAT_IOC_CGROUP's sum
+ * @sum: the statistics
+ * @tmp: scratch space for a per-CPU share
+ * @rec: scratch space for a thread record's snapshot
+ * @id: the cgroup's id
+ * @level: its depth
+ * @own: its own record only, not its descendants'
+ * @gen: the reset generation of the pass
+ * @nr: the records summed
+ */
+struct fl_cg_read_ctx {
+	struct fl_cg_stats *sum;
+	struct fl_cg_cpu *tmp;
+	struct fl_rec *rec;
+	u64 id;
+	u32 level;
+	bool own;
+	u32 gen;
+	u32 nr;
+};
+
+/* Does the query of @ctx count record @g (live or dead)? */
+static bool fl_cg_match(const struct fl_cg *g, const struct fl_cg_read_ctx *ctx)
+{
+	if (ctx->own)
+		return g->id == ctx->id;
+	return g->level >= ctx->level && g->anc[ctx->level] == ctx->id;
+}
+
+/* A thread record attached to a record the query counts: add it. */
+static void fl_cg_read_rec(const struct fl_rec *snap, void *priv)
+{
+	struct fl_cg_read_ctx *ctx = priv;
+	const struct fl_cg *g = snap->cg;
+
+	/* fl_cg_mutex: an attached record is not freed */
+	if (!READ_ONCE(g->id) || !fl_cg_match(g, ctx))
+		return;
+	fl_gstats_add_tstats(&ctx->sum->st, &snap->st);
+	fl_tlb_stats_add_ttlb(&ctx->sum->tlb, &snap->tlb);
+}
+
+/*
+ * One pass of fl_cgroup_read() (fl_cg_mutex held), in fl_stable_pass():
+ * the matching records' own statistics, and their attached threads'.
+ */
+static void fl_cg_read_pass(void *priv)
+{
+	struct fl_cg_read_ctx *ctx = priv;
+	unsigned int i;
+
+	ctx->gen = READ_ONCE(fl_gen);
+	ctx->nr = 0;
+	fl_cg_stats_init(ctx->sum);
+	for (i = 0; i < fl_max_cgroups; i++) {
+		struct fl_cg *g = &fl_cgs[i];
+
+		/*
+		 * Pairs with fl_cg_get_locked()'s release; a record being
+		 * made now has no fault in it yet.
+		 */
+		if (smp_load_acquire(&g->id) == 0 || !fl_cg_match(g, ctx))
+			continue;
+		fl_cg_sum(g, ctx->sum, ctx->tmp, ctx->gen);
+		ctx->nr++;
+		cond_resched();
+	}
+	fl_tasks_each_cg(fl_cg_read_rec, ctx, ctx->rec);
+}
+
+/**
  * fl_cgroup_read() - FAULTLAT_IOC_CGROUP
  * @c: the caller's struct (fd in; the rest out)
  * @privileged: the caller has CAP_PERFMON or CAP_SYS_ADMIN
@@ -510,12 +797,13 @@ static bool fl_cg_may_read(struct file *f, bool privileged)
 int fl_cgroup_read(struct faultlat_cgroup *c, bool privileged)
 {
 	bool own = c->flags & FAULTLAT_CGROUP_OWN;
-	u32 gen = READ_ONCE(fl_gen);
+	struct fl_cg_read_ctx ctx;
 	struct fl_cg_cpu *tmp = NULL;
 	struct fl_cg_stats *sum = NULL;
+	struct fl_rec *rec = NULL;
 	struct cgroup *cgrp;
 	struct file *f;
-	unsigned int i, level;
+	unsigned int level;
 	int err = 0;
 	u64 id;
 
@@ -549,32 +837,21 @@ int fl_cgroup_read(struct faultlat_cgroup *c, bool privileged)
 	}
 	sum = kmalloc(sizeof(*sum), GFP_KERNEL);
 	tmp = kmalloc(sizeof(*tmp), GFP_KERNEL);
-	if (!sum || !tmp) {
+	rec = kmalloc(sizeof(*rec), GFP_KERNEL);
+	if (!sum || !tmp || !rec) {
 		err = -ENOMEM;
 		goto out;
 	}
-	fl_cg_stats_init(sum);
+	ctx = (struct fl_cg_read_ctx){
+		.sum = sum, .tmp = tmp, .rec = rec,
+		.id = id, .level = level, .own = own,
+	};
 	c->id = id;
 	c->level = level;
-	c->nr_records = 0;
 	mutex_lock(&fl_cg_mutex);
-	for (i = 0; i < fl_max_cgroups; i++) {
-		struct fl_cg *g = &fl_cgs[i];
-
-		/*
-		 * Pairs with fl_cg_get_locked()'s release; a record being
-		 * made now has no fault in it yet.
-		 */
-		if (smp_load_acquire(&g->id) == 0)
-			continue;
-		if (own ? g->id != id :
-			  g->level < level || g->anc[level] != id)
-			continue;
-		fl_cg_sum(g, sum, tmp, gen);
-		c->nr_records++;
-		cond_resched();
-	}
+	fl_stable_pass(fl_cg_read_pass, &ctx);
 	mutex_unlock(&fl_cg_mutex);
+	c->nr_records = ctx.nr;
 	fl_stats_init(&c->stats);
 	fl_stats_add_gstats(&c->stats, &sum->st);
 	fl_stats_finish(&c->stats);
@@ -583,6 +860,7 @@ int fl_cgroup_read(struct faultlat_cgroup *c, bool privileged)
 	fl_tlb_stats_add(&c->tlb, &sum->tlb);
 	fl_tlb_stats_finish(&c->tlb);
 out:
+	kfree(rec);
 	kfree(tmp);
 	kfree(sum);
 	cgroup_put(cgrp);
@@ -620,20 +898,72 @@ static void fl_cg_entry(struct faultlat_cgroup_entry *e, const struct fl_cg *g,
 	e->tlb_ipis = tlb->ipis;
 }
 
+/* records summed at once by fl_cgroup_list(): its scratch space */
+#define FL_CG_CHUNK	64
+
+/**
+ * struct fl_cg_list_ctx - the sums of a chunk of records, for a list
+ * @acc: a sum per record of the chunk
+ * @ids: the ids of its records at the pass (0: free)
+ * @base: the chunk's first record
+ * @n: its records
+ * @tmp: scratch space for a per-CPU share
+ * @rec: scratch space for a thread record's snapshot
+ */
+struct fl_cg_list_ctx {
+	struct fl_cg_stats *acc;
+	u64 ids[FL_CG_CHUNK];
+	unsigned int base;
+	unsigned int n;
+	struct fl_cg_cpu *tmp;
+	struct fl_rec *rec;
+};
+
+static void fl_cg_list_rec(const struct fl_rec *snap, void *priv)
+{
+	struct fl_cg_list_ctx *ctx = priv;
+	unsigned int i = snap->cg - fl_cgs;
+
+	if (i < ctx->base || i - ctx->base >= ctx->n || !ctx->ids[i - ctx->base])
+		return;
+	fl_gstats_add_tstats(&ctx->acc[i - ctx->base].st, &snap->st);
+	fl_tlb_stats_add_ttlb(&ctx->acc[i - ctx->base].tlb, &snap->tlb);
+}
+
+/* One pass over a chunk (fl_cg_mutex held), in fl_stable_pass(). */
+static void fl_cg_list_pass(void *priv)
+{
+	struct fl_cg_list_ctx *ctx = priv;
+	u32 gen = READ_ONCE(fl_gen);
+	unsigned int k;
+
+	for (k = 0; k < ctx->n; k++) {
+		struct fl_cg *g = &fl_cgs[ctx->base + k];
+
+		fl_cg_stats_init(&ctx->acc[k]);
+		/* pairs with fl_cg_get_locked()'s release */
+		ctx->ids[k] = smp_load_acquire(&g->id);
+		if (ctx->ids[k])
+			fl_cg_sum(g, &ctx->acc[k], ctx->tmp, gen);
+	}
+	fl_tasks_each_cg(fl_cg_list_rec, ctx, ctx->rec);
+}
+
 /**
  * fl_cgroup_list() - FAULTLAT_IOC_CGROUP_LIST, for a privileged caller
  * @l: the caller's struct
+ *
+ * Each record's own counts: its own statistics and its attached threads',
+ * FL_CG_CHUNK records a pass over the thread records.
  *
  * Return: 0, or a negative errno.
  */
 int fl_cgroup_list(struct faultlat_cgroup_list *l)
 {
-	u32 gen = READ_ONCE(fl_gen);
-	struct faultlat_cgroup_entry *e;
-	struct fl_cg_stats *sum;
-	struct fl_cg_cpu *tmp;
+	struct faultlat_cgroup_entry *e = NULL;
+	struct fl_cg_list_ctx *ctx;
 	u8 __user *ubuf;
-	unsigned int i;
+	unsigned int i, k;
 	int err = 0;
 
 	if (l->flags)
@@ -651,38 +981,51 @@ int fl_cgroup_list(struct faultlat_cgroup_list *l)
 	    !access_ok(ubuf, (size_t)l->capacity * l->entry_size))
 		return -EFAULT;
 
-	sum = kmalloc(sizeof(*sum), GFP_KERNEL);
-	tmp = kmalloc(sizeof(*tmp), GFP_KERNEL);
+	ctx = kzalloc(sizeof(*ctx), GFP_KERNEL);
+	if (!ctx)
+		return -ENOMEM;
+	ctx->acc = kvmalloc_array(FL_CG_CHUNK, sizeof(*ctx->acc), GFP_KERNEL);
+	ctx->tmp = kmalloc(sizeof(*ctx->tmp), GFP_KERNEL);
+	ctx->rec = kmalloc(sizeof(*ctx->rec), GFP_KERNEL);
 	e = kmalloc(sizeof(*e), GFP_KERNEL);
-	if (!sum || !tmp || !e) {
+	if (!ctx->acc || !ctx->tmp || !ctx->rec || !e) {
 		err = -ENOMEM;
 		goto out;
 	}
 	l->nr = 0;
 	l->total = 0;
 	mutex_lock(&fl_cg_mutex);
-	for (i = 0; i < fl_max_cgroups && !err; i++) {
-		struct fl_cg *g = &fl_cgs[i];
-
-		/* pairs with fl_cg_get_locked()'s release */
-		if (smp_load_acquire(&g->id) == 0)
-			continue;
-		l->total++;
-		if (l->nr >= l->capacity)
-			continue;
-		fl_cg_stats_init(sum);
-		fl_cg_sum(g, sum, tmp, gen);
-		fl_cg_entry(e, g, sum);
-		err = fl_copy_elem_to_user(ubuf, e, sizeof(*e), l->entry_size);
-		ubuf += l->entry_size;
-		l->nr++;
+	for (i = 0; i < fl_max_cgroups && !err; i += FL_CG_CHUNK) {
+		ctx->base = i;
+		ctx->n = min_t(unsigned int, FL_CG_CHUNK, fl_max_cgroups - i);
+		if (l->nr < l->capacity) {
+			fl_stable_pass(fl_cg_list_pass, ctx);
+		} else {
+			/* only counted: no sums */
+			for (k = 0; k < ctx->n; k++)
+				ctx->ids[k] = READ_ONCE(fl_cgs[i + k].id);
+		}
+		for (k = 0; k < ctx->n && !err; k++) {
+			if (!ctx->ids[k])
+				continue;
+			l->total++;
+			if (l->nr >= l->capacity)
+				continue;
+			fl_cg_entry(e, &fl_cgs[i + k], &ctx->acc[k]);
+			err = fl_copy_elem_to_user(ubuf, e, sizeof(*e),
+						   l->entry_size);
+			ubuf += l->entry_size;
+			l->nr++;
+		}
 		cond_resched();
 	}
 	mutex_unlock(&fl_cg_mutex);
 out:
 	kfree(e);
-	kfree(tmp);
-	kfree(sum);
+	kfree(ctx->rec);
+	kfree(ctx->tmp);
+	kvfree(ctx->acc);
+	kfree(ctx);
 	return err;
 }
 
@@ -731,6 +1074,8 @@ int fl_cgroups_init(void)
 		}
 		fl_cg_stats_init(&g->folded);
 		g->folded_gen = gen;
+		raw_spin_lock_init(&g->lock);
+		atomic_set(&g->refs, 0);
 		INIT_HLIST_NODE(&g->hnode);
 		g->next_free = i + 1 < fl_max_cgroups ? i + 1 : FL_CG_NONE;
 	}
@@ -755,9 +1100,14 @@ void fl_cgroups_exit(void)
 	flush_work(&fl_cg_work);
 	/* a record queued after the work last ran: put its cgroup */
 	fl_cg_fold_work(&fl_cg_work);
+	llist_del_all(&fl_cg_dead);
 	if (fl_cgs) {
-		for (i = 0; i < fl_max_cgroups; i++)
+		for (i = 0; i < fl_max_cgroups; i++) {
+			/* removed, with threads still attached */
+			if (fl_cgs[i].cgrp)
+				cgroup_put(fl_cgs[i].cgrp);
 			free_percpu(fl_cgs[i].pcpu);
+		}
 		vfree(fl_cgs);
 	}
 	kfree(fl_cg_hash);

@@ -46,13 +46,15 @@ unsigned int fl_cgroups_used(void);
 u64 fl_cgroups_dropped(void);
 size_t fl_cgroups_bytes(void);
 void fl_cgroup_on_rmdir(struct cgroup *cgrp);
-struct fl_cg_cpu *fl_cg_lookup(struct fl_rec *r, u64 id);
-void fl_cg_zero(struct fl_cg_cpu *cc, u32 gen);
-void fl_cg_count(struct fl_rec *r, const struct fl_sample s, bool error,
+struct fl_cg_cpu *fl_cg_switch(struct fl_rec *r);
+struct fl_cg_cpu *fl_cg_share_current(void);
+struct fl_cg *fl_cg_leave(struct fl_rec *r);
+void fl_cg_put(struct fl_cg *g);
+void fl_cg_count(struct fl_cg_cpu *cc, const struct fl_sample s, bool error,
 		 bool retry, bool fallback, unsigned int abandoned);
-void fl_cg_tlb_flush(struct fl_rec *r, u64 ns, bool full, u64 pages,
+void fl_cg_tlb_flush(struct fl_cg_cpu *cc, u64 ns, bool full, u64 pages,
 		     bool remote);
-void fl_cg_tlb_ipi(struct fl_rec *r, u32 targets);
+void fl_cg_tlb_ipi(struct fl_cg_cpu *cc, u32 targets);
 struct faultlat_cgroup;
 struct faultlat_cgroup_list;
 int fl_cgroup_read(struct faultlat_cgroup *c, bool privileged);
@@ -69,30 +71,30 @@ static nokprobe_inline u64 fl_cg_current_id(void)
 }
 
 /**
- * fl_cg_get() - this CPU's share of the current task's cgroup record
- * @r: the thread's record
+ * fl_cg_share() - where an event of the current thread is counted for its
+ *	cgroup, besides its own record
+ * @r: the thread's record, before the event is counted in it; or NULL
  *
- * The record caches its thread's cgroup: a thread that was not moved
- * since its last fault pays one id comparison (an id is never reused, and
- * while the thread is in the cgroup, its record stays).  The share is
- * zeroed first if a reset happened since this CPU last wrote it.
+ * A thread attached to its cgroup's record (cgroups.c) while it stays in
+ * that cgroup pays one id comparison: its record's statistics are the
+ * cgroup record's share of it.  Called before the event is counted in
+ * @r, so that it counts in the cgroup the thread is in at the event.
  *
- * Return: the share; when the cgroup has no record (the table was full),
- * this CPU's share of the faults of none, which count as dropped.
+ * Return: NULL when the event needs counting in @r only (or cgroups=0);
+ * else a CPU's share of a cgroup record, in which the caller counts it
+ * too (fl_cg_count(), fl_cg_tlb_flush(), fl_cg_tlb_ipi()): for a thread
+ * of no record, an eager thread (cgroups.c), or a cgroup without one
+ * (the faults of none, dropped).
  */
-static nokprobe_inline struct fl_cg_cpu *fl_cg_get(struct fl_rec *r)
+static nokprobe_inline struct fl_cg_cpu *fl_cg_share(struct fl_rec *r)
 {
-	u64 id = fl_cg_current_id();
-	struct fl_cg_cpu *cc;
-	u32 gen;
-
-	if (unlikely(id != r->cg_id))
-		return fl_cg_lookup(r, id);
-	cc = this_cpu_ptr(r->cg_pcpu);
-	gen = READ_ONCE(fl_gen);
-	if (unlikely(cc->gen != gen))
-		fl_cg_zero(cc, gen);
-	return cc;
+	if (!static_branch_likely(&fl_cg_on))
+		return NULL;
+	if (unlikely(!r))
+		return fl_cg_share_current();
+	if (likely(fl_cg_current_id() == r->cg_id))
+		return NULL;
+	return fl_cg_switch(r);
 }
 
 #endif /* _FAULTLAT_CGROUPS_H */

@@ -308,7 +308,8 @@ void fl_tlb_stats_add_finished(struct faultlat_tlb_stats *dst,
 
 /* tasks.c: the task table */
 
-struct fl_cg_cpu;
+struct fl_cg;
+struct fl_fold_pcpu;
 
 #define FL_KEY_PROC	BIT(31)		/* key of a process record: tgid | this */
 /* a process record kept for its tree after its reap, out of the index */
@@ -362,9 +363,12 @@ struct fl_cg_cpu;
  *	(FL_EXIT_BEFORE_EXIT_MM)
  * @tree_pid: a process record of a tree: its pid as the tree's opener's
  *	pid namespace numbers it (tree.c)
- * @cg_id: a thread record: the cgroup its thread was in at its last fault
- *	(0: none yet), whose record is @cg_pcpu (cgroups.h)
- * @cg_pcpu: that cgroup's record's per-CPU statistics
+ * @cg_id: a thread record attached to a cgroup record (@cg): the id of
+ *	the cgroup its thread faults in, whose faults @cg counts; else 0
+ *	(cgroups.c)
+ * @cg: that cgroup record: it counts this record's @st and @tlb as its
+ *	own, until the thread faults in another cgroup or leaves; written by
+ *	the thread under @seq (or when the record leaves, in a fold section)
  * @st: the fault statistics
  * @tlb: the TLB-flush statistics
  */
@@ -400,7 +404,7 @@ struct fl_rec {
 	u32 tree;
 	u32 tree_pid;
 	u64 cg_id;
-	struct fl_cg_cpu __percpu *cg_pcpu;
+	struct fl_cg *cg;
 	struct fl_tstats st;
 	struct fl_ttlb tlb;
 };
@@ -443,6 +447,11 @@ long fl_tasks_dcalls(void);
 size_t fl_tasks_bytes(void);
 void fl_reset(void);
 void fl_global_read(struct faultlat_stats *st, u64 *fallbacks, u64 *dropped);
+struct fl_fold_pcpu *fl_fold_begin(unsigned long *flags);
+void fl_fold_end(struct fl_fold_pcpu *fp, unsigned long flags);
+void fl_stable_pass(void (*pass)(void *priv), void *priv);
+void fl_tasks_each_cg(void (*fn)(const struct fl_rec *snap, void *priv),
+		      void *priv, struct fl_rec *tmp);
 
 /*
  * The probes' fast paths, inline in their hooks; preemption is disabled.

@@ -218,18 +218,16 @@ static nokprobe_inline void fl_fault_record(const struct fl_site *site,
 	/* The common case first: a fault done in one call. */
 	if (likely(r && !r->retry_pending &&
 		   !(ret & (VM_FAULT_ERROR | VM_FAULT_RETRY)))) {
+		/* its cgroup's record counts @r's faults (cgroups.c) ... */
+		cc = fl_cg_share(r);
 		write_seqcount_begin(&r->seq);
 		c->s.lat_ns = fl_elapsed(start, now);
 		c->s.bucket = fl_bucket(c->s.lat_ns);
 		FL_STATS_RECORD(&r->st, &c->s);
 		write_seqcount_end(&r->seq);
-		/* and in its cgroup's record (cgroups.c) */
-		if (static_branch_likely(&fl_cg_on)) {
-			cc = fl_cg_get(r);
-			raw_write_seqcount_begin(&cc->seq);
-			FL_STATS_RECORD(&cc->s.st, &c->s);
-			raw_write_seqcount_end(&cc->seq);
-		}
+		/* ... but an eager thread's */
+		if (unlikely(cc))
+			fl_cg_count(cc, c->s, false, false, false, 0);
 		return;
 	}
 
@@ -246,6 +244,7 @@ static nokprobe_inline void fl_fault_record(const struct fl_site *site,
 		outcome = DONE;
 	fallback = outcome == RETRY && (c->flags & FL_FAULT_FLAG_VMA_LOCK);
 
+	cc = fl_cg_share(r);
 	if (r) {
 		write_seqcount_begin(&r->seq);
 		if (r->retry_pending) {
@@ -280,8 +279,9 @@ static nokprobe_inline void fl_fault_record(const struct fl_site *site,
 		}
 		r->st.abandoned += abandoned;
 		write_seqcount_end(&r->seq);
-		fl_cg_count(r, c->s, outcome == ERROR, outcome == RETRY,
-			    fallback, abandoned);
+		if (cc)
+			fl_cg_count(cc, c->s, outcome == ERROR,
+				    outcome == RETRY, fallback, abandoned);
 		return;
 	}
 
@@ -305,8 +305,9 @@ static nokprobe_inline void fl_fault_record(const struct fl_site *site,
 		pc->st.fallbacks += fallback;
 	}
 	raw_write_seqcount_end(&pc->seq);
-	fl_cg_count(NULL, c->s, outcome == ERROR, outcome == RETRY, fallback,
-		    0);
+	if (cc)
+		fl_cg_count(cc, c->s, outcome == ERROR, outcome == RETRY,
+			    fallback, 0);
 }
 
 static void fl_fault_leave(const struct fl_site *site, void *data,

@@ -55,6 +55,7 @@
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 
+#include "cgroups.h"
 #include "compat.h"
 #include "faultlat.h"
 
@@ -203,11 +204,19 @@ static void fl_rec_release(struct fl_rec *r)
 	local_irq_restore(flags);
 }
 
-/*
- * A fold or removal section on this CPU: interrupts off (a task's free
- * comes in a softirq), inside this CPU's fl_fold_pcpu.seq write section.
+/**
+ * fl_fold_begin() - begin a fold or removal section on this CPU
+ * @flags: where the interrupt state is kept for fl_fold_end()
+ *
+ * Interrupts off (a task's free comes in a softirq), inside this CPU's
+ * fl_fold_pcpu.seq write section: a reader's stable pass
+ * (fl_stable_pass()) that this section overlapped is taken again.  For
+ * any move of counts from one place readers sum to another: a thread
+ * record into its process's, or into its cgroup's record (cgroups.c).
+ *
+ * Return: this CPU's fold state, for fl_fold_end().
  */
-static struct fl_fold_pcpu *fl_fold_begin(unsigned long *flags)
+struct fl_fold_pcpu *fl_fold_begin(unsigned long *flags)
 {
 	struct fl_fold_pcpu *fp;
 
@@ -217,7 +226,12 @@ static struct fl_fold_pcpu *fl_fold_begin(unsigned long *flags)
 	return fp;
 }
 
-static void fl_fold_end(struct fl_fold_pcpu *fp, unsigned long flags)
+/**
+ * fl_fold_end() - end a section fl_fold_begin() began
+ * @fp: what it returned
+ * @flags: the interrupt state it saved
+ */
+void fl_fold_end(struct fl_fold_pcpu *fp, unsigned long flags)
 {
 	raw_write_seqcount_end(&fp->seq);
 	local_irq_restore(flags);
@@ -274,7 +288,7 @@ static void fl_rec_fill(struct fl_rec *r, u32 key, struct task_struct *t,
 	r->proc = FL_NO_REC;
 	r->tree = 0;
 	r->cg_id = 0;
-	r->cg_pcpu = NULL;
+	r->cg = NULL;
 	INIT_HLIST_NULLS_HEAD(&r->threads, fl_rec_idx(r));
 	fl_tstats_init(&r->st);
 	fl_ttlb_init(&r->tlb);
@@ -548,6 +562,7 @@ static void fl_task_remove(u32 key, u64 start_time, bool fold,
 	struct fl_bucket *b = fl_bucket_of(key);
 	struct fl_rec *r, *proc, *free_proc = NULL;
 	struct fl_fold_pcpu *fp;
+	struct fl_cg *cg;
 	unsigned long flags;
 	u32 gen;
 
@@ -559,6 +574,8 @@ static void fl_task_remove(u32 key, u64 start_time, bool fold,
 		fl_fold_end(fp, flags);
 		return;
 	}
+	/* its cgroup record's share of it, if attached (cgroups.c) */
+	cg = fl_cg_leave(r);
 	proc = &fl_tab.recs[r->proc];
 	raw_spin_lock(&proc->lock);
 	raw_write_seqcount_begin(&proc->seq);
@@ -599,6 +616,7 @@ static void fl_task_remove(u32 key, u64 start_time, bool fold,
 	fl_rec_release(r);
 	if (free_proc)
 		fl_rec_release(free_proc);
+	fl_cg_put(cg);
 }
 
 /*
@@ -879,6 +897,7 @@ static bool fl_rec_snapshot(struct fl_rec *r, struct fl_rec *snap)
 		snap->start_time = r->start_time;
 		snap->exiting = r->exiting;
 		snap->tree_pid = r->tree_pid;
+		snap->cg = READ_ONCE(r->cg);
 		memcpy(snap->comm, r->comm, sizeof(snap->comm));
 		memcpy(&snap->st, &r->st, sizeof(snap->st));
 		memcpy(&snap->tlb, &r->tlb, sizeof(snap->tlb));
@@ -920,15 +939,19 @@ static void fl_global_pass(struct faultlat_stats *st, u64 *fallbacks,
 	}
 }
 
-/*
- * The faults of every task that had a record: the records and the gone
- * totals, in a pass that no fold overlapped (see the top of this file).
- * Preemptible; after two passes spoilt by folds, folds are held off
- * until the pass is done, and the next one that starts when no fold is
- * under way is the last.
+/**
+ * fl_stable_pass() - run a reader's pass that no fold overlapped
+ * @pass: the pass: it starts its sums from zero each time it is called
+ * @priv: passed to @pass
+ *
+ * A pass over records between which folds move counts (fl_fold_begin()):
+ * it is taken again until no CPU's fold sequence moved during it and
+ * none was in a fold section when it started (see the top of this
+ * file).  Preemptible; after two passes spoilt by folds, folds are held
+ * off until the pass is done, and the next one that starts when no fold
+ * is under way is the last.
  */
-static void fl_global_records(struct faultlat_stats *st, u64 *fallbacks,
-			      struct fl_rec *tmp)
+void fl_stable_pass(void (*pass)(void *priv), void *priv)
 {
 	unsigned int tries = 0;
 	unsigned long sum;
@@ -937,7 +960,7 @@ static void fl_global_records(struct faultlat_stats *st, u64 *fallbacks,
 	for (;;) {
 		sum = fl_fold_seq_sum(&busy);
 		if (!busy) {
-			fl_global_pass(st, fallbacks, tmp);
+			pass(priv);
 			if (fl_fold_seq_same(sum))
 				break;
 		}
@@ -947,6 +970,59 @@ static void fl_global_records(struct faultlat_stats *st, u64 *fallbacks,
 	}
 	if (tries >= 2)
 		fl_fold_release();
+}
+
+struct fl_global_ctx {
+	struct faultlat_stats *st;
+	u64 *fallbacks;
+	struct fl_rec *tmp;
+};
+
+static void fl_global_pass_fn(void *priv)
+{
+	struct fl_global_ctx *ctx = priv;
+
+	fl_global_pass(ctx->st, ctx->fallbacks, ctx->tmp);
+}
+
+/*
+ * The faults of every task that had a record: the records and the gone
+ * totals, in a pass that no fold overlapped (fl_stable_pass()).
+ */
+static void fl_global_records(struct faultlat_stats *st, u64 *fallbacks,
+			      struct fl_rec *tmp)
+{
+	struct fl_global_ctx ctx = { st, fallbacks, tmp };
+
+	fl_stable_pass(fl_global_pass_fn, &ctx);
+}
+
+/**
+ * fl_tasks_each_cg() - call @fn on a snapshot of every thread record
+ *	attached to a cgroup record
+ * @fn: called with the snapshot (its statistics zero if stale), whose
+ *	@cg is the record
+ * @priv: passed to @fn
+ * @tmp: scratch space for the snapshots
+ *
+ * For a cgroup reader's pass (cgroups.c): inside fl_stable_pass(), a
+ * record that detaches (a fold section) spoils the pass.  Preemptible,
+ * O(max_tasks).
+ */
+void fl_tasks_each_cg(void (*fn)(const struct fl_rec *snap, void *priv),
+		      void *priv, struct fl_rec *tmp)
+{
+	unsigned int i;
+
+	for (i = 0; i < fl_max_tasks; i++) {
+		struct fl_rec *r = &fl_tab.recs[i];
+
+		if (!(i % 256))
+			cond_resched();
+		if (!READ_ONCE(r->cg) || !fl_rec_snapshot(r, tmp) || !tmp->cg)
+			continue;
+		fn(tmp, priv);
+	}
 }
 
 /**

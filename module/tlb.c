@@ -197,11 +197,15 @@ static void fl_range_leave(const struct fl_site *site, void *data,
 	struct fl_range_call *c = data;
 	u64 ns = fl_elapsed(c->start, fl_now());
 	struct fl_tlb_pcpu *pc = this_cpu_ptr(fl_tlb_pcpu);
+	struct fl_cg_cpu *cc;
 	bool remote = false;
 	u32 targets = 0;
 
-	if (r) {
+	if (r)
 		fl_task_fresh(r);
+	/* before @r counts it: a cgroup's attached records count theirs */
+	cc = fl_cg_share(r);
+	if (r) {
 		write_seqcount_begin(&r->seq);
 		remote = r->tlb_ipi;
 		targets = r->tlb_ipi_targets;
@@ -217,14 +221,13 @@ static void fl_range_leave(const struct fl_site *site, void *data,
 		else
 			r->tlb.local_only++;
 		write_seqcount_end(&r->seq);
-		fl_cg_tlb_flush(r, ns, c->full, c->pages, remote);
 	} else if (pc->ipi_task == current) {
 		/* No record: the IPI call this CPU saw last was ours. */
 		remote = true;
 		targets = pc->ipi_targets;
 	}
-	if (!r)
-		fl_cg_tlb_flush(NULL, ns, c->full, c->pages, remote);
+	if (cc)
+		fl_cg_tlb_flush(cc, ns, c->full, c->pages, remote);
 	pc->ipi_task = NULL;
 	fl_tlb_flush_begin(pc);
 	FL_HIST_RECORD(&pc->f.st.flush, ns);
@@ -292,23 +295,26 @@ static void fl_ipi_leave(const struct fl_site *site, void *data,
 	struct fl_ipi_call *c = data;
 	u64 ns = fl_elapsed(c->start, fl_now());
 	struct fl_tlb_pcpu *pc = this_cpu_ptr(fl_tlb_pcpu);
+	struct fl_cg_cpu *cc;
 
 	/* ours unless another task's call started there since we left */
 	cmpxchg(&per_cpu_ptr(fl_tlb_pcpu, c->cpu)->ipi_owner, current, NULL);
 	pc->ipi_task = current;
 	pc->ipi_targets = c->targets;
-	if (r) {
+	if (r)
 		fl_task_fresh(r);
+	/* before @r counts it: a cgroup's attached records count theirs */
+	cc = fl_cg_share(r);
+	if (r) {
 		write_seqcount_begin(&r->seq);
 		r->tlb_ipi = true;
 		r->tlb_ipi_targets = c->targets;
 		r->tlb.ipis++;
 		r->tlb.ipi_targets += c->targets;
 		write_seqcount_end(&r->seq);
-		fl_cg_tlb_ipi(r, c->targets);
-	} else {
-		fl_cg_tlb_ipi(NULL, c->targets);
 	}
+	if (cc)
+		fl_cg_tlb_ipi(cc, c->targets);
 	fl_tlb_flush_begin(pc);
 	FL_HIST_RECORD(&pc->f.ipi, ns);
 	pc->f.ipi_hits[c->fn]++;

@@ -56,6 +56,9 @@
  *    one (EACCES) nor the list (EPERM); bad descriptors and arguments.
  * 7. list: FAULTLAT_IOC_CGROUP_LIST's record of a cgroup: its parent,
  *    level and counts as FAULTLAT_IOC_CGROUP and memory.stat have them.
+ * 8. lazy: processes started in their cgroup (CLONE_INTO_CGROUP), whose
+ *    records the module attaches to their cgroup's: moved, and outliving
+ *    their removed cgroup: each figure equals its memory.stat.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -64,6 +67,7 @@
 #include <grp.h>
 #include <limits.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <stdnoreturn.h>
@@ -75,6 +79,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 
 #include "kselftest_harness.h"
@@ -1225,6 +1230,137 @@ TEST_F_TIMEOUT(cg, permissions, 120)
 	ASSERT_EQ(-1, cg_query_fd(self->fd, dfd, FAULTLAT_CGROUP_OWN << 1, &c));
 	ASSERT_EQ(EINVAL, errno) TH_LOG("an unknown flag");
 	close(dfd);
+}
+
+#ifndef CLONE_INTO_CGROUP
+#define CLONE_INTO_CGROUP	0x200000000ULL
+#endif
+
+/* fork(), but the child starts in cgroup @dir (clone3()): -1 on error. */
+static pid_t cg_fork_into(const char *dir)
+{
+	struct {
+		__u64 flags, pidfd, child_tid, parent_tid, exit_signal;
+		__u64 stack, stack_size, tls, set_tid, set_tid_size, cgroup;
+	} a;
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	pid_t pid;
+
+	if (fd < 0)
+		return -1;
+	memset(&a, 0, sizeof(a));
+	a.flags = CLONE_INTO_CGROUP;
+	a.exit_signal = SIGCHLD;
+	a.cgroup = fd;
+	fflush(NULL);
+	pid = syscall(__NR_clone3, &a, sizeof(a));
+	if (pid)
+		close(fd);
+	return pid;
+}
+
+/* In a child: fault @pages fresh anonymous pages, or exit with @code. */
+static void cg_child_touch(size_t pages, int code)
+{
+	void *p = fl_map_anon(pages);
+
+	if (!p)
+		_exit(code);
+	fl_touch_write(p, pages);
+}
+
+/* In a child: move into @dir, or exit with @code. */
+static void cg_child_move(const char *dir, int code)
+{
+	char path[PATH_MAX], pid[16];
+
+	snprintf(pid, sizeof(pid), "%d", getpid());
+	snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
+	if (write_file(path, pid))
+		_exit(code);
+}
+
+/*
+ * Test 8: threads that start in their cgroup (clone3() with
+ * CLONE_INTO_CGROUP, as container runtimes start them) have their records
+ * attached to their cgroup's record, which counts their faults through
+ * them (the module's lazy attribution).  A process starts in A, faults,
+ * moves to B, faults there, exits: A's and B's figures equal their
+ * memory.stat.  Another starts in P/C, faults, moves to P/D and waits; C
+ * is removed while its record still counts that process's faults: P's
+ * figure equals its memory.stat; then it faults in D and exits: P's and
+ * D's figures equal their memory.stat, and C's record is folded.
+ */
+TEST_F_TIMEOUT(cg, lazy, 180)
+{
+	struct cg_cmp cmp[3] = { { 0 } };
+	char a[128], b[128], p[128], c[160], d[160];
+	int ready[2], go[2], status;
+	struct stat st;
+	__u64 cid;
+	pid_t pid;
+	char x;
+
+	cg_mkdir(_metadata, a, sizeof(a), self->top, "a", false);
+	cg_mkdir(_metadata, b, sizeof(b), self->top, "b", false);
+	cg_mkdir(_metadata, p, sizeof(p), self->top, "p", true);
+	cg_mkdir(_metadata, c, sizeof(c), p, "c", false);
+	cg_mkdir(_metadata, d, sizeof(d), p, "d", false);
+
+	pid = cg_fork_into(a);
+	ASSERT_LE(0, pid) TH_LOG("clone3(CLONE_INTO_CGROUP): %s",
+				 strerror(errno));
+	if (!pid) {
+		cg_child_touch(1000, 1);
+		cg_child_move(b, 2);
+		cg_child_touch(1500, 3);
+		_exit(0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_EQ(0, fl_status(status));
+	cmp[0].dir = a;
+	cmp[1].dir = b;
+	cg_settle(_metadata, self->fd, cmp, 2);
+	ASSERT_LE(1000, cmp[0].cg.stats.minor.count);
+	ASSERT_LE(1500, cmp[1].cg.stats.minor.count);
+	ASSERT_GT(1000 + 1500, cmp[0].cg.stats.minor.count);
+
+	ASSERT_EQ(0, stat(c, &st));
+	cid = st.st_ino;
+	ASSERT_EQ(0, pipe(ready));
+	ASSERT_EQ(0, pipe(go));
+	pid = cg_fork_into(c);
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		cg_child_touch(700, 1);
+		cg_child_move(d, 2);
+		if (write(ready[1], "r", 1) != 1 || read(go[0], &x, 1) != 1)
+			_exit(3);
+		cg_child_touch(300, 4);
+		_exit(0);
+	}
+	ASSERT_EQ(1, read(ready[0], &x, 1));
+	ASSERT_EQ(0, cg_rmdir(c)) TH_LOG("rmdir %s: %s", c, strerror(errno));
+	memset(cmp, 0, sizeof(cmp));
+	cmp[0].dir = p;
+	cg_settle(_metadata, self->fd, cmp, 1);
+	ASSERT_LE(700, cmp[0].cg.stats.minor.count);
+	ASSERT_EQ(1, write(go[1], "g", 1));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_EQ(0, fl_status(status));
+	close(ready[0]);
+	close(ready[1]);
+	close(go[0]);
+	close(go[1]);
+	memset(cmp, 0, sizeof(cmp));
+	cmp[0].dir = p;
+	cmp[1].dir = d;
+	cg_settle(_metadata, self->fd, cmp, 2);
+	ASSERT_LE(700 + 300, cmp[0].cg.stats.minor.count);
+	ASSERT_LE(300, cmp[1].cg.stats.minor.count);
+	ASSERT_GT(700 + 300, cmp[1].cg.stats.minor.count);
+	ASSERT_EQ(0, cg_wait_gone(self->fd, &cid, 1, FOLD_MS))
+		TH_LOG("the removed C's record still listed");
 }
 
 /*
