@@ -15,8 +15,10 @@
 #include <linux/list_nulls.h>
 #include <linux/faultlat.h>
 
+#include "causes.h"
+
 #define FL_VERSION_MAJOR	0
-#define FL_VERSION_MINOR	4
+#define FL_VERSION_MINOR	5
 
 /* hist.c: histogram math */
 
@@ -189,6 +191,7 @@ static inline unsigned int fl_dims_access(unsigned int dims)
  *	struct faultlat_stats: the uapi has it beside)
  * @no_regs: faults without pt_regs, by class
  * @by_dims: by class and fl_dims() (32 bits, like the buckets)
+ * @cz: time by cause (causes.c)
  */
 struct fl_tstats {
 	struct fl_thist minor;
@@ -199,6 +202,7 @@ struct fl_tstats {
 	u64 fallbacks;
 	u64 no_regs[FAULTLAT_NR_CLASSES];
 	u32 by_dims[FAULTLAT_NR_CLASSES][FL_NR_DIMS];
+	struct fl_tcauses cz;
 };
 
 /**
@@ -212,6 +216,7 @@ struct fl_tstats {
  * @fallbacks: VM_FAULT_RETRY results of FAULT_FLAG_VMA_LOCK calls
  * @no_regs: faults without pt_regs, by class
  * @by_dims: by class and fl_dims()
+ * @cz: time by cause
  */
 struct fl_gstats {
 	struct faultlat_hist minor;
@@ -222,6 +227,7 @@ struct fl_gstats {
 	u64 fallbacks;
 	u64 no_regs[FAULTLAT_NR_CLASSES];
 	u64 by_dims[FAULTLAT_NR_CLASSES][FL_NR_DIMS];
+	struct faultlat_causes cz;
 };
 
 void fl_tstats_init(struct fl_tstats *st);
@@ -350,6 +356,7 @@ struct fl_cg_cpu;
  * @cg_id: a thread record: the cgroup its thread was in at its last fault
  *	(0: none yet), whose record is @cg_pcpu (cgroups.h)
  * @cg_pcpu: that cgroup's record's per-CPU statistics
+ * @ep: the fault episode the thread is in, by cause (causes.c)
  * @st: the fault statistics
  * @tlb: the TLB-flush statistics
  */
@@ -386,6 +393,7 @@ struct fl_rec {
 	u32 tree_pid;
 	u64 cg_id;
 	struct fl_cg_cpu __percpu *cg_pcpu;
+	struct fl_episode ep;
 	struct fl_tstats st;
 	struct fl_ttlb tlb;
 };
@@ -418,6 +426,8 @@ int fl_tasks_init(void);
 void fl_tasks_exit(void);
 struct fl_rec *fl_task_lookup_current(void);
 struct fl_rec *fl_task_find_current(void);
+struct fl_rec *fl_task_find(struct task_struct *p);
+void fl_tasks_each(void (*fn)(struct fl_rec *r));
 void fl_task_zero(struct fl_rec *r, u32 gen);
 void fl_task_exit(struct task_struct *p);
 void fl_task_exec(struct task_struct *p, pid_t old_pid);
@@ -427,7 +437,8 @@ unsigned int fl_tasks_used(void);
 long fl_tasks_dcalls(void);
 size_t fl_tasks_bytes(void);
 void fl_reset(void);
-void fl_global_read(struct faultlat_stats *st, u64 *fallbacks, u64 *dropped);
+void fl_global_read(struct faultlat_stats *st, u64 *fallbacks,
+		    struct faultlat_causes *cz, u64 *dropped);
 
 /*
  * The probes' fast paths, inline in their hooks; preemption is disabled.
@@ -495,6 +506,7 @@ static nokprobe_inline struct fl_rec *fl_task_current(void)
  * @comm: comm
  * @st: the statistics, finished (counts summed)
  * @fallbacks: fl_tstats.fallbacks summed (the uapi has it beside @st)
+ * @cz: fl_tstats.cz summed
  * @tlb: the TLB-flush statistics, finished
  */
 struct fl_view {
@@ -507,6 +519,7 @@ struct fl_view {
 	char comm[TASK_COMM_LEN];
 	struct faultlat_stats st;
 	u64 fallbacks;
+	struct faultlat_causes cz;
 	struct faultlat_tlb_stats tlb;
 };
 

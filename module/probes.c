@@ -61,6 +61,9 @@ static nokprobe_inline u8 fl_kind(struct vm_area_struct *vma)
 	return FAULTLAT_KIND_FILE;
 }
 
+static nokprobe_inline bool fl_fault_continues(const struct fl_rec *r,
+					       const struct fl_call *c);
+
 /*
  * handle_mm_fault(vma, address, flags, regs): the entry hook's work,
  * inline in the direct entry half (fl_dcall_fault()) and in the
@@ -88,6 +91,11 @@ static nokprobe_inline bool fl_fault_begin(const struct fl_site *site,
 	c->s.no_regs = !args[3];
 	c->attempts = 1;
 	c->start = fl_now();
+	/* time by cause (causes.c), off by default */
+	if (static_branch_unlikely(&fl_causes_on))
+		fl_causes_begin(r, c->start,
+				r && r->retry_pending && fl_fault_continues(r, c),
+				vma);
 	return true;
 }
 
@@ -106,13 +114,17 @@ NOKPROBE_SYMBOL(fl_fault_enter);
  * value: the direct hooks' copy then never has its address taken, and
  * stays in registers (no stack protector, no zeroing of the stack).
  */
-static noinline void fl_fault_trace(const struct fl_call call, vm_fault_t ret)
+static noinline void fl_fault_trace(const struct fl_call call, vm_fault_t ret,
+				    const struct fl_rec *r)
 {
 	const struct fl_call *c = &call;
+	u64 cz[FAULTLAT_NR_CAUSES];
 
 	if ((ret & VM_FAULT_RETRY) ||
 	    c->s.lat_ns < READ_ONCE(fl_min_latency_ns))
 		return;
+	fl_causes_of(static_branch_unlikely(&fl_causes_on) ? r : NULL,
+		     c->s.lat_ns, cz);
 	trace_fault(current->pid, current->tgid,
 		    c->address < TASK_SIZE_MAX ? c->address & PAGE_MASK : 0,
 		    c->s.lat_ns, (__force u32)ret, c->attempts,
@@ -120,7 +132,7 @@ static noinline void fl_fault_trace(const struct fl_call call, vm_fault_t ret)
 		    c->s.class == FAULTLAT_MAJOR ? FAULTLAT_EVENT_MAJOR :
 		    FAULTLAT_EVENT_MINOR,
 		    fl_dims_mode(c->s.dims), fl_dims_kind(c->s.dims),
-		    fl_dims_access(c->s.dims));
+		    fl_dims_access(c->s.dims), cz);
 }
 
 NOKPROBE_SYMBOL(fl_fault_trace);
@@ -200,6 +212,8 @@ static nokprobe_inline void fl_fault_record(const struct fl_site *site,
 		c->s.lat_ns = fl_elapsed(start, now);
 		c->s.bucket = fl_bucket(c->s.lat_ns);
 		FL_STATS_RECORD(&r->st, &c->s);
+		if (static_branch_unlikely(&fl_causes_on))
+			fl_causes_leave(r, now, c->s.lat_ns, true, false);
 		write_seqcount_end(&r->seq);
 		/* and in its cgroup's record (cgroups.c) */
 		if (static_branch_likely(&fl_cg_on)) {
@@ -257,6 +271,9 @@ static nokprobe_inline void fl_fault_record(const struct fl_site *site,
 			r->st.fallbacks += fallback;
 		}
 		r->st.abandoned += abandoned;
+		if (static_branch_unlikely(&fl_causes_on))
+			fl_causes_leave(r, now, c->s.lat_ns, outcome == DONE,
+					r->retry_pending);
 		write_seqcount_end(&r->seq);
 		fl_cg_count(r, c->s, outcome == ERROR, outcome == RETRY,
 			    fallback, abandoned);
@@ -293,7 +310,7 @@ static void fl_fault_leave(const struct fl_site *site, void *data,
 	fl_fault_record(site, data, retval, r);
 	if (trace_fault_enabled())
 		fl_fault_trace(*(struct fl_call *)data,
-			       (__force vm_fault_t)retval);
+			       (__force vm_fault_t)retval, r);
 }
 
 NOKPROBE_SYMBOL(fl_fault_leave);
@@ -347,6 +364,6 @@ notrace vm_fault_t fl_dcall_fault(struct vm_area_struct *vma,
 	fl_dcall_exit(&fl_site_fault, fl_fault_record, &c,
 		      (__force unsigned long)ret, r, track);
 	if (trace_fault_enabled() && (track & FL_DC_TRACK))
-		fl_fault_trace(c, ret);
+		fl_fault_trace(c, ret, r);
 	return ret;
 }
