@@ -19,7 +19,13 @@
  *   completes in the submitter, with no wait), every fault's io_ns is at
  *   most its latency, and the I/O time is the time the thread was off CPU
  *   blocked (sched_switch out in state D, back in) inside its faults,
- *   within IO_PAIR_US per interval plus IO_PCT percent.
+ *   within IO_PAIR_US per interval plus IO_PCT percent;
+ * - mmap_lock: the same process reads a cold file (its faults retry after
+ *   the read, under mmap_lock) while a thread of its own holds mmap_lock
+ *   for writing in a loop (mprotect() of a large populated range): the
+ *   mmap_lock time is the sum of mmap_lock_start_locking to
+ *   mmap_lock_acquire_returned of the reading thread inside its faults,
+ *   within LOCK_PAIR_US per pair plus LOCK_PCT percent.
  *
  * In every test, every faultlat:fault event has its causes add up to no
  * more than its latency (the rest, latency minus causes, is never
@@ -67,6 +73,11 @@
 #define IO_PAIR_US	20
 #define IO_PCT		2
 
+#define LOCK_PAGES	512
+#define STORM_PAGES	16384	/* 64 MiB that mprotect() walks */
+#define LOCK_PAIR_US	20
+#define LOCK_PCT	2
+
 /* one faultlat:fault event */
 struct fev {
 	__u64 ts_ns;
@@ -88,6 +99,8 @@ struct trace {
 	size_t nev;
 	struct span *sp;	/* reclaim pairs, or D-state intervals */
 	size_t nsp;
+	struct span *lk;	/* mmap_lock start to acquire_returned */
+	size_t nlk;
 };
 
 static int write_str(const char *path, const char *val)
@@ -212,8 +225,10 @@ static void tr_destroy(struct trace *t)
 	}
 	free(t->ev);
 	free(t->sp);
+	free(t->lk);
 	t->ev = NULL;
 	t->sp = NULL;
+	t->lk = NULL;
 	t->path[0] = '\0';
 }
 
@@ -256,12 +271,17 @@ static void push_ev(struct trace *t, const struct fev *e)
 	t->ev[t->nev++] = *e;
 }
 
+static void push_span(struct span **v, size_t *n, __u64 a, __u64 b)
+{
+	*v = realloc(*v, (*n + 1) * sizeof(**v));
+	(*v)[*n].a = a;
+	(*v)[*n].b = b;
+	(*n)++;
+}
+
 static void push_sp(struct trace *t, __u64 a, __u64 b)
 {
-	t->sp = realloc(t->sp, (t->nsp + 1) * sizeof(*t->sp));
-	t->sp[t->nsp].a = a;
-	t->sp[t->nsp].b = b;
-	t->nsp++;
+	push_span(&t->sp, &t->nsp, a, b);
 }
 
 /*
@@ -274,7 +294,7 @@ static int tr_parse(struct trace *t, pid_t tid)
 		"reclaim_ns", "compaction_ns", "mmap_lock_ns", "io_ns",
 		"uffd_ns" };
 	char p[512], *text, *line, *save = NULL, pat[64];
-	__u64 begin = 0, out = 0;
+	__u64 begin = 0, out = 0, lock = 0;
 	unsigned int i;
 
 	snprintf(p, sizeof(p), "%s/trace", t->path);
@@ -311,6 +331,19 @@ static int tr_parse(struct trace *t, pid_t tid)
 			if (begin)
 				push_sp(t, begin, line_ts(line, at));
 			begin = 0;
+			continue;
+		}
+		at = strstr(line, ": mmap_lock_start_locking: ");
+		if (at) {
+			lock = line_ts(line, at);
+			continue;
+		}
+		at = strstr(line, ": mmap_lock_acquire_returned: ");
+		if (at) {
+			if (lock)
+				push_span(&t->lk, &t->nlk, lock,
+					  line_ts(line, at));
+			lock = 0;
 			continue;
 		}
 		at = strstr(line, ": sched_switch: ");
@@ -510,7 +543,23 @@ struct child_run {
 	char cg[128];
 	pid_t pid;
 	int go[2];
+	bool storm;	/* a thread takes mmap_lock for writing meanwhile */
 };
+
+static bool storm_stop;	/* __atomic: read by the storm thread */
+
+/* mprotect() a large populated range, back and forth, until told */
+static void *storm(void *arg)
+{
+	size_t len = STORM_PAGES * fl_page_size();
+	char *p = arg;
+
+	while (!__atomic_load_n(&storm_stop, __ATOMIC_RELAXED)) {
+		mprotect(p, len, PROT_READ);
+		mprotect(p, len, PROT_READ | PROT_WRITE);
+	}
+	return NULL;
+}
 
 static int cg_enable(const char *ctl)
 {
@@ -559,13 +608,23 @@ static int child_start(struct child_run *c, const char *path, size_t pages,
 		return -1;
 	if (!c->pid) {
 		size_t ps = fl_page_size();
+		pthread_t th;
+		char *s = NULL;
 		char b;
 		char *p;
 		int fd;
 
 		close(c->go[1]);
+		if (c->storm) {
+			s = fl_map_anon(STORM_PAGES);
+			if (!s)
+				_exit(4);
+			fl_touch_write(s, STORM_PAGES);
+		}
 		if (read(c->go[0], &b, 1) != 1)
 			_exit(2);
+		if (s && pthread_create(&th, NULL, storm, s))
+			_exit(5);
 		fd = open(path, O_RDONLY);
 		p = mmap(NULL, pages * ps, PROT_READ, MAP_SHARED, fd, 0);
 		if (fd < 0 || p == MAP_FAILED)
@@ -573,6 +632,10 @@ static int child_start(struct child_run *c, const char *path, size_t pages,
 		if (random)
 			madvise(p, pages * ps, MADV_RANDOM);
 		fl_touch_read(p, pages);
+		if (s) {
+			__atomic_store_n(&storm_stop, true, __ATOMIC_RELAXED);
+			pthread_join(th, NULL);
+		}
 		_exit(0);
 	}
 	close(c->go[0]);
@@ -735,6 +798,69 @@ TEST_F_TIMEOUT(causes, io, 300)
 	EXPECT_LE(majors / 2, waited);
 	EXPECT_GE(bound, llabs((long long)(fl_io - meter)));
 	EXPECT_EQ(fl_io, task.causes.ns[FAULTLAT_CAUSE_IO]);
+	EXPECT_EQ(0, events_over(&self->t));
+	EXPECT_GE(task.causes.latency_ns, causes_sum(&task.causes));
+}
+
+TEST_F_TIMEOUT(causes, mmap_lock, 300)
+{
+	struct faultlat_task task;
+	struct child_run c = { .storm = true };
+	struct fl_fs fs;
+	char filter[64];
+	__u64 meter = 0, fl_lk = 0, bound;
+	size_t i, j, nin = 0, with = 0;
+
+	if (fl_fs_setup(&fs, "ext4", LOCK_PAGES)) {
+		fl_fs_teardown(&fs);
+		if (fs.skip)
+			SKIP(return, "%s", fs.why);
+		ASSERT_TRUE(false) TH_LOG("%s", fs.why);
+	}
+	ASSERT_EQ(0, fl_fs_drop_cache(&fs)) TH_LOG("%s", fs.why);
+	if (cg_enable("memory")) {
+		fl_fs_teardown(&fs);
+		SKIP(return, "no cgroup2");
+	}
+	ASSERT_EQ(0, child_start(&c, fs.file, LOCK_PAGES, true));
+	/* the reading thread is the child's first: its tid is its pid */
+	snprintf(filter, sizeof(filter), "common_pid == %d", c.pid);
+	ASSERT_EQ(0, tr_event(&self->t, "mmap_lock/mmap_lock_start_locking",
+			      filter));
+	ASSERT_EQ(0, tr_event(&self->t, "mmap_lock/mmap_lock_acquire_returned",
+			      filter));
+	snprintf(filter, sizeof(filter), "pid == %d", c.pid);
+	ASSERT_EQ(0, tr_event(&self->t, "faultlat/fault", filter));
+	ASSERT_EQ(0, tr_write(&self->t, "tracing_on", "1"));
+	ASSERT_EQ(0, child_finish(&c, self->fd, &task));
+	ASSERT_EQ(0, tr_write(&self->t, "tracing_on", "0"));
+	fl_fs_teardown(&fs);
+	ASSERT_EQ(0, tr_parse(&self->t, 0));
+
+	for (i = 0; i < self->t.nev; i++) {
+		const struct fev *e = &self->t.ev[i];
+		__u64 from = e->ts_ns - e->latency_ns;
+
+		fl_lk += e->cz[FAULTLAT_CAUSE_MMAP_LOCK];
+		with += !!e->cz[FAULTLAT_CAUSE_MMAP_LOCK];
+		/* the waits inside this fault (µs timestamps) */
+		for (j = 0; j < self->t.nlk; j++) {
+			const struct span *s = &self->t.lk[j];
+
+			if (s->a + 2000 >= from && s->b <= e->ts_ns + 2000) {
+				meter += s->b - s->a;
+				nin++;
+			}
+		}
+	}
+	bound = meter * LOCK_PCT / 100 + nin * LOCK_PAIR_US * 1000;
+	FL_INFO("mmap_lock: %zu of %zu events waited, faultlat %llu ns\n",
+		with, self->t.nev, (unsigned long long)fl_lk);
+	FL_INFO("mmap_lock: ftrace %zu waits in faults (of %zu), %llu ns; bound %llu ns\n",
+		nin, self->t.nlk, (unsigned long long)meter,
+		(unsigned long long)bound);
+	ASSERT_LT(0, nin) TH_LOG("no mmap_lock wait inside a fault");
+	EXPECT_GE(bound, llabs((long long)(fl_lk - meter)));
 	EXPECT_EQ(0, events_over(&self->t));
 	EXPECT_GE(task.causes.latency_ns, causes_sum(&task.causes));
 }
