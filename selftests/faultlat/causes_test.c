@@ -665,7 +665,7 @@ static int child_finish(struct child_run *c, int fd, struct faultlat_task *t)
 TEST_F_TIMEOUT(causes, reclaim, 300)
 {
 	struct faultlat_task task;
-	struct child_run c;
+	struct child_run c = { .storm = false };
 	struct fl_fs fs;
 	char filter[64], v[32];
 	__u64 meter = 0, fl_ev = 0, bound;
@@ -727,7 +727,7 @@ TEST_F_TIMEOUT(causes, reclaim, 300)
 TEST_F_TIMEOUT(causes, io, 300)
 {
 	struct faultlat_task task;
-	struct child_run c;
+	struct child_run c = { .storm = false };
 	struct fl_fs fs;
 	struct stat sb;
 	char filter[96], v[64];
