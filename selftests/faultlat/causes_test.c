@@ -295,6 +295,7 @@ static int tr_parse(struct trace *t, pid_t tid)
 		"uffd_ns" };
 	char p[512], *text, *line, *save = NULL, pat[64];
 	__u64 begin = 0, out = 0, lock = 0;
+	unsigned int depth = 0;	/* reclaim nests (direct inside memcg's) */
 	unsigned int i;
 
 	snprintf(p, sizeof(p), "%s/trace", t->path);
@@ -323,14 +324,14 @@ static int tr_parse(struct trace *t, pid_t tid)
 		}
 		at = strstr(line, "_reclaim_begin: ");
 		if (at) {
-			begin = line_ts(line, at);
+			if (!depth++)
+				begin = line_ts(line, at);
 			continue;
 		}
 		at = strstr(line, "_reclaim_end: ");
 		if (at) {
-			if (begin)
+			if (depth && !--depth && begin)
 				push_sp(t, begin, line_ts(line, at));
-			begin = 0;
 			continue;
 		}
 		at = strstr(line, ": mmap_lock_start_locking: ");
