@@ -186,6 +186,36 @@ static inline int fl_unregister_ftrace_direct(struct ftrace_ops *ops,
 #endif
 
 /*
+ * The tracepoints of the fault causes (causes.c), their probes'
+ * parameters after their data; causes.c checks them against the
+ * tracepoints' own at build time.  The vmscan reclaim events took the
+ * memcg (and put gfp_flags first), and the mmap_lock events lost their
+ * memcg path, between 6.12 and 7.3: both kernels checked, the versions of
+ * the changes as the patches ("mm: vmscan: add memcg to the reclaim
+ * tracepoints", "mm: mmap_lock: optimize mmap_lock tracepoints") came.
+ */
+#if FL_KERNEL_AT_LEAST(6, 16, 0)
+#define FL_TP_PROTO_RECLAIM_BEGIN	gfp_t gfp_flags, int order,	\
+					struct mem_cgroup *memcg
+#define FL_TP_PROTO_RECLAIM_END		unsigned long nr_reclaimed,	\
+					struct mem_cgroup *memcg
+#else
+#define FL_TP_PROTO_RECLAIM_BEGIN	int order, gfp_t gfp_flags
+#define FL_TP_PROTO_RECLAIM_END		unsigned long nr_reclaimed
+#endif
+#if FL_KERNEL_AT_LEAST(6, 13, 0)
+#define FL_TP_PROTO_MMAP_LOCK		struct mm_struct *mm, bool write
+#define FL_TP_PROTO_MMAP_LOCK_RET	struct mm_struct *mm, bool write, \
+					bool success
+#else
+#define FL_TP_PROTO_MMAP_LOCK		struct mm_struct *mm,		\
+					const char *memcg_path, bool write
+#define FL_TP_PROTO_MMAP_LOCK_RET	struct mm_struct *mm,		\
+					const char *memcg_path, bool write, \
+					bool success
+#endif
+
+/*
  * Per-VMA locks (6.4, "x86/mm: try VMA lock-based page fault handling
  * first"): x86's do_user_addr_fault() first calls handle_mm_fault() with
  * FAULT_FLAG_VMA_LOCK under the VMA's lock; when that returns

@@ -49,7 +49,7 @@ static int summary_show(struct seq_file *m, void *unused)
 	st = kmalloc(sizeof(*st), GFP_KERNEL);
 	if (!st)
 		return -ENOMEM;
-	fl_global_read(st, &fallbacks, &dropped);
+	fl_global_read(st, &fallbacks, NULL, &dropped);
 	seq_printf(m, "version      %u.%u (abi %u)\n", FL_VERSION_MAJOR,
 		   FL_VERSION_MINOR, FAULTLAT_ABI_VERSION);
 	seq_printf(m, "clock        %s\n", fl_clock_name());
@@ -66,6 +66,7 @@ static int summary_show(struct seq_file *m, void *unused)
 	seq_printf(m, "resets       %u\n", READ_ONCE(fl_reset_count));
 	seq_printf(m, "min_latency  %llu ns (trace events)\n",
 		   READ_ONCE(fl_min_latency_ns));
+	seq_printf(m, "causes       %s\n", fl_causes_enabled() ? "on" : "off");
 	seq_printf(m, "calls        %llu\n", st->calls);
 	seq_printf(m, "minor        %llu\n", st->minor.count);
 	seq_printf(m, "major        %llu\n", st->major.count);
@@ -105,6 +106,65 @@ static int tasks_show(struct seq_file *m, void *unused)
 	return err;
 }
 DEFINE_SHOW_ATTRIBUTE(tasks);
+
+/* One line of time by cause: faults, latency, then ns and faults by cause. */
+static void fl_seq_causes(struct seq_file *m, const struct faultlat_causes *cz)
+{
+	unsigned int i;
+	u64 sum = 0;
+
+	seq_printf(m, " %8llu %14llu", cz->faults, cz->latency_ns);
+	for (i = 0; i < FAULTLAT_NR_CAUSES; i++) {
+		seq_printf(m, " %14llu %8llu", cz->ns[i], cz->with[i]);
+		sum += cz->ns[i];
+	}
+	seq_printf(m, " %14llu\n", cz->latency_ns - sum);
+}
+
+static int fl_causes_line(const struct fl_view *v, void *priv)
+{
+	struct seq_file *m = priv;
+
+	if (!v->cz.faults)
+		return 0;
+	seq_printf(m, "%-7u %-7u %-16s", v->pid, v->tgid, v->comm);
+	fl_seq_causes(m, &v->cz);
+	return 0;
+}
+
+static int causes_show(struct seq_file *m, void *unused)
+{
+	struct faultlat_causes *cz;
+	struct faultlat_stats *st;
+	struct fl_view *v;
+	u64 fallbacks, dropped;
+	unsigned int i;
+	int err = -ENOMEM;
+
+	st = kmalloc(sizeof(*st), GFP_KERNEL);
+	cz = kmalloc(sizeof(*cz), GFP_KERNEL);
+	v = kmalloc(sizeof(*v), GFP_KERNEL);
+	if (!st || !cz || !v)
+		goto out;
+	fl_global_read(st, &fallbacks, cz, &dropped);
+	seq_printf(m, "causes %s\n", fl_causes_enabled() ? "on" : "off");
+	seq_printf(m, "%-7s %-7s %-16s %8s %14s", "pid", "tgid", "comm",
+		   "faults", "latency_ns");
+	for (i = 0; i < FAULTLAT_NR_CAUSES; i++)
+		seq_printf(m, " %11s_ns %8s", fl_cause_name(i),
+			   fl_cause_name(i));
+	seq_printf(m, " %14s\n", "rest_ns");
+	seq_printf(m, "%-7s %-7s %-16s", "-", "-", "(all)");
+	fl_seq_causes(m, cz);
+	/* processes: their exited threads' faults too */
+	err = fl_view_each(true, true, v, fl_causes_line, m);
+out:
+	kfree(v);
+	kfree(cz);
+	kfree(st);
+	return err;
+}
+DEFINE_SHOW_ATTRIBUTE(causes);
 
 static void fl_seq_hist(struct seq_file *m, const char *name,
 			const struct faultlat_hist *h)
@@ -147,7 +207,7 @@ static int histograms_show(struct seq_file *m, void *unused)
 	st = kmalloc(sizeof(*st), GFP_KERNEL);
 	if (!st)
 		return -ENOMEM;
-	fl_global_read(st, &fallbacks, &dropped);
+	fl_global_read(st, &fallbacks, NULL, &dropped);
 	fl_seq_hist(m, "minor", &st->minor);
 	seq_puts(m, "\n");
 	fl_seq_hist(m, "major", &st->major);
@@ -271,6 +331,7 @@ void fl_debugfs_init(void)
 	debugfs_create_file("tasks", 0444, fl_dir, NULL, &tasks_fops);
 	debugfs_create_file("histograms", 0444, fl_dir, NULL, &histograms_fops);
 	debugfs_create_file("tlb", 0444, fl_dir, NULL, &tlb_fops);
+	debugfs_create_file("causes", 0444, fl_dir, NULL, &causes_fops);
 	debugfs_create_file("layout", 0444, fl_dir, NULL, &layout_fops);
 }
 

@@ -15,8 +15,10 @@
 #include <linux/list_nulls.h>
 #include <linux/faultlat.h>
 
+#include "causes.h"
+
 #define FL_VERSION_MAJOR	0
-#define FL_VERSION_MINOR	4
+#define FL_VERSION_MINOR	5
 
 /* hist.c: histogram math */
 
@@ -200,6 +202,7 @@ static inline unsigned int fl_dims_access(unsigned int dims)
  *	struct faultlat_stats: the uapi has it beside)
  * @no_regs: faults without pt_regs, by class
  * @by_dims: by class and fl_dims() (32 bits, like the buckets)
+ * @cz: time by cause (causes.c)
  */
 struct fl_tstats {
 	struct fl_thist minor;
@@ -210,6 +213,7 @@ struct fl_tstats {
 	u64 fallbacks;
 	u64 no_regs[FAULTLAT_NR_CLASSES];
 	u32 by_dims[FAULTLAT_NR_CLASSES][FL_NR_DIMS];
+	struct fl_tcauses cz;
 };
 
 /**
@@ -223,6 +227,7 @@ struct fl_tstats {
  * @fallbacks: VM_FAULT_RETRY results of FAULT_FLAG_VMA_LOCK calls
  * @no_regs: faults without pt_regs, by class
  * @by_dims: by class and fl_dims()
+ * @cz: time by cause
  */
 struct fl_gstats {
 	struct faultlat_hist minor;
@@ -233,6 +238,7 @@ struct fl_gstats {
 	u64 fallbacks;
 	u64 no_regs[FAULTLAT_NR_CLASSES];
 	u64 by_dims[FAULTLAT_NR_CLASSES][FL_NR_DIMS];
+	struct faultlat_causes cz;
 };
 
 void fl_tstats_init(struct fl_tstats *st);
@@ -369,6 +375,7 @@ struct fl_fold_pcpu;
  * @cg: that cgroup record: it counts this record's @st and @tlb as its
  *	own, until the thread faults in another cgroup or leaves; written by
  *	the thread under @seq (or when the record leaves, in a fold section)
+ * @ep: the fault episode the thread is in, by cause (causes.c)
  * @st: the fault statistics
  * @tlb: the TLB-flush statistics
  */
@@ -405,6 +412,7 @@ struct fl_rec {
 	u32 tree_pid;
 	u64 cg_id;
 	struct fl_cg *cg;
+	struct fl_episode ep;
 	struct fl_tstats st;
 	struct fl_ttlb tlb;
 };
@@ -437,6 +445,8 @@ int fl_tasks_init(void);
 void fl_tasks_exit(void);
 struct fl_rec *fl_task_lookup_current(void);
 struct fl_rec *fl_task_find_current(void);
+struct fl_rec *fl_task_find(struct task_struct *p);
+void fl_tasks_each(void (*fn)(struct fl_rec *r));
 void fl_task_zero(struct fl_rec *r, u32 gen);
 void fl_task_exit(struct task_struct *p);
 void fl_task_exec(struct task_struct *p, pid_t old_pid);
@@ -446,7 +456,8 @@ unsigned int fl_tasks_used(void);
 long fl_tasks_dcalls(void);
 size_t fl_tasks_bytes(void);
 void fl_reset(void);
-void fl_global_read(struct faultlat_stats *st, u64 *fallbacks, u64 *dropped);
+void fl_global_read(struct faultlat_stats *st, u64 *fallbacks,
+		    struct faultlat_causes *cz, u64 *dropped);
 struct fl_fold_pcpu *fl_fold_begin(unsigned long *flags);
 void fl_fold_end(struct fl_fold_pcpu *fp, unsigned long flags);
 void fl_stable_pass(void (*pass)(void *priv), void *priv);
@@ -521,6 +532,7 @@ static nokprobe_inline struct fl_rec *fl_task_current(void)
  * @comm: comm
  * @st: the statistics, finished (counts summed)
  * @fallbacks: fl_tstats.fallbacks summed (the uapi has it beside @st)
+ * @cz: fl_tstats.cz summed
  * @tlb: the TLB-flush statistics, finished
  */
 struct fl_view {
@@ -533,6 +545,7 @@ struct fl_view {
 	char comm[TASK_COMM_LEN];
 	struct faultlat_stats st;
 	u64 fallbacks;
+	struct faultlat_causes cz;
 	struct faultlat_tlb_stats tlb;
 };
 

@@ -54,6 +54,9 @@ static int __init fl_init(void)
 	err = fl_attach_init();
 	if (err)
 		goto out_tracepoints;
+	err = fl_causes_init();
+	if (err)
+		goto out_attach;
 	fl_debugfs_init();
 	err = fl_chardev_init();
 	if (err)
@@ -66,6 +69,8 @@ static int __init fl_init(void)
 
 out_debugfs:
 	fl_debugfs_exit();
+	fl_causes_exit();
+out_attach:
 	fl_attach_exit();
 out_tracepoints:
 	fl_tracepoints_exit();
@@ -82,6 +87,7 @@ static void __exit fl_exit(void)
 {
 	fl_chardev_exit();
 	fl_debugfs_exit();
+	fl_causes_exit();
 	fl_attach_exit();
 	fl_tracepoints_exit();
 	fl_tlb_free();

@@ -89,6 +89,9 @@ static nokprobe_inline u8 fl_kind(struct vm_area_struct *vma)
 	return FAULTLAT_KIND_FILE;
 }
 
+static nokprobe_inline bool fl_fault_continues(const struct fl_rec *r,
+					       const struct fl_call *c);
+
 /*
  * handle_mm_fault(vma, address, flags, regs): the entry hook's work,
  * inline in the direct entry half (fl_dcall_fault()) and in the
@@ -109,6 +112,11 @@ static nokprobe_inline bool fl_fault_begin(const struct fl_site *site,
 	c->s.no_regs = !args[3];
 	c->attempts = 1;
 	c->start = fl_now();
+	/* time by cause (causes.c), off by default */
+	if (static_branch_unlikely(&fl_causes_on))
+		fl_causes_begin(r, c->start,
+				r && r->retry_pending && fl_fault_continues(r, c),
+				vma);
 	return true;
 }
 
@@ -131,10 +139,15 @@ NOKPROBE_SYMBOL(fl_fault_enter);
  */
 static noinline void fl_fault_trace(unsigned long address, u64 lat_ns,
 				    u32 attempts, unsigned int class,
-				    unsigned int dims, vm_fault_t ret)
+				    unsigned int dims, vm_fault_t ret,
+				    const struct fl_rec *r)
 {
+	u64 cz[FAULTLAT_NR_CAUSES];
+
 	if ((ret & VM_FAULT_RETRY) || lat_ns < READ_ONCE(fl_min_latency_ns))
 		return;
+	fl_causes_of(static_branch_unlikely(&fl_causes_on) ? r : NULL,
+		     lat_ns, cz);
 	trace_fault(current->pid, current->tgid,
 		    address < TASK_SIZE_MAX ? address & PAGE_MASK : 0,
 		    lat_ns, (__force u32)ret, attempts,
@@ -142,7 +155,7 @@ static noinline void fl_fault_trace(unsigned long address, u64 lat_ns,
 		    class == FAULTLAT_MAJOR ? FAULTLAT_EVENT_MAJOR :
 		    FAULTLAT_EVENT_MINOR,
 		    fl_dims_mode(dims), fl_dims_kind(dims),
-		    fl_dims_access(dims));
+		    fl_dims_access(dims), cz);
 }
 
 NOKPROBE_SYMBOL(fl_fault_trace);
@@ -224,6 +237,8 @@ static nokprobe_inline void fl_fault_record(const struct fl_site *site,
 		c->s.lat_ns = fl_elapsed(start, now);
 		c->s.bucket = fl_bucket(c->s.lat_ns);
 		FL_STATS_RECORD(&r->st, &c->s);
+		if (static_branch_unlikely(&fl_causes_on))
+			fl_causes_leave(r, now, c->s.lat_ns, true, false);
 		write_seqcount_end(&r->seq);
 		/* ... but an eager thread's */
 		if (unlikely(cc))
@@ -278,6 +293,9 @@ static nokprobe_inline void fl_fault_record(const struct fl_site *site,
 			r->st.fallbacks += fallback;
 		}
 		r->st.abandoned += abandoned;
+		if (static_branch_unlikely(&fl_causes_on))
+			fl_causes_leave(r, now, c->s.lat_ns, outcome == DONE,
+					r->retry_pending);
 		write_seqcount_end(&r->seq);
 		if (cc)
 			fl_cg_count(cc, c->s, outcome == ERROR,
@@ -319,7 +337,7 @@ static void fl_fault_leave(const struct fl_site *site, void *data,
 	if (trace_fault_enabled())
 		fl_fault_trace(c->address, c->s.lat_ns, c->attempts,
 			       c->s.class, c->s.dims,
-			       (__force vm_fault_t)retval);
+			       (__force vm_fault_t)retval, r);
 }
 
 NOKPROBE_SYMBOL(fl_fault_leave);
@@ -374,6 +392,6 @@ notrace vm_fault_t fl_dcall_fault(struct vm_area_struct *vma,
 		      (__force unsigned long)ret, r, track);
 	if (trace_fault_enabled() && (track & FL_DC_TRACK))
 		fl_fault_trace(c.address, c.s.lat_ns, c.attempts, c.s.class,
-			       c.s.dims, ret);
+			       c.s.dims, ret, r);
 	return ret;
 }

@@ -66,6 +66,7 @@ void fl_tstats_init(struct fl_tstats *st)
 		FL_HIST_ADD(&dd__->major, &ss__->major);		\
 		FL_ADD_COUNTERS(dd__, ss__);				\
 		dd__->fallbacks += ss__->fallbacks;			\
+		FL_CAUSES_ADD(&dd__->cz, &ss__->cz);			\
 		for (cc__ = 0; cc__ < FAULTLAT_NR_CLASSES; cc__++)	\
 			for (jj__ = 0; jj__ < FL_NR_DIMS; jj__++)	\
 				dd__->by_dims[cc__][jj__] +=		\

@@ -543,6 +543,36 @@ struct fl_rec *fl_task_find_current(void)
 }
 
 /**
+ * fl_task_find() - the record of thread @p, never created
+ * @p: a thread, not current: causes.c's sched_switch probe, preemption
+ *	disabled
+ *
+ * Return: the record, or NULL when @p has none.
+ */
+struct fl_rec *fl_task_find(struct task_struct *p)
+{
+	struct fl_rec *r = fl_lookup(p->pid);
+
+	return r && READ_ONCE(r->task) == p ? r : NULL;
+}
+
+/**
+ * fl_tasks_each() - call @fn on every record, used or free
+ * @fn: what to do; nothing else writes what it writes meanwhile
+ *	(causes.c: its probes are detached)
+ */
+void fl_tasks_each(void (*fn)(struct fl_rec *r))
+{
+	unsigned int i;
+
+	for (i = 0; i < fl_max_tasks; i++) {
+		if (!(i % 256))
+			cond_resched();
+		fn(&fl_tab.recs[i]);
+	}
+}
+
+/**
  * fl_task_remove() - a thread record leaves the table
  * @key: its key (the thread's pid when the record was made)
  * @start_time: the thread's start_time, to tell it from a later thread's
@@ -911,7 +941,7 @@ static bool fl_rec_snapshot(struct fl_rec *r, struct fl_rec *snap)
 
 /* One pass of fl_global_records(): every record, and those gone. */
 static void fl_global_pass(struct faultlat_stats *st, u64 *fallbacks,
-			   struct fl_rec *tmp)
+			   struct faultlat_causes *cz, struct fl_rec *tmp)
 {
 	u32 gen = READ_ONCE(fl_gen);
 	unsigned int i;
@@ -919,6 +949,7 @@ static void fl_global_pass(struct faultlat_stats *st, u64 *fallbacks,
 
 	fl_stats_init(st);
 	*fallbacks = 0;
+	memset(cz, 0, sizeof(*cz));
 	for (i = 0; i < fl_max_tasks; i++) {
 		struct fl_rec *r = &fl_tab.recs[i];
 
@@ -928,6 +959,7 @@ static void fl_global_pass(struct faultlat_stats *st, u64 *fallbacks,
 			continue;
 		fl_stats_add_tstats(st, &tmp->st);
 		*fallbacks += tmp->st.fallbacks;
+		FL_CAUSES_ADD(cz, &tmp->st.cz);
 	}
 	for_each_possible_cpu(cpu) {
 		struct fl_fold_pcpu *fp = per_cpu_ptr(fl_fold_pcpu, cpu);
@@ -936,6 +968,7 @@ static void fl_global_pass(struct faultlat_stats *st, u64 *fallbacks,
 			continue;
 		fl_stats_add_gstats(st, &fp->gone);
 		*fallbacks += fp->gone.fallbacks;
+		FL_CAUSES_ADD(cz, &fp->gone.cz);
 	}
 }
 
@@ -975,6 +1008,7 @@ void fl_stable_pass(void (*pass)(void *priv), void *priv)
 struct fl_global_ctx {
 	struct faultlat_stats *st;
 	u64 *fallbacks;
+	struct faultlat_causes *cz;
 	struct fl_rec *tmp;
 };
 
@@ -982,7 +1016,7 @@ static void fl_global_pass_fn(void *priv)
 {
 	struct fl_global_ctx *ctx = priv;
 
-	fl_global_pass(ctx->st, ctx->fallbacks, ctx->tmp);
+	fl_global_pass(ctx->st, ctx->fallbacks, ctx->cz, ctx->tmp);
 }
 
 /*
@@ -990,9 +1024,9 @@ static void fl_global_pass_fn(void *priv)
  * totals, in a pass that no fold overlapped (fl_stable_pass()).
  */
 static void fl_global_records(struct faultlat_stats *st, u64 *fallbacks,
-			      struct fl_rec *tmp)
+			      struct faultlat_causes *cz, struct fl_rec *tmp)
 {
-	struct fl_global_ctx ctx = { st, fallbacks, tmp };
+	struct fl_global_ctx ctx = { st, fallbacks, cz, tmp };
 
 	fl_stable_pass(fl_global_pass_fn, &ctx);
 }
@@ -1029,25 +1063,30 @@ void fl_tasks_each_cg(void (*fn)(const struct fl_rec *snap, void *priv),
  * fl_global_read() - the global totals
  * @st: where the statistics go; may be NULL
  * @fallbacks: where their fallbacks go; NULL when @st is
+ * @cz: where their time by cause goes; NULL when @st is
  * @dropped: where the dropped count goes
  *
  * Every record, the records gone (fl_global_records()) and the per-CPU
  * totals of faults without a record, each CPU's copied whole under its
  * seqcount.
  */
-void fl_global_read(struct faultlat_stats *st, u64 *fallbacks, u64 *dropped)
+void fl_global_read(struct faultlat_stats *st, u64 *fallbacks,
+		    struct faultlat_causes *cz, u64 *dropped)
 {
 	/* scratch space for one reader at a time */
 	static DEFINE_MUTEX(snap_lock);
 	static struct fl_gstats snap;
 	static struct fl_rec tmp;
+	struct faultlat_causes none;
 	u32 gen = READ_ONCE(fl_gen);
 	int cpu;
 
+	if (!cz)
+		cz = &none;
 	*dropped = 0;
 	mutex_lock(&snap_lock);
 	if (st)
-		fl_global_records(st, fallbacks, &tmp);
+		fl_global_records(st, fallbacks, cz, &tmp);
 	for_each_possible_cpu(cpu) {
 		struct fl_pcpu *pc = per_cpu_ptr(fl_pcpu, cpu);
 
@@ -1059,6 +1098,7 @@ void fl_global_read(struct faultlat_stats *st, u64 *fallbacks, u64 *dropped)
 		fl_seq_copy(&pc->seq, &snap, &pc->st, sizeof(snap));
 		fl_stats_add_gstats(st, &snap);
 		*fallbacks += snap.fallbacks;
+		FL_CAUSES_ADD(cz, &snap.cz);
 	}
 	mutex_unlock(&snap_lock);
 	if (st)
@@ -1089,6 +1129,8 @@ static void fl_view_thread(struct fl_view *v, const struct fl_rec *snap)
 	fl_stats_add_tstats(&v->st, &snap->st);
 	fl_stats_finish(&v->st);
 	v->fallbacks = snap->st.fallbacks;
+	memset(&v->cz, 0, sizeof(v->cz));
+	FL_CAUSES_ADD(&v->cz, &snap->st.cz);
 	fl_tlb_stats_init(&v->tlb);
 	fl_tlb_stats_add_ttlb(&v->tlb, &snap->tlb);
 	fl_tlb_stats_finish(&v->tlb);
@@ -1111,12 +1153,14 @@ static bool fl_view_process_pass(struct fl_rec *proc, struct fl_rec *tmp,
 
 	fl_stats_init(&v->st);
 	v->fallbacks = 0;
+	memset(&v->cz, 0, sizeof(v->cz));
 	fl_tlb_stats_init(&v->tlb);
 	v->nr_threads = 0;
 	if (fl_rec_snapshot(proc, tmp)) {
 		fl_view_fill(v, tmp, true);
 		fl_stats_add_tstats(&v->st, &tmp->st);
 		v->fallbacks += tmp->st.fallbacks;
+		FL_CAUSES_ADD(&v->cz, &tmp->st.cz);
 		fl_tlb_stats_add_ttlb(&v->tlb, &tmp->tlb);
 	}
 	hlist_nulls_for_each_entry_rcu(r, n, &proc->threads, tnode) {
@@ -1128,6 +1172,7 @@ static bool fl_view_process_pass(struct fl_rec *proc, struct fl_rec *tmp,
 			continue;
 		fl_stats_add_tstats(&v->st, &tmp->st);
 		v->fallbacks += tmp->st.fallbacks;
+		FL_CAUSES_ADD(&v->cz, &tmp->st.cz);
 		fl_tlb_stats_add_ttlb(&v->tlb, &tmp->tlb);
 		/* a thread past its exit tracepoint counts, but is not live */
 		v->nr_threads += !tmp->exiting;

@@ -41,13 +41,16 @@ TRACE_DEFINE_ENUM(FAULTLAT_TLB_EVENT_FULL);
  * @mode: user or kernel
  * @kind: anon, file, shmem or hugetlb
  * @access: read, write or exec
+ * @causes: the time by cause, [enum faultlat_cause] (module parameter
+ *	causes; zeroes when it is off): the fields reclaim_ns to uffd_ns,
+ *	after the others (the event's first fields are as before)
  */
 TRACE_EVENT(fault,
 	    TP_PROTO(u32 pid, u32 tgid, unsigned long address, u64 latency_ns,
 		     u32 result, u32 attempts, u8 outcome, u8 mode, u8 kind,
-		     u8 access),
+		     u8 access, const u64 *causes),
 	    TP_ARGS(pid, tgid, address, latency_ns, result, attempts, outcome,
-		    mode, kind, access),
+		    mode, kind, access, causes),
 	    TP_STRUCT__entry(__field(u32, pid)
 			     __field(u32, tgid)
 			     __field(unsigned long, address)
@@ -57,7 +60,12 @@ TRACE_EVENT(fault,
 			     __field(u8, outcome)
 			     __field(u8, mode)
 			     __field(u8, kind)
-			     __field(u8, access)),
+			     __field(u8, access)
+			     __field(u64, reclaim_ns)
+			     __field(u64, compaction_ns)
+			     __field(u64, mmap_lock_ns)
+			     __field(u64, io_ns)
+			     __field(u64, uffd_ns)),
 	    TP_fast_assign(__entry->pid = pid;
 			   __entry->tgid = tgid;
 			   __entry->address = address;
@@ -67,8 +75,15 @@ TRACE_EVENT(fault,
 			   __entry->outcome = outcome;
 			   __entry->mode = mode;
 			   __entry->kind = kind;
-			   __entry->access = access;),
-	    TP_printk("pid=%u tgid=%u address=0x%lx latency_ns=%llu outcome=%s mode=%s kind=%s access=%s result=0x%x attempts=%u",
+			   __entry->access = access;
+			   __entry->reclaim_ns = causes[FAULTLAT_CAUSE_RECLAIM];
+			   __entry->compaction_ns =
+				causes[FAULTLAT_CAUSE_COMPACTION];
+			   __entry->mmap_lock_ns =
+				causes[FAULTLAT_CAUSE_MMAP_LOCK];
+			   __entry->io_ns = causes[FAULTLAT_CAUSE_IO];
+			   __entry->uffd_ns = causes[FAULTLAT_CAUSE_UFFD];),
+	    TP_printk("pid=%u tgid=%u address=0x%lx latency_ns=%llu outcome=%s mode=%s kind=%s access=%s result=0x%x attempts=%u reclaim_ns=%llu compaction_ns=%llu mmap_lock_ns=%llu io_ns=%llu uffd_ns=%llu",
 		      __entry->pid, __entry->tgid, __entry->address,
 		      __entry->latency_ns,
 		      __print_symbolic(__entry->outcome,
@@ -87,7 +102,9 @@ TRACE_EVENT(fault,
 				       { FAULTLAT_ACCESS_READ, "read" },
 				       { FAULTLAT_ACCESS_WRITE, "write" },
 				       { FAULTLAT_ACCESS_EXEC, "exec" }),
-		      __entry->result, __entry->attempts)
+		      __entry->result, __entry->attempts,
+		      __entry->reclaim_ns, __entry->compaction_ns,
+		      __entry->mmap_lock_ns, __entry->io_ns, __entry->uffd_ns)
 );
 
 /**

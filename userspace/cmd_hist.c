@@ -493,6 +493,7 @@ struct fault_result {
 	struct faultlat_task t;		/* -p, -t */
 	struct faultlat_cgroup c;	/* -G */
 	const struct faultlat_stats *s;	/* in g, t or c */
+	const struct faultlat_causes *cz;	/* in g or t; NULL for c */
 	__u64 fallbacks;
 	__u64 nmissed, dropped;
 	__u64 cgroup_dropped;
@@ -510,6 +511,7 @@ static int read_faults(const struct hist_req *q, struct fault_result *r)
 			return err;
 		}
 		r->s = &r->g.stats;
+		r->cz = &r->g.causes;
 		r->fallbacks = r->g.fallbacks;
 		r->nmissed = r->g.nmissed;
 		r->dropped = r->g.dropped;
@@ -522,6 +524,7 @@ static int read_faults(const struct hist_req *q, struct fault_result *r)
 			return err;
 		}
 		r->s = &r->c.stats;
+		r->cz = NULL;
 		r->fallbacks = r->c.fallbacks;
 	} else {
 		err = fl_dev_task(q->fd, q->id, q->view == 'p', &r->t);
@@ -530,6 +533,7 @@ static int read_faults(const struct hist_req *q, struct fault_result *r)
 			return err;
 		}
 		r->s = &r->t.stats;
+		r->cz = &r->t.causes;
 		r->fallbacks = r->t.fallbacks;
 	}
 	/* the counters after the statistics, so they cover them */
@@ -595,11 +599,16 @@ static int hist_faults(const struct hist_req *q)
 		json_object_object_add(o, "stats", fl_json_stats(r.s,
 								 r.fallbacks,
 								 q->classes));
+		if (r.cz && r.cz->faults)
+			json_object_object_add(o, "causes",
+					       fl_json_causes(r.cz));
 		return fl_json_print(stdout, o) ? FL_EXIT_ERR : FL_EXIT_OK;
 	}
 	print_view(q, &ident, &r.c);
 	fputc('\n', stdout);
 	fl_print_stats(stdout, r.s, r.fallbacks, q->classes);
+	if (r.cz)
+		fl_print_causes(stdout, r.cz);
 	if (q->view == 'c')
 		printf("nmissed %llu  dropped %llu  cgroup_dropped %llu\n",
 		       r.nmissed, r.dropped, r.cgroup_dropped);

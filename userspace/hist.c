@@ -347,6 +347,60 @@ void fl_print_stats(FILE *f, const struct faultlat_stats *s, __u64 fallbacks,
 		s->errors, s->retries, s->abandoned, s->calls, fallbacks);
 }
 
+static const char *const fl_cause_names[FAULTLAT_NR_CAUSES] = {
+	[FAULTLAT_CAUSE_RECLAIM] = "reclaim",
+	[FAULTLAT_CAUSE_COMPACTION] = "compaction",
+	[FAULTLAT_CAUSE_MMAP_LOCK] = "mmap_lock",
+	[FAULTLAT_CAUSE_IO] = "io",
+	[FAULTLAT_CAUSE_UFFD] = "uffd",
+};
+
+/* A cause's name, "rest" for FAULTLAT_NR_CAUSES: the module's own names. */
+const char *fl_cause_name(unsigned int i)
+{
+	return i < FAULTLAT_NR_CAUSES ? fl_cause_names[i] : "rest";
+}
+
+/* The rest: the latency of the faults timed by cause, less the causes. */
+__u64 fl_causes_rest(const struct faultlat_causes *c)
+{
+	__u64 sum = 0;
+	unsigned int i;
+
+	for (i = 0; i < FAULTLAT_NR_CAUSES; i++)
+		sum += c->ns[i];
+	return sum < c->latency_ns ? c->latency_ns - sum : 0;
+}
+
+/*
+ * The time by cause, as a table: cause, faults that had it, its total
+ * time, its share of the faults' time; nothing when no fault was timed by
+ * cause (module parameter causes off, or an older module).
+ */
+void fl_print_causes(FILE *f, const struct faultlat_causes *c)
+{
+	char tot[32];
+	unsigned int i;
+
+	if (!c->faults)
+		return;
+	fl_fmt_ns(tot, sizeof(tot), c->latency_ns);
+	fprintf(f, "\ntime by cause, of %llu faults timed by cause (%s):\n",
+		c->faults, tot);
+	fprintf(f, "  %-11s %10s %12s %7s\n", "cause", "faults", "total",
+		"share");
+	for (i = 0; i <= FAULTLAT_NR_CAUSES; i++) {
+		__u64 ns = i < FAULTLAT_NR_CAUSES ? c->ns[i] : fl_causes_rest(c);
+		__u64 n = i < FAULTLAT_NR_CAUSES ? c->with[i] : c->faults;
+
+		if (i < FAULTLAT_NR_CAUSES && !n)
+			continue;
+		fl_fmt_ns(tot, sizeof(tot), ns);
+		fprintf(f, "  %-11s %10llu %12s %6.1f%%\n", fl_cause_name(i), n,
+			tot, c->latency_ns ? 100.0 * ns / c->latency_ns : 0.0);
+	}
+}
+
 void fl_print_counters(FILE *f, __u64 nmissed, __u64 dropped)
 {
 	fprintf(f, "nmissed %llu  dropped %llu\n", nmissed, dropped);

@@ -73,6 +73,10 @@ void fl_print_stats(FILE *f, const struct faultlat_stats *s, __u64 fallbacks,
 /* "nmissed N  dropped N", always printed with the counts. */
 void fl_print_counters(FILE *f, __u64 nmissed, __u64 dropped);
 
+const char *fl_cause_name(unsigned int i);
+__u64 fl_causes_rest(const struct faultlat_causes *c);
+void fl_print_causes(FILE *f, const struct faultlat_causes *c);
+
 /*
  * "TITLE:", the table and the summary of @h, or "TITLE: none" when it is
  * empty.

@@ -139,6 +139,34 @@ struct json_object *fl_json_tlb_stats(const struct faultlat_tlb_stats *s)
 	return o;
 }
 
+/*
+ * The time by cause: faults and latency_ns timed by cause, and for each
+ * cause and the rest, its faults, ns and share of latency_ns (0 to 1).
+ */
+struct json_object *fl_json_causes(const struct faultlat_causes *c)
+{
+	struct json_object *o = json_object_new_object();
+	struct json_object *by = json_object_new_object();
+	unsigned int i;
+
+	json_object_object_add(o, "faults", fl_json_u64(c->faults));
+	json_object_object_add(o, "latency_ns", fl_json_u64(c->latency_ns));
+	for (i = 0; i <= FAULTLAT_NR_CAUSES; i++) {
+		struct json_object *e = json_object_new_object();
+		__u64 ns = i < FAULTLAT_NR_CAUSES ? c->ns[i] : fl_causes_rest(c);
+		__u64 n = i < FAULTLAT_NR_CAUSES ? c->with[i] : c->faults;
+		double share = c->latency_ns ? (double)ns / c->latency_ns : 0;
+
+		json_object_object_add(e, "faults", fl_json_u64(n));
+		json_object_object_add(e, "ns", fl_json_u64(ns));
+		json_object_object_add(e, "share",
+				       json_object_new_double(share));
+		json_object_object_add(by, fl_cause_name(i), e);
+	}
+	json_object_object_add(o, "by_cause", by);
+	return o;
+}
+
 struct json_object *fl_json_tlb_ipi(const struct faultlat_info *info)
 {
 	struct json_object *o = json_object_new_object();

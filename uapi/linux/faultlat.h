@@ -160,6 +160,53 @@ struct faultlat_stats {
 };
 
 /**
+ * enum faultlat_cause - where a fault's time went (module parameter causes)
+ * @FAULTLAT_CAUSE_RECLAIM: direct reclaim, global or of a memory cgroup
+ *	(the vmscan tracepoints' begin to end)
+ * @FAULTLAT_CAUSE_COMPACTION: direct compaction (mm_compaction_begin to end)
+ * @FAULTLAT_CAUSE_MMAP_LOCK: waiting for mmap_lock (mmap_lock_start_locking
+ *	to mmap_lock_acquire_returned), as between a fallback from the per-VMA
+ *	lock and its retry
+ * @FAULTLAT_CAUSE_IO: off CPU, blocked in io_schedule() (in_iowait set)
+ * @FAULTLAT_CAUSE_UFFD: off CPU, blocked otherwise, in a fault on a VMA
+ *	registered with userfaultfd: waiting for its handler
+ * @FAULTLAT_NR_CAUSES: number of causes
+ *
+ * Each instant of a fault goes to one cause at most: the first of this
+ * list that holds then (an I/O wait inside reclaim is reclaim's), or to the
+ * rest.  "Documentation/numbers.rst" tells more.
+ */
+enum faultlat_cause {
+	FAULTLAT_CAUSE_RECLAIM = 0,
+	FAULTLAT_CAUSE_COMPACTION = 1,
+	FAULTLAT_CAUSE_MMAP_LOCK = 2,
+	FAULTLAT_CAUSE_IO = 3,
+	FAULTLAT_CAUSE_UFFD = 4,
+	FAULTLAT_NR_CAUSES
+};
+
+/**
+ * struct faultlat_causes - time of completed faults by cause
+ * @faults: completed faults timed by cause: those that began and ended
+ *	while module parameter causes was on
+ * @latency_ns: the sum of their latencies
+ * @ns: of @latency_ns, nanoseconds by cause, [enum faultlat_cause]; the
+ *	rest, @latency_ns minus their sum, went to no cause
+ * @with: of @faults, those that spent time in each cause, [enum
+ *	faultlat_cause]
+ *
+ * Faults that failed (VM_FAULT_ERROR) or were abandoned are not in it, as
+ * they are not in the histograms.  (Since version 0.5; an older module
+ * leaves it as the caller passed it: pass zeroes.)
+ */
+struct faultlat_causes {
+	__u64 faults;
+	__u64 latency_ns;
+	__u64 ns[FAULTLAT_NR_CAUSES];
+	__u64 with[FAULTLAT_NR_CAUSES];
+};
+
+/**
  * DOC: ioctl interface
  *
  * Every command takes a pointer to a struct whose first member, @size, is
@@ -351,6 +398,7 @@ struct faultlat_info {
  *	fault then falls back to mmap_lock.  Always 0 before Linux 6.4.
  *	(Since version 0.3; an older module leaves it as the caller passed
  *	it.)
+ * @causes: the time of @stats's faults by cause, of those timed by cause
  *
  * Needs CAP_PERFMON or CAP_SYS_ADMIN (EPERM otherwise).
  */
@@ -361,6 +409,7 @@ struct faultlat_global {
 	__u64 dropped;
 	struct faultlat_stats stats;
 	__u64 fallbacks;
+	struct faultlat_causes causes;
 };
 
 #define FAULTLAT_IOC_GLOBAL	_IO(FAULTLAT_TYPE, FAULTLAT_CMD_GLOBAL)
@@ -391,6 +440,8 @@ struct faultlat_global {
  * @fallbacks: out: the fallbacks (see struct faultlat_global) of the same
  *	faults.  (Since version 0.3; an older module leaves it as the caller
  *	passed it.)
+ * @causes: out: the time of the same faults by cause, of those timed by
+ *	cause
  *
  * A process's record lives until the process is reaped, so a parent can
  * read it after waitid(WEXITED | WNOWAIT).
@@ -407,6 +458,7 @@ struct faultlat_task {
 	__u64 comm[2];
 	struct faultlat_stats stats;
 	__u64 fallbacks;
+	struct faultlat_causes causes;
 };
 
 #define FAULTLAT_IOC_TASK	_IO(FAULTLAT_TYPE, FAULTLAT_CMD_TASK)

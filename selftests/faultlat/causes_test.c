@@ -1,0 +1,888 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * faultlat's time by cause (module parameter causes) against meters of
+ * its own, recorded by ftrace in an instance of ours in the same run:
+ *
+ * - uffd: a userfaultfd handler thread that sleeps UFFD_SLEEP_MS before
+ *   each UFFDIO_COPY: every fault on the registered range has uffd_ns of
+ *   at least the sleep, and at most the time the faulting thread itself
+ *   measured around its access (CLOCK_MONOTONIC): the handler's wake-up
+ *   under a busy TCG host is all but bounded;
+ * - reclaim: a process in a memory cgroup of MEMCG_MAX bytes reads a file
+ *   four times that size through a mapping: the process's reclaim time
+ *   (FAULTLAT_IOC_TASK) is the sum of end - begin of the vmscan reclaim
+ *   events of that process, within RECLAIM_PAIR_US per pair plus
+ *   RECLAIM_PCT percent;
+ * - io: the same process reads the file, cold and without readahead,
+ *   under an io.max read limit of 10 pages a second: most major faults
+ *   wait for their read (a brd read that the limit lets through at once
+ *   completes in the submitter, with no wait), every fault's io_ns is at
+ *   most its latency, and the I/O time is the time the thread was off CPU
+ *   blocked (sched_switch out in state D, back in) inside its faults,
+ *   within IO_PAIR_US per interval plus IO_PCT percent;
+ * - mmap_lock: the same process reads a cold file (its faults retry after
+ *   the read, under mmap_lock) while a thread of its own holds mmap_lock
+ *   for writing in a loop (mprotect() of a large populated range): the
+ *   mmap_lock time is the sum of mmap_lock_start_locking to
+ *   mmap_lock_acquire_returned of the reading thread inside its faults,
+ *   within LOCK_PAIR_US per pair plus LOCK_PCT percent.
+ *
+ * In every test, every faultlat:fault event has its causes add up to no
+ * more than its latency (the rest, latency minus causes, is never
+ * negative), and the ioctl's totals likewise.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <linux/magic.h>
+#include <linux/userfaultfd.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <sys/wait.h>
+#include <time.h>
+
+#include "kselftest_harness.h"
+#include "faultlat_check.h"
+
+#define PARAM		"/sys/module/faultlat/parameters/causes"
+#define CG_MNT		"/sys/fs/cgroup"
+#define TRACE_BUF_KB	"16384"
+
+#define UFFD_PAGES	5
+#define UFFD_SLEEP_MS	20
+
+#define FILE_PAGES	4096	/* 16 MiB */
+#define MEMCG_MAX	(4 << 20)
+#define RECLAIM_PAIR_US	20	/* two µs timestamps, probes run in turn */
+#define RECLAIM_PCT	2
+
+#define IO_PAGES	24
+#define IO_RBPS		"40960"	/* 10 pages a second */
+#define IO_PAIR_US	20
+#define IO_PCT		2
+
+#define LOCK_PAGES	512
+#define STORM_PAGES	16384	/* 64 MiB that mprotect() walks */
+#define LOCK_PAIR_US	20
+#define LOCK_PCT	2
+
+/* one faultlat:fault event */
+struct fev {
+	__u64 ts_ns;
+	__u32 pid;
+	__u64 address;
+	__u64 latency_ns;
+	int major;
+	__u64 cz[FAULTLAT_NR_CAUSES];
+};
+
+/* one begin/end or out/in interval, in trace time */
+struct span {
+	__u64 a, b;
+};
+
+struct trace {
+	char path[256];
+	struct fev *ev;
+	size_t nev;
+	struct span *sp;	/* reclaim pairs, or D-state intervals */
+	size_t nsp;
+	struct span *lk;	/* mmap_lock start to acquire_returned */
+	size_t nlk;
+};
+
+static int write_str(const char *path, const char *val)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = write(fd, val, strlen(val));
+	close(fd);
+	return n == (ssize_t)strlen(val) ? 0 : -1;
+}
+
+static int read_str(const char *path, char *buf, size_t len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n < 0)
+		return -1;
+	buf[n] = '\0';
+	return 0;
+}
+
+static char *slurp(const char *path)
+{
+	size_t cap = 1 << 20, len = 0;
+	char *buf = malloc(cap);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (!buf || fd < 0) {
+		free(buf);
+		if (fd >= 0)
+			close(fd);
+		return NULL;
+	}
+	for (;;) {
+		if (cap - len < 65536) {
+			char *nb = realloc(buf, cap * 2);
+
+			if (!nb)
+				break;
+			buf = nb;
+			cap *= 2;
+		}
+		n = read(fd, buf + len, cap - len - 1);
+		if (n <= 0)
+			break;
+		len += n;
+	}
+	close(fd);
+	buf[len] = '\0';
+	return buf;
+}
+
+static const char *tracing_dir(void)
+{
+	static const char *const dirs[] = { "/sys/kernel/tracing",
+					    "/sys/kernel/debug/tracing" };
+	char p[128];
+	unsigned int i;
+
+	for (i = 0; i < 2; i++) {
+		snprintf(p, sizeof(p), "%s/instances", dirs[i]);
+		if (!access(p, F_OK))
+			return dirs[i];
+	}
+	return NULL;
+}
+
+static int tr_write(struct trace *t, const char *file, const char *val)
+{
+	char p[512];
+
+	snprintf(p, sizeof(p), "%s/%s", t->path, file);
+	return write_str(p, val);
+}
+
+static int tr_create(struct trace *t)
+{
+	const char *d = tracing_dir();
+
+	memset(t, 0, sizeof(*t));
+	if (!d)
+		return -1;
+	snprintf(t->path, sizeof(t->path), "%s/instances/fl-causes.%d", d,
+		 getpid());
+	rmdir(t->path);
+	if (mkdir(t->path, 0700))
+		return -1;
+	if (tr_write(t, "tracing_on", "0") ||
+	    tr_write(t, "buffer_size_kb", TRACE_BUF_KB))
+		return -1;
+	return 0;
+}
+
+/* enable SYS/EVENT with FILTER (or none) */
+static int tr_event(struct trace *t, const char *ev, const char *filter)
+{
+	char f[256];
+
+	if (filter) {
+		snprintf(f, sizeof(f), "events/%s/filter", ev);
+		if (tr_write(t, f, filter))
+			return -1;
+	}
+	snprintf(f, sizeof(f), "events/%s/enable", ev);
+	return tr_write(t, f, "1");
+}
+
+static void tr_destroy(struct trace *t)
+{
+	if (t->path[0]) {
+		tr_write(t, "tracing_on", "0");
+		rmdir(t->path);
+	}
+	free(t->ev);
+	free(t->sp);
+	free(t->lk);
+	t->ev = NULL;
+	t->sp = NULL;
+	t->lk = NULL;
+	t->path[0] = '\0';
+}
+
+/*
+ * The timestamp of @line, in ns (µs precision); 0 when none: the first
+ * word after the CPU's "[NNN]" that reads "SECS.USECS:".
+ */
+static __u64 line_ts(const char *line, const char *at)
+{
+	const char *p = strstr(line, "] ");
+	unsigned long s, us;
+	char colon;
+
+	while (p && p < at) {
+		while (*p == ' ' || *p == ']')
+			p++;
+		if (sscanf(p, "%lu.%lu%c", &s, &us, &colon) == 3 &&
+		    colon == ':')
+			return (__u64)s * 1000000000ULL + (__u64)us * 1000ULL;
+		p = strchr(p, ' ');
+	}
+	return 0;
+}
+
+static __u64 field(const char *s, const char *name)
+{
+	char key[64];
+	const char *p;
+
+	snprintf(key, sizeof(key), " %s=", name);
+	p = strstr(s, key);
+	if (!p)
+		return 0;
+	return strtoull(p + strlen(key), NULL, 0);
+}
+
+static void push_ev(struct trace *t, const struct fev *e)
+{
+	t->ev = realloc(t->ev, (t->nev + 1) * sizeof(*t->ev));
+	t->ev[t->nev++] = *e;
+}
+
+static void push_span(struct span **v, size_t *n, __u64 a, __u64 b)
+{
+	*v = realloc(*v, (*n + 1) * sizeof(**v));
+	(*v)[*n].a = a;
+	(*v)[*n].b = b;
+	(*n)++;
+}
+
+static void push_sp(struct trace *t, __u64 a, __u64 b)
+{
+	push_span(&t->sp, &t->nsp, a, b);
+}
+
+/*
+ * Read the instance: faultlat:fault events, reclaim begin/end pairs, and
+ * for thread @tid the intervals it spent off CPU in state D.
+ */
+static int tr_parse(struct trace *t, pid_t tid)
+{
+	static const char *const names[FAULTLAT_NR_CAUSES] = {
+		"reclaim_ns", "compaction_ns", "mmap_lock_ns", "io_ns",
+		"uffd_ns" };
+	char p[512], *text, *line, *save = NULL, pat[64];
+	__u64 begin = 0, out = 0, lock = 0;
+	unsigned int depth = 0;	/* reclaim nests (direct inside memcg's) */
+	unsigned int i;
+
+	snprintf(p, sizeof(p), "%s/trace", t->path);
+	text = slurp(p);
+	if (!text)
+		return -1;
+	for (line = strtok_r(text, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char *at;
+
+		if (line[0] == '#')
+			continue;
+		at = strstr(line, ": fault: ");
+		if (at) {
+			struct fev e = { 0 };
+
+			e.ts_ns = line_ts(line, at);
+			e.pid = field(at, "pid");
+			e.address = field(at, "address");
+			e.latency_ns = field(at, "latency_ns");
+			e.major = !!strstr(at, "outcome=major");
+			for (i = 0; i < FAULTLAT_NR_CAUSES; i++)
+				e.cz[i] = field(at, names[i]);
+			push_ev(t, &e);
+			continue;
+		}
+		at = strstr(line, "_reclaim_begin: ");
+		if (at) {
+			if (!depth++)
+				begin = line_ts(line, at);
+			continue;
+		}
+		at = strstr(line, "_reclaim_end: ");
+		if (at) {
+			if (depth && !--depth && begin)
+				push_sp(t, begin, line_ts(line, at));
+			continue;
+		}
+		at = strstr(line, ": mmap_lock_start_locking: ");
+		if (at) {
+			lock = line_ts(line, at);
+			continue;
+		}
+		at = strstr(line, ": mmap_lock_acquire_returned: ");
+		if (at) {
+			if (lock)
+				push_span(&t->lk, &t->nlk, lock,
+					  line_ts(line, at));
+			lock = 0;
+			continue;
+		}
+		at = strstr(line, ": sched_switch: ");
+		if (at && tid) {
+			snprintf(pat, sizeof(pat), ":%d [", tid);
+			/* out: "prev_comm=X prev_pid=TID ... prev_state=D ==>" */
+			if ((__u64)tid == field(at, "prev_pid")) {
+				char *st = strstr(at, "prev_state=");
+
+				out = st && st[11] == 'D' ? line_ts(line, at) :
+				      0;
+			} else if ((__u64)tid == field(at, "next_pid")) {
+				if (out)
+					push_sp(t, out, line_ts(line, at));
+				out = 0;
+			}
+		}
+	}
+	free(text);
+	return 0;
+}
+
+static int causes_set(const char *v)
+{
+	return write_str(PARAM, v);
+}
+
+/* Every event's causes within its latency; returns the bad ones. */
+static size_t events_over(const struct trace *t)
+{
+	size_t i, bad = 0;
+	unsigned int c;
+
+	for (i = 0; i < t->nev; i++) {
+		__u64 sum = 0;
+
+		for (c = 0; c < FAULTLAT_NR_CAUSES; c++)
+			sum += t->ev[i].cz[c];
+		if (sum > t->ev[i].latency_ns)
+			bad++;
+	}
+	return bad;
+}
+
+static __u64 causes_sum(const struct faultlat_causes *cz)
+{
+	__u64 s = 0;
+	unsigned int c;
+
+	for (c = 0; c < FAULTLAT_NR_CAUSES; c++)
+		s += cz->ns[c];
+	return s;
+}
+
+/* cgroup2 at CG_MNT, mounted by cg_enable() when it was not */
+static bool cg_mounted;
+
+FIXTURE(causes) {
+	int fd;
+	char old[16];
+	struct trace t;
+};
+
+FIXTURE_SETUP(causes)
+{
+	self->fd = fl_open();
+	self->old[0] = '\0';
+	memset(&self->t, 0, sizeof(self->t));
+	if (self->fd < 0)
+		SKIP(return, "no %s: %s", FAULTLAT_DEVICE, strerror(errno));
+	if (read_str(PARAM, self->old, sizeof(self->old)))
+		SKIP(return, "no module parameter causes (older module)");
+	ASSERT_EQ(0, causes_set("1")) TH_LOG("causes=1: %s", strerror(errno));
+	ASSERT_EQ(0, tr_create(&self->t)) TH_LOG("tracefs instance: %s",
+						 strerror(errno));
+}
+
+FIXTURE_TEARDOWN(causes)
+{
+	tr_destroy(&self->t);
+	if (cg_mounted && !umount(CG_MNT))
+		cg_mounted = false;
+	if (self->old[0])
+		causes_set(self->old[0] == 'Y' || self->old[0] == '1' ?
+			   "1" : "0");
+	if (self->fd >= 0)
+		close(self->fd);
+}
+
+/* --- uffd --- */
+
+struct uffd_ctx {
+	int uffd;
+	char *area;
+	size_t ps;
+	int copies;
+};
+
+static void *uffd_handler(void *arg)
+{
+	struct uffd_ctx *u = arg;
+	char *page = aligned_alloc(u->ps, u->ps);
+	struct uffd_msg msg;
+	int i;
+
+	memset(page, 0x5a, u->ps);
+	for (i = 0; i < UFFD_PAGES; i++) {
+		struct pollfd pfd = { .fd = u->uffd, .events = POLLIN };
+		struct uffdio_copy cp;
+
+		if (poll(&pfd, 1, 10000) != 1 ||
+		    read(u->uffd, &msg, sizeof(msg)) != sizeof(msg) ||
+		    msg.event != UFFD_EVENT_PAGEFAULT)
+			break;
+		usleep(UFFD_SLEEP_MS * 1000);
+		cp.dst = msg.arg.pagefault.address & ~(u->ps - 1);
+		cp.src = (unsigned long)page;
+		cp.len = u->ps;
+		cp.mode = 0;
+		cp.copy = 0;
+		if (ioctl(u->uffd, UFFDIO_COPY, &cp))
+			break;
+		u->copies++;
+	}
+	free(page);
+	return NULL;
+}
+
+TEST_F_TIMEOUT(causes, uffd, 120)
+{
+	struct uffd_ctx u = { .ps = fl_page_size() };
+	struct uffdio_api api = { .api = UFFD_API };
+	struct uffdio_register reg;
+	struct faultlat_task task;
+	char filter[64];
+	pthread_t th;
+	size_t i, seen = 0;
+	pid_t tid = fl_gettid();
+	__u64 lo = UFFD_SLEEP_MS * 1000000ULL, took[UFFD_PAGES];
+	struct timespec t0, t1;
+
+	u.uffd = syscall(__NR_userfaultfd, O_CLOEXEC);
+	if (u.uffd < 0)
+		SKIP(return, "userfaultfd: %s", strerror(errno));
+	ASSERT_EQ(0, ioctl(u.uffd, UFFDIO_API, &api));
+	u.area = mmap(NULL, UFFD_PAGES * u.ps, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, u.area);
+	reg.range.start = (unsigned long)u.area;
+	reg.range.len = UFFD_PAGES * u.ps;
+	reg.mode = UFFDIO_REGISTER_MODE_MISSING;
+	ASSERT_EQ(0, ioctl(u.uffd, UFFDIO_REGISTER, &reg));
+
+	snprintf(filter, sizeof(filter), "pid == %d", tid);
+	ASSERT_EQ(0, tr_event(&self->t, "faultlat/fault", filter));
+	ASSERT_EQ(0, pthread_create(&th, NULL, uffd_handler, &u));
+	ASSERT_EQ(0, tr_write(&self->t, "tracing_on", "1"));
+	for (i = 0; i < UFFD_PAGES; i++) {
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		fl_touch_read(u.area + i * u.ps, 1);
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		took[i] = (t1.tv_sec - t0.tv_sec) * 1000000000ULL +
+			  t1.tv_nsec - t0.tv_nsec;
+	}
+	ASSERT_EQ(0, tr_write(&self->t, "tracing_on", "0"));
+	pthread_join(th, NULL);
+	ASSERT_EQ(UFFD_PAGES, u.copies);
+	ASSERT_EQ(0, tr_parse(&self->t, 0));
+
+	for (i = 0; i < self->t.nev; i++) {
+		const struct fev *e = &self->t.ev[i];
+		size_t pg = (e->address - (unsigned long)u.area) / u.ps;
+
+		if (e->address < (unsigned long)u.area || pg >= UFFD_PAGES)
+			continue;
+		seen++;
+		FL_INFO("uffd page %zu: access %llu ns, latency %llu ns, uffd %llu ns\n",
+			pg, (unsigned long long)took[pg],
+			(unsigned long long)e->latency_ns,
+			(unsigned long long)e->cz[FAULTLAT_CAUSE_UFFD]);
+		EXPECT_LE(lo, e->cz[FAULTLAT_CAUSE_UFFD]);
+		EXPECT_GE(took[pg], e->cz[FAULTLAT_CAUSE_UFFD]);
+	}
+	EXPECT_EQ(UFFD_PAGES, seen);
+	EXPECT_EQ(0, events_over(&self->t));
+	ASSERT_EQ(0, fl_task(self->fd, tid, false, &task));
+	EXPECT_LE(UFFD_PAGES, task.causes.with[FAULTLAT_CAUSE_UFFD]);
+	EXPECT_LE(UFFD_PAGES * lo, task.causes.ns[FAULTLAT_CAUSE_UFFD]);
+	EXPECT_GE(task.causes.latency_ns, causes_sum(&task.causes));
+	munmap(u.area, UFFD_PAGES * u.ps);
+	close(u.uffd);
+}
+
+/* --- a child process in a cgroup of its own, reading a file --- */
+
+struct child_run {
+	char cg[128];
+	pid_t pid;
+	int go[2];
+	bool storm;	/* a thread takes mmap_lock for writing meanwhile */
+};
+
+static bool storm_stop;	/* __atomic: read by the storm thread */
+
+/* mprotect() a large populated range, back and forth, until told */
+static void *storm(void *arg)
+{
+	size_t len = STORM_PAGES * fl_page_size();
+	char *p = arg;
+
+	while (!__atomic_load_n(&storm_stop, __ATOMIC_RELAXED)) {
+		mprotect(p, len, PROT_READ);
+		mprotect(p, len, PROT_READ | PROT_WRITE);
+	}
+	return NULL;
+}
+
+static int cg_enable(const char *ctl)
+{
+	char buf[512], want[16];
+	struct statfs sfs;
+
+	if (statfs(CG_MNT, &sfs) || sfs.f_type != CGROUP2_SUPER_MAGIC) {
+		if (mount("cgroup2", CG_MNT, "cgroup2", 0, NULL))
+			return -1;
+		cg_mounted = true;
+	}
+	if (read_str(CG_MNT "/cgroup.controllers", buf, sizeof(buf)) ||
+	    !strstr(buf, ctl))
+		return -1;
+	if (read_str(CG_MNT "/cgroup.subtree_control", buf, sizeof(buf)))
+		return -1;
+	if (strstr(buf, ctl))
+		return 0;
+	snprintf(want, sizeof(want), "+%s", ctl);
+	return write_str(CG_MNT "/cgroup.subtree_control", want);
+}
+
+static int cg_set(const struct child_run *c, const char *file, const char *v)
+{
+	char p[256];
+
+	snprintf(p, sizeof(p), "%s/%s", c->cg, file);
+	return write_str(p, v);
+}
+
+/*
+ * Fork a child that waits for go, then maps @path and reads @pages pages
+ * of it (MADV_RANDOM if @random: one page a read), then exits.
+ */
+static int child_start(struct child_run *c, const char *path, size_t pages,
+		       bool random)
+{
+	char v[32];
+
+	snprintf(c->cg, sizeof(c->cg), CG_MNT "/fl-causes.%d", getpid());
+	rmdir(c->cg);
+	if (mkdir(c->cg, 0755) || pipe(c->go))
+		return -1;
+	c->pid = fork();
+	if (c->pid < 0)
+		return -1;
+	if (!c->pid) {
+		size_t ps = fl_page_size();
+		pthread_t th;
+		char *s = NULL;
+		char b;
+		char *p;
+		int fd;
+
+		close(c->go[1]);
+		if (c->storm) {
+			s = fl_map_anon(STORM_PAGES);
+			if (!s)
+				_exit(4);
+			fl_touch_write(s, STORM_PAGES);
+		}
+		if (read(c->go[0], &b, 1) != 1)
+			_exit(2);
+		if (s && pthread_create(&th, NULL, storm, s))
+			_exit(5);
+		fd = open(path, O_RDONLY);
+		p = mmap(NULL, pages * ps, PROT_READ, MAP_SHARED, fd, 0);
+		if (fd < 0 || p == MAP_FAILED)
+			_exit(3);
+		if (random)
+			madvise(p, pages * ps, MADV_RANDOM);
+		fl_touch_read(p, pages);
+		if (s) {
+			__atomic_store_n(&storm_stop, true, __ATOMIC_RELAXED);
+			pthread_join(th, NULL);
+		}
+		_exit(0);
+	}
+	close(c->go[0]);
+	snprintf(v, sizeof(v), "%d", c->pid);
+	return cg_set(c, "cgroup.procs", v);
+}
+
+/* let it go, wait for its exit, read its record before reaping it */
+static int child_finish(struct child_run *c, int fd, struct faultlat_task *t)
+{
+	siginfo_t si;
+	int st, err;
+
+	if (write(c->go[1], "g", 1) != 1)
+		return -1;
+	close(c->go[1]);
+	if (waitid(P_PID, c->pid, &si, WEXITED | WNOWAIT))
+		return -1;
+	err = fl_task(fd, c->pid, true, t);
+	waitpid(c->pid, &st, 0);
+	rmdir(c->cg);
+	if (err)
+		return -1;
+	return WIFEXITED(st) && !WEXITSTATUS(st) ? 0 : -1;
+}
+
+TEST_F_TIMEOUT(causes, reclaim, 300)
+{
+	struct faultlat_task task;
+	struct child_run c = { .storm = false };
+	struct fl_fs fs;
+	char filter[64], v[32];
+	__u64 meter = 0, fl_ev = 0, bound;
+	size_t i;
+
+	if (fl_fs_setup(&fs, "ext4", FILE_PAGES)) {
+		fl_fs_teardown(&fs);
+		if (fs.skip)
+			SKIP(return, "%s", fs.why);
+		ASSERT_TRUE(false) TH_LOG("%s", fs.why);
+	}
+	ASSERT_EQ(0, fl_fs_drop_cache(&fs)) TH_LOG("%s", fs.why);
+	if (cg_enable("memory")) {
+		fl_fs_teardown(&fs);
+		SKIP(return, "no memory controller");
+	}
+	ASSERT_EQ(0, child_start(&c, fs.file, FILE_PAGES, false));
+	snprintf(v, sizeof(v), "%d", MEMCG_MAX);
+	ASSERT_EQ(0, cg_set(&c, "memory.max", v));
+	snprintf(filter, sizeof(filter), "common_pid == %d", c.pid);
+	ASSERT_EQ(0, tr_event(&self->t, "vmscan/mm_vmscan_memcg_reclaim_begin",
+			      filter));
+	ASSERT_EQ(0, tr_event(&self->t, "vmscan/mm_vmscan_memcg_reclaim_end",
+			      filter));
+	ASSERT_EQ(0, tr_event(&self->t, "vmscan/mm_vmscan_direct_reclaim_begin",
+			      filter));
+	ASSERT_EQ(0, tr_event(&self->t, "vmscan/mm_vmscan_direct_reclaim_end",
+			      filter));
+	snprintf(filter, sizeof(filter), "tgid == %d", c.pid);
+	ASSERT_EQ(0, tr_event(&self->t, "faultlat/fault", filter));
+	ASSERT_EQ(0, tr_write(&self->t, "tracing_on", "1"));
+	ASSERT_EQ(0, child_finish(&c, self->fd, &task));
+	ASSERT_EQ(0, tr_write(&self->t, "tracing_on", "0"));
+	fl_fs_teardown(&fs);
+	ASSERT_EQ(0, tr_parse(&self->t, 0));
+
+	for (i = 0; i < self->t.nsp; i++)
+		meter += self->t.sp[i].b - self->t.sp[i].a;
+	for (i = 0; i < self->t.nev; i++)
+		fl_ev += self->t.ev[i].cz[FAULTLAT_CAUSE_RECLAIM];
+	bound = meter * RECLAIM_PCT / 100 + self->t.nsp * RECLAIM_PAIR_US * 1000;
+	FL_INFO("reclaim: ftrace %zu pairs, %llu ns; bound %llu ns\n",
+		self->t.nsp, (unsigned long long)meter,
+		(unsigned long long)bound);
+	FL_INFO("reclaim: faultlat %llu ns in %llu of %llu faults\n",
+		(unsigned long long)task.causes.ns[FAULTLAT_CAUSE_RECLAIM],
+		(unsigned long long)task.causes.with[FAULTLAT_CAUSE_RECLAIM],
+		(unsigned long long)task.causes.faults);
+	FL_INFO("reclaim: faultlat:fault events %zu, %llu ns\n",
+		self->t.nev, (unsigned long long)fl_ev);
+	ASSERT_LT(0, self->t.nsp) TH_LOG("no reclaim happened");
+	EXPECT_GE(bound, llabs((long long)(task.causes.ns[FAULTLAT_CAUSE_RECLAIM] -
+					   meter)));
+	EXPECT_EQ(fl_ev, task.causes.ns[FAULTLAT_CAUSE_RECLAIM]);
+	EXPECT_EQ(0, events_over(&self->t));
+	EXPECT_GE(task.causes.latency_ns, causes_sum(&task.causes));
+}
+
+TEST_F_TIMEOUT(causes, io, 300)
+{
+	struct faultlat_task task;
+	struct child_run c = { .storm = false };
+	struct fl_fs fs;
+	struct stat sb;
+	char filter[96], v[64];
+	__u64 meter = 0, fl_io = 0, bound;
+	size_t i, j, majors = 0, waited = 0, nin = 0;
+
+	if (fl_fs_setup(&fs, "ext4", IO_PAGES)) {
+		fl_fs_teardown(&fs);
+		if (fs.skip)
+			SKIP(return, "%s", fs.why);
+		ASSERT_TRUE(false) TH_LOG("%s", fs.why);
+	}
+	ASSERT_EQ(0, fl_fs_drop_cache(&fs)) TH_LOG("%s", fs.why);
+	ASSERT_EQ(0, stat(fs.dev, &sb));
+	if (cg_enable("io")) {
+		fl_fs_teardown(&fs);
+		SKIP(return, "no io controller");
+	}
+	ASSERT_EQ(0, child_start(&c, fs.file, IO_PAGES, true));
+	snprintf(v, sizeof(v), "%u:%u rbps=" IO_RBPS, major(sb.st_rdev),
+		 minor(sb.st_rdev));
+	if (cg_set(&c, "io.max", v)) {
+		kill(c.pid, SIGKILL);
+		waitpid(c.pid, NULL, 0);
+		rmdir(c.cg);
+		fl_fs_teardown(&fs);
+		SKIP(return, "io.max: %s", strerror(errno));
+	}
+	snprintf(filter, sizeof(filter), "prev_pid == %d || next_pid == %d",
+		 c.pid, c.pid);
+	ASSERT_EQ(0, tr_event(&self->t, "sched/sched_switch", filter));
+	snprintf(filter, sizeof(filter), "tgid == %d", c.pid);
+	ASSERT_EQ(0, tr_event(&self->t, "faultlat/fault", filter));
+	ASSERT_EQ(0, tr_write(&self->t, "tracing_on", "1"));
+	ASSERT_EQ(0, child_finish(&c, self->fd, &task));
+	ASSERT_EQ(0, tr_write(&self->t, "tracing_on", "0"));
+	fl_fs_teardown(&fs);
+	ASSERT_EQ(0, tr_parse(&self->t, c.pid));
+
+	for (i = 0; i < self->t.nev; i++) {
+		const struct fev *e = &self->t.ev[i];
+		__u64 from = e->ts_ns - e->latency_ns;
+
+		fl_io += e->cz[FAULTLAT_CAUSE_IO];
+		majors += e->major;
+		waited += e->major && e->cz[FAULTLAT_CAUSE_IO];
+		EXPECT_GE(e->latency_ns, e->cz[FAULTLAT_CAUSE_IO]);
+		/* the D intervals inside this fault (µs timestamps) */
+		for (j = 0; j < self->t.nsp; j++) {
+			const struct span *s = &self->t.sp[j];
+
+			if (s->a + 2000 >= from && s->b <= e->ts_ns + 2000) {
+				meter += s->b - s->a;
+				nin++;
+			}
+		}
+	}
+	bound = meter * IO_PCT / 100 + nin * IO_PAIR_US * 1000;
+	FL_INFO("io: %zu major faults, %zu waited, of %zu events\n",
+		majors, waited, self->t.nev);
+	FL_INFO("io: faultlat events %llu ns, ioctl %llu ns in %llu faults\n",
+		(unsigned long long)fl_io,
+		(unsigned long long)task.causes.ns[FAULTLAT_CAUSE_IO],
+		(unsigned long long)task.causes.with[FAULTLAT_CAUSE_IO]);
+	FL_INFO("io: off CPU in D in faults: %zu intervals, %llu ns; bound %llu ns\n",
+		nin, (unsigned long long)meter, (unsigned long long)bound);
+	ASSERT_LT(0, majors);
+	EXPECT_LE(majors / 2, waited);
+	EXPECT_GE(bound, llabs((long long)(fl_io - meter)));
+	EXPECT_EQ(fl_io, task.causes.ns[FAULTLAT_CAUSE_IO]);
+	EXPECT_EQ(0, events_over(&self->t));
+	EXPECT_GE(task.causes.latency_ns, causes_sum(&task.causes));
+}
+
+TEST_F_TIMEOUT(causes, mmap_lock, 300)
+{
+	struct faultlat_task task;
+	struct child_run c = { .storm = true };
+	struct fl_fs fs;
+	char filter[64];
+	__u64 meter = 0, fl_lk = 0, bound;
+	size_t i, j, nin = 0, with = 0;
+
+	if (fl_fs_setup(&fs, "ext4", LOCK_PAGES)) {
+		fl_fs_teardown(&fs);
+		if (fs.skip)
+			SKIP(return, "%s", fs.why);
+		ASSERT_TRUE(false) TH_LOG("%s", fs.why);
+	}
+	ASSERT_EQ(0, fl_fs_drop_cache(&fs)) TH_LOG("%s", fs.why);
+	if (cg_enable("memory")) {
+		fl_fs_teardown(&fs);
+		SKIP(return, "no cgroup2");
+	}
+	ASSERT_EQ(0, child_start(&c, fs.file, LOCK_PAGES, true));
+	/* the reading thread is the child's first: its tid is its pid */
+	snprintf(filter, sizeof(filter), "common_pid == %d", c.pid);
+	ASSERT_EQ(0, tr_event(&self->t, "mmap_lock/mmap_lock_start_locking",
+			      filter));
+	ASSERT_EQ(0, tr_event(&self->t, "mmap_lock/mmap_lock_acquire_returned",
+			      filter));
+	snprintf(filter, sizeof(filter), "pid == %d", c.pid);
+	ASSERT_EQ(0, tr_event(&self->t, "faultlat/fault", filter));
+	ASSERT_EQ(0, tr_write(&self->t, "tracing_on", "1"));
+	ASSERT_EQ(0, child_finish(&c, self->fd, &task));
+	ASSERT_EQ(0, tr_write(&self->t, "tracing_on", "0"));
+	fl_fs_teardown(&fs);
+	ASSERT_EQ(0, tr_parse(&self->t, 0));
+
+	for (i = 0; i < self->t.nev; i++) {
+		const struct fev *e = &self->t.ev[i];
+		__u64 from = e->ts_ns - e->latency_ns;
+
+		fl_lk += e->cz[FAULTLAT_CAUSE_MMAP_LOCK];
+		with += !!e->cz[FAULTLAT_CAUSE_MMAP_LOCK];
+		/* the waits inside this fault (µs timestamps) */
+		for (j = 0; j < self->t.nlk; j++) {
+			const struct span *s = &self->t.lk[j];
+
+			if (s->a + 2000 >= from && s->b <= e->ts_ns + 2000) {
+				meter += s->b - s->a;
+				nin++;
+			}
+		}
+	}
+	bound = meter * LOCK_PCT / 100 + nin * LOCK_PAIR_US * 1000;
+	FL_INFO("mmap_lock: %zu of %zu events waited, faultlat %llu ns\n",
+		with, self->t.nev, (unsigned long long)fl_lk);
+	FL_INFO("mmap_lock: ftrace %zu waits in faults (of %zu), %llu ns; bound %llu ns\n",
+		nin, self->t.nlk, (unsigned long long)meter,
+		(unsigned long long)bound);
+	ASSERT_LT(0, nin) TH_LOG("no mmap_lock wait inside a fault");
+	EXPECT_GE(bound, llabs((long long)(fl_lk - meter)));
+	EXPECT_EQ(0, events_over(&self->t));
+	EXPECT_GE(task.causes.latency_ns, causes_sum(&task.causes));
+}
+
+/* With causes off, nothing is timed by cause and the event has zeroes. */
+TEST_F(causes, off)
+{
+	struct faultlat_task before, after;
+	pid_t tid = fl_gettid();
+	void *p;
+
+	ASSERT_EQ(0, causes_set("0"));
+	p = fl_map_anon(64);
+	ASSERT_NE(NULL, p);
+	fl_touch_write(p, 1);
+	ASSERT_EQ(0, fl_task(self->fd, tid, false, &before));
+	fl_touch_write(p, 64);
+	ASSERT_EQ(0, fl_task(self->fd, tid, false, &after));
+	EXPECT_EQ(before.causes.faults, after.causes.faults);
+	EXPECT_LT(before.stats.minor.count, after.stats.minor.count);
+	fl_unmap(p, 64);
+}
+
+TEST_HARNESS_MAIN
