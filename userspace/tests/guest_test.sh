@@ -449,7 +449,9 @@ for f in "fault_in_main_a", "fault_in_lib_b":
 	cp "$tmp/out" "$tmp/lost.json"
 	run "$FL" report -i "$tmp/lost.jsonl"
 	[ $rc -eq 0 ] && has out "lost: " &&
-	check 'J("lost.json")["lost"] > 0 and J("lost.json")["faults"] < 20000'
+	# missed-event marks in the records, or only the ring buffers'
+	# overrun count (6.1 in a busy guest gave 0 and 1785)
+	check 'J("lost.json")["lost"] + J("lost.json")["lost_ring"] > 0 and J("lost.json")["faults"] < 20000'
 	ok $? "report: events lost while recording are counted and said"
 
 	# trace --stack: live, the mapping and both stacks under each fault
