@@ -115,21 +115,6 @@ static int write_str(const char *path, const char *val)
 	return n == (ssize_t)strlen(val) ? 0 : -1;
 }
 
-static int read_str(const char *path, char *buf, size_t len)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, len - 1);
-	close(fd);
-	if (n < 0)
-		return -1;
-	buf[n] = '\0';
-	return 0;
-}
-
 static char *slurp(const char *path)
 {
 	size_t cap = 1 << 20, len = 0;
@@ -415,7 +400,7 @@ FIXTURE_SETUP(causes)
 	memset(&self->t, 0, sizeof(self->t));
 	if (self->fd < 0)
 		SKIP(return, "no %s: %s", FAULTLAT_DEVICE, strerror(errno));
-	if (read_str(PARAM, self->old, sizeof(self->old)))
+	if (fl_read_file(PARAM, self->old, sizeof(self->old)))
 		SKIP(return, "no module parameter causes (older module)");
 	ASSERT_EQ(0, causes_set("1")) TH_LOG("causes=1: %s", strerror(errno));
 	ASSERT_EQ(0, tr_create(&self->t)) TH_LOG("tracefs instance: %s",
@@ -572,10 +557,10 @@ static int cg_enable(const char *ctl)
 			return -1;
 		cg_mounted = true;
 	}
-	if (read_str(CG_MNT "/cgroup.controllers", buf, sizeof(buf)) ||
+	if (fl_read_file(CG_MNT "/cgroup.controllers", buf, sizeof(buf)) ||
 	    !strstr(buf, ctl))
 		return -1;
-	if (read_str(CG_MNT "/cgroup.subtree_control", buf, sizeof(buf)))
+	if (fl_read_file(CG_MNT "/cgroup.subtree_control", buf, sizeof(buf)))
 		return -1;
 	if (strstr(buf, ctl))
 		return 0;

@@ -264,7 +264,7 @@ int fl_snap_after(int fd, int who, pid_t id, bool process,
 	return 0;
 }
 
-static int read_file(const char *path, char *buf, size_t len)
+int fl_read_file(const char *path, char *buf, size_t len)
 {
 	ssize_t n;
 	int fd;
@@ -287,7 +287,7 @@ int fl_proc_stat_flt(pid_t pid, struct fl_ru *ru)
 	int i;
 
 	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	if (read_file(path, buf, sizeof(buf)))
+	if (fl_read_file(path, buf, sizeof(buf)))
 		return -1;
 	/* comm may hold spaces and parentheses: start after the last ')' */
 	p = strrchr(buf, ')');
@@ -378,7 +378,7 @@ int fl_cap_eff(__u64 *caps)
 {
 	char buf[4096], *p;
 
-	if (read_file("/proc/self/status", buf, sizeof(buf)))
+	if (fl_read_file("/proc/self/status", buf, sizeof(buf)))
 		return -1;
 	p = strstr(buf, "\nCapEff:");
 	if (!p) {
@@ -745,7 +745,7 @@ int fl_meminfo(const char *key, __u64 *kib)
 	char buf[8192], *p;
 	size_t klen = strlen(key);
 
-	if (read_file("/proc/meminfo", buf, sizeof(buf)))
+	if (fl_read_file("/proc/meminfo", buf, sizeof(buf)))
 		return -1;
 	p = buf;
 	while (p && *p) {

@@ -96,6 +96,9 @@ int fl_snap_after(int fd, int who, pid_t id, bool process,
 /* /proc/PID/stat fields 10 (minflt) and 12 (majflt), the whole process. */
 int fl_proc_stat_flt(pid_t pid, struct fl_ru *ru);
 
+/* @path's first @len - 1 bytes, NUL-terminated: 0, or -1 */
+int fl_read_file(const char *path, char *buf, size_t len);
+
 /* /proc/vmstat kept open; read with pread() into a caller's buffer. */
 #define FL_VMSTAT_BUF	16384
 int fl_vmstat_open(void);
