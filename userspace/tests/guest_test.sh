@@ -48,6 +48,13 @@ ok() {
 	fi
 }
 
+# NAME: a section begins; the last one's time, where make check's goes
+sec_name='' sec_start=$SECONDS
+section() {
+	[ -z "$sec_name" ] || echo "# (section $sec_name: $((SECONDS - sec_start))s)"
+	sec_name=$1 sec_start=$SECONDS
+}
+
 run() {
 	"$@" >"$tmp/out" 2>"$tmp/err"
 	rc=$?
@@ -107,6 +114,7 @@ t.join()'
 
 # the plan last, kselftest's Totals line for selftests/run.sh and make check
 totals() {	# SKIPPED
+	section ''
 	echo "1..$n"
 	echo "# $((n - failed)) passed, $failed failed"
 	echo "# Totals: pass:$((n - failed)) fail:$failed xfail:0 xpass:0 skip:$1 error:0"
@@ -118,6 +126,7 @@ if [ "$(id -u)" -ne 0 ] || [ ! -x "$FL" ] || [ ! -f "$KO" ]; then
 	exit 0
 fi
 was_loaded=0
+section "run, hist, tasks"
 if grep -q '^faultlat ' /proc/modules; then
 	was_loaded=1
 else
@@ -204,6 +213,7 @@ run "$FL" hist -p 999999
 ok $? "hist -p of an unknown pid: ESRCH message"
 
 # --- TLB flushes ----------------------------------------------------------------
+section "TLB flushes"
 
 run "$FL" status
 [ $rc -eq 0 ] &&
@@ -300,6 +310,7 @@ run "$FL" hist --tlb -p $sleeper
 ok $? "hist --tlb -p: a live process"
 
 # --- trace: the live events ------------------------------------------------------
+section "trace: the live events"
 
 # wait_ready FILE: until faultlat trace says it is tracing (its stderr)
 wait_ready() {
@@ -334,6 +345,7 @@ for i in range(50):
 # the report must give those functions, in those modules, as many faults
 # as getrusage counted, and their mappings
 stack_checks() {
+	section "record and report"
 	local wl=$PWD/userspace/tests/stack_workload src=$PWD/userspace/tests
 	local la lb
 
@@ -718,6 +730,7 @@ ok $? "trace -b 8, text: LOST lines, lost in the summary"
 stack_checks
 
 # --- top and hist -i ----------------------------------------------------------------
+section "top and hist -i"
 
 "$py" -c "$fault_loop" 600 &
 busy=$!
@@ -766,6 +779,7 @@ run "$FL" hist -i 0.5 2
 ok $? "hist -i 0.5 2: two system-wide intervals"
 
 # --- an unprivileged user ----------------------------------------------------
+section "an unprivileged user"
 
 run "${nobody[@]}" "$FL" status
 if [ $rc -eq 1 ] && has err "permission denied opening"; then
@@ -814,6 +828,7 @@ else
 fi
 
 # --- cgroups -------------------------------------------------------------------
+section "cgroups"
 
 # the cgroup2 mount: its field after mountinfo's " - " separator
 cgroup2_mount() {
@@ -1252,6 +1267,7 @@ wait $sleeper 2>/dev/null
 rmmod faultlat
 
 # --- tlb=0 -------------------------------------------------------------------
+section "tlb=0"
 
 # (a module without the parameter would load, warning that it ignores it)
 skipped=0
