@@ -45,16 +45,20 @@ all_tests=(counts_test abi_test perm_test client_test reload_test tlb_test trace
 	fuzz_test hostile_test oom_test stress_test churn_test direct_test layout_test tree_test
 	cgroup_test causes_test)
 client_tests=(export_guest_test heatmap_guest_test guest_test.sh)
+# FAULTLAT_CLIENT_TESTS: the client's tests that run without TEST (make
+# check runs only some on its PREEMPT_RT and debug kernels)
+# shellcheck disable=SC2206 # a list of names
+run_client=(${FAULTLAT_CLIENT_TESTS:-${client_tests[*]}})
 if [ "${1:-}" = --no-tests ]; then
 	tests=()
 elif [ "${1:-}" = --client ]; then
-	tests=("${client_tests[@]}")
+	tests=("${run_client[@]}")
 elif [ "${1:-}" = --selftests ]; then
 	tests=("${all_tests[@]}")
 elif [ $# -gt 0 ]; then
 	tests=("$@")
 else
-	tests=("${all_tests[@]}" "${client_tests[@]}")
+	tests=("${all_tests[@]}" "${run_client[@]}")
 fi
 
 timeout=$(sed -n 's/^timeout=\([0-9]\+\)$/\1/p' "$dir/settings" 2>/dev/null)

@@ -27,8 +27,8 @@
 # FAULTLAT_RELOAD_CYCLES (default $reload_cycles).
 #
 # Two lanes, one per CPU (a guest runs in one QEMU thread): the debug
-# kernel's build (nice 19), its suite, the planted bugs and the 7.x
-# kernels in the second, the rest in the first; the first lane's output
+# kernel's build (nice 19), its suite and the 7.x kernels in the second,
+# the rest in the first (in_lane2 below); the first lane's output
 # is shown live, the second's after it (and in out/check-lane2.log
 # meanwhile).  FAULTLAT_LANES=1 runs one after the other.  The measured
 # times are in Documentation/testing.rst and the README.
@@ -161,6 +161,24 @@ probe_modes() {
 	esac
 }
 
+# FLAVOUR: the client's tests its guest runs after the selftests (run.sh's
+# FAULTLAT_CLIENT_TESTS; empty: all).  make check runs guest_test.sh, the
+# client's commands end to end (9 to 11 minutes of a generic kernel's guest,
+# more than twice that on the debug kernel), on the generic kernels, one
+# of each series: what it tests is the client's presentation, the same on
+# every flavour; on the PREEMPT_RT and debug kernels, the export's and
+# the heatmaps' tests.  make check-all runs all of them everywhere.
+client_tests() {
+	if [ -n "${FAULTLAT_CLIENT_TESTS:-}" ]; then
+		echo "$FAULTLAT_CLIENT_TESTS"
+		return
+	fi
+	case $1 in
+	*-rt-amd64 | debug) [ "${FAULTLAT_ALL:-0}" = 1 ] ||
+		echo export_guest_test heatmap_guest_test ;;
+	esac
+}
+
 # ITEM FLAVOUR [run-guest.sh options]: fetch or build that kernel, build
 # the module against it in a copy of its own (out/build-FLAVOUR: the other
 # lane builds for another kernel meanwhile; not under the guest's --out
@@ -208,6 +226,7 @@ kernel_suite() {
 	churn=${FAULTLAT_CHURN_THREADS:-}
 	[ "$flavour" != debug ] || [ "${FAULTLAT_ALL:-0}" = 1 ] || churn=${churn:-2048}
 	FAULTLAT_CHURN_THREADS=$churn \
+	FAULTLAT_CLIENT_TESTS=$(client_tests "$flavour") \
 	FAULTLAT_KO=$src/module/faultlat.ko \
 	FAULTLAT_CLIENT=$root/userspace/faultlat \
 	FAULTLAT_RELOAD_PARALLEL=1 \
@@ -276,17 +295,20 @@ run_part() {
 	esac
 }
 
-# Two lanes, one per CPU (QEMU runs a guest in one thread): the debug
-# kernel (built at nice 19, then its suite), the planted bugs (which boot
-# it) and the 7.x kernels in the second, everything else in the first,
-# in order.  make check-all also puts the cloud kernels in the second:
-# its first lane's 6.1 and 6.12, each in both probe modes and with an
-# rt kernel, take the longest.
+# Two lanes, one per CPU (QEMU runs a guest in one thread): the 7.x
+# kernels and the debug kernel (built at nice 19, then its suite) in the
+# second, everything else in the first, in order.  The planted bugs (which
+# boot the debug kernel) come in the first lane after the rt kernel, when
+# the second has built it (or waiting for its build's lock): the second
+# lane, 7.3 then the debug kernel's build and suite, was the longer by
+# about their time.  make check-all puts the planted bugs and the cloud
+# kernels in the second: its first lane's 6.1 and 6.12, each in both
+# probe modes and with an rt kernel, take the longest.
 # FAULTLAT_LANES=1 runs everything in one lane, in the table's order.
 in_lane2() {
 	case $1 in
-	"kernel debug" | plant | "kernel 7."*) return 0 ;;
-	"kernel "*cloud*) [ "${FAULTLAT_ALL:-0}" = 1 ] && return 0 ;;
+	"kernel debug" | "kernel 7."*) return 0 ;;
+	plant | "kernel "*cloud*) [ "${FAULTLAT_ALL:-0}" = 1 ] && return 0 ;;
 	esac
 	return 1
 }
@@ -316,7 +338,7 @@ run_lane() {
 lane2_pid=
 lane2_log=$root/out/check-lane2.log
 if [ ${#lane2[@]} -gt 0 ]; then
-	echo "check: lane 2 (the debug kernel, the planted bugs, the 7.x kernels) runs beside" \
+	echo "check: lane 2 (the 7.x kernels, the debug kernel) runs beside" \
 		"this one; its output follows this lane's (live in out/check-lane2.log)"
 	# its own process group, so that an early stop ends the whole lane
 	set -m
