@@ -174,7 +174,7 @@ row_start() {
 		fi
 		fl_load "$1" direct "$ko_notrace" tlb=0
 		;;
-	faultlat_trace | faultlat_tracef)
+	faultlat_trace | faultlat_tracef | faultlat_stack)
 		fl_load "$1" direct "$ko" tlb=0 || return 1
 		if [ ! -d $tracing/events/faultlat/fault ]; then
 			rmmod faultlat
@@ -189,10 +189,19 @@ row_start() {
 			sleep 1
 			return 0
 		fi
+		mkdir $tracing/instances/faultlat-bench
+		if [ "$1" = faultlat_stack ]; then
+			# What faultlat trace --stack and record set up, with no
+			# threshold: every fault captured with its kernel and
+			# user stacks (the ring buffer overwrites; no reader)
+			echo 1 >$tracing/instances/faultlat-bench/options/stacktrace
+			echo 1 >$tracing/instances/faultlat-bench/options/userstacktrace
+			echo 1 >$tracing/instances/faultlat-bench/events/faultlat/fault/enable
+			return 0
+		fi
 		# A reader's threshold that no fault reaches, as faultlat
 		# trace --min-latency 1s sets it: every event written and
 		# thrown away by the instance's filter
-		mkdir $tracing/instances/faultlat-bench
 		echo 'latency_ns >= 1000000000' \
 			>$tracing/instances/faultlat-bench/events/faultlat/fault/filter
 		echo 1 >$tracing/instances/faultlat-bench/events/faultlat/fault/enable
@@ -261,9 +270,14 @@ row_stop() {	# ROW RUNS
 		echo 0 >$tracing/events/faultlat/fault/enable
 		rmmod faultlat
 		;;
-	faultlat_tracef)
-		rec "E sec=$mode row=$1 runs=$runs events=$(grep -vc '^#' \
-			$tracing/instances/faultlat-bench/trace || true)"
+	faultlat_tracef | faultlat_stack)
+		if [ "$1" = faultlat_tracef ]; then
+			rec "E sec=$mode row=$1 runs=$runs events=$(grep -vc '^#' \
+				$tracing/instances/faultlat-bench/trace || true)"
+		else
+			# the faults (each captured), not the overwritten buffer's
+			rec "E sec=$mode row=$1 runs=$runs events=$(faultlat_events)"
+		fi
 		echo 0 >$tracing/instances/faultlat-bench/events/faultlat/fault/enable
 		rmdir $tracing/instances/faultlat-bench
 		rmmod faultlat
@@ -292,7 +306,8 @@ warm() {	# ARGS...: an untimed run
 }
 
 module_rows=(none floor direct_floor faultlat_notlb faultlat_notrace faultlat_nocg
-	faultlat_causes faultlat_trace faultlat_tracef faultlat faultlat_kprobe_notlb
+	faultlat_causes faultlat_trace faultlat_tracef faultlat_stack faultlat
+	faultlat_kprobe_notlb
 	faultlat_kprobe)
 tool_rows=(bpftrace_kprobe bpftrace_kfunc perf_ftrace)
 

@@ -30,6 +30,7 @@ ROWS = [
     ("faultlat_causes", "3t", "faultlat direct tlb=0 causes=1"),
     ("faultlat_trace", "4", "faultlat direct tlb=0, fault event on, read"),
     ("faultlat_tracef", "4f", "faultlat direct tlb=0, event filtered out"),
+    ("faultlat_stack", "4s", "faultlat direct tlb=0, every fault + stacks"),
     ("faultlat", "5", "faultlat default: direct, fault + TLB probes"),
     ("faultlat_kprobe_notlb", "3k", "faultlat probe_mode=kprobe tlb=0"),
     ("faultlat_kprobe", "5k", "faultlat probe_mode=kprobe, fault + TLB"),
@@ -53,6 +54,7 @@ NUM = {k: n for k, n, _ in ROWS}
 # The rows measured against the direct floor: those that attach directly.
 DIRECT_ROWS = ("faultlat_notlb", "faultlat_notrace", "faultlat_nocg",
                "faultlat_causes", "faultlat_trace", "faultlat_tracef",
+               "faultlat_stack",
                "faultlat")
 # Rows whose tool has a process reading its events while the workload
 # runs: when that reader wakes up is not the same from run to run.
@@ -454,6 +456,16 @@ class Report:
         if on is not None and off is not None:
             self.p(f"time by cause on (rows 3t - 3): {on - off:+.1f} "
                    "instructions per fault")
+        # Issue 18's capture (faultlat trace --stack, record): per fault
+        # its threshold rejects, and per fault captured with its stacks.
+        base = rows["faultlat_notlb"].get("instructions_per_fault")
+        for key, what in (("faultlat_tracef", "per fault a reader's "
+                           "threshold rejects (rows 4f - 3)"),
+                          ("faultlat_stack", "per fault captured with its "
+                           "kernel and user stacks (rows 4s - 3)")):
+            on = rows[key].get("instructions_per_fault")
+            if on is not None and base is not None:
+                self.p(f"capture, {what}: {on - base:+.1f} instructions")
         # Issue 7's.
         on = rows["faultlat"].get("over_none")
         self.goal(f"row 5, direct mode, all features on, trace events off: "
