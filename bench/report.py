@@ -300,12 +300,14 @@ class Report:
             pct, close, wkey = max((d[0], d[1], d[5]) for d in kern)
             spct, spread, skey = max((d[2], d[3], d[5]) for d in kern)
             status = "PASS" if pct <= DETERMINISM_MAX else "MISS"
-            bd = rows["none"]["runs"]
+            # (--rows may leave row 1 out)
+            bd = rows["none"].get("runs") or rows[wkey]["runs"]
             n = len(bd)
             self.p(f"determinism: {status}: in every row, the two closest of "
                    f"its {n} timed runs differ by at most {close:.2f} "
                    f"instructions per fault ({pct:.3f}%, row {num[wkey]}; "
-                   f"limit {DETERMINISM_MAX}%); row 1: " +
+                   f"limit {DETERMINISM_MAX}%); row "
+                   f"{1 if 'runs' in rows['none'] else num[wkey]}: " +
                    ", ".join(f"{x:.2f}" for x in bd))
             outl = [(d[5], i, x) for d in kern for i, x in d[4]]
             if outl:
