@@ -201,17 +201,22 @@ static inline unsigned int fl_dims_access(unsigned int dims)
  * @fallbacks: VM_FAULT_RETRY results of FAULT_FLAG_VMA_LOCK calls (not in
  *	struct faultlat_stats: the uapi has it beside)
  * @no_regs: faults without pt_regs, by class
- * @by_dims: by class and fl_dims() (32 bits, like the buckets)
+ * @by_dims: by class and fl_dims()
  * @cz: time by cause (causes.c)
+ *
+ * Its counts are 32 bits, like the buckets: each is at most the count of
+ * one of @by_dims' combinations, or of the calls, of one thread (or of a
+ * process's exited threads), which would have to take 2^32 faults of one
+ * kind to wrap.  They keep a task record within 2 KiB.
  */
 struct fl_tstats {
 	struct fl_thist minor;
 	struct fl_thist major;
-	u64 errors;
-	u64 retries;
-	u64 abandoned;
-	u64 fallbacks;
-	u64 no_regs[FAULTLAT_NR_CLASSES];
+	u32 errors;
+	u32 retries;
+	u32 abandoned;
+	u32 fallbacks;
+	u32 no_regs[FAULTLAT_NR_CLASSES];
 	u32 by_dims[FAULTLAT_NR_CLASSES][FL_NR_DIMS];
 	struct fl_tcauses cz;
 };
@@ -289,14 +294,18 @@ static_assert(U8_MAX + 1 >= FL_NR_DIMS);
  * @local_only: flushes that did not
  * @ipis: outermost IPI function calls
  * @ipi_targets: other CPUs they targeted
+ *
+ * The counts of flushes are 32 bits, like @flush's buckets (2^32 flushes
+ * of one thread to wrap); the pages, IPIs and targets, which may be many
+ * per flush, are not.
  */
 struct fl_ttlb {
 	struct fl_thist flush;
-	u64 full;
-	u64 ranged;
+	u32 full;
+	u32 ranged;
+	u32 remote;
+	u32 local_only;
 	u64 pages;
-	u64 remote;
-	u64 local_only;
 	u64 ipis;
 	u64 ipi_targets;
 };
@@ -381,35 +390,35 @@ struct fl_fold_pcpu;
  */
 struct fl_rec {
 	u32 key;
-	struct task_struct *task;
 	u32 tgid;
+	struct task_struct *task;
 	u32 gen;
 	kuid_t uid;
 	kuid_t euid;
+	seqcount_t seq;
 	u64 start_time;
 	char comm[TASK_COMM_LEN];
-	seqcount_t seq;
 	raw_spinlock_t lock;
+	u32 next_free;
 	struct hlist_nulls_node hnode;
 	struct hlist_nulls_node tnode;
 	struct hlist_nulls_head threads;
-	u32 next_free;
 	u32 proc;
 	u32 linked;
-	bool removed;
-	bool dead;
 	u64 retry_start;
 	unsigned long retry_address;
 	u32 retry_calls;
+	u32 tlb_ipi_targets;
+	u32 dcalls;
+	u32 tree;
+	u32 tree_pid;
+	bool removed;
+	bool dead;
 	bool retry_pending;
 	bool retry_vma;
 	bool tlb_ipi;
-	u32 tlb_ipi_targets;
-	u32 dcalls;
 	bool dheld;
 	bool exiting;
-	u32 tree;
-	u32 tree_pid;
 	u64 cg_id;
 	struct fl_cg *cg;
 	struct fl_episode ep;
