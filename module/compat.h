@@ -234,8 +234,10 @@ static inline int fl_unregister_ftrace_direct(struct ftrace_ops *ops,
  */
 #if FL_KERNEL_AT_LEAST(6, 3, 0)
 #define FL_SYM_NEW_ANON		"folio_add_new_anon_rmap"
+#define FL_NEW_ANON_ARG0	"folio"	/* its name, and its struct's */
 #else
 #define FL_SYM_NEW_ANON		"page_add_new_anon_rmap"
+#define FL_NEW_ANON_ARG0	"page"
 #endif
 
 static __always_inline unsigned long fl_ftrace_arg0(struct ftrace_regs *fregs)

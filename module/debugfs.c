@@ -364,6 +364,7 @@ DEFINE_SHOW_ATTRIBUTE(tlb);
 static int layout_show(struct seq_file *m, void *unused)
 {
 	fl_tlb_layout_show(m);
+	fl_paths_layout_show(m);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(layout);

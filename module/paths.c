@@ -155,6 +155,30 @@ void fl_paths_hooks_show(struct seq_file *m)
 	mutex_unlock(&fl_paths_lock);
 }
 
+/**
+ * fl_paths_layout_show() - what paths.c assumes of the kernel's functions
+ * @m: debugfs's layout file
+ *
+ * One line per fact, for selftests' layout_test to compare with the
+ * kernel's BTF:
+ *
+ *   pathfunc NAME attached|off
+ *   patharg NAME INDEX PARAM STRUCT   (a pointer to struct STRUCT)
+ */
+void fl_paths_layout_show(struct seq_file *m)
+{
+	unsigned int i;
+
+	mutex_lock(&fl_paths_lock);
+	for (i = 0; i < ARRAY_SIZE(fl_path_hooks); i++)
+		seq_printf(m, "pathfunc %s %s\n", fl_path_hooks[i].sym,
+			   fl_path_hooks[i].registered ? "attached" : "off");
+	mutex_unlock(&fl_paths_lock);
+	/* fl_path_hit() reads the new page's order */
+	seq_printf(m, "patharg %s 0 %s %s\n", FL_SYM_NEW_ANON,
+		   FL_NEW_ANON_ARG0, FL_NEW_ANON_ARG0);
+}
+
 /* Forget @r's marks: turning the paths on, or a record made anew. */
 void fl_paths_reset_rec(struct fl_rec *r)
 {

@@ -87,5 +87,6 @@ bool fl_paths_enabled(void);
 const char *fl_path_name(unsigned int path);
 struct seq_file;
 void fl_paths_hooks_show(struct seq_file *m);
+void fl_paths_layout_show(struct seq_file *m);
 
 #endif /* _FAULTLAT_PATHS_H */
