@@ -249,6 +249,20 @@ static __always_inline unsigned long fl_ftrace_arg0(struct ftrace_regs *fregs)
 #endif
 }
 
+/*
+ * do_wp_page(vmf): a write to the shared zero page (a read of fresh
+ * anonymous memory mapped it) gets a new zeroed page from wp_page_copy(),
+ * nothing copied.  struct vm_fault is in <linux/mm.h>, orig_pte set by
+ * handle_pte_fault() before the call; is_zero_pfn() reads zero_pfn (6.1,
+ * 6.12) or zero_page_pfn (7.3), exported either way.
+ */
+static __always_inline bool fl_wp_of_zero_page(unsigned long arg0)
+{
+	const struct vm_fault *vmf = (const struct vm_fault *)arg0;
+
+	return is_zero_pfn(pte_pfn(vmf->orig_pte));
+}
+
 static __always_inline bool fl_new_anon_is_pmd(unsigned long arg0)
 {
 #if FL_KERNEL_AT_LEAST(6, 3, 0)

@@ -14,7 +14,8 @@
  * - do_swap_page(): the page was in swap (or the swap cache);
  * - do_wp_page(): a write to a present page that was not writable: a
  *   copy if a new anonymous page follows, else the page made writable in
- *   place;
+ *   place; of the shared zero page (its first argument's vmf->orig_pte
+ *   tells), a new page zero-filled: nothing is copied;
  * - the function that maps a new anonymous page (folio_add_new_anon_rmap(),
  *   page_add_new_anon_rmap() on 6.1: module/compat.h): zero-fill, or a
  *   copy, or a transparent huge page when the page is PMD-sized.
@@ -119,6 +120,9 @@ static void notrace fl_path_hit(unsigned long ip, unsigned long parent_ip,
 		if (mark == FL_PM_NEW_ANON &&
 		    fl_new_anon_is_pmd(fl_ftrace_arg0(fregs)))
 			mark = FL_PM_NEW_THP;
+		else if (mark == FL_PM_WP &&
+			 fl_wp_of_zero_page(fl_ftrace_arg0(fregs)))
+			mark = FL_PM_WP_ZERO;
 		r->path_marks |= mark;
 	}
 	preempt_enable_notrace();
@@ -174,9 +178,10 @@ void fl_paths_layout_show(struct seq_file *m)
 		seq_printf(m, "pathfunc %s %s\n", fl_path_hooks[i].sym,
 			   fl_path_hooks[i].registered ? "attached" : "off");
 	mutex_unlock(&fl_paths_lock);
-	/* fl_path_hit() reads the new page's order */
+	/* fl_path_hit() reads the new page's order, and the vm_fault's pte */
 	seq_printf(m, "patharg %s 0 %s %s\n", FL_SYM_NEW_ANON,
 		   FL_NEW_ANON_ARG0, FL_NEW_ANON_ARG0);
+	seq_puts(m, "patharg do_wp_page 0 vmf vm_fault\n");
 }
 
 /* Forget @r's marks: turning the paths on, or a record made anew. */

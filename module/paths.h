@@ -28,6 +28,7 @@
 #define FL_PM_WP	BIT(5)	/* do_wp_page(): a write to a present page */
 #define FL_PM_NEW_ANON	BIT(6)	/* a new anonymous page mapped */
 #define FL_PM_NEW_THP	BIT(7)	/* a new anonymous PMD-sized folio mapped */
+#define FL_PM_WP_ZERO	BIT(8)	/* do_wp_page() of the zero page: no copy */
 
 /* struct fl_rec's path_last when the fault was not told */
 #define FL_PATH_NONE	FAULTLAT_NR_PATHS
