@@ -17,9 +17,10 @@
  *   tlb_single_page_flush_ceiling (debugfs's x86 directory);
  * - path_functions: each function whose calls tell a fault's path
  *   (module parameter paths) is a real function of this kernel (in BTF:
- *   not inlined), and the argument its callback reads, the new anonymous
- *   page, is the kernel's: a pointer to the struct (folio, or page on
- *   6.1) the module takes it for, at the same position, of that name.
+ *   not inlined), and the arguments its callbacks read, the new anonymous
+ *   page and do_wp_page()'s struct vm_fault, are the kernel's: a pointer
+ *   to the struct (folio, or page on 6.1; vm_fault) the module takes it
+ *   for, at the same position, of that name.
  *
  * What the module assumes comes from its debugfs file "layout".  A kernel
  * without BTF (the rig's debug kernel) skips; a function that is attached
@@ -349,7 +350,8 @@ TEST_F(btf, path_functions)
 	free(line);
 	/* four, and the function that maps a new anonymous page */
 	ASSERT_EQ(5, funcs) TH_LOG("path functions in %s", LAYOUT);
-	ASSERT_EQ(1, args) TH_LOG("path arguments in %s", LAYOUT);
+	/* the new anonymous page, do_wp_page()'s vmf */
+	ASSERT_EQ(2, args) TH_LOG("path arguments in %s", LAYOUT);
 }
 
 TEST_HARNESS_MAIN

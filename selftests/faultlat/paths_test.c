@@ -4,8 +4,9 @@
  * whose faults the kernel's own accounting, or the workload itself,
  * counts:
  *
- * - zero: N pages of a fresh anonymous mapping, written (or read) one
- *   byte each: N zero-fill faults, as getrusage() counts them;
+ * - zero: N pages of a fresh anonymous mapping, written (or read, then
+ *   written) one byte each: N zero-fill faults each time, as getrusage()
+ *   counts them;
  * - cow: a child writes N private pages its parent wrote before the
  *   fork: N copy-on-write faults;
  * - shmem: N pages of a memfd, and of MAP_SHARED | MAP_ANONYMOUS,
@@ -258,6 +259,21 @@ TEST_F(paths, zero)
 		fl_unmap(p, PAGES);
 	}
 	win_show("read fresh anonymous pages", &w);
+	CHECK_ONE_PATH_EACH(&w);
+	ASSERT_EQ(PAGES, w.minflt);
+	ASSERT_EQ(PAGES, w.d[FAULTLAT_PATH_ZERO]);
+
+	/* a write after the read: a new zeroed page, no copy */
+	for (round = 0; round < 2; round++) {
+		p = fl_map_anon(PAGES);
+		ASSERT_NE(NULL, p);
+		ASSERT_EQ(0, fl_touch_read(p, PAGES));
+		ASSERT_EQ(0, win_begin(self->fd, &w));
+		fl_touch_write(p, PAGES);
+		ASSERT_EQ(0, win_end(self->fd, &w));
+		fl_unmap(p, PAGES);
+	}
+	win_show("write them after the read", &w);
 	CHECK_ONE_PATH_EACH(&w);
 	ASSERT_EQ(PAGES, w.minflt);
 	ASSERT_EQ(PAGES, w.d[FAULTLAT_PATH_ZERO]);
