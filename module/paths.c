@@ -3,9 +3,9 @@
  * faultlat: what the kernel did to resolve each fault, its path.
  *
  * Most of a fault's path shows in what the fault hooks see anyway: its
- * vma's kind (hugetlb, shmem, file or anonymous) at entry, and
- * VM_FAULT_MAJOR in a call's result (the page was read, from its file or
- * from swap).  The rest, which handle_mm_fault() decides inside, is told
+ * vma's kind (hugetlb, shmem, file or anonymous), and its class (major,
+ * as mm_account_fault() and getrusage() say: the page was read, from its
+ * file or from swap, or waited for).  The rest, which handle_mm_fault() decides inside, is told
  * by a few kernel functions the fault calls, each of which marks the
  * faulting thread's fault in progress (struct fl_rec's path_marks):
  *

@@ -21,7 +21,7 @@
  * the faulting thread.
  */
 #define FL_PM_ACTIVE	BIT(0)	/* in a fault the hooks began: marks count */
-#define FL_PM_MAJOR	BIT(1)	/* a call returned VM_FAULT_MAJOR */
+#define FL_PM_MAJOR	BIT(1)	/* major, as mm_account_fault() says */
 #define FL_PM_UFFD	BIT(2)	/* handle_userfault() */
 #define FL_PM_MIGRATE	BIT(3)	/* migration_entry_wait() */
 #define FL_PM_SWAP	BIT(4)	/* do_swap_page() */

@@ -109,29 +109,30 @@ static nokprobe_inline void fl_paths_begin(struct fl_rec *r, bool continues)
 
 /*
  * paths.c: a call returns, in @r's write section.  A fault that ends (or
- * is given up) gets its path from its marks, for the trace event; a
- * completed one is counted by it.  One whose start the hooks did not see
- * (the paths were turned on meanwhile) is not told.
+ * is given up) gets its path from its marks, its class (major as
+ * mm_account_fault() says, which the final call's @class is) and its
+ * vma's kind (the final call's, @dims), for the trace event; a completed
+ * one is counted by it.  One whose start the hooks did not see (the paths
+ * were turned on meanwhile) is not told.  The values it takes are those
+ * the return hook keeps alive anyway (the trace event's): with paths and
+ * causes off, it keeps nothing more alive across the body's call.
  */
-static nokprobe_inline void fl_paths_leave(struct fl_rec *r, vm_fault_t ret,
-					   unsigned int kind, bool done,
+static nokprobe_inline void fl_paths_leave(struct fl_rec *r, u8 class,
+					   unsigned int dims, bool done,
 					   bool pending)
 {
 	u16 m = r->path_marks;
 	u8 path;
 
-	if (ret & VM_FAULT_MAJOR)
-		m |= FL_PM_MAJOR;
-	if (pending) {
-		r->path_marks = m;
+	if (pending)
 		return;
-	}
 	r->path_marks = 0;
 	if (!(m & FL_PM_ACTIVE)) {
 		r->path_last = FL_PATH_NONE;
 		return;
 	}
-	path = fl_path_of(m, kind);
+	path = fl_path_of(m | (class == FAULTLAT_MAJOR ? FL_PM_MAJOR : 0),
+			  fl_dims_kind(dims));
 	fl_assume(path < FAULTLAT_NR_PATHS);
 	r->path_last = path;
 	if (done)
@@ -151,14 +152,14 @@ static nokprobe_inline void fl_episode_begin(struct fl_rec *r, u64 start,
 
 /* The return hook's, in @r's write section. */
 static nokprobe_inline void fl_episode_leave(struct fl_rec *r, u64 now,
-					     u64 lat_ns, vm_fault_t ret,
+					     u64 lat_ns, u8 class,
 					     unsigned int dims, bool done,
 					     bool pending)
 {
 	if (static_branch_unlikely(&fl_causes_on))
 		fl_causes_leave(r, now, lat_ns, done, pending);
 	if (static_branch_unlikely(&fl_paths_on))
-		fl_paths_leave(r, ret, fl_dims_kind(dims), done, pending);
+		fl_paths_leave(r, class, dims, done, pending);
 }
 
 /*
@@ -309,8 +310,8 @@ static nokprobe_inline void fl_fault_record(const struct fl_site *site,
 		c->s.bucket = fl_bucket(c->s.lat_ns);
 		FL_STATS_RECORD(&r->st, &c->s);
 		if (static_branch_unlikely(&fl_episodes_on))
-			fl_episode_leave(r, now, c->s.lat_ns, ret, c->s.dims,
-					 true, false);
+			fl_episode_leave(r, now, c->s.lat_ns, c->s.class,
+					 c->s.dims, true, false);
 		write_seqcount_end(&r->seq);
 		/* ... but an eager thread's */
 		if (unlikely(cc))
@@ -366,8 +367,9 @@ static nokprobe_inline void fl_fault_record(const struct fl_site *site,
 		}
 		r->st.abandoned += abandoned;
 		if (static_branch_unlikely(&fl_episodes_on))
-			fl_episode_leave(r, now, c->s.lat_ns, ret, c->s.dims,
-					 outcome == DONE, r->retry_pending);
+			fl_episode_leave(r, now, c->s.lat_ns, c->s.class,
+					 c->s.dims, outcome == DONE,
+					 r->retry_pending);
 		write_seqcount_end(&r->seq);
 		if (cc)
 			fl_cg_count(cc, c->s, outcome == ERROR,
