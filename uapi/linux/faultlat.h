@@ -215,8 +215,9 @@ struct faultlat_causes {
  *	page, at a write to a shared (after fork) or file-backed private page
  * @FAULTLAT_PATH_CACHE: a file page found in the page cache (a minor fault
  *	on a file mapping, that neither read nor copied the page)
- * @FAULTLAT_PATH_READ: a file page read: the fault found no page in the
- *	page cache (VM_FAULT_MAJOR)
+ * @FAULTLAT_PATH_READ: a file page read: a major fault on a file mapping
+ *	(the page was not in the page cache, or was being read), as
+ *	getrusage() counts it
  * @FAULTLAT_PATH_SWAPIN: an anonymous page brought back from swap (or from
  *	the swap cache)
  * @FAULTLAT_PATH_THP: a transparent huge page allocated and mapped by the
