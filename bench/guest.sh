@@ -167,6 +167,7 @@ row_start() {
 	faultlat_notlb) fl_load "$1" direct "$ko" tlb=0 ;;
 	faultlat_nocg) fl_load "$1" direct "$ko" tlb=0 cgroups=0 ;;
 	faultlat_causes) fl_load "$1" direct "$ko" tlb=0 causes=1 ;;
+	faultlat_paths) fl_load "$1" direct "$ko" tlb=0 paths=1 ;;
 	faultlat_notrace)
 		if [ -z "$ko_notrace" ]; then
 			na "$1" "needs faultlat built with its trace events compiled out (FL_BENCH_KO_NOTRACE)"
@@ -259,7 +260,7 @@ row_stop() {	# ROW RUNS
 	floor) rmmod faultlat_floor ;;
 	direct_floor | direct_floor_tlb) rmmod faultlat_dfloor ;;
 	faultlat_notlb | faultlat_notrace | faultlat_nocg | faultlat_causes | \
-		faultlat | faultlat_kprobe*)
+		faultlat_paths | faultlat | faultlat_kprobe*)
 		rec "E sec=$mode row=$1 runs=$runs events=$(faultlat_events)"
 		rmmod faultlat
 		;;
@@ -306,8 +307,8 @@ warm() {	# ARGS...: an untimed run
 }
 
 module_rows=(none floor direct_floor faultlat_notlb faultlat_notrace faultlat_nocg
-	faultlat_causes faultlat_trace faultlat_tracef faultlat_stack faultlat
-	faultlat_kprobe_notlb
+	faultlat_causes faultlat_paths faultlat_trace faultlat_tracef faultlat_stack
+	faultlat faultlat_kprobe_notlb
 	faultlat_kprobe)
 tool_rows=(bpftrace_kprobe bpftrace_kfunc perf_ftrace)
 

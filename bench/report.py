@@ -28,6 +28,7 @@ ROWS = [
     ("faultlat_notrace", "3b", "faultlat direct tlb=0, events compiled out"),
     ("faultlat_nocg", "3c", "faultlat direct tlb=0 cgroups=0"),
     ("faultlat_causes", "3t", "faultlat direct tlb=0 causes=1"),
+    ("faultlat_paths", "3p", "faultlat direct tlb=0 paths=1"),
     ("faultlat_trace", "4", "faultlat direct tlb=0, fault event on, read"),
     ("faultlat_tracef", "4f", "faultlat direct tlb=0, event filtered out"),
     ("faultlat_stack", "4s", "faultlat direct tlb=0, every fault + stacks"),
@@ -53,8 +54,8 @@ LABEL.update({k: label for k, label in TLB_ROWS if k not in LABEL})
 NUM = {k: n for k, n, _ in ROWS}
 # The rows measured against the direct floor: those that attach directly.
 DIRECT_ROWS = ("faultlat_notlb", "faultlat_notrace", "faultlat_nocg",
-               "faultlat_causes", "faultlat_trace", "faultlat_tracef",
-               "faultlat_stack",
+               "faultlat_causes", "faultlat_paths", "faultlat_trace",
+               "faultlat_tracef", "faultlat_stack",
                "faultlat")
 # Rows whose tool has a process reading its events while the workload
 # runs: when that reader wakes up is not the same from run to run.
@@ -457,6 +458,11 @@ class Report:
         off = rows["faultlat_notlb"].get("instructions_per_fault")
         if on is not None and off is not None:
             self.p(f"time by cause on (rows 3t - 3): {on - off:+.1f} "
+                   "instructions per fault")
+        # Issue 18's counts by path: likewise.
+        on = rows["faultlat_paths"].get("instructions_per_fault")
+        if on is not None and off is not None:
+            self.p(f"counts by path on (rows 3p - 3): {on - off:+.1f} "
                    "instructions per fault")
         # Issue 18's capture (faultlat trace --stack, record): per fault
         # its threshold rejects, and per fault captured with its stacks.

@@ -35,9 +35,12 @@
  * CPU inside an episode (fl_off).  Nothing here allocates or sleeps.
  *
  * Module parameter causes turns it on and off at run time: on, the probes
- * are attached and the static key lets the fault hooks call in; off, none
- * is attached and the hooks pay for the key's branch alone.  Each time it
+ * are attached and the static keys let the fault hooks call in; off, none
+ * is attached and the hooks pay for a branch alone.  Each time it
  * is turned on, the episodes left over from before are forgotten first.
+ * The hooks' branch is fl_episodes_on, which module parameter paths
+ * (paths.c) shares: it is enabled while either is on, and fl_causes_on
+ * tells which.
  */
 #include <linux/kernel.h>
 #include <linux/module.h>
@@ -422,11 +425,11 @@ static void fl_cz_find(struct tracepoint *tp, void *priv)
 			fl_cz_tps[i].tp = tp;
 }
 
-static void fl_causes_off(void)
+/* Detach every probe, and wait for those under way. */
+static void fl_causes_detach(void)
 {
 	unsigned int i;
 
-	static_branch_disable(&fl_causes_on);
 	for (i = 0; i < ARRAY_SIZE(fl_cz_tps); i++) {
 		struct fl_cz_tp *t = &fl_cz_tps[i];
 
@@ -436,6 +439,14 @@ static void fl_causes_off(void)
 	}
 	/* no probe nor fault hook of ours is in the episodes any more */
 	tracepoint_synchronize_unregister();
+}
+
+static void fl_causes_off(void)
+{
+	/* fl_episodes_on stays enabled while module parameter paths is on */
+	static_branch_dec(&fl_episodes_on);
+	static_branch_disable(&fl_causes_on);
+	fl_causes_detach();
 }
 
 /*
@@ -462,12 +473,13 @@ static int fl_causes_on_now(void)
 		err = tracepoint_probe_register(t->tp, t->probe, NULL);
 		if (err) {
 			pr_err("causes: tracepoint %s: %d\n", t->name, err);
-			fl_causes_off();
+			fl_causes_detach();
 			return err;
 		}
 		t->registered = true;
 	}
 	static_branch_enable(&fl_causes_on);
+	static_branch_inc(&fl_episodes_on);
 	return 0;
 }
 

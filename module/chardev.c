@@ -47,7 +47,7 @@ static int fl_cmd_info(void *arg)
 	info->direct = fl_attach_mask(false, true) | fl_attach_mask(true, true);
 	fl_attach_direct_errno(info->direct_errno);
 	info->reset_count = READ_ONCE(fl_reset_count);
-	fl_global_read(NULL, NULL, NULL, &info->dropped);
+	fl_global_read(NULL, NULL, NULL, NULL, &info->dropped);
 	info->max_cgroups = fl_cgroups_wanted() ? fl_max_cgroups : 0;
 	info->used_cgroups = fl_cgroups_used();
 	info->cgroup_dropped = fl_cgroups_dropped();
@@ -63,7 +63,8 @@ static int fl_cmd_global(void *arg)
 	if (!fl_privileged())
 		return -EPERM;
 	g->nmissed = fl_attach_nmissed(false);
-	fl_global_read(&g->stats, &g->fallbacks, &g->causes, &g->dropped);
+	fl_global_read(&g->stats, &g->fallbacks, &g->causes, g->paths,
+		       &g->dropped);
 	return 0;
 }
 
@@ -125,6 +126,7 @@ static int fl_cmd_task(void *arg)
 	t->stats = v->st;
 	t->fallbacks = v->fallbacks;
 	t->causes = v->cz;
+	memcpy(t->paths, v->paths, sizeof(t->paths));
 	kfree(v);
 	return 0;
 }

@@ -50,6 +50,7 @@
 #include <linux/sched/clock.h>
 #include <linux/jump_label.h>
 #include <linux/math64.h>
+#include <linux/mm.h>
 #include <asm/msr.h>
 #include <asm/ptrace.h>
 
@@ -214,6 +215,62 @@ static inline int fl_unregister_ftrace_direct(struct ftrace_ops *ops,
 					const char *memcg_path, bool write, \
 					bool success
 #endif
+
+/*
+ * The functions whose calls tell a fault's path (paths.c), by name: ftrace
+ * finds them, or says the kernel has none it can trace.  Static ones are
+ * inlined or not at the compiler's whim; those paths.c uses are real
+ * functions, with an fentry call, in Debian's 6.1, 6.12 and 7.3 (their
+ * BTF, and available_filter_functions in the guest: selftests'
+ * paths_test).  A new anonymous page is mapped by
+ * page_add_new_anon_rmap(page, vma, address) up to 6.2, by
+ * folio_add_new_anon_rmap(folio, vma, address, ...) since ("mm: convert
+ * page_add_new_anon_rmap() to folio_add_new_anon_rmap()" came with 6.3's
+ * folio conversions, and the THP fault path calls it since); PMD-sized,
+ * it is a transparent huge page.  The callback's first argument is the
+ * page or folio: struct ftrace_regs holds the argument registers on
+ * x86-64 (CONFIG_DYNAMIC_FTRACE_WITH_ARGS), opaque since 6.13 behind
+ * ftrace_regs_get_argument() (<linux/ftrace_regs.h>, 6.12 has it too).
+ */
+#if FL_KERNEL_AT_LEAST(6, 3, 0)
+#define FL_SYM_NEW_ANON		"folio_add_new_anon_rmap"
+#define FL_NEW_ANON_ARG0	"folio"	/* its name, and its struct's */
+#else
+#define FL_SYM_NEW_ANON		"page_add_new_anon_rmap"
+#define FL_NEW_ANON_ARG0	"page"
+#endif
+
+static __always_inline unsigned long fl_ftrace_arg0(struct ftrace_regs *fregs)
+{
+#ifdef ftrace_regs_get_argument
+	return ftrace_regs_get_argument(fregs, 0);
+#else
+	return fregs->regs.di;
+#endif
+}
+
+/*
+ * do_wp_page(vmf): a write to the shared zero page (a read of fresh
+ * anonymous memory mapped it) gets a new zeroed page from wp_page_copy(),
+ * nothing copied.  struct vm_fault is in <linux/mm.h>, orig_pte set by
+ * handle_pte_fault() before the call; is_zero_pfn() reads zero_pfn (6.1,
+ * 6.12) or zero_page_pfn (7.3), exported either way.
+ */
+static __always_inline bool fl_wp_of_zero_page(unsigned long arg0)
+{
+	const struct vm_fault *vmf = (const struct vm_fault *)arg0;
+
+	return is_zero_pfn(pte_pfn(vmf->orig_pte));
+}
+
+static __always_inline bool fl_new_anon_is_pmd(unsigned long arg0)
+{
+#if FL_KERNEL_AT_LEAST(6, 3, 0)
+	return folio_order((struct folio *)arg0) == PMD_SHIFT - PAGE_SHIFT;
+#else
+	return compound_order((struct page *)arg0) == PMD_SHIFT - PAGE_SHIFT;
+#endif
+}
 
 /*
  * Per-VMA locks (6.4, "x86/mm: try VMA lock-based page fault handling

@@ -49,7 +49,7 @@ static int summary_show(struct seq_file *m, void *unused)
 	st = kmalloc(sizeof(*st), GFP_KERNEL);
 	if (!st)
 		return -ENOMEM;
-	fl_global_read(st, &fallbacks, NULL, &dropped);
+	fl_global_read(st, &fallbacks, NULL, NULL, &dropped);
 	seq_printf(m, "version      %u.%u (abi %u)\n", FL_VERSION_MAJOR,
 		   FL_VERSION_MINOR, FAULTLAT_ABI_VERSION);
 	seq_printf(m, "clock        %s\n", fl_clock_name());
@@ -67,6 +67,7 @@ static int summary_show(struct seq_file *m, void *unused)
 	seq_printf(m, "min_latency  %llu ns (trace events)\n",
 		   READ_ONCE(fl_min_latency_ns));
 	seq_printf(m, "causes       %s\n", fl_causes_enabled() ? "on" : "off");
+	seq_printf(m, "paths        %s\n", fl_paths_enabled() ? "on" : "off");
 	seq_printf(m, "calls        %llu\n", st->calls);
 	seq_printf(m, "minor        %llu\n", st->minor.count);
 	seq_printf(m, "major        %llu\n", st->major.count);
@@ -146,7 +147,7 @@ static int causes_show(struct seq_file *m, void *unused)
 	v = kmalloc(sizeof(*v), GFP_KERNEL);
 	if (!st || !cz || !v)
 		goto out;
-	fl_global_read(st, &fallbacks, cz, &dropped);
+	fl_global_read(st, &fallbacks, cz, NULL, &dropped);
 	seq_printf(m, "causes %s\n", fl_causes_enabled() ? "on" : "off");
 	seq_printf(m, "%-7s %-7s %-16s %8s %14s", "pid", "tgid", "comm",
 		   "faults", "latency_ns");
@@ -165,6 +166,60 @@ out:
 	return err;
 }
 DEFINE_SHOW_ATTRIBUTE(causes);
+
+/* One line of counts by path. */
+static void fl_seq_paths(struct seq_file *m, const u64 *paths)
+{
+	unsigned int i;
+
+	for (i = 0; i < FAULTLAT_NR_PATHS; i++)
+		seq_printf(m, " %10llu", paths[i]);
+	seq_puts(m, "\n");
+}
+
+static int fl_paths_line(const struct fl_view *v, void *priv)
+{
+	struct seq_file *m = priv;
+	unsigned int i;
+
+	for (i = 0; i < FAULTLAT_NR_PATHS && !v->paths[i]; i++)
+		;
+	if (i == FAULTLAT_NR_PATHS)
+		return 0;
+	seq_printf(m, "%-7u %-7u %-16s", v->pid, v->tgid, v->comm);
+	fl_seq_paths(m, v->paths);
+	return 0;
+}
+
+static int paths_show(struct seq_file *m, void *unused)
+{
+	struct faultlat_stats *st;
+	struct fl_view *v;
+	u64 fallbacks, dropped, paths[FAULTLAT_NR_PATHS];
+	unsigned int i;
+	int err = -ENOMEM;
+
+	st = kmalloc(sizeof(*st), GFP_KERNEL);
+	v = kmalloc(sizeof(*v), GFP_KERNEL);
+	if (!st || !v)
+		goto out;
+	fl_global_read(st, &fallbacks, NULL, paths, &dropped);
+	seq_printf(m, "paths %s\n", fl_paths_enabled() ? "on" : "off");
+	fl_paths_hooks_show(m);
+	seq_printf(m, "%-7s %-7s %-16s", "pid", "tgid", "comm");
+	for (i = 0; i < FAULTLAT_NR_PATHS; i++)
+		seq_printf(m, " %10s", fl_path_name(i));
+	seq_puts(m, "\n");
+	seq_printf(m, "%-7s %-7s %-16s", "-", "-", "(all)");
+	fl_seq_paths(m, paths);
+	/* processes: their exited threads' faults too */
+	err = fl_view_each(true, true, v, fl_paths_line, m);
+out:
+	kfree(v);
+	kfree(st);
+	return err;
+}
+DEFINE_SHOW_ATTRIBUTE(paths);
 
 static void fl_seq_hist(struct seq_file *m, const char *name,
 			const struct faultlat_hist *h)
@@ -207,7 +262,7 @@ static int histograms_show(struct seq_file *m, void *unused)
 	st = kmalloc(sizeof(*st), GFP_KERNEL);
 	if (!st)
 		return -ENOMEM;
-	fl_global_read(st, &fallbacks, NULL, &dropped);
+	fl_global_read(st, &fallbacks, NULL, NULL, &dropped);
 	fl_seq_hist(m, "minor", &st->minor);
 	seq_puts(m, "\n");
 	fl_seq_hist(m, "major", &st->major);
@@ -309,6 +364,7 @@ DEFINE_SHOW_ATTRIBUTE(tlb);
 static int layout_show(struct seq_file *m, void *unused)
 {
 	fl_tlb_layout_show(m);
+	fl_paths_layout_show(m);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(layout);
@@ -332,6 +388,7 @@ void fl_debugfs_init(void)
 	debugfs_create_file("histograms", 0444, fl_dir, NULL, &histograms_fops);
 	debugfs_create_file("tlb", 0444, fl_dir, NULL, &tlb_fops);
 	debugfs_create_file("causes", 0444, fl_dir, NULL, &causes_fops);
+	debugfs_create_file("paths", 0444, fl_dir, NULL, &paths_fops);
 	debugfs_create_file("layout", 0444, fl_dir, NULL, &layout_fops);
 }
 

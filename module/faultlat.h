@@ -16,9 +16,10 @@
 #include <linux/faultlat.h>
 
 #include "causes.h"
+#include "paths.h"
 
 #define FL_VERSION_MAJOR	0
-#define FL_VERSION_MINOR	5
+#define FL_VERSION_MINOR	6
 
 /* hist.c: histogram math */
 
@@ -201,18 +202,25 @@ static inline unsigned int fl_dims_access(unsigned int dims)
  * @fallbacks: VM_FAULT_RETRY results of FAULT_FLAG_VMA_LOCK calls (not in
  *	struct faultlat_stats: the uapi has it beside)
  * @no_regs: faults without pt_regs, by class
- * @by_dims: by class and fl_dims() (32 bits, like the buckets)
+ * @by_dims: by class and fl_dims()
+ * @paths: completed faults by enum faultlat_path (paths.c)
  * @cz: time by cause (causes.c)
+ *
+ * Its counts are 32 bits, like the buckets: each is at most the count of
+ * one of @by_dims' combinations, or of the calls, of one thread (or of a
+ * process's exited threads), which would have to take 2^32 faults of one
+ * kind to wrap.  They keep a task record within 2 KiB.
  */
 struct fl_tstats {
 	struct fl_thist minor;
 	struct fl_thist major;
-	u64 errors;
-	u64 retries;
-	u64 abandoned;
-	u64 fallbacks;
-	u64 no_regs[FAULTLAT_NR_CLASSES];
+	u32 errors;
+	u32 retries;
+	u32 abandoned;
+	u32 fallbacks;
+	u32 no_regs[FAULTLAT_NR_CLASSES];
 	u32 by_dims[FAULTLAT_NR_CLASSES][FL_NR_DIMS];
+	u32 paths[FAULTLAT_NR_PATHS];
 	struct fl_tcauses cz;
 };
 
@@ -227,6 +235,7 @@ struct fl_tstats {
  * @fallbacks: VM_FAULT_RETRY results of FAULT_FLAG_VMA_LOCK calls
  * @no_regs: faults without pt_regs, by class
  * @by_dims: by class and fl_dims()
+ * @paths: by enum faultlat_path
  * @cz: time by cause
  */
 struct fl_gstats {
@@ -238,6 +247,7 @@ struct fl_gstats {
 	u64 fallbacks;
 	u64 no_regs[FAULTLAT_NR_CLASSES];
 	u64 by_dims[FAULTLAT_NR_CLASSES][FL_NR_DIMS];
+	u64 paths[FAULTLAT_NR_PATHS];
 	struct faultlat_causes cz;
 };
 
@@ -289,14 +299,18 @@ static_assert(U8_MAX + 1 >= FL_NR_DIMS);
  * @local_only: flushes that did not
  * @ipis: outermost IPI function calls
  * @ipi_targets: other CPUs they targeted
+ *
+ * The counts of flushes are 32 bits, like @flush's buckets (2^32 flushes
+ * of one thread to wrap); the pages, IPIs and targets, which may be many
+ * per flush, are not.
  */
 struct fl_ttlb {
 	struct fl_thist flush;
-	u64 full;
-	u64 ranged;
+	u32 full;
+	u32 ranged;
+	u32 remote;
+	u32 local_only;
 	u64 pages;
-	u64 remote;
-	u64 local_only;
 	u64 ipis;
 	u64 ipi_targets;
 };
@@ -375,41 +389,46 @@ struct fl_fold_pcpu;
  * @cg: that cgroup record: it counts this record's @st and @tlb as its
  *	own, until the thread faults in another cgroup or leaves; written by
  *	the thread under @seq (or when the record leaves, in a fold section)
+ * @path_last: the path of the thread's last fault (paths.c), for the
+ *	trace event
+ * @path_marks: what the thread's fault in progress did so far (paths.c)
  * @ep: the fault episode the thread is in, by cause (causes.c)
  * @st: the fault statistics
  * @tlb: the TLB-flush statistics
  */
 struct fl_rec {
 	u32 key;
-	struct task_struct *task;
 	u32 tgid;
+	struct task_struct *task;
 	u32 gen;
 	kuid_t uid;
 	kuid_t euid;
+	seqcount_t seq;
 	u64 start_time;
 	char comm[TASK_COMM_LEN];
-	seqcount_t seq;
 	raw_spinlock_t lock;
+	u32 next_free;
 	struct hlist_nulls_node hnode;
 	struct hlist_nulls_node tnode;
 	struct hlist_nulls_head threads;
-	u32 next_free;
 	u32 proc;
 	u32 linked;
-	bool removed;
-	bool dead;
 	u64 retry_start;
 	unsigned long retry_address;
 	u32 retry_calls;
+	u32 tlb_ipi_targets;
+	u32 dcalls;
+	u32 tree;
+	u32 tree_pid;
+	bool removed;
+	bool dead;
 	bool retry_pending;
 	bool retry_vma;
 	bool tlb_ipi;
-	u32 tlb_ipi_targets;
-	u32 dcalls;
 	bool dheld;
 	bool exiting;
-	u32 tree;
-	u32 tree_pid;
+	u8 path_last;
+	u16 path_marks;
 	u64 cg_id;
 	struct fl_cg *cg;
 	struct fl_episode ep;
@@ -457,7 +476,7 @@ long fl_tasks_dcalls(void);
 size_t fl_tasks_bytes(void);
 void fl_reset(void);
 void fl_global_read(struct faultlat_stats *st, u64 *fallbacks,
-		    struct faultlat_causes *cz, u64 *dropped);
+		    struct faultlat_causes *cz, u64 *paths, u64 *dropped);
 struct fl_fold_pcpu *fl_fold_begin(unsigned long *flags);
 void fl_fold_end(struct fl_fold_pcpu *fp, unsigned long flags);
 void fl_stable_pass(void (*pass)(void *priv), void *priv);
@@ -533,6 +552,7 @@ static nokprobe_inline struct fl_rec *fl_task_current(void)
  * @st: the statistics, finished (counts summed)
  * @fallbacks: fl_tstats.fallbacks summed (the uapi has it beside @st)
  * @cz: fl_tstats.cz summed
+ * @paths: fl_tstats.paths summed
  * @tlb: the TLB-flush statistics, finished
  */
 struct fl_view {
@@ -546,6 +566,7 @@ struct fl_view {
 	struct faultlat_stats st;
 	u64 fallbacks;
 	struct faultlat_causes cz;
+	u64 paths[FAULTLAT_NR_PATHS];
 	struct faultlat_tlb_stats tlb;
 };
 
@@ -654,6 +675,7 @@ void fl_direct_on_switch(bool preempt, unsigned int prev_state);
 bool fl_direct_wanted(void);
 
 /* probes.c: the fault site */
+DECLARE_STATIC_KEY_FALSE(fl_episodes_on);
 extern unsigned int fl_maxactive;
 extern u64 fl_min_latency_ns;
 

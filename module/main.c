@@ -57,6 +57,9 @@ static int __init fl_init(void)
 	err = fl_causes_init();
 	if (err)
 		goto out_attach;
+	err = fl_paths_init();
+	if (err)
+		goto out_causes;
 	fl_debugfs_init();
 	err = fl_chardev_init();
 	if (err)
@@ -69,6 +72,8 @@ static int __init fl_init(void)
 
 out_debugfs:
 	fl_debugfs_exit();
+	fl_paths_exit();
+out_causes:
 	fl_causes_exit();
 out_attach:
 	fl_attach_exit();
@@ -87,6 +92,7 @@ static void __exit fl_exit(void)
 {
 	fl_chardev_exit();
 	fl_debugfs_exit();
+	fl_paths_exit();
 	fl_causes_exit();
 	fl_attach_exit();
 	fl_tracepoints_exit();

@@ -93,6 +93,76 @@ static nokprobe_inline bool fl_fault_continues(const struct fl_rec *r,
 					       const struct fl_call *c);
 
 /*
+ * The fault hooks' one static branch for what module parameters causes
+ * and paths turn on (each of which holds it enabled while it is on, and
+ * has its own key besides): with both off, they cost the fault path one
+ * branch at entry and one at return, whichever of them there are.
+ */
+DEFINE_STATIC_KEY_FALSE(fl_episodes_on);
+
+/* paths.c: a call begins; the marks of a fault it continues go on */
+static nokprobe_inline void fl_paths_begin(struct fl_rec *r, bool continues)
+{
+	if (r && !continues)
+		r->path_marks = FL_PM_ACTIVE;
+}
+
+/*
+ * paths.c: a call returns, in @r's write section.  A fault that ends (or
+ * is given up) gets its path from its marks, its class (major as
+ * mm_account_fault() says, which the final call's @class is) and its
+ * vma's kind (the final call's, @dims), for the trace event; a completed
+ * one is counted by it.  One whose start the hooks did not see (the paths
+ * were turned on meanwhile) is not told.  The values it takes are those
+ * the return hook keeps alive anyway (the trace event's): with paths and
+ * causes off, it keeps nothing more alive across the body's call.
+ */
+static nokprobe_inline void fl_paths_leave(struct fl_rec *r, u8 class,
+					   unsigned int dims, bool done,
+					   bool pending)
+{
+	u16 m = r->path_marks;
+	u8 path;
+
+	if (pending)
+		return;
+	r->path_marks = 0;
+	if (!(m & FL_PM_ACTIVE)) {
+		r->path_last = FL_PATH_NONE;
+		return;
+	}
+	path = fl_path_of(m | (class == FAULTLAT_MAJOR ? FL_PM_MAJOR : 0),
+			  fl_dims_kind(dims));
+	fl_assume(path < FAULTLAT_NR_PATHS);
+	r->path_last = path;
+	if (done)
+		r->st.paths[path]++;
+}
+
+/* The entry hook's part of what fl_episodes_on covers. */
+static nokprobe_inline void fl_episode_begin(struct fl_rec *r, u64 start,
+					     bool continues,
+					     struct vm_area_struct *vma)
+{
+	if (static_branch_unlikely(&fl_causes_on))
+		fl_causes_begin(r, start, continues, vma);
+	if (static_branch_unlikely(&fl_paths_on))
+		fl_paths_begin(r, continues);
+}
+
+/* The return hook's, in @r's write section. */
+static nokprobe_inline void fl_episode_leave(struct fl_rec *r, u64 now,
+					     u64 lat_ns, u8 class,
+					     unsigned int dims, bool done,
+					     bool pending)
+{
+	if (static_branch_unlikely(&fl_causes_on))
+		fl_causes_leave(r, now, lat_ns, done, pending);
+	if (static_branch_unlikely(&fl_paths_on))
+		fl_paths_leave(r, class, dims, done, pending);
+}
+
+/*
  * handle_mm_fault(vma, address, flags, regs): the entry hook's work,
  * inline in the direct entry half (fl_dcall_fault()) and in the
  * kretprobe's (fl_fault_enter()), neither of which may be probed.
@@ -112,11 +182,11 @@ static nokprobe_inline bool fl_fault_begin(const struct fl_site *site,
 	c->s.no_regs = !args[3];
 	c->attempts = 1;
 	c->start = fl_now();
-	/* time by cause (causes.c), off by default */
-	if (static_branch_unlikely(&fl_causes_on))
-		fl_causes_begin(r, c->start,
-				r && r->retry_pending && fl_fault_continues(r, c),
-				vma);
+	/* time by cause (causes.c) and path (paths.c), off by default */
+	if (static_branch_unlikely(&fl_episodes_on))
+		fl_episode_begin(r, c->start,
+				 r && r->retry_pending &&
+				 fl_fault_continues(r, c), vma);
 	return true;
 }
 
@@ -155,7 +225,9 @@ static noinline void fl_fault_trace(unsigned long address, u64 lat_ns,
 		    class == FAULTLAT_MAJOR ? FAULTLAT_EVENT_MAJOR :
 		    FAULTLAT_EVENT_MINOR,
 		    fl_dims_mode(dims), fl_dims_kind(dims),
-		    fl_dims_access(dims), cz);
+		    fl_dims_access(dims), cz,
+		    static_branch_unlikely(&fl_paths_on) && r ?
+		    r->path_last : FL_PATH_NONE);
 }
 
 NOKPROBE_SYMBOL(fl_fault_trace);
@@ -237,8 +309,9 @@ static nokprobe_inline void fl_fault_record(const struct fl_site *site,
 		c->s.lat_ns = fl_elapsed(start, now);
 		c->s.bucket = fl_bucket(c->s.lat_ns);
 		FL_STATS_RECORD(&r->st, &c->s);
-		if (static_branch_unlikely(&fl_causes_on))
-			fl_causes_leave(r, now, c->s.lat_ns, true, false);
+		if (static_branch_unlikely(&fl_episodes_on))
+			fl_episode_leave(r, now, c->s.lat_ns, c->s.class,
+					 c->s.dims, true, false);
 		write_seqcount_end(&r->seq);
 		/* ... but an eager thread's */
 		if (unlikely(cc))
@@ -293,9 +366,10 @@ static nokprobe_inline void fl_fault_record(const struct fl_site *site,
 			r->st.fallbacks += fallback;
 		}
 		r->st.abandoned += abandoned;
-		if (static_branch_unlikely(&fl_causes_on))
-			fl_causes_leave(r, now, c->s.lat_ns, outcome == DONE,
-					r->retry_pending);
+		if (static_branch_unlikely(&fl_episodes_on))
+			fl_episode_leave(r, now, c->s.lat_ns, c->s.class,
+					 c->s.dims, outcome == DONE,
+					 r->retry_pending);
 		write_seqcount_end(&r->seq);
 		if (cc)
 			fl_cg_count(cc, c->s, outcome == ERROR,

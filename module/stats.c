@@ -67,6 +67,7 @@ void fl_tstats_init(struct fl_tstats *st)
 		FL_ADD_COUNTERS(dd__, ss__);				\
 		dd__->fallbacks += ss__->fallbacks;			\
 		FL_CAUSES_ADD(&dd__->cz, &ss__->cz);			\
+		FL_PATHS_ADD(dd__->paths, ss__->paths);			\
 		for (cc__ = 0; cc__ < FAULTLAT_NR_CLASSES; cc__++)	\
 			for (jj__ = 0; jj__ < FL_NR_DIMS; jj__++)	\
 				dd__->by_dims[cc__][jj__] +=		\

@@ -278,6 +278,8 @@ static void fl_rec_fill(struct fl_rec *r, u32 key, struct task_struct *t,
 	memcpy(r->comm, t->comm, sizeof(r->comm));
 	r->comm[sizeof(r->comm) - 1] = '\0';
 	r->retry_pending = false;
+	r->path_marks = 0;
+	r->path_last = FL_PATH_NONE;
 	r->tlb_ipi = false;
 	r->dcalls = 0;
 	r->dheld = false;
@@ -941,7 +943,8 @@ static bool fl_rec_snapshot(struct fl_rec *r, struct fl_rec *snap)
 
 /* One pass of fl_global_records(): every record, and those gone. */
 static void fl_global_pass(struct faultlat_stats *st, u64 *fallbacks,
-			   struct faultlat_causes *cz, struct fl_rec *tmp)
+			   struct faultlat_causes *cz, u64 *paths,
+			   struct fl_rec *tmp)
 {
 	u32 gen = READ_ONCE(fl_gen);
 	unsigned int i;
@@ -950,6 +953,7 @@ static void fl_global_pass(struct faultlat_stats *st, u64 *fallbacks,
 	fl_stats_init(st);
 	*fallbacks = 0;
 	memset(cz, 0, sizeof(*cz));
+	memset(paths, 0, FAULTLAT_NR_PATHS * sizeof(*paths));
 	for (i = 0; i < fl_max_tasks; i++) {
 		struct fl_rec *r = &fl_tab.recs[i];
 
@@ -960,6 +964,7 @@ static void fl_global_pass(struct faultlat_stats *st, u64 *fallbacks,
 		fl_stats_add_tstats(st, &tmp->st);
 		*fallbacks += tmp->st.fallbacks;
 		FL_CAUSES_ADD(cz, &tmp->st.cz);
+		FL_PATHS_ADD(paths, tmp->st.paths);
 	}
 	for_each_possible_cpu(cpu) {
 		struct fl_fold_pcpu *fp = per_cpu_ptr(fl_fold_pcpu, cpu);
@@ -969,6 +974,7 @@ static void fl_global_pass(struct faultlat_stats *st, u64 *fallbacks,
 		fl_stats_add_gstats(st, &fp->gone);
 		*fallbacks += fp->gone.fallbacks;
 		FL_CAUSES_ADD(cz, &fp->gone.cz);
+		FL_PATHS_ADD(paths, fp->gone.paths);
 	}
 }
 
@@ -1009,6 +1015,7 @@ struct fl_global_ctx {
 	struct faultlat_stats *st;
 	u64 *fallbacks;
 	struct faultlat_causes *cz;
+	u64 *paths;
 	struct fl_rec *tmp;
 };
 
@@ -1016,7 +1023,7 @@ static void fl_global_pass_fn(void *priv)
 {
 	struct fl_global_ctx *ctx = priv;
 
-	fl_global_pass(ctx->st, ctx->fallbacks, ctx->cz, ctx->tmp);
+	fl_global_pass(ctx->st, ctx->fallbacks, ctx->cz, ctx->paths, ctx->tmp);
 }
 
 /*
@@ -1024,9 +1031,10 @@ static void fl_global_pass_fn(void *priv)
  * totals, in a pass that no fold overlapped (fl_stable_pass()).
  */
 static void fl_global_records(struct faultlat_stats *st, u64 *fallbacks,
-			      struct faultlat_causes *cz, struct fl_rec *tmp)
+			      struct faultlat_causes *cz, u64 *paths,
+			      struct fl_rec *tmp)
 {
-	struct fl_global_ctx ctx = { st, fallbacks, cz, tmp };
+	struct fl_global_ctx ctx = { st, fallbacks, cz, paths, tmp };
 
 	fl_stable_pass(fl_global_pass_fn, &ctx);
 }
@@ -1064,6 +1072,8 @@ void fl_tasks_each_cg(void (*fn)(const struct fl_rec *snap, void *priv),
  * @st: where the statistics go; may be NULL
  * @fallbacks: where their fallbacks go; NULL when @st is
  * @cz: where their time by cause goes; NULL when @st is
+ * @paths: where their counts by path go, [FAULTLAT_NR_PATHS]; NULL when
+ *	@st is
  * @dropped: where the dropped count goes
  *
  * Every record, the records gone (fl_global_records()) and the per-CPU
@@ -1071,22 +1081,25 @@ void fl_tasks_each_cg(void (*fn)(const struct fl_rec *snap, void *priv),
  * seqcount.
  */
 void fl_global_read(struct faultlat_stats *st, u64 *fallbacks,
-		    struct faultlat_causes *cz, u64 *dropped)
+		    struct faultlat_causes *cz, u64 *paths, u64 *dropped)
 {
 	/* scratch space for one reader at a time */
 	static DEFINE_MUTEX(snap_lock);
 	static struct fl_gstats snap;
 	static struct fl_rec tmp;
 	struct faultlat_causes none;
+	u64 no_paths[FAULTLAT_NR_PATHS];
 	u32 gen = READ_ONCE(fl_gen);
 	int cpu;
 
 	if (!cz)
 		cz = &none;
+	if (!paths)
+		paths = no_paths;
 	*dropped = 0;
 	mutex_lock(&snap_lock);
 	if (st)
-		fl_global_records(st, fallbacks, cz, &tmp);
+		fl_global_records(st, fallbacks, cz, paths, &tmp);
 	for_each_possible_cpu(cpu) {
 		struct fl_pcpu *pc = per_cpu_ptr(fl_pcpu, cpu);
 
@@ -1099,6 +1112,7 @@ void fl_global_read(struct faultlat_stats *st, u64 *fallbacks,
 		fl_stats_add_gstats(st, &snap);
 		*fallbacks += snap.fallbacks;
 		FL_CAUSES_ADD(cz, &snap.cz);
+		FL_PATHS_ADD(paths, snap.paths);
 	}
 	mutex_unlock(&snap_lock);
 	if (st)
@@ -1131,6 +1145,8 @@ static void fl_view_thread(struct fl_view *v, const struct fl_rec *snap)
 	v->fallbacks = snap->st.fallbacks;
 	memset(&v->cz, 0, sizeof(v->cz));
 	FL_CAUSES_ADD(&v->cz, &snap->st.cz);
+	memset(v->paths, 0, sizeof(v->paths));
+	FL_PATHS_ADD(v->paths, snap->st.paths);
 	fl_tlb_stats_init(&v->tlb);
 	fl_tlb_stats_add_ttlb(&v->tlb, &snap->tlb);
 	fl_tlb_stats_finish(&v->tlb);
@@ -1154,6 +1170,7 @@ static bool fl_view_process_pass(struct fl_rec *proc, struct fl_rec *tmp,
 	fl_stats_init(&v->st);
 	v->fallbacks = 0;
 	memset(&v->cz, 0, sizeof(v->cz));
+	memset(v->paths, 0, sizeof(v->paths));
 	fl_tlb_stats_init(&v->tlb);
 	v->nr_threads = 0;
 	if (fl_rec_snapshot(proc, tmp)) {
@@ -1161,6 +1178,7 @@ static bool fl_view_process_pass(struct fl_rec *proc, struct fl_rec *tmp,
 		fl_stats_add_tstats(&v->st, &tmp->st);
 		v->fallbacks += tmp->st.fallbacks;
 		FL_CAUSES_ADD(&v->cz, &tmp->st.cz);
+		FL_PATHS_ADD(v->paths, tmp->st.paths);
 		fl_tlb_stats_add_ttlb(&v->tlb, &tmp->tlb);
 	}
 	hlist_nulls_for_each_entry_rcu(r, n, &proc->threads, tnode) {
@@ -1173,6 +1191,7 @@ static bool fl_view_process_pass(struct fl_rec *proc, struct fl_rec *tmp,
 		fl_stats_add_tstats(&v->st, &tmp->st);
 		v->fallbacks += tmp->st.fallbacks;
 		FL_CAUSES_ADD(&v->cz, &tmp->st.cz);
+		FL_PATHS_ADD(v->paths, tmp->st.paths);
 		fl_tlb_stats_add_ttlb(&v->tlb, &tmp->tlb);
 		/* a thread past its exit tracepoint counts, but is not live */
 		v->nr_threads += !tmp->exiting;

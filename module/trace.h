@@ -28,6 +28,17 @@ TRACE_DEFINE_ENUM(FAULTLAT_EVENT_ERROR);
 TRACE_DEFINE_ENUM(FAULTLAT_TLB_EVENT_RANGE);
 TRACE_DEFINE_ENUM(FAULTLAT_TLB_EVENT_CEILING);
 TRACE_DEFINE_ENUM(FAULTLAT_TLB_EVENT_FULL);
+TRACE_DEFINE_ENUM(FAULTLAT_PATH_ZERO);
+TRACE_DEFINE_ENUM(FAULTLAT_PATH_COW);
+TRACE_DEFINE_ENUM(FAULTLAT_PATH_CACHE);
+TRACE_DEFINE_ENUM(FAULTLAT_PATH_READ);
+TRACE_DEFINE_ENUM(FAULTLAT_PATH_SWAPIN);
+TRACE_DEFINE_ENUM(FAULTLAT_PATH_THP);
+TRACE_DEFINE_ENUM(FAULTLAT_PATH_HUGETLB);
+TRACE_DEFINE_ENUM(FAULTLAT_PATH_SHMEM);
+TRACE_DEFINE_ENUM(FAULTLAT_PATH_UFFD);
+TRACE_DEFINE_ENUM(FAULTLAT_PATH_OTHER);
+TRACE_DEFINE_ENUM(FAULTLAT_NR_PATHS);
 
 /**
  * fault - a page fault completed (or failed)
@@ -44,13 +55,16 @@ TRACE_DEFINE_ENUM(FAULTLAT_TLB_EVENT_FULL);
  * @causes: the time by cause, [enum faultlat_cause] (module parameter
  *	causes; zeroes when it is off): the fields reclaim_ns to uffd_ns,
  *	after the others (the event's first fields are as before)
+ * @path: what the kernel did, enum faultlat_path (module parameter paths;
+ *	FAULTLAT_NR_PATHS, printed "-", when it is off or the fault was not
+ *	told): the last field
  */
 TRACE_EVENT(fault,
 	    TP_PROTO(u32 pid, u32 tgid, unsigned long address, u64 latency_ns,
 		     u32 result, u32 attempts, u8 outcome, u8 mode, u8 kind,
-		     u8 access, const u64 *causes),
+		     u8 access, const u64 *causes, u8 path),
 	    TP_ARGS(pid, tgid, address, latency_ns, result, attempts, outcome,
-		    mode, kind, access, causes),
+		    mode, kind, access, causes, path),
 	    TP_STRUCT__entry(__field(u32, pid)
 			     __field(u32, tgid)
 			     __field(unsigned long, address)
@@ -65,7 +79,8 @@ TRACE_EVENT(fault,
 			     __field(u64, compaction_ns)
 			     __field(u64, mmap_lock_ns)
 			     __field(u64, io_ns)
-			     __field(u64, uffd_ns)),
+			     __field(u64, uffd_ns)
+			     __field(u8, path)),
 	    TP_fast_assign(__entry->pid = pid;
 			   __entry->tgid = tgid;
 			   __entry->address = address;
@@ -82,8 +97,9 @@ TRACE_EVENT(fault,
 			   __entry->mmap_lock_ns =
 				causes[FAULTLAT_CAUSE_MMAP_LOCK];
 			   __entry->io_ns = causes[FAULTLAT_CAUSE_IO];
-			   __entry->uffd_ns = causes[FAULTLAT_CAUSE_UFFD];),
-	    TP_printk("pid=%u tgid=%u address=0x%lx latency_ns=%llu outcome=%s mode=%s kind=%s access=%s result=0x%x attempts=%u reclaim_ns=%llu compaction_ns=%llu mmap_lock_ns=%llu io_ns=%llu uffd_ns=%llu",
+			   __entry->uffd_ns = causes[FAULTLAT_CAUSE_UFFD];
+			   __entry->path = path;),
+	    TP_printk("pid=%u tgid=%u address=0x%lx latency_ns=%llu outcome=%s mode=%s kind=%s access=%s result=0x%x attempts=%u reclaim_ns=%llu compaction_ns=%llu mmap_lock_ns=%llu io_ns=%llu uffd_ns=%llu path=%s",
 		      __entry->pid, __entry->tgid, __entry->address,
 		      __entry->latency_ns,
 		      __print_symbolic(__entry->outcome,
@@ -104,7 +120,19 @@ TRACE_EVENT(fault,
 				       { FAULTLAT_ACCESS_EXEC, "exec" }),
 		      __entry->result, __entry->attempts,
 		      __entry->reclaim_ns, __entry->compaction_ns,
-		      __entry->mmap_lock_ns, __entry->io_ns, __entry->uffd_ns)
+		      __entry->mmap_lock_ns, __entry->io_ns, __entry->uffd_ns,
+		      __print_symbolic(__entry->path,
+				       { FAULTLAT_PATH_ZERO, "zero" },
+				       { FAULTLAT_PATH_COW, "cow" },
+				       { FAULTLAT_PATH_CACHE, "cache" },
+				       { FAULTLAT_PATH_READ, "read" },
+				       { FAULTLAT_PATH_SWAPIN, "swapin" },
+				       { FAULTLAT_PATH_THP, "thp" },
+				       { FAULTLAT_PATH_HUGETLB, "hugetlb" },
+				       { FAULTLAT_PATH_SHMEM, "shmem" },
+				       { FAULTLAT_PATH_UFFD, "uffd" },
+				       { FAULTLAT_PATH_OTHER, "other" },
+				       { FAULTLAT_NR_PATHS, "-" }))
 );
 
 /**

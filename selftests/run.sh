@@ -43,7 +43,7 @@ oops='Oops|BUG:|WARNING:|Call Trace|general protection fault|Kernel panic'
 client=$(cd "$here/../userspace/tests" && pwd)
 all_tests=(counts_test abi_test perm_test client_test reload_test tlb_test trace_test
 	fuzz_test hostile_test oom_test stress_test churn_test direct_test layout_test tree_test
-	cgroup_test causes_test)
+	cgroup_test causes_test paths_test)
 client_tests=(export_guest_test heatmap_guest_test guest_test.sh)
 # FAULTLAT_CLIENT_TESTS: the client's tests that run without TEST (make
 # check runs only some on its PREEMPT_RT and debug kernels)

@@ -494,6 +494,7 @@ struct fault_result {
 	struct faultlat_cgroup c;	/* -G */
 	const struct faultlat_stats *s;	/* in g, t or c */
 	const struct faultlat_causes *cz;	/* in g or t; NULL for c */
+	const __u64 *paths;		/* in g or t; NULL for c */
 	__u64 fallbacks;
 	__u64 nmissed, dropped;
 	__u64 cgroup_dropped;
@@ -512,6 +513,7 @@ static int read_faults(const struct hist_req *q, struct fault_result *r)
 		}
 		r->s = &r->g.stats;
 		r->cz = &r->g.causes;
+		r->paths = r->g.paths;
 		r->fallbacks = r->g.fallbacks;
 		r->nmissed = r->g.nmissed;
 		r->dropped = r->g.dropped;
@@ -525,6 +527,7 @@ static int read_faults(const struct hist_req *q, struct fault_result *r)
 		}
 		r->s = &r->c.stats;
 		r->cz = NULL;
+		r->paths = NULL;
 		r->fallbacks = r->c.fallbacks;
 	} else {
 		err = fl_dev_task(q->fd, q->id, q->view == 'p', &r->t);
@@ -534,6 +537,7 @@ static int read_faults(const struct hist_req *q, struct fault_result *r)
 		}
 		r->s = &r->t.stats;
 		r->cz = &r->t.causes;
+		r->paths = r->t.paths;
 		r->fallbacks = r->t.fallbacks;
 	}
 	/* the counters after the statistics, so they cover them */
@@ -602,11 +606,16 @@ static int hist_faults(const struct hist_req *q)
 		if (r.cz && r.cz->faults)
 			json_object_object_add(o, "causes",
 					       fl_json_causes(r.cz));
+		if (r.paths && fl_paths_sum(r.paths))
+			json_object_object_add(o, "paths",
+					       fl_json_paths(r.paths));
 		return fl_json_print(stdout, o) ? FL_EXIT_ERR : FL_EXIT_OK;
 	}
 	print_view(q, &ident, &r.c);
 	fputc('\n', stdout);
 	fl_print_stats(stdout, r.s, r.fallbacks, q->classes);
+	if (r.paths)
+		fl_print_paths(stdout, r.paths);
 	if (r.cz)
 		fl_print_causes(stdout, r.cz);
 	if (q->view == 'c')

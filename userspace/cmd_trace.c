@@ -406,6 +406,10 @@ static void print_fault(struct tracer *t, __u64 ts, int cpu,
 	json_object_object_add(o, "mode", json_object_new_string(mode));
 	json_object_object_add(o, "kind", json_object_new_string(kind));
 	json_object_object_add(o, "access", json_object_new_string(access));
+	/* told by path (module parameter paths): the event's last field */
+	if (e->path < FAULTLAT_NR_PATHS)
+		json_object_object_add(o, "path",
+				       json_object_new_string(fl_path_name(e->path)));
 	if (st)
 		fl_stacks_json(o, &t->syms, st);
 	emit(o);

@@ -401,6 +401,51 @@ void fl_print_causes(FILE *f, const struct faultlat_causes *c)
 	}
 }
 
+static const char *const fl_path_names[FAULTLAT_NR_PATHS] = {
+	[FAULTLAT_PATH_ZERO] = "zero",
+	[FAULTLAT_PATH_COW] = "cow",
+	[FAULTLAT_PATH_CACHE] = "cache",
+	[FAULTLAT_PATH_READ] = "read",
+	[FAULTLAT_PATH_SWAPIN] = "swapin",
+	[FAULTLAT_PATH_THP] = "thp",
+	[FAULTLAT_PATH_HUGETLB] = "hugetlb",
+	[FAULTLAT_PATH_SHMEM] = "shmem",
+	[FAULTLAT_PATH_UFFD] = "uffd",
+	[FAULTLAT_PATH_OTHER] = "other",
+};
+
+/* A path's name, the module's own (enum faultlat_path); "-" for none. */
+const char *fl_path_name(unsigned int i)
+{
+	return i < FAULTLAT_NR_PATHS ? fl_path_names[i] : "-";
+}
+
+/* The faults told by path: their sum. */
+__u64 fl_paths_sum(const __u64 paths[FAULTLAT_NR_PATHS])
+{
+	__u64 sum = 0;
+	unsigned int i;
+
+	for (i = 0; i < FAULTLAT_NR_PATHS; i++)
+		sum += paths[i];
+	return sum;
+}
+
+/*
+ * The completed faults by path, on one line: nothing when none was told
+ * (module parameter paths off, or a module before 0.6).
+ */
+void fl_print_paths(FILE *f, const __u64 paths[FAULTLAT_NR_PATHS])
+{
+	__u64 n = fl_paths_sum(paths);
+
+	if (!n)
+		return;
+	fputc('\n', f);
+	print_counts(f, "path", paths, fl_path_names, FAULTLAT_NR_PATHS);
+	fprintf(f, " (%llu faults told by path)\n", n);
+}
+
 void fl_print_counters(FILE *f, __u64 nmissed, __u64 dropped)
 {
 	fprintf(f, "nmissed %llu  dropped %llu\n", nmissed, dropped);

@@ -77,6 +77,10 @@ const char *fl_cause_name(unsigned int i);
 __u64 fl_causes_rest(const struct faultlat_causes *c);
 void fl_print_causes(FILE *f, const struct faultlat_causes *c);
 
+const char *fl_path_name(unsigned int i);
+__u64 fl_paths_sum(const __u64 paths[FAULTLAT_NR_PATHS]);
+void fl_print_paths(FILE *f, const __u64 paths[FAULTLAT_NR_PATHS]);
+
 /*
  * "TITLE:", the table and the summary of @h, or "TITLE: none" when it is
  * empty.

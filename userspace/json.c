@@ -167,6 +167,21 @@ struct json_object *fl_json_causes(const struct faultlat_causes *c)
 	return o;
 }
 
+/* The completed faults by path: "faults" told by path, and each path's. */
+struct json_object *fl_json_paths(const __u64 paths[FAULTLAT_NR_PATHS])
+{
+	struct json_object *o = json_object_new_object();
+	struct json_object *by = json_object_new_object();
+	unsigned int i;
+
+	json_object_object_add(o, "faults", fl_json_u64(fl_paths_sum(paths)));
+	for (i = 0; i < FAULTLAT_NR_PATHS; i++)
+		json_object_object_add(by, fl_path_name(i),
+				       fl_json_u64(paths[i]));
+	json_object_object_add(o, "by_path", by);
+	return o;
+}
+
 struct json_object *fl_json_tlb_ipi(const struct faultlat_info *info)
 {
 	struct json_object *o = json_object_new_object();

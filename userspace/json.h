@@ -29,6 +29,7 @@ struct json_object *fl_json_tlb_stats(const struct faultlat_tlb_stats *s);
  */
 struct json_object *fl_json_tlb_ipi(const struct faultlat_info *info);
 struct json_object *fl_json_causes(const struct faultlat_causes *c);
+struct json_object *fl_json_paths(const __u64 paths[FAULTLAT_NR_PATHS]);
 struct json_object *fl_json_u64(__u64 v);
 /*
  * Add "nmissed", "dropped" (@after's) and "nmissed_delta",

@@ -32,6 +32,8 @@ static const char * const fault_names[FL_FAULT_NR_FIELDS] = {
 	[F_ACCESS] = "access",
 };
 
+static const char * const fault_path_name[] = { "path" };
+
 enum {
 	T_PID, T_START, T_END, T_PAGES, T_LATENCY, T_REMOTE, T_REASON
 };
@@ -87,6 +89,11 @@ int fl_decoder_init(struct fl_decoder *d, struct tep_handle *tep, char *err,
 				    FL_FAULT_NR_FIELDS, d->fault_fields, err,
 				    len))
 		return -1;
+	/* the path (0.6): optional, a module before has none */
+	if (d->fault && tep_find_field(d->fault, "path") &&
+	    find_fields(d->fault, fault_path_name, 1, &d->fault_path, err,
+			len))
+		return -1;
 	if (d->tlb && find_fields(d->tlb, tlb_names, FL_TLB_NR_FIELDS,
 				  d->tlb_fields, err, len))
 		return -1;
@@ -132,6 +139,12 @@ int fl_decode_fault(const struct fl_decoder *d, const struct tep_record *rec,
 	e->mode = v[F_MODE];
 	e->kind = v[F_KIND];
 	e->access = v[F_ACCESS];
+	e->path = FAULTLAT_NR_PATHS;
+	if (d->fault_path) {
+		if (read_fields(&d->fault_path, 1, rec, v))
+			return -1;
+		e->path = v[0];
+	}
 	return 0;
 }
 

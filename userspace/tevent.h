@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <event-parse.h>
 #include <linux/types.h>
+#include <linux/faultlat.h>
 
 #define FL_TEV_SYSTEM	"faultlat"
 #define FL_TEV_FAULT	"fault"
@@ -33,6 +34,10 @@ struct fl_fault_event {
 	__u8 mode;		/* enum faultlat_mode */
 	__u8 kind;		/* enum faultlat_kind */
 	__u8 access;		/* enum faultlat_access */
+	__u8 path;		/* enum faultlat_path; FAULTLAT_NR_PATHS: not
+				 * told (module parameter paths off), or a
+				 * module before 0.6, whose event has none
+				 */
 };
 
 /* One faultlat:tlb_flush event. */
@@ -53,6 +58,7 @@ struct fl_decoder {
 	struct tep_event *fault;	/* NULL: not in the format data */
 	struct tep_event *tlb;
 	struct tep_format_field *fault_fields[FL_FAULT_NR_FIELDS];
+	struct tep_format_field *fault_path;	/* NULL: before 0.6 */
 	struct tep_format_field *tlb_fields[FL_TLB_NR_FIELDS];
 };
 

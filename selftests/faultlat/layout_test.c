@@ -14,7 +14,13 @@
  *   FAULTLAT_TLB_REASON_SLOTS, and FAULTLAT_IOC_TLB_GLOBAL's kernel_reasons
  *   is their number;
  * - tlb_ceiling: the module's tlb_ceiling is the kernel's
- *   tlb_single_page_flush_ceiling (debugfs's x86 directory).
+ *   tlb_single_page_flush_ceiling (debugfs's x86 directory);
+ * - path_functions: each function whose calls tell a fault's path
+ *   (module parameter paths) is a real function of this kernel (in BTF:
+ *   not inlined), and the arguments its callbacks read, the new anonymous
+ *   page and do_wp_page()'s struct vm_fault, are the kernel's: a pointer
+ *   to the struct (folio, or page on 6.1; vm_fault) the module takes it
+ *   for, at the same position, of that name.
  *
  * What the module assumes comes from its debugfs file "layout".  A kernel
  * without BTF (the rig's debug kernel) skips; a function that is attached
@@ -298,6 +304,54 @@ TEST_F(btf, tlb_ceiling)
 	EXPECT_EQ(kernel, mod)
 		TH_LOG("whole-mm flushes: the kernel's above %lu pages, faultlat's above %lu",
 		       kernel, mod);
+}
+
+TEST_F(btf, path_functions)
+{
+	char fn[128], state[16], param[64], st[64], *line = NULL;
+	const struct btf_type *p, *t;
+	const char *name;
+	const struct btf_param *bp;
+	unsigned int idx;
+	size_t cap = 0;
+	int funcs = 0, args = 0;
+
+	while (getline(&line, &cap, self->layout) > 0) {
+		if (sscanf(line, "pathfunc %127s %15s", fn, state) == 2) {
+			funcs++;
+			EXPECT_NE(NULL, func_proto(self->btf, fn))
+				TH_LOG("%s: not a function of this kernel (inlined, or renamed)",
+				       fn);
+			FL_INFO("%s: in BTF (%s)\n", fn, state);
+			continue;
+		}
+		if (sscanf(line, "patharg %127s %u %63s %63s", fn, &idx, param,
+			   st) != 4)
+			continue;
+		args++;
+		p = func_proto(self->btf, fn);
+		ASSERT_NE(NULL, p) TH_LOG("%s: not in BTF", fn);
+		ASSERT_GT(btf_vlen(p), idx) TH_LOG("%s: no argument %u", fn,
+						   idx);
+		bp = btf_params(p) + idx;
+		name = btf__name_by_offset(self->btf, bp->name_off);
+		EXPECT_STREQ(param, name) TH_LOG("%s: argument %u", fn, idx);
+		t = btf__type_by_id(self->btf, bp->type);
+		ASSERT_TRUE(t && btf_is_ptr(t))
+			TH_LOG("%s: argument %u is no pointer", fn, idx);
+		t = btf__type_by_id(self->btf, t->type);
+		ASSERT_TRUE(t && btf_is_struct(t))
+			TH_LOG("%s: argument %u points to no struct", fn, idx);
+		EXPECT_STREQ(st, btf__name_by_offset(self->btf, t->name_off))
+			TH_LOG("%s: argument %u's struct", fn, idx);
+		FL_INFO("%s: argument %u %s, struct %s *: as the kernel's\n",
+			fn, idx, param, st);
+	}
+	free(line);
+	/* four, and the function that maps a new anonymous page */
+	ASSERT_EQ(5, funcs) TH_LOG("path functions in %s", LAYOUT);
+	/* the new anonymous page, do_wp_page()'s vmf */
+	ASSERT_EQ(2, args) TH_LOG("path arguments in %s", LAYOUT);
 }
 
 TEST_HARNESS_MAIN

@@ -207,6 +207,50 @@ struct faultlat_causes {
 };
 
 /**
+ * enum faultlat_path - what the kernel did to resolve a fault (module
+ *	parameter paths)
+ * @FAULTLAT_PATH_ZERO: anonymous memory, zero-filled: a new page, or the
+ *	shared zero page (or huge zero page) for a read
+ * @FAULTLAT_PATH_COW: copy-on-write: a page copied into a new anonymous
+ *	page, at a write to a shared (after fork) or file-backed private page
+ * @FAULTLAT_PATH_CACHE: a file page found in the page cache (a minor fault
+ *	on a file mapping, that neither read nor copied the page)
+ * @FAULTLAT_PATH_READ: a file page read: a major fault on a file mapping
+ *	(the page was not in the page cache, or was being read), as
+ *	getrusage() counts it
+ * @FAULTLAT_PATH_SWAPIN: an anonymous page brought back from swap (or from
+ *	the swap cache)
+ * @FAULTLAT_PATH_THP: a transparent huge page allocated and mapped by the
+ *	fault (what /proc/vmstat's thp_fault_alloc counts)
+ * @FAULTLAT_PATH_HUGETLB: a hugetlbfs mapping's fault (MAP_HUGETLB too)
+ * @FAULTLAT_PATH_SHMEM: a shmem/tmpfs mapping's fault (MAP_SHARED |
+ *	MAP_ANONYMOUS, memfd, SysV shared memory)
+ * @FAULTLAT_PATH_UFFD: the fault was handed to a userfaultfd handler
+ * @FAULTLAT_PATH_OTHER: none of these: a write that made a page writable
+ *	in place (no copy), a wait for a page under migration, a fault that
+ *	found the work done by another thread
+ * @FAULTLAT_NR_PATHS: number of paths
+ *
+ * Each completed fault has one path, the first of this order that holds:
+ * uffd, hugetlb, shmem, then other (a migration wait), swapin, thp, read,
+ * cow, other (a write in place), then cache for a file mapping, zero for
+ * anonymous memory.  "Documentation/numbers.rst" tells how each is told.
+ */
+enum faultlat_path {
+	FAULTLAT_PATH_ZERO = 0,
+	FAULTLAT_PATH_COW = 1,
+	FAULTLAT_PATH_CACHE = 2,
+	FAULTLAT_PATH_READ = 3,
+	FAULTLAT_PATH_SWAPIN = 4,
+	FAULTLAT_PATH_THP = 5,
+	FAULTLAT_PATH_HUGETLB = 6,
+	FAULTLAT_PATH_SHMEM = 7,
+	FAULTLAT_PATH_UFFD = 8,
+	FAULTLAT_PATH_OTHER = 9,
+	FAULTLAT_NR_PATHS
+};
+
+/**
  * DOC: ioctl interface
  *
  * Every command takes a pointer to a struct whose first member, @size, is
@@ -399,6 +443,9 @@ struct faultlat_info {
  *	(Since version 0.3; an older module leaves it as the caller passed
  *	it.)
  * @causes: the time of @stats's faults by cause, of those timed by cause
+ * @paths: of @stats's completed faults, those told by path while module
+ *	parameter paths was on, by [enum faultlat_path] (since version 0.6;
+ *	an older module leaves it as the caller passed it: pass zeroes)
  *
  * Needs CAP_PERFMON or CAP_SYS_ADMIN (EPERM otherwise).
  */
@@ -410,6 +457,7 @@ struct faultlat_global {
 	struct faultlat_stats stats;
 	__u64 fallbacks;
 	struct faultlat_causes causes;
+	__u64 paths[FAULTLAT_NR_PATHS];
 };
 
 #define FAULTLAT_IOC_GLOBAL	_IO(FAULTLAT_TYPE, FAULTLAT_CMD_GLOBAL)
@@ -442,6 +490,9 @@ struct faultlat_global {
  *	passed it.)
  * @causes: out: the time of the same faults by cause, of those timed by
  *	cause
+ * @paths: out: of the same completed faults, those told by path while
+ *	module parameter paths was on, by [enum faultlat_path] (since version
+ *	0.6; an older module leaves it as the caller passed it)
  *
  * A process's record lives until the process is reaped, so a parent can
  * read it after waitid(WEXITED | WNOWAIT).
@@ -459,6 +510,7 @@ struct faultlat_task {
 	struct faultlat_stats stats;
 	__u64 fallbacks;
 	struct faultlat_causes causes;
+	__u64 paths[FAULTLAT_NR_PATHS];
 };
 
 #define FAULTLAT_IOC_TASK	_IO(FAULTLAT_TYPE, FAULTLAT_CMD_TASK)

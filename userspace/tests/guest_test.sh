@@ -778,6 +778,54 @@ run "$FL" hist -i 0.5 2
 [ "$(grep -c "^nmissed +[0-9]*  dropped +[0-9]*$" "$tmp/out")" -eq 2 ]
 ok $? "hist -i 0.5 2: two system-wide intervals"
 
+# --- faults by path (module parameter paths) ---------------------------------
+
+paths_param=/sys/module/faultlat/parameters/paths
+paths_skipped=0
+if [ -w $paths_param ]; then
+	paths_was=$(cat $paths_param)
+	echo 1 >$paths_param
+	"$FL" trace -j >"$tmp/paths.json" 2>"$tmp/err" &
+	tpid=$!
+	wait_ready "$tmp/err"
+	"$py" -c "$fault_loop" 600 2>"$tmp/busy.err" &
+	busy=$!
+	sleep 1
+	run "$FL" hist -p $busy
+	cp "$tmp/out" "$tmp/paths.txt"
+	[ $rc -eq 0 ] &&
+	grep -Eq '^path: zero [1-9][0-9]* cow [0-9]+ cache [0-9]+ read [0-9]+ swapin [0-9]+ thp [0-9]+ hugetlb [0-9]+ shmem [0-9]+ uffd [0-9]+ other [0-9]+ \([1-9][0-9]* faults told by path\)$' "$tmp/out"
+	ok $? "paths=1: hist -p shows the process's faults by path, zero-fill among them"
+	grep '^path:' "$tmp/paths.txt" | sed 's/^/# /'
+
+	run "$FL" hist -p $busy -j
+	[ $rc -eq 0 ] && json out '(lambda p: list(p["by_path"]) == ["zero", "cow", "cache",
+		"read", "swapin", "thp", "hugetlb", "shmem", "uffd", "other"] and
+		p["faults"] == sum(p["by_path"].values()) and p["by_path"]["zero"] > 100 and
+		p["faults"] <= j["stats"]["minor"]["count"] + j["stats"]["major"]["count"])(j["paths"])'
+	ok $? "hist -p -j: every path, their sum, within the process's faults"
+	kill $busy 2>/dev/null
+	wait $busy 2>/dev/null
+	kill -INT $tpid
+	wait $tpid
+	rc=$?
+	cp "$tmp/paths.json" "$tmp/out"
+	[ $rc -eq 0 ] && check '(lambda ev: len(ev) > 100 and all(e.get("path") in ("zero", "cow",
+		"cache", "read", "swapin", "thp", "hugetlb", "shmem", "uffd", "other") for e in ev) and
+		sum(1 for e in ev if e["path"] == "zero") > 100)(
+		[e for e in map(json.loads, T("paths.json").splitlines())
+		 if e["type"] == "fault" and e["tgid"] == '$busy' and e["outcome"] != "error"])'
+	ok $? "trace -j, paths=1: the process's faults have their path, zero-fill among them"
+
+	echo "$paths_was" >$paths_param
+	run "$FL" hist -j
+	[ $rc -eq 0 ] && json out 'j["paths"]["faults"] > 100'
+	ok $? "paths=0 again: the counts by path stay"
+else
+	echo "# SKIP paths: the module has no parameter paths"
+	paths_skipped=1
+fi
+
 # --- an unprivileged user ----------------------------------------------------
 section "an unprivileged user"
 
@@ -1300,5 +1348,5 @@ if [ $was_loaded = 1 ] && ! insmod "$KO" "${params[@]}"; then
 	n=$((n + 1)) failed=$((failed + 1))
 	echo "not ok $n - insmod $KO ${params[*]} again, as it was loaded at the start"
 fi
-totals $((skipped + cg_skipped))
+totals $((skipped + cg_skipped + paths_skipped))
 [ $failed -eq 0 ]

@@ -470,6 +470,31 @@ static void test_tlb_stats(void)
 	free(s);
 }
 
+static void paths_fn(FILE *f, const void *arg)
+{
+	fl_print_paths(f, arg);
+}
+
+static void test_paths(void)
+{
+	__u64 paths[FAULTLAT_NR_PATHS] = { 0 };
+	char *out;
+
+	out = capture(paths_fn, paths);
+	is_str(out, "", "paths: nothing when no fault was told by path");
+	free(out);
+	paths[FAULTLAT_PATH_ZERO] = 256;
+	paths[FAULTLAT_PATH_COW] = 3;
+	paths[FAULTLAT_PATH_OTHER] = 1;
+	out = capture(paths_fn, paths);
+	is_str(out,
+	       "\npath: zero 256 cow 3 cache 0 read 0 swapin 0 thp 0 hugetlb 0 shmem 0 uffd 0 other 1 (260 faults told by path)\n",
+	       "paths: every path in the enum's order, and their sum");
+	free(out);
+	is_str(fl_path_name(FAULTLAT_NR_PATHS - 1), "other", "last path name");
+	is_str(fl_path_name(FAULTLAT_NR_PATHS), "-", "no path");
+}
+
 int main(void)
 {
 	printf("TAP version 13\n");
@@ -481,6 +506,7 @@ int main(void)
 	test_table();
 	test_tlb_ipi();
 	test_tlb_stats();
+	test_paths();
 	printf("1..%d\n", tests);
 	printf("# %d passed, %d failed\n", tests - failed, failed);
 	return failed ? 1 : 0;

@@ -331,6 +331,8 @@ static void test_layout(const char *layout, const struct field *common,
 	is_u64(fe.mode, fault_vals[7], layout, "fault mode");
 	is_u64(fe.kind, fault_vals[8], layout, "fault kind");
 	is_u64(fe.access, fault_vals[9], layout, "fault access");
+	is_u64(fe.path, FAULTLAT_NR_PATHS, layout,
+	       "fault path: none in a format without the field (before 0.6)");
 
 	rec.size = end_of(ff) - 1;
 	ok(fl_decode_fault(&d, &rec, &fe) == -1,
@@ -349,6 +351,47 @@ static void test_layout(const char *layout, const struct field *common,
 	is_u64(te.latency_ns, tlb_vals[4], layout, "tlb latency_ns");
 	is_u64(te.remote_cpus, tlb_vals[5], layout, "tlb remote_cpus");
 	is_u64(te.reason, tlb_vals[6], layout, "tlb reason");
+	tep_free(tep);
+}
+
+/* 0.6's last field, the path: read when the format has it */
+static void test_path(void)
+{
+	static const struct field fault_06[] = {
+		{ "u32", "pid", 8, 4, 0 },
+		{ "u32", "tgid", 12, 4, 0 },
+		{ "unsigned long", "address", 16, 8, 0 },
+		{ "u64", "latency_ns", 24, 8, 0 },
+		{ "u32", "result", 32, 4, 0 },
+		{ "u32", "attempts", 36, 4, 0 },
+		{ "u8", "outcome", 40, 1, 0 },
+		{ "u8", "mode", 41, 1, 0 },
+		{ "u8", "kind", 42, 1, 0 },
+		{ "u8", "access", 43, 1, 0 },
+		{ "u64", "uffd_ns", 48, 8, 0 },
+		{ "u8", "path", 56, 1, 0 },
+		{ NULL, NULL, 0, 0, 0 },
+	};
+	struct tep_handle *tep = new_tep(false);
+	unsigned char buf[128];
+	struct tep_record rec = { .data = buf };
+	struct fl_fault_event fe;
+	struct fl_decoder d;
+	char err[256] = "";
+
+	ok(parse(tep, FL_TEV_FAULT, 1360, common_61, fault_06, fault_print),
+	   "0.6: libtraceevent parses the format with the path");
+	ok(!fl_decoder_init(&d, tep, err, sizeof(err)) && d.fault_path,
+	   "0.6: the decoder finds the path field");
+	rec.size = build(buf, 1360, fault_06, fault_names, fault_vals,
+			 FL_FAULT_NR_FIELDS, false);
+	put(buf, 56, 1, FAULTLAT_PATH_THP, false);
+	ok(!fl_decode_fault(&d, &rec, &fe), "0.6: fault record decodes");
+	is_u64(fe.path, FAULTLAT_PATH_THP, "0.6", "fault path");
+	is_u64(fe.access, fault_vals[9], "0.6", "fault access, before it");
+	rec.size = 56;
+	ok(fl_decode_fault(&d, &rec, &fe) == -1,
+	   "0.6: a record that ends before the path is refused");
 	tep_free(tep);
 }
 
@@ -422,6 +465,7 @@ int main(void)
 	test_layout("rt", common_rt, fault_rt, tlb_rt, false);
 	test_layout("reversed", common_61, fault_reversed, tlb_reversed, false);
 	test_layout("6.1 big-endian", common_61, fault_61, tlb_61, true);
+	test_path();
 	test_errors();
 	printf("1..%d\n", tests);
 	printf("# %d passed, %d failed\n", tests - failed, failed);
