@@ -34,7 +34,6 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -421,46 +420,14 @@ FIXTURE_TEARDOWN(causes)
 
 /* --- uffd --- */
 
-struct uffd_ctx {
-	int uffd;
-	char *area;
-	size_t ps;
-	int copies;
-};
-
-static void *uffd_handler(void *arg)
-{
-	struct uffd_ctx *u = arg;
-	char *page = aligned_alloc(u->ps, u->ps);
-	struct uffd_msg msg;
-	int i;
-
-	memset(page, 0x5a, u->ps);
-	for (i = 0; i < UFFD_PAGES; i++) {
-		struct pollfd pfd = { .fd = u->uffd, .events = POLLIN };
-		struct uffdio_copy cp;
-
-		if (poll(&pfd, 1, 10000) != 1 ||
-		    read(u->uffd, &msg, sizeof(msg)) != sizeof(msg) ||
-		    msg.event != UFFD_EVENT_PAGEFAULT)
-			break;
-		usleep(UFFD_SLEEP_MS * 1000);
-		cp.dst = msg.arg.pagefault.address & ~(u->ps - 1);
-		cp.src = (unsigned long)page;
-		cp.len = u->ps;
-		cp.mode = 0;
-		cp.copy = 0;
-		if (ioctl(u->uffd, UFFDIO_COPY, &cp))
-			break;
-		u->copies++;
-	}
-	free(page);
-	return NULL;
-}
-
 TEST_F_TIMEOUT(causes, uffd, 120)
 {
-	struct uffd_ctx u = { .ps = fl_page_size() };
+	struct fl_uffd_server u = {
+		.pages = UFFD_PAGES,
+		.delay_us = UFFD_SLEEP_MS * 1000,
+		.ps = fl_page_size(),
+	};
+	char *area;
 	struct uffdio_api api = { .api = UFFD_API };
 	struct uffdio_register reg;
 	struct faultlat_task task;
@@ -475,35 +442,35 @@ TEST_F_TIMEOUT(causes, uffd, 120)
 	if (u.uffd < 0)
 		SKIP(return, "userfaultfd: %s", strerror(errno));
 	ASSERT_EQ(0, ioctl(u.uffd, UFFDIO_API, &api));
-	u.area = mmap(NULL, UFFD_PAGES * u.ps, PROT_READ | PROT_WRITE,
-		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	ASSERT_NE(MAP_FAILED, u.area);
-	reg.range.start = (unsigned long)u.area;
+	area = mmap(NULL, UFFD_PAGES * u.ps, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, area);
+	reg.range.start = (unsigned long)area;
 	reg.range.len = UFFD_PAGES * u.ps;
 	reg.mode = UFFDIO_REGISTER_MODE_MISSING;
 	ASSERT_EQ(0, ioctl(u.uffd, UFFDIO_REGISTER, &reg));
 
 	snprintf(filter, sizeof(filter), "pid == %d", tid);
 	ASSERT_EQ(0, tr_event(&self->t, "faultlat/fault", filter));
-	ASSERT_EQ(0, pthread_create(&th, NULL, uffd_handler, &u));
+	ASSERT_EQ(0, pthread_create(&th, NULL, fl_uffd_serve, &u));
 	ASSERT_EQ(0, tr_write(&self->t, "tracing_on", "1"));
 	for (i = 0; i < UFFD_PAGES; i++) {
 		clock_gettime(CLOCK_MONOTONIC, &t0);
-		fl_touch_read(u.area + i * u.ps, 1);
+		fl_touch_read(area + i * u.ps, 1);
 		clock_gettime(CLOCK_MONOTONIC, &t1);
 		took[i] = (t1.tv_sec - t0.tv_sec) * 1000000000ULL +
 			  t1.tv_nsec - t0.tv_nsec;
 	}
 	ASSERT_EQ(0, tr_write(&self->t, "tracing_on", "0"));
 	pthread_join(th, NULL);
-	ASSERT_EQ(UFFD_PAGES, u.copies);
+	ASSERT_EQ(UFFD_PAGES, u.served);
 	ASSERT_EQ(0, tr_parse(&self->t, 0));
 
 	for (i = 0; i < self->t.nev; i++) {
 		const struct fev *e = &self->t.ev[i];
-		size_t pg = (e->address - (unsigned long)u.area) / u.ps;
+		size_t pg = (e->address - (unsigned long)area) / u.ps;
 
-		if (e->address < (unsigned long)u.area || pg >= UFFD_PAGES)
+		if (e->address < (unsigned long)area || pg >= UFFD_PAGES)
 			continue;
 		seen++;
 		FL_INFO("uffd page %zu: access %llu ns, latency %llu ns, uffd %llu ns\n",
@@ -519,7 +486,7 @@ TEST_F_TIMEOUT(causes, uffd, 120)
 	EXPECT_LE(UFFD_PAGES, task.causes.with[FAULTLAT_CAUSE_UFFD]);
 	EXPECT_LE(UFFD_PAGES * lo, task.causes.ns[FAULTLAT_CAUSE_UFFD]);
 	EXPECT_GE(task.causes.latency_ns, causes_sum(&task.causes));
-	munmap(u.area, UFFD_PAGES * u.ps);
+	munmap(area, UFFD_PAGES * u.ps);
 	close(u.uffd);
 }
 

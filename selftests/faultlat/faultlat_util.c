@@ -6,12 +6,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <linux/fs.h>
+#include <linux/userfaultfd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
@@ -759,4 +761,38 @@ int fl_meminfo(const char *key, __u64 *kib)
 	}
 	errno = ENOENT;
 	return -1;
+}
+
+void *fl_uffd_serve(void *arg)
+{
+	struct fl_uffd_server *u = arg;
+	char *page = aligned_alloc(u->ps, u->ps);
+	struct uffd_msg msg;
+	int i;
+
+	u->served = 0;
+	if (!page)
+		return NULL;
+	memset(page, 0x5a, u->ps);
+	for (i = 0; i < u->pages; i++) {
+		struct pollfd pfd = { .fd = u->uffd, .events = POLLIN };
+		struct uffdio_copy cp;
+
+		if (poll(&pfd, 1, 10000) != 1 ||
+		    read(u->uffd, &msg, sizeof(msg)) != sizeof(msg) ||
+		    msg.event != UFFD_EVENT_PAGEFAULT)
+			break;
+		if (u->delay_us)
+			usleep(u->delay_us);
+		cp.dst = msg.arg.pagefault.address & ~(u->ps - 1);
+		cp.src = (unsigned long)page;
+		cp.len = u->ps;
+		cp.mode = 0;
+		cp.copy = 0;
+		if (ioctl(u->uffd, UFFDIO_COPY, &cp))
+			break;
+		u->served++;
+	}
+	free(page);
+	return NULL;
 }

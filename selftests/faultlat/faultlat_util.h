@@ -99,6 +99,26 @@ int fl_proc_stat_flt(pid_t pid, struct fl_ru *ru);
 /* @path's first @len - 1 bytes, NUL-terminated: 0, or -1 */
 int fl_read_file(const char *path, char *buf, size_t len);
 
+/**
+ * struct fl_uffd_server - a userfaultfd's page faults, served by a thread
+ * @uffd: the userfaultfd (its range registered with MODE_MISSING)
+ * @pages: how many faults to serve before the thread returns
+ * @delay_us: how long to sleep before serving each
+ * @ps: the page size
+ * @served: out: how many it served (UFFDIO_COPY of a page of 0x5a), less
+ *	than @pages if a read, poll (10 s) or copy failed
+ */
+struct fl_uffd_server {
+	int uffd;
+	int pages;
+	unsigned int delay_us;
+	size_t ps;
+	int served;
+};
+
+/* A pthread start routine: serve @arg, a struct fl_uffd_server. */
+void *fl_uffd_serve(void *arg);
+
 /* /proc/vmstat kept open; read with pread() into a caller's buffer. */
 #define FL_VMSTAT_BUF	16384
 int fl_vmstat_open(void);

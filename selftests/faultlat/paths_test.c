@@ -35,7 +35,6 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -630,45 +629,10 @@ TEST_F(paths, swapin)
 	ASSERT_EQ(swapped, w.d[FAULTLAT_PATH_SWAPIN]);
 }
 
-struct uffd_ctx {
-	int uffd;
-	size_t ps;
-	int served;
-};
-
-static void *uffd_handler(void *arg)
-{
-	struct uffd_ctx *u = arg;
-	char *page = aligned_alloc(u->ps, u->ps);
-	struct uffd_msg msg;
-	int i;
-
-	memset(page, 0x5a, u->ps);
-	for (i = 0; i < UFFD_PAGES; i++) {
-		struct pollfd pfd = { .fd = u->uffd, .events = POLLIN };
-		struct uffdio_copy cp;
-
-		if (poll(&pfd, 1, 10000) != 1 ||
-		    read(u->uffd, &msg, sizeof(msg)) != sizeof(msg) ||
-		    msg.event != UFFD_EVENT_PAGEFAULT)
-			break;
-		cp.dst = msg.arg.pagefault.address & ~(u->ps - 1);
-		cp.src = (unsigned long)page;
-		cp.len = u->ps;
-		cp.mode = 0;
-		cp.copy = 0;
-		if (ioctl(u->uffd, UFFDIO_COPY, &cp))
-			break;
-		u->served++;
-	}
-	free(page);
-	return NULL;
-}
-
 /* N faults on a userfaultfd range, each served by a handler thread. */
 TEST_F(paths, uffd)
 {
-	struct uffd_ctx u = { .ps = fl_page_size() };
+	struct fl_uffd_server u = { .pages = UFFD_PAGES, .ps = fl_page_size() };
 	struct uffdio_api api;
 	struct uffdio_register reg;
 	struct win w;
@@ -680,7 +644,6 @@ TEST_F(paths, uffd)
 		/* no feature asked for: UFFDIO_API wrote the supported ones */
 		memset(&api, 0, sizeof(api));
 		api.api = UFFD_API;
-		u.served = 0;
 		u.uffd = syscall(__NR_userfaultfd, O_CLOEXEC);
 		if (u.uffd < 0)
 			SKIP(return, "userfaultfd: %s", strerror(errno));
@@ -692,7 +655,7 @@ TEST_F(paths, uffd)
 		reg.range.len = UFFD_PAGES * u.ps;
 		reg.mode = UFFDIO_REGISTER_MODE_MISSING;
 		ASSERT_EQ(0, ioctl(u.uffd, UFFDIO_REGISTER, &reg));
-		ASSERT_EQ(0, pthread_create(&th, NULL, uffd_handler, &u));
+		ASSERT_EQ(0, pthread_create(&th, NULL, fl_uffd_serve, &u));
 		ASSERT_EQ(0, win_begin(self->fd, &w));
 		fl_touch_read(area, UFFD_PAGES);
 		ASSERT_EQ(0, win_end(self->fd, &w));
