@@ -82,6 +82,7 @@
 #include <linux/workqueue.h>
 
 #include "cgroups.h"
+#include "compat.h"
 
 unsigned int fl_max_cgroups = 128;
 module_param_named(max_cgroups, fl_max_cgroups, uint, 0444);
@@ -394,7 +395,7 @@ void fl_cg_put(struct fl_cg *g)
 		return;
 	g->orphan = true;
 	llist_add(&g->dead, &fl_cg_dead);
-	queue_work(system_unbound_wq, &fl_cg_work);
+	queue_work(system_dfl_wq, &fl_cg_work);
 }
 
 NOKPROBE_SYMBOL(fl_cg_put);
@@ -547,7 +548,7 @@ void fl_cgroup_on_rmdir(struct cgroup *cgrp)
 	}
 	raw_spin_unlock_irqrestore(&fl_cg_lock, flags);
 	if (g)
-		queue_work(system_unbound_wq, &fl_cg_work);
+		queue_work(system_dfl_wq, &fl_cg_work);
 }
 
 /*
@@ -667,7 +668,7 @@ static void fl_cg_fold_work(struct work_struct *work)
 	}
 	mutex_unlock(&fl_cg_mutex);
 	if (!sum || !tmp)
-		queue_work(system_unbound_wq, &fl_cg_work);
+		queue_work(system_dfl_wq, &fl_cg_work);
 	kfree(tmp);
 	kfree(sum);
 }

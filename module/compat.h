@@ -342,6 +342,16 @@ struct fl_flush_tlb_info {
  */
 #define FL_TLB_CEILING_DEFAULT	33
 
+/*
+ * The unbound system workqueue: 6.17 named it system_dfl_wq (and the
+ * per-CPU one system_percpu_wq), and 7.x warns once in the kernel log
+ * for work queued on the old system_unbound_wq ("enqueued on deprecated
+ * workqueue").  Before 6.17, the old name, under the new one.
+ */
+#if !FL_KERNEL_AT_LEAST(6, 17, 0)
+#define system_dfl_wq	system_unbound_wq
+#endif
+
 #else /* __ASSEMBLY__ */
 
 #include <asm/nospec-branch.h>

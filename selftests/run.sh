@@ -37,8 +37,10 @@ modname=faultlat
 plantname=faultlat_plant
 debugfs=/sys/kernel/debug
 kprobes=$debugfs/kprobes/list
-# what the rig calls a kernel problem
+# what the rig calls a kernel problem; also the kernel's once-only notes
+# on faultlat's own use of what it deprecates (7.x's workqueues)
 oops='Oops|BUG:|WARNING:|Call Trace|general protection fault|Kernel panic'
+oops+='|\[faultlat\] enqueued on deprecated'
 
 client=$(cd "$here/../userspace/tests" && pwd)
 all_tests=(counts_test abi_test perm_test client_test reload_test tlb_test trace_test
