@@ -481,6 +481,37 @@ void fl_cg_count(struct fl_cg_cpu *cc, const struct fl_sample s, bool error,
 NOKPROBE_SYMBOL(fl_cg_count);
 
 /**
+ * fl_cg_count_episode() - count a completed fault's time by cause and path
+ *	in a CPU's share of a cgroup record (an eager thread's: fl_cg_count())
+ * @cc: the share (fl_cg_share())
+ * @ns: its nanoseconds by cause, [enum faultlat_cause]; NULL when it was
+ *	not timed by cause
+ * @lat_ns: its latency
+ * @path: its enum faultlat_path, or FL_PATH_NONE when it was not told
+ */
+void fl_cg_count_episode(struct fl_cg_cpu *cc, const u64 *ns, u64 lat_ns,
+			 unsigned int path)
+{
+	struct faultlat_causes *cz = &cc->s.st.cz;
+	unsigned int i;
+
+	raw_write_seqcount_begin(&cc->seq);
+	if (ns) {
+		cz->faults++;
+		cz->latency_ns += lat_ns;
+		for (i = 0; i < FAULTLAT_NR_CAUSES; i++) {
+			cz->ns[i] += ns[i];
+			cz->with[i] += !!ns[i];
+		}
+	}
+	if (path < FAULTLAT_NR_PATHS)
+		cc->s.st.paths[path]++;
+	raw_write_seqcount_end(&cc->seq);
+}
+
+NOKPROBE_SYMBOL(fl_cg_count_episode);
+
+/**
  * fl_cg_tlb_flush() - count a flush_tlb_mm_range() call in a CPU's share
  *	of a cgroup record
  * @cc: the share (fl_cg_share())
@@ -860,6 +891,10 @@ int fl_cgroup_read(struct faultlat_cgroup *c, bool privileged)
 	fl_tlb_stats_init(&c->tlb);
 	fl_tlb_stats_add(&c->tlb, &sum->tlb);
 	fl_tlb_stats_finish(&c->tlb);
+	memset(&c->causes, 0, sizeof(c->causes));
+	FL_CAUSES_ADD(&c->causes, &sum->st.cz);
+	memset(c->paths, 0, sizeof(c->paths));
+	FL_PATHS_ADD(c->paths, sum->st.paths);
 out:
 	kfree(rec);
 	kfree(tmp);

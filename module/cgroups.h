@@ -52,6 +52,8 @@ struct fl_cg *fl_cg_leave(struct fl_rec *r);
 void fl_cg_put(struct fl_cg *g);
 void fl_cg_count(struct fl_cg_cpu *cc, const struct fl_sample s, bool error,
 		 bool retry, bool fallback, unsigned int abandoned);
+void fl_cg_count_episode(struct fl_cg_cpu *cc, const u64 *ns, u64 lat_ns,
+			 unsigned int path);
 void fl_cg_tlb_flush(struct fl_cg_cpu *cc, u64 ns, bool full, u64 pages,
 		     bool remote);
 void fl_cg_tlb_ipi(struct fl_cg_cpu *cc, u32 targets);

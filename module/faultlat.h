@@ -19,7 +19,7 @@
 #include "paths.h"
 
 #define FL_VERSION_MAJOR	0
-#define FL_VERSION_MINOR	6
+#define FL_VERSION_MINOR	7
 
 /* hist.c: histogram math */
 

@@ -277,6 +277,27 @@ static nokprobe_inline bool fl_fault_given_up(const struct fl_call *c)
 }
 
 /*
+ * An eager thread's completed fault (cgroups.c) in its cgroup's share: its
+ * time by cause and its path, as its record got them (fl_episode_leave()).
+ * Only for the threads moved after they faulted: off the common path.
+ */
+static noinline void fl_cg_episode(struct fl_cg_cpu *cc,
+				   const struct fl_rec *r, u64 lat_ns)
+{
+	u64 ns[FAULTLAT_NR_CAUSES];
+	bool timed = static_branch_unlikely(&fl_causes_on) && r->ep.done;
+	unsigned int path = FL_PATH_NONE;
+
+	if (timed)
+		fl_causes_of(r, lat_ns, ns);
+	if (static_branch_unlikely(&fl_paths_on))
+		path = r->path_last;
+	fl_cg_count_episode(cc, timed ? ns : NULL, lat_ns, path);
+}
+
+NOKPROBE_SYMBOL(fl_cg_episode);
+
+/*
  * The return hook's work, but for the trace event; inline in the direct
  * exit hook, with everything it calls but the slow paths.  A reset between
  * the entry and return hooks is not checked for again: the call is then
@@ -314,8 +335,11 @@ static nokprobe_inline void fl_fault_record(const struct fl_site *site,
 					 c->s.dims, true, false);
 		write_seqcount_end(&r->seq);
 		/* ... but an eager thread's */
-		if (unlikely(cc))
+		if (unlikely(cc)) {
 			fl_cg_count(cc, c->s, false, false, false, 0);
+			if (static_branch_unlikely(&fl_episodes_on))
+				fl_cg_episode(cc, r, c->s.lat_ns);
+		}
 		return;
 	}
 
@@ -371,9 +395,13 @@ static nokprobe_inline void fl_fault_record(const struct fl_site *site,
 					 c->s.dims, outcome == DONE,
 					 r->retry_pending);
 		write_seqcount_end(&r->seq);
-		if (cc)
+		if (cc) {
 			fl_cg_count(cc, c->s, outcome == ERROR,
 				    outcome == RETRY, fallback, abandoned);
+			if (static_branch_unlikely(&fl_episodes_on) &&
+			    outcome == DONE)
+				fl_cg_episode(cc, r, c->s.lat_ns);
+		}
 		return;
 	}
 

@@ -493,8 +493,8 @@ struct fault_result {
 	struct faultlat_task t;		/* -p, -t */
 	struct faultlat_cgroup c;	/* -G */
 	const struct faultlat_stats *s;	/* in g, t or c */
-	const struct faultlat_causes *cz;	/* in g or t; NULL for c */
-	const __u64 *paths;		/* in g or t; NULL for c */
+	const struct faultlat_causes *cz;	/* in g, t or c */
+	const __u64 *paths;		/* in g, t or c */
 	__u64 fallbacks;
 	__u64 nmissed, dropped;
 	__u64 cgroup_dropped;
@@ -526,8 +526,8 @@ static int read_faults(const struct hist_req *q, struct fault_result *r)
 			return err;
 		}
 		r->s = &r->c.stats;
-		r->cz = NULL;
-		r->paths = NULL;
+		r->cz = &r->c.causes;
+		r->paths = r->c.paths;
 		r->fallbacks = r->c.fallbacks;
 	} else {
 		err = fl_dev_task(q->fd, q->id, q->view == 'p', &r->t);

@@ -150,6 +150,20 @@ static bool tree_shown(const struct run_result *r)
 	return r->follow && !r->tree_err;
 }
 
+/*
+ * The time by cause and the counts by path shown: the tree's (module 0.7
+ * and later; an older one leaves them zero), or the process's.
+ */
+static const struct faultlat_causes *run_causes(const struct run_result *r)
+{
+	return tree_shown(r) ? &r->tree.causes : &r->task.causes;
+}
+
+static const __u64 *run_paths(const struct run_result *r)
+{
+	return tree_shown(r) ? r->tree.paths : r->task.paths;
+}
+
 static int cmp_fault_time(const void *a, const void *b)
 {
 	const struct faultlat_tree_entry *x = a, *y = b;
@@ -297,8 +311,10 @@ static void print_text(FILE *f, char **args, const struct run_result *r)
 
 	if (tree_shown(r) || !r->task_err) {
 		fl_print_stats(f, s, fallbacks, FL_CLASS_ALL);
+		fl_print_paths(f, run_paths(r));
+		fl_print_causes(f, run_causes(r));
 		fprintf(f,
-			"getrusage: minflt %ld majflt %ld (faultlat: minor %llu major %llu)\n",
+			"\ngetrusage: minflt %ld majflt %ld (faultlat: minor %llu major %llu)\n",
 			r->ru.ru_minflt, r->ru.ru_majflt, s->minor.count,
 			s->major.count);
 		if (tree_shown(r))
@@ -370,6 +386,12 @@ static int print_json(FILE *f, char **args, const struct run_result *r)
 				       fl_json_stats(&r->task.stats,
 						     r->task.fallbacks,
 						     FL_CLASS_ALL));
+	if ((tree_shown(r) || !r->task_err) && run_causes(r)->faults)
+		json_object_object_add(o, "causes",
+				       fl_json_causes(run_causes(r)));
+	if ((tree_shown(r) || !r->task_err) && fl_paths_sum(run_paths(r)))
+		json_object_object_add(o, "paths",
+				       fl_json_paths(run_paths(r)));
 	json_object_object_add(o, "processes",
 			       tree_shown(r) ? json_tree(r) : NULL);
 	json_object_object_add(o, "tlb", !tlb_shown(r) ? NULL :

@@ -10,8 +10,9 @@
  *   under a busy TCG host is all but bounded;
  * - reclaim: a process in a memory cgroup of MEMCG_MAX bytes reads a file
  *   four times that size through a mapping: the process's reclaim time
- *   (FAULTLAT_IOC_TASK) is the sum of end - begin of the vmscan reclaim
- *   events of that process, within RECLAIM_PAIR_US per pair plus
+ *   (FAULTLAT_IOC_TASK), and its cgroup's (FAULTLAT_IOC_CGROUP) and its
+ *   tree's (FAULTLAT_IOC_TREE), is the sum of end - begin of the vmscan
+ *   reclaim events of that process, within RECLAIM_PAIR_US per pair plus
  *   RECLAIM_PCT percent;
  * - io: the same process reads the file, cold and without readahead,
  *   under an io.max read limit of 10 pages a second: most major faults
@@ -497,6 +498,11 @@ struct child_run {
 	pid_t pid;
 	int go[2];
 	bool storm;	/* a thread takes mmap_lock for writing meanwhile */
+	bool sums;	/* read its cgroup's and its tree's sums too */
+	int tree_fd;	/* the tree's: a file of its own */
+	__u32 tree;
+	struct faultlat_cgroup cgs;	/* its cgroup's (it is alone there) */
+	struct faultlat_tree trs;	/* its tree's (it forks no child) */
 };
 
 static bool storm_stop;	/* __atomic: read by the storm thread */
@@ -593,7 +599,40 @@ static int child_start(struct child_run *c, const char *path, size_t pages,
 	}
 	close(c->go[0]);
 	snprintf(v, sizeof(v), "%d", c->pid);
-	return cg_set(c, "cgroup.procs", v);
+	if (cg_set(c, "cgroup.procs", v))
+		return -1;
+	if (!c->sums)
+		return 0;
+	c->tree_fd = fl_open();
+	memset(&c->trs, 0, sizeof(c->trs));
+	c->trs.size = sizeof(c->trs);
+	c->trs.op = FAULTLAT_TREE_OPEN;
+	c->trs.pid = c->pid;
+	if (c->tree_fd < 0 || ioctl(c->tree_fd, FAULTLAT_IOC_TREE, &c->trs))
+		return -1;
+	c->tree = c->trs.tree;
+	return 0;
+}
+
+/* Its cgroup's and its tree's sums, once it is reaped: c->cgs, c->trs. */
+static int child_sums(struct child_run *c, int fd)
+{
+	int dfd = open(c->cg, O_RDONLY | O_DIRECTORY | O_CLOEXEC), err;
+
+	memset(&c->cgs, 0, sizeof(c->cgs));
+	c->cgs.size = sizeof(c->cgs);
+	c->cgs.fd = dfd;
+	err = dfd < 0 || ioctl(fd, FAULTLAT_IOC_CGROUP, &c->cgs);
+	if (dfd >= 0)
+		close(dfd);
+	memset(&c->trs, 0, sizeof(c->trs));
+	c->trs.size = sizeof(c->trs);
+	c->trs.op = FAULTLAT_TREE_READ;
+	c->trs.tree = c->tree;
+	if (ioctl(c->tree_fd, FAULTLAT_IOC_TREE, &c->trs))
+		err = -1;
+	close(c->tree_fd);
+	return err ? -1 : 0;
 }
 
 /* let it go, wait for its exit, read its record before reaping it */
@@ -609,6 +648,8 @@ static int child_finish(struct child_run *c, int fd, struct faultlat_task *t)
 		return -1;
 	err = fl_task(fd, c->pid, true, t);
 	waitpid(c->pid, &st, 0);
+	if (c->sums && child_sums(c, fd))
+		err = -1;
 	rmdir(c->cg);
 	if (err)
 		return -1;
@@ -618,7 +659,7 @@ static int child_finish(struct child_run *c, int fd, struct faultlat_task *t)
 TEST_F_TIMEOUT(causes, reclaim, 300)
 {
 	struct faultlat_task task;
-	struct child_run c = { .storm = false };
+	struct child_run c = { .storm = false, .sums = true };
 	struct fl_fs fs;
 	char filter[64], v[32];
 	__u64 meter = 0, fl_ev = 0, bound;
@@ -675,6 +716,16 @@ TEST_F_TIMEOUT(causes, reclaim, 300)
 	EXPECT_EQ(fl_ev, task.causes.ns[FAULTLAT_CAUSE_RECLAIM]);
 	EXPECT_EQ(0, events_over(&self->t));
 	EXPECT_GE(task.causes.latency_ns, causes_sum(&task.causes));
+	/* its cgroup (a process moved in after it faulted) and its tree */
+	FL_INFO("reclaim: its cgroup %llu ns, its tree %llu ns\n",
+		(unsigned long long)c.cgs.causes.ns[FAULTLAT_CAUSE_RECLAIM],
+		(unsigned long long)c.trs.causes.ns[FAULTLAT_CAUSE_RECLAIM]);
+	EXPECT_GE(bound, llabs((long long)(c.cgs.causes.ns[FAULTLAT_CAUSE_RECLAIM] -
+					   meter)));
+	EXPECT_GE(bound, llabs((long long)(c.trs.causes.ns[FAULTLAT_CAUSE_RECLAIM] -
+					   meter)));
+	EXPECT_GE(c.cgs.causes.latency_ns, causes_sum(&c.cgs.causes));
+	EXPECT_GE(c.trs.causes.latency_ns, causes_sum(&c.trs.causes));
 }
 
 TEST_F_TIMEOUT(causes, io, 300)

@@ -59,6 +59,13 @@
  * 8. lazy: processes started in their cgroup (CLONE_INTO_CGROUP), whose
  *    records the module attaches to their cgroup's: moved, and outliving
  *    their removed cgroup: each figure equals its memory.stat.
+ * 9. paths_causes: with module parameters paths and causes on, a process
+ *    started in its cgroup, and one moved into its own after it faulted
+ *    (counted eagerly), each write N fresh pages and have a child write
+ *    N of them (copy-on-write): each cgroup's figure equals its
+ *    memory.stat, its counts by path add up to its completed faults, with
+ *    at least N zero-fill and N copy-on-write, and its faults timed by
+ *    cause are its completed faults, with their latency.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -1429,6 +1436,113 @@ TEST_F_TIMEOUT(cg, list, 120)
 		ASSERT_EQ(0, ce->level);
 	}
 	free(e);
+}
+
+#define PARAMS		"/sys/module/faultlat/parameters/"
+#define PC_PAGES	256
+
+/* In a child: N fresh pages written, then a child of its own writes them. */
+static void cg_child_zero_cow(int code)
+{
+	char *p = fl_map_anon(PC_PAGES);
+	int status;
+	pid_t pid;
+
+	if (!p)
+		_exit(code);
+	fl_touch_write(p, PC_PAGES);
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		_exit(code + 1);
+	if (!pid) {
+		fl_touch_write(p, PC_PAGES);
+		_exit(0);
+	}
+	if (waitpid(pid, &status, 0) != pid || fl_status(status))
+		_exit(code + 2);
+}
+
+/* Module parameter @name's value into @old (one character), then @val. */
+static int cg_param(const char *name, char *old, const char *val)
+{
+	char path[128], buf[16];
+
+	snprintf(path, sizeof(path), PARAMS "%s", name);
+	if (old) {
+		if (fl_read_file(path, buf, sizeof(buf)))
+			return -1;
+		*old = buf[0] == 'Y' || buf[0] == '1' ? '1' : '0';
+	}
+	return write_file(path, val);
+}
+
+/* Test 9: a cgroup's counts by path and time by cause (module 0.7). */
+TEST_F_TIMEOUT(cg, paths_causes, 180)
+{
+	struct cg_cmp cmp[2] = { { 0 } };
+	char lz[128], eg[128], old_paths, old_causes;
+	const struct faultlat_cgroup *c;
+	__u64 sum, done;
+	int status, i, j;
+	pid_t pid;
+
+	if (access(PARAMS "paths", F_OK) || access(PARAMS "causes", F_OK))
+		SKIP(return, "the module has no paths or causes parameter");
+	ASSERT_EQ(0, cg_param("paths", &old_paths, "1"));
+	ASSERT_EQ(0, cg_param("causes", &old_causes, "1"));
+	cg_mkdir(_metadata, lz, sizeof(lz), self->top, "lz", false);
+	cg_mkdir(_metadata, eg, sizeof(eg), self->top, "eg", false);
+
+	pid = cg_fork_into(lz);
+	ASSERT_LE(0, pid) TH_LOG("clone3(CLONE_INTO_CGROUP): %s",
+				 strerror(errno));
+	if (!pid) {
+		cg_child_zero_cow(1);
+		_exit(0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_EQ(0, fl_status(status));
+	fflush(NULL);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		/* faults here first: its record cannot stand for eg */
+		cg_child_touch(16, 1);
+		cg_child_move(eg, 2);
+		cg_child_zero_cow(3);
+		_exit(0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_EQ(0, fl_status(status));
+
+	cmp[0].dir = lz;
+	cmp[1].dir = eg;
+	cg_settle(_metadata, self->fd, cmp, 2);
+	for (i = 0; i < 2; i++) {
+		c = &cmp[i].cg;
+		done = c->stats.minor.count + c->stats.major.count;
+		for (sum = 0, j = 0; j < FAULTLAT_NR_PATHS; j++)
+			sum += c->paths[j];
+		FL_INFO("%s: paths zero %llu cow %llu, all %llu of %llu faults\n",
+			cmp[i].dir + strlen(CG_MNT) + 1,
+			(unsigned long long)c->paths[FAULTLAT_PATH_ZERO],
+			(unsigned long long)c->paths[FAULTLAT_PATH_COW],
+			(unsigned long long)sum, (unsigned long long)done);
+		FL_INFO("  causes: %llu faults, %llu ns of %llu\n",
+			(unsigned long long)c->causes.faults,
+			(unsigned long long)c->causes.latency_ns,
+			(unsigned long long)(c->stats.minor.sum_ns +
+					     c->stats.major.sum_ns));
+		EXPECT_EQ(done, sum);
+		EXPECT_LE(PC_PAGES, c->paths[FAULTLAT_PATH_ZERO]);
+		EXPECT_LE(PC_PAGES, c->paths[FAULTLAT_PATH_COW]);
+		EXPECT_EQ(done, c->causes.faults);
+		EXPECT_EQ(c->stats.minor.sum_ns + c->stats.major.sum_ns,
+			  c->causes.latency_ns);
+	}
+	cg_param("paths", NULL, old_paths == '1' ? "1" : "0");
+	cg_param("causes", NULL, old_causes == '1' ? "1" : "0");
 }
 
 TEST_HARNESS_MAIN

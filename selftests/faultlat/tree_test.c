@@ -134,6 +134,16 @@ static struct json_object *json_proc(struct json_object *o, int pid)
 	return NULL;
 }
 
+/* The latency of the faults of a report: minor and major sum_ns. */
+static __u64 tree_total_ns(struct json_object *o)
+{
+	__u64 a = 0, b = 0;
+
+	json_u64(o, "stats.minor.sum_ns", &a);
+	json_u64(o, "stats.major.sum_ns", &b);
+	return a + b;
+}
+
 /*
  * `faultlat run -j -n 1000 -o DIR/report.json -- sh -c CMD`, then its
  * report: the tree's counts equal the client's RUSAGE_CHILDREN, and the
@@ -171,6 +181,20 @@ static __u64 check_run(struct __test_metadata *_metadata,
 		name, followed, minor, major, minflt, majflt);
 	ASSERT_EQ(minflt, minor) TH_LOG("RUSAGE_CHILDREN vs the tree's minor");
 	ASSERT_EQ(majflt, major) TH_LOG("RUSAGE_CHILDREN vs the tree's major");
+	/* with module parameters paths and causes on (test paths_causes) */
+	if (json_u64(o, "paths.faults", &v)) {
+		FL_INFO("%s: %llu faults told by path\n", name, v);
+		ASSERT_EQ(minflt + majflt, v)
+			TH_LOG("RUSAGE_CHILDREN vs the tree's faults by path");
+	}
+	if (json_u64(o, "causes.faults", &v)) {
+		FL_INFO("%s: %llu faults timed by cause\n", name, v);
+		ASSERT_EQ(minflt + majflt, v)
+			TH_LOG("RUSAGE_CHILDREN vs the tree's faults by cause");
+		ASSERT_TRUE(json_u64(o, "causes.latency_ns", &v));
+		ASSERT_EQ(tree_total_ns(o), v)
+			TH_LOG("the tree's faults' latency vs by cause");
+	}
 
 	for (i = 1; i <= nreports; i++) {
 		snprintf(path, sizeof(path), "%s/r%u", self->dir, i);
@@ -204,6 +228,60 @@ TEST_F_TIMEOUT(tree, sh_pipeline, 600)
 		 "echo x | tr x y | sort | uniq -c >/dev/null",
 		 w, d, w, d, w, d);
 	ASSERT_LE(8, check_run(_metadata, &self->p, "sh pipeline", cmd, 3));
+}
+
+#define PARAMS	"/sys/module/faultlat/parameters/"
+
+/* Module parameter @name into @old ('0' or '1'), then set to @val. */
+static int tree_param(const char *name, char *old, char val)
+{
+	char path[128], buf[8];
+	int fd, n;
+
+	snprintf(path, sizeof(path), PARAMS "%s", name);
+	if (old) {
+		if (fl_read_file(path, buf, sizeof(buf)))
+			return -1;
+		*old = buf[0] == 'Y' || buf[0] == '1' ? '1' : '0';
+	}
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	n = write(fd, &val, 1);
+	close(fd);
+	return n == 1 ? 0 : -1;
+}
+
+/*
+ * The pipeline with module parameters paths and causes on: the tree's
+ * faults by path, and those timed by cause, are RUSAGE_CHILDREN's
+ * (module 0.7: the tree's sums have them), their latency the tree's.
+ */
+TEST_F_TIMEOUT(tree, paths_causes, 600)
+{
+	static char cmd[16384];
+	const char *w = self->p.workload, *d = self->p.dir;
+	char old_paths, old_causes;
+	struct json_object *o;
+	__u64 v;
+
+	if (!self->p.client)
+		SKIP(return, "FAULTLAT_CLIENT is not set");
+	if (access(PARAMS "paths", F_OK) || access(PARAMS "causes", F_OK))
+		SKIP(return, "the module has no paths or causes parameter");
+	ASSERT_EQ(0, tree_param("paths", &old_paths, '1'));
+	ASSERT_EQ(0, tree_param("causes", &old_causes, '1'));
+	snprintf(cmd, sizeof(cmd), "%s 300 0 %s/r1 | %s 500 0 %s/r2; true",
+		 w, d, w, d);
+	check_run(_metadata, &self->p, "paths and causes", cmd, 2);
+	/* which checked them: they are in its report */
+	o = json_object_from_file(self->p.json);
+	ASSERT_NE(NULL, o);
+	EXPECT_TRUE(json_u64(o, "paths.faults", &v)) TH_LOG("no paths");
+	EXPECT_TRUE(json_u64(o, "causes.faults", &v)) TH_LOG("no causes");
+	json_object_put(o);
+	tree_param("paths", NULL, old_paths);
+	tree_param("causes", NULL, old_causes);
 }
 
 /* A child's children exit, and are reaped, before it does. */

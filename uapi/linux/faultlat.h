@@ -864,6 +864,12 @@ struct faultlat_tree_entry {
  *	root's first fault, or its children's fork, to their exit
  * @fallbacks: READ, out: those faults' fallbacks (struct faultlat_global)
  * @tlb: READ, out: the TLB flushes those processes initiated
+ * @causes: READ, out: the time of @stats' faults by cause, of those timed
+ *	by cause (struct faultlat_task's)
+ * @paths: READ, out: of @stats' completed faults, those told by path, by
+ *	[enum faultlat_path] (struct faultlat_task's).  (@causes and @paths
+ *	since version 0.7; an older module leaves them as the caller passed
+ *	them: pass zeroes.)
  *
  * OPEN tags the root's record (created if the root has none yet) with a
  * new tree; from then on every process that a process of the tree forks
@@ -909,6 +915,8 @@ struct faultlat_tree {
 	struct faultlat_stats stats;
 	__u64 fallbacks;
 	struct faultlat_tlb_stats tlb;
+	struct faultlat_causes causes;
+	__u64 paths[FAULTLAT_NR_PATHS];
 };
 
 #define FAULTLAT_IOC_TREE	_IO(FAULTLAT_TYPE, FAULTLAT_CMD_TREE)
@@ -939,6 +947,12 @@ struct faultlat_tree {
  * @tlb: out: the TLB flushes those tasks initiated (struct
  *	faultlat_tlb_task's), each counted in the cgroup its task was in when
  *	the flush (or the IPI call) ended
+ * @causes: out: the time of @stats' faults by cause, of those timed by
+ *	cause (struct faultlat_task's)
+ * @paths: out: of @stats' completed faults, those told by path, by [enum
+ *	faultlat_path] (struct faultlat_task's).  (@causes and @paths since
+ *	version 0.7; an older module leaves them as the caller passed them:
+ *	pass zeroes.)
  *
  * Anyone who owns the cgroup's directory (a delegated cgroup) may read
  * it; any other cgroup needs CAP_PERFMON or CAP_SYS_ADMIN.  Errors besides
@@ -963,6 +977,8 @@ struct faultlat_cgroup {
 	struct faultlat_stats stats;
 	__u64 fallbacks;
 	struct faultlat_tlb_stats tlb;
+	struct faultlat_causes causes;
+	__u64 paths[FAULTLAT_NR_PATHS];
 };
 
 #define FAULTLAT_IOC_CGROUP	_IO(FAULTLAT_TYPE, FAULTLAT_CMD_CGROUP)
