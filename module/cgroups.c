@@ -932,6 +932,8 @@ static void fl_cg_entry(struct faultlat_cgroup_entry *e, const struct fl_cg *g,
 	e->tlb_flush_ns = tlb->flush.sum_ns;
 	e->tlb_remote = tlb->remote;
 	e->tlb_ipis = tlb->ipis;
+	FL_CAUSES_ADD(&e->causes, &st->cz);
+	FL_PATHS_ADD(e->paths, st->paths);
 }
 
 /* records summed at once by fl_cgroup_list(): its scratch space */
@@ -1007,7 +1009,9 @@ int fl_cgroup_list(struct faultlat_cgroup_list *l)
 	if (!fl_cg_enable)
 		return -ENODEV;
 	if (l->capacity &&
-	    (l->entry_size < sizeof(*e) || l->entry_size > FL_MAX_USIZE ||
+	    (l->entry_size < offsetofend(struct faultlat_cgroup_entry,
+					 tlb_ipis) ||
+	     l->entry_size > FL_MAX_USIZE ||
 	     l->entry_size % 8 || !l->entries))
 		return -EINVAL;
 	if ((u64)l->capacity * l->entry_size > INT_MAX)

@@ -121,6 +121,8 @@ struct fl_cgroup_sum {
 	__u64 tlb_flush_ns;
 	__u64 tlb_remote;
 	__u64 tlb_ipis;
+	struct faultlat_causes causes;	/* time by cause (module 0.7) */
+	__u64 paths[FAULTLAT_NR_PATHS];	/* faults by path (module 0.7) */
 };
 
 /*

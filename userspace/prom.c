@@ -128,7 +128,9 @@ int fl_prom_top_cgroups(const struct faultlat_cgroup_entry *e, __u32 nr,
 			.path = node->path, .id = sums[j].id,
 			.minor = sums[j].minor, .major = sums[j].major,
 			.errors = sums[j].errors, .fault_ns = sums[j].all.sum_ns,
+			.causes = sums[j].causes,
 		};
+		memcpy(r[n - 1].paths, sums[j].paths, sizeof(sums[j].paths));
 	}
 	free(sums);
 	qsort(r, n, sizeof(*r), cmp_cgroup);
@@ -311,6 +313,62 @@ static void write_faults(FILE *f, const struct fl_prom_snap *s, bool octaves)
 	singles(f, ones, ARRAY_SIZE(ones));
 }
 
+/* The module has what version 0.@minor added (1.x has all of it). */
+static bool module_has(const struct fl_prom_snap *s, unsigned int minor)
+{
+	return s->info.version_major > 0 || s->info.version_minor >= minor;
+}
+
+/*
+ * NAME{LABELS,cause="C"} of each cause and the rest, in seconds: the time
+ * of the faults timed by cause (module parameter causes).
+ */
+static void cause_samples(FILE *f, const char *name, const char *labels,
+			  const struct faultlat_causes *c)
+{
+	char secs[32];
+	unsigned int i;
+
+	for (i = 0; i <= FAULTLAT_NR_CAUSES; i++) {
+		fl_prom_seconds(secs, sizeof(secs), i < FAULTLAT_NR_CAUSES ?
+				c->ns[i] : fl_causes_rest(c));
+		fprintf(f, "%s{%s%scause=\"%s\"} %s\n", name, labels,
+			*labels ? "," : "", fl_cause_name(i), secs);
+	}
+}
+
+/* NAME{LABELS,path="P"} of each path: completed faults told by path. */
+static void path_samples(FILE *f, const char *name, const char *labels,
+			 const __u64 paths[FAULTLAT_NR_PATHS])
+{
+	unsigned int i;
+
+	for (i = 0; i < FAULTLAT_NR_PATHS; i++)
+		fprintf(f, "%s{%s%spath=\"%s\"} %llu\n", name, labels,
+			*labels ? "," : "", fl_path_name(i), paths[i]);
+}
+
+/* The time by cause (module 0.5) and the faults by path (0.6). */
+static void write_causes_paths(FILE *f, const struct fl_prom_snap *s)
+{
+	if (module_has(s, 5)) {
+		family(f, "faultlat_faults_timed_by_cause_total", "counter",
+		       "Completed page faults timed by cause (while module parameter causes was on).");
+		sample(f, "faultlat_faults_timed_by_cause_total", NULL,
+		       s->g.causes.faults);
+		family(f, "faultlat_fault_cause_seconds_total", "counter",
+		       "Time of the faults timed by cause, by cause (reclaim, compaction, mmap_lock, io, uffd; rest: none of them); the causes add up to their latency.");
+		cause_samples(f, "faultlat_fault_cause_seconds_total", "",
+			      &s->g.causes);
+	}
+	if (module_has(s, 6)) {
+		family(f, "faultlat_faults_by_path_total", "counter",
+		       "Completed page faults by path, what the kernel did to resolve them (while module parameter paths was on).");
+		path_samples(f, "faultlat_faults_by_path_total", "",
+			     s->g.paths);
+	}
+}
+
 static void write_module(FILE *f, const struct fl_prom_snap *s)
 {
 	const struct one ones[] = {
@@ -480,6 +538,26 @@ static int write_cgroups(FILE *f, const struct fl_prom_snap *s)
 		fprintf(f, "faultlat_cgroup_fault_seconds_total{%s} %s\n",
 			labels[i], secs);
 	}
+	if (module_has(s, 7)) {
+		family(f, "faultlat_cgroup_faults_timed_by_cause_total",
+		       "counter",
+		       "Completed page faults of the same cgroups timed by cause (while module parameter causes was on).");
+		for (i = 0; i < s->nr_cgroups; i++)
+			sample(f, "faultlat_cgroup_faults_timed_by_cause_total",
+			       labels[i], s->cgroups[i].causes.faults);
+		family(f, "faultlat_cgroup_fault_cause_seconds_total",
+		       "counter",
+		       "Time of those faults by cause, as faultlat_fault_cause_seconds_total, for the same cgroups.");
+		for (i = 0; i < s->nr_cgroups; i++)
+			cause_samples(f,
+				      "faultlat_cgroup_fault_cause_seconds_total",
+				      labels[i], &s->cgroups[i].causes);
+		family(f, "faultlat_cgroup_faults_by_path_total", "counter",
+		       "Completed page faults of the same cgroups by path, as faultlat_faults_by_path_total.");
+		for (i = 0; i < s->nr_cgroups; i++)
+			path_samples(f, "faultlat_cgroup_faults_by_path_total",
+				     labels[i], s->cgroups[i].paths);
+	}
 	for (i = 0; i < s->nr_cgroups; i++)
 		free(labels[i]);
 	free(labels);
@@ -491,6 +569,7 @@ int fl_prom_write(FILE *f, const struct fl_prom_snap *s, bool octaves)
 	int err = 0;
 
 	write_faults(f, s, octaves);
+	write_causes_paths(f, s);
 	write_module(f, s);
 	if (s->tlb)
 		write_tlb(f, s, octaves);

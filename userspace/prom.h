@@ -34,6 +34,8 @@ struct fl_prom_cgroup {
 	__u64 major;
 	__u64 errors;
 	__u64 fault_ns;			/* time in minor and major faults */
+	struct faultlat_causes causes;	/* their time by cause */
+	__u64 paths[FAULTLAT_NR_PATHS];	/* and by path */
 };
 
 /* Everything one exposition shows, read at once. */

@@ -65,7 +65,8 @@
  *    N of them (copy-on-write): each cgroup's figure equals its
  *    memory.stat, its counts by path add up to its completed faults, with
  *    at least N zero-fill and N copy-on-write, and its faults timed by
- *    cause are its completed faults, with their latency.
+ *    cause are its completed faults, with their latency;
+ *    FAULTLAT_IOC_CGROUP_LIST's entry of each has the same.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -1482,7 +1483,10 @@ TEST_F_TIMEOUT(cg, paths_causes, 180)
 {
 	struct cg_cmp cmp[2] = { { 0 } };
 	char lz[128], eg[128], old_paths, old_causes;
+	const struct faultlat_cgroup_entry *ce;
+	struct faultlat_cgroup_entry *e = NULL;
 	const struct faultlat_cgroup *c;
+	__u32 n;
 	__u64 sum, done;
 	int status, i, j;
 	pid_t pid;
@@ -1540,6 +1544,14 @@ TEST_F_TIMEOUT(cg, paths_causes, 180)
 		EXPECT_EQ(done, c->causes.faults);
 		EXPECT_EQ(c->stats.minor.sum_ns + c->stats.major.sum_ns,
 			  c->causes.latency_ns);
+		/* its list entry, its own record: the same (no descendant) */
+		ASSERT_EQ(0, cg_records(self->fd, &e, &n));
+		ce = cg_entry(e, n, c->id);
+		ASSERT_NE(NULL, ce);
+		EXPECT_EQ(0, memcmp(&c->causes, &ce->causes, sizeof(ce->causes)));
+		EXPECT_EQ(0, memcmp(c->paths, ce->paths, sizeof(ce->paths)));
+		free(e);
+		e = NULL;
 	}
 	cg_param("paths", NULL, old_paths == '1' ? "1" : "0");
 	cg_param("causes", NULL, old_causes == '1' ? "1" : "0");

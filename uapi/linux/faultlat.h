@@ -1007,6 +1007,11 @@ struct faultlat_cgroup {
  * @tlb_flush_ns: the sum of their latencies
  * @tlb_remote: of those, the flushes that sent IPIs
  * @tlb_ipis: IPI function calls of its tasks
+ * @causes: the time of its completed faults by cause, of those timed by
+ *	cause (struct faultlat_task's)
+ * @paths: its completed faults told by path, by [enum faultlat_path].
+ *	(@causes and @paths since version 0.7: an older module writes an
+ *	entry without them, and zeroes the rest of the caller's)
  */
 struct faultlat_cgroup_entry {
 	__u64 id;
@@ -1025,6 +1030,8 @@ struct faultlat_cgroup_entry {
 	__u64 tlb_flush_ns;
 	__u64 tlb_remote;
 	__u64 tlb_ipis;
+	struct faultlat_causes causes;
+	__u64 paths[FAULTLAT_NR_PATHS];
 };
 
 /**

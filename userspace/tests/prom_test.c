@@ -112,6 +112,12 @@ static struct faultlat_cgroup_entry cg_entry(__u64 id, __u64 parent,
 	e.major = major;
 	e.errors = errors;
 	e.total_ns = ns;
+	/* every fault timed by cause, 40 ns of I/O a minor fault; zero-fill */
+	e.causes.faults = minor + major;
+	e.causes.latency_ns = ns;
+	e.causes.ns[FAULTLAT_CAUSE_IO] = 40 * minor;
+	e.causes.with[FAULTLAT_CAUSE_IO] = minor;
+	e.paths[FAULTLAT_PATH_ZERO] = minor;
 	return e;
 }
 
@@ -220,6 +226,11 @@ static void fill(struct fl_prom_snap *s)
 	s->g.fallbacks = 7;
 	s->g.nmissed = 4;
 	s->g.dropped = 5;
+	s->g.causes.faults = 6;
+	s->g.causes.latency_ns = 13000;
+	s->g.causes.ns[FAULTLAT_CAUSE_RECLAIM] = 2000;
+	s->g.causes.ns[FAULTLAT_CAUSE_IO] = 3000;
+	s->g.paths[FAULTLAT_PATH_COW] = 12;
 }
 
 static char *expose(const struct fl_prom_snap *s, bool octaves)
@@ -278,10 +289,18 @@ static void test_write(void)
 	has(out, "\nfaultlat_fault_retries_total 9\n", "retries");
 	has(out, "\nfaultlat_fault_vma_lock_fallbacks_total 7\n",
 	    "fallbacks, beside the statistics");
+	has(out, "\nfaultlat_faults_timed_by_cause_total 6\n",
+	    "faults timed by cause");
+	has(out, "\nfaultlat_fault_cause_seconds_total{cause=\"reclaim\"} 0.000002\n",
+	    "a cause's time, in seconds");
+	has(out, "\nfaultlat_fault_cause_seconds_total{cause=\"rest\"} 0.000008\n",
+	    "the rest: the latency less the causes");
+	has(out, "\nfaultlat_faults_by_path_total{path=\"cow\"} 12\n",
+	    "faults by path");
 	ok(!strstr(out, "faultlat_tlb_") && !strstr(out, "probe=\"tlb\""),
 	   "no TLB families without TLB statistics");
 	ok(!strstr(out, "faultlat_process_"), "no per-process series without --top");
-	ok(count_lines(out, "faultlat_") == 247, "247 series without the TLB");
+	ok(count_lines(out, "faultlat_") == 264, "264 series without the TLB");
 	ok(count_lines(out, "# TYPE ") == count_lines(out, "# HELP "),
 	   "a HELP for every TYPE");
 	free(out);
@@ -291,7 +310,7 @@ static void test_write(void)
 	has(out, "\nfaultlat_fault_latency_seconds_bucket{type=\"minor\",le=\"0.000000256\"} 50\n",
 	    "octave: 50 below 256 ns");
 	ok(!strstr(out, "le=\"0.00000016\""), "octave: no bound inside an octave");
-	ok(count_lines(out, "faultlat_") == 79, "79 series in octaves");
+	ok(count_lines(out, "faultlat_") == 96, "96 series in octaves");
 	free(out);
 
 	s->tlb = true;
@@ -316,17 +335,20 @@ static void test_write(void)
 	    "other");
 	has(out, "\nfaultlat_process_fault_seconds{pid=\"42\",comm=\"we\\\"ird\"} 0.0000015\n",
 	    "time in faults, seconds");
-	ok(count_lines(out, "faultlat_") == 604 + 4 * 2,
-	   "604 series with the TLB, 4 per process row");
+	ok(count_lines(out, "faultlat_") == 621 + 4 * 2,
+	   "621 series with the TLB, 4 per process row");
 	ok(!strstr(out, "faultlat_cgroup_"),
 	   "no per-cgroup series without --top-cgroups");
 	free(out);
 	free(s);
 }
 
+#define CG_CAUSE	"faultlat_cgroup_fault_cause_seconds_total"
+
 static void test_write_cgroups(void)
 {
 	struct fl_prom_snap *s = calloc(1, sizeof(*s));
+	char want[160];
 	struct faultlat_cgroup_entry e[8];
 	struct fl_prom_cgroup *r = NULL;
 	const char *a, *b;
@@ -363,14 +385,24 @@ static void test_write_cgroups(void)
 	    "non-ASCII bytes become '?': the higher ranked of the two");
 	ok(count_lines(out, "faultlat_cgroup_fault_seconds_total{cgroup=\"/e??\"}") == 1,
 	   "one series of that label");
-	ok(count_lines(out, "faultlat_cgroup_") == 4 * 6, "4 series a cgroup");
+	has(out, "\nfaultlat_cgroup_faults_timed_by_cause_total{cgroup=\"/a\"} 106\n",
+	    "a cgroup's faults timed by cause, its descendants'");
+	snprintf(want, sizeof(want), "\n%s{cgroup=\"/a\",cause=\"io\"} %s\n",
+		 CG_CAUSE, "0.0000042");
+	has(out, want, "a cgroup's time by cause");
+	snprintf(want, sizeof(want), "\n%s{cgroup=\"/a\",cause=\"rest\"} %s\n",
+		 CG_CAUSE, "0.0000528");
+	has(out, want, "a cgroup's rest");
+	has(out, "\nfaultlat_cgroup_faults_by_path_total{cgroup=\"/\",path=\"zero\"} 187\n",
+	    "the root's faults by path, everyone's");
+	ok(count_lines(out, "faultlat_cgroup_") == 21 * 6, "21 series a cgroup");
 	a = line_of(out, "faultlat_cgroup_faults_total{cgroup=\"/d");
 	b = line_of(out, "faultlat_cgroup_faults_total{cgroup=\"/c\"");
 	ok(a && b && a < b && line_of(out, "faultlat_cgroup_faults_total{") ==
 	   line_of(out, "faultlat_cgroup_faults_total{cgroup=\"/\""),
 	   "the rows in their order: the root first");
-	ok(count_lines(out, "faultlat_") == 247 + 4 * 6,
-	   "247 series without the TLB, and 4 per cgroup");
+	ok(count_lines(out, "faultlat_") == 264 + 21 * 6,
+	   "264 series without the TLB, and 21 per cgroup");
 	free(out);
 	free(r);
 	free(s);
