@@ -1363,6 +1363,10 @@ if command -v xmllint >/dev/null; then
 	ok $? "xmllint accepts the flame graph"
 fi
 
+run "$FL" trace --help
+has out "CAUSES" && has out "uffd=50.12ms rest=31.20us" && has out "PATH column"
+ok $? "trace --help: the PATH and CAUSES columns"
+
 echo "1..$n"
 echo "# $((n - failed)) passed, $failed failed"
 [ $failed -eq 0 ]
