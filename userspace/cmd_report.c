@@ -24,8 +24,8 @@
 void cmd_report_help(FILE *f)
 {
 	fprintf(f,
-		"Usage: faultlat report [-i FILE] [-p PID] [-n ROWS] [--folded FILE]\n"
-		"                       [--svg FILE] [--title TEXT] [-j]\n"
+		"Usage: faultlat report [-i FILE] [-p PID] [-n ROWS] [--causes]\n"
+		"                       [--folded FILE] [--svg FILE] [--title TEXT] [-j]\n"
 		"\n"
 		"Where the fault time of a recording went (faultlat record's, or\n"
 		"'faultlat trace --stack -j' saved to a file; default " DEFAULT_IN "):\n"
@@ -41,6 +41,15 @@ void cmd_report_help(FILE *f)
 		"write whole stacks: the process's comm, the user frames from the\n"
 		"outermost, then the kernel's (\"_[k]\"), weighted by fault time in ns.\n"
 		"\n"
+		"Where the time went: recorded with module parameter causes=1, each\n"
+		"fault has its time by cause (reclaim, compaction, mmap_lock, io, uffd,\n"
+		"and the rest, its latency less them), and the report begins with the\n"
+		"recording's time by cause.  --causes splits each call site's and\n"
+		"mapping's time by cause, a line under its row, and gives the flame\n"
+		"graphs a last frame, the cause: [reclaim], [compaction], [mmap_lock],\n"
+		"[io], [uffd], [rest], or [unknown cause] for faults recorded without\n"
+		"(causes=0, or an older faultlat): which code waited on what.\n"
+		"\n"
 		"A program built without frame pointers has user stacks of one frame:\n"
 		"the call site is right, the callers are missing (report says how many).\n"
 		"Events lost while recording are said, with their count.\n"
@@ -49,6 +58,8 @@ void cmd_report_help(FILE *f)
 		"  -i, --input FILE       the recording (- for stdin)\n"
 		"  -p, --pid PID          only the faults of process PID\n"
 		"  -n, --rows ROWS        at most ROWS rows in each table (default: all)\n"
+		"      --causes           each row's time by cause, and the cause as the\n"
+		"                         flame graphs' last frame\n"
 		"      --folded FILE      folded stacks, flamegraph.pl's input (- for stdout)\n"
 		"      --svg FILE         an SVG flame graph of fault time\n"
 		"      --title TEXT       the flame graph's title\n"
@@ -60,7 +71,45 @@ void cmd_report_help(FILE *f)
 		"  sudo faultlat record -- ./a.out && faultlat report\n"
 		"  faultlat report -i db.jsonl -n 10\n"
 		"  faultlat report --folded - | flamegraph.pl --countname ns > faults.svg\n"
-		"  faultlat report --svg faults.svg --title 'mysqld: fault time'\n");
+		"  faultlat report --svg faults.svg --title 'mysqld: fault time'\n"
+		"  echo 1 | sudo tee /sys/module/faultlat/parameters/causes\n"
+		"  sudo faultlat record --min-latency 1ms -- ./a.out\n"
+		"  faultlat report --causes                  which code waited on what\n"
+		"  faultlat report --causes --svg causes.svg the cause on top of each stack\n"
+		"  faultlat report --causes --folded - | grep ';\\[io\\] '\n");
+}
+
+/* The column under SYMBOL and MAPPING */
+#define SUB_INDENT	30
+
+/*
+ * With --causes, under a row: its time by cause, the most first, with
+ * its share of the row's ("uffd 39.10ms (97.5%), rest 1.00ms (2.5%)").
+ */
+static void print_sub_causes(const struct fl_report *r,
+			     const struct fl_agg_entry *e)
+{
+	unsigned int order[FL_RPT_SLOTS], i, j, k;
+	char t[32];
+
+	if (!r->causes || !e->ns)
+		return;
+	for (i = 0; i < FL_RPT_SLOTS; i++)
+		order[i] = i;
+	for (i = 1; i < FL_RPT_SLOTS; i++)	/* most time first, stable */
+		for (j = i; j > 0 && e->cz[order[j]] > e->cz[order[j - 1]]; j--) {
+			k = order[j];
+			order[j] = order[j - 1];
+			order[j - 1] = k;
+		}
+	printf("%*s", SUB_INDENT, "");
+	for (i = 0; i < FL_RPT_SLOTS && e->cz[order[i]]; i++) {
+		fl_fmt_ns(t, sizeof(t), e->cz[order[i]]);
+		printf("%s%s %s (%.1f%%)", i ? ", " : "",
+		       fl_rpt_slot_name(order[i]), t,
+		       100.0 * e->cz[order[i]] / e->ns);
+	}
+	putchar('\n');
 }
 
 /* "NAME" with "  (dso)  src:line" */
@@ -85,6 +134,7 @@ static void print_sites(struct fl_report *r, size_t rows)
 		if (e->src)
 			printf("%s:%d", e->src, e->line);
 		putchar('\n');
+		print_sub_causes(r, e);
 	}
 	if (i < r->sites.n)
 		printf("(%zu more)\n", r->sites.n - i);
@@ -105,9 +155,48 @@ static void print_maps(struct fl_report *r, size_t rows)
 		printf("%6.2f%% %10s %9llu  %s\n",
 		       r->ns ? 100.0 * e->ns / r->ns : 0.0, t,
 		       (unsigned long long)e->count, e->sym);
+		print_sub_causes(r, e);
 	}
 	if (i < r->maps.n)
 		printf("(%zu more)\n", r->maps.n - i);
+}
+
+/*
+ * The recording's time by cause, the most first: each cause that had
+ * some, the rest, and the time of the faults recorded without causes;
+ * nothing when no fault has its causes.
+ */
+static void print_causes(const struct fl_report *r)
+{
+	const struct fl_agg_entry *a = &r->all;
+	unsigned int order[FL_RPT_SLOTS], i, j, k;
+	char t[32];
+
+	if (!fl_rpt_timed(a))
+		return;
+	for (i = 0; i < FL_RPT_SLOTS; i++)
+		order[i] = i;
+	for (i = 1; i < FL_RPT_SLOTS; i++)
+		for (j = i; j > 0 && a->cz[order[j]] > a->cz[order[j - 1]]; j--) {
+			k = order[j];
+			order[j] = order[j - 1];
+			order[j - 1] = k;
+		}
+	printf("\nBy cause, by fault time (%llu of %llu faults timed by cause):\n",
+	       (unsigned long long)fl_rpt_timed(a),
+	       (unsigned long long)a->count);
+	printf("%7s %10s %9s  %s\n", "TIME%", "TIME", "FAULTS", "CAUSE");
+	for (i = 0; i < FL_RPT_SLOTS; i++) {
+		k = order[i];
+		if (!a->cz_faults[k] && k != FL_CZ_REST)
+			continue;
+		fl_fmt_ns(t, sizeof(t), a->cz[k]);
+		printf("%6.2f%% %10s %9llu  %s%s\n",
+		       a->ns ? 100.0 * a->cz[k] / a->ns : 0.0, t,
+		       (unsigned long long)a->cz_faults[k],
+		       fl_rpt_slot_name(k), k == FL_RPT_UNKNOWN ?
+		       " (recorded without causes)" : "");
+	}
 }
 
 static void print_text(struct fl_report *r, const char *path, size_t rows)
@@ -135,10 +224,17 @@ static void print_text(struct fl_report *r, const char *path, size_t rows)
 	if (r->bad)
 		printf("%llu lines that are not JSON were skipped\n",
 		       (unsigned long long)r->bad);
+	if (r->bad_causes)
+		printf("%llu faults whose causes could not be read: their time is unknown's\n",
+		       (unsigned long long)r->bad_causes);
+	if (r->faults && !fl_rpt_timed(&r->all) && r->causes)
+		printf("time by cause: unknown, %s\n",
+		       "no fault was recorded with it (record with module parameter causes=1)");
 	if (!r->faults) {
 		printf("No faults in the recording.\n");
 		return;
 	}
+	print_causes(r);
 	print_sites(r, rows);
 	print_maps(r, rows);
 }
@@ -175,6 +271,7 @@ int cmd_report(int argc, char **argv)
 		{ "folded", required_argument, NULL, 'F' },
 		{ "svg", required_argument, NULL, 'S' },
 		{ "title", required_argument, NULL, 'T' },
+		{ "causes", no_argument, NULL, 'C' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static const struct fl_optspec spec = {
@@ -215,6 +312,9 @@ int cmd_report(int argc, char **argv)
 		case 'T':
 			title = optarg;
 			break;
+		case 'C':
+			r.causes = true;
+			break;
 		default:	/* FL_OPT_EXIT */
 			return rc;
 		}
@@ -246,9 +346,15 @@ int cmd_report(int argc, char **argv)
 		return FL_EXIT_ERR;
 	}
 	if (!title) {
-		snprintf(tbuf, sizeof(tbuf), "Fault time: %s", path);
+		snprintf(tbuf, sizeof(tbuf), "Fault time%s: %s",
+			 r.causes ? " by cause" : "", path);
 		title = tbuf;
 	}
+	if (r.causes && (folded || svg) && r.faults &&
+	    !fl_rpt_timed(&r.all))
+		fprintf(stderr,
+			"faultlat report: no fault of %s was recorded with its time by cause: every cause frame is [unknown cause] (record with module parameter causes=1)\n",
+			path);
 	rc = FL_EXIT_OK;
 	if (folded && write_out(folded, &r, title, false))
 		rc = FL_EXIT_ERR;

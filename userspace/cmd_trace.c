@@ -35,6 +35,7 @@
 
 #include "cmd.h"
 #include "dev.h"
+#include "fcauses.h"
 #include "hist.h"
 #include "interval.h"
 #include "json.h"
@@ -54,7 +55,7 @@ void cmd_trace_help(FILE *f)
 {
 	fprintf(f,
 		"Usage: faultlat trace [-p PID] [--min-latency T] [--major] [--tlb | --tlb-only]\n"
-		"                      [-d SECONDS] [-c COUNT] [-b KB] [-j]\n"
+		"                      [--stack] [-d SECONDS] [-c COUNT] [-b KB] [-j]\n"
 		"\n"
 		"Print the module's trace events as they happen, one line each: for every\n"
 		"page fault (faultlat:fault) the time, the thread's comm/tid, its outcome\n"
@@ -64,6 +65,18 @@ void cmd_trace_help(FILE *f)
 		"thread initiated (faultlat:tlb_flush): range start, latency, reason,\n"
 		"pages, other CPUs targeted, range end.  At the end (Ctrl-C, -d, -c),\n"
 		"a summary on stderr: the events printed and the events lost.\n"
+		"\n"
+		"With module parameter paths=1, a PATH column tells what the kernel did\n"
+		"(zero, cow, cache, read, swapin, thp, hugetlb, shmem, uffd, other).\n"
+		"With causes=1, a last column, CAUSES, tells where each fault's time\n"
+		"went: the causes that had some (reclaim, compaction, mmap_lock, io,\n"
+		"uffd) and the rest, e.g. \"uffd=50.12ms rest=31.20us\", or \"-\" when\n"
+		"no cause had any; -j gives every cause (\"causes\": {\"reclaim_ns\": ...,\n"
+		"\"rest_ns\": ...}).  Faults are shown with causes while the parameter is\n"
+		"on (/sys/module/faultlat/parameters/causes, read every 100 ms), or when\n"
+		"a cause had time: with causes off the event's fields are zeroes, which\n"
+		"are not \"no cause\".  The columns are those of the parameters on when\n"
+		"the trace starts.\n"
 		"\n"
 		"Events lost because the ring buffer filled up before it was read are\n"
 		"reported where it happened (a LOST line) and counted in the summary;\n"
@@ -109,6 +122,9 @@ void cmd_trace_help(FILE *f)
 		"  sudo faultlat trace --major -d 10         major faults for 10 s\n"
 		"  sudo faultlat trace --stack -p 1234 --min-latency 1ms\n"
 		"                                            slow faults, where they came from\n"
+		"  echo 1 | sudo tee /sys/module/faultlat/parameters/causes\n"
+		"  sudo faultlat trace --min-latency 1ms     slow faults, where their time went\n"
+		"  sudo faultlat trace -j -c 1000 | jq -c 'select(.causes.io_ns > 0)'\n"
 		"  sudo faultlat trace --tlb-only            TLB flushes\n"
 		"  sudo faultlat trace -j -c 1000 | jq -s 'max_by(.latency_ns // 0)'\n");
 }
@@ -135,6 +151,9 @@ struct tracer {
 	struct tep_handle *tep;
 	struct tracefs_instance *inst;
 	struct fl_decoder dec;
+	bool causes_on;			/* module parameter causes, as last read */
+	bool causes_col;		/* ... on at the start: CAUSES column */
+	bool paths_col;			/* paths on at the start: PATH column */
 	bool mono;			/* trace clock is CLOCK_MONOTONIC */
 	__u64 wall_off;			/* CLOCK_REALTIME - CLOCK_MONOTONIC */
 	__u64 events, faults, flushes;
@@ -353,11 +372,40 @@ static void fmt_time(const struct tracer *t, __u64 ts, char *buf, size_t len)
 		 tm.tm_sec, wall % FL_NSEC_PER_SEC / 1000);
 }
 
-static void print_header(void)
+/* The result's column when the causes follow it: most results fit */
+#define RESULT_W	19
+
+static void print_header(const struct tracer *t)
 {
-	fprintf(out, "%-15s %-22s %-5s %-14s %9s %3s %-7s %-6s %-6s %s\n", "TIME",
+	fprintf(out, "%-15s %-22s %-5s %-14s %9s %3s %-7s %-6s %-6s ", "TIME",
 		"COMM/TID", "TYPE", "ADDRESS", "LATENCY", "ATT", "KIND",
-		"ACCESS", "MODE", "RESULT");
+		"ACCESS", "MODE");
+	if (t->paths_col)
+		fprintf(out, "%-7s ", "PATH");
+	if (t->causes_col)
+		fprintf(out, "%-*s %s\n", RESULT_W, "RESULT", "CAUSES");
+	else
+		fprintf(out, "%s\n", "RESULT");
+}
+
+/*
+ * Whether @e's time by cause is shown: the event has the fields, and
+ * module parameter causes was on when the ring buffers were last read, or
+ * a cause has time (only a fault timed by cause has any).  With causes
+ * off the fields are zeroes, which would read "no cause".
+ */
+static bool show_causes(const struct tracer *t, const struct fl_fault_event *e)
+{
+	unsigned int i;
+
+	if (!e->has_causes)
+		return false;
+	if (t->causes_on)
+		return true;
+	for (i = 0; i < FAULTLAT_NR_CAUSES; i++)
+		if (e->cause_ns[i])
+			return true;
+	return false;
 }
 
 static void print_fault(struct tracer *t, __u64 ts, int cpu,
@@ -367,7 +415,9 @@ static void print_fault(struct tracer *t, __u64 ts, int cpu,
 	const struct comm_slot *task = task_of(t, e->pid, e->tgid);
 	char when[32], who[48], lat[32], res[128], b1[8], b2[8], b3[8], b4[8];
 	const char *outcome, *kind, *access, *mode;
+	bool causes = show_causes(t, e);
 	struct json_object *o;
+	char cz[160];
 
 	outcome = name_of(outcome_names, ARRAY_SIZE(outcome_names),
 			  e->outcome, b1, sizeof(b1));
@@ -382,9 +432,18 @@ static void print_fault(struct tracer *t, __u64 ts, int cpu,
 		snprintf(who, sizeof(who), "%s/%u", task->comm, e->pid);
 		fl_fmt_ns(lat, sizeof(lat), e->latency_ns);
 		fmt_result(e->result, res, sizeof(res));
-		fprintf(out, "%-15s %-22s %-5s 0x%012llx %9s %3u %-7s %-6s %-6s %s\n",
+		fprintf(out, "%-15s %-22s %-5s 0x%012llx %9s %3u %-7s %-6s %-6s ",
 			when, who, outcome, e->address, lat, e->attempts, kind,
-			access, mode, res);
+			access, mode);
+		if (t->paths_col)
+			fprintf(out, "%-7s ", fl_path_name(e->path));
+		if (causes) {
+			fl_fmt_fault_causes(cz, sizeof(cz), e->cause_ns,
+					    e->latency_ns);
+			fprintf(out, "%-*s %s\n", RESULT_W, res, cz);
+		} else {
+			fprintf(out, "%s\n", res);
+		}
 		if (st)
 			fl_stacks_print(out, &t->syms, st);
 		return;
@@ -410,6 +469,11 @@ static void print_fault(struct tracer *t, __u64 ts, int cpu,
 	if (e->path < FAULTLAT_NR_PATHS)
 		json_object_object_add(o, "path",
 				       json_object_new_string(fl_path_name(e->path)));
+	/* timed by cause (module parameter causes): see show_causes() */
+	if (causes)
+		json_object_object_add(o, "causes",
+				       fl_json_fault_causes(e->cause_ns,
+							    e->latency_ns));
 	if (st)
 		fl_stacks_json(o, &t->syms, st);
 	emit(o);
@@ -992,6 +1056,9 @@ static void teardown(struct tracer *t)
 /* Read what the ring buffers hold; false on an error. */
 static bool drain(struct tracer *t)
 {
+	/* the faults read now were timed by cause if it is on now */
+	t->causes_on = t->dec.fault_causes[0] &&
+		       fl_module_param("causes") == 1;
 	if (tracefs_iterate_raw_events(t->tep, t->inst, NULL, 0, on_record,
 				       t) < 0) {
 		fprintf(stderr, "faultlat %s: reading the ring buffers: %s\n", cmd_name,
@@ -1218,8 +1285,13 @@ static int run_trace(struct tracer *t)
 		release_cmd(t, go);
 		go = -1;
 	}
+	t->causes_on = t->dec.fault_causes[0] &&
+		       fl_module_param("causes") == 1;
+	t->causes_col = t->o.faults && t->causes_on;
+	t->paths_col = t->o.faults && t->dec.fault_path &&
+		       fl_module_param("paths") == 1;
 	if (!fl_opts.json) {
-		print_header();
+		print_header(t);
 		fflush(out);
 	}
 

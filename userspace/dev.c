@@ -262,6 +262,24 @@ bool fl_dev_has_cgroups(const struct faultlat_info *info)
 	return info->version_major > 0 || info->version_minor >= 4;
 }
 
+int fl_module_param(const char *name)
+{
+	char path[128], buf[8] = "";
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/sys/module/faultlat/parameters/%s",
+		 name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	return buf[0] == 'Y' || buf[0] == '1';
+}
+
 /* Possible CPUs, from the highest id in /sys/devices/system/cpu/possible. */
 static __u32 possible_cpus(void)
 {

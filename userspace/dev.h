@@ -117,6 +117,13 @@ int fl_dev_check_abi(const struct faultlat_info *info);
  */
 int fl_dev_open_checked(struct faultlat_info *info);
 
+/*
+ * fl_module_param() - a bool parameter of the loaded module,
+ * /sys/module/faultlat/parameters/@name: 1 on ("Y"), 0 off, -1 if it
+ * cannot be read (a module without it, or none loaded).
+ */
+int fl_module_param(const char *name);
+
 /* Copy a NUL-padded comm into @buf as a C string. */
 void fl_comm(const __u64 comm[2], char buf[FL_COMM_LEN + 1]);
 

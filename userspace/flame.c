@@ -4,7 +4,9 @@
  * as flamegraph.pl draws its input: the root ("all") at the bottom, each
  * frame above its caller, as wide as the fault time spent under it; the
  * order of siblings is alphabetical, their colour a hash of their name
- * (warm for user code, orange-brown for the kernel's "_[k]" frames).
+ * (warm for user code, orange-brown for the kernel's "_[k]" frames); the
+ * cause frames of report --causes ("[io]", "[rest]"...) have colours of
+ * their own, cold ones, that no code frame has.
  */
 #define _GNU_SOURCE
 #include <stdlib.h>
@@ -89,11 +91,29 @@ static int depth_of(struct node *n)
 	return d + 1;
 }
 
+/* A cause frame's colour, [FL_RPT_SLOTS] as fl_rpt_leaf() names them */
+static const char *const cause_colors[FL_RPT_SLOTS] = {
+	[FAULTLAT_CAUSE_RECLAIM] = "#6a5acd",
+	[FAULTLAT_CAUSE_COMPACTION] = "#9370db",
+	[FAULTLAT_CAUSE_MMAP_LOCK] = "#3cb371",
+	[FAULTLAT_CAUSE_IO] = "#4682b4",
+	[FAULTLAT_CAUSE_UFFD] = "#20b2aa",
+	[FL_CZ_REST] = "#b0b0b0",
+	[FL_RPT_UNKNOWN] = "#dcdcdc",
+};
+
 static void color_of(const char *name, char buf[FL_SVG_COLOR_LEN])
 {
 	size_t len = strlen(name);
-	unsigned int h = 2166136261u, r, g, b;
+	unsigned int h = 2166136261u, r, g, b, i;
 	const char *s;
+
+	for (i = 0; name[0] == '[' && i < FL_RPT_SLOTS; i++) {
+		if (!strcmp(name, fl_rpt_leaf(i))) {
+			snprintf(buf, FL_SVG_COLOR_LEN, "%s", cause_colors[i]);
+			return;
+		}
+	}
 
 	for (s = name; *s; s++)
 		h = (h ^ (unsigned char)*s) * 16777619u;
@@ -160,9 +180,10 @@ static void draw(struct canvas *c, struct node *n, double x, int depth)
 
 void fl_flame_svg(FILE *f, struct fl_report *r, const char *title, int width)
 {
-	struct node *root = node_new("all", 3), *n;
+	struct node *root = node_new("all", 3), *n, *n2;
 	struct canvas c = { .f = f };
-	const char *s, *semi;
+	const char *s, *semi, *leaf;
+	unsigned int cz;
 	char t[32];
 	size_t i;
 	int depth;
@@ -178,6 +199,15 @@ void fl_flame_svg(FILE *f, struct fl_report *r, const char *title, int width)
 			n = child(n, s, semi - s);
 			n->ns += e->ns;
 			n->count += e->count;
+		}
+		/* the stack's time by cause, on top: as wide as its own */
+		for (cz = 0; r->causes && cz < FL_RPT_SLOTS; cz++) {
+			if (!e->cz[cz])
+				continue;
+			leaf = fl_rpt_leaf(cz);
+			n2 = child(n, leaf, strlen(leaf));
+			n2->ns += e->cz[cz];
+			n2->count += e->cz_faults[cz];
 		}
 	}
 	depth = depth_of(root);

@@ -6,7 +6,33 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hist.h"
 #include "report.h"
+
+const char *fl_rpt_slot_name(unsigned int i)
+{
+	return i == FL_RPT_UNKNOWN ? "unknown" : fl_cause_name(i);
+}
+
+const char *fl_rpt_leaf(unsigned int i)
+{
+	static const char *const leaves[FL_RPT_SLOTS] = {
+		[FAULTLAT_CAUSE_RECLAIM] = "[reclaim]",
+		[FAULTLAT_CAUSE_COMPACTION] = "[compaction]",
+		[FAULTLAT_CAUSE_MMAP_LOCK] = "[mmap_lock]",
+		[FAULTLAT_CAUSE_IO] = "[io]",
+		[FAULTLAT_CAUSE_UFFD] = "[uffd]",
+		[FL_CZ_REST] = "[rest]",
+		[FL_RPT_UNKNOWN] = "[unknown cause]",
+	};
+
+	return i < FL_RPT_SLOTS ? leaves[i] : NULL;
+}
+
+__u64 fl_rpt_timed(const struct fl_agg_entry *e)
+{
+	return e->count - e->cz_faults[FL_RPT_UNKNOWN];
+}
 
 void fl_report_init(struct fl_report *r)
 {
@@ -167,15 +193,54 @@ static void fold_frame(FILE *f, struct json_object *fr, bool kernel)
 		fputs("_[k]", f);
 }
 
+/*
+ * A fault of @ns, its time by cause @slots, into @e; if not @timed, its
+ * time is all the unknown slot's, and it is one of the slot's faults.
+ */
+static void add_to(struct fl_agg_entry *e, __u64 ns,
+		   const __u64 slots[FL_RPT_SLOTS], bool timed)
+{
+	unsigned int i;
+
+	e->count++;
+	e->ns += ns;
+	for (i = 0; i < FL_RPT_SLOTS; i++)
+		e->cz[i] += slots[i];
+	for (i = 0; i < FL_RPT_UNKNOWN; i++)
+		e->cz_faults[i] += !!slots[i];
+	e->cz_faults[FL_RPT_UNKNOWN] += !timed;
+}
+
+/*
+ * The time by cause of fault @o, of @ns, into @slots: its "causes" (true),
+ * or all of it unknown when it has none, or one we cannot read (false).
+ */
+static bool causes_of(struct fl_report *r, struct json_object *o, __u64 ns,
+		      __u64 slots[FL_RPT_SLOTS])
+{
+	struct json_object *cz;
+
+	memset(slots, 0, FL_RPT_SLOTS * sizeof(*slots));
+	if (json_object_object_get_ex(o, "causes", &cz) && cz) {
+		if (!fl_parse_fault_causes(cz, ns, slots))
+			return true;
+		memset(slots, 0, FL_RPT_SLOTS * sizeof(*slots));
+		r->bad_causes++;
+	}
+	slots[FL_RPT_UNKNOWN] = ns;
+	return false;
+}
+
 static void add_fault(struct fl_report *r, struct json_object *o)
 {
 	struct json_object *us = NULL, *ks = NULL, *map = NULL, *fr;
+	__u64 slots[FL_RPT_SLOTS];
 	const char *comm = str_of(o, "comm"), *mname = NULL;
 	__u64 ns = u64_of(o, "latency_ns");
 	struct fl_agg_entry *e;
 	char *fold = NULL, line[16];
 	size_t flen = 0, i, n;
-	bool has_stacks;
+	bool has_stacks, timed;
 	FILE *f;
 
 	if (r->pid && u64_of(o, "tgid") != r->pid)
@@ -187,6 +252,8 @@ static void add_fault(struct fl_report *r, struct json_object *o)
 		us = NULL;
 	if (ks && !json_object_is_type(ks, json_type_array))
 		ks = NULL;
+	timed = causes_of(r, o, ns, slots);
+	add_to(&r->all, ns, slots, timed);
 	r->faults++;
 	r->ns += ns;
 	if (!has_stacks)
@@ -219,8 +286,7 @@ static void add_fault(struct fl_report *r, struct json_object *o)
 			    "[not recorded]", has_stacks ? "[no user stack]" :
 			    "[not recorded]", NULL, NULL, 0);
 	}
-	e->count++;
-	e->ns += ns;
+	add_to(e, ns, slots, timed);
 
 	/* by mapping */
 	if (map)
@@ -229,8 +295,7 @@ static void add_fault(struct fl_report *r, struct json_object *o)
 		    mname ?: "[not recorded]", NULL, NULL, 0);
 	if (map && json_object_object_get_ex(map, "file", &fr))
 		e->file = json_object_get_boolean(fr);
-	e->count++;
-	e->ns += ns;
+	add_to(e, ns, slots, timed);
 
 	/* folded: comm, user frames from the outermost, then the kernel's */
 	f = open_memstream(&fold, &flen);
@@ -248,8 +313,7 @@ static void add_fault(struct fl_report *r, struct json_object *o)
 	fclose(f);
 	e = agg_get(&r->folded, fold, NULL, NULL, NULL, 0);
 	free(fold);
-	e->count++;
-	e->ns += ns;
+	add_to(e, ns, slots, timed);
 }
 
 int fl_report_add_line(struct fl_report *r, const char *line)
@@ -295,17 +359,85 @@ int fl_report_read(struct fl_report *r, FILE *in)
 
 void fl_report_folded(FILE *f, struct fl_report *r)
 {
+	unsigned int c;
 	size_t i;
 
 	fl_agg_sort(&r->folded);
-	for (i = 0; i < r->folded.n; i++)
-		fprintf(f, "%s %llu\n", r->folded.e[i].key,
-			(unsigned long long)r->folded.e[i].ns);
+	for (i = 0; i < r->folded.n; i++) {
+		const struct fl_agg_entry *e = &r->folded.e[i];
+
+		if (!r->causes) {
+			fprintf(f, "%s %llu\n", e->key,
+				(unsigned long long)e->ns);
+			continue;
+		}
+		for (c = 0; c < FL_RPT_SLOTS; c++)
+			if (e->cz[c])
+				fprintf(f, "%s;%s %llu\n", e->key,
+					fl_rpt_leaf(c),
+					(unsigned long long)e->cz[c]);
+	}
 }
 
 static struct json_object *share(__u64 ns, __u64 total)
 {
 	return json_object_new_double(total ? (double)ns / total : 0.0);
+}
+
+/*
+ * An entry's time by cause: {"reclaim_ns", ..., "rest_ns", "unknown_ns"};
+ * null when no fault of the recording was timed by cause.
+ */
+static struct json_object *entry_causes(const struct fl_report *r,
+					const struct fl_agg_entry *e)
+{
+	struct json_object *o;
+	unsigned int i;
+	char key[32];
+
+	if (!fl_rpt_timed(&r->all))
+		return NULL;
+	o = json_object_new_object();
+	for (i = 0; i < FL_RPT_SLOTS; i++) {
+		snprintf(key, sizeof(key), "%s_ns", fl_rpt_slot_name(i));
+		json_object_object_add(o, key, json_object_new_uint64(e->cz[i]));
+	}
+	return o;
+}
+
+/*
+ * The recording's time by cause: null when no fault was timed; else the
+ * faults timed and their time, each cause's (and the rest's) faults, time
+ * and share of the whole recording's time, and the faults not timed.
+ */
+static struct json_object *report_causes(const struct fl_report *r)
+{
+	const struct fl_agg_entry *a = &r->all;
+	struct json_object *o, *by, *e;
+	unsigned int i;
+
+	if (!fl_rpt_timed(a))
+		return NULL;
+	o = json_object_new_object();
+	by = json_object_new_object();
+	json_object_object_add(o, "faults", json_object_new_uint64(fl_rpt_timed(a)));
+	json_object_object_add(o, "time_ns",
+			       json_object_new_uint64(a->ns - a->cz[FL_RPT_UNKNOWN]));
+	for (i = 0; i < FL_RPT_SLOTS; i++) {
+		e = json_object_new_object();
+		json_object_object_add(e, "faults",
+				       json_object_new_uint64(a->cz_faults[i]));
+		json_object_object_add(e, "time_ns",
+				       json_object_new_uint64(a->cz[i]));
+		json_object_object_add(e, "share", share(a->cz[i], a->ns));
+		if (i == FL_RPT_UNKNOWN) {
+			json_object_object_add(o, "by_cause", by);
+			json_object_object_add(o, "unknown", e);
+		} else {
+			json_object_object_add(by, fl_rpt_slot_name(i), e);
+		}
+	}
+	return o;
 }
 
 struct json_object *fl_report_json(struct fl_report *r, const char *path)
@@ -327,6 +459,9 @@ struct json_object *fl_report_json(struct fl_report *r, const char *path)
 	json_object_object_add(o, "no_user_stack", json_object_new_uint64(r->no_ustack));
 	json_object_object_add(o, "no_stacks", json_object_new_uint64(r->no_stacks));
 	json_object_object_add(o, "unreadable_lines", json_object_new_uint64(r->bad));
+	json_object_object_add(o, "unreadable_causes",
+			       json_object_new_uint64(r->bad_causes));
+	json_object_object_add(o, "causes", report_causes(r));
 	a = json_object_new_array();
 	for (i = 0; i < r->sites.n; i++) {
 		const struct fl_agg_entry *s = &r->sites.e[i];
@@ -342,6 +477,7 @@ struct json_object *fl_report_json(struct fl_report *r, const char *path)
 		json_object_object_add(e, "faults", json_object_new_uint64(s->count));
 		json_object_object_add(e, "time_ns", json_object_new_uint64(s->ns));
 		json_object_object_add(e, "share", share(s->ns, r->ns));
+		json_object_object_add(e, "causes", entry_causes(r, s));
 		json_object_array_add(a, e);
 	}
 	json_object_object_add(o, "sites", a);
@@ -357,6 +493,7 @@ struct json_object *fl_report_json(struct fl_report *r, const char *path)
 		json_object_object_add(e, "faults", json_object_new_uint64(m->count));
 		json_object_object_add(e, "time_ns", json_object_new_uint64(m->ns));
 		json_object_object_add(e, "share", share(m->ns, r->ns));
+		json_object_object_add(e, "causes", entry_causes(r, m));
 		json_object_array_add(a, e);
 	}
 	json_object_object_add(o, "mappings", a);

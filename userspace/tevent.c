@@ -34,6 +34,15 @@ static const char * const fault_names[FL_FAULT_NR_FIELDS] = {
 
 static const char * const fault_path_name[] = { "path" };
 
+/* the time by cause (0.5), [enum faultlat_cause] */
+static const char * const fault_cause_names[FAULTLAT_NR_CAUSES] = {
+	[FAULTLAT_CAUSE_RECLAIM] = "reclaim_ns",
+	[FAULTLAT_CAUSE_COMPACTION] = "compaction_ns",
+	[FAULTLAT_CAUSE_MMAP_LOCK] = "mmap_lock_ns",
+	[FAULTLAT_CAUSE_IO] = "io_ns",
+	[FAULTLAT_CAUSE_UFFD] = "uffd_ns",
+};
+
 enum {
 	T_PID, T_START, T_END, T_PAGES, T_LATENCY, T_REMOTE, T_REASON
 };
@@ -94,6 +103,11 @@ int fl_decoder_init(struct fl_decoder *d, struct tep_handle *tep, char *err,
 	    find_fields(d->fault, fault_path_name, 1, &d->fault_path, err,
 			len))
 		return -1;
+	/* the causes (0.5): all or none, a module before has none */
+	if (d->fault && tep_find_field(d->fault, fault_cause_names[0]) &&
+	    find_fields(d->fault, fault_cause_names, FAULTLAT_NR_CAUSES,
+			d->fault_causes, err, len))
+		return -1;
 	if (d->tlb && find_fields(d->tlb, tlb_names, FL_TLB_NR_FIELDS,
 				  d->tlb_fields, err, len))
 		return -1;
@@ -124,6 +138,7 @@ int fl_decode_fault(const struct fl_decoder *d, const struct tep_record *rec,
 		    struct fl_fault_event *e)
 {
 	unsigned long long v[FL_FAULT_NR_FIELDS];
+	unsigned int i;
 
 	memset(e, 0, sizeof(*e));
 	if (!d->fault ||
@@ -140,6 +155,13 @@ int fl_decode_fault(const struct fl_decoder *d, const struct tep_record *rec,
 	e->kind = v[F_KIND];
 	e->access = v[F_ACCESS];
 	e->path = FAULTLAT_NR_PATHS;
+	if (d->fault_causes[0]) {
+		if (read_fields(d->fault_causes, FAULTLAT_NR_CAUSES, rec, v))
+			return -1;
+		for (i = 0; i < FAULTLAT_NR_CAUSES; i++)
+			e->cause_ns[i] = v[i];
+		e->has_causes = true;
+	}
 	if (d->fault_path) {
 		if (read_fields(&d->fault_path, 1, rec, v))
 			return -1;

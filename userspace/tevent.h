@@ -38,6 +38,12 @@ struct fl_fault_event {
 				 * told (module parameter paths off), or a
 				 * module before 0.6, whose event has none
 				 */
+	bool has_causes;	/* the event has the fields reclaim_ns to
+				 * uffd_ns (0.5): zeroes when module
+				 * parameter causes is off, so this does not
+				 * say the fault was timed by cause
+				 */
+	__u64 cause_ns[FAULTLAT_NR_CAUSES];	/* [enum faultlat_cause] */
 };
 
 /* One faultlat:tlb_flush event. */
@@ -59,6 +65,8 @@ struct fl_decoder {
 	struct tep_event *tlb;
 	struct tep_format_field *fault_fields[FL_FAULT_NR_FIELDS];
 	struct tep_format_field *fault_path;	/* NULL: before 0.6 */
+	/* reclaim_ns to uffd_ns, [enum faultlat_cause]; NULL: before 0.5 */
+	struct tep_format_field *fault_causes[FAULTLAT_NR_CAUSES];
 	struct tep_format_field *tlb_fields[FL_TLB_NR_FIELDS];
 };
 

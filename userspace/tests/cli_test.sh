@@ -1365,6 +1365,59 @@ if command -v xmllint >/dev/null; then
 	ok $? "xmllint accepts the flame graph"
 fi
 
+# time by cause: two faults with causes, one without
+{
+	echo '{"type":"fault","tgid":8,"comm":"b","latency_ns":3000,"mapping":{"name":"[heap]","offset":0,"file":false},"user_stack":[{"addr":1,"sym":"work","dso":"/bin/b","src":"b.c","line":9}],"kernel_stack":[{"addr":2,"sym":"handle_mm_fault"}],"causes":{"reclaim_ns":0,"compaction_ns":0,"mmap_lock_ns":0,"io_ns":2000,"uffd_ns":0,"rest_ns":1000}}'
+	echo '{"type":"fault","tgid":8,"comm":"b","latency_ns":500,"mapping":{"name":"/data","offset":0,"file":true},"user_stack":[{"addr":1,"sym":"rd","dso":"/bin/b","src":"b.c","line":19}],"kernel_stack":[{"addr":2,"sym":"handle_mm_fault"}],"causes":{"reclaim_ns":100,"compaction_ns":0,"mmap_lock_ns":0,"io_ns":0,"uffd_ns":0,"rest_ns":400}}'
+	echo '{"type":"fault","tgid":8,"comm":"b","latency_ns":200,"mapping":{"name":"[heap]","offset":0,"file":false},"user_stack":[{"addr":1,"sym":"work","dso":"/bin/b","src":"b.c","line":9}],"kernel_stack":[{"addr":2,"sym":"handle_mm_fault"}]}'
+} >"$tmp/cz.jsonl"
+run "$FL" report -i "$tmp/cz.jsonl"
+[ $rc -eq 0 ] && has out "By cause, by fault time (2 of 3 faults timed by cause):" &&
+grep -Eq '^ 54\.05% +2\.00us +1  io$' "$tmp/out" &&
+grep -Eq '^ 37\.84% +1\.40us +2  rest$' "$tmp/out" &&
+grep -Eq '^  5\.41% +200ns +1  unknown \(recorded without causes\)$' "$tmp/out" &&
+grep -Eq '^  2\.70% +100ns +1  reclaim$' "$tmp/out" &&
+! grep -q '(62.5%)' "$tmp/out"
+ok $? "report: the recording's time by cause, most first; rows not split without --causes"
+
+run "$FL" report -i "$tmp/cz.jsonl" --causes
+[ $rc -eq 0 ] &&
+[ "$(grep -c '^ \{30\}io 2\.00us (62\.5%), rest 1\.00us (31\.2%), unknown 200ns (6\.2%)$' "$tmp/out")" -eq 2 ] &&
+[ "$(grep -c '^ \{30\}rest 400ns (80\.0%), reclaim 100ns (20\.0%)$' "$tmp/out")" -eq 2 ]
+ok $? "report --causes: each site's and mapping's time by cause, under its row"
+
+run "$FL" report -i "$tmp/cz.jsonl" --causes --folded -
+[ $rc -eq 0 ] && [ "$(cat "$tmp/out")" = "b;work;handle_mm_fault_[k];[io] 2000
+b;work;handle_mm_fault_[k];[rest] 1000
+b;work;handle_mm_fault_[k];[unknown cause] 200
+b;rd;handle_mm_fault_[k];[reclaim] 100
+b;rd;handle_mm_fault_[k];[rest] 400" ]
+ok $? "report --causes --folded -: the cause as the last frame"
+
+run "$FL" report -i "$tmp/cz.jsonl" -j
+[ $rc -eq 0 ] && json out 'j["causes"]["faults"] == 2 and j["causes"]["time_ns"] == 3500 and
+	j["causes"]["by_cause"]["io"]["time_ns"] == 2000 and j["causes"]["by_cause"]["rest"]["faults"] == 2 and
+	j["causes"]["unknown"] == {"faults": 1, "time_ns": 200, "share": 200 / 3700} and
+	j["sites"][0]["causes"]["io_ns"] == 2000 and j["sites"][0]["causes"]["unknown_ns"] == 200'
+ok $? "report -j: causes, by cause and by site"
+
+# a recording without causes: said unknown where asked
+run "$FL" report -i "$tmp/rec.jsonl" --causes
+[ $rc -eq 0 ] && has out "time by cause: unknown, no fault was recorded with it" &&
+! has out "By cause"
+ok $? "report --causes, a recording without causes: unknown, said"
+run "$FL" report -i "$tmp/rec.jsonl" --causes --svg "$tmp/czflame.svg"
+[ $rc -eq 0 ] && has err "every cause frame is [unknown cause]" &&
+grep -q '<title>\[unknown cause\] (300ns, 1 faults, 75.00%)</title>' "$tmp/czflame.svg"
+ok $? "report --causes --svg, a recording without causes: [unknown cause] frames, said on stderr"
+run "$FL" report -i "$tmp/rec.jsonl" -j
+[ $rc -eq 0 ] && json out 'j["causes"] is None and j["sites"][0]["causes"] is None'
+ok $? "report -j, a recording without causes: causes null"
+
+run "$FL" trace --help
+has out "CAUSES" && has out "uffd=50.12ms rest=31.20us" && has out "PATH column"
+ok $? "trace --help: the PATH and CAUSES columns"
+
 echo "1..$n"
 echo "# $((n - failed)) passed, $failed failed"
 [ $failed -eq 0 ]

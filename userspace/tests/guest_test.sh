@@ -10,7 +10,8 @@
 #   FAULTLAT_KO=... FAULTLAT_CLIENT=... tools/vm/run-guest.sh -- \
 #       selftests/run.sh guest_test.sh
 #
-# FL_GUEST_ONLY=stack runs the checks of record and report alone.
+# FL_GUEST_ONLY=stack runs the checks of record and report alone,
+# FL_GUEST_ONLY=causes those of the time by cause.
 # $FAULTLAT_CLIENT and $FAULTLAT_KO (default: the tree's userspace/faultlat
 # and module/faultlat.ko), loaded with $FAULTLAT_MODPARAMS; a module that
 # was loaded when it started is loaded again at the end.  TAP on stdout,
@@ -478,13 +479,204 @@ for f in "fault_in_main_a", "fault_in_lib_b":
 	ok $? "trace --stack: the mapping and both stacks under each fault"
 }
 
-# FL_GUEST_ONLY=stack: the stack checks alone (while working on them)
-if [ "${FL_GUEST_ONLY:-}" = stack ]; then
+# --- time by cause (module parameter causes) ---------------------------------
+
+# tests/uffd_workload reads PAGES pages of a range registered with a
+# userfaultfd whose handler sleeps DELAY_MS before it fills each page:
+# each read is one fault that waits that long at least for the handler,
+# the module's cause uffd.  What record and trace say of each fault is
+# compared with the kernel's own text of the same event, read from the
+# trace file of a tracefs instance of ours, and with the delay and the
+# workload's own clock around each read; report's totals with sums made
+# here from the recording.
+cz_skipped=0
+cause_checks() {
+	local param=/sys/module/faultlat/parameters/causes
+	local wl=$PWD/userspace/tests/uffd_workload
+	local inst=/sys/kernel/tracing/instances/fl-guest-causes
+	local was tp r rec rep fold txt off svg reptxt
+	local -a res
+
+	if [ ! -w $param ] || [ ! -x "$wl" ]; then
+		echo "# SKIP causes: no module parameter causes, or no $wl"
+		cz_skipped=1
+		return
+	fi
+	section "time by cause"
+	was=$(cat $param)
+	echo 1 >$param
+	# the kernel's text of the workload's events (after its exec)
+	rmdir $inst 2>/dev/null
+	mkdir $inst &&
+	echo 'comm == "uffd_workload"' >$inst/events/faultlat/fault/filter &&
+	echo 1 >$inst/events/faultlat/fault/enable
+	ok $? "causes=1: a tracefs instance of the test's own, faultlat:fault of the workload"
+	"$FL" trace --min-latency 20ms >"$tmp/cztext" 2>"$tmp/cztext.err" &
+	tp=$!
+	wait_ready "$tmp/cztext.err"
+	run "$FL" record -o "$tmp/cz.jsonl" -b 4096 -- "$wl" 6 100
+	rec=$rc
+	cp "$tmp/out" "$tmp/czwl.json"
+	echo 0 >$inst/tracing_on
+	cp $inst/trace "$tmp/czkernel.txt"
+	rmdir $inst
+	kill -INT $tp
+	wait $tp
+	txt=$?
+	"$FL" report -i "$tmp/cz.jsonl" -j >"$tmp/czrep.json" 2>"$tmp/czrep.err"
+	rep=$?
+	"$FL" report -i "$tmp/cz.jsonl" --causes --folded - >"$tmp/czfolded" 2>"$tmp/czfolded.err"
+	fold=$?
+	"$FL" report -i "$tmp/cz.jsonl" --causes --svg "$tmp/czflame.svg" \
+		>"$tmp/czsvg.out" 2>"$tmp/czsvg.err"
+	svg=$?
+	"$FL" report -i "$tmp/cz.jsonl" --causes >"$tmp/czrep.txt" 2>"$tmp/czrep.err"
+	reptxt=$?
+
+	# causes off: the event's fields are zeroes, which are not "no
+	# cause": trace gives the faults no causes
+	echo 0 >$param
+	"$FL" trace -j >"$tmp/czoff.json" 2>"$tmp/czoff.err" &
+	tp=$!
+	wait_ready "$tmp/czoff.err"
+	"$wl" 2 20 >"$tmp/czoffwl.json"
+	kill -INT $tp
+	wait $tp
+	off=$?
+	echo "$was" >$param
+
+	# one python for the checks below (each start is seconds under TCG):
+	# a line of 0 (passed) or 1 each, then "#" lines to show
+	mapfile -t res < <(python3 -c 'import json, re, sys
+d = sys.argv[1]
+J = lambda n: json.load(open(d + "/" + n))
+T = lambda n: open(d + "/" + n).read()
+CZ = ("reclaim", "compaction", "mmap_lock", "io", "uffd")
+w = J("czwl.json")
+recs = [json.loads(l) for l in T("cz.jsonl").splitlines()]
+ev = [e for e in recs if e["type"] == "fault"]
+area = [e for e in ev if w["start"] <= e["address"] < w["start"] + 6 * w["page_size"]]
+page = lambda e: (e["address"] - w["start"]) // w["page_size"]
+out = []
+def check(f):
+    try:
+        out.append(0 if f() else 1)
+    except Exception as x:
+        out.append(1)
+        print("# check %d: %r" % (len(out), x), file=sys.stderr)
+# record: it ran, the handler served the six faults, nothing was lost
+check(lambda: w["served"] == 6 and recs[-1]["type"] == "summary" and recs[-1]["lost"] == 0)
+# every fault has its causes, the rest being its latency less them
+check(lambda: len(ev) > 6 and all(sorted(e["causes"]) == sorted([c + "_ns" for c in CZ] + ["rest_ns"]) and
+      e["causes"]["rest_ns"] == e["latency_ns"] - sum(e["causes"][c + "_ns"] for c in CZ) >= 0 for e in ev))
+# the kernel own text of the events: the same causes, field by field,
+# for every event of the workload it has; the six faults in both
+k = {(int(m[0]), int(m[1], 16), int(m[2])): tuple(map(int, m[3:8]))
+     for m in re.findall(r" fault: pid=(\d+) tgid=\d+ address=0x([0-9a-f]+) latency_ns=(\d+) "
+                         r".*? reclaim_ns=(\d+) compaction_ns=(\d+) mmap_lock_ns=(\d+) "
+                         r"io_ns=(\d+) uffd_ns=(\d+) path=", T("czkernel.txt"))}
+r = {(e["pid"], e["address"], e["latency_ns"]): tuple(e["causes"][c + "_ns"] for c in CZ) for e in ev}
+check(lambda: len(k) > 6 and all(x in r and r[x] == c for x, c in k.items()) and
+      sum(1 for e in area if (e["pid"], e["address"], e["latency_ns"]) in k) == 6)
+# each handler-served fault: the delay at least, within the read own time
+check(lambda: len(area) == 6 and all(w["delay_ns"] <= e["causes"]["uffd_ns"] <=
+      min(e["latency_ns"], w["took_ns"][page(e)]) for e in area))
+# report -j: by cause and wait_uffd, the sums of the recording
+rp = J("czrep.json")
+check(lambda: rp["causes"]["faults"] == len(ev) == rp["faults"] and
+      rp["causes"]["unknown"]["faults"] == 0 and rp["causes"]["unknown"]["time_ns"] == 0 and
+      all(rp["causes"]["by_cause"][c]["time_ns"] == sum(e["causes"][c + "_ns"] for e in ev) and
+          rp["causes"]["by_cause"][c]["faults"] == sum(1 for e in ev if e["causes"][c + "_ns"])
+          for c in CZ + ("rest",)) and
+      [s for s in rp["sites"] if s["sym"] == "wait_uffd"][0]["causes"]["uffd_ns"] ==
+      sum(e["causes"]["uffd_ns"] for e in ev if e["user_stack"] and
+          e["user_stack"][0]["sym"] == "wait_uffd") >= 6 * w["delay_ns"])
+# report --causes --folded: a cause on top of every stack, the time of all
+# the faults; wait_uffd [uffd] frames, the uffd_ns of its faults
+fl = T("czfolded").splitlines()
+check(lambda: all(re.match(r"^[^;]+(;[^;]+)*;\[(reclaim|compaction|mmap_lock|io|uffd|rest)\] [0-9]+$", l)
+                  for l in fl) and
+      sum(int(l.rsplit(" ", 1)[1]) for l in fl) == sum(e["latency_ns"] for e in ev) and
+      sum(int(l.rsplit(" ", 1)[1]) for l in fl if ";wait_uffd;" in l and ";[uffd] " in l) ==
+      sum(e["causes"]["uffd_ns"] for e in ev
+          if any(f["sym"] == "wait_uffd" for f in e["user_stack"] or [])) >= 6 * w["delay_ns"])
+# trace text: the CAUSES column, the six faults with uffd= the delay or more
+tl = T("cztext").splitlines()
+check(lambda: re.match(r"^TIME +COMM/TID .* MODE +(PATH +)?RESULT +CAUSES$", tl[0]) and
+      sum(1 for l in tl if "/%d " % w["pid"] in l and
+          any(float(v) * {"ms": 1e6, "s": 1e9}[u] >= w["delay_ns"]
+              for v, u in re.findall(r" uffd=([0-9.]+)(ms|s)\b", l))) == 6)
+# causes off: no fault has causes
+wo = J("czoffwl.json")
+off = [e for e in map(json.loads, T("czoff.json").splitlines()) if e.get("tgid") == wo["pid"]]
+check(lambda: len(off) >= 2 and all("causes" not in e for e in off))
+print("\n".join(map(str, out)))
+print("# kernel text: %d events of uffd_workload; recording: %d faults" % (len(k), len(ev)))
+for e in sorted(area, key=page):
+    print("# page %d: read took %d ns, latency %d, uffd %d, rest %d" % (page(e),
+          w["took_ns"][page(e)], e["latency_ns"], e["causes"]["uffd_ns"], e["causes"]["rest_ns"]))
+for l in tl:
+    if "/%d " % w["pid"] in l and " uffd=" in l:
+        print("# " + l)
+        break' "$tmp" 2>"$tmp/err")
+	cp "$tmp/czwl.json" "$tmp/out"
+	rc=$rec
+	[ $rec -eq 0 ] && [ "${res[0]:-1}" = 0 ]
+	ok $? "record -- uffd_workload 6 100: six faults served, none lost"
+	[ "${res[1]:-1}" = 0 ]
+	ok $? "record, causes=1: every fault has its time by cause, the rest its latency less them"
+	[ "${res[2]:-1}" = 0 ]
+	ok $? "record: each fault's causes are the kernel's own text of the event, field by field"
+	[ "${res[3]:-1}" = 0 ]
+	ok $? "record: each handler-served fault has uffd_ns of the delay (100ms) or more, within its latency and the read's own time"
+	cp "$tmp/czrep.json" "$tmp/out"
+	rc=$rep
+	[ $rep -eq 0 ] && [ "${res[4]:-1}" = 0 ]
+	ok $? "report -j: the time by cause, and wait_uffd's, are the recording's sums"
+	cp "$tmp/czfolded" "$tmp/out"
+	rc=$fold
+	[ $fold -eq 0 ] && [ "${res[5]:-1}" = 0 ]
+	ok $? "report --causes --folded: a cause on top of each stack; wait_uffd's [uffd] is its faults' uffd_ns"
+	cp "$tmp/cztext" "$tmp/out"
+	rc=$txt
+	[ $txt -eq 0 ] && [ "${res[6]:-1}" = 0 ]
+	ok $? "trace, causes=1: a CAUSES column; the six faults with uffd= the delay or more"
+	cp "$tmp/czoff.json" "$tmp/out"
+	rc=$off
+	[ $off -eq 0 ] && [ "${res[7]:-1}" = 0 ]
+	ok $? "trace -j, causes=0: no fault has causes"
+	cp "$tmp/czsvg.out" "$tmp/out"
+	cp "$tmp/czsvg.err" "$tmp/err"
+	rc=$svg
+	[ $svg -eq 0 ] && xmllint --noout "$tmp/czflame.svg" &&
+	grep -q '<title>\[uffd\] (' "$tmp/czflame.svg"
+	ok $? "report --causes --svg: a well-formed flame graph with [uffd] frames"
+	cp "$tmp/czrep.txt" "$tmp/out"
+	cp "$tmp/czrep.err" "$tmp/err"
+	rc=$reptxt
+	[ $reptxt -eq 0 ] && grep -Eq '^ +[0-9.]+% +[0-9.]+m?s +6  uffd$' "$tmp/out" &&
+	grep -A1 -E ' wait_uffd +uffd_workload ' "$tmp/out" | grep -Eq '^ {30}uffd [0-9.]+m?s \([0-9.]+%\)'
+	ok $? "report --causes: uffd in the table by cause, and first under wait_uffd"
+	{
+		sed -n '/^By cause/,/^$/p' "$tmp/out"
+		grep -A1 -E ' wait_uffd +uffd_workload ' "$tmp/out"
+	} | sed 's/^/# /'
+	for r in "${res[@]:8}"; do
+		echo "$r"
+	done
+}
+
+# FL_GUEST_ONLY=stack or causes: those checks alone (while working on them)
+if [ "${FL_GUEST_ONLY:-}" = stack ] || [ "${FL_GUEST_ONLY:-}" = causes ]; then
 	kill $sleeper 2>/dev/null
 	wait $sleeper 2>/dev/null
-	stack_checks
+	if [ "$FL_GUEST_ONLY" = stack ]; then
+		stack_checks
+	else
+		cause_checks
+	fi
 	[ $was_loaded = 1 ] || rmmod faultlat
-	totals 0
+	totals $cz_skipped
 	[ $failed -eq 0 ]
 	exit
 fi
@@ -825,6 +1017,8 @@ else
 	echo "# SKIP paths: the module has no parameter paths"
 	paths_skipped=1
 fi
+
+cause_checks
 
 # --- an unprivileged user ----------------------------------------------------
 section "an unprivileged user"
@@ -1348,5 +1542,5 @@ if [ $was_loaded = 1 ] && ! insmod "$KO" "${params[@]}"; then
 	n=$((n + 1)) failed=$((failed + 1))
 	echo "not ok $n - insmod $KO ${params[*]} again, as it was loaded at the start"
 fi
-totals $((skipped + cg_skipped + paths_skipped))
+totals $((skipped + cg_skipped + paths_skipped + cz_skipped))
 [ $failed -eq 0 ]

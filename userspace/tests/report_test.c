@@ -213,6 +213,211 @@ static void test_svg(void)
 	fl_report_free(&r);
 }
 
+/* --- time by cause --- */
+
+/* A fault with its user frame @sym and its "causes" object (or none) */
+static char *cz_event(const char *sym, const char *map,
+		      unsigned long long ns, const char *causes)
+{
+	char *s;
+
+	if (asprintf(&s,
+		     "{\"type\":\"fault\",\"tgid\":20,\"comm\":\"w\",\"latency_ns\":%llu,\"mapping\":{\"name\":\"%s\",\"offset\":0,\"file\":false},\"user_stack\":[{\"addr\":1,\"sym\":\"%s\",\"off\":0,\"dso\":\"/bin/w\",\"src\":null,\"line\":null},%s],\"kernel_stack\":[%s]%s%s}",
+		     ns, map, sym, MAIN, KHMF, causes ? ",\"causes\":" : "",
+		     causes ? causes : "") < 0)
+		abort();
+	return s;
+}
+
+#define CZ(r, c, m, i, u, rest) \
+	"{\"reclaim_ns\":" #r ",\"compaction_ns\":" #c ",\"mmap_lock_ns\":" \
+	#m ",\"io_ns\":" #i ",\"uffd_ns\":" #u ",\"rest_ns\":" #rest "}"
+
+/*
+ * w's faults: wait_uffd's three (uffd 900 and rest 100 each), read_io's
+ * two (io 400, reclaim 50, rest 50), one of read_io without causes (an
+ * older recording appended), one with causes that add up to more than
+ * its latency (not understood: unknown).
+ */
+static void fill_causes(struct fl_report *r)
+{
+	int i;
+
+	for (i = 0; i < 3; i++)
+		add(r, cz_event("wait_uffd", "[anon]", 1000,
+				CZ(0, 0, 0, 0, 900, 100)));
+	for (i = 0; i < 2; i++)
+		add(r, cz_event("read_io", "/data/f", 500,
+				CZ(50, 0, 0, 400, 0, 50)));
+	add(r, cz_event("read_io", "/data/f", 70, NULL));
+	add(r, cz_event("read_io", "/data/f", 30, CZ(0, 0, 0, 31, 0, 0)));
+}
+
+static void test_fcauses(void)
+{
+	__u64 ns[FAULTLAT_NR_CAUSES] = { 0 }, back[FL_CZ_SLOTS];
+	struct json_object *o;
+	char buf[160];
+
+	fl_fmt_fault_causes(buf, sizeof(buf), ns, 12345);
+	is_str(buf, "-", "fault causes text: no cause had time");
+	ns[FAULTLAT_CAUSE_IO] = 3400000;
+	ns[FAULTLAT_CAUSE_RECLAIM] = 1200000;
+	fl_fmt_fault_causes(buf, sizeof(buf), ns, 4612000);
+	is_str(buf, "reclaim=1.20ms io=3.40ms rest=12.00us",
+	       "fault causes text: the causes in the enum's order, then the rest");
+	fl_fmt_fault_causes(buf, sizeof(buf), ns, 4600000);
+	is_str(buf, "reclaim=1.20ms io=3.40ms",
+	       "fault causes text: no rest when the causes are all of it");
+	fl_fmt_fault_causes(buf, 12, ns, 4612000);
+	ok(strlen(buf) == 11 && !strncmp(buf, "reclaim=1.2", 11),
+	   "fault causes text: cut to the buffer");
+	ok(fl_fault_rest(ns, 1000) == 0,
+	   "rest: 0 when the causes exceed the latency");
+
+	o = fl_json_fault_causes(ns, 4612000);
+	is_str(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN),
+	       "{\"reclaim_ns\":1200000,\"compaction_ns\":0,\"mmap_lock_ns\":0,\"io_ns\":3400000,\"uffd_ns\":0,\"rest_ns\":12000}",
+	       "fault causes JSON: every cause and the rest, in order");
+	ok(!fl_parse_fault_causes(o, 4612000, back) &&
+	   back[FAULTLAT_CAUSE_RECLAIM] == 1200000 &&
+	   back[FAULTLAT_CAUSE_IO] == 3400000 && back[FL_CZ_REST] == 12000 &&
+	   !back[FAULTLAT_CAUSE_UFFD], "fault causes JSON: read back");
+	ok(fl_parse_fault_causes(o, 4000000, back) == -1,
+	   "fault causes JSON: causes above the latency refused");
+	json_object_put(o);
+	o = json_tokener_parse("{\"uffd_ns\":7}");
+	ok(!fl_parse_fault_causes(o, 10, back) && back[FAULTLAT_CAUSE_UFFD] == 7 &&
+	   !back[FAULTLAT_CAUSE_IO] && back[FL_CZ_REST] == 3,
+	   "fault causes JSON: a missing cause is 0, the rest is the latency less them");
+	json_object_put(o);
+	o = json_tokener_parse("{\"io_ns\":\"7\"}");
+	ok(fl_parse_fault_causes(o, 10, back) == -1,
+	   "fault causes JSON: a cause that is no number refused");
+	json_object_put(o);
+	o = json_tokener_parse("[1]");
+	ok(fl_parse_fault_causes(o, 10, back) == -1 &&
+	   fl_parse_fault_causes(NULL, 10, back) == -1,
+	   "fault causes JSON: not an object refused");
+	json_object_put(o);
+}
+
+static void test_report_causes(void)
+{
+	/* the first site's (wait_uffd) time by cause, as JSON */
+	static const char *const site_cz[] = {
+		"{\"reclaim_ns\":0,\"compaction_ns\":0,\"mmap_lock_ns\":0,\"io_ns\":0,\"uffd_ns\":2700,\"rest_ns\":300,\"unknown_ns\":0}",
+	};
+	const struct fl_agg_entry *e;
+	struct json_object *o, *c, *v, *s;
+	struct fl_report r;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	fl_report_init(&r);
+	fill_causes(&r);
+	ok(r.faults == 7 && r.ns == 3000 + 1000 + 70 + 30 && r.bad_causes == 1,
+	   "causes: the faults, their time, the unreadable causes counted");
+	ok(fl_rpt_timed(&r.all) == 5 && r.all.cz[FAULTLAT_CAUSE_UFFD] == 2700 &&
+	   r.all.cz[FAULTLAT_CAUSE_IO] == 800 &&
+	   r.all.cz[FAULTLAT_CAUSE_RECLAIM] == 100 &&
+	   r.all.cz[FL_CZ_REST] == 300 + 100 && r.all.cz[FL_RPT_UNKNOWN] == 100,
+	   "causes: the recording's time by cause, the rest, the unknown");
+	ok(r.all.cz_faults[FAULTLAT_CAUSE_UFFD] == 3 &&
+	   r.all.cz_faults[FAULTLAT_CAUSE_IO] == 2 &&
+	   r.all.cz_faults[FL_CZ_REST] == 5 &&
+	   r.all.cz_faults[FL_RPT_UNKNOWN] == 2 &&
+	   !r.all.cz_faults[FAULTLAT_CAUSE_COMPACTION],
+	   "causes: the faults with time in each");
+	e = find(&r.sites, "read_io");
+	ok(e && e->count == 4 && e->ns == 1100 &&
+	   e->cz[FAULTLAT_CAUSE_IO] == 800 && e->cz[FL_RPT_UNKNOWN] == 100 &&
+	   e->cz[FL_CZ_REST] == 100 && e->cz[FAULTLAT_CAUSE_RECLAIM] == 100 &&
+	   fl_rpt_timed(e) == 2, "causes: a call site's time by cause");
+	e = find(&r.maps, "[anon]");
+	ok(e && e->cz[FAULTLAT_CAUSE_UFFD] == 2700 && e->cz[FL_CZ_REST] == 300,
+	   "causes: a mapping's time by cause");
+
+	o = fl_report_json(&r, "cz.jsonl");
+	ok(json_object_object_get_ex(o, "causes", &c) && c &&
+	   json_object_object_get_ex(c, "faults", &v) &&
+	   json_object_get_int64(v) == 5 &&
+	   json_object_object_get_ex(c, "time_ns", &v) &&
+	   json_object_get_int64(v) == 4000, "causes json: the faults timed, their time");
+	ok(json_object_object_get_ex(c, "by_cause", &v) &&
+	   json_object_object_get_ex(v, "uffd", &v) &&
+	   json_object_object_get_ex(v, "time_ns", &s) &&
+	   json_object_get_int64(s) == 2700 &&
+	   json_object_object_get_ex(v, "faults", &s) &&
+	   json_object_get_int64(s) == 3, "causes json: a cause's time and faults");
+	ok(json_object_object_get_ex(c, "unknown", &v) &&
+	   json_object_object_get_ex(v, "faults", &s) &&
+	   json_object_get_int64(s) == 2 &&
+	   json_object_object_get_ex(v, "time_ns", &s) &&
+	   json_object_get_int64(s) == 100, "causes json: the faults without");
+	ok(json_object_object_get_ex(o, "sites", &s) &&
+	   (s = json_object_array_get_idx(s, 0)) &&
+	   json_object_object_get_ex(s, "causes", &v) &&
+	   !strcmp(json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN),
+		   site_cz[0]), "causes json: the first site's (wait_uffd) time by cause");
+	json_object_put(o);
+
+	r.causes = true;
+	f = open_memstream(&buf, &len);
+	fl_report_folded(f, &r);
+	fclose(f);
+	is_str(buf,
+	       "w;main;wait_uffd;handle_mm_fault_[k];[uffd] 2700\n"
+	       "w;main;wait_uffd;handle_mm_fault_[k];[rest] 300\n"
+	       "w;main;read_io;handle_mm_fault_[k];[reclaim] 100\n"
+	       "w;main;read_io;handle_mm_fault_[k];[io] 800\n"
+	       "w;main;read_io;handle_mm_fault_[k];[rest] 100\n"
+	       "w;main;read_io;handle_mm_fault_[k];[unknown cause] 100\n",
+	       "folded --causes: a last frame by cause, the stack's time split");
+	free(buf);
+	buf = NULL;
+	f = open_memstream(&buf, &len);
+	fl_flame_svg(f, &r, "t", 1200);
+	fclose(f);
+	has(buf, "<title>[uffd] (2.70us, 3 faults, 65.85%)</title>",
+	    "svg --causes: a cause frame, its time and faults");
+	has(buf, "<title>[unknown cause] (100ns, 2 faults, 2.44%)</title>",
+	    "svg --causes: the faults without causes");
+	has(buf, "<title>read_io (1.10us, 4 faults, 26.83%)</title>",
+	    "svg --causes: the frame under them keeps its faults");
+	has(buf, "fill=\"#20b2aa\"", "svg --causes: uffd's colour");
+	free(buf);
+	fl_report_free(&r);
+
+	/* a recording from before: no causes anywhere */
+	fl_report_init(&r);
+	fill(&r);
+	ok(!fl_rpt_timed(&r.all) && r.all.cz[FL_RPT_UNKNOWN] == r.ns &&
+	   r.all.cz_faults[FL_RPT_UNKNOWN] == r.faults,
+	   "old recording: all its time unknown");
+	o = fl_report_json(&r, "old.jsonl");
+	ok(json_object_object_get_ex(o, "causes", &c) && !c &&
+	   json_object_object_get_ex(o, "sites", &s) &&
+	   json_object_object_get_ex(json_object_array_get_idx(s, 0), "causes",
+				     &v) && !v,
+	   "old recording json: causes null, the sites' too");
+	json_object_put(o);
+	r.causes = true;
+	buf = NULL;
+	f = open_memstream(&buf, &len);
+	fl_report_folded(f, &r);
+	fclose(f);
+	is_str(buf,
+	       "prog;main;fault_in_lib_b;asm_exc_page_fault_[k];handle_mm_fault_[k];[unknown cause] 2000\n"
+	       "prog;main;fault_in_main_a;asm_exc_page_fault_[k];handle_mm_fault_[k];[unknown cause] 300\n"
+	       "other;f:g;handle_mm_fault_[k];[unknown cause] 50\n"
+	       "kworker;handle_mm_fault_[k];[unknown cause] 7\n",
+	       "old recording, folded --causes: every leaf [unknown cause]");
+	free(buf);
+	fl_report_free(&r);
+}
+
 static void test_maps(void)
 {
 	static const char maps[] =
@@ -245,6 +450,8 @@ int main(void)
 	test_folded();
 	test_json();
 	test_svg();
+	test_fcauses();
+	test_report_causes();
 	test_maps();
 	return tap_done();
 }

@@ -395,6 +395,147 @@ static void test_path(void)
 	tep_free(tep);
 }
 
+/*
+ * 0.5's time by cause, reclaim_ns to uffd_ns, then 0.6's path: the
+ * module's TP_STRUCT__entry as x86-64 lays it out
+ */
+static const struct field fault_cz[] = {
+	{ "u32", "pid", 8, 4, 0 },
+	{ "u32", "tgid", 12, 4, 0 },
+	{ "unsigned long", "address", 16, 8, 0 },
+	{ "u64", "latency_ns", 24, 8, 0 },
+	{ "u32", "result", 32, 4, 0 },
+	{ "u32", "attempts", 36, 4, 0 },
+	{ "u8", "outcome", 40, 1, 0 },
+	{ "u8", "mode", 41, 1, 0 },
+	{ "u8", "kind", 42, 1, 0 },
+	{ "u8", "access", 43, 1, 0 },
+	{ "u64", "reclaim_ns", 48, 8, 0 },
+	{ "u64", "compaction_ns", 56, 8, 0 },
+	{ "u64", "mmap_lock_ns", 64, 8, 0 },
+	{ "u64", "io_ns", 72, 8, 0 },
+	{ "u64", "uffd_ns", 80, 8, 0 },
+	{ "u8", "path", 88, 1, 0 },
+	{ NULL, NULL, 0, 0, 0 },
+};
+
+/* the time by cause: read when the format has it, at its own offsets */
+static void test_causes(void)
+{
+	static const char * const cz_names[FAULTLAT_NR_CAUSES] = {
+		"reclaim_ns", "compaction_ns", "mmap_lock_ns", "io_ns",
+		"uffd_ns",
+	};
+	static const unsigned long long cz_vals[FAULTLAT_NR_CAUSES] = {
+		0x1111, 0x222222, 0x33333333, 0x4444444444ULL,
+		0x0555555555555555ULL,
+	};
+	/* the causes in another order, after the path, unaligned */
+	static const struct field fault_cz_moved[] = {
+		{ "u32", "pid", 8, 4, 0 },
+		{ "u32", "tgid", 12, 4, 0 },
+		{ "unsigned long", "address", 16, 8, 0 },
+		{ "u64", "latency_ns", 24, 8, 0 },
+		{ "u32", "result", 32, 4, 0 },
+		{ "u32", "attempts", 36, 4, 0 },
+		{ "u8", "outcome", 40, 1, 0 },
+		{ "u8", "mode", 41, 1, 0 },
+		{ "u8", "kind", 42, 1, 0 },
+		{ "u8", "access", 43, 1, 0 },
+		{ "u8", "path", 44, 1, 0 },
+		{ "u64", "uffd_ns", 45, 8, 0 },
+		{ "u64", "io_ns", 53, 8, 0 },
+		{ "u64", "mmap_lock_ns", 61, 8, 0 },
+		{ "u64", "compaction_ns", 69, 8, 0 },
+		{ "u64", "reclaim_ns", 77, 8, 0 },
+		{ NULL, NULL, 0, 0, 0 },
+	};
+	/* io_ns missing: a format we do not know */
+	static const struct field fault_cz_partial[] = {
+		{ "u32", "pid", 8, 4, 0 },
+		{ "u32", "tgid", 12, 4, 0 },
+		{ "unsigned long", "address", 16, 8, 0 },
+		{ "u64", "latency_ns", 24, 8, 0 },
+		{ "u32", "result", 32, 4, 0 },
+		{ "u32", "attempts", 36, 4, 0 },
+		{ "u8", "outcome", 40, 1, 0 },
+		{ "u8", "mode", 41, 1, 0 },
+		{ "u8", "kind", 42, 1, 0 },
+		{ "u8", "access", 43, 1, 0 },
+		{ "u64", "reclaim_ns", 48, 8, 0 },
+		{ "u64", "compaction_ns", 56, 8, 0 },
+		{ "u64", "mmap_lock_ns", 64, 8, 0 },
+		{ "u64", "uffd_ns", 80, 8, 0 },
+		{ NULL, NULL, 0, 0, 0 },
+	};
+	const struct { const char *name; const struct field *f; } layouts[] = {
+		{ "0.6 causes", fault_cz },
+		{ "causes moved", fault_cz_moved },
+	};
+	struct tep_handle *tep;
+	unsigned char buf[128];
+	struct tep_record rec = { .data = buf };
+	struct fl_fault_event fe;
+	const struct field *p;
+	struct fl_decoder d;
+	char err[256] = "";
+	unsigned int l, i;
+
+	for (l = 0; l < 2; l++) {
+		const char *name = layouts[l].name;
+
+		tep = new_tep(false);
+		ok(parse(tep, FL_TEV_FAULT, 1360, common_61, layouts[l].f,
+			 fault_print), "%s: libtraceevent parses the format",
+		   name);
+		ok(!fl_decoder_init(&d, tep, err, sizeof(err)) &&
+		   d.fault_causes[FAULTLAT_NR_CAUSES - 1] && d.fault_path,
+		   "%s: the decoder finds the causes and the path", name);
+		rec.size = build(buf, 1360, layouts[l].f, fault_names,
+				 fault_vals, FL_FAULT_NR_FIELDS, false);
+		for (i = 0; i < FAULTLAT_NR_CAUSES; i++)
+			for (p = layouts[l].f; p->name; p++)
+				if (!strcmp(p->name, cz_names[i]))
+					put(buf, p->offset, 8, cz_vals[i], false);
+		for (p = layouts[l].f; p->name; p++)
+			if (!strcmp(p->name, "path"))
+				put(buf, p->offset, 1, FAULTLAT_PATH_UFFD, false);
+		ok(!fl_decode_fault(&d, &rec, &fe) && fe.has_causes,
+		   "%s: fault record decodes, with causes", name);
+		for (i = 0; i < FAULTLAT_NR_CAUSES; i++)
+			is_u64(fe.cause_ns[i], cz_vals[i], name, cz_names[i]);
+		is_u64(fe.latency_ns, fault_vals[3], name, "latency_ns");
+		is_u64(fe.access, fault_vals[9], name, "access");
+		is_u64(fe.path, FAULTLAT_PATH_UFFD, name, "path");
+		rec.size = end_of(layouts[l].f) - 1;
+		ok(fl_decode_fault(&d, &rec, &fe) == -1,
+		   "%s: a record one byte short is refused", name);
+		tep_free(tep);
+	}
+
+	/* before 0.5: no causes, has_causes false, nothing read */
+	tep = new_tep(false);
+	parse(tep, FL_TEV_FAULT, 1360, common_61, fault_61, fault_print);
+	ok(!fl_decoder_init(&d, tep, err, sizeof(err)) && !d.fault_causes[0],
+	   "before 0.5: no cause fields found");
+	rec.size = build(buf, 1360, fault_61, fault_names, fault_vals,
+			 FL_FAULT_NR_FIELDS, false);
+	ok(!fl_decode_fault(&d, &rec, &fe) && !fe.has_causes &&
+	   !fe.cause_ns[0] && !fe.cause_ns[FAULTLAT_CAUSE_UFFD],
+	   "before 0.5: the fault decodes, without causes, all zero");
+	tep_free(tep);
+
+	tep = new_tep(false);
+	parse(tep, FL_TEV_FAULT, 1360, common_61, fault_cz_partial,
+	      fault_print);
+	ok(fl_decoder_init(&d, tep, err, sizeof(err)) == -1 &&
+	   !strcmp(err, "faultlat:fault has no field 'io_ns'"),
+	   "some cause fields but not all: init fails, naming the field");
+	if (strcmp(err, "faultlat:fault has no field 'io_ns'"))
+		printf("#   err: %s\n", err);
+	tep_free(tep);
+}
+
 static void test_errors(void)
 {
 	static const struct field no_tgid[] = {
@@ -466,6 +607,7 @@ int main(void)
 	test_layout("reversed", common_61, fault_reversed, tlb_reversed, false);
 	test_layout("6.1 big-endian", common_61, fault_61, tlb_61, true);
 	test_path();
+	test_causes();
 	test_errors();
 	printf("1..%d\n", tests);
 	printf("# %d passed, %d failed\n", tests - failed, failed);
