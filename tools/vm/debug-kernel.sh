@@ -25,8 +25,8 @@
 # compiler's, the fragments and $recipe below (change it with the steps
 # of the build).  A repeat run costs a hash and a stat; any change to one
 # of those builds a new tree from scratch (cold, with -j2 at nice 19
-# beside make check's other lane on 2 CPUs: about 30 minutes; the build
-# prints its wall and CPU time).  A new tree is not worth less than an
+# beside make check's other lane on 2 CPUs: about 35 minutes for 6.12,
+# 30 for 6.1; the build prints its wall and CPU time).  A new tree is not worth less than an
 # incremental one: a changed .config rewrites autoconf.h, which every
 # object includes, so neither make nor ccache would keep much.  Trees and
 # sources not used for a week are removed.
@@ -185,7 +185,7 @@ fi
 if [ ! -f "$dir/.done" ]; then
 	start=$SECONDS
 	trap 'tail -n 30 "$blog" >&2; log "failed, see $blog"' ERR
-	log "make -j$jobs bzImage modules in $tree (cold: about half an hour)"
+	log "make -j$jobs bzImage modules in $tree (cold: about 35 minutes)"
 	make_k -j"$jobs" bzImage modules >>"$blog" 2>&1
 	release=$(make_k -s kernelrelease)
 	make_k -s INSTALL_MOD_PATH="$dir/modroot" modules_install >>"$blog" 2>&1
