@@ -10,11 +10,12 @@
 #   make check          run the selftests and, in the same guests, the
 #                       client's guest tests in QEMU on Debian's 6.1, 6.12
 #                       (generic and PREEMPT_RT) and 7.x kernels and on the
-#                       debug kernel (KASAN, lockdep, ...; built the first
-#                       time), then the packaging tests; prints
+#                       debug kernel (6.12 with KASAN, lockdep, ...; built
+#                       the first time), then the packaging tests; prints
 #                       "N passed, N failed" last
 #   make check-all      every flavour of 6.1, 6.12 and 7.x, both probe
-#                       modes on each generic kernel, the full stress test
+#                       modes on each generic kernel, the full stress test,
+#                       and the debug kernel of 6.1 too
 #   make bench          what faultlat costs per fault, in QEMU, on Debian's
 #                       6.1, 6.12 and 7.3 (KERNELS="6.12 ..." for fewer);
 #                       prints the tables and goals, writes out/bench.json

@@ -16,18 +16,19 @@
 # The kernels (FAULTLAT_FLAVOURS, kernel.sh's flavours) are by default
 # $default_flavours below: Debian 12's generic 6.1, Debian 13's generic
 # and PREEMPT_RT 6.12, trixie-backports' generic 7.x and the debug kernel
-# (KASAN, lockdep, kmemleak, UBSAN, ...; built from linux-source-6.1 by
+# (KASAN, lockdep, kmemleak, UBSAN, ...; built from linux-source-6.12 by
 # tools/vm/debug-kernel.sh, cached).  With the debug kernel come the
 # planted bugs (tools/vm/plant-check.sh); last, the packaging tests
 # (tools/pkg/test.sh).  `make check-all` (FAULTLAT_ALL=1) runs
 # $all_flavours: every flavour of the three series, both probe modes on
-# every generic kernel, the stress test's 200 load/unload cycles on each
+# every generic kernel, the debug kernel of 6.1 too (debug-6.1, from
+# linux-source-6.1), the stress test's 200 load/unload cycles on each
 # and the reload test's 20 per variant, which make check cuts to
 # FAULTLAT_STRESS_CYCLES (default $stress_cycles) and
 # FAULTLAT_RELOAD_CYCLES (default $reload_cycles).
 #
 # Two lanes, one per CPU (a guest runs in one QEMU thread): the debug
-# kernel's build (nice 19), its suite and the 7.x kernels in the second,
+# kernels' builds (nice 19), their suites and the 7.x kernels in the second,
 # the rest in the first (in_lane2 below); the first lane's output
 # is shown live, the second's after it (and in out/check-lane2.log
 # meanwhile).  FAULTLAT_LANES=1 runs one after the other.  The measured
@@ -49,7 +50,7 @@ set -euo pipefail
 
 default_flavours="amd64 6.12-amd64 6.12-rt-amd64 7.3-amd64 debug"
 all_flavours="amd64 rt-amd64 cloud-amd64 6.12-amd64 6.12-rt-amd64 6.12-cloud-amd64"
-all_flavours+=" 7.3-amd64 7.3-rt-amd64 debug"
+all_flavours+=" 7.3-amd64 7.3-rt-amd64 debug debug-6.1"
 stress_cycles=30
 reload_cycles=5
 if [ "${FAULTLAT_ALL:-0}" = 1 ]; then
@@ -156,7 +157,7 @@ host_suite() {
 probe_modes() {
 	case $1 in
 	amd64 | 6.12-amd64) echo "auto kprobe" ;;
-	*-rt-amd64 | *-cloud-amd64 | debug) echo auto ;;
+	*-rt-amd64 | *-cloud-amd64 | debug*) echo auto ;;
 	*) if [ "${FAULTLAT_ALL:-0}" = 1 ]; then echo "auto kprobe"; else echo auto; fi ;;
 	esac
 }
@@ -174,7 +175,7 @@ client_tests() {
 		return
 	fi
 	case $1 in
-	*-rt-amd64 | debug) [ "${FAULTLAT_ALL:-0}" = 1 ] ||
+	*-rt-amd64 | debug*) [ "${FAULTLAT_ALL:-0}" = 1 ] ||
 		echo export_guest_test heatmap_guest_test ;;
 	esac
 }
@@ -192,8 +193,8 @@ kernel_suite() {
 	src=$root/out/build-$flavour
 	rm -rf "$out" "$src"
 	mkdir -p "$out" "$src"
-	# the debug kernel's build gives way to the other lane's guest
-	[ "$flavour" != debug ] || nice=(nice -n 19)
+	# a debug kernel's build gives way to the other lane's guest
+	[ "${flavour#debug}" = "$flavour" ] || nice=(nice -n 19)
 	if ! kvars=$("${nice[@]}" "$vm/kernel.sh" --flavour "$flavour"); then
 		echo "check: $flavour: no kernel, counted as a failure" >&2
 		result "$item" "$flavour" - 0 1 0 - - "$((SECONDS - start))s" "no kernel (kernel.sh failed)"
@@ -224,7 +225,8 @@ kernel_suite() {
 	# took 702 s of its suite): there the point is its detectors on the
 	# same paths; the other kernels and make check-all run all of them.
 	churn=${FAULTLAT_CHURN_THREADS:-}
-	[ "$flavour" != debug ] || [ "${FAULTLAT_ALL:-0}" = 1 ] || churn=${churn:-2048}
+	[ "${flavour#debug}" = "$flavour" ] || [ "${FAULTLAT_ALL:-0}" = 1 ] ||
+		churn=${churn:-2048}
 	FAULTLAT_CHURN_THREADS=$churn \
 	FAULTLAT_CLIENT_TESTS=$(client_tests "$flavour") \
 	FAULTLAT_KO=$src/module/faultlat.ko \
@@ -307,7 +309,7 @@ run_part() {
 # FAULTLAT_LANES=1 runs everything in one lane, in the table's order.
 in_lane2() {
 	case $1 in
-	"kernel debug" | "kernel 7."*) return 0 ;;
+	"kernel debug"* | "kernel 7."*) return 0 ;;
 	plant | "kernel "*cloud*) [ "${FAULTLAT_ALL:-0}" = 1 ] && return 0 ;;
 	esac
 	return 1

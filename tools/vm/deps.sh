@@ -20,7 +20,8 @@ pkgs=(
 	qemu-system-x86 busybox-static kmod cpio xz-utils lz4 zstd e2fsprogs
 	# trixie's and trixie-backports' kernels: a trixie build root
 	mmdebstrap
-	# the debug kernel (tools/vm/debug-kernel.sh): here, so that it need
+	# the debug kernels (tools/vm/debug-kernel.sh; 6.12's source comes
+	# from trixie through apt.sh, into the cache): here, so that it need
 	# not run apt-get while the other lane of make check does
 	linux-source-6.1 flex bison bc procps util-linux
 	# checkpatch; tools/vm/commands.py parses the scripts with shfmt;

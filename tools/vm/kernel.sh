@@ -7,19 +7,20 @@
 # in a trixie build root (tools/vm/buildroot.sh) for trixie's 6.12 and
 # trixie-backports' 7.x, whose kbuild needs trixie's C library and gcc-14.
 #
-#   tools/vm/kernel.sh [--flavour [SERIES-]amd64|cloud-amd64|rt-amd64|debug]
+#   tools/vm/kernel.sh [--flavour [SERIES-]amd64|cloud-amd64|rt-amd64|debug[-SERIES]]
 #   eval "$(tools/vm/kernel.sh --flavour 6.12-rt-amd64)"
 #
 # SERIES is the kernel's major.minor: 6.1 (the default, bookworm), 6.12
 # (trixie) or a 7.x of trixie-backports (the newest of that series there);
 # the rest is Debian's flavour.  The ABI and the version are resolved
-# from the archive at each run: Debian moves them forward.  The flavour
-# "debug" is not Debian's: it is built from linux-source-6.1 by
-# tools/vm/debug-kernel.sh (cached), which prints the same lines.
+# from the archive at each run: Debian moves them forward.  The flavours
+# "debug" and "debug-SERIES" are not Debian's: tools/vm/debug-kernel.sh
+# builds them (cached) from Debian's linux-source-SERIES, 6.12 for
+# "debug", 6.1 for "debug-6.1", and prints the same lines.
 #
 # Prints shell-evalable lines:
 #   FL_ABI       e.g. 6.1.0-56, 6.12.118+deb13
-#   FL_FLAVOUR   the flavour as given (6.12-amd64), or debug
+#   FL_FLAVOUR   the flavour as given (6.12-amd64, debug)
 #   FL_RELEASE   uname -r of the guest, <abi>-<Debian flavour>
 #   FL_VERSION   the Debian version of the headers and the image, the same
 #   FL_KDIR      kbuild tree, /usr/src/linux-headers-<release> (in the
@@ -37,10 +38,13 @@ while [ $# -gt 0 ]; do
 	case $1 in
 	--flavour) given=${2:?}; shift 2 ;;
 	--flavour=*) given=${1#*=}; shift ;;
-	*) echo "usage: $0 [--flavour [SERIES-]amd64|cloud-amd64|rt-amd64|debug]" >&2; exit 2 ;;
+	*) echo "usage: $0 [--flavour [SERIES-]amd64|cloud-amd64|rt-amd64|debug[-SERIES]]" >&2; exit 2 ;;
 	esac
 done
-[ "$given" != debug ] || exec "$(dirname "$0")/debug-kernel.sh"
+case $given in
+debug) exec "$(dirname "$0")/debug-kernel.sh" --series 6.12 --flavour "$given" ;;
+debug-*) exec "$(dirname "$0")/debug-kernel.sh" --series "${given#debug-}" --flavour "$given" ;;
+esac
 series=6.1 flavour=$given
 if [[ $given =~ ^([0-9]+\.[0-9]+)-(.*)$ ]]; then
 	series=${BASH_REMATCH[1]} flavour=${BASH_REMATCH[2]}

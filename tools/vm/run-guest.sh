@@ -11,7 +11,7 @@
 #
 # Defaults: 2 vCPUs (1 with --icount), 2G, 1800 s, amd64.  The flavours
 # are kernel.sh's: Debian's amd64, cloud-amd64 and rt-amd64, and debug
-# (tools/vm/debug-kernel.sh).  --icount makes
+# and debug-6.1 (tools/vm/debug-kernel.sh).  --icount makes
 # the guest's clocks count instructions (-icount shift=0,sleep=off: 1 ns
 # each), for timings that do not depend on the host's load.
 # --single-thread runs the vCPUs round-robin in one host thread
@@ -228,10 +228,10 @@ cmdline+=" flvm.moddir=$moddir flvm.libmod=$libmod flvm.root=$root"
 khz=$(awk -F': *' '/^flags/ { c = / constant_tsc / } /^cpu MHz/ { m = $2 }
 	END { if (c && m > 0) printf "%d", m * 1000 }' /proc/cpuinfo)
 [ -n "$icount" ] || [ -z "$khz" ] || cmdline+=" tsc_early_khz=$khz"
-# The debug kernel (KASAN, lockdep) runs ACPI's AML so slowly that the
+# The debug kernels (KASAN, lockdep) run ACPI's AML so slowly that the
 # PCI routing method (_PRT) hits the interpreter's 30 s loop timeout,
 # twice: a minute of boot.  The BIOS's PIRQ table routes the same IRQs.
-[ "$flavour" != debug ] || cmdline+=" pci=noacpi"
+[ "${flavour#debug}" = "$flavour" ] || cmdline+=" pci=noacpi"
 # shellcheck disable=SC2054  # commas are QEMU's
 qemu=(qemu-system-x86_64 -machine pc -accel "tcg,thread=$tcg" -cpu max -smp "$cpus" -m "$mem"
 	-nodefaults -no-user-config -display none -no-reboot
