@@ -681,7 +681,9 @@ static void tr_count(const char *text, pid_t pid, __u32 want,
 /*
  * The tree's processes: the root forks a child, which forks a grandchild.
  * The root's faults before @go closes are not traced: it sends what
- * getrusage() counted then first, its pid negated.
+ * getrusage() counted then first, its pid negated (having called it once
+ * before, lest a fault on its code come after tracing began and before
+ * the count).
  */
 static void tree3_proc(int go, int wfd)
 {
@@ -690,7 +692,10 @@ static void tree3_proc(int go, int wfd)
 	int depth;
 	char c;
 
+	/* and the code of getrusage(), whose first call could fault */
 	fl_prefault_stack();
+	if (fl_getrusage(RUSAGE_SELF, &base.ru))
+		_exit(2);
 	while (read(go, &c, 1) < 0 && errno == EINTR)
 		;
 	if (fl_getrusage(RUSAGE_SELF, &base.ru) ||
@@ -820,9 +825,10 @@ TEST_F(tree, event_tree_field)
 			TH_LOG("pid %d, filter %s", got[i].pid, filter);
 		EXPECT_EQ(0, c.other_tree);
 		sum += tree ? want : 0;
-		TH_LOG("pid %d%s: getrusage %llu faults, %llu events", got[i].pid,
-		       tree ? "" : " (outsider)", (unsigned long long)want,
-		       (unsigned long long)c.events);
+		TH_LOG("pid %d%s: getrusage %llu faults, %llu events kept by %s",
+		       got[i].pid, tree ? "" : " (outsider)",
+		       (unsigned long long)want, (unsigned long long)c.events,
+		       filter);
 	}
 	/* and the filtered instance has nobody else's */
 	for (k = 0, c.events = 0; text[1][k]; k++)
