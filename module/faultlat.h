@@ -585,6 +585,7 @@ int fl_tree_each(u32 tree, bool privileged, struct fl_view *v,
 		 fl_view_fn fn, void *priv, u32 *hidden);
 bool fl_tree_live(u32 tree);
 void fl_tree_dropped(u32 tree);
+u32 fl_task_tree(const struct fl_rec *r);
 struct file;
 int fl_copy_elem_to_user(void __user *dst, const void *src, size_t ksize,
 			 size_t usize);

@@ -218,8 +218,7 @@ static noinline void fl_fault_trace(unsigned long address, u64 lat_ns,
 		return;
 	fl_causes_of(static_branch_unlikely(&fl_causes_on) ? r : NULL,
 		     lat_ns, cz);
-	trace_fault(current->pid, current->tgid,
-		    address < TASK_SIZE_MAX ? address & PAGE_MASK : 0,
+	trace_fault(address < TASK_SIZE_MAX ? address & PAGE_MASK : 0,
 		    lat_ns, (__force u32)ret, attempts,
 		    ret & VM_FAULT_ERROR ? FAULTLAT_EVENT_ERROR :
 		    class == FAULTLAT_MAJOR ? FAULTLAT_EVENT_MAJOR :
@@ -227,7 +226,7 @@ static noinline void fl_fault_trace(unsigned long address, u64 lat_ns,
 		    fl_dims_mode(dims), fl_dims_kind(dims),
 		    fl_dims_access(dims), cz,
 		    static_branch_unlikely(&fl_paths_on) && r ?
-		    r->path_last : FL_PATH_NONE);
+		    r->path_last : FL_PATH_NONE, fl_task_tree(r));
 }
 
 NOKPROBE_SYMBOL(fl_fault_trace);

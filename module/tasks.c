@@ -559,6 +559,31 @@ struct fl_rec *fl_task_find(struct task_struct *p)
 }
 
 /**
+ * fl_task_tree() - the open tree of a thread's process, for the fault event
+ * @r: the current thread's record (fl_task_current()), or NULL
+ *
+ * A thread record is linked to its process's record (@proc, set before
+ * the record was linked in, by the thread itself) until the thread
+ * leaves, and a process record is not reused while a thread record is
+ * linked to it: two loads, no lock.  The tag (@tree) is written at fork
+ * or by FAULTLAT_TREE_OPEN, and cleared after a grace period when the
+ * tree closes; fl_tree_live() leaves out one closed meanwhile.
+ *
+ * Return: the tree's id, or 0.
+ */
+u32 fl_task_tree(const struct fl_rec *r)
+{
+	u32 tree;
+
+	if (!r || r->proc == FL_NO_REC)
+		return 0;
+	tree = READ_ONCE(fl_tab.recs[r->proc].tree);
+	return fl_tree_live(tree) ? tree : 0;
+}
+
+NOKPROBE_SYMBOL(fl_task_tree);
+
+/**
  * fl_tasks_each() - call @fn on every record, used or free
  * @fn: what to do; nothing else writes what it writes meanwhile
  *	(causes.c: its probes are detached)

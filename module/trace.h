@@ -41,9 +41,7 @@ TRACE_DEFINE_ENUM(FAULTLAT_PATH_OTHER);
 TRACE_DEFINE_ENUM(FAULTLAT_NR_PATHS);
 
 /**
- * fault - a page fault completed (or failed)
- * @pid: thread
- * @tgid: process
+ * fault - a page fault completed (or failed), in the faulting thread
  * @address: the faulting user address, page-aligned
  * @latency_ns: from the first handle_mm_fault() entry to the final return
  * @result: the final call's vm_fault_t bits
@@ -57,14 +55,20 @@ TRACE_DEFINE_ENUM(FAULTLAT_NR_PATHS);
  *	after the others (the event's first fields are as before)
  * @path: what the kernel did, enum faultlat_path (module parameter paths;
  *	FAULTLAT_NR_PATHS, printed "-", when it is off or the fault was not
- *	told): the last field
+ *	told)
+ * @tree: the open process tree (FAULTLAT_IOC_TREE) of the faulting
+ *	thread's process, or 0: the last field, for a filter "tree == ID"
+ *	that keeps a tree's faults in the kernel
+ *
+ * The record's first fields, pid and tgid, are current's: the thread and
+ * its process (not arguments: a BPF raw tracepoint takes 12 at most).
  */
 TRACE_EVENT(fault,
-	    TP_PROTO(u32 pid, u32 tgid, unsigned long address, u64 latency_ns,
-		     u32 result, u32 attempts, u8 outcome, u8 mode, u8 kind,
-		     u8 access, const u64 *causes, u8 path),
-	    TP_ARGS(pid, tgid, address, latency_ns, result, attempts, outcome,
-		    mode, kind, access, causes, path),
+	    TP_PROTO(unsigned long address, u64 latency_ns, u32 result,
+		     u32 attempts, u8 outcome, u8 mode, u8 kind, u8 access,
+		     const u64 *causes, u8 path, u32 tree),
+	    TP_ARGS(address, latency_ns, result, attempts, outcome, mode, kind,
+		    access, causes, path, tree),
 	    TP_STRUCT__entry(__field(u32, pid)
 			     __field(u32, tgid)
 			     __field(unsigned long, address)
@@ -80,9 +84,10 @@ TRACE_EVENT(fault,
 			     __field(u64, mmap_lock_ns)
 			     __field(u64, io_ns)
 			     __field(u64, uffd_ns)
-			     __field(u8, path)),
-	    TP_fast_assign(__entry->pid = pid;
-			   __entry->tgid = tgid;
+			     __field(u8, path)
+			     __field(u32, tree)),
+	    TP_fast_assign(__entry->pid = current->pid;
+			   __entry->tgid = current->tgid;
 			   __entry->address = address;
 			   __entry->latency_ns = latency_ns;
 			   __entry->result = result;
@@ -98,8 +103,9 @@ TRACE_EVENT(fault,
 				causes[FAULTLAT_CAUSE_MMAP_LOCK];
 			   __entry->io_ns = causes[FAULTLAT_CAUSE_IO];
 			   __entry->uffd_ns = causes[FAULTLAT_CAUSE_UFFD];
-			   __entry->path = path;),
-	    TP_printk("pid=%u tgid=%u address=0x%lx latency_ns=%llu outcome=%s mode=%s kind=%s access=%s result=0x%x attempts=%u reclaim_ns=%llu compaction_ns=%llu mmap_lock_ns=%llu io_ns=%llu uffd_ns=%llu path=%s",
+			   __entry->path = path;
+			   __entry->tree = tree;),
+	    TP_printk("pid=%u tgid=%u address=0x%lx latency_ns=%llu outcome=%s mode=%s kind=%s access=%s result=0x%x attempts=%u reclaim_ns=%llu compaction_ns=%llu mmap_lock_ns=%llu io_ns=%llu uffd_ns=%llu path=%s tree=%u",
 		      __entry->pid, __entry->tgid, __entry->address,
 		      __entry->latency_ns,
 		      __print_symbolic(__entry->outcome,
@@ -132,7 +138,8 @@ TRACE_EVENT(fault,
 				       { FAULTLAT_PATH_SHMEM, "shmem" },
 				       { FAULTLAT_PATH_UFFD, "uffd" },
 				       { FAULTLAT_PATH_OTHER, "other" },
-				       { FAULTLAT_NR_PATHS, "-" }))
+				       { FAULTLAT_NR_PATHS, "-" }),
+		      __entry->tree)
 );
 
 /**

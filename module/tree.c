@@ -7,12 +7,14 @@
  * The root is tagged when the tree is opened, every process a process of
  * the tree forks when it is forked (the sched_process_fork tracepoint,
  * before the child runs): membership is decided at fork, never on the
- * fault path, which is unchanged.  A tagged record that its reap would
- * take out of the table is kept instead, out of the index, until the
- * tree is closed, so that the tree's sum and its list still have every
- * process that exited.  Nothing is allocated for a tree: its records
- * come from the task table (max_tasks), and a process that finds it full
- * is counted as dropped.
+ * fault path, which is unchanged; the faultlat:fault event, when on,
+ * reads the tag of the faulting thread's process (fl_task_tree()), so
+ * that an instance's filter "tree == ID" keeps a tree's faults only.
+ * A tagged record that its reap would take out of the table is kept
+ * instead, out of the index, until the tree is closed, so that the
+ * tree's sum and its list still have every process that exited.
+ * Nothing is allocated for a tree: its records come from the task table
+ * (max_tasks), and a process that finds it full is counted as dropped.
  *
  * Opening and closing take a mutex (process context); the probes only
  * read a slot's id.  Closing makes the id dead, then waits for an RCU
@@ -60,6 +62,8 @@ bool fl_tree_live(u32 tree)
 {
 	return tree && READ_ONCE(fl_trees[tree % FL_MAX_TREES].id) == tree;
 }
+
+NOKPROBE_SYMBOL(fl_tree_live);
 
 /* A process of @tree could not have a record: the table was full. */
 void fl_tree_dropped(u32 tree)

@@ -7,9 +7,13 @@
  * It is faultlat trace --stack -j into the file (one JSON object a line:
  * the format is trace -j's, documented in Documentation/userspace/json.rst),
  * symbolized as it records: the maps of a process are read while it lives
- * (a command it runs is held at its exit, through ptrace, until they are),
- * so a recording can be reported on after the process has gone, or on
- * another machine.
+ * (a command it runs, and each of its child processes, is held at its
+ * exit and at its execs, through ptrace, until they are), so a recording
+ * can be reported on after the process has gone, or on another machine.
+ *
+ * A command's child processes are recorded with it: the module follows
+ * its process tree (FAULTLAT_IOC_TREE, opened before the command runs),
+ * and the event's field tree selects the tree's faults in the kernel.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -29,12 +33,13 @@ void cmd_record_help(FILE *f)
 {
 	fprintf(f,
 		"Usage: faultlat record [-o FILE] [--min-latency T] [--major] [-b KB]\n"
-		"                       [-d SECONDS] -- COMMAND [ARGS...]\n"
+		"                       [-d SECONDS] [-i] -- COMMAND [ARGS...]\n"
 		"       faultlat record [-o FILE] [--min-latency T] [--major] [-b KB]\n"
 		"                       [-d SECONDS] -p PID\n"
 		"\n"
-		"Record the page faults of COMMAND (run until it exits) or of process PID\n"
-		"(until Ctrl-C or -d) that take at least --min-latency, each with the\n"
+		"Record the page faults of COMMAND and of the processes it starts (run\n"
+		"until COMMAND exits), or of process PID (until Ctrl-C or -d), that take\n"
+		"at least --min-latency, each with the\n"
 		"mapping of its address (file and offset, [heap], [stack], [anon]...),\n"
 		"its user stack and its kernel stack, symbolized (elfutils' libdwfl for\n"
 		"user code, with the source line where debuginfo has it; /proc/kallsyms\n"
@@ -46,13 +51,24 @@ void cmd_record_help(FILE *f)
 		"User stacks are walked through frame pointers, by the kernel, at most 8\n"
 		"frames: build the program with -fno-omit-frame-pointer, or its stacks\n"
 		"have one frame (the faulting instruction's function) and report says\n"
-		"so.  Only COMMAND's own process is recorded, not its children (exec\n"
-		"the workload from a wrapper script).  Events the ring buffer lost are\n"
-		"counted in the file and by report; a larger -b or a --min-latency helps.\n"
+		"so.  Events the ring buffer lost are counted in the file and by report;\n"
+		"a larger -b or a --min-latency helps.\n"
+		"\n"
+		"COMMAND's child processes, theirs and so on are recorded with it, as\n"
+		"perf record does: the module follows COMMAND's process tree (every\n"
+		"process forked in it joins it before it runs) and the kernel keeps\n"
+		"the tree's faults only.  A module before 0.7 cannot: then, or with\n"
+		"-i, only COMMAND's own process is recorded (record says why).  Each\n"
+		"process of the tree is held, through ptrace, at its exit and at its\n"
+		"execs, while its maps are read.  Processes still running when COMMAND\n"
+		"exits are recorded until then.  -p PID records that process alone,\n"
+		"not its children.\n"
 		"\n"
 		"Options:\n"
 		"  -o, --output FILE      where to write (- for stdout)\n"
-		"  -p, --pid PID          record process PID instead of a command\n"
+		"  -p, --pid PID          record process PID (its own, not its children)\n"
+		"                         instead of a command\n"
+		"  -i, --no-inherit       COMMAND's own process only, not its children\n"
 		"      --min-latency T    only faults that took at least T (250ns, 500us,\n"
 		"                         1ms; a bare number is in ns), filtered in the\n"
 		"                         kernel, for this recording only\n"
@@ -67,6 +83,9 @@ void cmd_record_help(FILE *f)
 		"\n"
 		"EXAMPLES\n"
 		"  sudo faultlat record -- ./mydb --bench      every fault of a run\n"
+		"  sudo faultlat record -- make -j2           make and every compiler it runs\n"
+		"  sudo faultlat record -i -- sh run.sh        the shell script's own faults\n"
+		"  faultlat report -p 1234                    one process of a recording\n"
 		"  sudo faultlat record --min-latency 100us -p $(pidof -s mysqld) -d 30\n"
 		"  faultlat report                            by call site and mapping\n"
 		"  faultlat report --svg faults.svg           a flame graph of fault time\n");
@@ -81,13 +100,16 @@ int cmd_record(int argc, char **argv)
 		{ "major", no_argument, NULL, 'M' },
 		{ "duration", required_argument, NULL, 'd' },
 		{ "buffer-size", required_argument, NULL, 'b' },
+		{ "no-inherit", no_argument, NULL, 'i' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static const struct fl_optspec spec = {
-		.name = "record", .shortopts = "+o:p:d:b:",
+		.name = "record", .shortopts = "+o:p:d:b:i",
 		.longopts = longopts, .help = cmd_record_help, .operands = true,
 	};
-	struct trace_opts o = { .faults = true, .stack = true, .name = "record" };
+	struct trace_opts o = {
+		.faults = true, .stack = true, .name = "record", .inherit = true,
+	};
 	const char *path = DEFAULT_OUT;
 	int opt, rc;
 	__u64 v;
@@ -112,6 +134,9 @@ int cmd_record(int argc, char **argv)
 			break;
 		case 'M':
 			o.major = true;
+			break;
+		case 'i':
+			o.inherit = false;
 			break;
 		case 'd':
 			if (fl_parse_duration(optarg, 1000000000ULL,

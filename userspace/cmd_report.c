@@ -204,8 +204,14 @@ static void print_text(struct fl_report *r, const char *path, size_t rows)
 	char t[32];
 
 	fl_fmt_ns(t, sizeof(t), r->ns);
-	printf("%s: %llu faults, %s in faults\n", path,
+	printf("%s: %llu faults, %s in faults", path,
 	       (unsigned long long)r->faults, t);
+	if (r->ntgids > 1)
+		printf(", %zu processes (-p PID: one of them)", r->ntgids);
+	printf("\n");
+	if (r->unmapped > 0)
+		printf("%lld processes whose maps could not be read (gone first): %s\n",
+		       r->unmapped, "their addresses are [unknown]");
 	if (r->lost || r->lost_ring > 0)
 		printf("lost: %llu events (%lld by the ring buffers' count): ",
 		       (unsigned long long)r->lost, r->lost_ring);

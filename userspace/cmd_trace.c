@@ -167,6 +167,11 @@ struct tracer {
 	int out_errno;
 	pid_t child;			/* record -- CMD */
 	bool child_done;
+	int tree_err;			/* 0, or -errno: FAULTLAT_TREE_OPEN */
+	__u32 tree;			/* record -- CMD: its tree, or 0 */
+	bool follow;			/* ... filtered by it: children too */
+	bool follow_said;		/* why not, said once */
+	__u64 execs, forks;		/* the tree's, seen through ptrace */
 	__u64 cmdlines_at;		/* last tracefs_load_cmdlines() */
 	struct fl_stack_decoder sdec;	/* --stack */
 	struct fl_syms syms;
@@ -469,6 +474,9 @@ static void print_fault(struct tracer *t, __u64 ts, int cpu,
 	if (e->path < FAULTLAT_NR_PATHS)
 		json_object_object_add(o, "path",
 				       json_object_new_string(fl_path_name(e->path)));
+	/* its process's tree (0.7): 0 for none */
+	if (t->dec.fault_tree)
+		json_object_object_add(o, "tree", json_object_new_int64(e->tree));
 	/* timed by cause (module parameter causes): see show_causes() */
 	if (causes)
 		json_object_object_add(o, "causes",
@@ -560,7 +568,7 @@ static bool want_fault(const struct tracer *t, const struct fl_fault_event *e)
 {
 	if (!t->o.faults)
 		return false;
-	if (t->o.pid && e->tgid != t->o.pid)
+	if (t->follow ? e->tree != t->tree : t->o.pid && e->tgid != t->o.pid)
 		return false;
 	if (t->o.major && e->outcome != FAULTLAT_EVENT_MAJOR)
 		return false;
@@ -747,7 +755,10 @@ static int set_filter(struct tracer *t, struct tep_event *ev, bool fault)
 	char *filter = NULL;
 	int err = 0;
 
-	if (fault && t->o.pid)
+	if (fault && t->follow)
+		err = add_filter(ev, &filter, "tree", TRACEFS_COMPARE_EQ,
+				 t->tree);
+	else if (fault && t->o.pid)
 		err = add_filter(ev, &filter, "tgid", TRACEFS_COMPARE_EQ,
 				 t->o.pid);
 	if (!err && fault && t->o.major)
@@ -933,6 +944,39 @@ static int setup_stacks(struct tracer *t)
 	return 0;
 }
 
+/*
+ * record -- CMD: COMMAND's tree (opened on the child before it runs)
+ * and the event's field "tree" make the filter; without either, the
+ * recording is of COMMAND's own process, as before 0.7, and says why.
+ */
+static void choose_follow(struct tracer *t)
+{
+	const char *why = NULL;
+	char buf[128];
+
+	if (!t->o.cmd || !t->o.inherit)
+		return;
+	if (t->tree_err == -ENOTTY || t->tree_err == -EINVAL) {
+		why = "the module cannot follow a process tree (no FAULTLAT_IOC_TREE)";
+	} else if (t->tree_err == -EBUSY) {
+		why = "it is in a tree followed already (inside faultlat run?)";
+	} else if (t->tree_err) {
+		snprintf(buf, sizeof(buf), "FAULTLAT_IOC_TREE: %s",
+			 strerror(-t->tree_err));
+		why = buf;
+	} else if (!t->dec.fault_tree) {
+		why = "the module's faultlat:fault has no field tree (a module before 0.7)";
+	}
+	if (!why) {
+		t->follow = true;
+		return;
+	}
+	fprintf(stderr,
+		"faultlat %s: not following COMMAND's child processes: %s; recording its own process only\n",
+		cmd_name, why);
+	t->follow_said = true;
+}
+
 /* Our own instance, its buffers and filters.  Returns 0 or -1. */
 static int setup_instance(struct tracer *t)
 {
@@ -968,6 +1012,7 @@ static int setup_instance(struct tracer *t)
 			t->o.buffer_kb, strerror(errno));
 		return -1;
 	}
+	choose_follow(t);
 	if (t->o.faults && set_filter(t, t->dec.fault, true))
 		return -1;
 	if (t->o.tlb && set_filter(t, t->dec.tlb, false))
@@ -1106,6 +1151,18 @@ static void print_summary(struct tracer *t, long long lost, __u64 elapsed)
 		if (t->o.stack)
 			json_object_object_add(o, "stacks_unmatched",
 					       fl_json_u64(t->orphans));
+		if (t->o.cmd)
+			json_object_object_add(o, "children",
+					       json_object_new_boolean(t->follow));
+		if (t->o.stack) {
+			unsigned int procs, unmapped;
+
+			fl_syms_count(&t->syms, &procs, &unmapped);
+			json_object_object_add(o, "processes",
+					       json_object_new_int64(procs));
+			json_object_object_add(o, "processes_unmapped",
+					       json_object_new_int64(unmapped));
+		}
 		json_object_object_add(o, "elapsed_ns", fl_json_u64(elapsed));
 		emit(o);
 		fflush(out);
@@ -1151,7 +1208,9 @@ static void print_banner(const struct tracer *t)
 		(t->o.major ? "major faults" : "faults") : "",
 		t->o.faults && t->o.tlb ? " and " : "",
 		t->o.tlb ? "TLB flushes" : "");
-	if (t->o.pid)
+	if (t->follow)
+		fprintf(stderr, " of process %u and its children", t->o.pid);
+	else if (t->o.pid)
 		fprintf(stderr, " of process %u", t->o.pid);
 	if (t->o.min_set) {
 		fl_fmt_ns(buf, sizeof(buf), t->o.min_ns);
@@ -1202,48 +1261,183 @@ static int fork_cmd(struct tracer *t, int *go)
 /*
  * Let the command run, traced with ptrace for one thing only: its exit,
  * where it stops while its memory is still there, so that its maps are
- * read (for the stacks of its last faults) before they are gone.
+ * read (for the stacks of its last faults) before they are gone.  When
+ * it is followed with its children, they are traced too (attached at
+ * fork, before they run), and each exec stops it: its maps change.
  */
 static void release_cmd(struct tracer *t, int go)
 {
-	if (t->o.stack &&
-	    ptrace(PTRACE_SEIZE, t->child, 0,
-		   PTRACE_O_TRACEEXIT | PTRACE_O_EXITKILL))
+	long opts = PTRACE_O_TRACEEXIT | PTRACE_O_EXITKILL;
+
+	/*
+	 * Its children inherit the options: not PTRACE_O_EXITKILL, which
+	 * would kill what COMMAND leaves running when record exits
+	 */
+	if (t->follow)
+		opts = PTRACE_O_TRACEEXIT | PTRACE_O_TRACEFORK |
+		       PTRACE_O_TRACEVFORK | PTRACE_O_TRACECLONE |
+		       PTRACE_O_TRACEEXEC;
+	if (t->o.stack && ptrace(PTRACE_SEIZE, t->child, 0, opts))
 		fprintf(stderr,
-			"faultlat record: cannot ptrace the command (%s): the stacks of the faults it takes just before it exits may lack their symbols\n",
-			strerror(errno));
+			"faultlat record: cannot ptrace the command (%s): the stacks of the faults %s takes just before it exits may lack their symbols\n",
+			strerror(errno),
+			t->follow ? "each process of the tree" : "it");
 	if (write(go, "g", 1) != 1)
 		perror("faultlat record: starting the command");
 	close(go);
 }
 
+/* The pending faults of process @tgid, printed now: its maps change. */
+static void flush_pending_of(struct tracer *t, __u32 tgid)
+{
+	int i;
+
+	for (i = 0; i < t->npend; i++)
+		if (t->pend[i].used && t->pend[i].e.tgid == tgid &&
+		    !flush_pending(t, &t->pend[i]))
+			return;
+}
+
+/*
+ * A traced task @tid stopped with status @st: what it stopped for is
+ * done, and it goes on.  The ptrace-stops of a tree (PTRACE_SEIZE):
+ *  - exit: its maps are read while it still has them (its last faults'
+ *    stacks), as for COMMAND alone;
+ *  - exec: the faults before it are printed with the old maps, then the
+ *    new ones are read;
+ *  - fork, vfork, clone: the parent; the child stops on its own;
+ *  - PTRACE_EVENT_STOP with SIGTRAP: a new child's first stop, before it
+ *    ran: its maps are its parent's, read now (its first faults may come
+ *    before an exec);
+ *  - PTRACE_EVENT_STOP with another signal: a group-stop, left stopped
+ *    (PTRACE_LISTEN) as it would be untraced;
+ *  - anything else: a signal for it, delivered.
+ */
+static void on_stop(struct tracer *t, pid_t tid, int st)
+{
+	int ev = st >> 16;
+	__u32 tgid;
+
+	switch (ev) {
+	case PTRACE_EVENT_EXIT:
+		if (tid == t->child)
+			drain(t);
+		tgid = tid == t->child ? (__u32)tid : proc_tgid(tid);
+		if (tgid)
+			fl_syms_refresh(&t->syms, tgid);
+		break;
+	case PTRACE_EVENT_EXEC:
+		t->execs++;
+		drain(t);
+		tgid = proc_tgid(tid);
+		if (tgid) {
+			flush_pending_of(t, tgid);
+			fl_syms_refresh(&t->syms, tgid);
+		}
+		break;
+	case PTRACE_EVENT_FORK:
+	case PTRACE_EVENT_VFORK:
+		t->forks++;
+		break;
+	case PTRACE_EVENT_CLONE:
+		break;
+	case PTRACE_EVENT_STOP:
+		if (WSTOPSIG(st) != SIGTRAP) {
+			ptrace(PTRACE_LISTEN, tid, 0, 0);
+			return;
+		}
+		if (tid != t->child && proc_tgid(tid) == (__u32)tid)
+			fl_syms_refresh(&t->syms, tid);
+		break;
+	default:
+		/* a signal for it: let it have it */
+		ptrace(PTRACE_CONT, tid, 0, WSTOPSIG(st));
+		return;
+	}
+	ptrace(PTRACE_CONT, tid, 0, 0);
+}
+
 /* Reap what the command did; true once it has ended. */
 static bool check_cmd(struct tracer *t)
 {
-	int st, ev;
 	pid_t r;
+	int st;
 
-	while ((r = waitpid(t->child, &st, WNOHANG | __WALL)) > 0) {
+	/* a tree's tasks are all ours to wait for (their tracer) */
+	while ((r = waitpid(t->follow ? -1 : t->child, &st,
+			    WNOHANG | __WALL)) > 0) {
 		if (WIFEXITED(st) || WIFSIGNALED(st)) {
+			if (r != t->child)
+				continue;
 			t->o.cmd_status = st;
 			t->child_done = true;
 			break;
 		}
-		if (!WIFSTOPPED(st))
-			continue;
-		ev = st >> 16;
-		if (ev == PTRACE_EVENT_EXIT) {
-			drain(t);
-			fl_syms_refresh(&t->syms, t->child);
-			ptrace(PTRACE_CONT, t->child, 0, 0);
-		} else if (ev == PTRACE_EVENT_STOP) {
-			ptrace(PTRACE_LISTEN, t->child, 0, 0);
-		} else {
-			/* a signal for it: let it have it */
-			ptrace(PTRACE_CONT, t->child, 0, WSTOPSIG(st));
-		}
+		if (WIFSTOPPED(st))
+			on_stop(t, r, st);
 	}
 	return t->child_done;
+}
+
+/*
+ * Ended early (a signal, -d, an error): COMMAND is asked to end (SIGTERM,
+ * SIGKILL after a few seconds), and while it does, the tree's tasks that
+ * stop for their tracer go on, lest COMMAND wait for a child that waits
+ * for us.
+ */
+static void end_cmd(struct tracer *t)
+{
+	__u64 kill_at = fl_clock_ns(CLOCK_MONOTONIC) + 5 * FL_NSEC_PER_SEC;
+	bool killed = false;
+	pid_t r;
+	int st;
+
+	kill(t->child, SIGTERM);
+	while (!t->child_done) {
+		r = waitpid(t->follow ? -1 : t->child, &st, WNOHANG | __WALL);
+		if (r < 0 && errno != EINTR)
+			break;
+		if (r > 0 && (WIFEXITED(st) || WIFSIGNALED(st))) {
+			if (r == t->child) {
+				t->o.cmd_status = st;
+				t->child_done = true;
+			}
+			continue;
+		}
+		if (r > 0 && WIFSTOPPED(st)) {
+			ptrace(PTRACE_CONT, r, 0, (st >> 16) ? 0 :
+			       WSTOPSIG(st));
+			continue;
+		}
+		if (!killed && fl_clock_ns(CLOCK_MONOTONIC) >= kill_at) {
+			kill(t->child, SIGKILL);
+			killed = true;
+		}
+		if (r <= 0)
+			sleep_ns(10 * 1000000ULL);
+	}
+}
+
+/*
+ * Between reads: with a command, a SIGCHLD (blocked) cuts the wait short:
+ * a task of its stopped for us and waits.  A handled signal (SIGINT)
+ * does too.
+ */
+static void wait_ns(struct tracer *t, __u64 ns)
+{
+	struct timespec ts = {
+		.tv_sec = ns / FL_NSEC_PER_SEC,
+		.tv_nsec = ns % FL_NSEC_PER_SEC,
+	};
+	sigset_t chld;
+
+	if (!t->child) {
+		sleep_ns(ns);
+		return;
+	}
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	sigtimedwait(&chld, NULL, &ts);
 }
 
 /* The whole run, once the options are known; returns the exit code. */
@@ -1251,6 +1445,7 @@ static int run_trace(struct tracer *t)
 {
 	struct faultlat_info info;
 	__u64 start, now, end = 0, poll = POLL_NS;
+	sigset_t chld;
 	long long lost;
 	int rc = FL_EXIT_ERR, go = -1;
 
@@ -1267,6 +1462,14 @@ static int run_trace(struct tracer *t)
 			return FL_EXIT_ERR;
 		}
 		poll = CMD_POLL_NS;
+		/* its children join its tree at fork; it waits on go */
+		if (t->o.inherit)
+			t->tree_err = fl_dev_tree_open(t->fd, t->child,
+						       &t->tree);
+		/* for wait_ns(): its tasks' stops wake us */
+		sigemptyset(&chld);
+		sigaddset(&chld, SIGCHLD);
+		sigprocmask(SIG_BLOCK, &chld, NULL);
 	}
 	if (t->o.tlb && !fl_tlb_measured(&info))
 		fprintf(stderr,
@@ -1308,7 +1511,7 @@ static int run_trace(struct tracer *t)
 		if (t->stop || fl_stop_signal() || (end && now >= end) ||
 		    (t->child && check_cmd(t)))
 			break;
-		sleep_ns(end && end - now < poll ? end - now : poll);
+		wait_ns(t, end && end - now < poll ? end - now : poll);
 	}
 	/* stop recording, then print what is left */
 	tracefs_trace_off(t->inst);
@@ -1327,13 +1530,8 @@ static int run_trace(struct tracer *t)
 out:
 	if (go >= 0)
 		close(go);	/* the command never starts */
-	if (t->child && !t->child_done) {
-		/* ended by a signal or -d: so does the command */
-		kill(t->child, SIGTERM);
-		while (waitpid(t->child, &t->o.cmd_status, __WALL) < 0 &&
-		       errno == EINTR)
-			;
-	}
+	if (t->child && !t->child_done)
+		end_cmd(t);	/* ended by a signal or -d: so does the command */
 	teardown(t);
 	close(t->fd);
 	return rc;

@@ -38,6 +38,7 @@ void fl_report_init(struct fl_report *r)
 {
 	memset(r, 0, sizeof(*r));
 	r->lost_ring = -1;
+	r->unmapped = -1;
 }
 
 static void agg_free(struct fl_agg *a)
@@ -60,6 +61,10 @@ void fl_report_free(struct fl_report *r)
 	agg_free(&r->sites);
 	agg_free(&r->maps);
 	agg_free(&r->folded);
+	free(r->tgids);
+	r->tgids = NULL;
+	r->ntgids = 0;
+	r->cap_tgids = 0;
 }
 
 static size_t hash(const char *s)
@@ -231,6 +236,25 @@ static bool causes_of(struct fl_report *r, struct json_object *o, __u64 ns,
 	return false;
 }
 
+/* @tgid among the processes of the recording (the last few looked at first) */
+static void note_tgid(struct fl_report *r, __u32 tgid)
+{
+	size_t i;
+	__u32 *n;
+
+	for (i = r->ntgids; i > 0; i--)
+		if (r->tgids[i - 1] == tgid)
+			return;
+	if (r->ntgids == r->cap_tgids) {
+		n = realloc(r->tgids, (r->cap_tgids * 2 + 16) * sizeof(*n));
+		if (!n)
+			return;
+		r->tgids = n;
+		r->cap_tgids = r->cap_tgids * 2 + 16;
+	}
+	r->tgids[r->ntgids++] = tgid;
+}
+
 static void add_fault(struct fl_report *r, struct json_object *o)
 {
 	struct json_object *us = NULL, *ks = NULL, *map = NULL, *fr;
@@ -252,6 +276,7 @@ static void add_fault(struct fl_report *r, struct json_object *o)
 		us = NULL;
 	if (ks && !json_object_is_type(ks, json_type_array))
 		ks = NULL;
+	note_tgid(r, u64_of(o, "tgid"));
 	timed = causes_of(r, o, ns, slots);
 	add_to(&r->all, ns, slots, timed);
 	r->faults++;
@@ -338,6 +363,8 @@ int fl_report_add_line(struct fl_report *r, const char *line)
 
 		if (json_object_object_get_ex(o, "lost", &v) && v)
 			r->lost_ring = json_object_get_int64(v);
+		if (json_object_object_get_ex(o, "processes_unmapped", &v) && v)
+			r->unmapped = json_object_get_int64(v);
 	}
 	json_object_put(o);
 	return 0;
@@ -454,6 +481,10 @@ struct json_object *fl_report_json(struct fl_report *r, const char *path)
 	json_object_object_add(o, "lost", json_object_new_uint64(r->lost));
 	json_object_object_add(o, "lost_ring", r->lost_ring < 0 ? NULL :
 			       json_object_new_int64(r->lost_ring));
+	json_object_object_add(o, "processes",
+			       json_object_new_uint64(r->ntgids));
+	json_object_object_add(o, "processes_unmapped", r->unmapped < 0 ?
+			       NULL : json_object_new_int64(r->unmapped));
 	json_object_object_add(o, "one_frame_user_stacks",
 			       json_object_new_uint64(r->one_frame));
 	json_object_object_add(o, "no_user_stack", json_object_new_uint64(r->no_ustack));

@@ -55,6 +55,9 @@ struct fl_report {
 	__u64 no_stacks;	/* fault events recorded without --stack */
 	__u64 lost;		/* events lost, from LOST records */
 	long long lost_ring;	/* the summary's count, -1: none */
+	long long unmapped;	/* the summary's processes_unmapped, -1: none */
+	__u32 *tgids;		/* the processes of the faults counted */
+	size_t ntgids, cap_tgids;
 	__u64 bad_causes;	/* "causes" not understood: unknown */
 	bool causes;		/* folded and SVG: a leaf frame by cause */
 	struct fl_agg_entry all;	/* every fault: count, ns, cz */

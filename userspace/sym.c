@@ -21,6 +21,7 @@
 struct fl_proc {
 	__u32 tgid;
 	bool gone;		/* /proc/TGID could not be read any more */
+	bool seen;		/* fl_syms_see() was asked about it */
 	char *maps;		/* the text of /proc/TGID/maps */
 	Dwfl *dwfl;		/* its modules; NULL until needed */
 	struct fl_proc *next;
@@ -141,6 +142,7 @@ int fl_syms_refresh(struct fl_syms *s, __u32 tgid)
 	}
 	free(p->maps);
 	p->maps = maps;
+	p->gone = false;
 	proc_drop_dwfl(p);
 	return 0;
 }
@@ -151,9 +153,26 @@ int fl_syms_see(struct fl_syms *s, __u32 tgid)
 
 	if (!p)
 		return -1;
+	p->seen = true;
 	if (p->maps || p->gone)
 		return p->maps ? 0 : -1;
 	return fl_syms_refresh(s, tgid);
+}
+
+void fl_syms_count(const struct fl_syms *s, unsigned int *procs,
+		   unsigned int *unmapped)
+{
+	const struct fl_proc *p;
+	unsigned int i;
+
+	*procs = 0;
+	*unmapped = 0;
+	for (i = 0; s->procs && i < PROC_SLOTS; i++) {
+		for (p = s->procs[i]; p; p = p->next) {
+			*procs += p->seen;
+			*unmapped += p->seen && !p->maps;
+		}
+	}
 }
 
 bool fl_maps_find(const char *maps, __u64 addr, struct fl_mapping *m)

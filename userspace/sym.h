@@ -59,6 +59,14 @@ int fl_syms_see(struct fl_syms *s, __u32 tgid);
 int fl_syms_refresh(struct fl_syms *s, __u32 tgid);
 
 /*
+ * fl_syms_count() - the processes fl_syms_see() was asked about (*@procs),
+ * and those of them whose maps could never be read (*@unmapped: gone
+ * before they were, their addresses cannot be symbolized).
+ */
+void fl_syms_count(const struct fl_syms *s, unsigned int *procs,
+		   unsigned int *unmapped);
+
+/*
  * fl_syms_user() - the symbol (and source line, where debuginfo has it)
  * of @addr in process @tgid.  @ret: @addr is a return address (every
  * frame but the first), looked up one byte back, in its call.

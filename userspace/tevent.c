@@ -33,6 +33,7 @@ static const char * const fault_names[FL_FAULT_NR_FIELDS] = {
 };
 
 static const char * const fault_path_name[] = { "path" };
+static const char * const fault_tree_name[] = { "tree" };
 
 /* the time by cause (0.5), [enum faultlat_cause] */
 static const char * const fault_cause_names[FAULTLAT_NR_CAUSES] = {
@@ -103,6 +104,11 @@ int fl_decoder_init(struct fl_decoder *d, struct tep_handle *tep, char *err,
 	    find_fields(d->fault, fault_path_name, 1, &d->fault_path, err,
 			len))
 		return -1;
+	/* the tree (0.7): optional, a module before has none */
+	if (d->fault && tep_find_field(d->fault, "tree") &&
+	    find_fields(d->fault, fault_tree_name, 1, &d->fault_tree, err,
+			len))
+		return -1;
 	/* the causes (0.5): all or none, a module before has none */
 	if (d->fault && tep_find_field(d->fault, fault_cause_names[0]) &&
 	    find_fields(d->fault, fault_cause_names, FAULTLAT_NR_CAUSES,
@@ -166,6 +172,11 @@ int fl_decode_fault(const struct fl_decoder *d, const struct tep_record *rec,
 		if (read_fields(&d->fault_path, 1, rec, v))
 			return -1;
 		e->path = v[0];
+	}
+	if (d->fault_tree) {
+		if (read_fields(&d->fault_tree, 1, rec, v))
+			return -1;
+		e->tree = v[0];
 	}
 	return 0;
 }

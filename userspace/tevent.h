@@ -38,6 +38,11 @@ struct fl_fault_event {
 				 * told (module parameter paths off), or a
 				 * module before 0.6, whose event has none
 				 */
+	__u32 tree;		/* the process tree (FAULTLAT_IOC_TREE) of
+				 * the faulting process, 0 for none, or a
+				 * module before 0.7, whose event has none
+				 * (struct fl_decoder.fault_tree is NULL)
+				 */
 	bool has_causes;	/* the event has the fields reclaim_ns to
 				 * uffd_ns (0.5): zeroes when module
 				 * parameter causes is off, so this does not
@@ -65,6 +70,7 @@ struct fl_decoder {
 	struct tep_event *tlb;
 	struct tep_format_field *fault_fields[FL_FAULT_NR_FIELDS];
 	struct tep_format_field *fault_path;	/* NULL: before 0.6 */
+	struct tep_format_field *fault_tree;	/* NULL: before 0.7 */
 	/* reclaim_ns to uffd_ns, [enum faultlat_cause]; NULL: before 0.5 */
 	struct tep_format_field *fault_causes[FAULTLAT_NR_CAUSES];
 	struct tep_format_field *tlb_fields[FL_TLB_NR_FIELDS];

@@ -25,6 +25,7 @@ struct trace_opts {
 	FILE *out;		/* NULL: stdout */
 	const char *name;	/* the command, for messages: "trace" */
 	char **cmd;		/* record: the command to run and trace */
+	bool inherit;		/* ... and its child processes (a tree) */
 	int cmd_status;		/* its wait status, once it ended */
 };
 

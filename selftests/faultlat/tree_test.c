@@ -19,6 +19,7 @@
 #include <unistd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -553,6 +554,288 @@ TEST_F(tree, ioctl_tree)
 	} while (fl_ms() < deadline);
 	ASSERT_GE(before.used_tasks, after.used_tasks);
 	close(fd);
+}
+
+/*
+ * The faultlat:fault event's field tree (0.7): a tracefs instance of our
+ * own, read as text.  The root of a tree forks a child that forks a
+ * grandchild; each faults and reports what getrusage(RUSAGE_SELF) counted;
+ * a process outside the tree does the same.  Every event of the tree's
+ * processes says the tree's id, the outsider's say 0, and each process
+ * has as many events as the kernel counted faults (the event is on from
+ * before the tree's processes ran, at no threshold).  A second instance
+ * filters "tree == ID" in the kernel: the tree's events, nobody else's.
+ */
+#define TREE_INST	"fl-tree-test-"
+
+/* @dir/@file, written: 0 or -1 */
+static int tr_write(const char *dir, const char *file, const char *val)
+{
+	char path[PATH_MAX];
+	int fd, ok;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ok = write(fd, val, strlen(val)) == (ssize_t)strlen(val);
+	return close(fd) || !ok ? -1 : 0;
+}
+
+/* The whole of @dir/@file, NUL-terminated (malloc()ed), or NULL */
+static char *tr_read(const char *dir, const char *file)
+{
+	char path[PATH_MAX], *buf = NULL;
+	size_t len = 0, cap = 0;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	do {
+		if (cap - len < 65536) {
+			char *nb = realloc(buf, cap + (1 << 20));
+
+			if (!nb) {
+				free(buf);
+				close(fd);
+				return NULL;
+			}
+			buf = nb;
+			cap += 1 << 20;
+		}
+		n = read(fd, buf + len, cap - len - 1);
+		if (n > 0)
+			len += n;
+	} while (n > 0 || (n < 0 && errno == EINTR));
+	close(fd);
+	buf[len] = '\0';
+	return buf;
+}
+
+/* An instance @name with faultlat:fault (filter @filter, or none), off */
+static int tr_inst(char *dir, size_t len, const char *tdir, const char *name,
+		   const char *filter)
+{
+	snprintf(dir, len, "%s/instances/%s%d", tdir, name, (int)getpid());
+	if (mkdir(dir, 0700))
+		return -1;
+	if (tr_write(dir, "buffer_size_kb", "8192") ||
+	    tr_write(dir, "tracing_on", "0") ||
+	    (filter && tr_write(dir, "events/faultlat/fault/filter", filter)) ||
+	    tr_write(dir, "events/faultlat/fault/enable", "1"))
+		return -1;
+	return 0;
+}
+
+static void tr_inst_rm(const char *dir)
+{
+	int i;
+
+	tr_write(dir, "tracing_on", "0");
+	tr_write(dir, "events/faultlat/fault/enable", "0");
+	for (i = 0; i < 50 && rmdir(dir) && errno == EBUSY; i++)
+		usleep(20000);
+}
+
+/* The event's count and tree of @pid in @text: trees other than @tree */
+struct tr_count {
+	__u64 events;
+	__u64 other_tree;	/* events whose tree was not the one wanted */
+	__u64 dropped;		/* ring buffer lost some */
+};
+
+static void tr_count(const char *text, pid_t pid, __u32 want,
+		     struct tr_count *c)
+{
+	const char *line, *nl, *t, *g;
+	unsigned int tgid, tree;
+
+	memset(c, 0, sizeof(*c));
+	for (line = text; line && *line; line = nl ? nl + 1 : NULL) {
+		nl = strchr(line, '\n');
+		if (*line == '#')
+			continue;
+		if (!strncmp(line, "CPU:", 4) && strstr(line, "LOST")) {
+			c->dropped++;
+			continue;
+		}
+		g = strstr(line, " fault: ");
+		if (!g || (nl && g > nl))
+			continue;
+		g = strstr(g, " tgid=");
+		t = g ? strstr(g, " tree=") : NULL;
+		if (!g || !t || (nl && t > nl) ||
+		    sscanf(g, " tgid=%u", &tgid) != 1 ||
+		    sscanf(t, " tree=%u", &tree) != 1)
+			continue;
+		if ((pid_t)tgid != pid)
+			continue;
+		c->events++;
+		c->other_tree += tree != want;
+	}
+}
+
+/*
+ * The tree's processes: the root forks a child, which forks a grandchild.
+ * The root's faults before @go closes are not traced: it sends what
+ * getrusage() counted then first, its pid negated (having called it once
+ * before, lest a fault on its code come after tracing began and before
+ * the count).
+ */
+static void tree3_proc(int go, int wfd)
+{
+	struct self_ru base = { .pid = -getpid() };
+	pid_t pid = 0;
+	int depth;
+	char c;
+
+	/* and the code of getrusage(), whose first call could fault */
+	fl_prefault_stack();
+	if (fl_getrusage(RUSAGE_SELF, &base.ru))
+		_exit(2);
+	while (read(go, &c, 1) < 0 && errno == EINTR)
+		;
+	if (fl_getrusage(RUSAGE_SELF, &base.ru) ||
+	    write(wfd, &base, sizeof(base)) != sizeof(base))
+		_exit(2);
+	/* each forks the next and waits for it, the grandchild none */
+	for (depth = 0; depth < 2; depth++) {
+		pid = fork();
+		if (pid < 0)
+			_exit(2);
+		if (pid)
+			break;
+	}
+	if (pid)
+		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+			;
+	touch_and_report(wfd, 40 * (depth + 1));
+}
+
+TEST_F(tree, event_tree_field)
+{
+	static const char * const tdirs[] = {
+		"/sys/kernel/tracing", "/sys/kernel/debug/tracing",
+	};
+	char all[PATH_MAX], only[PATH_MAX], filter[32], *fmt, *text[2];
+	const char *tdir = NULL;
+	struct self_ru got[5], base = { 0 };
+	struct faultlat_tree t;
+	struct tr_count c;
+	int fd, go[2], res[2], i, k;
+	__u64 sum = 0;
+	pid_t root, out;
+	__u32 id;
+
+	for (i = 0; i < 2 && !tdir; i++) {
+		snprintf(all, sizeof(all), "%s/instances", tdirs[i]);
+		if (!access(all, F_OK))
+			tdir = tdirs[i];
+	}
+	if (!tdir && !mount("nodev", tdirs[0], "tracefs", 0, NULL))
+		tdir = tdirs[0];
+	if (!tdir)
+		SKIP(return, "no tracefs");
+	fmt = tr_read(tdir, "events/faultlat/fault/format");
+	if (!fmt)
+		SKIP(return, "no faultlat:fault event");
+	if (!strstr(fmt, " tree;")) {
+		free(fmt);
+		SKIP(return, "faultlat:fault has no field tree (before 0.7)");
+	}
+	free(fmt);
+
+	fd = fl_open();
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, pipe(go));
+	ASSERT_EQ(0, pipe(res));
+	root = fork();
+	ASSERT_LE(0, root);
+	if (!root) {
+		close(go[1]);
+		close(res[0]);
+		tree3_proc(go[0], res[1]);
+	}
+	close(go[0]);
+	ASSERT_EQ(0, tree_ioctl(fd, &t, FAULTLAT_TREE_OPEN, root, 0))
+		TH_LOG("OPEN: %s", strerror(errno));
+	id = t.tree;
+	ASSERT_NE(0, id);
+	snprintf(filter, sizeof(filter), "tree == %u", id);
+	ASSERT_EQ(0, tr_inst(all, sizeof(all), tdir, TREE_INST "all-", NULL))
+		TH_LOG("%s: %s", all, strerror(errno));
+	ASSERT_EQ(0, tr_inst(only, sizeof(only), tdir, TREE_INST "only-",
+			     filter)) TH_LOG("%s: %s", only, strerror(errno));
+	/* on before the tree's processes and the outsider run */
+	ASSERT_EQ(0, tr_write(all, "tracing_on", "1"));
+	ASSERT_EQ(0, tr_write(only, "tracing_on", "1"));
+	out = fork();
+	ASSERT_LE(0, out);
+	if (!out) {
+		close(go[1]);
+		close(res[0]);
+		touch_and_report(res[1], 60);
+	}
+	close(res[1]);
+	close(go[1]);
+	for (i = 0, k = 0; i < 5; i++) {
+		ASSERT_EQ(sizeof(got[k]), read(res[0], &got[k], sizeof(got[k])));
+		if (got[k].pid == -root)
+			base = got[k];
+		else
+			k++;
+	}
+	close(res[0]);
+	ASSERT_EQ(-root, base.pid);
+	ASSERT_EQ(root, waitpid(root, NULL, 0));
+	ASSERT_EQ(out, waitpid(out, NULL, 0));
+	tr_write(all, "tracing_on", "0");
+	tr_write(only, "tracing_on", "0");
+	text[0] = tr_read(all, "trace");
+	text[1] = tr_read(only, "trace");
+	tr_inst_rm(all);
+	tr_inst_rm(only);
+	ASSERT_EQ(0, tree_ioctl(fd, &t, FAULTLAT_TREE_CLOSE, 0, id));
+	close(fd);
+	ASSERT_NE(NULL, text[0]);
+	ASSERT_NE(NULL, text[1]);
+
+	for (i = 0; i < 4; i++) {
+		bool tree = got[i].pid != out;
+		__u64 want = got[i].ru.minflt + got[i].ru.majflt;
+
+		if (got[i].pid == root)
+			want -= base.ru.minflt + base.ru.majflt;
+
+		/* unfiltered: the kernel's count, the tree's id or 0 */
+		tr_count(text[0], got[i].pid, tree ? id : 0, &c);
+		EXPECT_EQ(0, c.dropped);
+		EXPECT_EQ(want, c.events)
+			TH_LOG("pid %d%s", got[i].pid, tree ? "" : " (outsider)");
+		EXPECT_EQ(0, c.other_tree)
+			TH_LOG("pid %d: %llu events of another tree than %u",
+			       got[i].pid, (unsigned long long)c.other_tree,
+			       tree ? id : 0);
+		/* filtered tree == ID in the kernel: the tree's, all of them */
+		tr_count(text[1], got[i].pid, id, &c);
+		EXPECT_EQ(tree ? want : 0, c.events)
+			TH_LOG("pid %d, filter %s", got[i].pid, filter);
+		EXPECT_EQ(0, c.other_tree);
+		sum += tree ? want : 0;
+		TH_LOG("pid %d%s: getrusage %llu faults, %llu events kept by %s",
+		       got[i].pid, tree ? "" : " (outsider)",
+		       (unsigned long long)want, (unsigned long long)c.events,
+		       filter);
+	}
+	/* and the filtered instance has nobody else's */
+	for (k = 0, c.events = 0; text[1][k]; k++)
+		c.events += !strncmp(text[1] + k, " fault: ", 8);
+	EXPECT_EQ(sum, c.events);
+	free(text[0]);
+	free(text[1]);
 }
 
 /* Closing the file closes its trees; another file cannot read them. */

@@ -1346,6 +1346,27 @@ grep -Eq '^ 75.00% +300ns +1  work +b +b.c:9$' "$tmp/out" &&
 grep -Eq '^ 75.00% +300ns +1  \[heap\]$' "$tmp/out"
 ok $? "report: text, the losses and the one-frame stacks said"
 
+run "$FL" record --help
+[ $rc -eq 0 ] && has out "-i, --no-inherit" && has out "child processes" &&
+has out "not its children" && has out "faultlat record -- make -j2"
+ok $? "record --help: children recorded, -i, -p's process alone"
+
+# a recording of two processes, one of whose maps was never read
+{
+	cat "$tmp/rec.jsonl"
+	echo '{"type":"summary","lost":0,"children":true,"processes":2,"processes_unmapped":1}'
+} >"$tmp/rec2.jsonl"
+run "$FL" report -i "$tmp/rec2.jsonl"
+[ $rc -eq 0 ] && has out "2 faults, 400ns in faults, 2 processes (-p PID: one of them)" &&
+has out "1 processes whose maps could not be read"
+ok $? "report: the processes of a recording, and those without maps, said"
+run "$FL" report -i "$tmp/rec2.jsonl" -j
+[ $rc -eq 0 ] && json out 'j["processes"] == 2 and j["processes_unmapped"] == 1'
+ok $? "report -j: processes and processes_unmapped"
+run "$FL" report -i "$tmp/rec2.jsonl" -p 8 -j
+[ $rc -eq 0 ] && json out 'j["processes"] == 1 and j["faults"] == 1'
+ok $? "report -p -j: one process"
+
 run "$FL" report -i - -p 8 --folded - <"$tmp/rec.jsonl"
 [ $rc -eq 0 ] && [ "$(cat "$tmp/out")" = "b;work;handle_mm_fault_[k] 300" ]
 ok $? "report -i - -p --folded -: one process's folded stacks"

@@ -467,6 +467,65 @@ for f in "fault_in_main_a", "fault_in_lib_b":
 	check 'J("lost.json")["lost"] + J("lost.json")["lost_ring"] > 0 and J("lost.json")["faults"] < 20000'
 	ok $? "report: events lost while recording are counted and said"
 
+	# the command's children (its process tree, filtered in the kernel):
+	# stack_workload forks two children that exec it again and fault in
+	# fault_in_child_c() and fault_in_lib_b(); each child's events are
+	# as many as its own getrusage(RUSAGE_SELF) counted, fork to exit
+	# (the kernel's count, read with every page locked)
+	run "$FL" record -o "$tmp/kids.jsonl" --min-latency 0 -b 4096 -- \
+		"$wl" "$tmp/wfile4" 100 50 2
+	cp "$tmp/out" "$tmp/kids.out"
+	[ $rc -eq 0 ] && has err "exited with status 0" && ! has err "not following" &&
+	check 'len(T("kids.out").splitlines()) == 3 and
+		all(len([e for e in evs if e["tgid"] == w["pid"]]) ==
+		    w["self"]["minflt"] + w["self"]["majflt"] and
+		    all(e["user_stack"] and e["mapping"] for e in evs if e["tgid"] == w["pid"])
+		    for w in map(json.loads, T("kids.out").splitlines()[:2])) and
+		sm["lost"] == 0 and sm["children"] and sm["processes_unmapped"] == 0
+		for evs in [[e for e in map(json.loads, T("kids.jsonl").splitlines())
+		    if e["type"] == "fault"]]
+		for sm in [json.loads(T("kids.jsonl").splitlines()[-1])]'
+	ok $? "record -- a command that forks: each child's events, as many as its getrusage counted"
+	python3 -c 'import json, sys
+evs = [e for e in map(json.loads, open(sys.argv[1] + "/kids.jsonl")) if e["type"] == "fault"]
+for w in map(json.loads, open(sys.argv[1] + "/kids.out")):
+    print("# pid %d: getrusage self %d; recorded %d" % (w["pid"],
+          w["self"]["minflt"] + w["self"]["majflt"],
+          len([e for e in evs if e["tgid"] == w["pid"]])))' "$tmp" 2>/dev/null
+
+	run "$FL" report -i "$tmp/kids.jsonl" -j
+	cp "$tmp/out" "$tmp/kids.json"
+	[ $rc -eq 0 ] && check 'sum(s["faults"] for s in J("kids.json")["sites"]
+		if s["sym"] == "fault_in_child_c" and s["dso"].endswith("/stack_workload")) ==
+		sum(w["fault_in_child_c"]["minflt"] + w["fault_in_child_c"]["majflt"]
+		    for w in map(json.loads, T("kids.out").splitlines()[:2])) > 0'
+	ok $? "report: the children's faults in fault_in_child_c, by name, as getrusage counted"
+
+	# one child's, with its own mappings (its library where its exec put it)
+	local kid
+	kid=$(python3 -c 'import json, sys; print(json.loads(open(sys.argv[1]).readline())["pid"])' "$tmp/kids.out")
+	run "$FL" report -i "$tmp/kids.jsonl" -p "$kid" -j
+	cp "$tmp/out" "$tmp/kid.json"
+	[ $rc -eq 0 ] && check 'sum(s["faults"] for s in J("kid.json")["sites"]
+		if s["sym"] == "fault_in_lib_b" and
+		s["dso"].endswith("/libfaultlat_stacklib.so")) ==
+		json.loads(T("kids.out").splitlines()[0])["fault_in_lib_b"]["minflt"] and
+		sum(m["faults"] for m in J("kid.json")["mappings"]
+		    if m["mapping"] == "'"$tmp/wfile4"'") ==
+		json.loads(T("kids.out").splitlines()[0])["fault_in_lib_b"]["minflt"]'
+	ok $? "report -p CHILD: its fault_in_lib_b faults and its data file's, as getrusage counted"
+
+	# -i: COMMAND's own process only
+	run "$FL" record -i -o "$tmp/kids1.jsonl" --min-latency 0 -b 4096 -- \
+		"$wl" "$tmp/wfile5" 20 10 2
+	cp "$tmp/out" "$tmp/kids1.out"
+	[ $rc -eq 0 ] && check 'len(evs) > 0 and
+		all(e["tgid"] == json.loads(T("kids1.out").splitlines()[2])["pid"] for e in evs) and
+		not json.loads(T("kids1.jsonl").splitlines()[-1])["children"]
+		for evs in [[e for e in map(json.loads, T("kids1.jsonl").splitlines())
+		    if e["type"] == "fault"]]'
+	ok $? "record -i: COMMAND's own process only, not its children"
+
 	# trace --stack: live, the mapping and both stacks under each fault
 	"$FL" trace --stack -c 20 >"$tmp/out" 2>"$tmp/err" &
 	local tp=$!

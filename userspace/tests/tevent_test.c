@@ -536,6 +536,107 @@ static void test_causes(void)
 	tep_free(tep);
 }
 
+/*
+ * 0.7's last field, the tree: x86-64's layout of the module's
+ * TP_STRUCT__entry (after the path, aligned to 4), and the same record
+ * shifted by PREEMPT_RT's common field; a format before 0.7 has none
+ */
+static void test_tree(void)
+{
+	static const struct field fault_07[] = {
+		{ "u32", "pid", 8, 4, 0 },
+		{ "u32", "tgid", 12, 4, 0 },
+		{ "unsigned long", "address", 16, 8, 0 },
+		{ "u64", "latency_ns", 24, 8, 0 },
+		{ "u32", "result", 32, 4, 0 },
+		{ "u32", "attempts", 36, 4, 0 },
+		{ "u8", "outcome", 40, 1, 0 },
+		{ "u8", "mode", 41, 1, 0 },
+		{ "u8", "kind", 42, 1, 0 },
+		{ "u8", "access", 43, 1, 0 },
+		{ "u64", "reclaim_ns", 48, 8, 0 },
+		{ "u64", "compaction_ns", 56, 8, 0 },
+		{ "u64", "mmap_lock_ns", 64, 8, 0 },
+		{ "u64", "io_ns", 72, 8, 0 },
+		{ "u64", "uffd_ns", 80, 8, 0 },
+		{ "u8", "path", 88, 1, 0 },
+		{ "u32", "tree", 92, 4, 0 },
+		{ NULL, NULL, 0, 0, 0 },
+	};
+	static const struct field fault_07_rt[] = {
+		{ "u32", "pid", 12, 4, 0 },
+		{ "u32", "tgid", 16, 4, 0 },
+		{ "unsigned long", "address", 24, 8, 0 },
+		{ "u64", "latency_ns", 32, 8, 0 },
+		{ "u32", "result", 40, 4, 0 },
+		{ "u32", "attempts", 44, 4, 0 },
+		{ "u8", "outcome", 48, 1, 0 },
+		{ "u8", "mode", 49, 1, 0 },
+		{ "u8", "kind", 50, 1, 0 },
+		{ "u8", "access", 51, 1, 0 },
+		{ "u64", "reclaim_ns", 56, 8, 0 },
+		{ "u64", "compaction_ns", 64, 8, 0 },
+		{ "u64", "mmap_lock_ns", 72, 8, 0 },
+		{ "u64", "io_ns", 80, 8, 0 },
+		{ "u64", "uffd_ns", 88, 8, 0 },
+		{ "u8", "path", 96, 1, 0 },
+		{ "u32", "tree", 100, 4, 0 },
+		{ NULL, NULL, 0, 0, 0 },
+	};
+	const struct {
+		const char *name;
+		const struct field *common, *f;
+		int tree_at, path_at;
+	} layouts[] = {
+		{ "0.7", common_61, fault_07, 92, 88 },
+		{ "0.7 rt", common_rt, fault_07_rt, 100, 96 },
+	};
+	struct tep_handle *tep;
+	unsigned char buf[128];
+	struct tep_record rec = { .data = buf };
+	struct fl_fault_event fe;
+	struct fl_decoder d;
+	char err[256] = "";
+	unsigned int l;
+
+	for (l = 0; l < 2; l++) {
+		const char *name = layouts[l].name;
+
+		tep = new_tep(false);
+		ok(parse(tep, FL_TEV_FAULT, 1360, layouts[l].common,
+			 layouts[l].f, fault_print),
+		   "%s: libtraceevent parses the format with the tree", name);
+		ok(!fl_decoder_init(&d, tep, err, sizeof(err)) &&
+		   d.fault_tree && d.fault_path,
+		   "%s: the decoder finds the tree field", name);
+		rec.size = build(buf, 1360, layouts[l].f, fault_names,
+				 fault_vals, FL_FAULT_NR_FIELDS, false);
+		put(buf, layouts[l].path_at, 1, FAULTLAT_PATH_COW, false);
+		put(buf, layouts[l].tree_at, 4, 0x87654321, false);
+		ok(!fl_decode_fault(&d, &rec, &fe),
+		   "%s: fault record decodes", name);
+		is_u64(fe.tree, 0x87654321, name, "fault tree");
+		is_u64(fe.path, FAULTLAT_PATH_COW, name, "fault path, before it");
+		is_u64(fe.tgid, fault_vals[1], name, "fault tgid");
+		rec.size = layouts[l].tree_at + 3;
+		ok(fl_decode_fault(&d, &rec, &fe) == -1,
+		   "%s: a record that ends inside the tree is refused", name);
+		tep_free(tep);
+	}
+
+	/* before 0.7: no tree field, the fault decodes with tree 0 */
+	tep = new_tep(false);
+	parse(tep, FL_TEV_FAULT, 1360, common_61, fault_cz, fault_print);
+	ok(!fl_decoder_init(&d, tep, err, sizeof(err)) && !d.fault_tree,
+	   "0.6: no tree field found");
+	rec.size = build(buf, 1360, fault_cz, fault_names, fault_vals,
+			 FL_FAULT_NR_FIELDS, false);
+	memset(&fe, 0xff, sizeof(fe));
+	ok(!fl_decode_fault(&d, &rec, &fe) && !fe.tree,
+	   "0.6: the fault decodes, tree 0");
+	tep_free(tep);
+}
+
 static void test_errors(void)
 {
 	static const struct field no_tgid[] = {
@@ -608,6 +709,7 @@ int main(void)
 	test_layout("6.1 big-endian", common_61, fault_61, tlb_61, true);
 	test_path();
 	test_causes();
+	test_tree();
 	test_errors();
 	printf("1..%d\n", tests);
 	printf("# %d passed, %d failed\n", tests - failed, failed);
