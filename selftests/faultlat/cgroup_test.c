@@ -1464,20 +1464,6 @@ static void cg_child_zero_cow(int code)
 		_exit(code + 2);
 }
 
-/* Module parameter @name's value into @old (one character), then @val. */
-static int cg_param(const char *name, char *old, const char *val)
-{
-	char path[128], buf[16];
-
-	snprintf(path, sizeof(path), PARAMS "%s", name);
-	if (old) {
-		if (fl_read_file(path, buf, sizeof(buf)))
-			return -1;
-		*old = buf[0] == 'Y' || buf[0] == '1' ? '1' : '0';
-	}
-	return write_file(path, val);
-}
-
 /* Test 9: a cgroup's counts by path and time by cause (module 0.7). */
 TEST_F_TIMEOUT(cg, paths_causes, 180)
 {
@@ -1493,8 +1479,8 @@ TEST_F_TIMEOUT(cg, paths_causes, 180)
 
 	if (access(PARAMS "paths", F_OK) || access(PARAMS "causes", F_OK))
 		SKIP(return, "the module has no paths or causes parameter");
-	ASSERT_EQ(0, cg_param("paths", &old_paths, "1"));
-	ASSERT_EQ(0, cg_param("causes", &old_causes, "1"));
+	ASSERT_EQ(0, fl_mod_param_swap("paths", &old_paths, '1'));
+	ASSERT_EQ(0, fl_mod_param_swap("causes", &old_causes, '1'));
 	cg_mkdir(_metadata, lz, sizeof(lz), self->top, "lz", false);
 	cg_mkdir(_metadata, eg, sizeof(eg), self->top, "eg", false);
 
@@ -1553,8 +1539,8 @@ TEST_F_TIMEOUT(cg, paths_causes, 180)
 		free(e);
 		e = NULL;
 	}
-	cg_param("paths", NULL, old_paths == '1' ? "1" : "0");
-	cg_param("causes", NULL, old_causes == '1' ? "1" : "0");
+	fl_mod_param_swap("paths", NULL, old_paths);
+	fl_mod_param_swap("causes", NULL, old_causes);
 }
 
 TEST_HARNESS_MAIN

@@ -282,6 +282,27 @@ int fl_read_file(const char *path, char *buf, size_t len)
 	return 0;
 }
 
+int fl_mod_param_swap(const char *name, char *old, char val)
+{
+	char path[128], buf[8];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/sys/module/faultlat/parameters/%s",
+		 name);
+	if (old) {
+		if (fl_read_file(path, buf, sizeof(buf)))
+			return -1;
+		*old = buf[0] == 'Y' || buf[0] == '1' ? '1' : '0';
+	}
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	n = write(fd, &val, 1);
+	close(fd);
+	return n == 1 ? 0 : -1;
+}
+
 int fl_proc_stat_flt(pid_t pid, struct fl_ru *ru)
 {
 	char path[64], buf[1024], *p, *end;

@@ -98,6 +98,11 @@ int fl_proc_stat_flt(pid_t pid, struct fl_ru *ru);
 
 /* @path's first @len - 1 bytes, NUL-terminated: 0, or -1 */
 int fl_read_file(const char *path, char *buf, size_t len);
+/*
+ * A bool parameter of the loaded module: its value ('0' or '1') into *@old
+ * unless @old is NULL, then @val ('0' or '1') written.  0, or -1.
+ */
+int fl_mod_param_swap(const char *name, char *old, char val);
 
 /**
  * struct fl_uffd_server - a userfaultfd's page faults, served by a thread

@@ -233,26 +233,6 @@ TEST_F_TIMEOUT(tree, sh_pipeline, 600)
 
 #define PARAMS	"/sys/module/faultlat/parameters/"
 
-/* Module parameter @name into @old ('0' or '1'), then set to @val. */
-static int tree_param(const char *name, char *old, char val)
-{
-	char path[128], buf[8];
-	int fd, n;
-
-	snprintf(path, sizeof(path), PARAMS "%s", name);
-	if (old) {
-		if (fl_read_file(path, buf, sizeof(buf)))
-			return -1;
-		*old = buf[0] == 'Y' || buf[0] == '1' ? '1' : '0';
-	}
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	n = write(fd, &val, 1);
-	close(fd);
-	return n == 1 ? 0 : -1;
-}
-
 /*
  * The pipeline with module parameters paths and causes on: the tree's
  * faults by path, and those timed by cause, are RUSAGE_CHILDREN's
@@ -270,8 +250,8 @@ TEST_F_TIMEOUT(tree, paths_causes, 600)
 		SKIP(return, "FAULTLAT_CLIENT is not set");
 	if (access(PARAMS "paths", F_OK) || access(PARAMS "causes", F_OK))
 		SKIP(return, "the module has no paths or causes parameter");
-	ASSERT_EQ(0, tree_param("paths", &old_paths, '1'));
-	ASSERT_EQ(0, tree_param("causes", &old_causes, '1'));
+	ASSERT_EQ(0, fl_mod_param_swap("paths", &old_paths, '1'));
+	ASSERT_EQ(0, fl_mod_param_swap("causes", &old_causes, '1'));
 	snprintf(cmd, sizeof(cmd), "%s 300 0 %s/r1 | %s 500 0 %s/r2; true",
 		 w, d, w, d);
 	check_run(_metadata, &self->p, "paths and causes", cmd, 2);
@@ -281,8 +261,8 @@ TEST_F_TIMEOUT(tree, paths_causes, 600)
 	EXPECT_TRUE(json_u64(o, "paths.faults", &v)) TH_LOG("no paths");
 	EXPECT_TRUE(json_u64(o, "causes.faults", &v)) TH_LOG("no causes");
 	json_object_put(o);
-	tree_param("paths", NULL, old_paths);
-	tree_param("causes", NULL, old_causes);
+	fl_mod_param_swap("paths", NULL, old_paths);
+	fl_mod_param_swap("causes", NULL, old_causes);
 }
 
 /* A child's children exit, and are reaped, before it does. */
