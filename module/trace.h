@@ -52,13 +52,14 @@ TRACE_DEFINE_ENUM(FAULTLAT_NR_PATHS);
  * @access: read, write or exec
  * @causes: the time by cause, [enum faultlat_cause] (module parameter
  *	causes; zeroes when it is off): the fields reclaim_ns to uffd_ns,
- *	after the others (the event's first fields are as before)
+ *	after the others (the event's first fields are as before), and
+ *	page_lock_ns and fallback_ns, the last (since 0.8)
  * @path: what the kernel did, enum faultlat_path (module parameter paths;
  *	FAULTLAT_NR_PATHS, printed "-", when it is off or the fault was not
  *	told)
  * @tree: the open process tree (FAULTLAT_IOC_TREE) of the faulting
- *	thread's process, or 0: the last field, for a filter "tree == ID"
- *	that keeps a tree's faults in the kernel
+ *	thread's process, or 0: for a filter "tree == ID" that keeps a
+ *	tree's faults in the kernel
  *
  * The record's first fields, pid and tgid, are current's: the thread and
  * its process (not arguments: a BPF raw tracepoint takes 12 at most).
@@ -85,7 +86,9 @@ TRACE_EVENT(fault,
 			     __field(u64, io_ns)
 			     __field(u64, uffd_ns)
 			     __field(u8, path)
-			     __field(u32, tree)),
+			     __field(u32, tree)
+			     __field(u64, page_lock_ns)
+			     __field(u64, fallback_ns)),
 	    TP_fast_assign(__entry->pid = current->pid;
 			   __entry->tgid = current->tgid;
 			   __entry->address = address;
@@ -104,8 +107,12 @@ TRACE_EVENT(fault,
 			   __entry->io_ns = causes[FAULTLAT_CAUSE_IO];
 			   __entry->uffd_ns = causes[FAULTLAT_CAUSE_UFFD];
 			   __entry->path = path;
-			   __entry->tree = tree;),
-	    TP_printk("pid=%u tgid=%u address=0x%lx latency_ns=%llu outcome=%s mode=%s kind=%s access=%s result=0x%x attempts=%u reclaim_ns=%llu compaction_ns=%llu mmap_lock_ns=%llu io_ns=%llu uffd_ns=%llu path=%s tree=%u",
+			   __entry->tree = tree;
+			   __entry->page_lock_ns =
+				causes[FAULTLAT_CAUSE_PAGE_LOCK];
+			   __entry->fallback_ns =
+				causes[FAULTLAT_CAUSE_FALLBACK];),
+	    TP_printk("pid=%u tgid=%u address=0x%lx latency_ns=%llu outcome=%s mode=%s kind=%s access=%s result=0x%x attempts=%u reclaim_ns=%llu compaction_ns=%llu mmap_lock_ns=%llu io_ns=%llu uffd_ns=%llu path=%s tree=%u page_lock_ns=%llu fallback_ns=%llu",
 		      __entry->pid, __entry->tgid, __entry->address,
 		      __entry->latency_ns,
 		      __print_symbolic(__entry->outcome,
@@ -139,7 +146,8 @@ TRACE_EVENT(fault,
 				       { FAULTLAT_PATH_UFFD, "uffd" },
 				       { FAULTLAT_PATH_OTHER, "other" },
 				       { FAULTLAT_NR_PATHS, "-" }),
-		      __entry->tree)
+		      __entry->tree, __entry->page_lock_ns,
+		      __entry->fallback_ns)
 );
 
 /**

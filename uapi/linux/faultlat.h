@@ -170,11 +170,22 @@ struct faultlat_stats {
  * @FAULTLAT_CAUSE_IO: off CPU, blocked in io_schedule() (in_iowait set)
  * @FAULTLAT_CAUSE_UFFD: off CPU, blocked otherwise, in a fault on a VMA
  *	registered with userfaultfd: waiting for its handler
- * @FAULTLAT_NR_CAUSES: number of causes
+ * @FAULTLAT_NR_CAUSES: number of causes in struct faultlat_causes (the
+ *	first five); the others are in struct faultlat_causes_more
+ * @FAULTLAT_CAUSE_PAGE_LOCK: waiting for the lock of a page that is up to
+ *	date: held by another task for something else than reading it in
+ *	(a wait for a page being read is @FAULTLAT_CAUSE_IO's) (since 0.8)
+ * @FAULTLAT_CAUSE_FALLBACK: the work of a handle_mm_fault() call under
+ *	the per-VMA lock that returned VM_FAULT_RETRY, done again under
+ *	mmap_lock, and the time from its return to the retry, in no other
+ *	cause (since 0.8; never before Linux 6.4)
+ * @FAULTLAT_NR_CAUSES_ALL: number of causes
  *
- * Each instant of a fault goes to one cause at most: the first of this
- * list that holds then (an I/O wait inside reclaim is reclaim's), or to the
- * rest.  "Documentation/numbers.rst" tells more.
+ * Each instant of a fault goes to one cause at most, or to the rest: the
+ * first that holds then in the order reclaim, compaction, mmap_lock,
+ * page_lock, io, uffd, fallback (an I/O wait inside reclaim is reclaim's,
+ * a sleep on a page's lock is not I/O).  "Documentation/numbers.rst"
+ * tells more.
  */
 enum faultlat_cause {
 	FAULTLAT_CAUSE_RECLAIM = 0,
@@ -182,7 +193,10 @@ enum faultlat_cause {
 	FAULTLAT_CAUSE_MMAP_LOCK = 2,
 	FAULTLAT_CAUSE_IO = 3,
 	FAULTLAT_CAUSE_UFFD = 4,
-	FAULTLAT_NR_CAUSES
+	FAULTLAT_NR_CAUSES = 5,
+	FAULTLAT_CAUSE_PAGE_LOCK = 5,
+	FAULTLAT_CAUSE_FALLBACK = 6,
+	FAULTLAT_NR_CAUSES_ALL = 7
 };
 
 /**
@@ -204,6 +218,26 @@ struct faultlat_causes {
 	__u64 latency_ns;
 	__u64 ns[FAULTLAT_NR_CAUSES];
 	__u64 with[FAULTLAT_NR_CAUSES];
+};
+
+/* slots of struct faultlat_causes_more: the causes from FAULTLAT_NR_CAUSES */
+#define FAULTLAT_NR_CAUSES_MORE	4
+
+/**
+ * struct faultlat_causes_more - time of completed faults by the causes
+ *	after the first FAULTLAT_NR_CAUSES (since version 0.8)
+ * @ns: of struct faultlat_causes' @latency_ns, nanoseconds by cause,
+ *	[cause - FAULTLAT_NR_CAUSES]; slots past FAULTLAT_NR_CAUSES_ALL are 0
+ * @with: of struct faultlat_causes' @faults, those that spent time in each
+ *	cause, [cause - FAULTLAT_NR_CAUSES]
+ *
+ * The rest of struct faultlat_causes is @latency_ns minus its @ns and
+ * these.  Appended to every struct that has a struct faultlat_causes; an
+ * older module leaves it as the caller passed it: pass zeroes.
+ */
+struct faultlat_causes_more {
+	__u64 ns[FAULTLAT_NR_CAUSES_MORE];
+	__u64 with[FAULTLAT_NR_CAUSES_MORE];
 };
 
 /**
@@ -446,6 +480,8 @@ struct faultlat_info {
  * @paths: of @stats's completed faults, those told by path while module
  *	parameter paths was on, by [enum faultlat_path] (since version 0.6;
  *	an older module leaves it as the caller passed it: pass zeroes)
+ * @causes_more: the same faults' time by the causes after the first
+ *	five (struct faultlat_causes_more; since version 0.8)
  *
  * Needs CAP_PERFMON or CAP_SYS_ADMIN (EPERM otherwise).
  */
@@ -458,6 +494,7 @@ struct faultlat_global {
 	__u64 fallbacks;
 	struct faultlat_causes causes;
 	__u64 paths[FAULTLAT_NR_PATHS];
+	struct faultlat_causes_more causes_more;
 };
 
 #define FAULTLAT_IOC_GLOBAL	_IO(FAULTLAT_TYPE, FAULTLAT_CMD_GLOBAL)
@@ -493,6 +530,8 @@ struct faultlat_global {
  * @paths: out: of the same completed faults, those told by path while
  *	module parameter paths was on, by [enum faultlat_path] (since version
  *	0.6; an older module leaves it as the caller passed it)
+ * @causes_more: out: the same faults' time by the causes after the first
+ *	five (struct faultlat_causes_more; since version 0.8)
  *
  * A process's record lives until the process is reaped, so a parent can
  * read it after waitid(WEXITED | WNOWAIT).
@@ -511,6 +550,7 @@ struct faultlat_task {
 	__u64 fallbacks;
 	struct faultlat_causes causes;
 	__u64 paths[FAULTLAT_NR_PATHS];
+	struct faultlat_causes_more causes_more;
 };
 
 #define FAULTLAT_IOC_TASK	_IO(FAULTLAT_TYPE, FAULTLAT_CMD_TASK)
@@ -870,6 +910,8 @@ struct faultlat_tree_entry {
  *	[enum faultlat_path] (struct faultlat_task's).  (@causes and @paths
  *	since version 0.7; an older module leaves them as the caller passed
  *	them: pass zeroes.)
+ * @causes_more: READ, out: the same faults' time by the causes after
+ *	the first five (struct faultlat_causes_more; since version 0.8)
  *
  * OPEN tags the root's record (created if the root has none yet) with a
  * new tree; from then on every process that a process of the tree forks
@@ -917,6 +959,7 @@ struct faultlat_tree {
 	struct faultlat_tlb_stats tlb;
 	struct faultlat_causes causes;
 	__u64 paths[FAULTLAT_NR_PATHS];
+	struct faultlat_causes_more causes_more;
 };
 
 #define FAULTLAT_IOC_TREE	_IO(FAULTLAT_TYPE, FAULTLAT_CMD_TREE)
@@ -953,6 +996,8 @@ struct faultlat_tree {
  *	faultlat_path] (struct faultlat_task's).  (@causes and @paths since
  *	version 0.7; an older module leaves them as the caller passed them:
  *	pass zeroes.)
+ * @causes_more: out: the same faults' time by the causes after the first
+ *	five (struct faultlat_causes_more; since version 0.8)
  *
  * Anyone who owns the cgroup's directory (a delegated cgroup) may read
  * it; any other cgroup needs CAP_PERFMON or CAP_SYS_ADMIN.  Errors besides
@@ -979,6 +1024,7 @@ struct faultlat_cgroup {
 	struct faultlat_tlb_stats tlb;
 	struct faultlat_causes causes;
 	__u64 paths[FAULTLAT_NR_PATHS];
+	struct faultlat_causes_more causes_more;
 };
 
 #define FAULTLAT_IOC_CGROUP	_IO(FAULTLAT_TYPE, FAULTLAT_CMD_CGROUP)
@@ -1012,6 +1058,8 @@ struct faultlat_cgroup {
  * @paths: its completed faults told by path, by [enum faultlat_path].
  *	(@causes and @paths since version 0.7: an older module writes an
  *	entry without them, and zeroes the rest of the caller's)
+ * @causes_more: the same faults' time by the causes after the first
+ *	five (struct faultlat_causes_more; since version 0.8)
  */
 struct faultlat_cgroup_entry {
 	__u64 id;
@@ -1032,6 +1080,7 @@ struct faultlat_cgroup_entry {
 	__u64 tlb_ipis;
 	struct faultlat_causes causes;
 	__u64 paths[FAULTLAT_NR_PATHS];
+	struct faultlat_causes_more causes_more;
 };
 
 /**
