@@ -13,13 +13,27 @@
  * - direct compaction: mm_compaction_begin/end;
  * - waiting for mmap_lock: mmap_lock_start_locking to
  *   mmap_lock_acquire_returned;
+ * - waiting for a page's lock: folio_wait_bit_common() (every sleep on a
+ *   folio's lock goes through it: __folio_lock(), __folio_lock_killable(),
+ *   folio_wait_locked() of __folio_lock_or_retry()), from its entry to
+ *   its return, when it waits for PG_locked of a folio that is up to
+ *   date; a folio that is not is being read in, and the wait is I/O's.
+ *   The kernel has no tracepoint there: a kretprobe, whose entry handler
+ *   lets the return handler run only for those waits;
  * - off CPU: sched_switch, out and back in; blocked in io_schedule() (the
  *   task's in_iowait) is I/O, blocked otherwise in a fault on a VMA
- *   registered with userfaultfd is its handler's time.
+ *   registered with userfaultfd is its handler's time;
+ * - a fallback from the per-VMA lock (6.4+): a call made under it
+ *   (FAULT_FLAG_VMA_LOCK) keeps what no other cause takes of its time
+ *   aside; if it returns VM_FAULT_RETRY, that is the fallback's, and so
+ *   is the time to the retry's entry that no other cause takes (the
+ *   retry's wait for mmap_lock is mmap_lock's); otherwise the rest's.
  *
- * Exclusivity: each instant of the episode goes to the first cause of
- * enum faultlat_cause that holds then, or to none (the rest): I/O inside
- * reclaim is reclaim's, a sleep on mmap_lock is the lock's.  The episode is
+ * Exclusivity: each instant of the episode goes to the first cause that
+ * holds then, in the order reclaim, compaction, mmap_lock, page_lock, io,
+ * uffd, fallback, or to none (the rest): I/O inside reclaim is reclaim's,
+ * a sleep on mmap_lock is the lock's, a sleep on a page's lock is not
+ * I/O.  The episode is
  * cut into spans at every change; a span's time, in the clock's own units
  * rounded down to 2^FL_CZ_SHIFT of them, goes to its cause.  At the end,
  * each cause's sum is converted to nanoseconds the way the latency is
@@ -43,11 +57,14 @@
  * tells which.
  */
 #include <linux/kernel.h>
+#include <linux/kprobes.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/mutex.h>
+#include <linux/page-flags.h>
 #include <linux/percpu.h>
 #include <linux/sched.h>
+#include <linux/seq_file.h>
 #include <linux/string.h>
 #include <linux/tracepoint.h>
 #include <linux/userfaultfd_k.h>
@@ -73,18 +90,47 @@ static bool fl_causes_param;
 static bool fl_causes_ready;
 static DEFINE_MUTEX(fl_causes_lock);
 
-static const char *const fl_cause_names[FAULTLAT_NR_CAUSES] = {
+static const char *const fl_cause_names[FL_NR_CAUSES] = {
 	[FAULTLAT_CAUSE_RECLAIM] = "reclaim",
 	[FAULTLAT_CAUSE_COMPACTION] = "compaction",
 	[FAULTLAT_CAUSE_MMAP_LOCK] = "mmap_lock",
 	[FAULTLAT_CAUSE_IO] = "io",
 	[FAULTLAT_CAUSE_UFFD] = "uffd",
+	[FAULTLAT_CAUSE_PAGE_LOCK] = "page_lock",
+	[FAULTLAT_CAUSE_FALLBACK] = "fallback",
 };
 
 const char *fl_cause_name(unsigned int cause)
 {
-	return cause < FAULTLAT_NR_CAUSES ? fl_cause_names[cause] : "rest";
+	return cause < FL_NR_CAUSES ? fl_cause_names[cause] : "rest";
 }
+
+/**
+ * fl_causes_add_uapi() - add time by cause to the ABI's two structs
+ * @to: the first FAULTLAT_NR_CAUSES, and the counts of faults
+ * @more: the others (its spare slots are left as they are: zeroes)
+ * @from: every cause
+ */
+void fl_causes_add_uapi(struct faultlat_causes *to,
+			struct faultlat_causes_more *more,
+			const struct fl_causes *from)
+{
+	unsigned int i;
+
+	to->faults += from->faults;
+	to->latency_ns += from->latency_ns;
+	for (i = 0; i < FL_NR_CAUSES; i++) {
+		if (i < FAULTLAT_NR_CAUSES) {
+			to->ns[i] += from->ns[i];
+			to->with[i] += from->with[i];
+		} else {
+			more->ns[i - FAULTLAT_NR_CAUSES] += from->ns[i];
+			more->with[i - FAULTLAT_NR_CAUSES] += from->with[i];
+		}
+	}
+}
+
+static_assert(FL_NR_CAUSES - FAULTLAT_NR_CAUSES <= FAULTLAT_NR_CAUSES_MORE);
 
 bool fl_causes_enabled(void)
 {
@@ -105,10 +151,16 @@ static nokprobe_inline u8 fl_ep_cause(const struct fl_episode *e)
 		return FAULTLAT_CAUSE_COMPACTION;
 	if (e->lock)
 		return FAULTLAT_CAUSE_MMAP_LOCK;
+	if (e->page_lock)
+		return FAULTLAT_CAUSE_PAGE_LOCK;
 	if (e->off && e->off_io)
 		return FAULTLAT_CAUSE_IO;
 	if (e->off && e->off_blocked && e->uffd)
 		return FAULTLAT_CAUSE_UFFD;
+	if (e->vma_locked)
+		return FL_CAUSE_ATTEMPT;
+	if (e->fell_back)
+		return FAULTLAT_CAUSE_FALLBACK;
 	return FL_CAUSE_REST;
 }
 
@@ -118,6 +170,8 @@ static nokprobe_inline void fl_ep_update(struct fl_episode *e, u64 now)
 	if (e->cause != FL_CAUSE_REST && now > e->since) {
 		u64 units = (now - e->since) >> FL_CZ_SHIFT;
 		u32 *acc = &e->acc[e->cause];
+
+		fl_assume(e->cause <= FL_CAUSE_ATTEMPT);
 
 		*acc = units >= U32_MAX - *acc ? U32_MAX : *acc + units;
 	}
@@ -142,13 +196,14 @@ static nokprobe_inline struct fl_episode *fl_ep_current(void)
  * @continues: the call continues the episode whose last call returned
  *	VM_FAULT_RETRY (probes.c decides, as for the latency)
  * @vma: the call's vma, alive at entry
+ * @flags: the call's fault flags
  *
  * A new episode starts at @start; a call that continues one goes on with
  * it, if it was followed from its start.  Called by the entry hook, which
  * may run preemptible.
  */
 void fl_causes_begin(struct fl_rec *r, u64 start, bool continues,
-		     struct vm_area_struct *vma)
+		     struct vm_area_struct *vma, unsigned int flags)
 {
 	struct fl_episode *e;
 
@@ -161,6 +216,8 @@ void fl_causes_begin(struct fl_rec *r, u64 start, bool continues,
 	if (continues) {
 		if (fl_ep_live(e)) {
 			e->uffd = userfaultfd_armed(vma);
+			e->vma_locked = flags & FL_FAULT_FLAG_VMA_LOCK;
+			e->fell_back = false;
 			fl_ep_update(e, fl_now());
 			this_cpu_write(fl_running, r);
 		}
@@ -175,6 +232,10 @@ void fl_causes_begin(struct fl_rec *r, u64 start, bool continues,
 		e->off_io = false;
 		e->off_blocked = false;
 		e->uffd = userfaultfd_armed(vma);
+		e->page_lock = false;
+		e->vma_locked = flags & FL_FAULT_FLAG_VMA_LOCK;
+		e->fell_back = false;
+		e->cause = fl_ep_cause(e);
 		e->active = true;
 		this_cpu_write(fl_running, r);
 	}
@@ -188,17 +249,17 @@ NOKPROBE_SYMBOL(fl_causes_begin);
  * same for the statistics and for the trace event.
  */
 static void fl_ep_ns(const struct fl_episode *e, u64 lat_ns,
-		     u64 ns[FAULTLAT_NR_CAUSES])
+		     u64 ns[FL_NR_CAUSES])
 {
 	u64 sum = 0, cut;
 	int i;
 
-	for (i = 0; i < FAULTLAT_NR_CAUSES; i++) {
+	for (i = 0; i < FL_NR_CAUSES; i++) {
 		ns[i] = fl_elapsed(0, (u64)e->acc[i] << FL_CZ_SHIFT);
 		sum += ns[i];
 	}
 	/* only if two CPUs' clocks disagree: the causes never exceed it */
-	for (i = FAULTLAT_NR_CAUSES - 1; i >= 0 && sum > lat_ns; i--) {
+	for (i = FL_NR_CAUSES - 1; i >= 0 && sum > lat_ns; i--) {
 		cut = min(ns[i], sum - lat_ns);
 		ns[i] -= cut;
 		sum -= cut;
@@ -214,6 +275,8 @@ NOKPROBE_SYMBOL(fl_ep_ns);
  * @lat_ns: the episode's latency so far
  * @done: the episode completed (neither failed nor was abandoned)
  * @pending: it returned VM_FAULT_RETRY and the fault goes on
+ * @fallback: and it was made under the per-VMA lock: the fault falls back
+ *	to mmap_lock
  *
  * Called by the return hook, preemption disabled, in @r's write section:
  * an episode that ends gets its time by cause in nanoseconds (for the
@@ -221,16 +284,27 @@ NOKPROBE_SYMBOL(fl_ep_ns);
  * record's statistics.
  */
 void fl_causes_leave(struct fl_rec *r, u64 now, u64 lat_ns, bool done,
-		     bool pending)
+		     bool pending, bool fallback)
 {
 	struct fl_episode *e = &r->ep;
 	struct fl_tcauses *t = &r->st.cz;
-	u64 ns[FAULTLAT_NR_CAUSES];
+	u64 ns[FL_NR_CAUSES];
+	u32 *acc = &e->acc[FAULTLAT_CAUSE_FALLBACK];
+	u32 attempt;
 	int i;
 
 	if (!fl_ep_live(e))
 		return;
 	fl_ep_update(e, now);
+	/* the call's time set aside: the fallback's, or the rest's */
+	attempt = e->acc[FL_CAUSE_ATTEMPT];
+	e->acc[FL_CAUSE_ATTEMPT] = 0;
+	e->vma_locked = false;
+	if (pending && fallback) {
+		*acc = attempt >= U32_MAX - *acc ? U32_MAX : *acc + attempt;
+		e->fell_back = true;
+	}
+	e->cause = fl_ep_cause(e);
 	if (pending)
 		return;
 	e->active = false;
@@ -241,7 +315,7 @@ void fl_causes_leave(struct fl_rec *r, u64 now, u64 lat_ns, bool done,
 	fl_ep_ns(e, lat_ns, ns);
 	t->faults++;
 	t->latency_ns += lat_ns;
-	for (i = 0; i < FAULTLAT_NR_CAUSES; i++) {
+	for (i = 0; i < FL_NR_CAUSES; i++) {
 		t->ns[i] += ns[i];
 		t->with[i] += !!ns[i];
 	}
@@ -256,13 +330,12 @@ NOKPROBE_SYMBOL(fl_causes_leave);
  * @ns: where the nanoseconds go, [enum faultlat_cause]; zeroes when the
  *	episode was not followed
  */
-void fl_causes_of(const struct fl_rec *r, u64 lat_ns,
-		  u64 ns[FAULTLAT_NR_CAUSES])
+void fl_causes_of(const struct fl_rec *r, u64 lat_ns, u64 ns[FL_NR_CAUSES])
 {
 	if (r && r->ep.done)
 		fl_ep_ns(&r->ep, lat_ns, ns);
 	else
-		memset(ns, 0, FAULTLAT_NR_CAUSES * sizeof(u64));
+		memset(ns, 0, FL_NR_CAUSES * sizeof(u64));
 }
 
 NOKPROBE_SYMBOL(fl_causes_of);
@@ -273,6 +346,7 @@ void fl_causes_reset_rec(struct fl_rec *r)
 	r->ep.active = false;
 	r->ep.done = false;
 	r->ep.off = false;
+	r->ep.page_lock = false;
 }
 
 /* The probes; tracepoints run them with preemption disabled. */
@@ -376,6 +450,112 @@ static void fl_cz_lock_returned(void *data, FL_TP_PROTO_MMAP_LOCK_RET)
 	fl_ep_update(e, fl_now());
 }
 
+/**
+ * struct fl_cz_wait - a kretprobe on a function that sleeps on a folio's
+ *	lock (fl_cz_wait_names)
+ * @krp: the kretprobe
+ * @bit_arg: the argument that says which bit it waits for, or -1: the
+ *	lock (PG_locked)
+ * @registered: @krp is registered
+ */
+struct fl_cz_wait {
+	struct kretprobe krp;
+	int bit_arg;
+	bool registered;
+};
+
+/*
+ * A call that waits for PG_locked of an up-to-date folio, in the current
+ * thread's episode, is the page lock's from its entry to its return; any
+ * other call leaves (returns 1: its return is not probed).  The folio is
+ * the first argument of each.
+ */
+static int fl_cz_wait_entry(struct kretprobe_instance *ri,
+			    struct pt_regs *regs)
+{
+	struct fl_cz_wait *w = container_of(get_kretprobe(ri),
+					    struct fl_cz_wait, krp);
+	struct fl_episode *e = fl_ep_current();
+	struct folio *folio;
+
+	if (!e || (w->bit_arg >= 0 &&
+		   regs_get_kernel_argument(regs, w->bit_arg) != PG_locked))
+		return 1;
+	folio = (struct folio *)regs_get_kernel_argument(regs, 0);
+	if (!folio_test_uptodate(folio))
+		return 1;
+	e->page_lock = true;
+	fl_ep_update(e, fl_now());
+	return 0;
+}
+
+NOKPROBE_SYMBOL(fl_cz_wait_entry);
+
+static int fl_cz_wait_return(struct kretprobe_instance *ri,
+			     struct pt_regs *regs)
+{
+	struct fl_episode *e = fl_ep_current();
+
+	if (e && e->page_lock) {
+		e->page_lock = false;
+		fl_ep_update(e, fl_now());
+	}
+	return 0;
+}
+
+NOKPROBE_SYMBOL(fl_cz_wait_return);
+
+/*
+ * The functions that sleep on a folio's lock, and which argument says
+ * which bit (-1: they wait for PG_locked); the folio is the first argument
+ * of each.  Every such sleep is in static folio_wait_bit_common(folio,
+ * bit_nr, state, behavior) of mm/filemap.c, out of line on 6.1, 6.12 and
+ * 7.3 (their code read in each kernel's image: __folio_lock(),
+ * __folio_lock_killable(), folio_wait_bit() jump to it, filemap_fault()
+ * and __folio_lock_or_retry() call it; 5.19 inlined it into some).  It is
+ * notrace (inline), but a kprobe may go there.  layout_test checks it
+ * against each kernel's BTF.
+ */
+static const char *const fl_cz_wait_names[] = {
+	FL_PAGE_LOCK_WAIT_FN,
+};
+
+static struct fl_cz_wait fl_cz_waits[] = {
+	{ .bit_arg = 1 },
+};
+
+static_assert(ARRAY_SIZE(fl_cz_waits) == ARRAY_SIZE(fl_cz_wait_names));
+
+/**
+ * fl_causes_layout_show() - what causes.c assumes of the kernel's
+ *	functions, for debugfs's "layout"
+ * @m: the file
+ *
+ * One line per fact, for selftests' layout_test to compare with the
+ * kernel's BTF:
+ *
+ *   waitfunc NAME attached|off
+ *   waitarg NAME INDEX PARAM STRUCT   (a pointer to struct STRUCT)
+ *   waitbit NAME INDEX PARAM          (an int)
+ */
+void fl_causes_layout_show(struct seq_file *m)
+{
+	unsigned int i;
+
+	mutex_lock(&fl_causes_lock);
+	for (i = 0; i < ARRAY_SIZE(fl_cz_waits); i++) {
+		const char *fn = fl_cz_wait_names[i];
+
+		seq_printf(m, "waitfunc %s %s\n", fn,
+			   fl_cz_waits[i].registered ? "attached" : "off");
+		seq_printf(m, "waitarg %s 0 folio folio\n", fn);
+		if (fl_cz_waits[i].bit_arg >= 0)
+			seq_printf(m, "waitbit %s %d bit_nr\n", fn,
+				   fl_cz_waits[i].bit_arg);
+	}
+	mutex_unlock(&fl_causes_lock);
+}
+
 /* the probes' prototypes against the tracepoints' (see tracepoints.c) */
 #define FL_CZ_CHECK(name, probe)					\
 	static_assert(__same_type(&register_trace_##name,		\
@@ -437,6 +617,11 @@ static void fl_causes_detach(void)
 			tracepoint_probe_unregister(t->tp, t->probe, NULL);
 		t->registered = false;
 	}
+	for (i = 0; i < ARRAY_SIZE(fl_cz_waits); i++) {
+		if (fl_cz_waits[i].registered)
+			unregister_kretprobe(&fl_cz_waits[i].krp);
+		fl_cz_waits[i].registered = false;
+	}
 	/* no probe nor fault hook of ours is in the episodes any more */
 	tracepoint_synchronize_unregister();
 }
@@ -478,6 +663,28 @@ static int fl_causes_on_now(void)
 		}
 		t->registered = true;
 	}
+	/*
+	 * Without them, a page-lock wait is I/O's.  Their instances are
+	 * taken at every call while causes is on, and held through the
+	 * sleep of those whose return is probed: more than the default's
+	 * two a CPU, or a wait beyond them is I/O's (nmissed counts it).
+	 */
+	for (i = 0; i < ARRAY_SIZE(fl_cz_waits); i++) {
+		struct fl_cz_wait *w = &fl_cz_waits[i];
+
+		memset(&w->krp.kp, 0, sizeof(w->krp.kp));
+		w->krp.kp.symbol_name = fl_cz_wait_names[i];
+		w->krp.entry_handler = fl_cz_wait_entry;
+		w->krp.handler = fl_cz_wait_return;
+		w->krp.maxactive = max(64, 8 * (int)num_possible_cpus());
+		w->krp.nmissed = 0;
+		err = register_kretprobe(&w->krp);
+		if (err)
+			pr_info_once("causes: page lock waits in %s are I/O: kretprobe: %d\n",
+				     fl_cz_wait_names[i], err);
+		w->registered = !err;
+	}
+	err = 0;
 	static_branch_enable(&fl_causes_on);
 	static_branch_inc(&fl_episodes_on);
 	return 0;
@@ -511,7 +718,7 @@ static const struct kernel_param_ops fl_causes_ops = {
 
 module_param_cb(causes, &fl_causes_ops, &fl_causes_param, 0644);
 MODULE_PARM_DESC(causes,
-		 "time faults by cause: reclaim, compaction, mmap_lock, I/O, userfaultfd (0 or 1, default 0; root may change it at run time)");
+		 "time faults by cause: reclaim, compaction, mmap_lock, page lock, I/O, userfaultfd, VMA-lock fallback (0 or 1, default 0; root may change it at run time)");
 
 int fl_causes_init(void)
 {

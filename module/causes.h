@@ -14,9 +14,27 @@
 #include <linux/jump_label.h>
 #include <linux/faultlat.h>
 
+/* every cause, those of struct faultlat_causes and faultlat_causes_more */
+#define FL_NR_CAUSES	FAULTLAT_NR_CAUSES_ALL
+
+/**
+ * struct fl_causes - time of completed faults by cause, every cause in
+ *	one array: struct faultlat_causes and faultlat_causes_more together
+ * @faults: see struct faultlat_causes
+ * @latency_ns: see struct faultlat_causes
+ * @ns: see struct faultlat_causes, [enum faultlat_cause]
+ * @with: see struct faultlat_causes, [enum faultlat_cause]
+ */
+struct fl_causes {
+	u64 faults;
+	u64 latency_ns;
+	u64 ns[FL_NR_CAUSES];
+	u64 with[FL_NR_CAUSES];
+};
+
 /**
  * struct fl_tcauses - a task record's time of completed faults by cause;
- *	struct faultlat_causes with 32-bit counts (within 2 KiB a record)
+ *	struct fl_causes with 32-bit counts (within 2 KiB a record)
  * @latency_ns: see struct faultlat_causes
  * @ns: see struct faultlat_causes
  * @faults: see struct faultlat_causes
@@ -24,12 +42,12 @@
  */
 struct fl_tcauses {
 	u64 latency_ns;
-	u64 ns[FAULTLAT_NR_CAUSES];
+	u64 ns[FL_NR_CAUSES];
 	u32 faults;
-	u32 with[FAULTLAT_NR_CAUSES];
+	u32 with[FL_NR_CAUSES];
 };
 
-/* Add the causes of @from to @to: struct fl_tcauses or faultlat_causes. */
+/* Add the causes of @from to @to: struct fl_tcauses or fl_causes. */
 #define FL_CAUSES_ADD(to, from)						\
 	do {								\
 		typeof(to) dc__ = (to);					\
@@ -38,14 +56,19 @@ struct fl_tcauses {
 									\
 		dc__->faults += sc__->faults;				\
 		dc__->latency_ns += sc__->latency_ns;			\
-		for (i__ = 0; i__ < FAULTLAT_NR_CAUSES; i__++) {	\
+		for (i__ = 0; i__ < FL_NR_CAUSES; i__++) {		\
 			dc__->ns[i__] += sc__->ns[i__];			\
 			dc__->with[i__] += sc__->with[i__];		\
 		}							\
 	} while (0)
 
-/* the cause of no time: the rest */
-#define FL_CAUSE_REST	FAULTLAT_NR_CAUSES
+/*
+ * Two more spans than causes: a call under the per-VMA lock that has not
+ * returned yet (its time is the fallback's if it returns VM_FAULT_RETRY,
+ * the rest's otherwise), and the rest, which is not kept.
+ */
+#define FL_CAUSE_ATTEMPT	FL_NR_CAUSES
+#define FL_CAUSE_REST		(FL_NR_CAUSES + 1)
 
 /*
  * An episode's time by cause is kept in units of 2^FL_CZ_SHIFT fl_now()
@@ -67,6 +90,9 @@ struct fl_tcauses {
  * @off_io: off CPU in io_schedule() (in_iowait), blocked
  * @off_blocked: off CPU blocked (not preempted)
  * @uffd: the fault's VMA is registered with userfaultfd
+ * @page_lock: waiting for the lock of an up-to-date folio
+ * @vma_locked: in a call under the per-VMA lock
+ * @fell_back: from a fallback's return to the next call
  * @active: in an episode, from its first call's entry to its final return
  * @done: the episode is over: fl_causes_of() may tell its time
  *
@@ -75,7 +101,7 @@ struct fl_tcauses {
  */
 struct fl_episode {
 	u64 since;
-	u32 acc[FAULTLAT_NR_CAUSES];
+	u32 acc[FL_CAUSE_ATTEMPT + 1];
 	u8 cause;
 	u8 reclaim;
 	u8 compaction;
@@ -84,6 +110,9 @@ struct fl_episode {
 	bool off_io:1;
 	bool off_blocked:1;
 	bool uffd:1;
+	bool page_lock:1;
+	bool vma_locked:1;
+	bool fell_back:1;
 	bool active:1;
 	bool done:1;
 };
@@ -94,12 +123,16 @@ struct fl_rec;
 struct vm_area_struct;
 
 void fl_causes_begin(struct fl_rec *r, u64 start, bool continues,
-		     struct vm_area_struct *vma);
+		     struct vm_area_struct *vma, unsigned int flags);
 void fl_causes_leave(struct fl_rec *r, u64 now, u64 lat_ns, bool done,
-		     bool pending);
-void fl_causes_of(const struct fl_rec *r, u64 lat_ns,
-		  u64 ns[FAULTLAT_NR_CAUSES]);
+		     bool pending, bool fallback);
+void fl_causes_of(const struct fl_rec *r, u64 lat_ns, u64 ns[FL_NR_CAUSES]);
+void fl_causes_add_uapi(struct faultlat_causes *to,
+			struct faultlat_causes_more *more,
+			const struct fl_causes *from);
 void fl_causes_reset_rec(struct fl_rec *r);
+struct seq_file;
+void fl_causes_layout_show(struct seq_file *m);
 int fl_causes_init(void);
 void fl_causes_exit(void);
 bool fl_causes_enabled(void);

@@ -492,14 +492,14 @@ NOKPROBE_SYMBOL(fl_cg_count);
 void fl_cg_count_episode(struct fl_cg_cpu *cc, const u64 *ns, u64 lat_ns,
 			 unsigned int path)
 {
-	struct faultlat_causes *cz = &cc->s.st.cz;
+	struct fl_causes *cz = &cc->s.st.cz;
 	unsigned int i;
 
 	raw_write_seqcount_begin(&cc->seq);
 	if (ns) {
 		cz->faults++;
 		cz->latency_ns += lat_ns;
-		for (i = 0; i < FAULTLAT_NR_CAUSES; i++) {
+		for (i = 0; i < FL_NR_CAUSES; i++) {
 			cz->ns[i] += ns[i];
 			cz->with[i] += !!ns[i];
 		}
@@ -892,7 +892,8 @@ int fl_cgroup_read(struct faultlat_cgroup *c, bool privileged)
 	fl_tlb_stats_add(&c->tlb, &sum->tlb);
 	fl_tlb_stats_finish(&c->tlb);
 	memset(&c->causes, 0, sizeof(c->causes));
-	FL_CAUSES_ADD(&c->causes, &sum->st.cz);
+	memset(&c->causes_more, 0, sizeof(c->causes_more));
+	fl_causes_add_uapi(&c->causes, &c->causes_more, &sum->st.cz);
 	memset(c->paths, 0, sizeof(c->paths));
 	FL_PATHS_ADD(c->paths, sum->st.paths);
 out:
@@ -932,7 +933,7 @@ static void fl_cg_entry(struct faultlat_cgroup_entry *e, const struct fl_cg *g,
 	e->tlb_flush_ns = tlb->flush.sum_ns;
 	e->tlb_remote = tlb->remote;
 	e->tlb_ipis = tlb->ipis;
-	FL_CAUSES_ADD(&e->causes, &st->cz);
+	fl_causes_add_uapi(&e->causes, &e->causes_more, &st->cz);
 	FL_PATHS_ADD(e->paths, st->paths);
 }
 

@@ -57,14 +57,21 @@ static int fl_cmd_info(void *arg)
 static int fl_cmd_global(void *arg)
 {
 	struct faultlat_global *g = arg;
+	struct fl_causes *cz;
 
 	if (g->flags)
 		return -EINVAL;
 	if (!fl_privileged())
 		return -EPERM;
 	g->nmissed = fl_attach_nmissed(false);
-	fl_global_read(&g->stats, &g->fallbacks, &g->causes, g->paths,
-		       &g->dropped);
+	cz = kmalloc(sizeof(*cz), GFP_KERNEL);
+	if (!cz)
+		return -ENOMEM;
+	fl_global_read(&g->stats, &g->fallbacks, cz, g->paths, &g->dropped);
+	memset(&g->causes, 0, sizeof(g->causes));
+	memset(&g->causes_more, 0, sizeof(g->causes_more));
+	fl_causes_add_uapi(&g->causes, &g->causes_more, cz);
+	kfree(cz);
 	return 0;
 }
 
@@ -125,7 +132,9 @@ static int fl_cmd_task(void *arg)
 		return PTR_ERR(v);
 	t->stats = v->st;
 	t->fallbacks = v->fallbacks;
-	t->causes = v->cz;
+	memset(&t->causes, 0, sizeof(t->causes));
+	memset(&t->causes_more, 0, sizeof(t->causes_more));
+	fl_causes_add_uapi(&t->causes, &t->causes_more, &v->cz);
 	memcpy(t->paths, v->paths, sizeof(t->paths));
 	kfree(v);
 	return 0;

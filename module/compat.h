@@ -282,6 +282,9 @@ static __always_inline bool fl_new_anon_is_pmd(unsigned long arg0)
  * lock"; 6.4 to 6.6 never set it there).  6.1 has no such flag: 0 makes
  * every test of it false.
  */
+/* where a task sleeps on a folio's lock (causes.c), on 6.1 to 7.3 */
+#define FL_PAGE_LOCK_WAIT_FN	"folio_wait_bit_common"
+
 #if FL_KERNEL_AT_LEAST(6, 4, 0)
 #define FL_FAULT_FLAG_VMA_LOCK	FAULT_FLAG_VMA_LOCK
 #else

@@ -109,13 +109,13 @@ static int tasks_show(struct seq_file *m, void *unused)
 DEFINE_SHOW_ATTRIBUTE(tasks);
 
 /* One line of time by cause: faults, latency, then ns and faults by cause. */
-static void fl_seq_causes(struct seq_file *m, const struct faultlat_causes *cz)
+static void fl_seq_causes(struct seq_file *m, const struct fl_causes *cz)
 {
 	unsigned int i;
 	u64 sum = 0;
 
 	seq_printf(m, " %8llu %14llu", cz->faults, cz->latency_ns);
-	for (i = 0; i < FAULTLAT_NR_CAUSES; i++) {
+	for (i = 0; i < FL_NR_CAUSES; i++) {
 		seq_printf(m, " %14llu %8llu", cz->ns[i], cz->with[i]);
 		sum += cz->ns[i];
 	}
@@ -135,7 +135,7 @@ static int fl_causes_line(const struct fl_view *v, void *priv)
 
 static int causes_show(struct seq_file *m, void *unused)
 {
-	struct faultlat_causes *cz;
+	struct fl_causes *cz;
 	struct faultlat_stats *st;
 	struct fl_view *v;
 	u64 fallbacks, dropped;
@@ -151,7 +151,7 @@ static int causes_show(struct seq_file *m, void *unused)
 	seq_printf(m, "causes %s\n", fl_causes_enabled() ? "on" : "off");
 	seq_printf(m, "%-7s %-7s %-16s %8s %14s", "pid", "tgid", "comm",
 		   "faults", "latency_ns");
-	for (i = 0; i < FAULTLAT_NR_CAUSES; i++)
+	for (i = 0; i < FL_NR_CAUSES; i++)
 		seq_printf(m, " %11s_ns %8s", fl_cause_name(i),
 			   fl_cause_name(i));
 	seq_printf(m, " %14s\n", "rest_ns");
@@ -365,6 +365,7 @@ static int layout_show(struct seq_file *m, void *unused)
 {
 	fl_tlb_layout_show(m);
 	fl_paths_layout_show(m);
+	fl_causes_layout_show(m);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(layout);

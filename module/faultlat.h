@@ -19,7 +19,7 @@
 #include "paths.h"
 
 #define FL_VERSION_MAJOR	0
-#define FL_VERSION_MINOR	7
+#define FL_VERSION_MINOR	8
 
 /* hist.c: histogram math */
 
@@ -248,7 +248,7 @@ struct fl_gstats {
 	u64 no_regs[FAULTLAT_NR_CLASSES];
 	u64 by_dims[FAULTLAT_NR_CLASSES][FL_NR_DIMS];
 	u64 paths[FAULTLAT_NR_PATHS];
-	struct faultlat_causes cz;
+	struct fl_causes cz;
 };
 
 void fl_tstats_init(struct fl_tstats *st);
@@ -476,7 +476,7 @@ long fl_tasks_dcalls(void);
 size_t fl_tasks_bytes(void);
 void fl_reset(void);
 void fl_global_read(struct faultlat_stats *st, u64 *fallbacks,
-		    struct faultlat_causes *cz, u64 *paths, u64 *dropped);
+		    struct fl_causes *cz, u64 *paths, u64 *dropped);
 struct fl_fold_pcpu *fl_fold_begin(unsigned long *flags);
 void fl_fold_end(struct fl_fold_pcpu *fp, unsigned long flags);
 void fl_stable_pass(void (*pass)(void *priv), void *priv);
@@ -565,7 +565,7 @@ struct fl_view {
 	char comm[TASK_COMM_LEN];
 	struct faultlat_stats st;
 	u64 fallbacks;
-	struct faultlat_causes cz;
+	struct fl_causes cz;
 	u64 paths[FAULTLAT_NR_PATHS];
 	struct faultlat_tlb_stats tlb;
 };

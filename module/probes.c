@@ -142,10 +142,11 @@ static nokprobe_inline void fl_paths_leave(struct fl_rec *r, u8 class,
 /* The entry hook's part of what fl_episodes_on covers. */
 static nokprobe_inline void fl_episode_begin(struct fl_rec *r, u64 start,
 					     bool continues,
-					     struct vm_area_struct *vma)
+					     struct vm_area_struct *vma,
+					     unsigned int flags)
 {
 	if (static_branch_unlikely(&fl_causes_on))
-		fl_causes_begin(r, start, continues, vma);
+		fl_causes_begin(r, start, continues, vma, flags);
 	if (static_branch_unlikely(&fl_paths_on))
 		fl_paths_begin(r, continues);
 }
@@ -154,10 +155,10 @@ static nokprobe_inline void fl_episode_begin(struct fl_rec *r, u64 start,
 static nokprobe_inline void fl_episode_leave(struct fl_rec *r, u64 now,
 					     u64 lat_ns, u8 class,
 					     unsigned int dims, bool done,
-					     bool pending)
+					     bool pending, bool fallback)
 {
 	if (static_branch_unlikely(&fl_causes_on))
-		fl_causes_leave(r, now, lat_ns, done, pending);
+		fl_causes_leave(r, now, lat_ns, done, pending, fallback);
 	if (static_branch_unlikely(&fl_paths_on))
 		fl_paths_leave(r, class, dims, done, pending);
 }
@@ -186,7 +187,7 @@ static nokprobe_inline bool fl_fault_begin(const struct fl_site *site,
 	if (static_branch_unlikely(&fl_episodes_on))
 		fl_episode_begin(r, c->start,
 				 r && r->retry_pending &&
-				 fl_fault_continues(r, c), vma);
+				 fl_fault_continues(r, c), vma, flags);
 	return true;
 }
 
@@ -212,7 +213,7 @@ static noinline void fl_fault_trace(unsigned long address, u64 lat_ns,
 				    unsigned int dims, vm_fault_t ret,
 				    const struct fl_rec *r)
 {
-	u64 cz[FAULTLAT_NR_CAUSES];
+	u64 cz[FL_NR_CAUSES];
 
 	if ((ret & VM_FAULT_RETRY) || lat_ns < READ_ONCE(fl_min_latency_ns))
 		return;
@@ -283,7 +284,7 @@ static nokprobe_inline bool fl_fault_given_up(const struct fl_call *c)
 static noinline void fl_cg_episode(struct fl_cg_cpu *cc,
 				   const struct fl_rec *r, u64 lat_ns)
 {
-	u64 ns[FAULTLAT_NR_CAUSES];
+	u64 ns[FL_NR_CAUSES];
 	bool timed = static_branch_unlikely(&fl_causes_on) && r->ep.done;
 	unsigned int path = FL_PATH_NONE;
 
@@ -331,7 +332,7 @@ static nokprobe_inline void fl_fault_record(const struct fl_site *site,
 		FL_STATS_RECORD(&r->st, &c->s);
 		if (static_branch_unlikely(&fl_episodes_on))
 			fl_episode_leave(r, now, c->s.lat_ns, c->s.class,
-					 c->s.dims, true, false);
+					 c->s.dims, true, false, false);
 		write_seqcount_end(&r->seq);
 		/* ... but an eager thread's */
 		if (unlikely(cc)) {
@@ -392,7 +393,7 @@ static nokprobe_inline void fl_fault_record(const struct fl_site *site,
 		if (static_branch_unlikely(&fl_episodes_on))
 			fl_episode_leave(r, now, c->s.lat_ns, c->s.class,
 					 c->s.dims, outcome == DONE,
-					 r->retry_pending);
+					 r->retry_pending, fallback);
 		write_seqcount_end(&r->seq);
 		if (cc) {
 			fl_cg_count(cc, c->s, outcome == ERROR,

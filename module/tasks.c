@@ -968,7 +968,7 @@ static bool fl_rec_snapshot(struct fl_rec *r, struct fl_rec *snap)
 
 /* One pass of fl_global_records(): every record, and those gone. */
 static void fl_global_pass(struct faultlat_stats *st, u64 *fallbacks,
-			   struct faultlat_causes *cz, u64 *paths,
+			   struct fl_causes *cz, u64 *paths,
 			   struct fl_rec *tmp)
 {
 	u32 gen = READ_ONCE(fl_gen);
@@ -1039,7 +1039,7 @@ void fl_stable_pass(void (*pass)(void *priv), void *priv)
 struct fl_global_ctx {
 	struct faultlat_stats *st;
 	u64 *fallbacks;
-	struct faultlat_causes *cz;
+	struct fl_causes *cz;
 	u64 *paths;
 	struct fl_rec *tmp;
 };
@@ -1056,7 +1056,7 @@ static void fl_global_pass_fn(void *priv)
  * totals, in a pass that no fold overlapped (fl_stable_pass()).
  */
 static void fl_global_records(struct faultlat_stats *st, u64 *fallbacks,
-			      struct faultlat_causes *cz, u64 *paths,
+			      struct fl_causes *cz, u64 *paths,
 			      struct fl_rec *tmp)
 {
 	struct fl_global_ctx ctx = { st, fallbacks, cz, paths, tmp };
@@ -1106,13 +1106,13 @@ void fl_tasks_each_cg(void (*fn)(const struct fl_rec *snap, void *priv),
  * seqcount.
  */
 void fl_global_read(struct faultlat_stats *st, u64 *fallbacks,
-		    struct faultlat_causes *cz, u64 *paths, u64 *dropped)
+		    struct fl_causes *cz, u64 *paths, u64 *dropped)
 {
 	/* scratch space for one reader at a time */
 	static DEFINE_MUTEX(snap_lock);
 	static struct fl_gstats snap;
 	static struct fl_rec tmp;
-	struct faultlat_causes none;
+	struct fl_causes none;
 	u64 no_paths[FAULTLAT_NR_PATHS];
 	u32 gen = READ_ONCE(fl_gen);
 	int cpu;

@@ -167,7 +167,7 @@ static int fl_tree_one(const struct fl_view *v, void *priv)
 	fl_stats_add_finished(&t->stats, st);
 	t->fallbacks += v->fallbacks;
 	fl_tlb_stats_add_finished(&t->tlb, &v->tlb);
-	FL_CAUSES_ADD(&t->causes, &v->cz);
+	fl_causes_add_uapi(&t->causes, &t->causes_more, &v->cz);
 	FL_PATHS_ADD(t->paths, v->paths);
 	if (t->nr >= t->capacity)
 		return 0;
@@ -235,6 +235,7 @@ static int fl_tree_read(struct fl_tree *tr, struct faultlat_tree *t,
 	fl_tlb_stats_init(&t->tlb);
 	memset(&t->causes, 0, sizeof(t->causes));
 	memset(t->paths, 0, sizeof(t->paths));
+	memset(&t->causes_more, 0, sizeof(t->causes_more));
 	err = fl_tree_each(t->tree, privileged, v, fl_tree_one, &ctx, &hidden);
 	fl_stats_finish(&t->stats);
 	fl_tlb_stats_finish(&t->tlb);

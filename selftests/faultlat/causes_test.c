@@ -85,7 +85,7 @@ struct fev {
 	__u64 address;
 	__u64 latency_ns;
 	int major;
-	__u64 cz[FAULTLAT_NR_CAUSES];
+	__u64 cz[FAULTLAT_NR_CAUSES_ALL];
 };
 
 /* one begin/end or out/in interval, in trace time */
@@ -275,9 +275,9 @@ static void push_sp(struct trace *t, __u64 a, __u64 b)
  */
 static int tr_parse(struct trace *t, pid_t tid)
 {
-	static const char *const names[FAULTLAT_NR_CAUSES] = {
+	static const char *const names[FAULTLAT_NR_CAUSES_ALL] = {
 		"reclaim_ns", "compaction_ns", "mmap_lock_ns", "io_ns",
-		"uffd_ns" };
+		"uffd_ns", "page_lock_ns", "fallback_ns" };
 	char p[512], *text, *line, *save = NULL, pat[64];
 	__u64 begin = 0, out = 0, lock = 0;
 	unsigned int depth = 0;	/* reclaim nests (direct inside memcg's) */
@@ -302,7 +302,7 @@ static int tr_parse(struct trace *t, pid_t tid)
 			e.address = field(at, "address");
 			e.latency_ns = field(at, "latency_ns");
 			e.major = !!strstr(at, "outcome=major");
-			for (i = 0; i < FAULTLAT_NR_CAUSES; i++)
+			for (i = 0; i < FAULTLAT_NR_CAUSES_ALL; i++)
 				e.cz[i] = field(at, names[i]);
 			push_ev(t, &e);
 			continue;
@@ -374,15 +374,21 @@ static size_t events_over(const struct trace *t)
 	return bad;
 }
 
-static __u64 causes_sum(const struct faultlat_causes *cz)
+static __u64 causes_sum(const struct faultlat_causes *cz,
+			const struct faultlat_causes_more *more)
 {
 	__u64 s = 0;
 	unsigned int c;
 
 	for (c = 0; c < FAULTLAT_NR_CAUSES; c++)
 		s += cz->ns[c];
+	for (c = 0; c < FAULTLAT_NR_CAUSES_MORE; c++)
+		s += more->ns[c];
 	return s;
 }
+
+/* the slot of cause @c of struct faultlat_causes_more */
+#define MORE(c)	((c) - FAULTLAT_NR_CAUSES)
 
 /* cgroup2 at CG_MNT, mounted by cg_enable() when it was not */
 static bool cg_mounted;
@@ -434,9 +440,10 @@ TEST_F_TIMEOUT(causes, uffd, 120)
 	struct faultlat_task task;
 	char filter[64];
 	pthread_t th;
-	size_t i, seen = 0;
+	size_t i, seen = 0, fell = 0;
 	pid_t tid = fl_gettid();
 	__u64 lo = UFFD_SLEEP_MS * 1000000ULL, took[UFFD_PAGES];
+	const __u64 *fb;
 	struct timespec t0, t1;
 
 	u.uffd = syscall(__NR_userfaultfd, O_CLOEXEC);
@@ -474,21 +481,156 @@ TEST_F_TIMEOUT(causes, uffd, 120)
 		if (e->address < (unsigned long)area || pg >= UFFD_PAGES)
 			continue;
 		seen++;
-		FL_INFO("uffd page %zu: access %llu ns, latency %llu ns, uffd %llu ns\n",
+		fb = &e->cz[FAULTLAT_CAUSE_FALLBACK];
+		FL_INFO("uffd page %zu: access %llu ns, latency %llu ns, uffd %llu ns, fallback %llu ns\n",
 			pg, (unsigned long long)took[pg],
 			(unsigned long long)e->latency_ns,
-			(unsigned long long)e->cz[FAULTLAT_CAUSE_UFFD]);
+			(unsigned long long)e->cz[FAULTLAT_CAUSE_UFFD],
+			(unsigned long long)*fb);
 		EXPECT_LE(lo, e->cz[FAULTLAT_CAUSE_UFFD]);
-		EXPECT_GE(took[pg], e->cz[FAULTLAT_CAUSE_UFFD]);
+		EXPECT_GE(took[pg], e->cz[FAULTLAT_CAUSE_UFFD] + *fb);
+		EXPECT_EQ(0, e->cz[FAULTLAT_CAUSE_PAGE_LOCK]);
+		fell += !!*fb;
 	}
 	EXPECT_EQ(UFFD_PAGES, seen);
+	/*
+	 * Under the per-VMA lock (6.4+), handle_userfault() drops it and
+	 * returns VM_FAULT_RETRY: the fault is done again under mmap_lock,
+	 * and that attempt's own work is the fallback's.  (The first fault
+	 * of a VMA without an anon_vma may start under mmap_lock.)  6.1 has
+	 * no fallback.
+	 */
+	if (fl_vma_lock_faults())
+		EXPECT_LE(UFFD_PAGES - 1, fell);
+	if (!fl_vma_lock_faults())
+		EXPECT_EQ(0, fell);
 	EXPECT_EQ(0, events_over(&self->t));
 	ASSERT_EQ(0, fl_task(self->fd, tid, false, &task));
+	FL_INFO("uffd: %zu of %zu faults with fallback time; thread: %llu fallbacks, %llu faults with fallback time, %llu ns\n",
+		fell, seen, (unsigned long long)task.fallbacks,
+		(unsigned long long)task.causes_more.with[MORE(FAULTLAT_CAUSE_FALLBACK)],
+		(unsigned long long)task.causes_more.ns[MORE(FAULTLAT_CAUSE_FALLBACK)]);
+	/* a fault with fallback time fell back; the thread's others may too */
+	EXPECT_LE(fell, task.causes_more.with[MORE(FAULTLAT_CAUSE_FALLBACK)]);
+	EXPECT_GE(task.fallbacks,
+		  task.causes_more.with[MORE(FAULTLAT_CAUSE_FALLBACK)]);
 	EXPECT_LE(UFFD_PAGES, task.causes.with[FAULTLAT_CAUSE_UFFD]);
 	EXPECT_LE(UFFD_PAGES * lo, task.causes.ns[FAULTLAT_CAUSE_UFFD]);
-	EXPECT_GE(task.causes.latency_ns, causes_sum(&task.causes));
+	EXPECT_GE(task.causes.latency_ns, causes_sum(&task.causes, &task.causes_more));
 	munmap(area, UFFD_PAGES * u.ps);
 	close(u.uffd);
+}
+
+/* --- page_lock: a page locked by another task (faultlat_pagelock.ko) --- */
+
+#define PL_FILE		"/sys/kernel/debug/faultlat_pagelock"
+#define PL_HOLD_MS	100
+#define PL_SLACK_MS	10	/* the thread's way from its clock to the wait */
+
+struct pl_reader {
+	char *addr;
+	pid_t tid;
+	struct timespec t0, t1;
+	int started;	/* __atomic */
+};
+
+static void *pl_read(void *arg)
+{
+	struct pl_reader *r = arg;
+
+	r->tid = fl_gettid();
+	clock_gettime(CLOCK_MONOTONIC, &r->t0);
+	__atomic_store_n(&r->started, 1, __ATOMIC_RELEASE);
+	fl_touch_read(r->addr, 1);
+	clock_gettime(CLOCK_MONOTONIC, &r->t1);
+	return NULL;
+}
+
+static __u64 ts_ns(const struct timespec *t)
+{
+	return t->tv_sec * 1000000000ULL + t->tv_nsec;
+}
+
+/*
+ * A thread faults on a shmem page that is up to date (in the page cache,
+ * its mapping zapped) while the test holds the page's lock through the
+ * test module: shmem_fault() sleeps in folio_lock() until the test
+ * unlocks it, PL_HOLD_MS after the thread began.  That time is the page
+ * lock's, measured by the test's own clock, not I/O's.
+ */
+TEST_F_TIMEOUT(causes, page_lock, 120)
+{
+	const char *ko = getenv("FAULTLAT_PAGELOCK_KO");
+	struct pl_reader r = { 0 };
+	struct faultlat_task task;
+	size_t ps = fl_page_size(), i, seen = 0;
+	char filter[64], cmd[64];
+	__u64 held, took, pl = 0;
+	struct timespec tu;
+	pthread_t th;
+	int fd, kofd;
+
+	if (!ko || !*ko)
+		SKIP(return, "FAULTLAT_PAGELOCK_KO not set (the test module)");
+	kofd = open(ko, O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, kofd) TH_LOG("%s: %s", ko, strerror(errno));
+	ASSERT_TRUE(!syscall(__NR_finit_module, kofd, "", 0) ||
+		    errno == EEXIST) TH_LOG("load %s: %s", ko, strerror(errno));
+	close(kofd);
+	fd = memfd_create("faultlat-page-lock", MFD_CLOEXEC);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, ftruncate(fd, ps));
+	r.addr = mmap(NULL, ps, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	ASSERT_NE(MAP_FAILED, r.addr);
+	fl_touch_write(r.addr, 1);
+
+	snprintf(filter, sizeof(filter), "tgid == %d", getpid());
+	ASSERT_EQ(0, tr_event(&self->t, "faultlat/fault", filter));
+	ASSERT_EQ(0, tr_write(&self->t, "tracing_on", "1"));
+	snprintf(cmd, sizeof(cmd), "lock %lx", (unsigned long)r.addr);
+	ASSERT_EQ(0, write_str(PL_FILE, cmd)) TH_LOG("%s", strerror(errno));
+	/* the page stays in the cache, locked; the next access faults */
+	ASSERT_EQ(0, madvise(r.addr, ps, MADV_DONTNEED));
+	ASSERT_EQ(0, pthread_create(&th, NULL, pl_read, &r));
+	while (!__atomic_load_n(&r.started, __ATOMIC_ACQUIRE))
+		usleep(1000);
+	usleep(PL_HOLD_MS * 1000);
+	clock_gettime(CLOCK_MONOTONIC, &tu);
+	ASSERT_EQ(0, write_str(PL_FILE, "unlock"));
+	pthread_join(th, NULL);
+	ASSERT_EQ(0, tr_write(&self->t, "tracing_on", "0"));
+	syscall(__NR_delete_module, "faultlat_pagelock", O_NONBLOCK);
+	ASSERT_EQ(0, tr_parse(&self->t, 0));
+
+	held = ts_ns(&tu) - ts_ns(&r.t0);
+	took = ts_ns(&r.t1) - ts_ns(&r.t0);
+	for (i = 0; i < self->t.nev; i++) {
+		const struct fev *e = &self->t.ev[i];
+
+		if (e->pid != (__u32)r.tid || e->address != (unsigned long)r.addr)
+			continue;
+		seen++;
+		pl = e->cz[FAULTLAT_CAUSE_PAGE_LOCK];
+		FL_INFO("page_lock: held %llu ns after the thread began, its access %llu ns; fault latency %llu ns, page_lock %llu ns, io %llu ns\n",
+			(unsigned long long)held, (unsigned long long)took,
+			(unsigned long long)e->latency_ns,
+			(unsigned long long)pl,
+			(unsigned long long)e->cz[FAULTLAT_CAUSE_IO]);
+		EXPECT_LE(held - PL_SLACK_MS * 1000000ULL, pl);
+		EXPECT_GE(e->latency_ns, pl);
+		EXPECT_GE(took, e->latency_ns);
+		EXPECT_EQ(0, e->cz[FAULTLAT_CAUSE_IO]);
+	}
+	EXPECT_EQ(1, seen);
+	EXPECT_LE(PL_HOLD_MS * 1000000ULL, held);
+	/* the process's: the thread is gone, its faults are in it */
+	ASSERT_EQ(0, fl_task(self->fd, getpid(), true, &task));
+	EXPECT_EQ(1, task.causes_more.with[MORE(FAULTLAT_CAUSE_PAGE_LOCK)]);
+	EXPECT_EQ(pl, task.causes_more.ns[MORE(FAULTLAT_CAUSE_PAGE_LOCK)]);
+	EXPECT_GE(task.causes.latency_ns,
+		  causes_sum(&task.causes, &task.causes_more));
+	munmap(r.addr, ps);
+	close(fd);
 }
 
 /* --- a child process in a cgroup of its own, reading a file --- */
@@ -715,7 +857,7 @@ TEST_F_TIMEOUT(causes, reclaim, 300)
 					   meter)));
 	EXPECT_EQ(fl_ev, task.causes.ns[FAULTLAT_CAUSE_RECLAIM]);
 	EXPECT_EQ(0, events_over(&self->t));
-	EXPECT_GE(task.causes.latency_ns, causes_sum(&task.causes));
+	EXPECT_GE(task.causes.latency_ns, causes_sum(&task.causes, &task.causes_more));
 	/* its cgroup (a process moved in after it faulted) and its tree */
 	FL_INFO("reclaim: its cgroup %llu ns, its tree %llu ns\n",
 		(unsigned long long)c.cgs.causes.ns[FAULTLAT_CAUSE_RECLAIM],
@@ -724,8 +866,8 @@ TEST_F_TIMEOUT(causes, reclaim, 300)
 					   meter)));
 	EXPECT_GE(bound, llabs((long long)(c.trs.causes.ns[FAULTLAT_CAUSE_RECLAIM] -
 					   meter)));
-	EXPECT_GE(c.cgs.causes.latency_ns, causes_sum(&c.cgs.causes));
-	EXPECT_GE(c.trs.causes.latency_ns, causes_sum(&c.trs.causes));
+	EXPECT_GE(c.cgs.causes.latency_ns, causes_sum(&c.cgs.causes, &c.cgs.causes_more));
+	EXPECT_GE(c.trs.causes.latency_ns, causes_sum(&c.trs.causes, &c.trs.causes_more));
 }
 
 TEST_F_TIMEOUT(causes, io, 300)
@@ -735,7 +877,7 @@ TEST_F_TIMEOUT(causes, io, 300)
 	struct fl_fs fs;
 	struct stat sb;
 	char filter[96], v[64];
-	__u64 meter = 0, fl_io = 0, bound;
+	__u64 meter = 0, fl_io = 0, fl_pl = 0, bound;
 	size_t i, j, majors = 0, waited = 0, nin = 0;
 
 	if (fl_fs_setup(&fs, "ext4", IO_PAGES)) {
@@ -776,6 +918,7 @@ TEST_F_TIMEOUT(causes, io, 300)
 		__u64 from = e->ts_ns - e->latency_ns;
 
 		fl_io += e->cz[FAULTLAT_CAUSE_IO];
+		fl_pl += e->cz[FAULTLAT_CAUSE_PAGE_LOCK];
 		majors += e->major;
 		waited += e->major && e->cz[FAULTLAT_CAUSE_IO];
 		EXPECT_GE(e->latency_ns, e->cz[FAULTLAT_CAUSE_IO]);
@@ -796,14 +939,17 @@ TEST_F_TIMEOUT(causes, io, 300)
 		(unsigned long long)fl_io,
 		(unsigned long long)task.causes.ns[FAULTLAT_CAUSE_IO],
 		(unsigned long long)task.causes.with[FAULTLAT_CAUSE_IO]);
-	FL_INFO("io: off CPU in D in faults: %zu intervals, %llu ns; bound %llu ns\n",
-		nin, (unsigned long long)meter, (unsigned long long)bound);
+	FL_INFO("io: off CPU in D in faults: %zu intervals, %llu ns; bound %llu ns; page lock %llu ns\n",
+		nin, (unsigned long long)meter, (unsigned long long)bound,
+		(unsigned long long)fl_pl);
 	ASSERT_LT(0, majors);
 	EXPECT_LE(majors / 2, waited);
-	EXPECT_GE(bound, llabs((long long)(fl_io - meter)));
+	EXPECT_GE(bound, llabs((long long)(fl_io + fl_pl - meter)));
+	/* a wait for a page being read is I/O, not the page lock */
+	EXPECT_GE(fl_io / 100, fl_pl);
 	EXPECT_EQ(fl_io, task.causes.ns[FAULTLAT_CAUSE_IO]);
 	EXPECT_EQ(0, events_over(&self->t));
-	EXPECT_GE(task.causes.latency_ns, causes_sum(&task.causes));
+	EXPECT_GE(task.causes.latency_ns, causes_sum(&task.causes, &task.causes_more));
 }
 
 TEST_F_TIMEOUT(causes, mmap_lock, 300)
@@ -866,7 +1012,7 @@ TEST_F_TIMEOUT(causes, mmap_lock, 300)
 	ASSERT_LT(0, nin) TH_LOG("no mmap_lock wait inside a fault");
 	EXPECT_GE(bound, llabs((long long)(fl_lk - meter)));
 	EXPECT_EQ(0, events_over(&self->t));
-	EXPECT_GE(task.causes.latency_ns, causes_sum(&task.causes));
+	EXPECT_GE(task.causes.latency_ns, causes_sum(&task.causes, &task.causes_more));
 }
 
 /* With causes off, nothing is timed by cause and the event has zeroes. */

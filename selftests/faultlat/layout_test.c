@@ -21,6 +21,11 @@
  *   page and do_wp_page()'s struct vm_fault, are the kernel's: a pointer
  *   to the struct (folio, or page on 6.1; vm_fault) the module takes it
  *   for, at the same position, of that name.
+ * - wait_functions: each function whose calls tell a wait for a page's
+ *   lock (module parameter causes) is a real function of this kernel,
+ *   its first argument a struct folio * named folio, and the bit it waits
+ *   for, where it takes one, an int bit_nr at the position the module
+ *   reads.
  *
  * What the module assumes comes from its debugfs file "layout".  A kernel
  * without BTF (the rig's debug kernel) skips; a function that is attached
@@ -352,6 +357,71 @@ TEST_F(btf, path_functions)
 	ASSERT_EQ(5, funcs) TH_LOG("path functions in %s", LAYOUT);
 	/* the new anonymous page, do_wp_page()'s vmf */
 	ASSERT_EQ(2, args) TH_LOG("path arguments in %s", LAYOUT);
+}
+
+TEST_F(btf, wait_functions)
+{
+	char fn[128], state[16], param[64], st[64], *line = NULL;
+	const struct btf_type *p, *t;
+	const struct btf_param *bp;
+	unsigned int idx;
+	size_t cap = 0;
+	int funcs = 0, args = 0, bits = 0;
+
+	while (getline(&line, &cap, self->layout) > 0) {
+		if (sscanf(line, "waitfunc %127s %15s", fn, state) == 2) {
+			funcs++;
+			EXPECT_NE(NULL, func_proto(self->btf, fn))
+				TH_LOG("%s: not a function of this kernel (inlined, or renamed)",
+				       fn);
+			FL_INFO("%s: in BTF (%s)\n", fn, state);
+			continue;
+		}
+		if (sscanf(line, "waitarg %127s %u %63s %63s", fn, &idx, param,
+			   st) == 4) {
+			args++;
+			p = func_proto(self->btf, fn);
+			ASSERT_NE(NULL, p) TH_LOG("%s: not in BTF", fn);
+			ASSERT_GT(btf_vlen(p), idx)
+				TH_LOG("%s: no argument %u", fn, idx);
+			bp = btf_params(p) + idx;
+			EXPECT_STREQ(param, btf__name_by_offset(self->btf,
+								bp->name_off))
+				TH_LOG("%s: argument %u", fn, idx);
+			t = btf__type_by_id(self->btf, bp->type);
+			ASSERT_TRUE(t && btf_is_ptr(t))
+				TH_LOG("%s: argument %u is no pointer", fn, idx);
+			t = btf__type_by_id(self->btf, t->type);
+			ASSERT_TRUE(t && btf_is_struct(t))
+				TH_LOG("%s: argument %u points to no struct",
+				       fn, idx);
+			EXPECT_STREQ(st, btf__name_by_offset(self->btf,
+							     t->name_off))
+				TH_LOG("%s: argument %u's struct", fn, idx);
+			continue;
+		}
+		if (sscanf(line, "waitbit %127s %u %63s", fn, &idx, param) != 3)
+			continue;
+		bits++;
+		p = func_proto(self->btf, fn);
+		ASSERT_NE(NULL, p) TH_LOG("%s: not in BTF", fn);
+		ASSERT_GT(btf_vlen(p), idx) TH_LOG("%s: no argument %u", fn,
+						   idx);
+		bp = btf_params(p) + idx;
+		EXPECT_STREQ(param, btf__name_by_offset(self->btf,
+							bp->name_off))
+			TH_LOG("%s: argument %u", fn, idx);
+		t = btf__type_by_id(self->btf, bp->type);
+		ASSERT_TRUE(t && btf_is_int(t))
+			TH_LOG("%s: argument %u is no integer", fn, idx);
+		FL_INFO("%s: argument %u %s: an int, as the module reads it\n",
+			fn, idx, param);
+	}
+	free(line);
+	/* folio_wait_bit_common(folio, bit_nr, ...) */
+	ASSERT_EQ(1, funcs) TH_LOG("wait functions in %s", LAYOUT);
+	ASSERT_EQ(1, args) TH_LOG("wait arguments in %s", LAYOUT);
+	ASSERT_EQ(1, bits) TH_LOG("wait bit arguments in %s", LAYOUT);
 }
 
 TEST_HARNESS_MAIN

@@ -211,7 +211,12 @@ kernel_suite() {
 	tar -C "$root" -cf - --exclude='*.o' --exclude='*.ko' --exclude='.*.cmd' \
 		--exclude='*.mod' --exclude='*.mod.c' --exclude=modules.order \
 		--exclude=Module.symvers Kbuild module uapi | tar -C "$src" -xf -
-	if ! FL_KDIR=$FL_KDIR FL_BUILDROOT=${FL_BUILDROOT:-} "$vm/kmake.sh" "$src" -s modules; then
+	# and causes_test's test module (selftests/faultlat/pagelock)
+	mkdir -p "$src/pagelock"
+	cp "$root/selftests/faultlat/pagelock/Kbuild" \
+		"$root/selftests/faultlat/pagelock/pagelock.c" "$src/pagelock/"
+	if ! FL_KDIR=$FL_KDIR FL_BUILDROOT=${FL_BUILDROOT:-} "$vm/kmake.sh" "$src" -s modules ||
+	   ! FL_KDIR=$FL_KDIR FL_BUILDROOT=${FL_BUILDROOT:-} "$vm/kmake.sh" "$src/pagelock" -s modules; then
 		echo "check: $flavour: the module does not build, counted as a failure" >&2
 		result "$item" "$flavour" "$FL_RELEASE" 0 1 0 - - "$((SECONDS - start))s" "module build failed"
 		return
@@ -244,6 +249,7 @@ kernel_suite() {
 	FAULTLAT_CHURN_THREADS=$churn \
 	FAULTLAT_CLIENT_TESTS=$(client_tests "$flavour") \
 	FAULTLAT_KO=$src/module/faultlat.ko \
+	FAULTLAT_PAGELOCK_KO=$src/pagelock/faultlat_pagelock.ko \
 	FAULTLAT_CLIENT=$root/userspace/faultlat \
 	FAULTLAT_RELOAD_PARALLEL=1 \
 	FAULTLAT_OOM=1 \
