@@ -545,12 +545,7 @@ static void add_record(struct fl_cgroup_sum *s,
 	s->tlb_flush_ns += e->tlb_flush_ns;
 	s->tlb_remote += e->tlb_remote;
 	s->tlb_ipis += e->tlb_ipis;
-	s->causes.faults += e->causes.faults;
-	s->causes.latency_ns += e->causes.latency_ns;
-	for (i = 0; i < FAULTLAT_NR_CAUSES; i++) {
-		s->causes.ns[i] += e->causes.ns[i];
-		s->causes.with[i] += e->causes.with[i];
-	}
+	fl_causes_add(&s->causes, &e->causes, &e->causes_more);
 	for (i = 0; i < FAULTLAT_NR_PATHS; i++)
 		s->paths[i] += e->paths[i];
 	if (!n)

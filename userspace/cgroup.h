@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <linux/faultlat.h>
 
+#include "causes.h"
+
 /*
  * fl_cgroup_mountinfo() - the mount point of the cgroup2 file system in
  * @f, a file in the format of /proc/self/mountinfo: the first cgroup2
@@ -121,7 +123,9 @@ struct fl_cgroup_sum {
 	__u64 tlb_flush_ns;
 	__u64 tlb_remote;
 	__u64 tlb_ipis;
-	struct faultlat_causes causes;	/* time by cause (module 0.7) */
+	struct fl_causes causes;	/* time by cause (module 0.7; the
+					 * causes after the first five 0.8)
+					 */
 	__u64 paths[FAULTLAT_NR_PATHS];	/* faults by path (module 0.7) */
 };
 

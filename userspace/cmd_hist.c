@@ -183,6 +183,7 @@ struct hist_req {
 	bool tlb;
 	__u64 interval_ns;		/* -i; 0: once */
 	__u64 count;			/* -i's COUNT; 0: until a signal */
+	unsigned int causes_told;	/* the module's, fl_causes_told() */
 };
 
 /* The view of -G: the cgroup, as found and as the module answered. */
@@ -493,7 +494,7 @@ struct fault_result {
 	struct faultlat_task t;		/* -p, -t */
 	struct faultlat_cgroup c;	/* -G */
 	const struct faultlat_stats *s;	/* in g, t or c */
-	const struct faultlat_causes *cz;	/* in g, t or c */
+	struct fl_causes cz;		/* g's, t's or c's */
 	const __u64 *paths;		/* in g, t or c */
 	__u64 fallbacks;
 	__u64 nmissed, dropped;
@@ -512,7 +513,7 @@ static int read_faults(const struct hist_req *q, struct fault_result *r)
 			return err;
 		}
 		r->s = &r->g.stats;
-		r->cz = &r->g.causes;
+		fl_causes_get(&r->cz, &r->g.causes, &r->g.causes_more);
 		r->paths = r->g.paths;
 		r->fallbacks = r->g.fallbacks;
 		r->nmissed = r->g.nmissed;
@@ -526,7 +527,7 @@ static int read_faults(const struct hist_req *q, struct fault_result *r)
 			return err;
 		}
 		r->s = &r->c.stats;
-		r->cz = &r->c.causes;
+		fl_causes_get(&r->cz, &r->c.causes, &r->c.causes_more);
 		r->paths = r->c.paths;
 		r->fallbacks = r->c.fallbacks;
 	} else {
@@ -536,7 +537,7 @@ static int read_faults(const struct hist_req *q, struct fault_result *r)
 			return err;
 		}
 		r->s = &r->t.stats;
-		r->cz = &r->t.causes;
+		fl_causes_get(&r->cz, &r->t.causes, &r->t.causes_more);
 		r->paths = r->t.paths;
 		r->fallbacks = r->t.fallbacks;
 	}
@@ -603,9 +604,10 @@ static int hist_faults(const struct hist_req *q)
 		json_object_object_add(o, "stats", fl_json_stats(r.s,
 								 r.fallbacks,
 								 q->classes));
-		if (r.cz && r.cz->faults)
+		if (r.cz.faults)
 			json_object_object_add(o, "causes",
-					       fl_json_causes(r.cz));
+					       fl_json_causes(&r.cz,
+							      q->causes_told));
 		if (r.paths && fl_paths_sum(r.paths))
 			json_object_object_add(o, "paths",
 					       fl_json_paths(r.paths));
@@ -616,8 +618,7 @@ static int hist_faults(const struct hist_req *q)
 	fl_print_stats(stdout, r.s, r.fallbacks, q->classes);
 	if (r.paths)
 		fl_print_paths(stdout, r.paths);
-	if (r.cz)
-		fl_print_causes(stdout, r.cz);
+	fl_print_causes(stdout, &r.cz);
 	if (q->view == 'c')
 		printf("nmissed %llu  dropped %llu  cgroup_dropped %llu\n",
 		       r.nmissed, r.dropped, r.cgroup_dropped);
@@ -1008,6 +1009,7 @@ int cmd_hist(int argc, char **argv)
 		rc = FL_EXIT_ERR;
 		goto out;
 	}
+	q.causes_told = fl_causes_told(info.version_major, info.version_minor);
 	if (q.interval_ns)
 		rc = hist_interval(&q);
 	else if (q.tlb)

@@ -154,9 +154,15 @@ static bool tree_shown(const struct run_result *r)
  * The time by cause and the counts by path shown: the tree's (module 0.7
  * and later; an older one leaves them zero), or the process's.
  */
-static const struct faultlat_causes *run_causes(const struct run_result *r)
+static struct fl_causes run_causes(const struct run_result *r)
 {
-	return tree_shown(r) ? &r->tree.causes : &r->task.causes;
+	struct fl_causes c;
+
+	if (tree_shown(r))
+		fl_causes_get(&c, &r->tree.causes, &r->tree.causes_more);
+	else
+		fl_causes_get(&c, &r->task.causes, &r->task.causes_more);
+	return c;
 }
 
 static const __u64 *run_paths(const struct run_result *r)
@@ -295,6 +301,7 @@ static void print_text(FILE *f, char **args, const struct run_result *r)
 	const struct faultlat_stats *s = tree_shown(r) ? &r->tree.stats :
 				       &r->task.stats;
 	__u64 fallbacks = tree_shown(r) ? r->tree.fallbacks : r->task.fallbacks;
+	struct fl_causes cz = run_causes(r);
 
 	join_args(cmd, sizeof(cmd), args);
 	fl_fmt_ns(el, sizeof(el), r->elapsed_ns);
@@ -312,7 +319,7 @@ static void print_text(FILE *f, char **args, const struct run_result *r)
 	if (tree_shown(r) || !r->task_err) {
 		fl_print_stats(f, s, fallbacks, FL_CLASS_ALL);
 		fl_print_paths(f, run_paths(r));
-		fl_print_causes(f, run_causes(r));
+		fl_print_causes(f, &cz);
 		fprintf(f,
 			"\ngetrusage: minflt %ld majflt %ld (faultlat: minor %llu major %llu)\n",
 			r->ru.ru_minflt, r->ru.ru_majflt, s->minor.count,
@@ -352,6 +359,9 @@ static int print_json(FILE *f, char **args, const struct run_result *r)
 	struct json_object *o = json_object_new_object();
 	struct json_object *cmd = json_object_new_array();
 	struct json_object *ru = json_object_new_object();
+	struct fl_causes cz = run_causes(r);
+	unsigned int told = fl_causes_told(r->after.version_major,
+					   r->after.version_minor);
 	int i;
 
 	for (i = 0; args[i]; i++)
@@ -386,9 +396,9 @@ static int print_json(FILE *f, char **args, const struct run_result *r)
 				       fl_json_stats(&r->task.stats,
 						     r->task.fallbacks,
 						     FL_CLASS_ALL));
-	if ((tree_shown(r) || !r->task_err) && run_causes(r)->faults)
+	if ((tree_shown(r) || !r->task_err) && cz.faults)
 		json_object_object_add(o, "causes",
-				       fl_json_causes(run_causes(r)));
+				       fl_json_causes(&cz, told));
 	if ((tree_shown(r) || !r->task_err) && fl_paths_sum(run_paths(r)))
 		json_object_object_add(o, "paths",
 				       fl_json_paths(run_paths(r)));

@@ -70,13 +70,14 @@ void cmd_trace_help(FILE *f)
 		"(zero, cow, cache, read, swapin, thp, hugetlb, shmem, uffd, other).\n"
 		"With causes=1, a last column, CAUSES, tells where each fault's time\n"
 		"went: the causes that had some (reclaim, compaction, mmap_lock, io,\n"
-		"uffd) and the rest, e.g. \"uffd=50.12ms rest=31.20us\", or \"-\" when\n"
-		"no cause had any; -j gives every cause (\"causes\": {\"reclaim_ns\": ...,\n"
-		"\"rest_ns\": ...}).  Faults are shown with causes while the parameter is\n"
-		"on (/sys/module/faultlat/parameters/causes, read every 100 ms), or when\n"
-		"a cause had time: with causes off the event's fields are zeroes, which\n"
-		"are not \"no cause\".  The columns are those of the parameters on when\n"
-		"the trace starts.\n"
+		"uffd, and with a module 0.8 or later page_lock and fallback) and the\n"
+		"rest, e.g. \"uffd=50.12ms rest=31.20us\", or \"-\" when no cause had\n"
+		"any; -j gives every cause the module tells (\"causes\":\n"
+		"{\"reclaim_ns\": ..., \"rest_ns\": ...}).  Faults are shown with causes\n"
+		"while the parameter is on (/sys/module/faultlat/parameters/causes, read\n"
+		"every 100 ms), or when a cause had time: with causes off the event's\n"
+		"fields are zeroes, which are not \"no cause\".  The columns are those of\n"
+		"the parameters on when the trace starts.\n"
 		"\n"
 		"Events lost because the ring buffer filled up before it was read are\n"
 		"reported where it happened (a LOST line) and counted in the summary;\n"
@@ -403,11 +404,11 @@ static bool show_causes(const struct tracer *t, const struct fl_fault_event *e)
 {
 	unsigned int i;
 
-	if (!e->has_causes)
+	if (!e->causes_told)
 		return false;
 	if (t->causes_on)
 		return true;
-	for (i = 0; i < FAULTLAT_NR_CAUSES; i++)
+	for (i = 0; i < e->causes_told; i++)
 		if (e->cause_ns[i])
 			return true;
 	return false;
@@ -422,7 +423,7 @@ static void print_fault(struct tracer *t, __u64 ts, int cpu,
 	const char *outcome, *kind, *access, *mode;
 	bool causes = show_causes(t, e);
 	struct json_object *o;
-	char cz[160];
+	char cz[256];
 
 	outcome = name_of(outcome_names, ARRAY_SIZE(outcome_names),
 			  e->outcome, b1, sizeof(b1));
@@ -481,6 +482,7 @@ static void print_fault(struct tracer *t, __u64 ts, int cpu,
 	if (causes)
 		json_object_object_add(o, "causes",
 				       fl_json_fault_causes(e->cause_ns,
+							    e->causes_told,
 							    e->latency_ns));
 	if (st)
 		fl_stacks_json(o, &t->syms, st);

@@ -14,6 +14,8 @@ static const char *const keys[FL_CZ_SLOTS] = {
 	[FAULTLAT_CAUSE_MMAP_LOCK] = "mmap_lock_ns",
 	[FAULTLAT_CAUSE_IO] = "io_ns",
 	[FAULTLAT_CAUSE_UFFD] = "uffd_ns",
+	[FAULTLAT_CAUSE_PAGE_LOCK] = "page_lock_ns",
+	[FAULTLAT_CAUSE_FALLBACK] = "fallback_ns",
 	[FL_CZ_REST] = "rest_ns",
 };
 
@@ -22,18 +24,18 @@ const char *fl_cause_key(unsigned int i)
 	return i < FL_CZ_SLOTS ? keys[i] : NULL;
 }
 
-__u64 fl_fault_rest(const __u64 ns[FAULTLAT_NR_CAUSES], __u64 lat)
+__u64 fl_fault_rest(const __u64 ns[FAULTLAT_NR_CAUSES_ALL], __u64 lat)
 {
 	__u64 sum = 0;
 	unsigned int i;
 
-	for (i = 0; i < FAULTLAT_NR_CAUSES; i++)
+	for (i = 0; i < FAULTLAT_NR_CAUSES_ALL; i++)
 		sum += ns[i];
 	return sum < lat ? lat - sum : 0;
 }
 
 int fl_fmt_fault_causes(char *buf, size_t len,
-			const __u64 ns[FAULTLAT_NR_CAUSES], __u64 lat)
+			const __u64 ns[FAULTLAT_NR_CAUSES_ALL], __u64 lat)
 {
 	__u64 rest = fl_fault_rest(ns, lat);
 	char t[32];
@@ -41,7 +43,7 @@ int fl_fmt_fault_causes(char *buf, size_t len,
 	int n = 0;
 
 	buf[0] = '\0';
-	for (i = 0; i < FAULTLAT_NR_CAUSES; i++) {
+	for (i = 0; i < FAULTLAT_NR_CAUSES_ALL; i++) {
 		if (!ns[i])
 			continue;
 		fl_fmt_ns(t, sizeof(t), ns[i]);
@@ -58,13 +60,13 @@ int fl_fmt_fault_causes(char *buf, size_t len,
 	return n;
 }
 
-struct json_object *fl_json_fault_causes(const __u64 ns[FAULTLAT_NR_CAUSES],
-					 __u64 lat)
+struct json_object *fl_json_fault_causes(const __u64 ns[FAULTLAT_NR_CAUSES_ALL],
+					 unsigned int told, __u64 lat)
 {
 	struct json_object *o = json_object_new_object();
 	unsigned int i;
 
-	for (i = 0; i < FAULTLAT_NR_CAUSES; i++)
+	for (i = 0; i < told && i < FAULTLAT_NR_CAUSES_ALL; i++)
 		json_object_object_add(o, keys[i], json_object_new_uint64(ns[i]));
 	json_object_object_add(o, keys[FL_CZ_REST],
 			       json_object_new_uint64(fl_fault_rest(ns, lat)));
@@ -74,23 +76,25 @@ struct json_object *fl_json_fault_causes(const __u64 ns[FAULTLAT_NR_CAUSES],
 int fl_parse_fault_causes(struct json_object *o, __u64 lat,
 			  __u64 ns[FL_CZ_SLOTS])
 {
+	unsigned int i, told = FAULTLAT_NR_CAUSES;
 	struct json_object *v;
 	__u64 sum = 0;
-	unsigned int i;
 
 	if (!o || !json_object_is_type(o, json_type_object))
 		return -1;
-	for (i = 0; i < FAULTLAT_NR_CAUSES; i++) {
+	for (i = 0; i < FAULTLAT_NR_CAUSES_ALL; i++) {
 		ns[i] = 0;
 		if (json_object_object_get_ex(o, keys[i], &v) && v) {
 			if (!json_object_is_type(v, json_type_int))
 				return -1;
 			ns[i] = (__u64)json_object_get_uint64(v);
+			if (i >= FAULTLAT_NR_CAUSES)
+				told = FAULTLAT_NR_CAUSES_ALL;
 		}
 		if (ns[i] > lat - sum)
 			return -1;
 		sum += ns[i];
 	}
 	ns[FL_CZ_REST] = lat - sum;
-	return 0;
+	return told;
 }

@@ -98,6 +98,8 @@ static const char *const cause_colors[FL_RPT_SLOTS] = {
 	[FAULTLAT_CAUSE_MMAP_LOCK] = "#3cb371",
 	[FAULTLAT_CAUSE_IO] = "#4682b4",
 	[FAULTLAT_CAUSE_UFFD] = "#20b2aa",
+	[FAULTLAT_CAUSE_PAGE_LOCK] = "#8fbc8f",
+	[FAULTLAT_CAUSE_FALLBACK] = "#5f9ea0",
 	[FL_CZ_REST] = "#b0b0b0",
 	[FL_RPT_UNKNOWN] = "#dcdcdc",
 };

@@ -347,37 +347,41 @@ void fl_print_stats(FILE *f, const struct faultlat_stats *s, __u64 fallbacks,
 		s->errors, s->retries, s->abandoned, s->calls, fallbacks);
 }
 
-static const char *const fl_cause_names[FAULTLAT_NR_CAUSES] = {
+static const char *const fl_cause_names[FAULTLAT_NR_CAUSES_ALL] = {
 	[FAULTLAT_CAUSE_RECLAIM] = "reclaim",
 	[FAULTLAT_CAUSE_COMPACTION] = "compaction",
 	[FAULTLAT_CAUSE_MMAP_LOCK] = "mmap_lock",
 	[FAULTLAT_CAUSE_IO] = "io",
 	[FAULTLAT_CAUSE_UFFD] = "uffd",
+	[FAULTLAT_CAUSE_PAGE_LOCK] = "page_lock",
+	[FAULTLAT_CAUSE_FALLBACK] = "fallback",
 };
 
-/* A cause's name, "rest" for FAULTLAT_NR_CAUSES: the module's own names. */
+/* A cause's name, "rest" for FAULTLAT_NR_CAUSES_ALL: the module's own names. */
 const char *fl_cause_name(unsigned int i)
 {
-	return i < FAULTLAT_NR_CAUSES ? fl_cause_names[i] : "rest";
+	return i < FAULTLAT_NR_CAUSES_ALL ? fl_cause_names[i] : "rest";
 }
 
 /* The rest: the latency of the faults timed by cause, less the causes. */
-__u64 fl_causes_rest(const struct faultlat_causes *c)
+__u64 fl_causes_rest(const struct fl_causes *c)
 {
 	__u64 sum = 0;
 	unsigned int i;
 
-	for (i = 0; i < FAULTLAT_NR_CAUSES; i++)
+	for (i = 0; i < FAULTLAT_NR_CAUSES_ALL; i++)
 		sum += c->ns[i];
 	return sum < c->latency_ns ? c->latency_ns - sum : 0;
 }
 
 /*
  * The time by cause, as a table: cause, faults that had it, its total
- * time, its share of the faults' time; nothing when no fault was timed by
- * cause (module parameter causes off, or an older module).
+ * time, its share of the faults' time; the causes no fault had left out
+ * (those a module before 0.8 does not tell among them); nothing when no
+ * fault was timed by cause (module parameter causes off, or an older
+ * module).
  */
-void fl_print_causes(FILE *f, const struct faultlat_causes *c)
+void fl_print_causes(FILE *f, const struct fl_causes *c)
 {
 	char tot[32];
 	unsigned int i;
@@ -389,11 +393,12 @@ void fl_print_causes(FILE *f, const struct faultlat_causes *c)
 		c->faults, tot);
 	fprintf(f, "  %-11s %10s %12s %7s\n", "cause", "faults", "total",
 		"share");
-	for (i = 0; i <= FAULTLAT_NR_CAUSES; i++) {
-		__u64 ns = i < FAULTLAT_NR_CAUSES ? c->ns[i] : fl_causes_rest(c);
-		__u64 n = i < FAULTLAT_NR_CAUSES ? c->with[i] : c->faults;
+	for (i = 0; i <= FAULTLAT_NR_CAUSES_ALL; i++) {
+		bool rest = i == FAULTLAT_NR_CAUSES_ALL;
+		__u64 ns = rest ? fl_causes_rest(c) : c->ns[i];
+		__u64 n = rest ? c->faults : c->with[i];
 
-		if (i < FAULTLAT_NR_CAUSES && !n)
+		if (!rest && !n)
 			continue;
 		fl_fmt_ns(tot, sizeof(tot), ns);
 		fprintf(f, "  %-11s %10llu %12s %6.1f%%\n", fl_cause_name(i), n,

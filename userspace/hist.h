@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <linux/faultlat.h>
 
+#include "causes.h"
 #include "percentile.h"
 #include "util.h"
 
@@ -74,8 +75,8 @@ void fl_print_stats(FILE *f, const struct faultlat_stats *s, __u64 fallbacks,
 void fl_print_counters(FILE *f, __u64 nmissed, __u64 dropped);
 
 const char *fl_cause_name(unsigned int i);
-__u64 fl_causes_rest(const struct faultlat_causes *c);
-void fl_print_causes(FILE *f, const struct faultlat_causes *c);
+__u64 fl_causes_rest(const struct fl_causes *c);
+void fl_print_causes(FILE *f, const struct fl_causes *c);
 
 const char *fl_path_name(unsigned int i);
 __u64 fl_paths_sum(const __u64 paths[FAULTLAT_NR_PATHS]);

@@ -141,9 +141,11 @@ struct json_object *fl_json_tlb_stats(const struct faultlat_tlb_stats *s)
 
 /*
  * The time by cause: faults and latency_ns timed by cause, and for each
- * cause and the rest, its faults, ns and share of latency_ns (0 to 1).
+ * of the first @told causes (those the module tells, fl_causes_told())
+ * and the rest, its faults, ns and share of latency_ns (0 to 1).
  */
-struct json_object *fl_json_causes(const struct faultlat_causes *c)
+struct json_object *fl_json_causes(const struct fl_causes *c,
+				   unsigned int told)
 {
 	struct json_object *o = json_object_new_object();
 	struct json_object *by = json_object_new_object();
@@ -151,12 +153,16 @@ struct json_object *fl_json_causes(const struct faultlat_causes *c)
 
 	json_object_object_add(o, "faults", fl_json_u64(c->faults));
 	json_object_object_add(o, "latency_ns", fl_json_u64(c->latency_ns));
-	for (i = 0; i <= FAULTLAT_NR_CAUSES; i++) {
-		struct json_object *e = json_object_new_object();
-		__u64 ns = i < FAULTLAT_NR_CAUSES ? c->ns[i] : fl_causes_rest(c);
-		__u64 n = i < FAULTLAT_NR_CAUSES ? c->with[i] : c->faults;
+	for (i = 0; i <= FAULTLAT_NR_CAUSES_ALL; i++) {
+		bool rest = i == FAULTLAT_NR_CAUSES_ALL;
+		__u64 ns = rest ? fl_causes_rest(c) : c->ns[i];
+		__u64 n = rest ? c->faults : c->with[i];
 		double share = c->latency_ns ? (double)ns / c->latency_ns : 0;
+		struct json_object *e;
 
+		if (!rest && i >= told)
+			continue;	/* not told: unknown, not 0 */
+		e = json_object_new_object();
 		json_object_object_add(e, "faults", fl_json_u64(n));
 		json_object_object_add(e, "ns", fl_json_u64(ns));
 		json_object_object_add(e, "share",

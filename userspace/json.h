@@ -10,6 +10,8 @@
 #include <json-c/json.h>
 #include <linux/faultlat.h>
 
+#include "causes.h"
+
 /* {"count", "sum_ns", "min_ns", "max_ns", "pNN_ns"..., "buckets": [...]} */
 struct json_object *fl_json_hist(const struct faultlat_hist *h);
 /*
@@ -28,7 +30,12 @@ struct json_object *fl_json_tlb_stats(const struct faultlat_tlb_stats *s);
  * with the attached IPI functions in "calls".
  */
 struct json_object *fl_json_tlb_ipi(const struct faultlat_info *info);
-struct json_object *fl_json_causes(const struct faultlat_causes *c);
+/*
+ * {"faults", "latency_ns", "by_cause": {NAME: {"faults", "ns", "share"}}}
+ * of the first @told causes (fl_causes_told()) and the rest.
+ */
+struct json_object *fl_json_causes(const struct fl_causes *c,
+				   unsigned int told);
 struct json_object *fl_json_paths(const __u64 paths[FAULTLAT_NR_PATHS]);
 struct json_object *fl_json_u64(__u64 v);
 /*

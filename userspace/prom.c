@@ -319,18 +319,27 @@ static bool module_has(const struct fl_prom_snap *s, unsigned int minor)
 	return s->info.version_major > 0 || s->info.version_minor >= minor;
 }
 
+/* The causes the module tells (fl_causes_told()): page_lock and fallback 0.8 */
+static unsigned int causes_told(const struct fl_prom_snap *s)
+{
+	return fl_causes_told(s->info.version_major, s->info.version_minor);
+}
+
 /*
- * NAME{LABELS,cause="C"} of each cause and the rest, in seconds: the time
- * of the faults timed by cause (module parameter causes).
+ * NAME{LABELS,cause="C"} of each cause the module tells and the rest, in
+ * seconds: the time of the faults timed by cause (module parameter
+ * causes).
  */
 static void cause_samples(FILE *f, const char *name, const char *labels,
-			  const struct faultlat_causes *c)
+			  const struct fl_causes *c, unsigned int told)
 {
 	char secs[32];
 	unsigned int i;
 
-	for (i = 0; i <= FAULTLAT_NR_CAUSES; i++) {
-		fl_prom_seconds(secs, sizeof(secs), i < FAULTLAT_NR_CAUSES ?
+	for (i = 0; i <= FAULTLAT_NR_CAUSES_ALL; i++) {
+		if (i >= told && i < FAULTLAT_NR_CAUSES_ALL)
+			continue;
+		fl_prom_seconds(secs, sizeof(secs), i < FAULTLAT_NR_CAUSES_ALL ?
 				c->ns[i] : fl_causes_rest(c));
 		fprintf(f, "%s{%s%scause=\"%s\"} %s\n", name, labels,
 			*labels ? "," : "", fl_cause_name(i), secs);
@@ -348,18 +357,24 @@ static void path_samples(FILE *f, const char *name, const char *labels,
 			*labels ? "," : "", fl_path_name(i), paths[i]);
 }
 
-/* The time by cause (module 0.5) and the faults by path (0.6). */
+/*
+ * The time by cause (module 0.5; page_lock and fallback 0.8) and the
+ * faults by path (0.6).
+ */
 static void write_causes_paths(FILE *f, const struct fl_prom_snap *s)
 {
+	struct fl_causes cz;
+
 	if (module_has(s, 5)) {
+		fl_causes_get(&cz, &s->g.causes, &s->g.causes_more);
 		family(f, "faultlat_faults_timed_by_cause_total", "counter",
 		       "Completed page faults timed by cause (while module parameter causes was on).");
 		sample(f, "faultlat_faults_timed_by_cause_total", NULL,
 		       s->g.causes.faults);
 		family(f, "faultlat_fault_cause_seconds_total", "counter",
-		       "Time of the faults timed by cause, by cause (reclaim, compaction, mmap_lock, io, uffd; rest: none of them); the causes add up to their latency.");
+		       "Time of the faults timed by cause, by cause (reclaim, compaction, mmap_lock, io, uffd, and since module 0.8 page_lock, fallback; rest: none of them); the causes add up to their latency.");
 		cause_samples(f, "faultlat_fault_cause_seconds_total", "",
-			      &s->g.causes);
+			      &cz, causes_told(s));
 	}
 	if (module_has(s, 6)) {
 		family(f, "faultlat_faults_by_path_total", "counter",
@@ -551,7 +566,8 @@ static int write_cgroups(FILE *f, const struct fl_prom_snap *s)
 		for (i = 0; i < s->nr_cgroups; i++)
 			cause_samples(f,
 				      "faultlat_cgroup_fault_cause_seconds_total",
-				      labels[i], &s->cgroups[i].causes);
+				      labels[i], &s->cgroups[i].causes,
+				      causes_told(s));
 		family(f, "faultlat_cgroup_faults_by_path_total", "counter",
 		       "Completed page faults of the same cgroups by path, as faultlat_faults_by_path_total.");
 		for (i = 0; i < s->nr_cgroups; i++)

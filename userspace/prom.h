@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <linux/faultlat.h>
 
+#include "causes.h"
 #include "cgroup.h"
 #include "dev.h"
 
@@ -34,7 +35,7 @@ struct fl_prom_cgroup {
 	__u64 major;
 	__u64 errors;
 	__u64 fault_ns;			/* time in minor and major faults */
-	struct faultlat_causes causes;	/* their time by cause */
+	struct fl_causes causes;	/* their time by cause */
 	__u64 paths[FAULTLAT_NR_PATHS];	/* and by path */
 };
 

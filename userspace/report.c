@@ -22,6 +22,8 @@ const char *fl_rpt_leaf(unsigned int i)
 		[FAULTLAT_CAUSE_MMAP_LOCK] = "[mmap_lock]",
 		[FAULTLAT_CAUSE_IO] = "[io]",
 		[FAULTLAT_CAUSE_UFFD] = "[uffd]",
+		[FAULTLAT_CAUSE_PAGE_LOCK] = "[page_lock]",
+		[FAULTLAT_CAUSE_FALLBACK] = "[fallback]",
 		[FL_CZ_REST] = "[rest]",
 		[FL_RPT_UNKNOWN] = "[unknown cause]",
 	};
@@ -224,11 +226,16 @@ static bool causes_of(struct fl_report *r, struct json_object *o, __u64 ns,
 		      __u64 slots[FL_RPT_SLOTS])
 {
 	struct json_object *cz;
+	int told;
 
 	memset(slots, 0, FL_RPT_SLOTS * sizeof(*slots));
 	if (json_object_object_get_ex(o, "causes", &cz) && cz) {
-		if (!fl_parse_fault_causes(cz, ns, slots))
+		told = fl_parse_fault_causes(cz, ns, slots);
+		if (told >= 0) {
+			if ((unsigned int)told > r->causes_told)
+				r->causes_told = told;
 			return true;
+		}
 		memset(slots, 0, FL_RPT_SLOTS * sizeof(*slots));
 		r->bad_causes++;
 	}
@@ -412,6 +419,16 @@ static struct json_object *share(__u64 ns, __u64 total)
 }
 
 /*
+ * Slot @i is in the JSON: the rest, the unknown, and the causes that the
+ * recording's faults tell (those of a module before 0.8 lack the last
+ * two, which are unknown there, not 0).
+ */
+static bool slot_told(const struct fl_report *r, unsigned int i)
+{
+	return i >= FAULTLAT_NR_CAUSES_ALL || i < r->causes_told;
+}
+
+/*
  * An entry's time by cause: {"reclaim_ns", ..., "rest_ns", "unknown_ns"};
  * null when no fault of the recording was timed by cause.
  */
@@ -426,6 +443,8 @@ static struct json_object *entry_causes(const struct fl_report *r,
 		return NULL;
 	o = json_object_new_object();
 	for (i = 0; i < FL_RPT_SLOTS; i++) {
+		if (!slot_told(r, i))
+			continue;
 		snprintf(key, sizeof(key), "%s_ns", fl_rpt_slot_name(i));
 		json_object_object_add(o, key, json_object_new_uint64(e->cz[i]));
 	}
@@ -451,6 +470,8 @@ static struct json_object *report_causes(const struct fl_report *r)
 	json_object_object_add(o, "time_ns",
 			       json_object_new_uint64(a->ns - a->cz[FL_RPT_UNKNOWN]));
 	for (i = 0; i < FL_RPT_SLOTS; i++) {
+		if (!slot_told(r, i))
+			continue;
 		e = json_object_new_object();
 		json_object_object_add(e, "faults",
 				       json_object_new_uint64(a->cz_faults[i]));

@@ -24,7 +24,7 @@
 #define FL_RPT_UNKNOWN	FL_CZ_SLOTS
 #define FL_RPT_SLOTS	(FL_CZ_SLOTS + 1)
 
-/* "reclaim" ... "uffd", "rest", "unknown" */
+/* "reclaim" ... "fallback", "rest", "unknown" */
 const char *fl_rpt_slot_name(unsigned int i);
 
 struct fl_agg_entry {
@@ -59,6 +59,10 @@ struct fl_report {
 	__u32 *tgids;		/* the processes of the faults counted */
 	size_t ntgids, cap_tgids;
 	__u64 bad_causes;	/* "causes" not understood: unknown */
+	unsigned int causes_told;	/* the most causes a fault's "causes"
+					 * had (fl_parse_fault_causes()): the
+					 * keys of the JSON's, 0 for none
+					 */
 	bool causes;		/* folded and SVG: a leaf frame by cause */
 	struct fl_agg_entry all;	/* every fault: count, ns, cz */
 	struct fl_agg sites, maps, folded;
@@ -84,7 +88,7 @@ void fl_agg_sort(struct fl_agg *a);
  * comm, user frames outermost first, kernel frames with "_[k]" appended
  * (flamegraph.pl's colouring), as sorted by fl_agg_sort().  With
  * @r->causes, each stack's time is split by cause, a line each, with a
- * last frame "[reclaim]" ... "[uffd]", "[rest]" or "[unknown cause]".
+ * last frame "[reclaim]" ... "[fallback]", "[rest]" or "[unknown cause]".
  */
 void fl_report_folded(FILE *f, struct fl_report *r);
 

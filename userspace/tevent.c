@@ -35,13 +35,15 @@ static const char * const fault_names[FL_FAULT_NR_FIELDS] = {
 static const char * const fault_path_name[] = { "path" };
 static const char * const fault_tree_name[] = { "tree" };
 
-/* the time by cause (0.5), [enum faultlat_cause] */
-static const char * const fault_cause_names[FAULTLAT_NR_CAUSES] = {
+/* the time by cause (0.5; the causes after the first five 0.8) */
+static const char * const fault_cause_names[FAULTLAT_NR_CAUSES_ALL] = {
 	[FAULTLAT_CAUSE_RECLAIM] = "reclaim_ns",
 	[FAULTLAT_CAUSE_COMPACTION] = "compaction_ns",
 	[FAULTLAT_CAUSE_MMAP_LOCK] = "mmap_lock_ns",
 	[FAULTLAT_CAUSE_IO] = "io_ns",
 	[FAULTLAT_CAUSE_UFFD] = "uffd_ns",
+	[FAULTLAT_CAUSE_PAGE_LOCK] = "page_lock_ns",
+	[FAULTLAT_CAUSE_FALLBACK] = "fallback_ns",
 };
 
 enum {
@@ -114,6 +116,13 @@ int fl_decoder_init(struct fl_decoder *d, struct tep_handle *tep, char *err,
 	    find_fields(d->fault, fault_cause_names, FAULTLAT_NR_CAUSES,
 			d->fault_causes, err, len))
 		return -1;
+	/* and the causes after them (0.8): all or none, likewise */
+	if (d->fault_causes[0] &&
+	    tep_find_field(d->fault, fault_cause_names[FAULTLAT_NR_CAUSES]) &&
+	    find_fields(d->fault, fault_cause_names + FAULTLAT_NR_CAUSES,
+			FAULTLAT_NR_CAUSES_ALL - FAULTLAT_NR_CAUSES,
+			d->fault_causes + FAULTLAT_NR_CAUSES, err, len))
+		return -1;
 	if (d->tlb && find_fields(d->tlb, tlb_names, FL_TLB_NR_FIELDS,
 				  d->tlb_fields, err, len))
 		return -1;
@@ -143,8 +152,8 @@ static int read_fields(struct tep_format_field * const *fields,
 int fl_decode_fault(const struct fl_decoder *d, const struct tep_record *rec,
 		    struct fl_fault_event *e)
 {
-	unsigned long long v[FL_FAULT_NR_FIELDS];
-	unsigned int i;
+	unsigned long long v[FL_FAULT_NR_FIELDS], cz[FAULTLAT_NR_CAUSES_ALL];
+	unsigned int i, told;
 
 	memset(e, 0, sizeof(*e));
 	if (!d->fault ||
@@ -162,11 +171,13 @@ int fl_decode_fault(const struct fl_decoder *d, const struct tep_record *rec,
 	e->access = v[F_ACCESS];
 	e->path = FAULTLAT_NR_PATHS;
 	if (d->fault_causes[0]) {
-		if (read_fields(d->fault_causes, FAULTLAT_NR_CAUSES, rec, v))
+		told = d->fault_causes[FAULTLAT_NR_CAUSES] ?
+		       FAULTLAT_NR_CAUSES_ALL : FAULTLAT_NR_CAUSES;
+		if (read_fields(d->fault_causes, told, rec, cz))
 			return -1;
-		for (i = 0; i < FAULTLAT_NR_CAUSES; i++)
-			e->cause_ns[i] = v[i];
-		e->has_causes = true;
+		for (i = 0; i < told; i++)
+			e->cause_ns[i] = cz[i];
+		e->causes_told = told;
 	}
 	if (d->fault_path) {
 		if (read_fields(&d->fault_path, 1, rec, v))

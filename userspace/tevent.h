@@ -43,12 +43,17 @@ struct fl_fault_event {
 				 * module before 0.7, whose event has none
 				 * (struct fl_decoder.fault_tree is NULL)
 				 */
-	bool has_causes;	/* the event has the fields reclaim_ns to
-				 * uffd_ns (0.5): zeroes when module
-				 * parameter causes is off, so this does not
-				 * say the fault was timed by cause
+	__u8 causes_told;	/* the causes the event has: 0 (before 0.5),
+				 * FAULTLAT_NR_CAUSES (reclaim_ns to uffd_ns,
+				 * before 0.8) or FAULTLAT_NR_CAUSES_ALL
+				 * (page_lock_ns and fallback_ns too); the
+				 * fields are zeroes when module parameter
+				 * causes is off, so this does not say the
+				 * fault was timed by cause
 				 */
-	__u64 cause_ns[FAULTLAT_NR_CAUSES];	/* [enum faultlat_cause] */
+	__u64 cause_ns[FAULTLAT_NR_CAUSES_ALL];	/* [enum faultlat_cause];
+						 * 0 past causes_told
+						 */
 };
 
 /* One faultlat:tlb_flush event. */
@@ -71,8 +76,11 @@ struct fl_decoder {
 	struct tep_format_field *fault_fields[FL_FAULT_NR_FIELDS];
 	struct tep_format_field *fault_path;	/* NULL: before 0.6 */
 	struct tep_format_field *fault_tree;	/* NULL: before 0.7 */
-	/* reclaim_ns to uffd_ns, [enum faultlat_cause]; NULL: before 0.5 */
-	struct tep_format_field *fault_causes[FAULTLAT_NR_CAUSES];
+	/*
+	 * reclaim_ns to uffd_ns, then page_lock_ns and fallback_ns, [enum
+	 * faultlat_cause]: NULL before 0.5, the last two NULL before 0.8
+	 */
+	struct tep_format_field *fault_causes[FAULTLAT_NR_CAUSES_ALL];
 	struct tep_format_field *tlb_fields[FL_TLB_NR_FIELDS];
 };
 

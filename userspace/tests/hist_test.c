@@ -495,6 +495,83 @@ static void test_paths(void)
 	is_str(fl_path_name(FAULTLAT_NR_PATHS), "-", "no path");
 }
 
+static void causes_fn(FILE *f, const void *arg)
+{
+	fl_print_causes(f, arg);
+}
+
+/* the time by cause: the module's two structs in one, its table */
+static void test_causes(void)
+{
+	struct faultlat_causes a = {
+		.faults = 10, .latency_ns = 10000,
+		.ns[FAULTLAT_CAUSE_IO] = 4000, .with[FAULTLAT_CAUSE_IO] = 2,
+		.ns[FAULTLAT_CAUSE_MMAP_LOCK] = 1000,
+		.with[FAULTLAT_CAUSE_MMAP_LOCK] = 1,
+	};
+	struct faultlat_causes_more m = {
+		.ns = { [FAULTLAT_CAUSE_PAGE_LOCK - FAULTLAT_NR_CAUSES] = 2000,
+			[FAULTLAT_CAUSE_FALLBACK - FAULTLAT_NR_CAUSES] = 500 },
+		.with = { [FAULTLAT_CAUSE_PAGE_LOCK - FAULTLAT_NR_CAUSES] = 3,
+			  [FAULTLAT_CAUSE_FALLBACK - FAULTLAT_NR_CAUSES] = 1 },
+	};
+	struct fl_causes c;
+	char *out;
+
+	ok(fl_causes_told(0, 7) == FAULTLAT_NR_CAUSES &&
+	   fl_causes_told(0, 8) == FAULTLAT_NR_CAUSES_ALL &&
+	   fl_causes_told(1, 0) == FAULTLAT_NR_CAUSES_ALL,
+	   "causes told: the first five before 0.8, all seven since");
+	is_str(fl_cause_name(FAULTLAT_CAUSE_PAGE_LOCK), "page_lock",
+	       "cause name: page_lock");
+	is_str(fl_cause_name(FAULTLAT_CAUSE_FALLBACK), "fallback",
+	       "cause name: fallback");
+	is_str(fl_cause_name(FAULTLAT_NR_CAUSES_ALL), "rest",
+	       "cause name: the rest after them");
+	fl_causes_get(&c, &a, &m);
+	ok(c.faults == 10 && c.latency_ns == 10000 &&
+	   c.ns[FAULTLAT_CAUSE_IO] == 4000 &&
+	   c.ns[FAULTLAT_CAUSE_PAGE_LOCK] == 2000 &&
+	   c.with[FAULTLAT_CAUSE_PAGE_LOCK] == 3 &&
+	   c.ns[FAULTLAT_CAUSE_FALLBACK] == 500 &&
+	   c.with[FAULTLAT_CAUSE_FALLBACK] == 1,
+	   "causes: causes and causes_more in one, by enum faultlat_cause");
+	ok(fl_causes_rest(&c) == 2500, "causes: the rest, less all seven");
+	fl_causes_add(&c, &a, &m);
+	ok(c.faults == 20 && c.ns[FAULTLAT_CAUSE_PAGE_LOCK] == 4000 &&
+	   c.with[FAULTLAT_CAUSE_FALLBACK] == 2 && fl_causes_rest(&c) == 5000,
+	   "causes: added up");
+	fl_causes_get(&c, &a, &m);
+	out = capture(causes_fn, &c);
+	is_str(out,
+	       "\ntime by cause, of 10 faults timed by cause (10.00us):\n"
+	       "  cause           faults        total   share\n"
+	       "  mmap_lock            1       1.00us   10.0%\n"
+	       "  io                   2       4.00us   40.0%\n"
+	       "  page_lock            3       2.00us   20.0%\n"
+	       "  fallback             1        500ns    5.0%\n"
+	       "  rest                10       2.50us   25.0%\n",
+	       "causes: a row for each cause that had time, page_lock and fallback after uffd, then the rest");
+	free(out);
+
+	/* a module before 0.8: causes_more left zero, no row of theirs */
+	memset(&m, 0, sizeof(m));
+	fl_causes_get(&c, &a, &m);
+	out = capture(causes_fn, &c);
+	is_str(out,
+	       "\ntime by cause, of 10 faults timed by cause (10.00us):\n"
+	       "  cause           faults        total   share\n"
+	       "  mmap_lock            1       1.00us   10.0%\n"
+	       "  io                   2       4.00us   40.0%\n"
+	       "  rest                10       5.00us   50.0%\n",
+	       "causes, a module before 0.8: the five, the rest");
+	free(out);
+	memset(&c, 0, sizeof(c));
+	out = capture(causes_fn, &c);
+	is_str(out, "", "causes: nothing when no fault was timed by cause");
+	free(out);
+}
+
 int main(void)
 {
 	printf("TAP version 13\n");
@@ -507,6 +584,7 @@ int main(void)
 	test_tlb_ipi();
 	test_tlb_stats();
 	test_paths();
+	test_causes();
 	printf("1..%d\n", tests);
 	printf("# %d passed, %d failed\n", tests - failed, failed);
 	return failed ? 1 : 0;

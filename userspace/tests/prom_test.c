@@ -117,6 +117,11 @@ static struct faultlat_cgroup_entry cg_entry(__u64 id, __u64 parent,
 	e.causes.latency_ns = ns;
 	e.causes.ns[FAULTLAT_CAUSE_IO] = 40 * minor;
 	e.causes.with[FAULTLAT_CAUSE_IO] = minor;
+	/* and (0.8) 10 ns of page lock */
+	e.causes_more.ns[FAULTLAT_CAUSE_PAGE_LOCK - FAULTLAT_NR_CAUSES] =
+		10 * minor;
+	e.causes_more.with[FAULTLAT_CAUSE_PAGE_LOCK - FAULTLAT_NR_CAUSES] =
+		minor;
 	e.paths[FAULTLAT_PATH_ZERO] = minor;
 	return e;
 }
@@ -230,7 +235,23 @@ static void fill(struct fl_prom_snap *s)
 	s->g.causes.latency_ns = 13000;
 	s->g.causes.ns[FAULTLAT_CAUSE_RECLAIM] = 2000;
 	s->g.causes.ns[FAULTLAT_CAUSE_IO] = 3000;
+	s->g.causes_more.ns[FAULTLAT_CAUSE_PAGE_LOCK - FAULTLAT_NR_CAUSES] =
+		1000;
+	s->g.causes_more.ns[FAULTLAT_CAUSE_FALLBACK - FAULTLAT_NR_CAUSES] =
+		500;
 	s->g.paths[FAULTLAT_PATH_COW] = 12;
+}
+
+/*
+ * @s as a module 0.7 answers: version 0.7, and causes_more as the caller
+ * passed it (zeroes), its page-lock wait being in io there.
+ */
+static void as_07(struct fl_prom_snap *s)
+{
+	s->info.version_major = 0;
+	s->info.version_minor = 7;
+	memset(&s->g.causes_more, 0, sizeof(s->g.causes_more));
+	s->g.causes.ns[FAULTLAT_CAUSE_IO] += 1000;
 }
 
 static char *expose(const struct fl_prom_snap *s, bool octaves)
@@ -293,24 +314,43 @@ static void test_write(void)
 	    "faults timed by cause");
 	has(out, "\nfaultlat_fault_cause_seconds_total{cause=\"reclaim\"} 0.000002\n",
 	    "a cause's time, in seconds");
-	has(out, "\nfaultlat_fault_cause_seconds_total{cause=\"rest\"} 0.000008\n",
-	    "the rest: the latency less the causes");
+	has(out, "\nfaultlat_fault_cause_seconds_total{cause=\"page_lock\"} 0.000001\n",
+	    "0.8: page_lock's time");
+	has(out, "\nfaultlat_fault_cause_seconds_total{cause=\"fallback\"} 0.0000005\n",
+	    "0.8: fallback's time");
+	has(out, "\nfaultlat_fault_cause_seconds_total{cause=\"rest\"} 0.0000065\n",
+	    "the rest: the latency less the seven causes");
+	ok(count_lines(out, "faultlat_fault_cause_seconds_total{") == 8,
+	   "0.8: seven causes and the rest");
 	has(out, "\nfaultlat_faults_by_path_total{path=\"cow\"} 12\n",
 	    "faults by path");
 	ok(!strstr(out, "faultlat_tlb_") && !strstr(out, "probe=\"tlb\""),
 	   "no TLB families without TLB statistics");
 	ok(!strstr(out, "faultlat_process_"), "no per-process series without --top");
-	ok(count_lines(out, "faultlat_") == 264, "264 series without the TLB");
+	ok(count_lines(out, "faultlat_") == 266, "266 series without the TLB");
 	ok(count_lines(out, "# TYPE ") == count_lines(out, "# HELP "),
 	   "a HELP for every TYPE");
 	free(out);
+
+	/* a module before 0.8: no page_lock nor fallback, unknown there */
+	as_07(s);
+	out = expose(s, false);
+	ok(!strstr(out, "cause=\"page_lock\"") && !strstr(out, "cause=\"fallback\""),
+	   "0.7: no page_lock nor fallback series");
+	has(out, "\nfaultlat_fault_cause_seconds_total{cause=\"io\"} 0.000004\n",
+	    "0.7: its io, the page-lock wait in it");
+	has(out, "\nfaultlat_fault_cause_seconds_total{cause=\"rest\"} 0.000007\n",
+	    "0.7: the rest, the latency less the five causes");
+	ok(count_lines(out, "faultlat_") == 264, "0.7: 264 series without the TLB");
+	free(out);
+	fill(s);
 
 	out = expose(s, true);
 	ok(count_lines(out, m) == 30, "octave: 29 finite bounds and +Inf");
 	has(out, "\nfaultlat_fault_latency_seconds_bucket{type=\"minor\",le=\"0.000000256\"} 50\n",
 	    "octave: 50 below 256 ns");
 	ok(!strstr(out, "le=\"0.00000016\""), "octave: no bound inside an octave");
-	ok(count_lines(out, "faultlat_") == 96, "96 series in octaves");
+	ok(count_lines(out, "faultlat_") == 98, "98 series in octaves");
 	free(out);
 
 	s->tlb = true;
@@ -335,8 +375,8 @@ static void test_write(void)
 	    "other");
 	has(out, "\nfaultlat_process_fault_seconds{pid=\"42\",comm=\"we\\\"ird\"} 0.0000015\n",
 	    "time in faults, seconds");
-	ok(count_lines(out, "faultlat_") == 621 + 4 * 2,
-	   "621 series with the TLB, 4 per process row");
+	ok(count_lines(out, "faultlat_") == 623 + 4 * 2,
+	   "623 series with the TLB, 4 per process row");
 	ok(!strstr(out, "faultlat_cgroup_"),
 	   "no per-cgroup series without --top-cgroups");
 	free(out);
@@ -352,6 +392,7 @@ static void test_write_cgroups(void)
 	struct faultlat_cgroup_entry e[8];
 	struct fl_prom_cgroup *r = NULL;
 	const char *a, *b;
+	unsigned int i;
 	char *out;
 
 	fill(s);
@@ -390,19 +431,41 @@ static void test_write_cgroups(void)
 	snprintf(want, sizeof(want), "\n%s{cgroup=\"/a\",cause=\"io\"} %s\n",
 		 CG_CAUSE, "0.0000042");
 	has(out, want, "a cgroup's time by cause");
+	snprintf(want, sizeof(want), "\n%s{cgroup=\"/a\",cause=\"page_lock\"} %s\n",
+		 CG_CAUSE, "0.00000105");
+	has(out, want, "0.8: a cgroup's page_lock");
+	snprintf(want, sizeof(want), "\n%s{cgroup=\"/a\",cause=\"fallback\"} %s\n",
+		 CG_CAUSE, "0");
+	has(out, want, "0.8: a cgroup's fallback, 0");
 	snprintf(want, sizeof(want), "\n%s{cgroup=\"/a\",cause=\"rest\"} %s\n",
-		 CG_CAUSE, "0.0000528");
+		 CG_CAUSE, "0.00005175");
 	has(out, want, "a cgroup's rest");
 	has(out, "\nfaultlat_cgroup_faults_by_path_total{cgroup=\"/\",path=\"zero\"} 187\n",
 	    "the root's faults by path, everyone's");
-	ok(count_lines(out, "faultlat_cgroup_") == 21 * 6, "21 series a cgroup");
+	ok(count_lines(out, "faultlat_cgroup_") == 23 * 6, "23 series a cgroup");
 	a = line_of(out, "faultlat_cgroup_faults_total{cgroup=\"/d");
 	b = line_of(out, "faultlat_cgroup_faults_total{cgroup=\"/c\"");
 	ok(a && b && a < b && line_of(out, "faultlat_cgroup_faults_total{") ==
 	   line_of(out, "faultlat_cgroup_faults_total{cgroup=\"/\""),
 	   "the rows in their order: the root first");
-	ok(count_lines(out, "faultlat_") == 264 + 21 * 6,
-	   "264 series without the TLB, and 21 per cgroup");
+	ok(count_lines(out, "faultlat_") == 266 + 23 * 6,
+	   "266 series without the TLB, and 23 per cgroup");
+	free(out);
+	free(r);
+
+	/* a module 0.7: its records' causes_more zeroes */
+	for (i = 0; i < 8; i++)
+		memset(&e[i].causes_more, 0, sizeof(e[i].causes_more));
+	fl_prom_top_cgroups(e, 8, &cg_tree, 10, &r, &s->nr_cgroups);
+	s->cgroups = r;
+	as_07(s);
+	out = expose(s, false);
+	snprintf(want, sizeof(want), "\n%s{cgroup=\"/a\",cause=\"rest\"} %s\n",
+		 CG_CAUSE, "0.0000528");
+	has(out, want, "0.7: a cgroup's rest, the latency less the five");
+	ok(!strstr(out, "cause=\"page_lock\"") && !strstr(out, "cause=\"fallback\""),
+	   "0.7: no cgroup's page_lock nor fallback");
+	ok(count_lines(out, "faultlat_cgroup_") == 21 * 6, "0.7: 21 series a cgroup");
 	free(out);
 	free(r);
 	free(s);

@@ -229,9 +229,15 @@ static char *cz_event(const char *sym, const char *map,
 	return s;
 }
 
+/* a fault's "causes" as trace -j writes them for a module before 0.8 */
 #define CZ(r, c, m, i, u, rest) \
 	"{\"reclaim_ns\":" #r ",\"compaction_ns\":" #c ",\"mmap_lock_ns\":" \
 	#m ",\"io_ns\":" #i ",\"uffd_ns\":" #u ",\"rest_ns\":" #rest "}"
+/* and for 0.8 and later: page_lock_ns and fallback_ns too */
+#define CZ8(r, c, m, i, u, pl, fb, rest) \
+	"{\"reclaim_ns\":" #r ",\"compaction_ns\":" #c ",\"mmap_lock_ns\":" \
+	#m ",\"io_ns\":" #i ",\"uffd_ns\":" #u ",\"page_lock_ns\":" #pl \
+	",\"fallback_ns\":" #fb ",\"rest_ns\":" #rest "}"
 
 /*
  * w's faults: wait_uffd's three (uffd 900 and rest 100 each), read_io's
@@ -255,9 +261,9 @@ static void fill_causes(struct fl_report *r)
 
 static void test_fcauses(void)
 {
-	__u64 ns[FAULTLAT_NR_CAUSES] = { 0 }, back[FL_CZ_SLOTS];
+	__u64 ns[FAULTLAT_NR_CAUSES_ALL] = { 0 }, back[FL_CZ_SLOTS];
 	struct json_object *o;
-	char buf[160];
+	char buf[256];
 
 	fl_fmt_fault_causes(buf, sizeof(buf), ns, 12345);
 	is_str(buf, "-", "fault causes text: no cause had time");
@@ -275,19 +281,56 @@ static void test_fcauses(void)
 	ok(fl_fault_rest(ns, 1000) == 0,
 	   "rest: 0 when the causes exceed the latency");
 
-	o = fl_json_fault_causes(ns, 4612000);
+	o = fl_json_fault_causes(ns, FAULTLAT_NR_CAUSES, 4612000);
 	is_str(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN),
 	       "{\"reclaim_ns\":1200000,\"compaction_ns\":0,\"mmap_lock_ns\":0,\"io_ns\":3400000,\"uffd_ns\":0,\"rest_ns\":12000}",
-	       "fault causes JSON: every cause and the rest, in order");
-	ok(!fl_parse_fault_causes(o, 4612000, back) &&
+	       "fault causes JSON, an event before 0.8: its five causes and the rest, in order");
+	ok(fl_parse_fault_causes(o, 4612000, back) == FAULTLAT_NR_CAUSES &&
 	   back[FAULTLAT_CAUSE_RECLAIM] == 1200000 &&
 	   back[FAULTLAT_CAUSE_IO] == 3400000 && back[FL_CZ_REST] == 12000 &&
-	   !back[FAULTLAT_CAUSE_UFFD], "fault causes JSON: read back");
+	   !back[FAULTLAT_CAUSE_UFFD] && !back[FAULTLAT_CAUSE_PAGE_LOCK] &&
+	   !back[FAULTLAT_CAUSE_FALLBACK],
+	   "fault causes JSON: read back, five causes told");
 	ok(fl_parse_fault_causes(o, 4000000, back) == -1,
 	   "fault causes JSON: causes above the latency refused");
 	json_object_put(o);
+
+	/* 0.8: the page lock and the fallback, after the first five */
+	ns[FAULTLAT_CAUSE_PAGE_LOCK] = 7000;
+	ns[FAULTLAT_CAUSE_FALLBACK] = 5000;
+	fl_fmt_fault_causes(buf, sizeof(buf), ns, 4612000);
+	is_str(buf, "reclaim=1.20ms io=3.40ms page_lock=7.00us fallback=5.00us",
+	       "fault causes text: page_lock and fallback after the five, no rest left");
+	fl_fmt_fault_causes(buf, sizeof(buf), ns, 4630000);
+	is_str(buf, "reclaim=1.20ms io=3.40ms page_lock=7.00us fallback=5.00us rest=18.00us",
+	       "fault causes text: the seven, then the rest");
+	ok(fl_fault_rest(ns, 4630000) == 18000,
+	   "rest: the latency less all seven causes");
+	o = fl_json_fault_causes(ns, FAULTLAT_NR_CAUSES_ALL, 4630000);
+	is_str(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN),
+	       "{\"reclaim_ns\":1200000,\"compaction_ns\":0,\"mmap_lock_ns\":0,\"io_ns\":3400000,\"uffd_ns\":0,\"page_lock_ns\":7000,\"fallback_ns\":5000,\"rest_ns\":18000}",
+	       "fault causes JSON, 0.8: the seven causes and the rest, in order");
+	ok(fl_parse_fault_causes(o, 4630000, back) == FAULTLAT_NR_CAUSES_ALL &&
+	   back[FAULTLAT_CAUSE_PAGE_LOCK] == 7000 &&
+	   back[FAULTLAT_CAUSE_FALLBACK] == 5000 &&
+	   back[FAULTLAT_CAUSE_IO] == 3400000 && back[FL_CZ_REST] == 18000,
+	   "fault causes JSON, 0.8: read back, seven causes told");
+	ok(fl_parse_fault_causes(o, 4610000, back) == -1,
+	   "fault causes JSON, 0.8: the seven above the latency refused");
+	json_object_put(o);
+	o = json_tokener_parse("{\"fallback_ns\":4}");
+	ok(fl_parse_fault_causes(o, 10, back) == FAULTLAT_NR_CAUSES_ALL &&
+	   back[FAULTLAT_CAUSE_FALLBACK] == 4 && back[FL_CZ_REST] == 6,
+	   "fault causes JSON: one of the later causes' keys tells them all");
+	json_object_put(o);
+	o = json_tokener_parse("{\"page_lock_ns\":1.5}");
+	ok(fl_parse_fault_causes(o, 10, back) == -1,
+	   "fault causes JSON: a page_lock_ns that is no integer refused");
+	json_object_put(o);
+
 	o = json_tokener_parse("{\"uffd_ns\":7}");
-	ok(!fl_parse_fault_causes(o, 10, back) && back[FAULTLAT_CAUSE_UFFD] == 7 &&
+	ok(fl_parse_fault_causes(o, 10, back) == FAULTLAT_NR_CAUSES &&
+	   back[FAULTLAT_CAUSE_UFFD] == 7 &&
 	   !back[FAULTLAT_CAUSE_IO] && back[FL_CZ_REST] == 3,
 	   "fault causes JSON: a missing cause is 0, the rest is the latency less them");
 	json_object_put(o);
@@ -351,6 +394,11 @@ static void test_report_causes(void)
 	   json_object_get_int64(s) == 2700 &&
 	   json_object_object_get_ex(v, "faults", &s) &&
 	   json_object_get_int64(s) == 3, "causes json: a cause's time and faults");
+	ok(json_object_object_get_ex(c, "by_cause", &v) &&
+	   json_object_object_get_ex(v, "rest", NULL) &&
+	   !json_object_object_get_ex(v, "page_lock", NULL) &&
+	   !json_object_object_get_ex(v, "fallback", NULL),
+	   "causes json, a recording before 0.8: no page_lock nor fallback, unknown there");
 	ok(json_object_object_get_ex(c, "unknown", &v) &&
 	   json_object_object_get_ex(v, "faults", &s) &&
 	   json_object_get_int64(s) == 2 &&
@@ -418,6 +466,97 @@ static void test_report_causes(void)
 	fl_report_free(&r);
 }
 
+/*
+ * A recording of a module 0.8: wait_lock's two faults (page lock 600,
+ * fallback 100, rest 300 each), read_io's two, one from before 0.8 (io
+ * 400, rest 100; appended), one of 0.8 (mmap_lock 50, io 300, rest 150).
+ */
+static void test_report_causes_more(void)
+{
+	static const char *const site_cz[] = {
+		"{\"reclaim_ns\":0,\"compaction_ns\":0,\"mmap_lock_ns\":0,\"io_ns\":0,\"uffd_ns\":0,\"page_lock_ns\":1200,\"fallback_ns\":200,\"rest_ns\":600,\"unknown_ns\":0}",
+	};
+	struct json_object *o, *c, *v, *s;
+	const struct fl_agg_entry *e;
+	struct fl_report r;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+	int i;
+
+	fl_report_init(&r);
+	for (i = 0; i < 2; i++)
+		add(&r, cz_event("wait_lock", "[anon]", 1000,
+				 CZ8(0, 0, 0, 0, 0, 600, 100, 300)));
+	add(&r, cz_event("read_io", "/data/f", 500, CZ(0, 0, 0, 400, 0, 100)));
+	add(&r, cz_event("read_io", "/data/f", 500,
+			 CZ8(0, 0, 50, 300, 0, 0, 0, 150)));
+	ok(r.faults == 4 && !r.bad_causes && fl_rpt_timed(&r.all) == 4 &&
+	   r.causes_told == FAULTLAT_NR_CAUSES_ALL,
+	   "causes 0.8: every fault timed, seven causes told");
+	ok(r.all.cz[FAULTLAT_CAUSE_PAGE_LOCK] == 1200 &&
+	   r.all.cz[FAULTLAT_CAUSE_FALLBACK] == 200 &&
+	   r.all.cz[FAULTLAT_CAUSE_IO] == 700 &&
+	   r.all.cz[FAULTLAT_CAUSE_MMAP_LOCK] == 50 &&
+	   r.all.cz[FL_CZ_REST] == 600 + 100 + 150 &&
+	   r.all.cz_faults[FAULTLAT_CAUSE_PAGE_LOCK] == 2 &&
+	   r.all.cz_faults[FAULTLAT_CAUSE_FALLBACK] == 2 &&
+	   !r.all.cz[FL_RPT_UNKNOWN],
+	   "causes 0.8: page_lock's and fallback's time and faults");
+	e = find(&r.maps, "[anon]");
+	ok(e && e->cz[FAULTLAT_CAUSE_PAGE_LOCK] == 1200 &&
+	   e->cz[FAULTLAT_CAUSE_FALLBACK] == 200 && e->cz[FL_CZ_REST] == 600,
+	   "causes 0.8: a mapping's page_lock and fallback");
+
+	o = fl_report_json(&r, "cz8.jsonl");
+	ok(json_object_object_get_ex(o, "causes", &c) && c &&
+	   json_object_object_get_ex(c, "by_cause", &v) &&
+	   json_object_object_get_ex(v, "page_lock", &v) &&
+	   json_object_object_get_ex(v, "time_ns", &s) &&
+	   json_object_get_int64(s) == 1200 &&
+	   json_object_object_get_ex(v, "faults", &s) &&
+	   json_object_get_int64(s) == 2,
+	   "causes 0.8 json: by_cause's page_lock");
+	ok(json_object_object_get_ex(c, "by_cause", &v) &&
+	   json_object_object_get_ex(v, "fallback", &v) &&
+	   json_object_object_get_ex(v, "time_ns", &s) &&
+	   json_object_get_int64(s) == 200,
+	   "causes 0.8 json: by_cause's fallback");
+	ok(json_object_object_get_ex(o, "sites", &s) &&
+	   (s = json_object_array_get_idx(s, 0)) &&
+	   json_object_object_get_ex(s, "causes", &v) &&
+	   !strcmp(json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN),
+		   site_cz[0]),
+	   "causes 0.8 json: a site's page_lock_ns and fallback_ns");
+	json_object_put(o);
+
+	r.causes = true;
+	f = open_memstream(&buf, &len);
+	fl_report_folded(f, &r);
+	fclose(f);
+	is_str(buf,
+	       "w;main;wait_lock;handle_mm_fault_[k];[page_lock] 1200\n"
+	       "w;main;wait_lock;handle_mm_fault_[k];[fallback] 200\n"
+	       "w;main;wait_lock;handle_mm_fault_[k];[rest] 600\n"
+	       "w;main;read_io;handle_mm_fault_[k];[mmap_lock] 50\n"
+	       "w;main;read_io;handle_mm_fault_[k];[io] 700\n"
+	       "w;main;read_io;handle_mm_fault_[k];[rest] 250\n",
+	       "folded --causes, 0.8: [page_lock] and [fallback] frames");
+	free(buf);
+	buf = NULL;
+	f = open_memstream(&buf, &len);
+	fl_flame_svg(f, &r, "t", 1200);
+	fclose(f);
+	has(buf, "<title>[page_lock] (1.20us, 2 faults, 40.00%)</title>",
+	    "svg --causes, 0.8: a [page_lock] frame");
+	has(buf, "<title>[fallback] (200ns, 2 faults, 6.67%)</title>",
+	    "svg --causes, 0.8: a [fallback] frame");
+	has(buf, "fill=\"#8fbc8f\"", "svg --causes: page_lock's colour");
+	has(buf, "fill=\"#5f9ea0\"", "svg --causes: fallback's colour");
+	free(buf);
+	fl_report_free(&r);
+}
+
 static void test_maps(void)
 {
 	static const char maps[] =
@@ -452,6 +591,7 @@ int main(void)
 	test_svg();
 	test_fcauses();
 	test_report_causes();
+	test_report_causes_more();
 	test_maps();
 	return tap_done();
 }

@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "../tevent.h"
+#include "../util.h"
 
 static int tests, failed;
 
@@ -419,16 +420,43 @@ static const struct field fault_cz[] = {
 	{ NULL, NULL, 0, 0, 0 },
 };
 
+/*
+ * 0.8's time by cause: the five of 0.5, then, after 0.7's tree, the two
+ * more, page_lock_ns and fallback_ns, as x86-64 lays them out
+ */
+static const struct field fault_08[] = {
+	{ "u32", "pid", 8, 4, 0 },
+	{ "u32", "tgid", 12, 4, 0 },
+	{ "unsigned long", "address", 16, 8, 0 },
+	{ "u64", "latency_ns", 24, 8, 0 },
+	{ "u32", "result", 32, 4, 0 },
+	{ "u32", "attempts", 36, 4, 0 },
+	{ "u8", "outcome", 40, 1, 0 },
+	{ "u8", "mode", 41, 1, 0 },
+	{ "u8", "kind", 42, 1, 0 },
+	{ "u8", "access", 43, 1, 0 },
+	{ "u64", "reclaim_ns", 48, 8, 0 },
+	{ "u64", "compaction_ns", 56, 8, 0 },
+	{ "u64", "mmap_lock_ns", 64, 8, 0 },
+	{ "u64", "io_ns", 72, 8, 0 },
+	{ "u64", "uffd_ns", 80, 8, 0 },
+	{ "u8", "path", 88, 1, 0 },
+	{ "u32", "tree", 92, 4, 0 },
+	{ "u64", "page_lock_ns", 96, 8, 0 },
+	{ "u64", "fallback_ns", 104, 8, 0 },
+	{ NULL, NULL, 0, 0, 0 },
+};
+
 /* the time by cause: read when the format has it, at its own offsets */
 static void test_causes(void)
 {
-	static const char * const cz_names[FAULTLAT_NR_CAUSES] = {
+	static const char * const cz_names[FAULTLAT_NR_CAUSES_ALL] = {
 		"reclaim_ns", "compaction_ns", "mmap_lock_ns", "io_ns",
-		"uffd_ns",
+		"uffd_ns", "page_lock_ns", "fallback_ns",
 	};
-	static const unsigned long long cz_vals[FAULTLAT_NR_CAUSES] = {
+	static const unsigned long long cz_vals[FAULTLAT_NR_CAUSES_ALL] = {
 		0x1111, 0x222222, 0x33333333, 0x4444444444ULL,
-		0x0555555555555555ULL,
+		0x0555555555555555ULL, 0x66666666666ULL, 0x777777,
 	};
 	/* the causes in another order, after the path, unaligned */
 	static const struct field fault_cz_moved[] = {
@@ -450,6 +478,29 @@ static void test_causes(void)
 		{ "u64", "reclaim_ns", 77, 8, 0 },
 		{ NULL, NULL, 0, 0, 0 },
 	};
+	/* all seven in another order, before the path, unaligned */
+	static const struct field fault_08_moved[] = {
+		{ "u32", "pid", 8, 4, 0 },
+		{ "u32", "tgid", 12, 4, 0 },
+		{ "unsigned long", "address", 16, 8, 0 },
+		{ "u64", "latency_ns", 24, 8, 0 },
+		{ "u32", "result", 32, 4, 0 },
+		{ "u32", "attempts", 36, 4, 0 },
+		{ "u8", "outcome", 40, 1, 0 },
+		{ "u8", "mode", 41, 1, 0 },
+		{ "u8", "kind", 42, 1, 0 },
+		{ "u8", "access", 43, 1, 0 },
+		{ "u64", "fallback_ns", 44, 8, 0 },
+		{ "u64", "reclaim_ns", 52, 8, 0 },
+		{ "u64", "page_lock_ns", 60, 8, 0 },
+		{ "u64", "compaction_ns", 68, 8, 0 },
+		{ "u64", "mmap_lock_ns", 76, 8, 0 },
+		{ "u64", "io_ns", 84, 8, 0 },
+		{ "u64", "uffd_ns", 92, 8, 0 },
+		{ "u8", "path", 100, 1, 0 },
+		{ "u32", "tree", 101, 4, 0 },
+		{ NULL, NULL, 0, 0, 0 },
+	};
 	/* io_ns missing: a format we do not know */
 	static const struct field fault_cz_partial[] = {
 		{ "u32", "pid", 8, 4, 0 },
@@ -468,9 +519,37 @@ static void test_causes(void)
 		{ "u64", "uffd_ns", 80, 8, 0 },
 		{ NULL, NULL, 0, 0, 0 },
 	};
-	const struct { const char *name; const struct field *f; } layouts[] = {
-		{ "0.6 causes", fault_cz },
-		{ "causes moved", fault_cz_moved },
+	/* page_lock_ns without fallback_ns: a format we do not know either */
+	static const struct field fault_08_partial[] = {
+		{ "u32", "pid", 8, 4, 0 },
+		{ "u32", "tgid", 12, 4, 0 },
+		{ "unsigned long", "address", 16, 8, 0 },
+		{ "u64", "latency_ns", 24, 8, 0 },
+		{ "u32", "result", 32, 4, 0 },
+		{ "u32", "attempts", 36, 4, 0 },
+		{ "u8", "outcome", 40, 1, 0 },
+		{ "u8", "mode", 41, 1, 0 },
+		{ "u8", "kind", 42, 1, 0 },
+		{ "u8", "access", 43, 1, 0 },
+		{ "u64", "reclaim_ns", 48, 8, 0 },
+		{ "u64", "compaction_ns", 56, 8, 0 },
+		{ "u64", "mmap_lock_ns", 64, 8, 0 },
+		{ "u64", "io_ns", 72, 8, 0 },
+		{ "u64", "uffd_ns", 80, 8, 0 },
+		{ "u8", "path", 88, 1, 0 },
+		{ "u32", "tree", 92, 4, 0 },
+		{ "u64", "page_lock_ns", 96, 8, 0 },
+		{ NULL, NULL, 0, 0, 0 },
+	};
+	const struct {
+		const char *name;
+		const struct field *f;
+		unsigned int told;	/* the causes the format has */
+	} layouts[] = {
+		{ "0.6 causes", fault_cz, FAULTLAT_NR_CAUSES },
+		{ "causes moved", fault_cz_moved, FAULTLAT_NR_CAUSES },
+		{ "0.8 causes", fault_08, FAULTLAT_NR_CAUSES_ALL },
+		{ "0.8 causes moved", fault_08_moved, FAULTLAT_NR_CAUSES_ALL },
 	};
 	struct tep_handle *tep;
 	unsigned char buf[128];
@@ -481,29 +560,34 @@ static void test_causes(void)
 	char err[256] = "";
 	unsigned int l, i;
 
-	for (l = 0; l < 2; l++) {
+	for (l = 0; l < ARRAY_SIZE(layouts); l++) {
 		const char *name = layouts[l].name;
+		unsigned int told = layouts[l].told;
 
 		tep = new_tep(false);
 		ok(parse(tep, FL_TEV_FAULT, 1360, common_61, layouts[l].f,
 			 fault_print), "%s: libtraceevent parses the format",
 		   name);
 		ok(!fl_decoder_init(&d, tep, err, sizeof(err)) &&
-		   d.fault_causes[FAULTLAT_NR_CAUSES - 1] && d.fault_path,
-		   "%s: the decoder finds the causes and the path", name);
+		   d.fault_causes[told - 1] && d.fault_path &&
+		   (told == FAULTLAT_NR_CAUSES_ALL ||
+		    !d.fault_causes[FAULTLAT_NR_CAUSES]),
+		   "%s: the decoder finds the %u causes and the path", name,
+		   told);
 		rec.size = build(buf, 1360, layouts[l].f, fault_names,
 				 fault_vals, FL_FAULT_NR_FIELDS, false);
-		for (i = 0; i < FAULTLAT_NR_CAUSES; i++)
+		for (i = 0; i < told; i++)
 			for (p = layouts[l].f; p->name; p++)
 				if (!strcmp(p->name, cz_names[i]))
 					put(buf, p->offset, 8, cz_vals[i], false);
 		for (p = layouts[l].f; p->name; p++)
 			if (!strcmp(p->name, "path"))
 				put(buf, p->offset, 1, FAULTLAT_PATH_UFFD, false);
-		ok(!fl_decode_fault(&d, &rec, &fe) && fe.has_causes,
-		   "%s: fault record decodes, with causes", name);
-		for (i = 0; i < FAULTLAT_NR_CAUSES; i++)
-			is_u64(fe.cause_ns[i], cz_vals[i], name, cz_names[i]);
+		ok(!fl_decode_fault(&d, &rec, &fe) && fe.causes_told == told,
+		   "%s: fault record decodes, with %u causes", name, told);
+		for (i = 0; i < FAULTLAT_NR_CAUSES_ALL; i++)
+			is_u64(fe.cause_ns[i], i < told ? cz_vals[i] : 0, name,
+			       cz_names[i]);
 		is_u64(fe.latency_ns, fault_vals[3], name, "latency_ns");
 		is_u64(fe.access, fault_vals[9], name, "access");
 		is_u64(fe.path, FAULTLAT_PATH_UFFD, name, "path");
@@ -513,15 +597,16 @@ static void test_causes(void)
 		tep_free(tep);
 	}
 
-	/* before 0.5: no causes, has_causes false, nothing read */
+	/* before 0.5: no causes, causes_told 0, nothing read */
 	tep = new_tep(false);
 	parse(tep, FL_TEV_FAULT, 1360, common_61, fault_61, fault_print);
 	ok(!fl_decoder_init(&d, tep, err, sizeof(err)) && !d.fault_causes[0],
 	   "before 0.5: no cause fields found");
 	rec.size = build(buf, 1360, fault_61, fault_names, fault_vals,
 			 FL_FAULT_NR_FIELDS, false);
-	ok(!fl_decode_fault(&d, &rec, &fe) && !fe.has_causes &&
-	   !fe.cause_ns[0] && !fe.cause_ns[FAULTLAT_CAUSE_UFFD],
+	ok(!fl_decode_fault(&d, &rec, &fe) && !fe.causes_told &&
+	   !fe.cause_ns[0] && !fe.cause_ns[FAULTLAT_CAUSE_UFFD] &&
+	   !fe.cause_ns[FAULTLAT_CAUSE_FALLBACK],
 	   "before 0.5: the fault decodes, without causes, all zero");
 	tep_free(tep);
 
@@ -532,6 +617,16 @@ static void test_causes(void)
 	   !strcmp(err, "faultlat:fault has no field 'io_ns'"),
 	   "some cause fields but not all: init fails, naming the field");
 	if (strcmp(err, "faultlat:fault has no field 'io_ns'"))
+		printf("#   err: %s\n", err);
+	tep_free(tep);
+
+	tep = new_tep(false);
+	parse(tep, FL_TEV_FAULT, 1360, common_61, fault_08_partial,
+	      fault_print);
+	ok(fl_decoder_init(&d, tep, err, sizeof(err)) == -1 &&
+	   !strcmp(err, "faultlat:fault has no field 'fallback_ns'"),
+	   "page_lock_ns without fallback_ns: init fails, naming the field");
+	if (strcmp(err, "faultlat:fault has no field 'fallback_ns'"))
 		printf("#   err: %s\n", err);
 	tep_free(tep);
 }
