@@ -37,9 +37,12 @@ modname=faultlat
 plantname=faultlat_plant
 debugfs=/sys/kernel/debug
 kprobes=$debugfs/kprobes/list
-# what the rig calls a kernel problem; also the kernel's once-only notes
-# on faultlat's own use of what it deprecates (7.x's workqueues)
+# what the rig calls a kernel problem (UBSAN's reports, which are not
+# BUG:s, by their own line and not only the stack dump after it); also the
+# kernel's once-only notes on faultlat's own use of what it deprecates
+# (7.x's workqueues)
 oops='Oops|BUG:|WARNING:|Call Trace|general protection fault|Kernel panic'
+oops+='|UBSAN:'
 oops+='|\[faultlat\] enqueued on deprecated'
 
 client=$(cd "$here/../userspace/tests" && pwd)

@@ -4,11 +4,11 @@
 # Prove that the debug kernel's detectors work and that the rig fails a
 # run that has a bug: build faultlat as shipped and the test module of
 # planted bugs (selftests/faultlat/plant/, faultlat_plant.ko with
-# bug=leak|oob|lockorder|sleep) against the debug kernel, boot the rig
-# with `selftests/run.sh --no-tests` (load, unload, check the kernel log
-# and kmemleak) and the test module loaded beside faultlat with each bug,
-# and expect the run to fail with that detector's report; the same run
-# without the test module must pass.
+# bug=leak|oob|lockorder|sleep|bounds) against the debug kernel, boot the
+# rig with `selftests/run.sh --no-tests` (load, unload, check the kernel
+# log and kmemleak) and the test module loaded beside faultlat with each
+# bug, and expect the run to fail with that detector's report; the same
+# run without the test module must pass.
 #
 #   tools/vm/plant-check.sh [run-guest.sh options]
 #
@@ -26,12 +26,13 @@ out=$root/out/plant-check
 mkdir -p "$out"
 
 # variant, then what its guest log must say (ERE; the detector's words)
-variants=(none leak oob lockorder sleep)
+variants=(none leak oob lockorder sleep bounds)
 declare -A expect=(
 	[leak]='not ok [0-9]+ kmemleak: nothing of faultlat'
 	[oob]='BUG: KASAN: slab-out-of-bounds in plant_oob'
 	[lockorder]='\(plant_lock_[ab]\)'
 	[sleep]='sleeping function called from invalid context'
+	[bounds]='UBSAN: array-index-out-of-bounds in [^ ]*plant\.c:[0-9]+'
 )
 
 n=0 pass=0 fail=0 skip=0

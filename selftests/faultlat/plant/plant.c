@@ -3,12 +3,12 @@
  * faultlat_plant: planted bugs, for testing the rig only.
  *
  * A test module of its own, never part of faultlat: loaded beside it with
- * bug=leak|oob|lockorder|sleep, it commits that one bug at load, for a
- * debug kernel's detector to report (kmemleak, KASAN, lockdep,
- * DEBUG_ATOMIC_SLEEP), so that tools/vm/plant-check.sh can prove the rig
- * fails a run that has one.  selftests/run.sh loads it after faultlat
- * (FAULTLAT_PLANT_KO, FAULTLAT_PLANT_BUG) and counts what it leaks as
- * faultlat's.
+ * bug=leak|oob|lockorder|sleep|bounds, it commits that one bug at load, for
+ * a debug kernel's detector to report (kmemleak, KASAN, lockdep,
+ * DEBUG_ATOMIC_SLEEP, UBSAN), so that tools/vm/plant-check.sh can prove
+ * the rig fails a run that has one.  selftests/run.sh loads it after
+ * faultlat (FAULTLAT_PLANT_KO, FAULTLAT_PLANT_BUG) and counts what it
+ * leaks as faultlat's.
  */
 #include <linux/compiler.h>
 #include <linux/module.h>
@@ -20,7 +20,7 @@
 
 static char bug[16];
 module_param_string(bug, bug, sizeof(bug), 0444);
-MODULE_PARM_DESC(bug, "the bug to plant at load: leak, oob, lockorder or sleep");
+MODULE_PARM_DESC(bug, "the bug to plant at load: leak, oob, lockorder, sleep or bounds");
 
 /* About the size of faultlat's readers' objects, so the slab is a busy one. */
 #define PLANT_SIZE	512
@@ -84,6 +84,25 @@ static noinline void plant_sleep(void)
 	pr_info("planted a sleep in atomic context\n");
 }
 
+/*
+ * UBSAN (UBSAN_BOUNDS): read an array's element one past its end.  That
+ * element is the next member of the same object, so the read stays in
+ * memory that is there: UBSAN has something to report, not KASAN.
+ */
+static struct {
+	int a[4];
+	int next;
+} plant_array;
+
+static noinline void plant_bounds(void)
+{
+	size_t i = ARRAY_SIZE(plant_array.a);
+
+	/* hide the index from the compiler: a check at run time, no warning */
+	OPTIMIZER_HIDE_VAR(i);
+	pr_info("planted an out-of-bounds index: %d\n", plant_array.a[i]);
+}
+
 static int __init plant_init(void)
 {
 	if (!strcmp(bug, "leak"))
@@ -94,6 +113,8 @@ static int __init plant_init(void)
 		plant_lockorder();
 	else if (!strcmp(bug, "sleep"))
 		plant_sleep();
+	else if (!strcmp(bug, "bounds"))
+		plant_bounds();
 	else
 		return -EINVAL;
 	return 0;
