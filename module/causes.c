@@ -20,6 +20,8 @@
  *   date; a folio that is not is being read in, and the wait is I/O's.
  *   The kernel has no tracepoint there: a kretprobe, whose entry handler
  *   lets the return handler run only for those waits;
+ * - zeroing a huge page: clear_huge_page() or folio_zero_user(), entry to
+ *   return, by a kretprobe likewise;
  * - off CPU: sched_switch, out and back in; blocked in io_schedule() (the
  *   task's in_iowait) is I/O, blocked otherwise in a fault on a VMA
  *   registered with userfaultfd is its handler's time;
@@ -31,7 +33,7 @@
  *
  * Exclusivity: each instant of the episode goes to the first cause that
  * holds then, in the order reclaim, compaction, mmap_lock, page_lock, io,
- * uffd, fallback, or to none (the rest): I/O inside reclaim is reclaim's,
+ * uffd, zeroing, fallback, or to none (the rest): I/O inside reclaim is reclaim's,
  * a sleep on mmap_lock is the lock's, a sleep on a page's lock is not
  * I/O.  The episode is
  * cut into spans at every change; a span's time, in the clock's own units
@@ -98,6 +100,7 @@ static const char *const fl_cause_names[FL_NR_CAUSES] = {
 	[FAULTLAT_CAUSE_UFFD] = "uffd",
 	[FAULTLAT_CAUSE_PAGE_LOCK] = "page_lock",
 	[FAULTLAT_CAUSE_FALLBACK] = "fallback",
+	[FAULTLAT_CAUSE_ZEROING] = "zeroing",
 };
 
 const char *fl_cause_name(unsigned int cause)
@@ -157,6 +160,8 @@ static nokprobe_inline u8 fl_ep_cause(const struct fl_episode *e)
 		return FAULTLAT_CAUSE_IO;
 	if (e->off && e->off_blocked && e->uffd)
 		return FAULTLAT_CAUSE_UFFD;
+	if (e->zeroing)
+		return FAULTLAT_CAUSE_ZEROING;
 	if (e->vma_locked)
 		return FL_CAUSE_ATTEMPT;
 	if (e->fell_back)
@@ -233,6 +238,7 @@ void fl_causes_begin(struct fl_rec *r, u64 start, bool continues,
 		e->off_blocked = false;
 		e->uffd = userfaultfd_armed(vma);
 		e->page_lock = false;
+		e->zeroing = false;
 		e->vma_locked = flags & FL_FAULT_FLAG_VMA_LOCK;
 		e->fell_back = false;
 		e->cause = fl_ep_cause(e);
@@ -347,6 +353,7 @@ void fl_causes_reset_rec(struct fl_rec *r)
 	r->ep.done = false;
 	r->ep.off = false;
 	r->ep.page_lock = false;
+	r->ep.zeroing = false;
 }
 
 /* The probes; tracepoints run them with preemption disabled. */
@@ -451,24 +458,26 @@ static void fl_cz_lock_returned(void *data, FL_TP_PROTO_MMAP_LOCK_RET)
 }
 
 /**
- * struct fl_cz_wait - a kretprobe on a function that sleeps on a folio's
- *	lock (fl_cz_wait_names)
+ * struct fl_cz_wait - a kretprobe on a function whose calls, from entry
+ *	to return, are a cause's (fl_cz_wait_names)
  * @krp: the kretprobe
- * @bit_arg: the argument that says which bit it waits for, or -1: the
- *	lock (PG_locked)
+ * @cause: FAULTLAT_CAUSE_PAGE_LOCK or FAULTLAT_CAUSE_ZEROING
+ * @bit_arg: the page lock's: the argument that says which bit it waits
+ *	for, or -1: the lock (PG_locked)
  * @registered: @krp is registered
  */
 struct fl_cz_wait {
 	struct kretprobe krp;
+	u8 cause;
 	int bit_arg;
 	bool registered;
 };
 
 /*
- * A call that waits for PG_locked of an up-to-date folio, in the current
- * thread's episode, is the page lock's from its entry to its return; any
- * other call leaves (returns 1: its return is not probed).  The folio is
- * the first argument of each.
+ * A call in the current thread's episode is its cause's from its entry to
+ * its return; any other call leaves (returns 1: its return is not
+ * probed).  The page lock's only when it waits for PG_locked of an
+ * up-to-date folio, its first argument.
  */
 static int fl_cz_wait_entry(struct kretprobe_instance *ri,
 			    struct pt_regs *regs)
@@ -478,8 +487,15 @@ static int fl_cz_wait_entry(struct kretprobe_instance *ri,
 	struct fl_episode *e = fl_ep_current();
 	struct folio *folio;
 
-	if (!e || (w->bit_arg >= 0 &&
-		   regs_get_kernel_argument(regs, w->bit_arg) != PG_locked))
+	if (!e)
+		return 1;
+	if (w->cause == FAULTLAT_CAUSE_ZEROING) {
+		e->zeroing = true;
+		fl_ep_update(e, fl_now());
+		return 0;
+	}
+	if (w->bit_arg >= 0 &&
+	    regs_get_kernel_argument(regs, w->bit_arg) != PG_locked)
 		return 1;
 	folio = (struct folio *)regs_get_kernel_argument(regs, 0);
 	if (!folio_test_uptodate(folio))
@@ -494,12 +510,17 @@ NOKPROBE_SYMBOL(fl_cz_wait_entry);
 static int fl_cz_wait_return(struct kretprobe_instance *ri,
 			     struct pt_regs *regs)
 {
+	struct fl_cz_wait *w = container_of(get_kretprobe(ri),
+					    struct fl_cz_wait, krp);
 	struct fl_episode *e = fl_ep_current();
 
-	if (e && e->page_lock) {
+	if (!e)
+		return 0;
+	if (w->cause == FAULTLAT_CAUSE_ZEROING)
+		e->zeroing = false;
+	else
 		e->page_lock = false;
-		fl_ep_update(e, fl_now());
-	}
+	fl_ep_update(e, fl_now());
 	return 0;
 }
 
@@ -518,10 +539,12 @@ NOKPROBE_SYMBOL(fl_cz_wait_return);
  */
 static const char *const fl_cz_wait_names[] = {
 	FL_PAGE_LOCK_WAIT_FN,
+	FL_ZERO_HUGE_FN,
 };
 
 static struct fl_cz_wait fl_cz_waits[] = {
-	{ .bit_arg = 1 },
+	{ .cause = FAULTLAT_CAUSE_PAGE_LOCK, .bit_arg = 1 },
+	{ .cause = FAULTLAT_CAUSE_ZEROING, .bit_arg = -1 },
 };
 
 static_assert(ARRAY_SIZE(fl_cz_waits) == ARRAY_SIZE(fl_cz_wait_names));
@@ -548,6 +571,8 @@ void fl_causes_layout_show(struct seq_file *m)
 
 		seq_printf(m, "waitfunc %s %s\n", fn,
 			   fl_cz_waits[i].registered ? "attached" : "off");
+		if (fl_cz_waits[i].cause != FAULTLAT_CAUSE_PAGE_LOCK)
+			continue;
 		seq_printf(m, "waitarg %s 0 folio folio\n", fn);
 		if (fl_cz_waits[i].bit_arg >= 0)
 			seq_printf(m, "waitbit %s %d bit_nr\n", fn,
@@ -664,7 +689,8 @@ static int fl_causes_on_now(void)
 		t->registered = true;
 	}
 	/*
-	 * Without them, a page-lock wait is I/O's.  Their instances are
+	 * Without them, a page-lock wait is I/O's, zeroing the rest's.
+	 * Their instances are
 	 * taken at every call while causes is on, and held through the
 	 * sleep of those whose return is probed: more than the default's
 	 * two a CPU, or a wait beyond them is I/O's (nmissed counts it).
@@ -680,8 +706,9 @@ static int fl_causes_on_now(void)
 		w->krp.nmissed = 0;
 		err = register_kretprobe(&w->krp);
 		if (err)
-			pr_info_once("causes: page lock waits in %s are I/O: kretprobe: %d\n",
-				     fl_cz_wait_names[i], err);
+			pr_info("causes: no %s time: kretprobe on %s: %d\n",
+				fl_cause_name(w->cause), fl_cz_wait_names[i],
+				err);
 		w->registered = !err;
 	}
 	err = 0;
@@ -718,7 +745,7 @@ static const struct kernel_param_ops fl_causes_ops = {
 
 module_param_cb(causes, &fl_causes_ops, &fl_causes_param, 0644);
 MODULE_PARM_DESC(causes,
-		 "time faults by cause: reclaim, compaction, mmap_lock, page lock, I/O, userfaultfd, VMA-lock fallback (0 or 1, default 0; root may change it at run time)");
+		 "time faults by cause: reclaim, compaction, mmap_lock, page lock, I/O, userfaultfd, huge-page zeroing, VMA-lock fallback (0 or 1, default 0; root may change it at run time)");
 
 int fl_causes_init(void)
 {

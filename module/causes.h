@@ -91,6 +91,7 @@ struct fl_tcauses {
  * @off_blocked: off CPU blocked (not preempted)
  * @uffd: the fault's VMA is registered with userfaultfd
  * @page_lock: waiting for the lock of an up-to-date folio
+ * @zeroing: zeroing a huge page
  * @vma_locked: in a call under the per-VMA lock
  * @fell_back: from a fallback's return to the next call
  * @active: in an episode, from its first call's entry to its final return
@@ -111,6 +112,7 @@ struct fl_episode {
 	bool off_blocked:1;
 	bool uffd:1;
 	bool page_lock:1;
+	bool zeroing:1;
 	bool vma_locked:1;
 	bool fell_back:1;
 	bool active:1;

@@ -285,6 +285,18 @@ static __always_inline bool fl_new_anon_is_pmd(unsigned long arg0)
 /* where a task sleeps on a folio's lock (causes.c), on 6.1 to 7.3 */
 #define FL_PAGE_LOCK_WAIT_FN	"folio_wait_bit_common"
 
+/*
+ * What zeroes a huge page (THP or hugetlb) for a fault (causes.c):
+ * clear_huge_page(page, addr_hint, pages), folio_zero_user(folio,
+ * addr_hint) since 6.11 ("mm: memory: convert clear_huge_page() to
+ * folio_zero_user()"); both kernels' code checked.
+ */
+#if FL_KERNEL_AT_LEAST(6, 11, 0)
+#define FL_ZERO_HUGE_FN		"folio_zero_user"
+#else
+#define FL_ZERO_HUGE_FN		"clear_huge_page"
+#endif
+
 #if FL_KERNEL_AT_LEAST(6, 4, 0)
 #define FL_FAULT_FLAG_VMA_LOCK	FAULT_FLAG_VMA_LOCK
 #else

@@ -53,7 +53,7 @@ TRACE_DEFINE_ENUM(FAULTLAT_NR_PATHS);
  * @causes: the time by cause, [enum faultlat_cause] (module parameter
  *	causes; zeroes when it is off): the fields reclaim_ns to uffd_ns,
  *	after the others (the event's first fields are as before), and
- *	page_lock_ns and fallback_ns, the last (since 0.8)
+ *	page_lock_ns, fallback_ns and zeroing_ns, the last (since 0.8)
  * @path: what the kernel did, enum faultlat_path (module parameter paths;
  *	FAULTLAT_NR_PATHS, printed "-", when it is off or the fault was not
  *	told)
@@ -88,7 +88,8 @@ TRACE_EVENT(fault,
 			     __field(u8, path)
 			     __field(u32, tree)
 			     __field(u64, page_lock_ns)
-			     __field(u64, fallback_ns)),
+			     __field(u64, fallback_ns)
+			     __field(u64, zeroing_ns)),
 	    TP_fast_assign(__entry->pid = current->pid;
 			   __entry->tgid = current->tgid;
 			   __entry->address = address;
@@ -111,8 +112,10 @@ TRACE_EVENT(fault,
 			   __entry->page_lock_ns =
 				causes[FAULTLAT_CAUSE_PAGE_LOCK];
 			   __entry->fallback_ns =
-				causes[FAULTLAT_CAUSE_FALLBACK];),
-	    TP_printk("pid=%u tgid=%u address=0x%lx latency_ns=%llu outcome=%s mode=%s kind=%s access=%s result=0x%x attempts=%u reclaim_ns=%llu compaction_ns=%llu mmap_lock_ns=%llu io_ns=%llu uffd_ns=%llu path=%s tree=%u page_lock_ns=%llu fallback_ns=%llu",
+				causes[FAULTLAT_CAUSE_FALLBACK];
+			   __entry->zeroing_ns =
+				causes[FAULTLAT_CAUSE_ZEROING];),
+	    TP_printk("pid=%u tgid=%u address=0x%lx latency_ns=%llu outcome=%s mode=%s kind=%s access=%s result=0x%x attempts=%u reclaim_ns=%llu compaction_ns=%llu mmap_lock_ns=%llu io_ns=%llu uffd_ns=%llu path=%s tree=%u page_lock_ns=%llu fallback_ns=%llu zeroing_ns=%llu",
 		      __entry->pid, __entry->tgid, __entry->address,
 		      __entry->latency_ns,
 		      __print_symbolic(__entry->outcome,
@@ -147,7 +150,7 @@ TRACE_EVENT(fault,
 				       { FAULTLAT_PATH_OTHER, "other" },
 				       { FAULTLAT_NR_PATHS, "-" }),
 		      __entry->tree, __entry->page_lock_ns,
-		      __entry->fallback_ns)
+		      __entry->fallback_ns, __entry->zeroing_ns)
 );
 
 /**

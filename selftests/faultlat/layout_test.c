@@ -22,7 +22,8 @@
  *   to the struct (folio, or page on 6.1; vm_fault) the module takes it
  *   for, at the same position, of that name.
  * - wait_functions: each function whose calls tell a wait for a page's
- *   lock (module parameter causes) is a real function of this kernel,
+ *   lock or the zeroing of a huge page (module parameter causes) is a
+ *   real function of this kernel,
  *   its first argument a struct folio * named folio, and the bit it waits
  *   for, where it takes one, an int bit_nr at the position the module
  *   reads.
@@ -418,8 +419,8 @@ TEST_F(btf, wait_functions)
 			fn, idx, param);
 	}
 	free(line);
-	/* folio_wait_bit_common(folio, bit_nr, ...) */
-	ASSERT_EQ(1, funcs) TH_LOG("wait functions in %s", LAYOUT);
+	/* folio_wait_bit_common(folio, bit_nr, ...), the huge-page zeroing */
+	ASSERT_EQ(2, funcs) TH_LOG("wait functions in %s", LAYOUT);
 	ASSERT_EQ(1, args) TH_LOG("wait arguments in %s", LAYOUT);
 	ASSERT_EQ(1, bits) TH_LOG("wait bit arguments in %s", LAYOUT);
 }

@@ -179,12 +179,14 @@ struct faultlat_stats {
  *	the per-VMA lock that returned VM_FAULT_RETRY, done again under
  *	mmap_lock, and the time from its return to the retry, in no other
  *	cause (since 0.8; never before Linux 6.4)
+ * @FAULTLAT_CAUSE_ZEROING: zeroing a huge page (THP or hugetlb) before it
+ *	is mapped (since 0.8)
  * @FAULTLAT_NR_CAUSES_ALL: number of causes
  *
  * Each instant of a fault goes to one cause at most, or to the rest: the
  * first that holds then in the order reclaim, compaction, mmap_lock,
- * page_lock, io, uffd, fallback (an I/O wait inside reclaim is reclaim's,
- * a sleep on a page's lock is not I/O).  "Documentation/numbers.rst"
+ * page_lock, io, uffd, zeroing, fallback (an I/O wait inside reclaim is
+ * reclaim's, a sleep on a page's lock is not I/O).  "Documentation/numbers.rst"
  * tells more.
  */
 enum faultlat_cause {
@@ -196,7 +198,8 @@ enum faultlat_cause {
 	FAULTLAT_NR_CAUSES = 5,
 	FAULTLAT_CAUSE_PAGE_LOCK = 5,
 	FAULTLAT_CAUSE_FALLBACK = 6,
-	FAULTLAT_NR_CAUSES_ALL = 7
+	FAULTLAT_CAUSE_ZEROING = 7,
+	FAULTLAT_NR_CAUSES_ALL = 8
 };
 
 /**
