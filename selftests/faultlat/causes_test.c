@@ -277,9 +277,9 @@ static int tr_parse(struct trace *t, pid_t tid)
 {
 	static const char *const names[FAULTLAT_NR_CAUSES_ALL] = {
 		"reclaim_ns", "compaction_ns", "mmap_lock_ns", "io_ns",
-		"uffd_ns", "page_lock_ns", "fallback_ns" };
+		"uffd_ns", "page_lock_ns", "fallback_ns", "zeroing_ns" };
 	char p[512], *text, *line, *save = NULL, pat[64];
-	__u64 begin = 0, out = 0, lock = 0;
+	__u64 begin = 0, out = 0, lock = 0, zin = 0;
 	unsigned int depth = 0;	/* reclaim nests (direct inside memcg's) */
 	unsigned int i;
 
@@ -305,6 +305,19 @@ static int tr_parse(struct trace *t, pid_t tid)
 			for (i = 0; i < FAULTLAT_NR_CAUSES_ALL; i++)
 				e.cz[i] = field(at, names[i]);
 			push_ev(t, &e);
+			continue;
+		}
+		/* causes_test's kprobe events: a huge page's zeroing */
+		at = strstr(line, ": fl_zero_in: ");
+		if (at) {
+			zin = line_ts(line, at);
+			continue;
+		}
+		at = strstr(line, ": fl_zero_out: ");
+		if (at) {
+			if (zin)
+				push_sp(t, zin, line_ts(line, at));
+			zin = 0;
 			continue;
 		}
 		at = strstr(line, "_reclaim_begin: ");
@@ -631,6 +644,128 @@ TEST_F_TIMEOUT(causes, page_lock, 120)
 		  causes_sum(&task.causes, &task.causes_more));
 	munmap(r.addr, ps);
 	close(fd);
+}
+
+/* --- zeroing: huge pages cleared before they are mapped --- */
+
+#define NR_HUGE		"/proc/sys/vm/nr_hugepages"
+#define HUGE_SIZE	(2UL << 20)
+#define ZERO_PAGES	2
+#define ZERO_PAIR_US	20
+#define ZERO_PCT	2
+
+/* kprobe events on the kernel's zeroing function, entry and return */
+static int zero_events(const char *fn, bool add)
+{
+	char p[256], def[128];
+	const char *d = tracing_dir();
+	int fd, err = 0;
+
+	if (!d)
+		return -1;
+	snprintf(p, sizeof(p), "%s/kprobe_events", d);
+	fd = open(p, O_WRONLY | O_APPEND | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	if (add)
+		snprintf(def, sizeof(def), "p:fl_zero_in %s\nr:fl_zero_out %s\n",
+			 fn, fn);
+	else
+		snprintf(def, sizeof(def), "-:fl_zero_in\n-:fl_zero_out\n");
+	if (write(fd, def, strlen(def)) != (ssize_t)strlen(def))
+		err = -1;
+	close(fd);
+	return err;
+}
+
+/*
+ * A write to each of ZERO_PAGES fresh MAP_HUGETLB pages (a pool of the
+ * test's making): the kernel clears each 2 MiB page before it maps it.
+ * The meter: kprobe events of the test's own, in its tracefs instance,
+ * at the entry and return of the function that clears it
+ * (folio_zero_user() since 6.11, clear_huge_page() before), their time
+ * stamps the kernel's.
+ */
+TEST_F_TIMEOUT(causes, zeroing, 120)
+{
+	const char *fn = fl_kernel_version() >= 6011 ? "folio_zero_user" :
+			 "clear_huge_page";
+	char filter[64], old[32] = "";
+	struct faultlat_task task;
+	__u64 meter = 0, fl_zero = 0, bound;
+	size_t i, j, seen = 0, nin = 0;
+	pid_t tid = fl_gettid();
+	char *area;
+
+	ASSERT_EQ(0, zero_events(fn, true))
+		TH_LOG("kprobe events on %s: %s", fn, strerror(errno));
+	ASSERT_EQ(0, fl_read_file(NR_HUGE, old, sizeof(old)));
+	if (write_str(NR_HUGE, "2")) {
+		zero_events(fn, false);
+		SKIP(return, "no hugetlb pool: %s", strerror(errno));
+	}
+	area = mmap(NULL, ZERO_PAGES * HUGE_SIZE, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB, -1, 0);
+	if (area == MAP_FAILED) {
+		write_str(NR_HUGE, old);
+		zero_events(fn, false);
+		SKIP(return, "MAP_HUGETLB: %s", strerror(errno));
+	}
+	snprintf(filter, sizeof(filter), "common_pid == %d", tid);
+	ASSERT_EQ(0, tr_event(&self->t, "kprobes/fl_zero_in", filter));
+	ASSERT_EQ(0, tr_event(&self->t, "kprobes/fl_zero_out", filter));
+	snprintf(filter, sizeof(filter), "pid == %d", tid);
+	ASSERT_EQ(0, tr_event(&self->t, "faultlat/fault", filter));
+	ASSERT_EQ(0, tr_write(&self->t, "tracing_on", "1"));
+	for (i = 0; i < ZERO_PAGES; i++)
+		area[i * HUGE_SIZE] = 1;
+	ASSERT_EQ(0, tr_write(&self->t, "tracing_on", "0"));
+	ASSERT_EQ(0, tr_write(&self->t, "events/kprobes/enable", "0"));
+	ASSERT_EQ(0, fl_task(self->fd, tid, false, &task));
+	munmap(area, ZERO_PAGES * HUGE_SIZE);
+	write_str(NR_HUGE, old);
+	zero_events(fn, false);
+	ASSERT_EQ(0, tr_parse(&self->t, 0));
+
+	for (i = 0; i < self->t.nev; i++) {
+		const struct fev *e = &self->t.ev[i];
+		__u64 from = e->ts_ns - e->latency_ns, in = 0;
+
+		if (e->address < (unsigned long)area ||
+		    e->address >= (unsigned long)area + ZERO_PAGES * HUGE_SIZE)
+			continue;
+		seen++;
+		/* the clearing of this fault's page (µs time stamps) */
+		for (j = 0; j < self->t.nsp; j++) {
+			const struct span *s = &self->t.sp[j];
+
+			if (s->a < e->ts_ns && s->b > from) {
+				in += s->b - s->a;
+				nin++;
+			}
+		}
+		meter += in;
+		fl_zero += e->cz[FAULTLAT_CAUSE_ZEROING];
+		FL_INFO("zeroing: fault at +%lu MiB: latency %llu ns, zeroing %llu ns, %s %llu ns\n",
+			(unsigned long)(e->address - (unsigned long)area) >> 20,
+			(unsigned long long)e->latency_ns,
+			(unsigned long long)e->cz[FAULTLAT_CAUSE_ZEROING], fn,
+			(unsigned long long)in);
+		EXPECT_LT(0, e->cz[FAULTLAT_CAUSE_ZEROING]);
+		EXPECT_GE(e->latency_ns, e->cz[FAULTLAT_CAUSE_ZEROING]);
+	}
+	bound = meter * ZERO_PCT / 100 + nin * ZERO_PAIR_US * 1000;
+	FL_INFO("zeroing: %zu faults, %zu calls of %s: %llu ns by ftrace, %llu ns by faultlat; bound %llu ns\n",
+		seen, nin, fn, (unsigned long long)meter,
+		(unsigned long long)fl_zero, (unsigned long long)bound);
+	EXPECT_EQ(ZERO_PAGES, seen);
+	EXPECT_EQ(ZERO_PAGES, nin);
+	EXPECT_GE(bound, llabs((long long)(fl_zero - meter)));
+	EXPECT_LE(ZERO_PAGES,
+		  task.causes_more.with[MORE(FAULTLAT_CAUSE_ZEROING)]);
+	EXPECT_LE(fl_zero, task.causes_more.ns[MORE(FAULTLAT_CAUSE_ZEROING)]);
+	EXPECT_GE(task.causes.latency_ns,
+		  causes_sum(&task.causes, &task.causes_more));
 }
 
 /* --- a child process in a cgroup of its own, reading a file --- */
