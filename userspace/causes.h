@@ -9,8 +9,9 @@
  * puts them together in a struct fl_causes, [enum faultlat_cause] up to
  * FAULTLAT_NR_CAUSES_ALL, and the code that shows them asks
  * fl_causes_told() how many of them the module tells: before 0.8, a wait
- * for a page's lock is in io and a fallback's wasted attempt in the rest,
- * so page_lock and fallback are not 0 there but unknown.
+ * for a page's lock is in io, a fallback's wasted attempt and the zeroing
+ * of a huge page in the rest, so page_lock, fallback and zeroing are not
+ * 0 there but unknown.
  */
 #ifndef FAULTLAT_CAUSES_H
 #define FAULTLAT_CAUSES_H
@@ -58,7 +59,9 @@ static inline void fl_causes_get(struct fl_causes *c,
 
 /*
  * The causes a module of version @major.@minor tells, the first of
- * [enum faultlat_cause]: all of them since 0.8, FAULTLAT_NR_CAUSES before.
+ * [enum faultlat_cause]: all of them since 0.8 (page_lock, fallback and
+ * zeroing came together: no released module has some of them only),
+ * FAULTLAT_NR_CAUSES before.
  */
 static inline unsigned int fl_causes_told(unsigned int major,
 					  unsigned int minor)

@@ -16,6 +16,7 @@ static const char *const keys[FL_CZ_SLOTS] = {
 	[FAULTLAT_CAUSE_UFFD] = "uffd_ns",
 	[FAULTLAT_CAUSE_PAGE_LOCK] = "page_lock_ns",
 	[FAULTLAT_CAUSE_FALLBACK] = "fallback_ns",
+	[FAULTLAT_CAUSE_ZEROING] = "zeroing_ns",
 	[FL_CZ_REST] = "rest_ns",
 };
 

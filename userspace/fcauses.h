@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * faultlat client: one fault's time by cause, as the faultlat:fault event
- * carries it (fields reclaim_ns to uffd_ns, then page_lock_ns and
- * fallback_ns since 0.8; module parameter causes): its text in trace's
- * lines, its JSON in trace -j's objects, and the same object read back
- * from a recording by report.
+ * carries it (fields reclaim_ns to uffd_ns, then page_lock_ns,
+ * fallback_ns and zeroing_ns since 0.8; module parameter causes): its
+ * text in trace's lines, its JSON in trace -j's objects, and the same
+ * object read back from a recording by report.
  *
  * The event has the fields whenever the module is 0.5 or later, zeroes
  * when causes is off: a fault with no time in any cause looks the same
@@ -13,7 +13,8 @@
  * timed); see Documentation/userspace/json.rst.  An event of a module
  * before 0.8 has the first FAULTLAT_NR_CAUSES causes only: its JSON has
  * no keys for the others, which are unknown there (a wait for a page's
- * lock is in io_ns, a fallback's wasted attempt in rest_ns), not 0.
+ * lock is in io_ns, a fallback's wasted attempt and the zeroing of a huge
+ * page in rest_ns), not 0.
  */
 #ifndef FAULTLAT_FCAUSES_H
 #define FAULTLAT_FCAUSES_H
@@ -26,7 +27,7 @@
 #define FL_CZ_REST	FAULTLAT_NR_CAUSES_ALL
 #define FL_CZ_SLOTS	(FAULTLAT_NR_CAUSES_ALL + 1)
 
-/* "reclaim_ns" ... "fallback_ns", "rest_ns" for FL_CZ_REST: trace -j's keys */
+/* "reclaim_ns" ... "zeroing_ns", "rest_ns" for FL_CZ_REST: trace -j's keys */
 const char *fl_cause_key(unsigned int i);
 
 /* The rest: @lat less the causes @ns; 0 if they add up to more. */

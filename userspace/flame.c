@@ -100,6 +100,7 @@ static const char *const cause_colors[FL_RPT_SLOTS] = {
 	[FAULTLAT_CAUSE_UFFD] = "#20b2aa",
 	[FAULTLAT_CAUSE_PAGE_LOCK] = "#8fbc8f",
 	[FAULTLAT_CAUSE_FALLBACK] = "#5f9ea0",
+	[FAULTLAT_CAUSE_ZEROING] = "#6495ed",
 	[FL_CZ_REST] = "#b0b0b0",
 	[FL_RPT_UNKNOWN] = "#dcdcdc",
 };

@@ -355,6 +355,7 @@ static const char *const fl_cause_names[FAULTLAT_NR_CAUSES_ALL] = {
 	[FAULTLAT_CAUSE_UFFD] = "uffd",
 	[FAULTLAT_CAUSE_PAGE_LOCK] = "page_lock",
 	[FAULTLAT_CAUSE_FALLBACK] = "fallback",
+	[FAULTLAT_CAUSE_ZEROING] = "zeroing",
 };
 
 /* A cause's name, "rest" for FAULTLAT_NR_CAUSES_ALL: the module's own names. */

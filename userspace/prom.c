@@ -319,7 +319,10 @@ static bool module_has(const struct fl_prom_snap *s, unsigned int minor)
 	return s->info.version_major > 0 || s->info.version_minor >= minor;
 }
 
-/* The causes the module tells (fl_causes_told()): page_lock and fallback 0.8 */
+/*
+ * The causes the module tells (fl_causes_told()): page_lock, fallback
+ * and zeroing 0.8
+ */
 static unsigned int causes_told(const struct fl_prom_snap *s)
 {
 	return fl_causes_told(s->info.version_major, s->info.version_minor);
@@ -358,8 +361,8 @@ static void path_samples(FILE *f, const char *name, const char *labels,
 }
 
 /*
- * The time by cause (module 0.5; page_lock and fallback 0.8) and the
- * faults by path (0.6).
+ * The time by cause (module 0.5; page_lock, fallback and zeroing 0.8)
+ * and the faults by path (0.6).
  */
 static void write_causes_paths(FILE *f, const struct fl_prom_snap *s)
 {
@@ -372,7 +375,7 @@ static void write_causes_paths(FILE *f, const struct fl_prom_snap *s)
 		sample(f, "faultlat_faults_timed_by_cause_total", NULL,
 		       s->g.causes.faults);
 		family(f, "faultlat_fault_cause_seconds_total", "counter",
-		       "Time of the faults timed by cause, by cause (reclaim, compaction, mmap_lock, io, uffd, and since module 0.8 page_lock, fallback; rest: none of them); the causes add up to their latency.");
+		       "Time of the faults timed by cause, by cause (reclaim, compaction, mmap_lock, io, uffd, and since module 0.8 page_lock, fallback, zeroing; rest: none of them); the causes add up to their latency.");
 		cause_samples(f, "faultlat_fault_cause_seconds_total", "",
 			      &cz, causes_told(s));
 	}

@@ -24,6 +24,7 @@ const char *fl_rpt_leaf(unsigned int i)
 		[FAULTLAT_CAUSE_UFFD] = "[uffd]",
 		[FAULTLAT_CAUSE_PAGE_LOCK] = "[page_lock]",
 		[FAULTLAT_CAUSE_FALLBACK] = "[fallback]",
+		[FAULTLAT_CAUSE_ZEROING] = "[zeroing]",
 		[FL_CZ_REST] = "[rest]",
 		[FL_RPT_UNKNOWN] = "[unknown cause]",
 	};
@@ -421,7 +422,7 @@ static struct json_object *share(__u64 ns, __u64 total)
 /*
  * Slot @i is in the JSON: the rest, the unknown, and the causes that the
  * recording's faults tell (those of a module before 0.8 lack the last
- * two, which are unknown there, not 0).
+ * three, which are unknown there, not 0).
  */
 static bool slot_told(const struct fl_report *r, unsigned int i)
 {

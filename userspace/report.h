@@ -24,7 +24,7 @@
 #define FL_RPT_UNKNOWN	FL_CZ_SLOTS
 #define FL_RPT_SLOTS	(FL_CZ_SLOTS + 1)
 
-/* "reclaim" ... "fallback", "rest", "unknown" */
+/* "reclaim" ... "zeroing", "rest", "unknown" */
 const char *fl_rpt_slot_name(unsigned int i);
 
 struct fl_agg_entry {
@@ -88,7 +88,7 @@ void fl_agg_sort(struct fl_agg *a);
  * comm, user frames outermost first, kernel frames with "_[k]" appended
  * (flamegraph.pl's colouring), as sorted by fl_agg_sort().  With
  * @r->causes, each stack's time is split by cause, a line each, with a
- * last frame "[reclaim]" ... "[fallback]", "[rest]" or "[unknown cause]".
+ * last frame "[reclaim]" ... "[zeroing]", "[rest]" or "[unknown cause]".
  */
 void fl_report_folded(FILE *f, struct fl_report *r);
 

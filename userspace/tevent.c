@@ -44,6 +44,7 @@ static const char * const fault_cause_names[FAULTLAT_NR_CAUSES_ALL] = {
 	[FAULTLAT_CAUSE_UFFD] = "uffd_ns",
 	[FAULTLAT_CAUSE_PAGE_LOCK] = "page_lock_ns",
 	[FAULTLAT_CAUSE_FALLBACK] = "fallback_ns",
+	[FAULTLAT_CAUSE_ZEROING] = "zeroing_ns",
 };
 
 enum {
@@ -116,7 +117,11 @@ int fl_decoder_init(struct fl_decoder *d, struct tep_handle *tep, char *err,
 	    find_fields(d->fault, fault_cause_names, FAULTLAT_NR_CAUSES,
 			d->fault_causes, err, len))
 		return -1;
-	/* and the causes after them (0.8): all or none, likewise */
+	/*
+	 * and the causes after them (0.8): all or none, likewise; no
+	 * released module has page_lock_ns and fallback_ns without
+	 * zeroing_ns
+	 */
 	if (d->fault_causes[0] &&
 	    tep_find_field(d->fault, fault_cause_names[FAULTLAT_NR_CAUSES]) &&
 	    find_fields(d->fault, fault_cause_names + FAULTLAT_NR_CAUSES,

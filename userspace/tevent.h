@@ -46,10 +46,11 @@ struct fl_fault_event {
 	__u8 causes_told;	/* the causes the event has: 0 (before 0.5),
 				 * FAULTLAT_NR_CAUSES (reclaim_ns to uffd_ns,
 				 * before 0.8) or FAULTLAT_NR_CAUSES_ALL
-				 * (page_lock_ns and fallback_ns too); the
-				 * fields are zeroes when module parameter
-				 * causes is off, so this does not say the
-				 * fault was timed by cause
+				 * (page_lock_ns, fallback_ns and
+				 * zeroing_ns too); the fields are zeroes
+				 * when module parameter causes is off, so
+				 * this does not say the fault was timed by
+				 * cause
 				 */
 	__u64 cause_ns[FAULTLAT_NR_CAUSES_ALL];	/* [enum faultlat_cause];
 						 * 0 past causes_told
@@ -77,8 +78,9 @@ struct fl_decoder {
 	struct tep_format_field *fault_path;	/* NULL: before 0.6 */
 	struct tep_format_field *fault_tree;	/* NULL: before 0.7 */
 	/*
-	 * reclaim_ns to uffd_ns, then page_lock_ns and fallback_ns, [enum
-	 * faultlat_cause]: NULL before 0.5, the last two NULL before 0.8
+	 * reclaim_ns to uffd_ns, then page_lock_ns, fallback_ns and
+	 * zeroing_ns, [enum faultlat_cause]: NULL before 0.5, the last three
+	 * NULL before 0.8
 	 */
 	struct tep_format_field *fault_causes[FAULTLAT_NR_CAUSES_ALL];
 	struct tep_format_field *tlb_fields[FL_TLB_NR_FIELDS];

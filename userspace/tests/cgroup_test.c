@@ -231,7 +231,10 @@ static struct faultlat_cgroup_entry entry(__u64 id, __u64 parent, __u32 level,
 	e.tlb_flush_ns = minor * 1000;
 	e.tlb_remote = major;
 	e.tlb_ipis = 2 * major;
-	/* timed by cause: 1000 ns of I/O a major fault, 20 of page lock a minor one */
+	/*
+	 * timed by cause: 1000 ns of I/O a major fault, 20 of page lock a
+	 * minor one, 100 of zeroing a major one
+	 */
 	e.causes.faults = minor + major;
 	e.causes.latency_ns = e.total_ns;
 	e.causes.ns[FAULTLAT_CAUSE_IO] = major * 1000;
@@ -240,6 +243,10 @@ static struct faultlat_cgroup_entry entry(__u64 id, __u64 parent, __u32 level,
 		minor * 20;
 	e.causes_more.with[FAULTLAT_CAUSE_PAGE_LOCK - FAULTLAT_NR_CAUSES] =
 		minor;
+	e.causes_more.ns[FAULTLAT_CAUSE_ZEROING - FAULTLAT_NR_CAUSES] =
+		major * 100;
+	e.causes_more.with[FAULTLAT_CAUSE_ZEROING - FAULTLAT_NR_CAUSES] =
+		major;
 	return e;
 }
 
@@ -282,14 +289,17 @@ static void test_sums(void)
 	   x->causes.with[FAULTLAT_CAUSE_IO] == 6 &&
 	   x->causes.ns[FAULTLAT_CAUSE_PAGE_LOCK] == 36 * 20 &&
 	   x->causes.with[FAULTLAT_CAUSE_PAGE_LOCK] == 36 &&
-	   !x->causes.ns[FAULTLAT_CAUSE_FALLBACK],
+	   !x->causes.ns[FAULTLAT_CAUSE_FALLBACK] &&
+	   x->causes.ns[FAULTLAT_CAUSE_ZEROING] == 600 &&
+	   x->causes.with[FAULTLAT_CAUSE_ZEROING] == 6,
 	   "sums: the root's time by cause, the causes after the first five too");
 	x = fl_cgroup_sum_find(sums, nr, s);
 	ok(x && x->records == 2 && x->minor == 30 && x->major == 1 &&
 	   !x->own && x->level == 1 && x->parent_id == r,
 	   "sums: a slice without a record of its own: its services', level from theirs");
 	ok(x && x->causes.ns[FAULTLAT_CAUSE_PAGE_LOCK] == 30 * 20 &&
-	   x->causes.with[FAULTLAT_CAUSE_IO] == 1,
+	   x->causes.with[FAULTLAT_CAUSE_IO] == 1 &&
+	   x->causes.ns[FAULTLAT_CAUSE_ZEROING] == 100,
 	   "sums: a slice's time by cause, its services'");
 	x = fl_cgroup_sum_find(sums, nr, u);
 	ok(x && x->records == 1 && x->minor == 5 && x->level == 1 &&

@@ -1062,9 +1062,9 @@ ok $? "tasks -j: no percentile (the module computes none)"
 
 run "$FL" export --help
 [ $rc -eq 0 ] && has out "Usage: faultlat export" && has out EXAMPLES &&
-has out "--top N" && has out "266 (fine) or 98 (octave) without the" &&
+has out "--top N" && has out "267 (fine) or 99 (octave) without the" &&
 has out "      --top-cgroups N    also per-cgroup series" &&
-has out "23 * N more with --top-cgroups N" && has out "faultlat export --top-cgroups 20"
+has out "24 * N more with --top-cgroups N" && has out "faultlat export --top-cgroups 20"
 ok $? "export --help: usage, series counts, examples"
 
 run "$FL" export --format json
@@ -1097,9 +1097,10 @@ has out 'faultlat_module_info{version="1.0",abi="1",client="1.0"} 1' &&
 has out 'faultlat_fault_vma_lock_fallbacks_total 1' &&
 has out 'faultlat_fault_cause_seconds_total{cause="rest"} 0' &&
 has out 'faultlat_fault_cause_seconds_total{cause="page_lock"} 0' &&
+has out 'faultlat_fault_cause_seconds_total{cause="zeroing"} 0' &&
 has out 'faultlat_faults_by_path_total{path="zero"} 0' &&
-[ "$(grep -vc '^#' "$tmp/out")" -eq 623 ]
-ok $? "export: faults, histograms, TLB, info, fallbacks, causes, paths; 623 series"
+[ "$(grep -vc '^#' "$tmp/out")" -eq 624 ]
+ok $? "export: faults, histograms, TLB, info, fallbacks, causes, paths; 624 series"
 
 if command -v promtool >/dev/null; then
 	cp "$tmp/out" "$tmp/fine.prom"
@@ -1119,8 +1120,8 @@ fi
 
 fake "notlb=1,nmissed=7,dropped=8" "$FL" export --buckets octave
 [ $rc -eq 0 ] && ! has out faultlat_tlb_ && has out 'faultlat_nmissed_total{probe="fault"} 7' &&
-has out 'faultlat_dropped_total 8' && [ "$(grep -vc '^#' "$tmp/out")" -eq 98 ]
-ok $? "export --buckets octave without TLB probes: 98 series, counters"
+has out 'faultlat_dropped_total 8' && [ "$(grep -vc '^#' "$tmp/out")" -eq 99 ]
+ok $? "export --buckets octave without TLB probes: 99 series, counters"
 
 fake "grow=1" "$FL" export --top 1
 [ $rc -eq 0 ] && grep -q '^faultlat_process_faults{pid="[0-9]*",comm="[a-z]*",type="minor"} ' "$tmp/out" &&
@@ -1146,12 +1147,12 @@ faultlat_cgroup_faults_total{cgroup="/system.slice/ssh.service",type="error"} 0
 faultlat_cgroup_fault_seconds_total{cgroup="/"} 0.00377475
 faultlat_cgroup_fault_seconds_total{cgroup="/system.slice"} 0.00362325
 faultlat_cgroup_fault_seconds_total{cgroup="/system.slice/ssh.service"} 0.001215' ] &&
-[ "$(grep -vc '^#' "$tmp/out")" -eq $((623 + 23 * 3)) ] &&
+[ "$(grep -vc '^#' "$tmp/out")" -eq $((624 + 24 * 3)) ] &&
 [ "$(grep -c '^CGROUP_LIST ' "$tmp/log")" -eq 1 ]
-ok $? "export --top-cgroups 3: the 3 with the most fault time, their descendants in; 692 series"
+ok $? "export --top-cgroups 3: the 3 with the most fault time, their descendants in; 696 series"
 
 fake "" "$FL" export --top-cgroups 1000
-[ $rc -eq 0 ] && [ "$(grep -c '^faultlat_cgroup_' "$tmp/out")" -eq $((23 * 6)) ] &&
+[ $rc -eq 0 ] && [ "$(grep -c '^faultlat_cgroup_' "$tmp/out")" -eq $((24 * 6)) ] &&
 [ "$(sed -n 's/^faultlat_cgroup_fault_seconds_total{cgroup="\([^"]*\)"} .*/\1/p' "$tmp/out" | paste -sd ,)" = \
 	"/,/system.slice,/system.slice/ssh.service,/user.slice,/user.slice/user-1000.slice,/system.slice/cron.service" ] &&
 has out 'faultlat_cgroup_faults_total{cgroup="/user.slice",type="minor"} 1000' &&
@@ -1163,7 +1164,7 @@ mkdir "$cgfs/we\"ird\\.scope" "$cgfs/other.scope"
 weird_id=$(ino 'we"ird\.scope') other_id=$(ino other.scope)
 FAKE_FAULTLAT_CGROUPS="$root_id:0:0:10:0:0 $weird_id:$root_id:1:20:0:0 $other_id:$root_id:1:20:0:0" \
 	fake "" "$FL" export --top-cgroups 2
-[ $rc -eq 0 ] && [ "$(grep -c '^faultlat_cgroup_' "$tmp/out")" -eq 46 ] &&
+[ $rc -eq 0 ] && [ "$(grep -c '^faultlat_cgroup_' "$tmp/out")" -eq 48 ] &&
 has out 'faultlat_cgroup_faults_total{cgroup="/",type="minor"} 50' &&
 if [ "$weird_id" -lt "$other_id" ]; then
 	has out 'faultlat_cgroup_faults_total{cgroup="/we\"ird\\.scope",type="minor"} 20' &&
@@ -1229,12 +1230,13 @@ fake "" "$FL" export -o "$tmp/nodir/faultlat.prom"
 [ $rc -eq 1 ] && has err "creating a temporary file for $tmp/nodir/faultlat.prom: No such file or directory"
 ok $? "export -o into a missing directory: 1, says why"
 
-# --- time by cause on the fake device: seven causes (0.8), five (0.7) ----------
+# --- time by cause on the fake device: eight causes (0.8), five (0.7) ----------
 
 # causes=1: 104 faults timed, 1.23 ms; mmap_lock 2 us in 4, io 1 ms in 3,
-# and from 0.8 page_lock 150 us in 2, fallback 3 us in 5; rest 73.6 us
-# (226.6 us for a module 0.7, which does not tell the last two)
-CZ7='["reclaim", "compaction", "mmap_lock", "io", "uffd", "page_lock", "fallback", "rest"]'
+# and from 0.8 page_lock 150 us in 2, fallback 3 us in 5, zeroing 40 us in
+# 1; rest 33.6 us (226.6 us for a module 0.7, which does not tell the last
+# three)
+CZ8='["reclaim", "compaction", "mmap_lock", "io", "uffd", "page_lock", "fallback", "zeroing", "rest"]'
 CZ5='["reclaim", "compaction", "mmap_lock", "io", "uffd", "rest"]'
 fake "causes=1" "$FL" hist
 [ $rc -eq 0 ] && has out "time by cause, of 104 faults timed by cause (1.23ms):" &&
@@ -1242,54 +1244,60 @@ fake "causes=1" "$FL" hist
   io                   3       1.00ms   81.4%
   page_lock            2     150.00us   12.2%
   fallback             5       3.00us    0.2%
-  rest               104      73.60us    6.0%" ]
-ok $? "hist, module 0.8: page_lock and fallback rows after uffd's place, the rest less all seven"
+  zeroing              1      40.00us    3.3%
+  rest               104      33.60us    2.7%" ]
+ok $? "hist, module 0.8: page_lock, fallback and zeroing rows after uffd's place, the rest less all eight"
 
 fake "causes=1,version=0.7" "$FL" hist
 [ $rc -eq 0 ] && has out "time by cause, of 104 faults timed by cause (1.23ms):" &&
-! has out "page_lock" && ! has out "fallback  " &&
+! has out "page_lock" && ! has out "fallback  " && ! has out "zeroing" &&
 grep -Eq '^  rest +104 +226\.60us +18\.4%$' "$tmp/out"
-ok $? "hist, module 0.7: no page_lock nor fallback row, the rest less the five"
+ok $? "hist, module 0.7: no page_lock, fallback nor zeroing row, the rest less the five"
 
 fake "causes=1" "$FL" hist -j
-[ $rc -eq 0 ] && json out 'list(j["causes"]["by_cause"]) == '"$CZ7"' and
+[ $rc -eq 0 ] && json out 'list(j["causes"]["by_cause"]) == '"$CZ8"' and
 	j["causes"]["by_cause"]["page_lock"] == {"faults": 2, "ns": 150000, "share": 150000 / 1228600} and
 	j["causes"]["by_cause"]["fallback"]["ns"] == 3000 and
 	j["causes"]["by_cause"]["fallback"]["faults"] == 5 and
-	j["causes"]["by_cause"]["rest"]["ns"] == 73600 and
+	j["causes"]["by_cause"]["zeroing"] == {"faults": 1, "ns": 40000, "share": 40000 / 1228600} and
+	j["causes"]["by_cause"]["rest"]["ns"] == 33600 and
 	sum(c["ns"] for c in j["causes"]["by_cause"].values()) == j["causes"]["latency_ns"] == 1228600'
-ok $? "hist -j, module 0.8: by_cause has page_lock and fallback, all add up to latency_ns"
+ok $? "hist -j, module 0.8: by_cause has page_lock, fallback and zeroing, all add up to latency_ns"
 
 fake "causes=1,version=0.7" "$FL" hist -j
 [ $rc -eq 0 ] && json out 'list(j["causes"]["by_cause"]) == '"$CZ5"' and
 	j["causes"]["by_cause"]["rest"]["ns"] == 226600'
-ok $? "hist -j, module 0.7: by_cause without page_lock nor fallback (unknown, not 0)"
+ok $? "hist -j, module 0.7: by_cause without page_lock, fallback nor zeroing (unknown, not 0)"
 
 fake "causes=1" "$FL" hist -p $$ -j
-[ $rc -eq 0 ] && json out 'j["view"] == "process" and list(j["causes"]["by_cause"]) == '"$CZ7"' and
-	j["causes"]["by_cause"]["page_lock"]["ns"] == 150000'
-ok $? "hist -p -j: the process's page_lock and fallback (FAULTLAT_IOC_TASK's causes_more)"
+[ $rc -eq 0 ] && json out 'j["view"] == "process" and list(j["causes"]["by_cause"]) == '"$CZ8"' and
+	j["causes"]["by_cause"]["page_lock"]["ns"] == 150000 and
+	j["causes"]["by_cause"]["zeroing"]["ns"] == 40000'
+ok $? "hist -p -j: the process's page_lock, fallback and zeroing (FAULTLAT_IOC_TASK's causes_more)"
 
 FAULTLAT_CGROUPFS=$cgfs FAKE_FAULTLAT_CGROUPS=$cg_records \
 	fake "causes=1" "$FL" hist -G system.slice/ssh.service -j
-[ $rc -eq 0 ] && json out 'j["view"] == "cgroup" and list(j["causes"]["by_cause"]) == '"$CZ7"' and
-	j["causes"]["by_cause"]["fallback"]["faults"] == 5'
-ok $? "hist -G -j: the cgroup's page_lock and fallback (FAULTLAT_IOC_CGROUP's causes_more)"
+[ $rc -eq 0 ] && json out 'j["view"] == "cgroup" and list(j["causes"]["by_cause"]) == '"$CZ8"' and
+	j["causes"]["by_cause"]["fallback"]["faults"] == 5 and
+	j["causes"]["by_cause"]["zeroing"]["faults"] == 1'
+ok $? "hist -G -j: the cgroup's page_lock, fallback and zeroing (FAULTLAT_IOC_CGROUP's causes_more)"
 
 fake "causes=1" "$FL" run -- true
 [ $rc -eq 0 ] && grep -Eq '^  page_lock +2 +150\.00us +12\.2%$' "$tmp/err" &&
 grep -Eq '^  fallback +5 +3\.00us +0\.2%$' "$tmp/err" &&
-grep -Eq '^  rest +104 +73\.60us +6\.0%$' "$tmp/err"
-ok $? "run, module 0.8: page_lock and fallback rows"
+grep -Eq '^  zeroing +1 +40\.00us +3\.3%$' "$tmp/err" &&
+grep -Eq '^  rest +104 +33\.60us +2\.7%$' "$tmp/err"
+ok $? "run, module 0.8: page_lock, fallback and zeroing rows"
 
 fake "causes=1" "$FL" run -j -- true
-[ $rc -eq 0 ] && json out 'list(j["causes"]["by_cause"]) == '"$CZ7"' and
-	j["causes"]["by_cause"]["page_lock"]["ns"] == 150000'
-ok $? "run -j, module 0.8: by_cause has page_lock and fallback"
+[ $rc -eq 0 ] && json out 'list(j["causes"]["by_cause"]) == '"$CZ8"' and
+	j["causes"]["by_cause"]["page_lock"]["ns"] == 150000 and
+	j["causes"]["by_cause"]["zeroing"]["ns"] == 40000'
+ok $? "run -j, module 0.8: by_cause has page_lock, fallback and zeroing"
 
 fake "causes=1,version=0.7" "$FL" run -j -- true
 [ $rc -eq 0 ] && json out 'list(j["causes"]["by_cause"]) == '"$CZ5"
-ok $? "run -j, module 0.7: by_cause without page_lock nor fallback"
+ok $? "run -j, module 0.7: by_cause without page_lock, fallback nor zeroing"
 
 fake "causes=1" "$FL" export
 [ $rc -eq 0 ] && [ "$(grep '^faultlat_fault_cause_seconds_total{' "$tmp/out")" = 'faultlat_fault_cause_seconds_total{cause="reclaim"} 0
@@ -1299,32 +1307,35 @@ faultlat_fault_cause_seconds_total{cause="io"} 0.001
 faultlat_fault_cause_seconds_total{cause="uffd"} 0
 faultlat_fault_cause_seconds_total{cause="page_lock"} 0.00015
 faultlat_fault_cause_seconds_total{cause="fallback"} 0.000003
-faultlat_fault_cause_seconds_total{cause="rest"} 0.0000736' ] &&
+faultlat_fault_cause_seconds_total{cause="zeroing"} 0.00004
+faultlat_fault_cause_seconds_total{cause="rest"} 0.0000336' ] &&
 has out 'faultlat_faults_timed_by_cause_total 104' &&
-[ "$(grep -vc '^#' "$tmp/out")" -eq 623 ]
-ok $? "export, module 0.8: cause=\"page_lock\" and cause=\"fallback\", the rest less all seven"
+[ "$(grep -vc '^#' "$tmp/out")" -eq 624 ]
+ok $? "export, module 0.8: cause=\"page_lock\", \"fallback\" and \"zeroing\", the rest less all eight"
 
 fake "causes=1,version=0.7" "$FL" export
 [ $rc -eq 0 ] && ! has out 'cause="page_lock"' && ! has out 'cause="fallback"' &&
+! has out 'cause="zeroing"' &&
 has out 'faultlat_fault_cause_seconds_total{cause="rest"} 0.0002266' &&
 has out 'faultlat_module_info{version="0.7",abi="1",client="1.0"} 1' &&
 [ "$(grep -vc '^#' "$tmp/out")" -eq 621 ]
-ok $? "export, module 0.7: no page_lock nor fallback series; 621 series"
+ok $? "export, module 0.7: no page_lock, fallback nor zeroing series; 621 series"
 
 FAULTLAT_CGROUPFS=$cgfs FAKE_FAULTLAT_CGROUPS=$cg_records \
 	fake "causes=1" "$FL" export --top-cgroups 1
 [ $rc -eq 0 ] && has out 'faultlat_cgroup_fault_cause_seconds_total{cgroup="/",cause="page_lock"} 0.00005825' &&
 has out 'faultlat_cgroup_fault_cause_seconds_total{cgroup="/",cause="fallback"} 0' &&
+has out 'faultlat_cgroup_fault_cause_seconds_total{cgroup="/",cause="zeroing"} 0.0000006' &&
 has out 'faultlat_cgroup_fault_cause_seconds_total{cgroup="/",cause="io"} 0.000003' &&
-[ "$(grep -c '^faultlat_cgroup_' "$tmp/out")" -eq 23 ]
-ok $? "export --top-cgroups, module 0.8: a cgroup's page_lock and fallback; 23 series"
+[ "$(grep -c '^faultlat_cgroup_' "$tmp/out")" -eq 24 ]
+ok $? "export --top-cgroups, module 0.8: a cgroup's page_lock, fallback and zeroing; 24 series"
 
 FAULTLAT_CGROUPFS=$cgfs FAKE_FAULTLAT_CGROUPS=$cg_records \
 	fake "causes=1,version=0.7" "$FL" export --top-cgroups 1
-[ $rc -eq 0 ] && ! has out 'cause="page_lock"' &&
+[ $rc -eq 0 ] && ! has out 'cause="page_lock"' && ! has out 'cause="zeroing"' &&
 has out 'faultlat_cgroup_fault_cause_seconds_total{cgroup="/",cause="rest"} 0.00377175' &&
 [ "$(grep -c '^faultlat_cgroup_' "$tmp/out")" -eq 21 ]
-ok $? "export --top-cgroups, module 0.7 (entries without causes_more): no page_lock; 21 series"
+ok $? "export --top-cgroups, module 0.7 (entries without causes_more): no page_lock nor zeroing; 21 series"
 
 # --- heatmap on the fake device and from trace -j ------------------------------
 
@@ -1518,8 +1529,9 @@ run "$FL" report -i "$tmp/cz.jsonl" -j
 	j["causes"]["by_cause"]["io"]["time_ns"] == 2000 and j["causes"]["by_cause"]["rest"]["faults"] == 2 and
 	j["causes"]["unknown"] == {"faults": 1, "time_ns": 200, "share": 200 / 3700} and
 	j["sites"][0]["causes"]["io_ns"] == 2000 and j["sites"][0]["causes"]["unknown_ns"] == 200 and
-	"page_lock" not in j["causes"]["by_cause"] and "fallback_ns" not in j["sites"][0]["causes"]'
-ok $? "report -j: causes, by cause and by site; a recording before 0.8 without page_lock and fallback"
+	"page_lock" not in j["causes"]["by_cause"] and "fallback_ns" not in j["sites"][0]["causes"] and
+	"zeroing" not in j["causes"]["by_cause"] and "zeroing_ns" not in j["sites"][0]["causes"]'
+ok $? "report -j: causes, by cause and by site; a recording before 0.8 without page_lock, fallback and zeroing"
 
 # a recording without causes: said unknown where asked
 run "$FL" report -i "$tmp/rec.jsonl" --causes
@@ -1534,53 +1546,59 @@ run "$FL" report -i "$tmp/rec.jsonl" -j
 [ $rc -eq 0 ] && json out 'j["causes"] is None and j["sites"][0]["causes"] is None'
 ok $? "report -j, a recording without causes: causes null"
 
-# a recording of a module 0.8: page_lock_ns and fallback_ns; one fault of
-# an older one appended
+# a recording of a module 0.8: page_lock_ns, fallback_ns and zeroing_ns;
+# one fault of an older one appended
 {
-	echo '{"type":"fault","tgid":8,"comm":"b","latency_ns":3000,"mapping":{"name":"[heap]","offset":0,"file":false},"user_stack":[{"addr":1,"sym":"work","dso":"/bin/b","src":"b.c","line":9}],"kernel_stack":[{"addr":2,"sym":"handle_mm_fault"}],"causes":{"reclaim_ns":0,"compaction_ns":0,"mmap_lock_ns":0,"io_ns":500,"uffd_ns":0,"page_lock_ns":2000,"fallback_ns":0,"rest_ns":500}}'
-	echo '{"type":"fault","tgid":8,"comm":"b","latency_ns":1000,"mapping":{"name":"/data","offset":0,"file":true},"user_stack":[{"addr":1,"sym":"rd","dso":"/bin/b","src":"b.c","line":19}],"kernel_stack":[{"addr":2,"sym":"handle_mm_fault"}],"causes":{"reclaim_ns":0,"compaction_ns":0,"mmap_lock_ns":100,"io_ns":0,"uffd_ns":0,"page_lock_ns":0,"fallback_ns":600,"rest_ns":300}}'
+	echo '{"type":"fault","tgid":8,"comm":"b","latency_ns":3000,"mapping":{"name":"[heap]","offset":0,"file":false},"user_stack":[{"addr":1,"sym":"work","dso":"/bin/b","src":"b.c","line":9}],"kernel_stack":[{"addr":2,"sym":"handle_mm_fault"}],"causes":{"reclaim_ns":0,"compaction_ns":0,"mmap_lock_ns":0,"io_ns":500,"uffd_ns":0,"page_lock_ns":2000,"fallback_ns":0,"zeroing_ns":400,"rest_ns":100}}'
+	echo '{"type":"fault","tgid":8,"comm":"b","latency_ns":1000,"mapping":{"name":"/data","offset":0,"file":true},"user_stack":[{"addr":1,"sym":"rd","dso":"/bin/b","src":"b.c","line":19}],"kernel_stack":[{"addr":2,"sym":"handle_mm_fault"}],"causes":{"reclaim_ns":0,"compaction_ns":0,"mmap_lock_ns":100,"io_ns":0,"uffd_ns":0,"page_lock_ns":0,"fallback_ns":600,"zeroing_ns":0,"rest_ns":300}}'
 	echo '{"type":"fault","tgid":8,"comm":"b","latency_ns":1000,"mapping":{"name":"/data","offset":0,"file":true},"user_stack":[{"addr":1,"sym":"rd","dso":"/bin/b","src":"b.c","line":19}],"kernel_stack":[{"addr":2,"sym":"handle_mm_fault"}],"causes":{"reclaim_ns":0,"compaction_ns":0,"mmap_lock_ns":0,"io_ns":1000,"uffd_ns":0,"rest_ns":0}}'
 } >"$tmp/cz8.jsonl"
 run "$FL" report -i "$tmp/cz8.jsonl"
 [ $rc -eq 0 ] && has out "By cause, by fault time (3 of 3 faults timed by cause):" &&
 grep -Eq '^ 40\.00% +2\.00us +1  page_lock$' "$tmp/out" &&
 grep -Eq '^ 12\.00% +600ns +1  fallback$' "$tmp/out" &&
-grep -Eq '^ 30\.00% +1\.50us +2  io$' "$tmp/out"
-ok $? "report, a recording of 0.8: page_lock and fallback among the causes"
+grep -Eq '^ 30\.00% +1\.50us +2  io$' "$tmp/out" &&
+grep -Eq '^ +8\.00% +400ns +1  zeroing$' "$tmp/out"
+ok $? "report, a recording of 0.8: page_lock, fallback and zeroing among the causes"
 
 run "$FL" report -i "$tmp/cz8.jsonl" --causes
 [ $rc -eq 0 ] &&
-[ "$(grep -c '^ \{30\}page_lock 2\.00us (66\.7%), io 500ns (16\.7%), rest 500ns (16\.7%)$' "$tmp/out")" -eq 2 ] &&
+[ "$(grep -c '^ \{30\}page_lock 2\.00us (66\.7%), io 500ns (16\.7%), zeroing 400ns (13\.3%), rest 100ns (3\.3%)$' "$tmp/out")" -eq 2 ] &&
 [ "$(grep -c '^ \{30\}io 1\.00us (50\.0%), fallback 600ns (30\.0%), rest 300ns (15\.0%), mmap_lock 100ns (5\.0%)$' "$tmp/out")" -eq 2 ]
-ok $? "report --causes, 0.8: page_lock and fallback under the rows"
+ok $? "report --causes, 0.8: page_lock, fallback and zeroing under the rows"
 
 run "$FL" report -i "$tmp/cz8.jsonl" --causes --folded -
 [ $rc -eq 0 ] && [ "$(cat "$tmp/out")" = "b;work;handle_mm_fault_[k];[io] 500
 b;work;handle_mm_fault_[k];[page_lock] 2000
-b;work;handle_mm_fault_[k];[rest] 500
+b;work;handle_mm_fault_[k];[zeroing] 400
+b;work;handle_mm_fault_[k];[rest] 100
 b;rd;handle_mm_fault_[k];[mmap_lock] 100
 b;rd;handle_mm_fault_[k];[io] 1000
 b;rd;handle_mm_fault_[k];[fallback] 600
 b;rd;handle_mm_fault_[k];[rest] 300" ]
-ok $? "report --causes --folded -, 0.8: [page_lock] and [fallback] frames"
+ok $? "report --causes --folded -, 0.8: [page_lock], [fallback] and [zeroing] frames"
 
 run "$FL" report -i "$tmp/cz8.jsonl" --causes --svg "$tmp/cz8.svg"
 [ $rc -eq 0 ] && grep -q '<title>\[page_lock\] (2.00us, 1 faults, 40.00%)</title>' "$tmp/cz8.svg" &&
-grep -q '<title>\[fallback\] (600ns, 1 faults, 12.00%)</title>' "$tmp/cz8.svg"
-ok $? "report --causes --svg, 0.8: [page_lock] and [fallback] frames"
+grep -q '<title>\[fallback\] (600ns, 1 faults, 12.00%)</title>' "$tmp/cz8.svg" &&
+grep -q '<title>\[zeroing\] (400ns, 1 faults, 8.00%)</title>' "$tmp/cz8.svg" &&
+grep -q 'fill="#6495ed"' "$tmp/cz8.svg"
+ok $? "report --causes --svg, 0.8: [page_lock], [fallback] and [zeroing] frames"
 
 run "$FL" report -i "$tmp/cz8.jsonl" -j
-[ $rc -eq 0 ] && json out 'list(j["causes"]["by_cause"]) == ["reclaim", "compaction", "mmap_lock", "io", "uffd", "page_lock", "fallback", "rest"] and
+[ $rc -eq 0 ] && json out 'list(j["causes"]["by_cause"]) == '"$CZ8"' and
 	j["causes"]["by_cause"]["page_lock"] == {"faults": 1, "time_ns": 2000, "share": 0.4} and
 	j["causes"]["by_cause"]["fallback"]["time_ns"] == 600 and
+	j["causes"]["by_cause"]["zeroing"] == {"faults": 1, "time_ns": 400, "share": 0.08} and
 	j["sites"][0]["causes"] == {"reclaim_ns": 0, "compaction_ns": 0, "mmap_lock_ns": 0, "io_ns": 500,
-		"uffd_ns": 0, "page_lock_ns": 2000, "fallback_ns": 0, "rest_ns": 500, "unknown_ns": 0} and
+		"uffd_ns": 0, "page_lock_ns": 2000, "fallback_ns": 0, "zeroing_ns": 400, "rest_ns": 100,
+		"unknown_ns": 0} and
 	j["sites"][1]["causes"]["fallback_ns"] == 600 and j["sites"][1]["causes"]["io_ns"] == 1000'
-ok $? "report -j, 0.8: page_lock and fallback by cause and by site"
+ok $? "report -j, 0.8: page_lock, fallback and zeroing by cause and by site"
 
 run "$FL" trace --help
 has out "CAUSES" && has out "uffd=50.12ms rest=31.20us" && has out "PATH column" &&
-has out "page_lock and fallback"
+has out "page_lock, fallback and zeroing"
 ok $? "trace --help: the PATH and CAUSES columns"
 
 echo "1..$n"

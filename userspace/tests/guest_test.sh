@@ -547,9 +547,9 @@ for w in map(json.loads, open(sys.argv[1] + "/kids.out")):
 # compared with the kernel's own text of the same event, read from the
 # trace file of a tracefs instance of ours, and with the delay and the
 # workload's own clock around each read; report's totals with sums made
-# here from the recording.  A module 0.8 or later has two causes more,
-# page_lock_ns and fallback_ns: checked as the five when its events have
-# them, not asked of an older one.
+# here from the recording.  A module 0.8 or later has three causes more,
+# page_lock_ns, fallback_ns and zeroing_ns: each checked as the five when
+# the events have it, not asked of an older module.
 cz_skipped=0
 cause_checks() {
 	local param=/sys/module/faultlat/parameters/causes
@@ -619,6 +619,9 @@ kev = [dict(re.findall(r"(\w+)=(\S+)", l.split(" fault: ", 1)[1]))
 # 0.8: the page lock and the fallback, the fields after the tree
 if kev and all("page_lock_ns" in f and "fallback_ns" in f for f in kev):
     CZ += ("page_lock", "fallback")
+# and the zeroing of a huge page, the last field
+if kev and all("zeroing_ns" in f for f in kev):
+    CZ += ("zeroing",)
 w = J("czwl.json")
 recs = [json.loads(l) for l in T("cz.jsonl").splitlines()]
 ev = [e for e in recs if e["type"] == "fault"]

@@ -117,11 +117,15 @@ static struct faultlat_cgroup_entry cg_entry(__u64 id, __u64 parent,
 	e.causes.latency_ns = ns;
 	e.causes.ns[FAULTLAT_CAUSE_IO] = 40 * minor;
 	e.causes.with[FAULTLAT_CAUSE_IO] = minor;
-	/* and (0.8) 10 ns of page lock */
+	/* and (0.8) 10 ns of page lock, 300 ns of zeroing a major fault */
 	e.causes_more.ns[FAULTLAT_CAUSE_PAGE_LOCK - FAULTLAT_NR_CAUSES] =
 		10 * minor;
 	e.causes_more.with[FAULTLAT_CAUSE_PAGE_LOCK - FAULTLAT_NR_CAUSES] =
 		minor;
+	e.causes_more.ns[FAULTLAT_CAUSE_ZEROING - FAULTLAT_NR_CAUSES] =
+		300 * major;
+	e.causes_more.with[FAULTLAT_CAUSE_ZEROING - FAULTLAT_NR_CAUSES] =
+		major;
 	e.paths[FAULTLAT_PATH_ZERO] = minor;
 	return e;
 }
@@ -239,12 +243,15 @@ static void fill(struct fl_prom_snap *s)
 		1000;
 	s->g.causes_more.ns[FAULTLAT_CAUSE_FALLBACK - FAULTLAT_NR_CAUSES] =
 		500;
+	s->g.causes_more.ns[FAULTLAT_CAUSE_ZEROING - FAULTLAT_NR_CAUSES] =
+		2000;
 	s->g.paths[FAULTLAT_PATH_COW] = 12;
 }
 
 /*
  * @s as a module 0.7 answers: version 0.7, and causes_more as the caller
- * passed it (zeroes), its page-lock wait being in io there.
+ * passed it (zeroes), its page-lock wait being in io there, the zeroing
+ * and the fallback in the rest.
  */
 static void as_07(struct fl_prom_snap *s)
 {
@@ -318,25 +325,28 @@ static void test_write(void)
 	    "0.8: page_lock's time");
 	has(out, "\nfaultlat_fault_cause_seconds_total{cause=\"fallback\"} 0.0000005\n",
 	    "0.8: fallback's time");
-	has(out, "\nfaultlat_fault_cause_seconds_total{cause=\"rest\"} 0.0000065\n",
-	    "the rest: the latency less the seven causes");
-	ok(count_lines(out, "faultlat_fault_cause_seconds_total{") == 8,
-	   "0.8: seven causes and the rest");
+	has(out, "\nfaultlat_fault_cause_seconds_total{cause=\"zeroing\"} 0.000002\n",
+	    "0.8: zeroing's time");
+	has(out, "\nfaultlat_fault_cause_seconds_total{cause=\"rest\"} 0.0000045\n",
+	    "the rest: the latency less the eight causes");
+	ok(count_lines(out, "faultlat_fault_cause_seconds_total{") == 9,
+	   "0.8: eight causes and the rest");
 	has(out, "\nfaultlat_faults_by_path_total{path=\"cow\"} 12\n",
 	    "faults by path");
 	ok(!strstr(out, "faultlat_tlb_") && !strstr(out, "probe=\"tlb\""),
 	   "no TLB families without TLB statistics");
 	ok(!strstr(out, "faultlat_process_"), "no per-process series without --top");
-	ok(count_lines(out, "faultlat_") == 266, "266 series without the TLB");
+	ok(count_lines(out, "faultlat_") == 267, "267 series without the TLB");
 	ok(count_lines(out, "# TYPE ") == count_lines(out, "# HELP "),
 	   "a HELP for every TYPE");
 	free(out);
 
-	/* a module before 0.8: no page_lock nor fallback, unknown there */
+	/* a module before 0.8: no page_lock, fallback nor zeroing, unknown there */
 	as_07(s);
 	out = expose(s, false);
-	ok(!strstr(out, "cause=\"page_lock\"") && !strstr(out, "cause=\"fallback\""),
-	   "0.7: no page_lock nor fallback series");
+	ok(!strstr(out, "cause=\"page_lock\"") && !strstr(out, "cause=\"fallback\"") &&
+	   !strstr(out, "cause=\"zeroing\""),
+	   "0.7: no page_lock, fallback nor zeroing series");
 	has(out, "\nfaultlat_fault_cause_seconds_total{cause=\"io\"} 0.000004\n",
 	    "0.7: its io, the page-lock wait in it");
 	has(out, "\nfaultlat_fault_cause_seconds_total{cause=\"rest\"} 0.000007\n",
@@ -350,7 +360,7 @@ static void test_write(void)
 	has(out, "\nfaultlat_fault_latency_seconds_bucket{type=\"minor\",le=\"0.000000256\"} 50\n",
 	    "octave: 50 below 256 ns");
 	ok(!strstr(out, "le=\"0.00000016\""), "octave: no bound inside an octave");
-	ok(count_lines(out, "faultlat_") == 98, "98 series in octaves");
+	ok(count_lines(out, "faultlat_") == 99, "99 series in octaves");
 	free(out);
 
 	s->tlb = true;
@@ -375,8 +385,8 @@ static void test_write(void)
 	    "other");
 	has(out, "\nfaultlat_process_fault_seconds{pid=\"42\",comm=\"we\\\"ird\"} 0.0000015\n",
 	    "time in faults, seconds");
-	ok(count_lines(out, "faultlat_") == 623 + 4 * 2,
-	   "623 series with the TLB, 4 per process row");
+	ok(count_lines(out, "faultlat_") == 624 + 4 * 2,
+	   "624 series with the TLB, 4 per process row");
 	ok(!strstr(out, "faultlat_cgroup_"),
 	   "no per-cgroup series without --top-cgroups");
 	free(out);
@@ -437,19 +447,22 @@ static void test_write_cgroups(void)
 	snprintf(want, sizeof(want), "\n%s{cgroup=\"/a\",cause=\"fallback\"} %s\n",
 		 CG_CAUSE, "0");
 	has(out, want, "0.8: a cgroup's fallback, 0");
+	snprintf(want, sizeof(want), "\n%s{cgroup=\"/a\",cause=\"zeroing\"} %s\n",
+		 CG_CAUSE, "0.0000003");
+	has(out, want, "0.8: a cgroup's zeroing");
 	snprintf(want, sizeof(want), "\n%s{cgroup=\"/a\",cause=\"rest\"} %s\n",
-		 CG_CAUSE, "0.00005175");
+		 CG_CAUSE, "0.00005145");
 	has(out, want, "a cgroup's rest");
 	has(out, "\nfaultlat_cgroup_faults_by_path_total{cgroup=\"/\",path=\"zero\"} 187\n",
 	    "the root's faults by path, everyone's");
-	ok(count_lines(out, "faultlat_cgroup_") == 23 * 6, "23 series a cgroup");
+	ok(count_lines(out, "faultlat_cgroup_") == 24 * 6, "24 series a cgroup");
 	a = line_of(out, "faultlat_cgroup_faults_total{cgroup=\"/d");
 	b = line_of(out, "faultlat_cgroup_faults_total{cgroup=\"/c\"");
 	ok(a && b && a < b && line_of(out, "faultlat_cgroup_faults_total{") ==
 	   line_of(out, "faultlat_cgroup_faults_total{cgroup=\"/\""),
 	   "the rows in their order: the root first");
-	ok(count_lines(out, "faultlat_") == 266 + 23 * 6,
-	   "266 series without the TLB, and 23 per cgroup");
+	ok(count_lines(out, "faultlat_") == 267 + 24 * 6,
+	   "267 series without the TLB, and 24 per cgroup");
 	free(out);
 	free(r);
 
@@ -463,8 +476,9 @@ static void test_write_cgroups(void)
 	snprintf(want, sizeof(want), "\n%s{cgroup=\"/a\",cause=\"rest\"} %s\n",
 		 CG_CAUSE, "0.0000528");
 	has(out, want, "0.7: a cgroup's rest, the latency less the five");
-	ok(!strstr(out, "cause=\"page_lock\"") && !strstr(out, "cause=\"fallback\""),
-	   "0.7: no cgroup's page_lock nor fallback");
+	ok(!strstr(out, "cause=\"page_lock\"") && !strstr(out, "cause=\"fallback\"") &&
+	   !strstr(out, "cause=\"zeroing\""),
+	   "0.7: no cgroup's page_lock, fallback nor zeroing");
 	ok(count_lines(out, "faultlat_cgroup_") == 21 * 6, "0.7: 21 series a cgroup");
 	free(out);
 	free(r);

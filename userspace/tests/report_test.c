@@ -233,11 +233,11 @@ static char *cz_event(const char *sym, const char *map,
 #define CZ(r, c, m, i, u, rest) \
 	"{\"reclaim_ns\":" #r ",\"compaction_ns\":" #c ",\"mmap_lock_ns\":" \
 	#m ",\"io_ns\":" #i ",\"uffd_ns\":" #u ",\"rest_ns\":" #rest "}"
-/* and for 0.8 and later: page_lock_ns and fallback_ns too */
-#define CZ8(r, c, m, i, u, pl, fb, rest) \
+/* and for 0.8 and later: page_lock_ns, fallback_ns and zeroing_ns too */
+#define CZ8(r, c, m, i, u, pl, fb, z, rest) \
 	"{\"reclaim_ns\":" #r ",\"compaction_ns\":" #c ",\"mmap_lock_ns\":" \
 	#m ",\"io_ns\":" #i ",\"uffd_ns\":" #u ",\"page_lock_ns\":" #pl \
-	",\"fallback_ns\":" #fb ",\"rest_ns\":" #rest "}"
+	",\"fallback_ns\":" #fb ",\"zeroing_ns\":" #z ",\"rest_ns\":" #rest "}"
 
 /*
  * w's faults: wait_uffd's three (uffd 900 and rest 100 each), read_io's
@@ -262,8 +262,18 @@ static void fill_causes(struct fl_report *r)
 static void test_fcauses(void)
 {
 	__u64 ns[FAULTLAT_NR_CAUSES_ALL] = { 0 }, back[FL_CZ_SLOTS];
+	unsigned int i, named = 0;
 	struct json_object *o;
 	char buf[256];
+
+	/* every cause has its key, its frame, its name in report's JSON */
+	for (i = 0; i < FL_RPT_SLOTS; i++)
+		named += (i >= FL_CZ_SLOTS || fl_cause_key(i)) &&
+			 fl_rpt_leaf(i) && fl_rpt_slot_name(i);
+	ok(named == FL_RPT_SLOTS && !strcmp(fl_cause_key(FAULTLAT_CAUSE_ZEROING),
+					    "zeroing_ns") &&
+	   !strcmp(fl_rpt_leaf(FAULTLAT_CAUSE_ZEROING), "[zeroing]"),
+	   "cause keys and frames: every slot has its own");
 
 	fl_fmt_fault_causes(buf, sizeof(buf), ns, 12345);
 	is_str(buf, "-", "fault causes text: no cause had time");
@@ -289,39 +299,52 @@ static void test_fcauses(void)
 	   back[FAULTLAT_CAUSE_RECLAIM] == 1200000 &&
 	   back[FAULTLAT_CAUSE_IO] == 3400000 && back[FL_CZ_REST] == 12000 &&
 	   !back[FAULTLAT_CAUSE_UFFD] && !back[FAULTLAT_CAUSE_PAGE_LOCK] &&
-	   !back[FAULTLAT_CAUSE_FALLBACK],
+	   !back[FAULTLAT_CAUSE_FALLBACK] && !back[FAULTLAT_CAUSE_ZEROING],
 	   "fault causes JSON: read back, five causes told");
 	ok(fl_parse_fault_causes(o, 4000000, back) == -1,
 	   "fault causes JSON: causes above the latency refused");
 	json_object_put(o);
 
-	/* 0.8: the page lock and the fallback, after the first five */
+	/* 0.8: the page lock, the fallback and the zeroing, after the five */
 	ns[FAULTLAT_CAUSE_PAGE_LOCK] = 7000;
 	ns[FAULTLAT_CAUSE_FALLBACK] = 5000;
-	fl_fmt_fault_causes(buf, sizeof(buf), ns, 4612000);
-	is_str(buf, "reclaim=1.20ms io=3.40ms page_lock=7.00us fallback=5.00us",
-	       "fault causes text: page_lock and fallback after the five, no rest left");
-	fl_fmt_fault_causes(buf, sizeof(buf), ns, 4630000);
-	is_str(buf, "reclaim=1.20ms io=3.40ms page_lock=7.00us fallback=5.00us rest=18.00us",
-	       "fault causes text: the seven, then the rest");
-	ok(fl_fault_rest(ns, 4630000) == 18000,
-	   "rest: the latency less all seven causes");
-	o = fl_json_fault_causes(ns, FAULTLAT_NR_CAUSES_ALL, 4630000);
+	ns[FAULTLAT_CAUSE_ZEROING] = 9000;
+	fl_fmt_fault_causes(buf, sizeof(buf), ns, 4621000);
+	is_str(buf, "reclaim=1.20ms io=3.40ms page_lock=7.00us fallback=5.00us zeroing=9.00us",
+	       "fault causes text: page_lock, fallback and zeroing after the five, no rest left");
+	fl_fmt_fault_causes(buf, sizeof(buf), ns, 4639000);
+	is_str(buf,
+	       "reclaim=1.20ms io=3.40ms page_lock=7.00us fallback=5.00us zeroing=9.00us rest=18.00us",
+	       "fault causes text: the eight, then the rest");
+	ok(fl_fault_rest(ns, 4639000) == 18000,
+	   "rest: the latency less all eight causes");
+	o = fl_json_fault_causes(ns, FAULTLAT_NR_CAUSES_ALL, 4639000);
 	is_str(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN),
-	       "{\"reclaim_ns\":1200000,\"compaction_ns\":0,\"mmap_lock_ns\":0,\"io_ns\":3400000,\"uffd_ns\":0,\"page_lock_ns\":7000,\"fallback_ns\":5000,\"rest_ns\":18000}",
-	       "fault causes JSON, 0.8: the seven causes and the rest, in order");
-	ok(fl_parse_fault_causes(o, 4630000, back) == FAULTLAT_NR_CAUSES_ALL &&
+	       "{\"reclaim_ns\":1200000,\"compaction_ns\":0,\"mmap_lock_ns\":0,\"io_ns\":3400000,\"uffd_ns\":0,\"page_lock_ns\":7000,\"fallback_ns\":5000,\"zeroing_ns\":9000,\"rest_ns\":18000}",
+	       "fault causes JSON, 0.8: the eight causes and the rest, in order");
+	ok(fl_parse_fault_causes(o, 4639000, back) == FAULTLAT_NR_CAUSES_ALL &&
 	   back[FAULTLAT_CAUSE_PAGE_LOCK] == 7000 &&
 	   back[FAULTLAT_CAUSE_FALLBACK] == 5000 &&
+	   back[FAULTLAT_CAUSE_ZEROING] == 9000 &&
 	   back[FAULTLAT_CAUSE_IO] == 3400000 && back[FL_CZ_REST] == 18000,
-	   "fault causes JSON, 0.8: read back, seven causes told");
-	ok(fl_parse_fault_causes(o, 4610000, back) == -1,
-	   "fault causes JSON, 0.8: the seven above the latency refused");
+	   "fault causes JSON, 0.8: read back, eight causes told");
+	ok(fl_parse_fault_causes(o, 4620000, back) == -1,
+	   "fault causes JSON, 0.8: the eight above the latency refused");
 	json_object_put(o);
 	o = json_tokener_parse("{\"fallback_ns\":4}");
 	ok(fl_parse_fault_causes(o, 10, back) == FAULTLAT_NR_CAUSES_ALL &&
 	   back[FAULTLAT_CAUSE_FALLBACK] == 4 && back[FL_CZ_REST] == 6,
 	   "fault causes JSON: one of the later causes' keys tells them all");
+	json_object_put(o);
+	o = json_tokener_parse("{\"zeroing_ns\":3}");
+	ok(fl_parse_fault_causes(o, 10, back) == FAULTLAT_NR_CAUSES_ALL &&
+	   back[FAULTLAT_CAUSE_ZEROING] == 3 && !back[FAULTLAT_CAUSE_PAGE_LOCK] &&
+	   back[FL_CZ_REST] == 7,
+	   "fault causes JSON: zeroing_ns alone tells them all too");
+	json_object_put(o);
+	o = json_tokener_parse("{\"page_lock_ns\":2,\"zeroing_ns\":9}");
+	ok(fl_parse_fault_causes(o, 10, back) == -1,
+	   "fault causes JSON: page_lock_ns and zeroing_ns above the latency refused");
 	json_object_put(o);
 	o = json_tokener_parse("{\"page_lock_ns\":1.5}");
 	ok(fl_parse_fault_causes(o, 10, back) == -1,
@@ -397,8 +420,9 @@ static void test_report_causes(void)
 	ok(json_object_object_get_ex(c, "by_cause", &v) &&
 	   json_object_object_get_ex(v, "rest", NULL) &&
 	   !json_object_object_get_ex(v, "page_lock", NULL) &&
-	   !json_object_object_get_ex(v, "fallback", NULL),
-	   "causes json, a recording before 0.8: no page_lock nor fallback, unknown there");
+	   !json_object_object_get_ex(v, "fallback", NULL) &&
+	   !json_object_object_get_ex(v, "zeroing", NULL),
+	   "causes json, a recording before 0.8: no page_lock, fallback nor zeroing, unknown there");
 	ok(json_object_object_get_ex(c, "unknown", &v) &&
 	   json_object_object_get_ex(v, "faults", &s) &&
 	   json_object_get_int64(s) == 2 &&
@@ -468,13 +492,15 @@ static void test_report_causes(void)
 
 /*
  * A recording of a module 0.8: wait_lock's two faults (page lock 600,
- * fallback 100, rest 300 each), read_io's two, one from before 0.8 (io
- * 400, rest 100; appended), one of 0.8 (mmap_lock 50, io 300, rest 150).
+ * fallback 100, rest 300 each), touch_thp's one (zeroing 1200, rest
+ * 300), read_io's two, one from before 0.8 (io 400, rest 100; appended),
+ * one of 0.8 (mmap_lock 50, io 300, rest 150).
  */
 static void test_report_causes_more(void)
 {
 	static const char *const site_cz[] = {
-		"{\"reclaim_ns\":0,\"compaction_ns\":0,\"mmap_lock_ns\":0,\"io_ns\":0,\"uffd_ns\":0,\"page_lock_ns\":1200,\"fallback_ns\":200,\"rest_ns\":600,\"unknown_ns\":0}",
+		"{\"reclaim_ns\":0,\"compaction_ns\":0,\"mmap_lock_ns\":0,\"io_ns\":0,\"uffd_ns\":0,\"page_lock_ns\":1200,\"fallback_ns\":200,\"zeroing_ns\":0,\"rest_ns\":600,\"unknown_ns\":0}",
+		"{\"reclaim_ns\":0,\"compaction_ns\":0,\"mmap_lock_ns\":0,\"io_ns\":0,\"uffd_ns\":0,\"page_lock_ns\":0,\"fallback_ns\":0,\"zeroing_ns\":1200,\"rest_ns\":300,\"unknown_ns\":0}",
 	};
 	struct json_object *o, *c, *v, *s;
 	const struct fl_agg_entry *e;
@@ -487,26 +513,34 @@ static void test_report_causes_more(void)
 	fl_report_init(&r);
 	for (i = 0; i < 2; i++)
 		add(&r, cz_event("wait_lock", "[anon]", 1000,
-				 CZ8(0, 0, 0, 0, 0, 600, 100, 300)));
+				 CZ8(0, 0, 0, 0, 0, 600, 100, 0, 300)));
+	add(&r, cz_event("touch_thp", "[heap]", 1500,
+			 CZ8(0, 0, 0, 0, 0, 0, 0, 1200, 300)));
 	add(&r, cz_event("read_io", "/data/f", 500, CZ(0, 0, 0, 400, 0, 100)));
 	add(&r, cz_event("read_io", "/data/f", 500,
-			 CZ8(0, 0, 50, 300, 0, 0, 0, 150)));
-	ok(r.faults == 4 && !r.bad_causes && fl_rpt_timed(&r.all) == 4 &&
+			 CZ8(0, 0, 50, 300, 0, 0, 0, 0, 150)));
+	ok(r.faults == 5 && !r.bad_causes && fl_rpt_timed(&r.all) == 5 &&
 	   r.causes_told == FAULTLAT_NR_CAUSES_ALL,
-	   "causes 0.8: every fault timed, seven causes told");
+	   "causes 0.8: every fault timed, eight causes told");
 	ok(r.all.cz[FAULTLAT_CAUSE_PAGE_LOCK] == 1200 &&
 	   r.all.cz[FAULTLAT_CAUSE_FALLBACK] == 200 &&
+	   r.all.cz[FAULTLAT_CAUSE_ZEROING] == 1200 &&
 	   r.all.cz[FAULTLAT_CAUSE_IO] == 700 &&
 	   r.all.cz[FAULTLAT_CAUSE_MMAP_LOCK] == 50 &&
-	   r.all.cz[FL_CZ_REST] == 600 + 100 + 150 &&
+	   r.all.cz[FL_CZ_REST] == 600 + 300 + 100 + 150 &&
 	   r.all.cz_faults[FAULTLAT_CAUSE_PAGE_LOCK] == 2 &&
 	   r.all.cz_faults[FAULTLAT_CAUSE_FALLBACK] == 2 &&
+	   r.all.cz_faults[FAULTLAT_CAUSE_ZEROING] == 1 &&
 	   !r.all.cz[FL_RPT_UNKNOWN],
-	   "causes 0.8: page_lock's and fallback's time and faults");
+	   "causes 0.8: page_lock's, fallback's and zeroing's time and faults");
 	e = find(&r.maps, "[anon]");
 	ok(e && e->cz[FAULTLAT_CAUSE_PAGE_LOCK] == 1200 &&
-	   e->cz[FAULTLAT_CAUSE_FALLBACK] == 200 && e->cz[FL_CZ_REST] == 600,
+	   e->cz[FAULTLAT_CAUSE_FALLBACK] == 200 && e->cz[FL_CZ_REST] == 600 &&
+	   !e->cz[FAULTLAT_CAUSE_ZEROING],
 	   "causes 0.8: a mapping's page_lock and fallback");
+	e = find(&r.maps, "[heap]");
+	ok(e && e->cz[FAULTLAT_CAUSE_ZEROING] == 1200 && e->cz[FL_CZ_REST] == 300,
+	   "causes 0.8: a mapping's zeroing");
 
 	o = fl_report_json(&r, "cz8.jsonl");
 	ok(json_object_object_get_ex(o, "causes", &c) && c &&
@@ -522,12 +556,25 @@ static void test_report_causes_more(void)
 	   json_object_object_get_ex(v, "time_ns", &s) &&
 	   json_object_get_int64(s) == 200,
 	   "causes 0.8 json: by_cause's fallback");
+	ok(json_object_object_get_ex(c, "by_cause", &v) &&
+	   json_object_object_get_ex(v, "zeroing", &v) &&
+	   json_object_object_get_ex(v, "time_ns", &s) &&
+	   json_object_get_int64(s) == 1200 &&
+	   json_object_object_get_ex(v, "faults", &s) &&
+	   json_object_get_int64(s) == 1,
+	   "causes 0.8 json: by_cause's zeroing");
 	ok(json_object_object_get_ex(o, "sites", &s) &&
 	   (s = json_object_array_get_idx(s, 0)) &&
 	   json_object_object_get_ex(s, "causes", &v) &&
 	   !strcmp(json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN),
 		   site_cz[0]),
 	   "causes 0.8 json: a site's page_lock_ns and fallback_ns");
+	ok(json_object_object_get_ex(o, "sites", &s) &&
+	   (s = json_object_array_get_idx(s, 1)) &&
+	   json_object_object_get_ex(s, "causes", &v) &&
+	   !strcmp(json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN),
+		   site_cz[1]),
+	   "causes 0.8 json: a site's zeroing_ns");
 	json_object_put(o);
 
 	r.causes = true;
@@ -538,21 +585,26 @@ static void test_report_causes_more(void)
 	       "w;main;wait_lock;handle_mm_fault_[k];[page_lock] 1200\n"
 	       "w;main;wait_lock;handle_mm_fault_[k];[fallback] 200\n"
 	       "w;main;wait_lock;handle_mm_fault_[k];[rest] 600\n"
+	       "w;main;touch_thp;handle_mm_fault_[k];[zeroing] 1200\n"
+	       "w;main;touch_thp;handle_mm_fault_[k];[rest] 300\n"
 	       "w;main;read_io;handle_mm_fault_[k];[mmap_lock] 50\n"
 	       "w;main;read_io;handle_mm_fault_[k];[io] 700\n"
 	       "w;main;read_io;handle_mm_fault_[k];[rest] 250\n",
-	       "folded --causes, 0.8: [page_lock] and [fallback] frames");
+	       "folded --causes, 0.8: [page_lock], [fallback] and [zeroing] frames");
 	free(buf);
 	buf = NULL;
 	f = open_memstream(&buf, &len);
 	fl_flame_svg(f, &r, "t", 1200);
 	fclose(f);
-	has(buf, "<title>[page_lock] (1.20us, 2 faults, 40.00%)</title>",
+	has(buf, "<title>[page_lock] (1.20us, 2 faults, 26.67%)</title>",
 	    "svg --causes, 0.8: a [page_lock] frame");
-	has(buf, "<title>[fallback] (200ns, 2 faults, 6.67%)</title>",
+	has(buf, "<title>[fallback] (200ns, 2 faults, 4.44%)</title>",
 	    "svg --causes, 0.8: a [fallback] frame");
+	has(buf, "<title>[zeroing] (1.20us, 1 faults, 26.67%)</title>",
+	    "svg --causes, 0.8: a [zeroing] frame");
 	has(buf, "fill=\"#8fbc8f\"", "svg --causes: page_lock's colour");
 	has(buf, "fill=\"#5f9ea0\"", "svg --causes: fallback's colour");
+	has(buf, "fill=\"#6495ed\"", "svg --causes: zeroing's colour");
 	free(buf);
 	fl_report_free(&r);
 }

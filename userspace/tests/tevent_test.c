@@ -421,8 +421,8 @@ static const struct field fault_cz[] = {
 };
 
 /*
- * 0.8's time by cause: the five of 0.5, then, after 0.7's tree, the two
- * more, page_lock_ns and fallback_ns, as x86-64 lays them out
+ * 0.8's time by cause: the five of 0.5, then, after 0.7's tree, the three
+ * more, page_lock_ns, fallback_ns and zeroing_ns, as x86-64 lays them out
  */
 static const struct field fault_08[] = {
 	{ "u32", "pid", 8, 4, 0 },
@@ -444,6 +444,7 @@ static const struct field fault_08[] = {
 	{ "u32", "tree", 92, 4, 0 },
 	{ "u64", "page_lock_ns", 96, 8, 0 },
 	{ "u64", "fallback_ns", 104, 8, 0 },
+	{ "u64", "zeroing_ns", 112, 8, 0 },
 	{ NULL, NULL, 0, 0, 0 },
 };
 
@@ -452,11 +453,12 @@ static void test_causes(void)
 {
 	static const char * const cz_names[FAULTLAT_NR_CAUSES_ALL] = {
 		"reclaim_ns", "compaction_ns", "mmap_lock_ns", "io_ns",
-		"uffd_ns", "page_lock_ns", "fallback_ns",
+		"uffd_ns", "page_lock_ns", "fallback_ns", "zeroing_ns",
 	};
 	static const unsigned long long cz_vals[FAULTLAT_NR_CAUSES_ALL] = {
 		0x1111, 0x222222, 0x33333333, 0x4444444444ULL,
 		0x0555555555555555ULL, 0x66666666666ULL, 0x777777,
+		0x888888888888ULL,
 	};
 	/* the causes in another order, after the path, unaligned */
 	static const struct field fault_cz_moved[] = {
@@ -478,7 +480,7 @@ static void test_causes(void)
 		{ "u64", "reclaim_ns", 77, 8, 0 },
 		{ NULL, NULL, 0, 0, 0 },
 	};
-	/* all seven in another order, before the path, unaligned */
+	/* all eight in another order, before the path, unaligned */
 	static const struct field fault_08_moved[] = {
 		{ "u32", "pid", 8, 4, 0 },
 		{ "u32", "tgid", 12, 4, 0 },
@@ -496,9 +498,10 @@ static void test_causes(void)
 		{ "u64", "compaction_ns", 68, 8, 0 },
 		{ "u64", "mmap_lock_ns", 76, 8, 0 },
 		{ "u64", "io_ns", 84, 8, 0 },
-		{ "u64", "uffd_ns", 92, 8, 0 },
-		{ "u8", "path", 100, 1, 0 },
-		{ "u32", "tree", 101, 4, 0 },
+		{ "u64", "zeroing_ns", 92, 8, 0 },
+		{ "u64", "uffd_ns", 100, 8, 0 },
+		{ "u8", "path", 108, 1, 0 },
+		{ "u32", "tree", 109, 4, 0 },
 		{ NULL, NULL, 0, 0, 0 },
 	};
 	/* io_ns missing: a format we do not know */
@@ -539,6 +542,32 @@ static void test_causes(void)
 		{ "u8", "path", 88, 1, 0 },
 		{ "u32", "tree", 92, 4, 0 },
 		{ "u64", "page_lock_ns", 96, 8, 0 },
+		{ NULL, NULL, 0, 0, 0 },
+	};
+	/*
+	 * page_lock_ns and fallback_ns without zeroing_ns: no released
+	 * module's, refused as a format with one of them missing
+	 */
+	static const struct field fault_08_nozero[] = {
+		{ "u32", "pid", 8, 4, 0 },
+		{ "u32", "tgid", 12, 4, 0 },
+		{ "unsigned long", "address", 16, 8, 0 },
+		{ "u64", "latency_ns", 24, 8, 0 },
+		{ "u32", "result", 32, 4, 0 },
+		{ "u32", "attempts", 36, 4, 0 },
+		{ "u8", "outcome", 40, 1, 0 },
+		{ "u8", "mode", 41, 1, 0 },
+		{ "u8", "kind", 42, 1, 0 },
+		{ "u8", "access", 43, 1, 0 },
+		{ "u64", "reclaim_ns", 48, 8, 0 },
+		{ "u64", "compaction_ns", 56, 8, 0 },
+		{ "u64", "mmap_lock_ns", 64, 8, 0 },
+		{ "u64", "io_ns", 72, 8, 0 },
+		{ "u64", "uffd_ns", 80, 8, 0 },
+		{ "u8", "path", 88, 1, 0 },
+		{ "u32", "tree", 92, 4, 0 },
+		{ "u64", "page_lock_ns", 96, 8, 0 },
+		{ "u64", "fallback_ns", 104, 8, 0 },
 		{ NULL, NULL, 0, 0, 0 },
 	};
 	const struct {
@@ -606,7 +635,8 @@ static void test_causes(void)
 			 FL_FAULT_NR_FIELDS, false);
 	ok(!fl_decode_fault(&d, &rec, &fe) && !fe.causes_told &&
 	   !fe.cause_ns[0] && !fe.cause_ns[FAULTLAT_CAUSE_UFFD] &&
-	   !fe.cause_ns[FAULTLAT_CAUSE_FALLBACK],
+	   !fe.cause_ns[FAULTLAT_CAUSE_FALLBACK] &&
+	   !fe.cause_ns[FAULTLAT_CAUSE_ZEROING],
 	   "before 0.5: the fault decodes, without causes, all zero");
 	tep_free(tep);
 
@@ -627,6 +657,16 @@ static void test_causes(void)
 	   !strcmp(err, "faultlat:fault has no field 'fallback_ns'"),
 	   "page_lock_ns without fallback_ns: init fails, naming the field");
 	if (strcmp(err, "faultlat:fault has no field 'fallback_ns'"))
+		printf("#   err: %s\n", err);
+	tep_free(tep);
+
+	tep = new_tep(false);
+	parse(tep, FL_TEV_FAULT, 1360, common_61, fault_08_nozero,
+	      fault_print);
+	ok(fl_decoder_init(&d, tep, err, sizeof(err)) == -1 &&
+	   !strcmp(err, "faultlat:fault has no field 'zeroing_ns'"),
+	   "page_lock_ns and fallback_ns without zeroing_ns: init fails, naming the field");
+	if (strcmp(err, "faultlat:fault has no field 'zeroing_ns'"))
 		printf("#   err: %s\n", err);
 	tep_free(tep);
 }
