@@ -495,7 +495,7 @@ TEST_F_TIMEOUT(causes, uffd, 120)
 			continue;
 		seen++;
 		fb = &e->cz[FAULTLAT_CAUSE_FALLBACK];
-		FL_INFO("uffd page %zu: access %llu ns, latency %llu ns, uffd %llu ns, fallback %llu ns\n",
+		FL_INFO("uffd page %zu: access %llu, latency %llu, uffd %llu, fallback %llu ns\n",
 			pg, (unsigned long long)took[pg],
 			(unsigned long long)e->latency_ns,
 			(unsigned long long)e->cz[FAULTLAT_CAUSE_UFFD],
@@ -519,7 +519,7 @@ TEST_F_TIMEOUT(causes, uffd, 120)
 		EXPECT_EQ(0, fell);
 	EXPECT_EQ(0, events_over(&self->t));
 	ASSERT_EQ(0, fl_task(self->fd, tid, false, &task));
-	FL_INFO("uffd: %zu of %zu faults with fallback time; thread: %llu fallbacks, %llu faults with fallback time, %llu ns\n",
+	FL_INFO("uffd: %zu/%zu with fallback time; thread: %llu fallbacks, %llu with, %llu ns\n",
 		fell, seen, (unsigned long long)task.fallbacks,
 		(unsigned long long)task.causes_more.with[MORE(FAULTLAT_CAUSE_FALLBACK)],
 		(unsigned long long)task.causes_more.ns[MORE(FAULTLAT_CAUSE_FALLBACK)]);
@@ -624,7 +624,7 @@ TEST_F_TIMEOUT(causes, page_lock, 120)
 			continue;
 		seen++;
 		pl = e->cz[FAULTLAT_CAUSE_PAGE_LOCK];
-		FL_INFO("page_lock: held %llu ns after the thread began, its access %llu ns; fault latency %llu ns, page_lock %llu ns, io %llu ns\n",
+		FL_INFO("page_lock: held %llu, access %llu, latency %llu, lock %llu, io %llu ns\n",
 			(unsigned long long)held, (unsigned long long)took,
 			(unsigned long long)e->latency_ns,
 			(unsigned long long)pl,
@@ -747,7 +747,7 @@ TEST_F_TIMEOUT(causes, zeroing, 120)
 		}
 		meter += in;
 		fl_zero += e->cz[FAULTLAT_CAUSE_ZEROING];
-		FL_INFO("zeroing: fault at +%lu MiB: latency %llu ns, zeroing %llu ns, %s %llu ns\n",
+		FL_INFO("zeroing: +%lu MiB: latency %llu, zeroing %llu, %s %llu ns\n",
 			(unsigned long)(e->address - (unsigned long)area) >> 20,
 			(unsigned long long)e->latency_ns,
 			(unsigned long long)e->cz[FAULTLAT_CAUSE_ZEROING], fn,
@@ -756,7 +756,7 @@ TEST_F_TIMEOUT(causes, zeroing, 120)
 		EXPECT_GE(e->latency_ns, e->cz[FAULTLAT_CAUSE_ZEROING]);
 	}
 	bound = meter * ZERO_PCT / 100 + nin * ZERO_PAIR_US * 1000;
-	FL_INFO("zeroing: %zu faults, %zu calls of %s: %llu ns by ftrace, %llu ns by faultlat; bound %llu ns\n",
+	FL_INFO("zeroing: %zu faults, %zu calls of %s: ftrace %llu, faultlat %llu, bound %llu ns\n",
 		seen, nin, fn, (unsigned long long)meter,
 		(unsigned long long)fl_zero, (unsigned long long)bound);
 	EXPECT_EQ(ZERO_PAGES, seen);
@@ -1081,7 +1081,7 @@ TEST_F_TIMEOUT(causes, io, 300)
 		(unsigned long long)fl_io,
 		(unsigned long long)task.causes.ns[FAULTLAT_CAUSE_IO],
 		(unsigned long long)task.causes.with[FAULTLAT_CAUSE_IO]);
-	FL_INFO("io: off CPU in D in faults: %zu intervals, %llu ns; bound %llu ns; page lock %llu ns\n",
+	FL_INFO("io: D in faults: %zu intervals, %llu ns; bound %llu; page lock %llu ns\n",
 		nin, (unsigned long long)meter, (unsigned long long)bound,
 		(unsigned long long)fl_pl);
 	ASSERT_LT(0, majors);
