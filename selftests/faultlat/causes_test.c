@@ -7,7 +7,15 @@
  *   each UFFDIO_COPY: every fault on the registered range has uffd_ns of
  *   at least the sleep, and at most the time the faulting thread itself
  *   measured around its access (CLOCK_MONOTONIC): the handler's wake-up
- *   under a busy TCG host is all but bounded;
+ *   under a busy TCG host is all but bounded; on 6.4+ each such fault
+ *   falls back from the per-VMA lock (handle_userfault() drops it) and
+ *   has fallback time, within what it measured less the handler's;
+ * - page_lock: a thread faults on a shmem page whose lock the test holds
+ *   (through selftests/faultlat/pagelock's module) PL_HOLD_MS by its own
+ *   clock: the fault's page_lock_ns is that, within PL_SLACK_MS, and it
+ *   has no io_ns;
+ * - zeroing: faults on fresh hugetlb pages, timed against kprobe events
+ *   on the function that clears them (see the test);
  * - reclaim: a process in a memory cgroup of MEMCG_MAX bytes reads a file
  *   four times that size through a mapping: the process's reclaim time
  *   (FAULTLAT_IOC_TASK), and its cgroup's (FAULTLAT_IOC_CGROUP) and its
@@ -20,7 +28,8 @@
  *   completes in the submitter, with no wait), every fault's io_ns is at
  *   most its latency, and the I/O time is the time the thread was off CPU
  *   blocked (sched_switch out in state D, back in) inside its faults,
- *   within IO_PAIR_US per interval plus IO_PCT percent;
+ *   within IO_PAIR_US per interval plus IO_PCT percent (page_lock_ns
+ *   included: a wait for a page being read is I/O, and must be);
  * - mmap_lock: the same process reads a cold file (its faults retry after
  *   the read, under mmap_lock) while a thread of its own holds mmap_lock
  *   for writing in a loop (mprotect() of a large populated range): the
@@ -650,9 +659,9 @@ TEST_F_TIMEOUT(causes, page_lock, 120)
 
 #define NR_HUGE		"/proc/sys/vm/nr_hugepages"
 #define HUGE_SIZE	(2UL << 20)
-#define ZERO_PAGES	2
-#define ZERO_PAIR_US	20
-#define ZERO_PCT	2
+#define ZERO_PAGES	4
+#define ZERO_POOL	"4"
+#define ZERO_SLACK_US	50	/* two µs time stamps, clocks rounded */
 
 /* kprobe events on the kernel's zeroing function, entry and return */
 static int zero_events(const char *fn, bool add)
@@ -684,7 +693,12 @@ static int zero_events(const char *fn, bool add)
  * The meter: kprobe events of the test's own, in its tracefs instance,
  * at the entry and return of the function that clears it
  * (folio_zero_user() since 6.11, clear_huge_page() before), their time
- * stamps the kernel's.
+ * stamps the kernel's.  The events' handlers run outside faultlat's
+ * probes on the same function (a newer kprobe's pre-handler runs first,
+ * and its return handler last), and each costs tens to hundreds of µs
+ * under TCG, more when the host preempts the guest then: faultlat's time
+ * must lie within the events' (less a rounding slack) and be at least
+ * half of it, each call counted once.
  */
 TEST_F_TIMEOUT(causes, zeroing, 120)
 {
@@ -692,7 +706,7 @@ TEST_F_TIMEOUT(causes, zeroing, 120)
 			 "clear_huge_page";
 	char filter[64], old[32] = "";
 	struct faultlat_task task;
-	__u64 meter = 0, fl_zero = 0, bound;
+	__u64 meter = 0, fl_zero = 0;
 	size_t i, j, seen = 0, nin = 0;
 	pid_t tid = fl_gettid();
 	char *area;
@@ -700,7 +714,7 @@ TEST_F_TIMEOUT(causes, zeroing, 120)
 	ASSERT_EQ(0, zero_events(fn, true))
 		TH_LOG("kprobe events on %s: %s", fn, strerror(errno));
 	ASSERT_EQ(0, fl_read_file(NR_HUGE, old, sizeof(old)));
-	if (write_str(NR_HUGE, "2")) {
+	if (write_str(NR_HUGE, ZERO_POOL)) {
 		zero_events(fn, false);
 		SKIP(return, "no hugetlb pool: %s", strerror(errno));
 	}
@@ -753,15 +767,16 @@ TEST_F_TIMEOUT(causes, zeroing, 120)
 			(unsigned long long)e->cz[FAULTLAT_CAUSE_ZEROING], fn,
 			(unsigned long long)in);
 		EXPECT_LT(0, e->cz[FAULTLAT_CAUSE_ZEROING]);
+		EXPECT_GE(in + ZERO_SLACK_US * 1000,
+			  e->cz[FAULTLAT_CAUSE_ZEROING]);
 		EXPECT_GE(e->latency_ns, e->cz[FAULTLAT_CAUSE_ZEROING]);
 	}
-	bound = meter * ZERO_PCT / 100 + nin * ZERO_PAIR_US * 1000;
-	FL_INFO("zeroing: %zu faults, %zu calls of %s: ftrace %llu, faultlat %llu, bound %llu ns\n",
+	FL_INFO("zeroing: %zu faults, %zu calls of %s: ftrace %llu, faultlat %llu ns\n",
 		seen, nin, fn, (unsigned long long)meter,
-		(unsigned long long)fl_zero, (unsigned long long)bound);
+		(unsigned long long)fl_zero);
 	EXPECT_EQ(ZERO_PAGES, seen);
 	EXPECT_EQ(ZERO_PAGES, nin);
-	EXPECT_GE(bound, llabs((long long)(fl_zero - meter)));
+	EXPECT_LE(meter / 2, fl_zero);
 	EXPECT_LE(ZERO_PAGES,
 		  task.causes_more.with[MORE(FAULTLAT_CAUSE_ZEROING)]);
 	EXPECT_LE(fl_zero, task.causes_more.ns[MORE(FAULTLAT_CAUSE_ZEROING)]);
