@@ -12,8 +12,8 @@
  *   has fallback time, within what it measured less the handler's;
  * - page_lock: a thread faults on a shmem page whose lock the test holds
  *   (through selftests/faultlat/pagelock's module) PL_HOLD_MS by its own
- *   clock: the fault's page_lock_ns is that, within PL_SLACK_MS, and it
- *   has no io_ns;
+ *   clock once it sees it blocked: the fault's page_lock_ns is at least
+ *   that, less PL_SLACK_US, and it has no io_ns;
  * - zeroing: faults on fresh hugetlb pages, timed against kprobe events
  *   on the function that clears them (see the test);
  * - reclaim: a process in a memory cgroup of MEMCG_MAX bytes reads a file
@@ -547,7 +547,7 @@ TEST_F_TIMEOUT(causes, uffd, 120)
 
 #define PL_FILE		"/sys/kernel/debug/faultlat_pagelock"
 #define PL_HOLD_MS	100
-#define PL_SLACK_MS	10	/* the thread's way from its clock to the wait */
+#define PL_SLACK_US	2000	/* the wake-up, rounding, two clocks */
 
 struct pl_reader {
 	char *addr;
@@ -573,12 +573,25 @@ static __u64 ts_ns(const struct timespec *t)
 	return t->tv_sec * 1000000000ULL + t->tv_nsec;
 }
 
+/* the state letter of thread @tid of this process, '?' if unknown */
+static char thread_state(pid_t tid)
+{
+	char p[64], buf[512], *s;
+
+	snprintf(p, sizeof(p), "/proc/self/task/%d/stat", tid);
+	if (fl_read_file(p, buf, sizeof(buf)))
+		return '?';
+	s = strrchr(buf, ')');
+	return s && s[1] == ' ' ? s[2] : '?';
+}
+
 /*
  * A thread faults on a shmem page that is up to date (in the page cache,
  * its mapping zapped) while the test holds the page's lock through the
  * test module: shmem_fault() sleeps in folio_lock() until the test
- * unlocks it, PL_HOLD_MS after the thread began.  That time is the page
- * lock's, measured by the test's own clock, not I/O's.
+ * unlocks it, PL_HOLD_MS after it saw the thread blocked (state D in
+ * /proc).  At least that is the page lock's, measured by the test's own
+ * clock, not I/O's.
  */
 TEST_F_TIMEOUT(causes, page_lock, 120)
 {
@@ -588,7 +601,8 @@ TEST_F_TIMEOUT(causes, page_lock, 120)
 	size_t ps = fl_page_size(), i, seen = 0;
 	char filter[64], cmd[64];
 	__u64 held, took, pl = 0;
-	struct timespec tu;
+	struct timespec tb, tu;
+	int polls;
 	pthread_t th;
 	int fd, kofd;
 
@@ -616,6 +630,11 @@ TEST_F_TIMEOUT(causes, page_lock, 120)
 	ASSERT_EQ(0, pthread_create(&th, NULL, pl_read, &r));
 	while (!__atomic_load_n(&r.started, __ATOMIC_ACQUIRE))
 		usleep(1000);
+	/* the thread asleep on the lock (5 s at most) */
+	for (polls = 0; polls < 5000 && thread_state(r.tid) != 'D'; polls++)
+		usleep(1000);
+	clock_gettime(CLOCK_MONOTONIC, &tb);
+	EXPECT_EQ('D', thread_state(r.tid));
 	usleep(PL_HOLD_MS * 1000);
 	clock_gettime(CLOCK_MONOTONIC, &tu);
 	ASSERT_EQ(0, write_str(PL_FILE, "unlock"));
@@ -624,7 +643,7 @@ TEST_F_TIMEOUT(causes, page_lock, 120)
 	syscall(__NR_delete_module, "faultlat_pagelock", O_NONBLOCK);
 	ASSERT_EQ(0, tr_parse(&self->t, 0));
 
-	held = ts_ns(&tu) - ts_ns(&r.t0);
+	held = ts_ns(&tu) - ts_ns(&tb);
 	took = ts_ns(&r.t1) - ts_ns(&r.t0);
 	for (i = 0; i < self->t.nev; i++) {
 		const struct fev *e = &self->t.ev[i];
@@ -638,7 +657,7 @@ TEST_F_TIMEOUT(causes, page_lock, 120)
 			(unsigned long long)e->latency_ns,
 			(unsigned long long)pl,
 			(unsigned long long)e->cz[FAULTLAT_CAUSE_IO]);
-		EXPECT_LE(held - PL_SLACK_MS * 1000000ULL, pl);
+		EXPECT_LE(held - PL_SLACK_US * 1000ULL, pl);
 		EXPECT_GE(e->latency_ns, pl);
 		EXPECT_GE(took, e->latency_ns);
 		EXPECT_EQ(0, e->cz[FAULTLAT_CAUSE_IO]);
