@@ -312,44 +312,82 @@ TEST_F(btf, tlb_ceiling)
 		       kernel, mod);
 }
 
+/*
+ * Argument @idx of function @fn in @btf: named @param (checked), and its
+ * type; NULL, the failure said, when there is none.
+ */
+static const struct btf_type *arg_type(struct __test_metadata *_metadata,
+				       const struct btf *btf, const char *fn,
+				       unsigned int idx, const char *param)
+{
+	const struct btf_type *p = func_proto(btf, fn);
+	const struct btf_param *bp;
+
+	EXPECT_NE(NULL, p) TH_LOG("%s: not in BTF", fn);
+	if (!p)
+		return NULL;
+	EXPECT_GT(btf_vlen(p), idx) TH_LOG("%s: no argument %u", fn, idx);
+	if (btf_vlen(p) <= idx)
+		return NULL;
+	bp = btf_params(p) + idx;
+	EXPECT_STREQ(param, btf__name_by_offset(btf, bp->name_off))
+		TH_LOG("%s: argument %u", fn, idx);
+	return btf__type_by_id(btf, bp->type);
+}
+
+/* Argument @idx of @fn, of type @t, is a pointer to struct @st. */
+static void expect_struct_ptr(struct __test_metadata *_metadata,
+			      const struct btf *btf, const struct btf_type *t,
+			      const char *fn, unsigned int idx, const char *st)
+{
+	EXPECT_TRUE(t && btf_is_ptr(t))
+		TH_LOG("%s: argument %u is no pointer", fn, idx);
+	if (!t || !btf_is_ptr(t))
+		return;
+	t = btf__type_by_id(btf, t->type);
+	EXPECT_TRUE(t && btf_is_struct(t))
+		TH_LOG("%s: argument %u points to no struct", fn, idx);
+	if (!t || !btf_is_struct(t))
+		return;
+	EXPECT_STREQ(st, btf__name_by_offset(btf, t->name_off))
+		TH_LOG("%s: argument %u's struct", fn, idx);
+}
+
+/* A "KEY NAME STATE" line of the layout: NAME is a function in BTF. */
+static bool func_line(struct __test_metadata *_metadata,
+		      const struct btf *btf, const char *line, const char *key)
+{
+	char fmt[32], fn[128], state[16];
+
+	snprintf(fmt, sizeof(fmt), "%s %%127s %%15s", key);
+	if (sscanf(line, fmt, fn, state) != 2)
+		return false;
+	EXPECT_NE(NULL, func_proto(btf, fn))
+		TH_LOG("%s: not a function of this kernel (inlined, or renamed)",
+		       fn);
+	FL_INFO("%s: in BTF (%s)\n", fn, state);
+	return true;
+}
+
 TEST_F(btf, path_functions)
 {
-	char fn[128], state[16], param[64], st[64], *line = NULL;
-	const struct btf_type *p, *t;
-	const char *name;
-	const struct btf_param *bp;
+	char fn[128], param[64], st[64], *line = NULL;
 	unsigned int idx;
 	size_t cap = 0;
 	int funcs = 0, args = 0;
 
 	while (getline(&line, &cap, self->layout) > 0) {
-		if (sscanf(line, "pathfunc %127s %15s", fn, state) == 2) {
+		if (func_line(_metadata, self->btf, line, "pathfunc")) {
 			funcs++;
-			EXPECT_NE(NULL, func_proto(self->btf, fn))
-				TH_LOG("%s: not a function of this kernel (inlined, or renamed)",
-				       fn);
-			FL_INFO("%s: in BTF (%s)\n", fn, state);
 			continue;
 		}
 		if (sscanf(line, "patharg %127s %u %63s %63s", fn, &idx, param,
 			   st) != 4)
 			continue;
 		args++;
-		p = func_proto(self->btf, fn);
-		ASSERT_NE(NULL, p) TH_LOG("%s: not in BTF", fn);
-		ASSERT_GT(btf_vlen(p), idx) TH_LOG("%s: no argument %u", fn,
-						   idx);
-		bp = btf_params(p) + idx;
-		name = btf__name_by_offset(self->btf, bp->name_off);
-		EXPECT_STREQ(param, name) TH_LOG("%s: argument %u", fn, idx);
-		t = btf__type_by_id(self->btf, bp->type);
-		ASSERT_TRUE(t && btf_is_ptr(t))
-			TH_LOG("%s: argument %u is no pointer", fn, idx);
-		t = btf__type_by_id(self->btf, t->type);
-		ASSERT_TRUE(t && btf_is_struct(t))
-			TH_LOG("%s: argument %u points to no struct", fn, idx);
-		EXPECT_STREQ(st, btf__name_by_offset(self->btf, t->name_off))
-			TH_LOG("%s: argument %u's struct", fn, idx);
+		expect_struct_ptr(_metadata, self->btf,
+				  arg_type(_metadata, self->btf, fn, idx, param),
+				  fn, idx, st);
 		FL_INFO("%s: argument %u %s, struct %s *: as the kernel's\n",
 			fn, idx, param, st);
 	}
@@ -362,58 +400,31 @@ TEST_F(btf, path_functions)
 
 TEST_F(btf, wait_functions)
 {
-	char fn[128], state[16], param[64], st[64], *line = NULL;
-	const struct btf_type *p, *t;
-	const struct btf_param *bp;
+	char fn[128], param[64], st[64], *line = NULL;
+	const struct btf_type *t;
 	unsigned int idx;
 	size_t cap = 0;
 	int funcs = 0, args = 0, bits = 0;
 
 	while (getline(&line, &cap, self->layout) > 0) {
-		if (sscanf(line, "waitfunc %127s %15s", fn, state) == 2) {
+		if (func_line(_metadata, self->btf, line, "waitfunc")) {
 			funcs++;
-			EXPECT_NE(NULL, func_proto(self->btf, fn))
-				TH_LOG("%s: not a function of this kernel (inlined, or renamed)",
-				       fn);
-			FL_INFO("%s: in BTF (%s)\n", fn, state);
 			continue;
 		}
 		if (sscanf(line, "waitarg %127s %u %63s %63s", fn, &idx, param,
 			   st) == 4) {
 			args++;
-			p = func_proto(self->btf, fn);
-			ASSERT_NE(NULL, p) TH_LOG("%s: not in BTF", fn);
-			ASSERT_GT(btf_vlen(p), idx)
-				TH_LOG("%s: no argument %u", fn, idx);
-			bp = btf_params(p) + idx;
-			EXPECT_STREQ(param, btf__name_by_offset(self->btf,
-								bp->name_off))
-				TH_LOG("%s: argument %u", fn, idx);
-			t = btf__type_by_id(self->btf, bp->type);
-			ASSERT_TRUE(t && btf_is_ptr(t))
-				TH_LOG("%s: argument %u is no pointer", fn, idx);
-			t = btf__type_by_id(self->btf, t->type);
-			ASSERT_TRUE(t && btf_is_struct(t))
-				TH_LOG("%s: argument %u points to no struct",
-				       fn, idx);
-			EXPECT_STREQ(st, btf__name_by_offset(self->btf,
-							     t->name_off))
-				TH_LOG("%s: argument %u's struct", fn, idx);
+			expect_struct_ptr(_metadata, self->btf,
+					  arg_type(_metadata, self->btf, fn,
+						   idx, param),
+					  fn, idx, st);
 			continue;
 		}
 		if (sscanf(line, "waitbit %127s %u %63s", fn, &idx, param) != 3)
 			continue;
 		bits++;
-		p = func_proto(self->btf, fn);
-		ASSERT_NE(NULL, p) TH_LOG("%s: not in BTF", fn);
-		ASSERT_GT(btf_vlen(p), idx) TH_LOG("%s: no argument %u", fn,
-						   idx);
-		bp = btf_params(p) + idx;
-		EXPECT_STREQ(param, btf__name_by_offset(self->btf,
-							bp->name_off))
-			TH_LOG("%s: argument %u", fn, idx);
-		t = btf__type_by_id(self->btf, bp->type);
-		ASSERT_TRUE(t && btf_is_int(t))
+		t = arg_type(_metadata, self->btf, fn, idx, param);
+		EXPECT_TRUE(t && btf_is_int(t))
 			TH_LOG("%s: argument %u is no integer", fn, idx);
 		FL_INFO("%s: argument %u %s: an int, as the module reads it\n",
 			fn, idx, param);
