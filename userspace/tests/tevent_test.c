@@ -449,6 +449,27 @@ static const struct field fault_08[] = {
 };
 
 /* the time by cause: read when the format has it, at its own offsets */
+/*
+ * A faultlat:fault format of @fields (6.1's common fields, fault_print):
+ * the decoder refuses it, naming @field, the first it lacks.
+ */
+static void refused_without(const struct field *fields, const char *field,
+			    const char *what)
+{
+	struct tep_handle *tep = new_tep(false);
+	struct fl_decoder d;
+	char err[256] = "", want[128];
+
+	snprintf(want, sizeof(want), "faultlat:fault has no field '%s'",
+		 field);
+	parse(tep, FL_TEV_FAULT, 1360, common_61, fields, fault_print);
+	ok(fl_decoder_init(&d, tep, err, sizeof(err)) == -1 &&
+	   !strcmp(err, want), "%s", what);
+	if (strcmp(err, want))
+		printf("#   err: %s\n", err);
+	tep_free(tep);
+}
+
 static void test_causes(void)
 {
 	static const char * const cz_names[FAULTLAT_NR_CAUSES_ALL] = {
@@ -640,35 +661,14 @@ static void test_causes(void)
 	   "before 0.5: the fault decodes, without causes, all zero");
 	tep_free(tep);
 
-	tep = new_tep(false);
-	parse(tep, FL_TEV_FAULT, 1360, common_61, fault_cz_partial,
-	      fault_print);
-	ok(fl_decoder_init(&d, tep, err, sizeof(err)) == -1 &&
-	   !strcmp(err, "faultlat:fault has no field 'io_ns'"),
-	   "some cause fields but not all: init fails, naming the field");
-	if (strcmp(err, "faultlat:fault has no field 'io_ns'"))
-		printf("#   err: %s\n", err);
-	tep_free(tep);
+	refused_without(fault_cz_partial, "io_ns",
+			"some cause fields but not all: init fails, naming the field");
 
-	tep = new_tep(false);
-	parse(tep, FL_TEV_FAULT, 1360, common_61, fault_08_partial,
-	      fault_print);
-	ok(fl_decoder_init(&d, tep, err, sizeof(err)) == -1 &&
-	   !strcmp(err, "faultlat:fault has no field 'fallback_ns'"),
-	   "page_lock_ns without fallback_ns: init fails, naming the field");
-	if (strcmp(err, "faultlat:fault has no field 'fallback_ns'"))
-		printf("#   err: %s\n", err);
-	tep_free(tep);
+	refused_without(fault_08_partial, "fallback_ns",
+			"page_lock_ns without fallback_ns: init fails, naming the field");
 
-	tep = new_tep(false);
-	parse(tep, FL_TEV_FAULT, 1360, common_61, fault_08_nozero,
-	      fault_print);
-	ok(fl_decoder_init(&d, tep, err, sizeof(err)) == -1 &&
-	   !strcmp(err, "faultlat:fault has no field 'zeroing_ns'"),
-	   "page_lock_ns and fallback_ns without zeroing_ns: init fails, naming the field");
-	if (strcmp(err, "faultlat:fault has no field 'zeroing_ns'"))
-		printf("#   err: %s\n", err);
-	tep_free(tep);
+	refused_without(fault_08_nozero, "zeroing_ns",
+			"page_lock_ns and fallback_ns without zeroing_ns: init fails, naming the field");
 }
 
 /*
