@@ -134,6 +134,7 @@ void fl_causes_add_uapi(struct faultlat_causes *to,
 }
 
 static_assert(FL_NR_CAUSES - FAULTLAT_NR_CAUSES <= FAULTLAT_NR_CAUSES_MORE);
+static_assert(FL_NR_CAUSES <= 8 * sizeof(((struct fl_episode *)0)->had));
 
 bool fl_causes_enabled(void)
 {
@@ -179,6 +180,8 @@ static nokprobe_inline void fl_ep_update(struct fl_episode *e, u64 now)
 		fl_assume(e->cause <= FL_CAUSE_ATTEMPT);
 
 		*acc = units >= U32_MAX - *acc ? U32_MAX : *acc + units;
+		if (units && e->cause < FL_NR_CAUSES)
+			e->had |= BIT(e->cause);
 	}
 	e->since = now;
 	e->cause = fl_ep_cause(e);
@@ -228,6 +231,7 @@ void fl_causes_begin(struct fl_rec *r, u64 start, bool continues,
 		}
 	} else {
 		memset(e->acc, 0, sizeof(e->acc));
+		e->had = 0;
 		e->since = start;
 		e->cause = FL_CAUSE_REST;
 		e->reclaim = 0;
@@ -260,7 +264,11 @@ static void fl_ep_ns(const struct fl_episode *e, u64 lat_ns,
 	u64 sum = 0, cut;
 	int i;
 
-	for (i = 0; i < FL_NR_CAUSES; i++) {
+	memset(ns, 0, FL_NR_CAUSES * sizeof(u64));
+	/* most faults have no cause: nothing to convert */
+	for (i = 0; i < FL_NR_CAUSES && e->had >> i; i++) {
+		if (!(e->had & BIT(i)))
+			continue;
 		ns[i] = fl_elapsed(0, (u64)e->acc[i] << FL_CZ_SHIFT);
 		sum += ns[i];
 	}
@@ -308,6 +316,8 @@ void fl_causes_leave(struct fl_rec *r, u64 now, u64 lat_ns, bool done,
 	e->vma_locked = false;
 	if (pending && fallback) {
 		*acc = attempt >= U32_MAX - *acc ? U32_MAX : *acc + attempt;
+		if (attempt)
+			e->had |= BIT(FAULTLAT_CAUSE_FALLBACK);
 		e->fell_back = true;
 	}
 	e->cause = fl_ep_cause(e);
@@ -318,9 +328,11 @@ void fl_causes_leave(struct fl_rec *r, u64 now, u64 lat_ns, bool done,
 	this_cpu_write(fl_running, NULL);
 	if (!done)
 		return;
-	fl_ep_ns(e, lat_ns, ns);
 	t->faults++;
 	t->latency_ns += lat_ns;
+	if (!e->had)
+		return;
+	fl_ep_ns(e, lat_ns, ns);
 	for (i = 0; i < FL_NR_CAUSES; i++) {
 		t->ns[i] += ns[i];
 		t->with[i] += !!ns[i];

@@ -83,6 +83,7 @@ struct fl_tcauses {
  * @acc: time of each cause so far, in 2^FL_CZ_SHIFT fl_now() units (each
  *	span rounded down; saturated at U32_MAX)
  * @cause: the cause of the current span, FL_CAUSE_REST for none
+ * @had: the causes (bits of enum faultlat_cause) @acc has time of
  * @reclaim: reclaim begun, not ended (nested)
  * @compaction: compaction begun, not ended
  * @lock: waiting for mmap_lock
@@ -104,6 +105,7 @@ struct fl_episode {
 	u64 since;
 	u32 acc[FL_CAUSE_ATTEMPT + 1];
 	u8 cause;
+	u8 had;
 	u8 reclaim;
 	u8 compaction;
 	bool lock:1;
