@@ -36,12 +36,13 @@ cache=${FAULTLAT_CACHE:-$HOME/.cache/faultlat}
 # Documentation/testing.rst), and what the other tests and the benchmarks
 # are likely to: the shells, coreutils, util-linux (mount, dmesg, setpriv),
 # kmod (insmod, modprobe), e2fsprogs (mkfs.ext2/ext4 on the RAM disk),
-# perf and trace-cmd, the client's libraries, layout_test's libbpf, python3
-# and curl.
+# perf and trace-cmd, the client's libraries, layout_test's libbpf, python3,
+# curl, and xmllint (guest_test.sh checks the report's SVG with it).
 seeds=(base-files base-passwd bash dash coreutils util-linux util-linux-extra
 	mount kmod e2fsprogs procps psmisc grep sed findutils mawk diffutils
 	gzip tar libc-bin iproute2 curl python3 linux-perf trace-cmd
-	libjson-c5 libtracefs1 libtraceevent1 libtraceevent1-plugin libbpf1)
+	libjson-c5 libtracefs1 libtraceevent1 libtraceevent1-plugin libbpf1
+	libxml2-utils)
 # shellcheck disable=SC2206  # a list of words
 seeds+=(${FAULTLAT_GUEST_PACKAGES:-})
 
