@@ -33,11 +33,12 @@
  *
  * Exclusivity: each instant of the episode goes to the first cause that
  * holds then, in the order reclaim, compaction, mmap_lock, page_lock, io,
- * uffd, zeroing, fallback, or to none (the rest): I/O inside reclaim is reclaim's,
- * a sleep on mmap_lock is the lock's, a sleep on a page's lock is not
- * I/O.  The episode is
- * cut into spans at every change; a span's time, in the clock's own units
- * rounded down to 2^FL_CZ_SHIFT of them, goes to its cause.  At the end,
+ * uffd, zeroing, fallback, or to none (the rest): I/O inside reclaim is
+ * reclaim's, a sleep on mmap_lock is the lock's, a sleep on a page's lock
+ * is not I/O.  The episode is cut into spans at every change; a span's
+ * time, in the clock's own units rounded down to 2^FL_CZ_SHIFT of them,
+ * goes to its cause (a call under the per-VMA lock keeps its own aside
+ * until it returns, as said above).  At the end,
  * each cause's sum is converted to nanoseconds the way the latency is
  * (rounded down): the spans lie within the latency and do not overlap, so
  * the causes never add up to more than it, and the rest is the latency
@@ -48,7 +49,8 @@
  * probes find the record of the thread an episode runs on this CPU
  * (fl_running), and check that it is current's.  The CPU that switches a
  * thread back in finds its record by pid, only while some thread is off
- * CPU inside an episode (fl_off).  Nothing here allocates or sleeps.
+ * CPU inside an episode (fl_off).  Nothing here allocates or sleeps; the
+ * kretprobes' instances are preallocated.
  *
  * Module parameter causes turns it on and off at run time: on, the probes
  * are attached and the static keys let the fault hooks call in; off, none
