@@ -161,7 +161,8 @@ host_suite() {
 probe_modes() {
 	case $1 in
 	amd64 | 6.12-amd64) echo "auto kprobe" ;;
-	*-rt-amd64 | *-cloud-amd64 | debug*) echo auto ;;
+	# 6.1's are rt-amd64 and cloud-amd64, without the series
+	rt-amd64 | cloud-amd64 | *-rt-amd64 | *-cloud-amd64 | debug*) echo auto ;;
 	*) if [ "${FAULTLAT_ALL:-0}" = 1 ]; then echo "auto kprobe"; else echo auto; fi ;;
 	esac
 }
@@ -181,7 +182,7 @@ client_tests() {
 		return
 	fi
 	case $1 in
-	*-rt-amd64) [ "${FAULTLAT_ALL:-0}" = 1 ] ||
+	rt-amd64 | *-rt-amd64) [ "${FAULTLAT_ALL:-0}" = 1 ] ||
 		echo export_guest_test heatmap_guest_test ;;
 	debug*) [ "${FAULTLAT_ALL:-0}" = 1 ] || echo export_guest_test ;;
 	esac
