@@ -307,7 +307,6 @@ void fl_causes_leave(struct fl_rec *r, u64 now, u64 lat_ns, bool done,
 	u64 ns[FL_NR_CAUSES];
 	u32 *acc = &e->acc[FAULTLAT_CAUSE_FALLBACK];
 	u32 attempt;
-	int i;
 
 	if (!fl_ep_live(e))
 		return;
@@ -330,15 +329,9 @@ void fl_causes_leave(struct fl_rec *r, u64 now, u64 lat_ns, bool done,
 	this_cpu_write(fl_running, NULL);
 	if (!done)
 		return;
-	t->faults++;
-	t->latency_ns += lat_ns;
-	if (!e->had)
-		return;
-	fl_ep_ns(e, lat_ns, ns);
-	for (i = 0; i < FL_NR_CAUSES; i++) {
-		t->ns[i] += ns[i];
-		t->with[i] += !!ns[i];
-	}
+	if (e->had)
+		fl_ep_ns(e, lat_ns, ns);
+	FL_CAUSES_ADD_FAULT(t, e->had ? ns : NULL, lat_ns);
 }
 
 NOKPROBE_SYMBOL(fl_causes_leave);

@@ -47,6 +47,25 @@ struct fl_tcauses {
 	u32 with[FL_NR_CAUSES];
 };
 
+/*
+ * Add one completed fault to @to (struct fl_tcauses or fl_causes): its
+ * latency @lat and @by, its nanoseconds by cause ([enum
+ * faultlat_cause]), or NULL when it had time in no cause.
+ */
+#define FL_CAUSES_ADD_FAULT(to, by, lat)				\
+	do {								\
+		typeof(to) df__ = (to);					\
+		const u64 *nf__ = (by);					\
+		unsigned int i__;					\
+									\
+		df__->faults++;						\
+		df__->latency_ns += (lat);				\
+		for (i__ = 0; nf__ && i__ < FL_NR_CAUSES; i__++) {	\
+			df__->ns[i__] += nf__[i__];			\
+			df__->with[i__] += !!nf__[i__];			\
+		}							\
+	} while (0)
+
 /* Add the causes of @from to @to: struct fl_tcauses or fl_causes. */
 #define FL_CAUSES_ADD(to, from)						\
 	do {								\

@@ -492,18 +492,9 @@ NOKPROBE_SYMBOL(fl_cg_count);
 void fl_cg_count_episode(struct fl_cg_cpu *cc, const u64 *ns, u64 lat_ns,
 			 unsigned int path)
 {
-	struct fl_causes *cz = &cc->s.st.cz;
-	unsigned int i;
-
 	raw_write_seqcount_begin(&cc->seq);
-	if (ns) {
-		cz->faults++;
-		cz->latency_ns += lat_ns;
-		for (i = 0; i < FL_NR_CAUSES; i++) {
-			cz->ns[i] += ns[i];
-			cz->with[i] += !!ns[i];
-		}
-	}
+	if (ns)
+		FL_CAUSES_ADD_FAULT(&cc->s.st.cz, ns, lat_ns);
 	if (path < FAULTLAT_NR_PATHS)
 		cc->s.st.paths[path]++;
 	raw_write_seqcount_end(&cc->seq);
