@@ -17,11 +17,12 @@
  * - zeroing: faults on fresh hugetlb pages, timed against kprobe events
  *   on the function that clears them (see the test);
  * - reclaim: a process in a memory cgroup of MEMCG_MAX bytes reads a file
- *   four times that size through a mapping: the process's reclaim time
- *   (FAULTLAT_IOC_TASK), and its cgroup's (FAULTLAT_IOC_CGROUP) and its
- *   tree's (FAULTLAT_IOC_TREE), is the sum of end - begin of the vmscan
- *   reclaim events of that process, within RECLAIM_PAIR_US per pair plus
- *   RECLAIM_PCT percent;
+ *   four times that size through a mapping: each fault's reclaim time is
+ *   the sum of end - begin of the vmscan reclaim events of that process
+ *   since its last fault, fault by fault as in mmap_lock (below), with
+ *   RECLAIM_PAIR_US and RECLAIM_PCT; the process's reclaim time
+ *   (FAULTLAT_IOC_TASK) is its events', and its cgroup's
+ *   (FAULTLAT_IOC_CGROUP) and its tree's (FAULTLAT_IOC_TREE) too;
  * - io: the same process reads the file, cold and without readahead,
  *   under an io.max read limit of 10 pages a second: most major faults
  *   wait for their read (a brd read that the limit lets through at once
@@ -39,13 +40,13 @@
  *   first handle_mm_fault() entry (a kprobe event of the test's) to its
  *   faultlat:fault event, whose time stamp, taken after the return, can
  *   be late by as long as the host preempts the guest.  Each fault's
- *   mmap_lock time is its waits' within LOCK_FAULT_US a wait plus
+ *   mmap_lock time is its waits' within FAULT_SLACK_US a wait plus
  *   LOCK_PCT percent: the two probes' time stamps at each end differ by
  *   their handlers' costs, up to some 100 µs on the debug kernel under
  *   TCG.  A host preemption between them puts a fault apart, by as long
  *   as it lasted: the more loaded the host, the more faults (the debug
  *   kernel at a host load of 6: 44 of 512, by up to 4 ms).  At most
- *   LOCK_ODD plus LOCK_ODD_PCT percent of the faults that waited may be
+ *   APART plus APART_PCT percent of the faults that waited may be
  *   apart, and the others' sum must be their waits' within LOCK_PAIR_US
  *   a wait plus LOCK_PCT percent: a fault's waits missed or counted
  *   twice fail either.
@@ -88,6 +89,10 @@
 #define FILE_PAGES	4096	/* 16 MiB */
 #define MEMCG_MAX	(4 << 20)
 #define RECLAIM_PAIR_US	20	/* two µs timestamps, probes run in turn */
+/* reclaim and mmap_lock, fault by fault (struct by_fault) */
+#define FAULT_SLACK_US	150	/* an interval's, in one fault */
+#define APART		3	/* faults set apart: at most 3 ... */
+#define APART_PCT	15	/* ... and 15 % of those compared */
 #define RECLAIM_PCT	2
 
 #define IO_PAGES	24
@@ -99,9 +104,6 @@
 #define STORM_PAGES	16384	/* 64 MiB that mprotect() walks */
 #define LOCK_PAIR_US	20
 #define LOCK_PCT	2
-#define LOCK_FAULT_US	150	/* a fault's, per wait: see mmap_lock */
-#define LOCK_ODD	3	/* faults apart: a host preemption in one ... */
-#define LOCK_ODD_PCT	15	/* ... wait's two time stamps, and 15 % more */
 /* the start of a fault: a kprobe event at handle_mm_fault()'s entry */
 #define FAULT_IN_ADD	"p:fl_fault_in handle_mm_fault\n"
 #define FAULT_IN_DEL	"-:fl_fault_in\n"
@@ -116,7 +118,44 @@ struct fev {
 	__u64 cz[FAULTLAT_NR_CAUSES_ALL];
 	__u64 lock_ns;		/* its mmap_lock waits by the trace ... */
 	unsigned int lock_waits;	/* ... and how many */
+	__u64 rc_ns;		/* the reclaim since the thread's last fault ... */
+	unsigned int rc_pairs;	/* ... and its pairs */
 };
+
+/*
+ * Faults compared one by one with a meter: those off by more than their
+ * slack are set apart (a host preemption between faultlat's time stamp
+ * and the trace's at one end of an interval makes it seem longer or
+ * shorter by as long), the others are summed.
+ */
+struct by_fault {
+	__u64 fl, meter;	/* the others' sums */
+	size_t n;		/* their intervals */
+	size_t faults, apart;
+};
+
+static void by_fault_add(struct by_fault *b, const char *what,
+			 const struct fev *e, __u64 fl, __u64 meter,
+			 unsigned int n, unsigned int pct, unsigned int us)
+{
+	__u64 slack = meter * pct / 100 + (n ?: 1) * us * 1000ULL;
+
+	if (!fl && !n)
+		return;
+	b->faults++;
+	if (llabs((long long)(fl - meter)) > (long long)slack) {
+		if (b->apart++ < 3)
+			FL_INFO("%s: apart: %llu.%06llu: %llu, %u by ftrace %llu\n",
+				what, e->ts_ns / 1000000000ULL,
+				e->ts_ns % 1000000000ULL / 1000,
+				(unsigned long long)fl, n,
+				(unsigned long long)meter);
+		return;
+	}
+	b->fl += fl;
+	b->meter += meter;
+	b->n += n;
+}
 
 /* one begin/end or out/in interval, in trace time */
 struct span {
@@ -335,8 +374,8 @@ static int tr_parse(struct trace *t, pid_t tid)
 	__u64 begin = 0, out = 0, lock = 0, zin = 0;
 	unsigned int depth = 0;	/* reclaim nests (direct inside memcg's) */
 	bool in = false, lock_in = false;
-	__u64 lock_ns = 0;
-	unsigned int lock_waits = 0;
+	__u64 lock_ns = 0, rc_ns = 0;
+	unsigned int lock_waits = 0, rc_pairs = 0;
 	unsigned int i;
 
 	snprintf(p, sizeof(p), "%s/trace", t->path);
@@ -362,6 +401,10 @@ static int tr_parse(struct trace *t, pid_t tid)
 				e.cz[i] = field(at, names[i]);
 			e.lock_ns = lock_ns;
 			e.lock_waits = lock_waits;
+			e.rc_ns = rc_ns;
+			e.rc_pairs = rc_pairs;
+			rc_ns = 0;
+			rc_pairs = 0;
 			push_ev(t, &e);
 			in = false;
 			continue;
@@ -395,8 +438,11 @@ static int tr_parse(struct trace *t, pid_t tid)
 		}
 		at = strstr(line, "_reclaim_end: ");
 		if (at) {
-			if (depth && !--depth && begin)
+			if (depth && !--depth && begin) {
 				push_sp(t, begin, line_ts(line, at));
+				rc_ns += line_ts(line, at) - begin;
+				rc_pairs++;
+			}
 			continue;
 		}
 		at = strstr(line, ": mmap_lock_start_locking: ");
@@ -1027,6 +1073,7 @@ TEST_F_TIMEOUT(causes, reclaim, 300)
 {
 	struct faultlat_task task;
 	struct child_run c = { .storm = false, .sums = true };
+	struct by_fault b = { 0 };
 	struct fl_fs fs;
 	char filter[64], v[32];
 	__u64 meter = 0, fl_ev = 0, bound;
@@ -1065,12 +1112,22 @@ TEST_F_TIMEOUT(causes, reclaim, 300)
 
 	for (i = 0; i < self->t.nsp; i++)
 		meter += self->t.sp[i].b - self->t.sp[i].a;
-	for (i = 0; i < self->t.nev; i++)
-		fl_ev += self->t.ev[i].cz[FAULTLAT_CAUSE_RECLAIM];
-	bound = meter * RECLAIM_PCT / 100 + self->t.nsp * RECLAIM_PAIR_US * 1000;
-	FL_INFO("reclaim: ftrace %zu pairs, %llu ns; bound %llu ns\n",
-		self->t.nsp, (unsigned long long)meter,
-		(unsigned long long)bound);
+	/* fault by fault: its reclaim time against the pairs it had */
+	for (i = 0; i < self->t.nev; i++) {
+		const struct fev *e = &self->t.ev[i];
+
+		fl_ev += e->cz[FAULTLAT_CAUSE_RECLAIM];
+		by_fault_add(&b, "reclaim", e, e->cz[FAULTLAT_CAUSE_RECLAIM],
+			     e->rc_ns, e->rc_pairs, RECLAIM_PCT,
+			     FAULT_SLACK_US);
+	}
+	/* what the records say against the events (they are the same) */
+	bound = fl_ev * RECLAIM_PCT / 100 + self->t.nsp * RECLAIM_PAIR_US * 1000;
+	FL_INFO("reclaim: ftrace %zu pairs, %llu ns\n", self->t.nsp,
+		(unsigned long long)meter);
+	FL_INFO("reclaim: %zu faults reclaimed, %zu apart; rest: %zu pairs %llu, %llu\n",
+		b.faults, b.apart, b.n, (unsigned long long)b.meter,
+		(unsigned long long)b.fl);
 	FL_INFO("reclaim: faultlat %llu ns in %llu of %llu faults\n",
 		(unsigned long long)task.causes.ns[FAULTLAT_CAUSE_RECLAIM],
 		(unsigned long long)task.causes.with[FAULTLAT_CAUSE_RECLAIM],
@@ -1078,8 +1135,10 @@ TEST_F_TIMEOUT(causes, reclaim, 300)
 	FL_INFO("reclaim: faultlat:fault events %zu, %llu ns\n",
 		self->t.nev, (unsigned long long)fl_ev);
 	ASSERT_LT(0, self->t.nsp) TH_LOG("no reclaim happened");
-	EXPECT_GE(bound, llabs((long long)(task.causes.ns[FAULTLAT_CAUSE_RECLAIM] -
-					   meter)));
+	ASSERT_LT(0, b.n) TH_LOG("no reclaim inside a fault");
+	EXPECT_GE(APART + b.faults * APART_PCT / 100, b.apart);
+	EXPECT_GE(b.meter * RECLAIM_PCT / 100 + b.n * RECLAIM_PAIR_US * 1000,
+		  llabs((long long)(b.fl - b.meter)));
 	EXPECT_EQ(fl_ev, task.causes.ns[FAULTLAT_CAUSE_RECLAIM]);
 	EXPECT_EQ(0, events_over(&self->t));
 	EXPECT_GE(task.causes.latency_ns, causes_sum(&task.causes, &task.causes_more));
@@ -1088,9 +1147,9 @@ TEST_F_TIMEOUT(causes, reclaim, 300)
 		(unsigned long long)c.cgs.causes.ns[FAULTLAT_CAUSE_RECLAIM],
 		(unsigned long long)c.trs.causes.ns[FAULTLAT_CAUSE_RECLAIM]);
 	EXPECT_GE(bound, llabs((long long)(c.cgs.causes.ns[FAULTLAT_CAUSE_RECLAIM] -
-					   meter)));
+					   fl_ev)));
 	EXPECT_GE(bound, llabs((long long)(c.trs.causes.ns[FAULTLAT_CAUSE_RECLAIM] -
-					   meter)));
+					   fl_ev)));
 	EXPECT_GE(c.cgs.causes.latency_ns, causes_sum(&c.cgs.causes, &c.cgs.causes_more));
 	EXPECT_GE(c.trs.causes.latency_ns, causes_sum(&c.trs.causes, &c.trs.causes_more));
 }
@@ -1189,8 +1248,9 @@ TEST_F_TIMEOUT(causes, mmap_lock, 300)
 	struct child_run c = { .storm = true };
 	struct fl_fs fs;
 	char filter[64];
-	__u64 meter = 0, fl_lk = 0, total = 0;
-	size_t i, nin = 0, with = 0, nf = 0, odd = 0;
+	struct by_fault b = { 0 };
+	__u64 total = 0;
+	size_t i, with = 0;
 
 	if (fl_fs_setup(&fs, "ext4", LOCK_PAGES)) {
 		fl_fs_teardown(&fs);
@@ -1229,36 +1289,21 @@ TEST_F_TIMEOUT(causes, mmap_lock, 300)
 	for (i = 0; i < self->t.nev; i++) {
 		const struct fev *e = &self->t.ev[i];
 		__u64 lk = e->cz[FAULTLAT_CAUSE_MMAP_LOCK];
-		__u64 slack = e->lock_ns * LOCK_PCT / 100 +
-			      (e->lock_waits ?: 1) * LOCK_FAULT_US * 1000;
 
 		total += lk;
 		with += !!lk;
-		if (!lk && !e->lock_waits)
-			continue;
-		nf++;
-		if (llabs((long long)(lk - e->lock_ns)) > (long long)slack) {
-			if (odd++ < 3)
-				FL_INFO("mmap_lock: apart: %llu.%06llu: %llu, %u waits %llu\n",
-					e->ts_ns / 1000000000ULL,
-					e->ts_ns % 1000000000ULL / 1000,
-					(unsigned long long)lk, e->lock_waits,
-					(unsigned long long)e->lock_ns);
-			continue;
-		}
-		fl_lk += lk;
-		meter += e->lock_ns;
-		nin += e->lock_waits;
+		by_fault_add(&b, "mmap_lock", e, lk, e->lock_ns, e->lock_waits,
+			     LOCK_PCT, FAULT_SLACK_US);
 	}
 	FL_INFO("mmap_lock: %zu of %zu events waited, faultlat %llu ns\n",
 		with, self->t.nev, (unsigned long long)total);
 	FL_INFO("mmap_lock: %zu faults waited, %zu apart; rest: %zu waits (of %zu) %llu, %llu\n",
-		nf, odd, nin, self->t.nlk, (unsigned long long)meter,
-		(unsigned long long)fl_lk);
-	ASSERT_LT(0, nin) TH_LOG("no mmap_lock wait inside a fault");
-	EXPECT_GE(LOCK_ODD + nf * LOCK_ODD_PCT / 100, odd);
-	EXPECT_GE(meter * LOCK_PCT / 100 + nin * LOCK_PAIR_US * 1000,
-		  llabs((long long)(fl_lk - meter)));
+		b.faults, b.apart, b.n, self->t.nlk,
+		(unsigned long long)b.meter, (unsigned long long)b.fl);
+	ASSERT_LT(0, b.n) TH_LOG("no mmap_lock wait inside a fault");
+	EXPECT_GE(APART + b.faults * APART_PCT / 100, b.apart);
+	EXPECT_GE(b.meter * LOCK_PCT / 100 + b.n * LOCK_PAIR_US * 1000,
+		  llabs((long long)(b.fl - b.meter)));
 	EXPECT_EQ(0, events_over(&self->t));
 	EXPECT_GE(task.causes.latency_ns, causes_sum(&task.causes, &task.causes_more));
 }
