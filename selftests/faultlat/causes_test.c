@@ -168,8 +168,7 @@ struct trace {
 	size_t nev;
 	struct span *sp;	/* reclaim pairs, or D-state intervals */
 	size_t nsp;
-	struct span *lk;	/* mmap_lock start to acquire_returned */
-	size_t nlk;
+	size_t nlk;		/* mmap_lock waits, in faults or not */
 };
 
 static int write_str(const char *path, const char *val)
@@ -298,10 +297,8 @@ static void tr_destroy(struct trace *t)
 	}
 	free(t->ev);
 	free(t->sp);
-	free(t->lk);
 	t->ev = NULL;
 	t->sp = NULL;
-	t->lk = NULL;
 	t->path[0] = '\0';
 }
 
@@ -344,17 +341,12 @@ static void push_ev(struct trace *t, const struct fev *e)
 	t->ev[t->nev++] = *e;
 }
 
-static void push_span(struct span **v, size_t *n, __u64 a, __u64 b)
-{
-	*v = realloc(*v, (*n + 1) * sizeof(**v));
-	(*v)[*n].a = a;
-	(*v)[*n].b = b;
-	(*n)++;
-}
-
 static void push_sp(struct trace *t, __u64 a, __u64 b)
 {
-	push_span(&t->sp, &t->nsp, a, b);
+	t->sp = realloc(t->sp, (t->nsp + 1) * sizeof(*t->sp));
+	t->sp[t->nsp].a = a;
+	t->sp[t->nsp].b = b;
+	t->nsp++;
 }
 
 /*
@@ -454,8 +446,7 @@ static int tr_parse(struct trace *t, pid_t tid)
 		at = strstr(line, ": mmap_lock_acquire_returned: ");
 		if (at) {
 			if (lock) {
-				push_span(&t->lk, &t->nlk, lock,
-					  line_ts(line, at));
+				t->nlk++;
 				if (lock_in && in) {
 					lock_ns += line_ts(line, at) - lock;
 					lock_waits++;
