@@ -11,7 +11,10 @@
  * fl_uffd_serve(), which sleeps DELAY_MS before it fills each page, and
  * reads one byte of each page in wait_uffd(): each read is one fault,
  * blocked on the handler for at least DELAY_MS.  Prints, as JSON, its
- * pid, the area, the delay and what each read took by CLOCK_MONOTONIC.
+ * pid, the area, when it was mapped (CLOCK_MONOTONIC: faults at its
+ * addresses before then were another mapping's, such as the dynamic
+ * loader's ld.so.cache, which it unmaps and mmap() may reuse), the delay
+ * and what each read took.
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -60,7 +63,7 @@ int main(int argc, char **argv)
 {
 	struct uffdio_api api = { .api = UFFD_API };
 	struct fl_uffd_server u = { .ps = getpagesize() };
-	__u64 took[MAX_PAGES];
+	__u64 took[MAX_PAGES], mapped;
 	struct uffdio_register reg;
 	pthread_t th;
 	char *area;
@@ -85,6 +88,7 @@ int main(int argc, char **argv)
 		perror("mmap");
 		return 1;
 	}
+	mapped = now_ns();
 	reg.range.start = (unsigned long)area;
 	reg.range.len = u.pages * u.ps;
 	reg.mode = UFFDIO_REGISTER_MODE_MISSING;
@@ -97,6 +101,7 @@ int main(int argc, char **argv)
 	pthread_join(th, NULL);
 	printf("{\"pid\": %d, \"start\": %lu, \"pages\": %d, ", getpid(),
 	       (unsigned long)area, u.pages);
+	printf("\"mapped_ns\": %llu, ", (unsigned long long)mapped);
 	printf("\"page_size\": %zu, \"delay_ns\": %llu, \"served\": %d, ",
 	       u.ps, u.delay_us * 1000ULL, u.served);
 	printf("\"sum\": %d, \"took_ns\": [", sum);
