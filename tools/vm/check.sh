@@ -29,7 +29,8 @@
 #
 # Two lanes, one per CPU (a guest runs in one QEMU thread): the debug
 # kernels' builds (nice 19), their suites and the 7.x kernels in the second,
-# the rest in the first (in_lane2 below); the first lane's output
+# the other kernels in the first, then the parts left over in whichever
+# is free first (in_lane2 and floats below); the first lane's output
 # is shown live, the second's after it (and in out/check-lane2.log
 # meanwhile).  FAULTLAT_LANES=1 runs one after the other.  The measured
 # times are in Documentation/testing.rst and the README.
@@ -320,33 +321,48 @@ run_part() {
 
 # Two lanes, one per CPU (QEMU runs a guest in one thread): the 7.x
 # kernels and the debug kernel (built at nice 19, then its suite) in the
-# second, everything else in the first, in order.  The planted bugs (which
-# boot the debug kernel) come in the first lane after the rt kernel, when
-# the second has built it (or waiting for its build's lock): the second
-# lane, 7.3 then the debug kernel's build and suite, was the longer by
-# about their time.  make check-all puts the planted bugs in the second;
-# its parts, measured one at a time (README), come to some 4 hours a lane
-# so: the second's 7.3 generic and rt and both debug kernels (each with
-# its build and the client's whole tests), the first's the rest.
-# FAULTLAT_LANES=1 runs everything in one lane, in the table's order.
+# second, the other kernels in the first, in order; then each lane takes
+# the parts left over (floats below), in the table's order, one at a
+# time, whichever lane is free first (a claim is a mkdir).  How long the
+# second lane's own parts take depends on the debug kernel's cache: warm,
+# make check's second lane was done some 2200 s before the first (which
+# made the whole run); cold, its build adds some 35 minutes.  Left over
+# in make check: the PREEMPT_RT kernels, the planted bugs (which boot the
+# debug kernel: claimed before it is built, they wait for its build's
+# lock) and the packaging.  make check-all's parts, measured one at a
+# time (README), come to some 4 hours a lane so: the second's 7.3
+# generic and rt and both debug kernels (each with its build and the
+# client's whole tests), the first's the other kernels; the planted bugs
+# and the packaging left over.  FAULTLAT_LANES=1 runs everything in one
+# lane, in the table's order.
 in_lane2() {
 	case $1 in
 	"kernel debug"* | "kernel 7."*) return 0 ;;
-	plant) [ "${FAULTLAT_ALL:-0}" = 1 ] && return 0 ;;
+	esac
+	return 1
+}
+floats() {
+	case $1 in
+	plant | pkg) return 0 ;;
+	"kernel rt-amd64" | "kernel 6."*-rt-amd64)
+		[ "${FAULTLAT_ALL:-0}" = 1 ] || return 0 ;;
 	esac
 	return 1
 }
 lanes=${FAULTLAT_LANES:-2}
 [ "$(nproc)" -ge 2 ] || lanes=1
-lane1=() lane2=()
+lane1=() lane2=() left=()
 for i in "${!parts[@]}"; do
-	if [ "$lanes" -gt 1 ] && in_lane2 "${parts[i]}"; then
+	if [ "$lanes" -gt 1 ] && floats "${parts[i]}"; then
+		left+=("$i")
+	elif [ "$lanes" -gt 1 ] && in_lane2 "${parts[i]}"; then
 		lane2+=("$i")
 	else
 		lane1+=("$i")
 	fi
 done
-# ITEM... (run-guest.sh options after --)
+# ITEM... (run-guest.sh options after --): the lane's own parts, then
+# those left over that the other lane has not claimed
 run_lane() {
 	local items=() i
 	while [ "$1" != -- ]; do
@@ -357,13 +373,18 @@ run_lane() {
 	for i in "${items[@]}"; do
 		run_part "$i" "${parts[i]}" "$@"
 	done
+	for i in "${left[@]}"; do
+		mkdir "$res/claim-$i" 2>/dev/null || continue
+		run_part "$i" "${parts[i]}" "$@"
+	done
 }
 
 lane2_pid=
 lane2_log=$root/out/check-lane2.log
 if [ ${#lane2[@]} -gt 0 ]; then
-	echo "check: lane 2 (the 7.x kernels, the debug kernel) runs beside" \
-		"this one; its output follows this lane's (live in out/check-lane2.log)"
+	echo "check: lane 2 (the 7.x kernels, the debug kernel, then what is" \
+		"left) runs beside this one; its output follows this lane's" \
+		"(live in out/check-lane2.log)"
 	# its own process group, so that an early stop ends the whole lane
 	set -m
 	( lstart=$SECONDS; run_lane "${lane2[@]}" -- "$@"
