@@ -325,9 +325,9 @@ run_part() {
 # the parts left over (floats below), in the table's order, one at a
 # time, whichever lane is free first (a claim is a mkdir).  How long the
 # second lane's own parts take depends on the debug kernel's cache: warm,
-# make check's second lane was done some 2200 s before the first (which
-# made the whole run); cold, its build adds some 35 minutes.  Left over
-# in make check: the PREEMPT_RT kernels, the planted bugs (which boot the
+# make check's second lane is done well before the first; cold, the
+# debug kernel's build makes it the longer (Documentation/testing.rst
+# has the figures).  Left over in make check: the PREEMPT_RT kernels, the planted bugs (which boot the
 # debug kernel: claimed before it is built, they wait for its build's
 # lock) and the packaging.  make check-all's parts, measured one at a
 # time (README), come to some 4 hours a lane so: the second's 7.3
