@@ -164,7 +164,7 @@ static void by_fault_add(struct by_fault *b, const char *what,
 	b->n += n;
 }
 
-/* one begin/end or out/in interval, in trace time */
+/* one begin/end interval, in trace time */
 struct span {
 	__u64 a, b;
 };
@@ -173,7 +173,7 @@ struct trace {
 	char path[256];
 	struct fev *ev;
 	size_t nev;
-	struct span *sp;	/* reclaim pairs, or D-state intervals */
+	struct span *sp;	/* reclaim pairs, or huge page zeroings */
 	size_t nsp;
 	size_t nlk;		/* mmap_lock waits, in faults or not */
 };
@@ -358,24 +358,24 @@ static void push_sp(struct trace *t, __u64 a, __u64 b)
 
 /*
  * Read the instance: faultlat:fault events, reclaim begin/end pairs,
- * mmap_lock waits, and for thread @tid the intervals it spent off CPU in
- * state D.  The lines come in time order, so a thread's events come in
- * the order it made them: a wait is a fault's (fev's lock_ns, d_ns) when
- * it starts after the fault's first handle_mm_fault() entry (causes_test's
- * kprobe event fl_fault_in) and ends before its faultlat:fault event.
+ * mmap_lock waits, and for thread @tid its sleeps in state D (off CPU,
+ * sched_switch out and back in).  The lines come in time order, so a
+ * thread's events come in the order it made them: a wait or a sleep is a
+ * fault's (fev's lock_ns, d_ns) when it starts after the fault's first
+ * handle_mm_fault() entry (causes_test's kprobe event fl_fault_in) and
+ * ends before its faultlat:fault event.
  */
 static int tr_parse(struct trace *t, pid_t tid)
 {
 	static const char *const names[FAULTLAT_NR_CAUSES_ALL] = {
 		"reclaim_ns", "compaction_ns", "mmap_lock_ns", "io_ns",
 		"uffd_ns", "page_lock_ns", "fallback_ns", "zeroing_ns" };
-	char p[512], *text, *line, *save = NULL, pat[64];
+	char p[512], *text, *line, *save = NULL;
 	__u64 begin = 0, out = 0, lock = 0, zin = 0;
 	unsigned int depth = 0;	/* reclaim nests (direct inside memcg's) */
 	bool in = false, lock_in = false;
 	__u64 lock_ns = 0, rc_ns = 0, d_ns = 0;
 	unsigned int lock_waits = 0, rc_pairs = 0, d_sleeps = 0;
-	bool out_in = false;
 	unsigned int i;
 
 	snprintf(p, sizeof(p), "%s/trace", t->path);
@@ -469,18 +469,14 @@ static int tr_parse(struct trace *t, pid_t tid)
 		}
 		at = strstr(line, ": sched_switch: ");
 		if (at && tid) {
-			snprintf(pat, sizeof(pat), ":%d [", tid);
 			/* out: "prev_comm=X prev_pid=TID ... prev_state=D ==>" */
 			if ((__u64)tid == field(at, "prev_pid")) {
 				char *st = strstr(at, "prev_state=");
 
-				out = st && st[11] == 'D' ? line_ts(line, at) :
-				      0;
-				out_in = in;
+				out = in && st && st[11] == 'D' ?
+				      line_ts(line, at) : 0;
 			} else if ((__u64)tid == field(at, "next_pid")) {
-				if (out)
-					push_sp(t, out, line_ts(line, at));
-				if (out && out_in && in) {
+				if (out && in) {
 					d_ns += line_ts(line, at) - out;
 					d_sleeps++;
 				}
