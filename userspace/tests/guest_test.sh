@@ -627,8 +627,8 @@ recs = [json.loads(l) for l in T("cz.jsonl").splitlines()]
 ev = [e for e in recs if e["type"] == "fault"]
 # the area faults: at its addresses, after it was mapped (before, the
 # dynamic loader may have read its ld.so.cache there)
-area = [e for e in ev if w["start"] <= e["address"] < w["start"] + 6 * w["page_size"] and
-        e["ts_ns"] > w["mapped_ns"]]
+at = [e for e in ev if w["start"] <= e["address"] < w["start"] + 6 * w["page_size"]]
+area = [e for e in at if e["ts_ns"] > w["mapped_ns"]]
 page = lambda e: (e["address"] - w["start"]) // w["page_size"]
 out = []
 def check(f):
@@ -689,9 +689,7 @@ check(lambda: len(off) >= 2 and all("causes" not in e for e in off))
 print("\n".join(map(str, out)))
 print("# kernel text: %d events of uffd_workload; recording: %d faults; causes: %s" %
       (len(k), len(ev), " ".join(CZ)))
-print("# at the area addresses before it was mapped: %d faults" %
-      sum(1 for e in ev if w["start"] <= e["address"] < w["start"] + 6 * w["page_size"] and
-          e["ts_ns"] <= w["mapped_ns"]))
+print("# at the area addresses before it was mapped: %d faults" % (len(at) - len(area)))
 for e in sorted(area, key=page):
     print("# page %d: read took %d ns, latency %d, uffd %d, rest %d" % (page(e),
           w["took_ns"][page(e)], e["latency_ns"], e["causes"]["uffd_ns"], e["causes"]["rest_ns"]))

@@ -355,6 +355,7 @@ static char proc_state(pid_t pid)
 /* The fixture's data, for the helpers. */
 struct hm {
 	const char *client;
+	char client_exe[PATH_MAX];	/* its /proc/PID/exe */
 	char workload[PATH_MAX];
 	char dir[64];
 	int fd;
@@ -376,6 +377,7 @@ FIXTURE_SETUP(heatmap)
 	if (!hm->client || !*hm->client)
 		SKIP(longjmp(_metadata->env, 1),
 		     "FAULTLAT_CLIENT (the faultlat client) is not set");
+	ASSERT_NE(NULL, realpath(hm->client, hm->client_exe));
 	if (!fl_have("rsvg-convert") || !fl_have("xmllint"))
 		SKIP(longjmp(_metadata->env, 1),
 		     "rsvg-convert or xmllint missing (tools/vm/deps.sh installs librsvg2-bin and libxml2-utils)");
@@ -445,17 +447,15 @@ static void major_workload(const char *file)
  */
 static bool client_has_device(const struct hm *hm, pid_t pid)
 {
-	char link[64], exe[PATH_MAX], want[PATH_MAX];
+	char link[64], exe[PATH_MAX];
 	ssize_t n;
 
-	if (!realpath(hm->client, want))
-		return false;
 	snprintf(link, sizeof(link), "/proc/%d/exe", pid);
 	n = readlink(link, exe, sizeof(exe) - 1);
 	if (n <= 0)
 		return false;
 	exe[n] = '\0';
-	return !strcmp(exe, want) && fl_has_open(pid, FAULTLAT_DEVICE);
+	return !strcmp(exe, hm->client_exe) && fl_has_open(pid, FAULTLAT_DEVICE);
 }
 
 /* Into the test's log: @path's text (its first 4 KiB). */
