@@ -37,12 +37,15 @@ cache=${FAULTLAT_CACHE:-$HOME/.cache/faultlat}
 # are likely to: the shells, coreutils, util-linux (mount, dmesg, setpriv),
 # kmod (insmod, modprobe), e2fsprogs (mkfs.ext2/ext4 on the RAM disk),
 # perf and trace-cmd, the client's libraries, layout_test's libbpf, python3,
-# curl, and xmllint (guest_test.sh checks the report's SVG with it).
+# curl, xmllint (guest_test.sh checks the report's SVG with it),
+# rsvg-convert (heatmap_guest_test renders the heatmap), and Prometheus
+# with its node exporter (export_guest_test scrapes the export through
+# them).
 seeds=(base-files base-passwd bash dash coreutils util-linux util-linux-extra
 	mount kmod e2fsprogs procps psmisc grep sed findutils mawk diffutils
 	gzip tar libc-bin iproute2 curl python3 linux-perf trace-cmd
 	libjson-c5 libtracefs1 libtraceevent1 libtraceevent1-plugin libbpf1
-	libxml2-utils)
+	libxml2-utils librsvg2-bin prometheus prometheus-node-exporter)
 # shellcheck disable=SC2206  # a list of words
 seeds+=(${FAULTLAT_GUEST_PACKAGES:-})
 
