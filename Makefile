@@ -16,6 +16,8 @@
 #   make check-all      every flavour of 6.1, 6.12 and 7.x, both probe
 #                       modes on each generic kernel, the full stress test,
 #                       and the debug kernel of 6.1 too
+#                       (FAULTLAT_RESUME=1: only what has not passed yet
+#                       for this checkout)
 #   make bench          what faultlat costs per fault, in QEMU, on Debian's
 #                       6.1, 6.12 and 7.3 (KERNELS="6.12 ..." for fewer);
 #                       prints the tables and goals, writes out/bench.json

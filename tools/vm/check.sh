@@ -35,6 +35,16 @@
 # meanwhile).  FAULTLAT_LANES=1 runs one after the other.  The measured
 # times are in Documentation/testing.rst and the README.
 #
+# FAULTLAT_RESUME=1 reruns only what has not passed yet: each part that
+# failed nothing is kept in out/check-passed/, keyed by the checkout's
+# state (HEAD's tree, the uncommitted changes, the untracked files), the
+# settings that change what runs (FAULTLAT_ALL and the other FAULTLAT_*
+# counts, modes and tests) and, for a kernel, its resolved release and
+# package version; with FAULTLAT_RESUME=1 such a part is not run again,
+# its row is the earlier one's, marked "earlier run".  For a make
+# check-all that a machine's session cannot hold in one go; a changed
+# file, setting or kernel reruns everything it touches.
+#
 # The last line is "N passed, N failed" (", N skipped" when any were),
 # summed over the Totals lines: passed = pass + xfail, failed = fail +
 # xpass + error, skipped = skip.  A guest that crashed, hung (60
@@ -88,6 +98,52 @@ make -s selftests KSFT_INC="$ksft"
 filter=()
 [ ! -f "$root/selftests/expected-oom.awk" ] ||
 	filter=(--log-filter "$root/selftests/expected-oom.awk")
+
+# The checkout's state and the settings, for FAULTLAT_RESUME (above):
+# HEAD's tree, the diff against it, the untracked files' names and blobs.
+state_key() {
+	{
+		git -C "$root" rev-parse 'HEAD^{tree}' 2>/dev/null || echo no-git
+		git -C "$root" diff HEAD --binary 2>/dev/null || true
+		git -C "$root" ls-files -z --others --exclude-standard 2>/dev/null |
+			while IFS= read -r -d '' f; do
+				echo "$f $(git -C "$root" hash-object -- "$f")"
+			done
+		env | grep -E '^FAULTLAT_(ALL|STRESS_CYCLES|RELOAD_CYCLES|CHURN_THREADS|PROBE_MODES|CLIENT_TESTS|PLANT_CHECK|PKG)=' |
+			sort
+	} | sha1sum | cut -c1-40
+}
+state=$(state_key)
+passed=$root/out/check-passed
+
+# PART [KERNEL...]: the file in $passed of PART in this state
+passed_file() {
+	echo "$passed/$(echo "$state $*" | sha1sum | cut -c1-16)"
+}
+
+# ITEM PART [KERNEL...]: with FAULTLAT_RESUME=1, ITEM's result from an
+# earlier run in which PART (of that kernel) passed in this state;
+# returns 1 if there is none
+earlier() {
+	local f
+	[ "${FAULTLAT_RESUME:-0}" = 1 ] || return 1
+	f=$(passed_file "${@:2}")
+	[ -f "$f" ] || return 1
+	# the rows marked; the first line, the counts, as they were
+	{ head -n 1 "$f"; tail -n +2 "$f" | sed 's/ *$/  earlier run/'; } >"$res/$1"
+	echo "check: ${2#kernel }: passed in an earlier run of this checkout" \
+		"(FAULTLAT_RESUME=1; $(stat -c %y "$f" | cut -d. -f1)), not run again"
+}
+
+# ITEM PART [KERNEL...]: keep ITEM's result for FAULTLAT_RESUME if it
+# failed nothing
+keep() {
+	local p f s
+	read -r p f s <"$res/$1" || return 0
+	[ "$f" -eq 0 ] || return 0
+	mkdir -p "$passed"
+	cp "$res/$1" "$(passed_file "${@:2}")"
+}
 
 t0=$SECONDS
 fmt='  %-12s %-24s %4s %4s %4s %4s %6s %6s  %s'
@@ -200,8 +256,6 @@ kernel_suite() {
 	shift 2
 	out=$root/out/check-$flavour
 	src=$root/out/build-$flavour
-	rm -rf "$out" "$src"
-	mkdir -p "$out" "$src"
 	# a debug kernel's build gives way to the other lane's guest
 	[ "${flavour#debug}" = "$flavour" ] || nice=(nice -n 19)
 	if ! kvars=$("${nice[@]}" "$vm/kernel.sh" --flavour "$flavour"); then
@@ -210,6 +264,10 @@ kernel_suite() {
 		return
 	fi
 	eval "$kvars"
+	# (its logs in $out are the earlier run's then)
+	! earlier "$item" "kernel $flavour" "$FL_RELEASE" "$FL_VERSION" "$FL_ABI" || return 0
+	rm -rf "$out" "$src"
+	mkdir -p "$out" "$src"
 	tar -C "$root" -cf - --exclude='*.o' --exclude='*.ko' --exclude='.*.cmd' \
 		--exclude='*.mod' --exclude='*.mod.c' --exclude=modules.order \
 		--exclude=Module.symvers Kbuild module uapi | tar -C "$src" -xf -
@@ -283,6 +341,7 @@ kernel_suite() {
 	result "$item" "$flavour" "$FL_RELEASE" "$pass" "$fail" "$skip" "$rc" "$boot" \
 		"$((SECONDS - start))s"
 	result_row "$item" "$flavour" "(client tests)" "$cpass" "$cfail" "$cskip"
+	keep "$item" "kernel $flavour" "$FL_RELEASE" "$FL_VERSION" "$FL_ABI"
 }
 
 # The parts, in the table's order: first, that deps.sh installs every
@@ -309,7 +368,10 @@ run_part() {
 	local item=$1 part=$2
 	shift 2
 	case $part in
-	"kernel "*) kernel_suite "$item" "${part#kernel }" "$@" ;;
+	"kernel "*) kernel_suite "$item" "${part#kernel }" "$@"; return ;;
+	esac
+	! earlier "$item" "$part" || return 0
+	case $part in
 	commands) host_suite "$item" commands "(host, deps.sh)" \
 		"$root/out/check-commands" "$vm/commands-test.sh" ;;
 	plant) host_suite "$item" plant-check "(debug, planted bugs)" \
@@ -317,6 +379,7 @@ run_part() {
 	pkg) host_suite "$item" packaging "(host, DKMS guest)" "$root/out/check-pkg" \
 		"$root/tools/pkg/test.sh" ;;
 	esac
+	keep "$item" "$part"
 }
 
 # Two lanes, one per CPU (QEMU runs a guest in one thread): the 7.x
@@ -427,7 +490,12 @@ echo "check: per kernel (logs in out/check-<flavour>/, out/check-pkg/):"
 # shellcheck disable=SC2059
 printf "$fmt\n" flavour kernel pass fail skip rc boot time ''
 printf '%s\n' "${table[@]}"
-echo "check: $((SECONDS - t0))s in all"
+resumed=$(cat "$res"/[0-9]* 2>/dev/null | grep -c ' earlier run$' || true)
+if [ "$resumed" -gt 0 ]; then
+	echo "check: $((SECONDS - t0))s in all; $resumed rows from earlier runs (FAULTLAT_RESUME=1)"
+else
+	echo "check: $((SECONDS - t0))s in all"
+fi
 line="$total_pass passed, $total_fail failed"
 [ "$total_skip" -eq 0 ] || line+=", $total_skip skipped"
 finished=1
