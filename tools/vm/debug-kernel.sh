@@ -204,8 +204,13 @@ if [ ! -f "$dir/.done" ]; then
 		"$(($(stat -c %s "$tree/arch/x86/boot/bzImage") >> 20)) MB"
 
 	# Trees of other keys, and sources, not used for a week (their .used
-	# is older).
-	find "$base" "$base/src" -mindepth 2 -maxdepth 2 -name .used -mtime +7 -printf '%h\n' 2>/dev/null |
+	# is older).  There is no $base/src until a 6.12 source was fetched
+	# (6.1's is the host's linux-source-6.1): find would fail there, and
+	# end this script under pipefail after a good build.
+	for d in "$base" "$base/src"; do
+		[ ! -d "$d" ] ||
+			find "$d" -mindepth 2 -maxdepth 2 -name .used -mtime +7 -printf '%h\n'
+	done |
 		while read -r old; do
 			log "removing $old (unused for a week)"
 			rm -rf "$old"
