@@ -835,15 +835,11 @@ TEST_F_TIMEOUT(causes, zeroing, 120)
 	pid_t tid = fl_gettid();
 	char *area;
 
+	/* no nr_hugepages: a kernel without hugetlb (the 6.1 debug kernel) */
+	if (fl_read_file(NR_HUGE, old, sizeof(old)))
+		SKIP(return, "%s: %s", NR_HUGE, strerror(errno));
 	ASSERT_EQ(0, zero_events(fn, true))
 		TH_LOG("kprobe events on %s: %s", fn, strerror(errno));
-	/* no nr_hugepages: a kernel without hugetlb (the 6.1 debug kernel) */
-	if (fl_read_file(NR_HUGE, old, sizeof(old))) {
-		int err = errno;
-
-		zero_events(fn, false);
-		SKIP(return, "%s: %s", NR_HUGE, strerror(err));
-	}
 	if (write_str(NR_HUGE, ZERO_POOL)) {
 		zero_events(fn, false);
 		SKIP(return, "no hugetlb pool: %s", strerror(errno));
