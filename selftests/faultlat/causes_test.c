@@ -4,12 +4,19 @@
  * its own, recorded by ftrace in an instance of ours in the same run:
  *
  * - uffd: a userfaultfd handler thread that sleeps UFFD_SLEEP_MS before
- *   each UFFDIO_COPY: every fault on the registered range has uffd_ns of
- *   at least the sleep, and at most the time the faulting thread itself
- *   measured around its access (CLOCK_MONOTONIC): the handler's wake-up
- *   under a busy TCG host is all but bounded; on 6.4+ each such fault
- *   falls back from the per-VMA lock (handle_userfault() drops it) and
- *   has fallback time, within what it measured less the handler's;
+ *   each UFFDIO_COPY.  The faulting thread waits for it asleep in S
+ *   (sched_switch out and back in, inside the fault as in mmap_lock,
+ *   below): each fault's uffd_ns is its sleeps' (in S, or in D: with no
+ *   I/O, every sleep in a fault on a registered VMA is uffd's, but for
+ *   one waiting for mmap_lock), fault by fault as in mmap_lock, with
+ *   FAULT_SLACK_US and UFFD_PCT, and at most the time the thread
+ *   measured around its access (CLOCK_MONOTONIC).  Its sleeps in S add
+ *   up to at least half the handler's delays: each starts when the
+ *   thread gets off CPU, which a busy TCG host may put off past the
+ *   handler's wake-up and the start of its delay, so no one sleep need
+ *   last a whole delay.  On 6.4+ each such fault falls back from the
+ *   per-VMA lock (handle_userfault() drops it) and has fallback time,
+ *   within what it measured less the handler's;
  * - page_lock: a thread faults on a shmem page whose lock the test holds
  *   (through selftests/faultlat/pagelock's module) PL_HOLD_MS by its own
  *   clock once it sees it blocked: the fault's page_lock_ns is at least
@@ -88,8 +95,9 @@
 #define CG_MNT		"/sys/fs/cgroup"
 #define TRACE_BUF_KB	"16384"
 
-#define UFFD_PAGES	5
+#define UFFD_PAGES	24
 #define UFFD_SLEEP_MS	20
+#define UFFD_PCT	2
 
 #define FILE_PAGES	4096	/* 16 MiB */
 #define MEMCG_MAX	(4 << 20)
@@ -127,6 +135,8 @@ struct fev {
 	unsigned int rc_pairs;	/* ... and its pairs */
 	__u64 d_ns;		/* its time off CPU in state D by the trace ... */
 	unsigned int d_sleeps;	/* ... and how many times */
+	__u64 s_ns;		/* and in state S ... */
+	unsigned int s_sleeps;	/* ... how many times */
 };
 
 /*
@@ -358,12 +368,12 @@ static void push_sp(struct trace *t, __u64 a, __u64 b)
 
 /*
  * Read the instance: faultlat:fault events, reclaim begin/end pairs,
- * mmap_lock waits, and for thread @tid its sleeps in state D (off CPU,
- * sched_switch out and back in).  The lines come in time order, so a
- * thread's events come in the order it made them: a wait or a sleep is a
- * fault's (fev's lock_ns, d_ns) when it starts after the fault's first
- * handle_mm_fault() entry (causes_test's kprobe event fl_fault_in) and
- * ends before its faultlat:fault event.
+ * mmap_lock waits, and for thread @tid its sleeps in state D and in
+ * state S (off CPU, sched_switch out and back in).  The lines come in
+ * time order, so a thread's events come in the order it made them: a
+ * wait or a sleep is a fault's (fev's lock_ns, d_ns, s_ns) when it
+ * starts after the fault's first handle_mm_fault() entry (causes_test's
+ * kprobe event fl_fault_in) and ends before its faultlat:fault event.
  */
 static int tr_parse(struct trace *t, pid_t tid)
 {
@@ -372,10 +382,11 @@ static int tr_parse(struct trace *t, pid_t tid)
 		"uffd_ns", "page_lock_ns", "fallback_ns", "zeroing_ns" };
 	char p[512], *text, *line, *save = NULL;
 	__u64 begin = 0, out = 0, lock = 0, zin = 0;
+	char out_state = 0;
 	unsigned int depth = 0;	/* reclaim nests (direct inside memcg's) */
 	bool in = false, lock_in = false;
-	__u64 lock_ns = 0, rc_ns = 0, d_ns = 0;
-	unsigned int lock_waits = 0, rc_pairs = 0, d_sleeps = 0;
+	__u64 lock_ns = 0, rc_ns = 0, d_ns = 0, s_ns = 0;
+	unsigned int lock_waits = 0, rc_pairs = 0, d_sleeps = 0, s_sleeps = 0;
 	unsigned int i;
 
 	snprintf(p, sizeof(p), "%s/trace", t->path);
@@ -405,6 +416,8 @@ static int tr_parse(struct trace *t, pid_t tid)
 			e.rc_pairs = rc_pairs;
 			e.d_ns = d_ns;
 			e.d_sleeps = d_sleeps;
+			e.s_ns = s_ns;
+			e.s_sleeps = s_sleeps;
 			rc_ns = 0;
 			rc_pairs = 0;
 			push_ev(t, &e);
@@ -417,6 +430,8 @@ static int tr_parse(struct trace *t, pid_t tid)
 				lock_waits = 0;
 				d_ns = 0;
 				d_sleeps = 0;
+				s_ns = 0;
+				s_sleeps = 0;
 			}
 			in = true;
 			continue;
@@ -473,12 +488,16 @@ static int tr_parse(struct trace *t, pid_t tid)
 			if ((__u64)tid == field(at, "prev_pid")) {
 				char *st = strstr(at, "prev_state=");
 
-				out = in && st && st[11] == 'D' ?
+				out_state = st ? st[11] : 0;
+				out = in && (out_state == 'D' || out_state == 'S') ?
 				      line_ts(line, at) : 0;
 			} else if ((__u64)tid == field(at, "next_pid")) {
-				if (out && in) {
+				if (out && in && out_state == 'D') {
 					d_ns += line_ts(line, at) - out;
 					d_sleeps++;
+				} else if (out && in) {
+					s_ns += line_ts(line, at) - out;
+					s_sleeps++;
 				}
 				out = 0;
 			}
@@ -577,8 +596,9 @@ TEST_F_TIMEOUT(causes, uffd, 120)
 	char filter[64];
 	pthread_t th;
 	size_t i, seen = 0, fell = 0;
+	struct by_fault b = { 0 };
 	pid_t tid = fl_gettid();
-	__u64 lo = UFFD_SLEEP_MS * 1000000ULL, took[UFFD_PAGES];
+	__u64 took[UFFD_PAGES], fl_uffd = 0, handler = 0;
 	const __u64 *fb;
 	struct timespec t0, t1;
 
@@ -594,6 +614,14 @@ TEST_F_TIMEOUT(causes, uffd, 120)
 	reg.mode = UFFDIO_REGISTER_MODE_MISSING;
 	ASSERT_EQ(0, ioctl(u.uffd, UFFDIO_REGISTER, &reg));
 
+	kprobe_def(FAULT_IN_DEL);	/* a failed run's */
+	ASSERT_EQ(0, kprobe_def(FAULT_IN_ADD))
+		TH_LOG("kprobe event on handle_mm_fault: %s", strerror(errno));
+	snprintf(filter, sizeof(filter), "common_pid == %d", tid);
+	ASSERT_EQ(0, tr_event(&self->t, "kprobes/fl_fault_in", filter));
+	snprintf(filter, sizeof(filter), "prev_pid == %d || next_pid == %d",
+		 tid, tid);
+	ASSERT_EQ(0, tr_event(&self->t, "sched/sched_switch", filter));
 	snprintf(filter, sizeof(filter), "pid == %d", tid);
 	ASSERT_EQ(0, tr_event(&self->t, "faultlat/fault", filter));
 	ASSERT_EQ(0, pthread_create(&th, NULL, fl_uffd_serve, &u));
@@ -606,13 +634,18 @@ TEST_F_TIMEOUT(causes, uffd, 120)
 			  t1.tv_nsec - t0.tv_nsec;
 	}
 	ASSERT_EQ(0, tr_write(&self->t, "tracing_on", "0"));
+	ASSERT_EQ(0, tr_write(&self->t, "events/kprobes/enable", "0"));
 	pthread_join(th, NULL);
 	ASSERT_EQ(UFFD_PAGES, u.served);
-	ASSERT_EQ(0, tr_parse(&self->t, 0));
+	/* before the event goes: removing one empties every trace buffer */
+	ASSERT_EQ(0, tr_parse(&self->t, tid));
+	kprobe_def(FAULT_IN_DEL);
 
 	for (i = 0; i < self->t.nev; i++) {
 		const struct fev *e = &self->t.ev[i];
 		size_t pg = (e->address - (unsigned long)area) / u.ps;
+		__u64 uf = e->cz[FAULTLAT_CAUSE_UFFD];
+		__u64 lk = e->cz[FAULTLAT_CAUSE_MMAP_LOCK];
 
 		if (e->address < (unsigned long)area || pg >= UFFD_PAGES)
 			continue;
@@ -621,14 +654,36 @@ TEST_F_TIMEOUT(causes, uffd, 120)
 		FL_INFO("uffd page %zu: access %llu, latency %llu, uffd %llu, fallback %llu ns\n",
 			pg, (unsigned long long)took[pg],
 			(unsigned long long)e->latency_ns,
-			(unsigned long long)e->cz[FAULTLAT_CAUSE_UFFD],
-			(unsigned long long)*fb);
-		EXPECT_LE(lo, e->cz[FAULTLAT_CAUSE_UFFD]);
-		EXPECT_GE(took[pg], e->cz[FAULTLAT_CAUSE_UFFD] + *fb);
+			(unsigned long long)uf, (unsigned long long)*fb);
+		FL_INFO("uffd page %zu: mmap_lock %llu; %u sleeps in S, %u in D, %llu ns\n",
+			pg, (unsigned long long)lk, e->s_sleeps, e->d_sleeps,
+			(unsigned long long)(e->s_ns + e->d_ns));
+		/* the wait for the handler is a sleep in S */
+		EXPECT_LE(1, e->s_sleeps);
+		/*
+		 * no I/O here: every sleep in a fault on its VMA is uffd's
+		 * but one waiting for mmap_lock, which is in D (a wait for
+		 * mmap_lock need not sleep)
+		 */
+		by_fault_add(&b, "uffd", e, uf + (lk < e->d_ns ? lk : e->d_ns),
+			     e->s_ns + e->d_ns, e->s_sleeps + e->d_sleeps,
+			     UFFD_PCT, FAULT_SLACK_US);
+		EXPECT_GE(took[pg], uf + *fb);
 		EXPECT_EQ(0, e->cz[FAULTLAT_CAUSE_PAGE_LOCK]);
 		fell += !!*fb;
+		fl_uffd += uf;
+		handler += e->s_ns;
 	}
 	EXPECT_EQ(UFFD_PAGES, seen);
+	FL_INFO("uffd: %zu faults, %zu apart; rest: %zu sleeps %llu, %llu; in S %llu ns\n",
+		b.faults, b.apart, b.n, (unsigned long long)b.meter,
+		(unsigned long long)b.fl, (unsigned long long)handler);
+	EXPECT_EQ(UFFD_PAGES, b.faults);
+	EXPECT_GE(APART + b.faults * APART_PCT / 100, b.apart);
+	EXPECT_GE(b.meter * UFFD_PCT / 100 + b.n * FAULT_SLACK_US * 1000ULL,
+		  llabs((long long)(b.fl - b.meter)));
+	/* the sleeps are the handler's: its delay, less how late they began */
+	EXPECT_LE(UFFD_PAGES * UFFD_SLEEP_MS * 1000000ULL / 2, handler);
 	/*
 	 * Under the per-VMA lock (6.4+), handle_userfault() drops it and
 	 * returns VM_FAULT_RETRY: the fault is done again under mmap_lock,
@@ -650,8 +705,8 @@ TEST_F_TIMEOUT(causes, uffd, 120)
 	EXPECT_LE(fell, task.causes_more.with[MORE(FAULTLAT_CAUSE_FALLBACK)]);
 	EXPECT_GE(task.fallbacks,
 		  task.causes_more.with[MORE(FAULTLAT_CAUSE_FALLBACK)]);
-	EXPECT_LE(UFFD_PAGES, task.causes.with[FAULTLAT_CAUSE_UFFD]);
-	EXPECT_LE(UFFD_PAGES * lo, task.causes.ns[FAULTLAT_CAUSE_UFFD]);
+	EXPECT_EQ(UFFD_PAGES, task.causes.with[FAULTLAT_CAUSE_UFFD]);
+	EXPECT_EQ(fl_uffd, task.causes.ns[FAULTLAT_CAUSE_UFFD]);
 	EXPECT_GE(task.causes.latency_ns, causes_sum(&task.causes, &task.causes_more));
 	munmap(area, UFFD_PAGES * u.ps);
 	close(u.uffd);
