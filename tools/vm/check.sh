@@ -401,7 +401,7 @@ run_part() {
 # has the figures).  Left over in make check: the PREEMPT_RT kernels, the planted bugs (which boot the
 # debug kernel: claimed before it is built, they wait for its build's
 # lock) and the packaging.  make check-all's parts, measured one at a
-# time (README), come to some 4 hours a lane so: the second's 7.3
+# time (README), come to 3 to 3.5 hours a lane so: the second's 7.3
 # generic and rt and both debug kernels (each with its build), the
 # first's the other kernels; the planted bugs and the packaging left
 # over.  FAULTLAT_LANES=1 runs everything in one
