@@ -507,6 +507,43 @@ static int tr_parse(struct trace *t, pid_t tid)
 	return 0;
 }
 
+/*
+ * Mark in @t where each fault of thread @tid begins (kprobe event
+ * fl_fault_in, for tr_parse()), and with @sleeps record its
+ * sched_switch events too.
+ */
+static int tr_faults_on(struct trace *t, pid_t tid, bool sleeps)
+{
+	char filter[64];
+
+	kprobe_def(FAULT_IN_DEL);	/* a failed run's */
+	if (kprobe_def(FAULT_IN_ADD))
+		return -1;
+	snprintf(filter, sizeof(filter), "common_pid == %d", tid);
+	if (tr_event(t, "kprobes/fl_fault_in", filter))
+		return -1;
+	if (!sleeps)
+		return 0;
+	snprintf(filter, sizeof(filter), "prev_pid == %d || next_pid == %d",
+		 tid, tid);
+	return tr_event(t, "sched/sched_switch", filter);
+}
+
+/*
+ * Stop the marks of tr_faults_on(), read @t (tr_parse() for @tid) and
+ * remove the kprobe event: after the read, as removing one empties every
+ * trace buffer.
+ */
+static int tr_faults_parse(struct trace *t, pid_t tid)
+{
+	int err = tr_write(t, "events/kprobes/enable", "0");
+
+	if (!err)
+		err = tr_parse(t, tid);
+	kprobe_def(FAULT_IN_DEL);
+	return err;
+}
+
 static int causes_set(const char *v)
 {
 	return write_str(PARAM, v);
@@ -614,14 +651,8 @@ TEST_F_TIMEOUT(causes, uffd, 120)
 	reg.mode = UFFDIO_REGISTER_MODE_MISSING;
 	ASSERT_EQ(0, ioctl(u.uffd, UFFDIO_REGISTER, &reg));
 
-	kprobe_def(FAULT_IN_DEL);	/* a failed run's */
-	ASSERT_EQ(0, kprobe_def(FAULT_IN_ADD))
+	ASSERT_EQ(0, tr_faults_on(&self->t, tid, true))
 		TH_LOG("kprobe event on handle_mm_fault: %s", strerror(errno));
-	snprintf(filter, sizeof(filter), "common_pid == %d", tid);
-	ASSERT_EQ(0, tr_event(&self->t, "kprobes/fl_fault_in", filter));
-	snprintf(filter, sizeof(filter), "prev_pid == %d || next_pid == %d",
-		 tid, tid);
-	ASSERT_EQ(0, tr_event(&self->t, "sched/sched_switch", filter));
 	snprintf(filter, sizeof(filter), "pid == %d", tid);
 	ASSERT_EQ(0, tr_event(&self->t, "faultlat/fault", filter));
 	ASSERT_EQ(0, pthread_create(&th, NULL, fl_uffd_serve, &u));
@@ -634,12 +665,9 @@ TEST_F_TIMEOUT(causes, uffd, 120)
 			  t1.tv_nsec - t0.tv_nsec;
 	}
 	ASSERT_EQ(0, tr_write(&self->t, "tracing_on", "0"));
-	ASSERT_EQ(0, tr_write(&self->t, "events/kprobes/enable", "0"));
 	pthread_join(th, NULL);
+	ASSERT_EQ(0, tr_faults_parse(&self->t, tid));
 	ASSERT_EQ(UFFD_PAGES, u.served);
-	/* before the event goes: removing one empties every trace buffer */
-	ASSERT_EQ(0, tr_parse(&self->t, tid));
-	kprobe_def(FAULT_IN_DEL);
 
 	for (i = 0; i < self->t.nev; i++) {
 		const struct fev *e = &self->t.ev[i];
@@ -1221,10 +1249,11 @@ TEST_F_TIMEOUT(causes, io, 300)
 	struct child_run c = { .storm = false };
 	struct fl_fs fs;
 	struct stat sb;
-	char filter[96], v[64];
+	char filter[64], v[64];
 	struct by_fault b = { 0 };
 	__u64 fl_io = 0, fl_pl = 0;
 	size_t i, majors = 0, waited = 0, odd = 0;
+	int err;
 
 	if (fl_fs_setup(&fs, "ext4", IO_PAGES)) {
 		fl_fs_teardown(&fs);
@@ -1248,24 +1277,16 @@ TEST_F_TIMEOUT(causes, io, 300)
 		fl_fs_teardown(&fs);
 		SKIP(return, "io.max: %s", strerror(errno));
 	}
-	kprobe_def(FAULT_IN_DEL);	/* a failed run's */
-	ASSERT_EQ(0, kprobe_def(FAULT_IN_ADD))
+	ASSERT_EQ(0, tr_faults_on(&self->t, c.pid, true))
 		TH_LOG("kprobe event on handle_mm_fault: %s", strerror(errno));
-	snprintf(filter, sizeof(filter), "common_pid == %d", c.pid);
-	ASSERT_EQ(0, tr_event(&self->t, "kprobes/fl_fault_in", filter));
-	snprintf(filter, sizeof(filter), "prev_pid == %d || next_pid == %d",
-		 c.pid, c.pid);
-	ASSERT_EQ(0, tr_event(&self->t, "sched/sched_switch", filter));
 	snprintf(filter, sizeof(filter), "tgid == %d", c.pid);
 	ASSERT_EQ(0, tr_event(&self->t, "faultlat/fault", filter));
 	ASSERT_EQ(0, tr_write(&self->t, "tracing_on", "1"));
 	ASSERT_EQ(0, child_finish(&c, self->fd, &task));
 	ASSERT_EQ(0, tr_write(&self->t, "tracing_on", "0"));
-	ASSERT_EQ(0, tr_write(&self->t, "events/kprobes/enable", "0"));
+	err = tr_faults_parse(&self->t, c.pid);
 	fl_fs_teardown(&fs);
-	/* before the event goes: removing one empties every trace buffer */
-	ASSERT_EQ(0, tr_parse(&self->t, c.pid));
-	kprobe_def(FAULT_IN_DEL);
+	ASSERT_EQ(0, err);
 
 	/* fault by fault: its I/O and page lock time against its D sleeps */
 	for (i = 0; i < self->t.nev; i++) {
@@ -1319,6 +1340,7 @@ TEST_F_TIMEOUT(causes, mmap_lock, 300)
 	struct by_fault b = { 0 };
 	__u64 total = 0;
 	size_t i, with = 0;
+	int err;
 
 	if (fl_fs_setup(&fs, "ext4", LOCK_PAGES)) {
 		fl_fs_teardown(&fs);
@@ -1332,12 +1354,10 @@ TEST_F_TIMEOUT(causes, mmap_lock, 300)
 		SKIP(return, "no cgroup2");
 	}
 	ASSERT_EQ(0, child_start(&c, fs.file, LOCK_PAGES, true));
-	kprobe_def(FAULT_IN_DEL);	/* a failed run's */
-	ASSERT_EQ(0, kprobe_def(FAULT_IN_ADD))
-		TH_LOG("kprobe event on handle_mm_fault: %s", strerror(errno));
 	/* the reading thread is the child's first: its tid is its pid */
+	ASSERT_EQ(0, tr_faults_on(&self->t, c.pid, false))
+		TH_LOG("kprobe event on handle_mm_fault: %s", strerror(errno));
 	snprintf(filter, sizeof(filter), "common_pid == %d", c.pid);
-	ASSERT_EQ(0, tr_event(&self->t, "kprobes/fl_fault_in", filter));
 	ASSERT_EQ(0, tr_event(&self->t, "mmap_lock/mmap_lock_start_locking",
 			      filter));
 	ASSERT_EQ(0, tr_event(&self->t, "mmap_lock/mmap_lock_acquire_returned",
@@ -1347,11 +1367,9 @@ TEST_F_TIMEOUT(causes, mmap_lock, 300)
 	ASSERT_EQ(0, tr_write(&self->t, "tracing_on", "1"));
 	ASSERT_EQ(0, child_finish(&c, self->fd, &task));
 	ASSERT_EQ(0, tr_write(&self->t, "tracing_on", "0"));
-	ASSERT_EQ(0, tr_write(&self->t, "events/kprobes/enable", "0"));
+	err = tr_faults_parse(&self->t, 0);
 	fl_fs_teardown(&fs);
-	/* before the event goes: removing one empties every trace buffer */
-	ASSERT_EQ(0, tr_parse(&self->t, 0));
-	kprobe_def(FAULT_IN_DEL);
+	ASSERT_EQ(0, err);
 
 	/* fault by fault: its mmap_lock time against its waits */
 	for (i = 0; i < self->t.nev; i++) {
